@@ -1,0 +1,328 @@
+// createClient and the operations: checks the JS types, marshals strings into the WASM heap,
+// makes one C call, and settles a Promise when the C core calls back (bindings/wasm_exports.c).
+// Host-agnostic: the entries (index.node.js, index.web.js) say how to find the .wasm.
+
+import createDockerHubOat from '../dist/dockerhub_oat.mjs';
+import { DockerHubError, invalidArgument } from './errors.js';
+import { makeFetchXHR } from './xhr.js';
+
+const OPTION_KEYS = new Set(['baseUrl', 'token', 'credentials', 'timeoutMs', 'maxRetries', 'wasm']);
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** One instantiated module per wasm source, shared by the clients made from it. */
+const instances = new Map();
+
+/**
+ * @param {unknown} wasm WebAssembly.Module | BufferSource | URL | string | undefined
+ * @param {{ loadDefault: () => Promise<BufferSource|WebAssembly.Module>,
+ *           loadUrl: (url: URL) => Promise<BufferSource> }} host
+ */
+function instance(wasm, host) {
+  const key = wasm ?? host;
+  let promise = instances.get(key);
+  if (!promise) {
+    promise = instantiate(wasm, host);
+    instances.set(key, promise);
+    promise.catch(() => instances.delete(key));
+  }
+  return promise;
+}
+
+async function instantiate(wasm, host) {
+  let source = wasm;
+  if (source === undefined) source = await host.loadDefault();
+  else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source));
+  const pending = new Map();
+  const moduleArgs = {
+    xhrImpl: typeof fetch === 'function' ? makeFetchXHR(fetch) : undefined,
+    dhSettle(callId, json) {
+      const settle = pending.get(callId);
+      pending.delete(callId);
+      if (settle) settle(json);
+    },
+    print() {},
+    printErr() {},
+  };
+  if (typeof WebAssembly.Module === 'function' && source instanceof WebAssembly.Module) {
+    const module = source;
+    moduleArgs.instantiateWasm = (imports, receive) => {
+      WebAssembly.instantiate(module, imports).then((inst) => receive(inst, module));
+      return {};
+    };
+  } else if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
+    moduleArgs.wasmBinary = source;
+  } else {
+    throw invalidArgument('wasm must be a WebAssembly.Module, bytes or a URL');
+  }
+  const Module = await createDockerHubOat(moduleArgs);
+  return { Module, pending, nextId: 1 };
+}
+
+/** Copies JS strings into the heap for one call, and frees them after. */
+class HeapStrings {
+  constructor(Module) {
+    this.Module = Module;
+    this.ptrs = [];
+  }
+
+  /** @param {string|null|undefined} s */
+  put(s) {
+    if (s == null) return 0;
+    const n = this.Module.lengthBytesUTF8(s) + 1;
+    const p = this.Module._malloc(n);
+    if (!p) throw new DockerHubError('invalid_response', 'out of memory');
+    this.Module.stringToUTF8(s, p, n);
+    this.ptrs.push(p);
+    return p;
+  }
+
+  free() {
+    for (const p of this.ptrs) this.Module._free(p);
+    this.ptrs = [];
+  }
+}
+
+function checkName(value, what) {
+  if (typeof value !== 'string') throw invalidArgument(`${what} must be a string`);
+  // A NUL would end the C string early: "acme\0/x" must not become "acme".
+  if (value.includes('\0')) throw invalidArgument(`${what} may not contain a NUL character`);
+}
+
+function checkSignal(signal) {
+  if (signal === undefined) return;
+  if (!signal || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')
+    throw invalidArgument('signal must be an AbortSignal');
+  if (signal.aborted) throw new DockerHubError('aborted', 'the call was aborted before it started');
+}
+
+function checkOptions(options, allowed, what) {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw invalidArgument(`${what} must be an object`);
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) throw invalidArgument(`${what} has an unknown key "${key}"`);
+  }
+  return options;
+}
+
+function checkBody(body, what) {
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw invalidArgument(`${what} must be an object`);
+  let json;
+  try {
+    json = JSON.stringify(body);
+  } catch {
+    throw invalidArgument(`${what} cannot be sent as JSON`);
+  }
+  if (json.includes('\\u0000')) throw invalidArgument(`${what} may not contain a NUL character`);
+  return json;
+}
+
+function parseRateLimit(headers) {
+  const limit = headers['x-ratelimit-limit'];
+  const remaining = headers['x-ratelimit-remaining'];
+  const reset = headers['x-ratelimit-reset'];
+  if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
+  const num = (v) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : null);
+  return { limit: num(limit), remaining: num(remaining), reset: num(reset) };
+}
+
+/**
+ * @param {object} [options] see index.d.ts
+ * @param {object} host how this entry finds the .wasm
+ */
+export async function createClient(options = {}, host) {
+  if (options === null || typeof options !== 'object') throw invalidArgument('options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) throw invalidArgument(`createClient: unknown option "${key}"`);
+  }
+  const { baseUrl = 'https://hub.docker.com', token, credentials, timeoutMs = 30000, maxRetries = 3 } = options;
+  if (typeof baseUrl !== 'string') throw invalidArgument('baseUrl must be a string');
+  if (token !== undefined && typeof token !== 'string' && typeof token !== 'function')
+    throw invalidArgument('token must be a string or a function returning one');
+  if (token !== undefined && credentials !== undefined)
+    throw invalidArgument('give token or credentials, not both');
+  if (credentials !== undefined) {
+    if (!credentials || typeof credentials !== 'object') throw invalidArgument('credentials must be { identifier, secret }');
+    const { identifier, secret } = credentials;
+    if (typeof identifier !== 'string' || !identifier || typeof secret !== 'string' || !secret)
+      throw invalidArgument('credentials need a non-empty identifier and secret');
+    if (identifier.includes('\0') || secret.includes('\0'))
+      throw invalidArgument('credentials may not contain a NUL character');
+  }
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS)
+    throw invalidArgument('timeoutMs must be a whole number of milliseconds, at least 1');
+  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10)
+    throw invalidArgument('maxRetries must be a whole number from 0 to 10');
+  if (baseUrl.includes('\0')) throw invalidArgument('baseUrl may not contain a NUL character');
+
+  const inst = await instance(options.wasm, host);
+  const { Module } = inst;
+  const strings = new HeapStrings(Module);
+  let ptr;
+  try {
+    ptr = Module._dhw_client_new(
+      strings.put(baseUrl),
+      strings.put(typeof token === 'string' ? token : null),
+      strings.put(credentials?.identifier),
+      strings.put(credentials?.secret),
+      timeoutMs,
+    );
+  } finally {
+    strings.free();
+  }
+  if (!ptr) throw invalidArgument(`createClient: ${Module.UTF8ToString(Module._dhw_last_error())}`);
+  return new Client(inst, ptr, typeof token === 'function' ? token : null);
+}
+
+class Client {
+  #inst;
+  #ptr;
+  #tokenFn;
+  #rateLimit = null;
+
+  constructor(inst, ptr, tokenFn) {
+    this.#inst = inst;
+    this.#ptr = ptr;
+    this.#tokenFn = tokenFn;
+  }
+
+  /** The X-RateLimit-* figures of the last response that carried them, else null. */
+  get rateLimit() {
+    return this.#rateLimit;
+  }
+
+  /** Frees the C client; calls in flight and later calls reject with code 'closed'. */
+  close() {
+    if (!this.#ptr) return;
+    const ptr = this.#ptr;
+    this.#ptr = 0;
+    this.#inst.Module._dhw_client_free(ptr);
+  }
+
+  async listAccessTokens(org, options) {
+    return (await this.listAccessTokensWithHttpInfo(org, options)).data;
+  }
+
+  async listAccessTokensWithHttpInfo(org, options) {
+    checkName(org, 'org');
+    const { page = 1, pageSize = 10, signal } = checkOptions(options, ['page', 'pageSize', 'signal'], 'options');
+    if (!Number.isInteger(page) || page < 1 || page > MAX_TIMEOUT_MS)
+      throw invalidArgument('page must be a whole number of at least 1');
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
+      throw invalidArgument('pageSize must be a whole number from 1 to 100');
+    return this.#call(signal, (M, id, s) => M._dhw_list(this.#ptr, id, s.put(org), page, pageSize));
+  }
+
+  async *listAllAccessTokens(org, options) {
+    const { pageSize = 100, signal } = checkOptions(options, ['pageSize', 'signal'], 'options');
+    for (let page = 1; ; page++) {
+      const result = await this.listAccessTokens(org, { page, pageSize, signal });
+      yield* result.results;
+      if (!result.next || result.results.length === 0 || page >= Math.ceil(result.total / pageSize)) return;
+    }
+  }
+
+  async createAccessToken(org, body, options) {
+    return (await this.createAccessTokenWithHttpInfo(org, body, options)).data;
+  }
+
+  async createAccessTokenWithHttpInfo(org, body, options) {
+    checkName(org, 'org');
+    const json = checkBody(body, 'the create request');
+    const { signal } = checkOptions(options, ['signal'], 'options');
+    return this.#call(signal, (M, id, s) => M._dhw_create(this.#ptr, id, s.put(org), s.put(json)));
+  }
+
+  async getAccessToken(org, id, options) {
+    return (await this.getAccessTokenWithHttpInfo(org, id, options)).data;
+  }
+
+  async getAccessTokenWithHttpInfo(org, tokenId, options) {
+    checkName(org, 'org');
+    checkName(tokenId, 'id');
+    const { signal } = checkOptions(options, ['signal'], 'options');
+    return this.#call(signal, (M, id, s) => M._dhw_get(this.#ptr, id, s.put(org), s.put(tokenId)));
+  }
+
+  async updateAccessToken(org, id, body, options) {
+    return (await this.updateAccessTokenWithHttpInfo(org, id, body, options)).data;
+  }
+
+  async updateAccessTokenWithHttpInfo(org, tokenId, body, options) {
+    checkName(org, 'org');
+    checkName(tokenId, 'id');
+    const json = checkBody(body, 'the update request');
+    const { signal } = checkOptions(options, ['signal'], 'options');
+    return this.#call(signal, (M, id, s) => M._dhw_update(this.#ptr, id, s.put(org), s.put(tokenId), s.put(json)));
+  }
+
+  async deleteAccessToken(org, id, options) {
+    await this.deleteAccessTokenWithHttpInfo(org, id, options);
+  }
+
+  async deleteAccessTokenWithHttpInfo(org, tokenId, options) {
+    checkName(org, 'org');
+    checkName(tokenId, 'id');
+    const { signal } = checkOptions(options, ['signal'], 'options');
+    return this.#call(signal, (M, id, s) => M._dhw_delete(this.#ptr, id, s.put(org), s.put(tokenId)));
+  }
+
+  /** Runs one C operation and settles with { data, status, headers } or a DockerHubError. */
+  async #call(signal, start) {
+    checkSignal(signal);
+    if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
+    if (this.#tokenFn) await this.#refreshToken();
+    if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
+    const inst = this.#inst;
+    const callId = inst.nextId++;
+    const json = await new Promise((resolve) => {
+      inst.pending.set(callId, resolve);
+      const strings = new HeapStrings(inst.Module);
+      try {
+        start(inst.Module, callId, strings);
+      } finally {
+        strings.free();
+      }
+    });
+    return this.#settle(json);
+  }
+
+  async #refreshToken() {
+    let jwt;
+    try {
+      jwt = await this.#tokenFn();
+    } catch (err) {
+      throw new DockerHubError('unauthorized', `the token function failed: ${err?.message ?? 'no reason given'}`);
+    }
+    if (typeof jwt !== 'string' || !jwt || jwt.includes('\0'))
+      throw invalidArgument('the token function must return a non-empty string');
+    if (!this.#ptr) return;
+    const strings = new HeapStrings(this.#inst.Module);
+    let rc;
+    try {
+      rc = this.#inst.Module._dhw_set_bearer(this.#ptr, strings.put(jwt));
+    } finally {
+      strings.free();
+    }
+    if (rc !== 0) throw invalidArgument('the token function returned a value that cannot be sent as a bearer token');
+  }
+
+  #settle(json) {
+    let doc;
+    try {
+      doc = JSON.parse(json);
+    } catch {
+      throw new DockerHubError('invalid_response', 'the response could not be read');
+    }
+    const rateLimit = parseRateLimit(doc.headers);
+    if (rateLimit) this.#rateLimit = rateLimit;
+    if (doc.error) {
+      const { code, message, ...rest } = doc.error;
+      const extra = { ...rest, status: doc.status };
+      if (doc.status) extra.headers = doc.headers;
+      throw new DockerHubError(code, message, extra);
+    }
+    return { data: doc.data ?? undefined, status: doc.status, headers: doc.headers };
+  }
+}

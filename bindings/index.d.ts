@@ -1,0 +1,194 @@
+// Types of the dockerhub-oat package (hand-written; checked by `tsc --strict` on tests/types).
+// Data objects carry Docker Hub's wire names; options are camelCase.
+
+export type ErrorCode =
+  | 'invalid_argument'
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'server_error'
+  | 'unexpected_status'
+  | 'invalid_response'
+  | 'network'
+  | 'timeout'
+  | 'aborted'
+  | 'closed';
+
+export declare const ERROR_CODES: readonly ErrorCode[];
+
+/** The one error every failure rejects with. Never holds a secret. */
+export declare class DockerHubError extends Error {
+  readonly name: 'DockerHubError';
+  readonly code: ErrorCode;
+  /** HTTP status; 0 where there was no response. */
+  readonly status: number;
+  readonly detail?: string;
+  readonly text?: string;
+  readonly errinfo?: Record<string, unknown>;
+  readonly fields?: Record<string, unknown>;
+  /** Seconds to wait, from Retry-After or X-Retry-After. */
+  readonly retryAfter?: number;
+  /** Response headers, names lower-case. */
+  readonly headers?: Record<string, string>;
+  toJSON(): Record<string, unknown>;
+}
+
+export type ResourceType = 'TYPE_REPO' | 'TYPE_ORG';
+
+export interface Resource {
+  type: ResourceType;
+  /** TYPE_REPO: "org/repo", a glob "org/*", or "*\/*\/public"; TYPE_ORG: the organization. */
+  path: string;
+  scopes: string[];
+}
+
+/** A token as listed (no resources). Unknown fields the server adds pass through. */
+export interface AccessTokenSummary {
+  id: string;
+  label: string;
+  created_by?: string;
+  is_active: boolean;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  [field: string]: unknown;
+}
+
+export interface AccessToken extends AccessTokenSummary {
+  description?: string | null;
+  resources: Resource[];
+}
+
+/** create's answer: the secret `token` is shown this once; there is no created_by. */
+export interface CreatedAccessToken extends AccessToken {
+  token: string;
+}
+
+export interface AccessTokenPage {
+  total: number;
+  next: string | null;
+  previous: string | null;
+  results: AccessTokenSummary[];
+}
+
+export interface CreateAccessTokenRequest {
+  label: string;
+  description?: string;
+  resources?: Resource[];
+  /** RFC 3339 date-time; null or absent: never expires. Cannot change later. */
+  expires_at?: string | null;
+}
+
+export interface UpdateAccessTokenRequest {
+  label?: string;
+  description?: string;
+  resources?: Resource[];
+  is_active?: boolean;
+}
+
+export interface HttpInfo<T> {
+  data: T;
+  status: number;
+  /** Names lower-case. */
+  headers: Record<string, string>;
+}
+
+export interface RateLimit {
+  limit: number | null;
+  remaining: number | null;
+  /** Unix seconds. */
+  reset: number | null;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface ListOptions extends CallOptions {
+  /** From 1; default 1. */
+  page?: number;
+  /** 1 to 100; default 10. */
+  pageSize?: number;
+}
+
+export interface ListAllOptions extends CallOptions {
+  /** 1 to 100; default 100. */
+  pageSize?: number;
+}
+
+export interface Credentials {
+  /** A username (password or PAT), or an organization name (OAT). */
+  identifier: string;
+  secret: string;
+}
+
+export interface ClientOptions {
+  /** Default https://hub.docker.com */
+  baseUrl?: string;
+  /** A bearer JWT, or a function returning one (sync or async). */
+  token?: string | (() => string | Promise<string>);
+  /** Exchanged at POST /v2/auth/token for a JWT. */
+  credentials?: Credentials;
+  /** Default 30000. */
+  timeoutMs?: number;
+  /** Default 3. */
+  maxRetries?: number;
+  /** The module, for hosts that forbid compiling at run time, or its bytes, or where to fetch it. */
+  wasm?: WebAssembly.Module | BufferSource | URL | string;
+}
+
+export interface Client {
+  /** From the last response that carried X-RateLimit-*, else null. */
+  readonly rateLimit: RateLimit | null;
+
+  listAccessTokens(org: string, options?: ListOptions): Promise<AccessTokenPage>;
+  listAccessTokensWithHttpInfo(org: string, options?: ListOptions): Promise<HttpInfo<AccessTokenPage>>;
+  listAllAccessTokens(org: string, options?: ListAllOptions): AsyncGenerator<AccessTokenSummary, void, undefined>;
+
+  createAccessToken(org: string, request: CreateAccessTokenRequest, options?: CallOptions): Promise<CreatedAccessToken>;
+  createAccessTokenWithHttpInfo(
+    org: string,
+    request: CreateAccessTokenRequest,
+    options?: CallOptions,
+  ): Promise<HttpInfo<CreatedAccessToken>>;
+
+  getAccessToken(org: string, id: string, options?: CallOptions): Promise<AccessToken>;
+  getAccessTokenWithHttpInfo(org: string, id: string, options?: CallOptions): Promise<HttpInfo<AccessToken>>;
+
+  updateAccessToken(
+    org: string,
+    id: string,
+    request: UpdateAccessTokenRequest,
+    options?: CallOptions,
+  ): Promise<AccessToken>;
+  updateAccessTokenWithHttpInfo(
+    org: string,
+    id: string,
+    request: UpdateAccessTokenRequest,
+    options?: CallOptions,
+  ): Promise<HttpInfo<AccessToken>>;
+
+  deleteAccessToken(org: string, id: string, options?: CallOptions): Promise<void>;
+  deleteAccessTokenWithHttpInfo(org: string, id: string, options?: CallOptions): Promise<HttpInfo<undefined>>;
+
+  /** Frees the client; calls in flight and later calls reject with code 'closed'. */
+  close(): void;
+}
+
+export declare function createClient(options?: ClientOptions): Promise<Client>;
+
+export declare const SCOPES: {
+  readonly TYPE_REPO: {
+    readonly image: readonly string[];
+    readonly repository: readonly string[];
+    readonly tag: readonly string[];
+    readonly webhook: readonly string[];
+    readonly repoGroup: readonly string[];
+    readonly settings: readonly string[];
+  };
+  readonly TYPE_ORG: readonly string[];
+  readonly PUBLIC_READ: Readonly<Resource>;
+};

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds what `npm pack` ships: dist/dockerhub_oat.mjs and dist/dockerhub_oat.wasm (WASM, through
+# emcmake). Incremental: make rebuilds only what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs   # emcc's acorn-optimizer.js needs Debian's acorn
+if [ ! -f build/wasm/CMakeCache.txt ]; then
+  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
+fi
+cmake --build build/wasm -j"$(nproc)" -- --no-print-directory >/dev/null

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `npm test`: set-up, both builds, then every suite. Each step says what it runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "native C unit tests (gcc, -Wall -Wextra -Werror)"
+[ -f build/native/CMakeCache.txt ] || cmake -S . -B build/native -DCMAKE_C_COMPILER=gcc >/dev/null
+cmake --build build/native -j"$(nproc)" -- --no-print-directory >/dev/null
+ctest --test-dir build/native --output-on-failure
+
+step "native C unit tests (clang, ASan + UBSan)"
+[ -f build/asan/CMakeCache.txt ] || cmake -S . -B build/asan -DCMAKE_C_COMPILER=clang -DDH_SANITIZE=ON >/dev/null
+cmake --build build/asan -j"$(nproc)" -- --no-print-directory >/dev/null
+ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan --output-on-failure
+
+step "WASM build (emcc)"
+bash scripts/build.sh
+ls -l dist/dockerhub_oat.mjs dist/dockerhub_oat.wasm | awk '{print $5, $9}'
+
+step "node --test"
+node --test --test-reporter=spec tests/node/

@@ -1,0 +1,231 @@
+/*
+ * dockerhub-oat: a client for Docker Hub organization access tokens (OATs).
+ *
+ * One client, five asynchronous operations (list, create, get, update, delete). Every operation
+ * validates its arguments before any request, sends one HTTP request through the client's
+ * transport, and calls the completion callback exactly once with a dh_reply: the status code, the
+ * response headers, and either a typed result or a dh_error.
+ *
+ * Ownership, in one rule: what the library hands to a callback is borrowed and lives until the
+ * callback returns; copy what you keep. What a caller passes in is only read during the call that
+ * takes it (the library copies what it needs). Each allocating function names its free beside it.
+ *
+ * Threads: none. A client and its callbacks belong to one thread (the browser's event loop, or
+ * the native test's loop).
+ */
+#ifndef DOCKERHUB_OAT_H
+#define DOCKERHUB_OAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cJSON;
+
+/* Error codes: the same set, with the same names, as DockerHubError.code in JS. */
+typedef enum dh_code {
+    DH_OK = 0,
+    DH_ERR_INVALID_ARGUMENT,  /* refused before any request */
+    DH_ERR_BAD_REQUEST,       /* 400 */
+    DH_ERR_UNAUTHORIZED,      /* 401 */
+    DH_ERR_FORBIDDEN,         /* 403 */
+    DH_ERR_NOT_FOUND,         /* 404 */
+    DH_ERR_CONFLICT,          /* 409 */
+    DH_ERR_RATE_LIMITED,      /* 429 */
+    DH_ERR_SERVER_ERROR,      /* 5xx */
+    DH_ERR_UNEXPECTED_STATUS, /* any other status */
+    DH_ERR_INVALID_RESPONSE,  /* a body that is not what the API promises */
+    DH_ERR_NETWORK,           /* no response: connection refused, reset, DNS... */
+    DH_ERR_TIMEOUT,
+    DH_ERR_ABORTED,
+    DH_ERR_CLOSED,            /* the client was closed before the call settled */
+    DH_ERR_NO_MEMORY          /* C only; JS reports it as invalid_response */
+} dh_code;
+
+/* "invalid_argument", "bad_request", ...: the JS code. Static string. */
+const char *dh_code_name(dh_code code);
+
+typedef enum dh_op { DH_OP_LIST, DH_OP_CREATE, DH_OP_GET, DH_OP_UPDATE, DH_OP_DELETE, DH_OP_AUTH } dh_op;
+
+/* A response header. `name` is lower-case; `value` has no surrounding white space. */
+typedef struct dh_header {
+    const char *name;
+    const char *value;
+} dh_header;
+
+/* An error. Strings are NULL where absent. errinfo_json and fields_json are the body's
+ * `errinfo` and `fields` objects printed as JSON. Secrets the client knows (its credential
+ * secret, its JWT) are replaced by "[redacted]" in every string here. */
+typedef struct dh_error {
+    dh_code code;
+    int status;              /* HTTP status; 0 where there was no response */
+    const char *message;     /* human sentence; never NULL in a reply */
+    const char *detail;
+    const char *text;
+    const char *errinfo_json;
+    const char *fields_json;
+    int64_t retry_after;     /* seconds, from Retry-After or X-Retry-After; -1 if absent */
+} dh_error;
+
+/* A resource a token grants: TYPE_REPO with a repository path, a glob or the public-repositories
+ * path (star, slash, star, slash, "public"), or
+ * TYPE_ORG with the organization's name. */
+typedef struct dh_resource {
+    const char *type;
+    const char *path;
+    const char *const *scopes;
+    size_t scope_count;
+} dh_resource;
+
+/* An organization access token as the API returns it. Strings are NULL where the server sent
+ * null or nothing. `json` is the object as received (unknown fields included). */
+typedef struct dh_token {
+    const char *id;
+    const char *label;
+    const char *description;
+    const char *created_by;    /* absent from create's response */
+    int is_active;             /* 1, 0, or -1 where absent */
+    const char *created_at;
+    const char *expires_at;    /* NULL: never expires */
+    const char *last_used_at;
+    const char *token;         /* the secret: create's response only, shown once */
+    const dh_resource *resources; /* absent (NULL, 0) in list items */
+    size_t resource_count;
+    const struct cJSON *json;
+} dh_token;
+
+/* One page of a list. `next`/`previous` are absolute URLs or NULL. */
+typedef struct dh_token_page {
+    int64_t total;
+    const char *next;
+    const char *previous;
+    const dh_token *results;
+    size_t count;
+    const struct cJSON *json;
+} dh_token_page;
+
+/* What a completion callback receives. Exactly one of error, token, page is set, except
+ * delete's success, where all three are NULL. Everything here is borrowed (see top). */
+typedef struct dh_reply {
+    dh_op op;
+    int status;
+    const dh_header *headers;
+    size_t header_count;
+    const dh_error *error;
+    const dh_token *token;     /* get, create, update */
+    const dh_token_page *page; /* list */
+} dh_reply;
+
+typedef void (*dh_callback)(const dh_reply *reply, void *user);
+
+/* ---- requests ---- */
+
+typedef struct dh_list_options {
+    int page;       /* >= 1; 0 means 1 */
+    int page_size;  /* 1..100; 0 means 10 */
+} dh_list_options;
+
+typedef struct dh_create_request {
+    const char *label;          /* required, non-empty */
+    const char *description;    /* optional */
+    const dh_resource *resources;
+    size_t resource_count;
+    const char *expires_at;     /* optional RFC 3339 date-time; NULL: never */
+} dh_create_request;
+
+/* Only the fields that are set are sent: a NULL string, has_resources == 0 or is_active == -1
+ * leave that field out. The API cannot change expires_at. */
+typedef struct dh_update_request {
+    const char *label;
+    const char *description;
+    int has_resources;
+    const dh_resource *resources;
+    size_t resource_count;
+    int is_active;              /* 1, 0, or -1: unchanged */
+} dh_update_request;
+
+/* ---- transport seam ---- */
+
+typedef struct dh_http_request {
+    const char *method;         /* "GET", "POST", "PATCH", "DELETE" */
+    const char *url;            /* absolute */
+    const char *const *headers; /* name, value, name, value, ..., NULL */
+    const char *body;           /* NULL for none; lives until the response callback */
+    size_t body_len;
+    uint32_t timeout_ms;        /* 0: none */
+} dh_http_request;
+
+typedef enum dh_http_failure {
+    DH_HTTP_OK = 0,          /* a response arrived (any status) */
+    DH_HTTP_NETWORK,
+    DH_HTTP_TIMEOUT
+} dh_http_failure;
+
+typedef struct dh_http_response {
+    dh_http_failure failure;
+    int status;
+    const char *raw_headers;  /* "name: value\r\n..." as the host gives them; may be NULL */
+    size_t raw_headers_len;
+    const char *body;
+    size_t body_len;
+} dh_http_response;
+
+/* The transport calls this once per sent request, unless the request was cancelled first.
+ * `response` is borrowed for the duration of the call. */
+typedef void (*dh_http_done)(void *call, const dh_http_response *response);
+
+typedef struct dh_transport {
+    void *ctx;
+    /* Starts `req`; returns a handle for cancel, or NULL if it could not start (then `done` is
+     * never called). `done` may not be called before send returns. */
+    void *(*send)(void *ctx, const dh_http_request *req, dh_http_done done, void *call);
+    /* After cancel, `done` is never called for that handle and the transport frees it. */
+    void (*cancel)(void *ctx, void *handle);
+} dh_transport;
+
+/* ---- client ---- */
+
+typedef struct dh_config {
+    const char *base_url;       /* NULL: "https://hub.docker.com". http(s)://host[:port][/prefix] */
+    const char *bearer;         /* a JWT; or: */
+    const char *identifier;     /* credentials exchanged at POST /v2/auth/token */
+    const char *secret;
+    uint32_t timeout_ms;        /* per request; 0: 30000 */
+    dh_transport transport;     /* required */
+} dh_config;
+
+typedef struct dh_client dh_client;
+
+/* Makes a client; NULL with *err set (a static message) when the config is refused.
+ * Free with dh_client_free. */
+dh_client *dh_client_new(const dh_config *config, const char **err);
+
+/* Replaces the bearer JWT (a copy is kept; NULL clears it). Returns DH_ERR_INVALID_ARGUMENT for
+ * a value that cannot go in a header. */
+dh_code dh_client_set_bearer(dh_client *client, const char *bearer);
+
+/* Settles every call in flight with DH_ERR_CLOSED (callbacks run before this returns), cancels
+ * their requests, wipes the secrets and frees the client. */
+void dh_client_free(dh_client *client);
+
+/* The operations. Each returns DH_OK once the call is under way; its callback runs later,
+ * exactly once. On a refusal (invalid argument, out of memory) the callback still runs, before
+ * the function returns, and the code is also returned. `org` and `id` are names: 1..255 of
+ * [A-Za-z0-9._-], not all dots. */
+dh_code dh_list_tokens(dh_client *client, const char *org, const dh_list_options *options,
+                       dh_callback cb, void *user);
+dh_code dh_create_token(dh_client *client, const char *org, const dh_create_request *request,
+                        dh_callback cb, void *user);
+dh_code dh_get_token(dh_client *client, const char *org, const char *id, dh_callback cb, void *user);
+dh_code dh_update_token(dh_client *client, const char *org, const char *id,
+                        const dh_update_request *request, dh_callback cb, void *user);
+dh_code dh_delete_token(dh_client *client, const char *org, const char *id, dh_callback cb,
+                        void *user);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

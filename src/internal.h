@@ -1,0 +1,97 @@
+/* Declarations shared by the core's files; not part of the public API. */
+#ifndef DH_INTERNAL_H
+#define DH_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dockerhub_oat.h"
+
+struct cJSON;
+
+#define DH_NAME_MAX 255
+#define DH_DEFAULT_BASE_URL "https://hub.docker.com"
+
+/* ---- buf.c: a growable byte string, always NUL-terminated. Owner: whoever holds the buf;
+ * free with dh_buf_free. A failed append sets `oom` and leaves the content as it was. ---- */
+typedef struct dh_buf {
+    char *data;
+    size_t len, cap;
+    bool oom;
+} dh_buf;
+void dh_buf_append(dh_buf *b, const char *s, size_t n);
+void dh_buf_puts(dh_buf *b, const char *s);
+void dh_buf_free(dh_buf *b);
+/* Hands the string to the caller (free with free()); the buf is empty after. NULL on oom. */
+char *dh_buf_take(dh_buf *b);
+/* Overwrites with zeros, then frees: for anything that held a secret. */
+void dh_wipe_free(char *s);
+/* strdup, which C11 lacks; NULL on oom. */
+char *dh_strdup(const char *s);
+
+/* ---- arena.c: many small allocations freed together. ---- */
+typedef struct dh_arena dh_arena;
+/* NULL on oom. Free with dh_arena_free (frees every block it gave). */
+dh_arena *dh_arena_new(void);
+void *dh_arena_alloc(dh_arena *a, size_t size);
+char *dh_arena_strdup(dh_arena *a, const char *s);
+void dh_arena_free(dh_arena *a);
+
+/* ---- validate.c: each returns NULL when valid, else a static sentence saying what is wrong. */
+const char *dh_check_name(const char *name);
+const char *dh_check_rfc3339(const char *s);
+const char *dh_check_resources(const dh_resource *res, size_t n);
+const char *dh_check_create(const dh_create_request *req);
+const char *dh_check_update(const dh_update_request *req);
+const char *dh_check_list_options(const dh_list_options *o);
+const char *dh_check_header_value(const char *v);
+/* Copies base_url without a trailing slash into *out (free with free()). */
+const char *dh_check_base_url(const char *base_url, char **out);
+
+/* ---- url.c ---- */
+/* Appends s with every byte outside [A-Za-z0-9._~-] percent-encoded. */
+void dh_url_encode(dh_buf *b, const char *s);
+/* Builds base + "/v2/orgs/{org}/access-tokens[/{id}][?page=..&page_size=..]".
+ * id and options may be NULL. Returns a malloc'd string (caller frees) or NULL on oom. */
+char *dh_url_tokens(const char *base, const char *org, const char *id, const dh_list_options *o);
+
+/* ---- encode.c: request bodies as JSON text; malloc'd (caller frees), NULL on oom. ---- */
+char *dh_encode_create(const dh_create_request *req);
+char *dh_encode_update(const dh_update_request *req);
+char *dh_encode_auth(const char *identifier, const char *secret); /* caller wipes */
+
+/* ---- decode.c: JSON text to typed structs. On success the structs borrow strings from the
+ * cJSON tree (*root, owned by the caller: cJSON_Delete) and arrays from the arena. On failure
+ * returns a static sentence (and *root may still need cJSON_Delete). ---- */
+const char *dh_decode_token(const char *body, size_t len, dh_arena *a, struct cJSON **root,
+                            dh_token *out);
+const char *dh_decode_page(const char *body, size_t len, dh_arena *a, struct cJSON **root,
+                           dh_token_page *out);
+/* The JWT of POST /v2/auth/token's answer; a malloc'd copy (caller wipes) or NULL + *why. */
+char *dh_decode_auth(const char *body, size_t len, const char **why);
+
+/* ---- request_json.c: requests given as JSON text (the JS bindings' form), decoded strictly.
+ * Strings are borrowed from *root (caller: cJSON_Delete), arrays from the arena. NULL or why. */
+const char *dh_create_request_from_json(const char *json, dh_arena *a, struct cJSON **root,
+                                        dh_create_request *out);
+const char *dh_update_request_from_json(const char *json, dh_arena *a, struct cJSON **root,
+                                        dh_update_request *out);
+
+/* ---- headers.c ---- */
+/* Unpacks a raw "name: value\r\n" block: names lower-cased, values trimmed, lines without a
+ * colon or with an empty name skipped. Strings and the array come from the arena. */
+size_t dh_headers_unpack(const char *raw, size_t len, dh_arena *a, dh_header **out);
+const char *dh_header_get(const dh_header *h, size_t n, const char *name);
+/* Seconds to wait from Retry-After (delta seconds or an HTTP date) or X-Retry-After (unix
+ * time), given the current unix time; -1 when absent or unreadable. Capped at one day. */
+int64_t dh_retry_after(const dh_header *h, size_t n, int64_t now_unix);
+
+/* ---- error_body.c ---- */
+/* Fills err from an HTTP status and a response body of any shape; strings from the arena. */
+void dh_error_from_response(int status, const char *body, size_t len, dh_arena *a, dh_error *err);
+dh_code dh_code_for_status(int status);
+/* Replaces each occurrence of each non-empty secret in s with "[redacted]"; arena copy. */
+const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n);
+
+#endif

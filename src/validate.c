@@ -1,0 +1,130 @@
+/* Argument checks made before any request: each returns NULL or a static sentence. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static bool is_name_char(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+}
+
+const char *dh_check_name(const char *name) {
+    if (!name || !*name) return "must be a non-empty string";
+    size_t n = 0;
+    bool all_dots = true;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++, n++) {
+        if (n >= DH_NAME_MAX) return "is longer than 255 characters";
+        if (!is_name_char(*p)) return "may hold only letters, digits, '.', '_' and '-'";
+        if (*p != '.') all_dots = false;
+    }
+    if (all_dots) return "may not be '.' or '..'";
+    return NULL;
+}
+
+static int digits(const char *s, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+static int days_in_month(int y, int m) {
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : d[m - 1];
+}
+
+/* RFC 3339 section 5.6 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). */
+const char *dh_check_rfc3339(const char *s) {
+    static const char *bad = "must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z";
+    if (!s || strlen(s) < 20) return bad;
+    int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
+    int h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 ||
+        se > 60 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
+        s[16] != ':')
+        return bad;
+    if (d > days_in_month(y, mo)) return bad;
+    const char *p = s + 19;
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9') return bad;
+        while (*p >= '0' && *p <= '9') p++;
+    }
+    if ((*p == 'Z' || *p == 'z') && p[1] == '\0') return NULL;
+    if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+        int oh = digits(p + 1, 2), om = digits(p + 4, 2);
+        if (oh >= 0 && oh <= 23 && om >= 0 && om <= 59) return NULL;
+    }
+    return bad;
+}
+
+const char *dh_check_resources(const dh_resource *res, size_t n) {
+    if (n && !res) return "resources: missing array";
+    for (size_t i = 0; i < n; i++) {
+        const dh_resource *r = &res[i];
+        if (!r->type || (strcmp(r->type, "TYPE_REPO") != 0 && strcmp(r->type, "TYPE_ORG") != 0))
+            return "resources: each type must be TYPE_REPO or TYPE_ORG";
+        if (!r->path || !*r->path) return "resources: each needs a non-empty path";
+        if (r->scope_count == 0 || !r->scopes) return "resources: each needs at least one scope";
+        for (size_t j = 0; j < r->scope_count; j++)
+            if (!r->scopes[j] || !*r->scopes[j]) return "resources: scopes must be non-empty strings";
+    }
+    return NULL;
+}
+
+const char *dh_check_create(const dh_create_request *req) {
+    if (!req) return "a create request is required";
+    if (!req->label || !*req->label) return "label is required and may not be empty";
+    if (req->expires_at && dh_check_rfc3339(req->expires_at))
+        return "expires_at must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z";
+    return dh_check_resources(req->resources, req->resource_count);
+}
+
+const char *dh_check_update(const dh_update_request *req) {
+    if (!req) return "an update request is required";
+    if (req->label && !*req->label) return "label may not be empty";
+    if (req->is_active < -1 || req->is_active > 1) return "is_active must be true or false";
+    if (!req->label && !req->description && !req->has_resources && req->is_active == -1)
+        return "an update needs at least one of label, description, resources, is_active";
+    return req->has_resources ? dh_check_resources(req->resources, req->resource_count) : NULL;
+}
+
+const char *dh_check_list_options(const dh_list_options *o) {
+    if (!o) return NULL;
+    if (o->page < 0) return "page must be a whole number of at least 1";
+    if (o->page_size < 0 || o->page_size > 100) return "pageSize must be a whole number from 1 to 100";
+    return NULL;
+}
+
+const char *dh_check_header_value(const char *v) {
+    if (!v || !*v) return "must be a non-empty string";
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p < 0x21 || *p > 0x7e) return "may hold only visible ASCII characters";
+    return NULL;
+}
+
+const char *dh_check_base_url(const char *base_url, char **out) {
+    static const char *bad = "baseUrl must be an http(s) URL with a host and no query, fragment or user";
+    *out = NULL;
+    if (!base_url) base_url = DH_DEFAULT_BASE_URL;
+    size_t scheme;
+    if (strncmp(base_url, "https://", 8) == 0) scheme = 8;
+    else if (strncmp(base_url, "http://", 7) == 0) scheme = 7;
+    else return bad;
+    const char *host = base_url + scheme;
+    if (!*host || *host == '/' || *host == ':') return bad;
+    for (const unsigned char *p = (const unsigned char *)base_url; *p; p++)
+        if (*p <= 0x20 || *p >= 0x7f || *p == '?' || *p == '#' || *p == '@' || *p == '\\') return bad;
+    size_t n = strlen(base_url);
+    while (n > scheme && base_url[n - 1] == '/') n--;
+    char *copy = malloc(n + 1);
+    if (!copy) return "out of memory";
+    memcpy(copy, base_url, n);
+    copy[n] = '\0';
+    *out = copy;
+    return NULL;
+}

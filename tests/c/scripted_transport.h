@@ -1,0 +1,31 @@
+/* A transport for native tests: records each request; the test answers it when it likes. */
+#ifndef SCRIPTED_TRANSPORT_H
+#define SCRIPTED_TRANSPORT_H
+#include "dockerhub_oat.h"
+
+#define ST_MAX 64
+
+typedef struct st_request {
+    char method[16];
+    char *url;
+    char *headers;   /* "Name: value\n" lines */
+    char *body;      /* NULL for none */
+    dh_http_done done;
+    void *call;
+    int state;       /* 0 pending, 1 answered, 2 cancelled */
+} st_request;
+
+typedef struct scripted {
+    st_request req[ST_MAX];
+    int count;
+    int refuse_next; /* send returns NULL once */
+} scripted;
+
+dh_transport st_transport(scripted *st);
+/* Answers request i. raw_headers like "X-A: 1\r\n"; body may be NULL. */
+void st_respond(scripted *st, int i, int status, const char *raw_headers, const char *body);
+void st_fail(scripted *st, int i, dh_http_failure failure);
+/* The value of header `name` in request i, or NULL. Static buffer. */
+const char *st_header(scripted *st, int i, const char *name);
+void st_free(scripted *st);
+#endif
