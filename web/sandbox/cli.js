@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+/**
+ * Command line entry of the Docker Hub sandbox:
+ *   node web/sandbox/cli.js [--port 4010] [--host 127.0.0.1] [--rate-limit 600]
+ *                           [--data FILE] [--seed FILE] [--jwt-ttl 600] [--quiet]
+ * Prints the URL and the seeded credentials, then logs one line per request.
+ */
+import { parseArgs } from 'node:util';
+import { startSandbox } from './index.js';
+
+const USAGE = `Usage: node web/sandbox/cli.js [options]
+
+  --port N         port to listen on (default 4010; 0 picks a free one)
+  --host H         address to listen on (default 127.0.0.1; anything else is reachable by others)
+  --rate-limit N   requests per minute before 429 (default 600)
+  --data FILE      keep the state in FILE (atomic writes) so it survives a restart
+  --seed FILE      JSON seed merged onto the built-in world (see web/sandbox/README.md)
+  --jwt-ttl S      lifetime of minted JWTs in seconds (default 600)
+  --quiet          no request log
+  -h, --help       this text
+`;
+
+function intArg(name, v, min) {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) {
+    process.stderr.write(`sandbox: --${name} needs an integer >= ${min}, got ${JSON.stringify(v)}\n`);
+    process.exit(2);
+  }
+  return Number(v);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      port: { type: 'string' }, host: { type: 'string' }, 'rate-limit': { type: 'string' },
+      data: { type: 'string' }, seed: { type: 'string' }, 'jwt-ttl': { type: 'string' },
+      quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
+} catch (e) {
+  process.stderr.write(`sandbox: ${e.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (args.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+let sb;
+try {
+  sb = await startSandbox({
+    port: intArg('port', args.port, 0) ?? 4010,
+    host: args.host ?? '127.0.0.1',
+    rateLimit: intArg('rate-limit', args['rate-limit'], 1),
+    jwtTtlSeconds: intArg('jwt-ttl', args['jwt-ttl'], 1),
+    dataFile: args.data,
+    seedFile: args.seed,
+    log: args.quiet ? false : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+  });
+} catch (e) {
+  const msg = e.code === 'EADDRINUSE' ? `port ${args.port ?? 4010} is already in use; pick another with --port` : String(e.message).replace(/^sandbox: /, '');
+  process.stderr.write(`sandbox: ${msg}\n`);
+  process.exit(1);
+}
+
+const c = sb.credentials;
+const lines = [`Docker Hub sandbox listening on ${sb.url}`, ''];
+if (c.source === 'data-file') {
+  lines.push(`State loaded from ${args.data}; secrets are stored only as hashes, so none can be shown.`);
+} else {
+  lines.push('Users (POST /v2/auth/token {"identifier": user, "secret": password or PAT}):');
+  for (const u of c.users) lines.push(`  ${u.username.padEnd(16)} password ${u.password ?? '(none)'}${u.pats.length ? `  PAT ${u.pats.join(', ')}` : ''}`);
+  lines.push('Organizations:');
+  for (const o of c.orgs) lines.push(`  ${o.name.padEnd(16)} plan ${o.plan}, owners ${o.owners.join(', ') || '-'}, members ${o.members.join(', ') || '-'}, repositories ${o.repositories.join(', ') || '-'}`);
+  const shown = c.tokens.slice(0, 12);
+  lines.push('Organization access tokens ({"identifier": org, "secret": token}):');
+  for (const t of shown) lines.push(`  ${`${t.org}/${t.label}`.padEnd(24)} ${t.status.padEnd(8)} ${t.secret}`);
+  if (c.tokens.length > shown.length) lines.push(`  ... and ${c.tokens.length - shown.length} more`);
+}
+lines.push('', 'Control: POST /_sandbox/faults, GET /_sandbox/requests (loopback only). Ctrl-C stops.', '');
+process.stdout.write(lines.join('\n'));
+if (args.data && c.source !== 'data-file') process.stdout.write(`State is kept in ${args.data}.\n`);
+
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    await sb.close();
+    process.exit(0);
+  });
+}

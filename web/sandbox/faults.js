@@ -1,0 +1,106 @@
+/**
+ * Fault injection: the next N requests that match (method and/or path regex) get a
+ * chosen answer, a delay, a stall after the headers, or a connection reset mid-body.
+ * This lets client tests exercise retries, timeouts and parse failures without sleeps.
+ */
+
+const html = (code, text) => `<html>\r\n<head><title>${code} ${text}</title></head>\r\n<body>\r\n<center><h1>${code} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+
+/** Named answers; a spec's own fields override the preset's. */
+export const PRESETS = Object.freeze({
+  html502: { status: 502, headers: { 'content-type': 'text/html' }, body: html(502, 'Bad Gateway') },
+  html503: { status: 503, headers: { 'content-type': 'text/html' }, body: html(503, 'Service Temporarily Unavailable') },
+  html504: { status: 504, headers: { 'content-type': 'text/html' }, body: html(504, 'Gateway Time-out') },
+  'server-error': { status: 500, body: { message: 'Internal Server Error', errinfo: {} } },
+  'rate-limited': { status: 429, headers: { 'retry-after': '1' }, body: { detail: 'Rate limit exceeded', error: false } },
+  unauthorized: { status: 401, body: { message: 'Authentication credentials were not provided or are invalid.', errinfo: {} } },
+  'bad-json': { status: 200, headers: { 'content-type': 'application/json' }, body: '{"total": 1, "next": null, "results": [' },
+});
+
+const KEYS = new Set(['preset', 'method', 'path', 'times', 'status', 'headers', 'body', 'delayMs', 'stall', 'reset']);
+
+/**
+ * Checks and normalizes one spec. Throws TypeError with a readable message.
+ * @param {object} spec
+ */
+export function normalizeFault(spec) {
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new TypeError('a fault must be an object');
+  for (const k of Object.keys(spec)) if (!KEYS.has(k)) throw new TypeError(`unknown fault field "${k}" (known: ${[...KEYS].join(', ')})`);
+  let base = {};
+  if (spec.preset !== undefined) {
+    if (!Object.hasOwn(PRESETS, spec.preset)) throw new TypeError(`unknown fault preset ${JSON.stringify(spec.preset)} (known: ${Object.keys(PRESETS).join(', ')})`);
+    base = PRESETS[spec.preset];
+  }
+  const s = { ...base, ...spec, headers: { ...(base.headers ?? {}), ...(spec.headers ?? {}) } };
+  const f = { method: null, path: null, times: 1, status: null, headers: {}, body: undefined, delayMs: 0, stall: false, reset: false, preset: spec.preset ?? null };
+  if (s.method != null) {
+    if (typeof s.method !== 'string') throw new TypeError('fault.method must be a string');
+    f.method = s.method.toUpperCase();
+  }
+  if (s.path != null) {
+    if (s.path instanceof RegExp) f.path = s.path;
+    else if (typeof s.path === 'string') {
+      try { f.path = new RegExp(s.path); } catch (e) { throw new TypeError(`fault.path is not a valid regular expression: ${e.message}`); }
+    } else throw new TypeError('fault.path must be a RegExp or a regular expression string');
+  }
+  if (s.times !== undefined) {
+    if (!Number.isInteger(s.times) || s.times < 1) throw new TypeError('fault.times must be an integer >= 1');
+    f.times = s.times;
+  }
+  if (s.status != null) {
+    if (!Number.isInteger(s.status) || s.status < 200 || s.status > 599) throw new TypeError('fault.status must be an integer from 200 to 599');
+    f.status = s.status;
+  }
+  for (const [k, v] of Object.entries(s.headers)) {
+    if (typeof v !== 'string' && typeof v !== 'number') throw new TypeError(`fault header ${k} must be a string or number`);
+    f.headers[k.toLowerCase()] = String(v);
+  }
+  if (s.body !== undefined) {
+    if (typeof s.body === 'string') f.body = s.body;
+    else {
+      f.body = JSON.stringify(s.body);
+      f.headers['content-type'] ??= 'application/json';
+    }
+  }
+  if (s.delayMs !== undefined) {
+    if (typeof s.delayMs !== 'number' || !(s.delayMs >= 0) || s.delayMs > 600000) throw new TypeError('fault.delayMs must be a number of milliseconds from 0 to 600000');
+    f.delayMs = s.delayMs;
+  }
+  f.stall = s.stall === true;
+  f.reset = s.reset === true;
+  if (f.stall && f.reset) throw new TypeError('a fault cannot both stall and reset');
+  // A fault with nothing but a delay passes the request on to the normal handler afterwards.
+  f.passThrough = f.status === null && f.body === undefined && !f.stall && !f.reset;
+  if (f.passThrough && f.delayMs === 0) throw new TypeError('a fault needs one of: preset, status, body, stall, reset, delayMs');
+  if (f.status === null) f.status = 200;
+  if (f.body !== undefined) f.headers['content-type'] ??= 'text/plain';
+  return f;
+}
+
+/** The pending faults, consumed first-match-first. */
+export class FaultQueue {
+  constructor() { this.items = []; }
+
+  /** @param {object | object[]} specs */
+  add(specs) {
+    const list = (Array.isArray(specs) ? specs : [specs]).map(normalizeFault);
+    this.items.push(...list);
+    return list.length;
+  }
+
+  clear() { this.items.length = 0; }
+
+  /** Takes one use of the first fault matching this request, or null. */
+  take(method, pathname) {
+    const i = this.items.findIndex((f) => (!f.method || f.method === method) && (!f.path || f.path.test(pathname)));
+    if (i < 0) return null;
+    const f = this.items[i];
+    if (--f.times <= 0) this.items.splice(i, 1);
+    return f;
+  }
+
+  /** A JSON-friendly view (for GET /_sandbox/faults). */
+  list() {
+    return this.items.map((f) => ({ preset: f.preset, method: f.method, path: f.path ? f.path.source : null, times: f.times, status: f.status, delayMs: f.delayMs, stall: f.stall, reset: f.reset }));
+  }
+}

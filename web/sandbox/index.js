@@ -1,0 +1,76 @@
+/**
+ * A local Docker Hub sandbox for the OAT API: `startSandbox()` for tests and tools,
+ * `createSandboxHandler()` for a server that mounts it under its own origin.
+ * See README.md in this folder for the seeded world and every behaviour.
+ */
+import { createServer } from 'node:http';
+import { createSandboxHandler } from './server.js';
+import { PRESETS } from './faults.js';
+import { REPO_SCOPES, ORG_SCOPES } from './scopes.js';
+
+export { createSandboxHandler, PRESETS as FAULT_PRESETS, REPO_SCOPES, ORG_SCOPES };
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** True for hosts that only the local machine can reach. */
+export const isLoopbackHost = (host) => LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * Starts the sandbox on its own HTTP server.
+ * @param {import('./server.js').SandboxOptions & { host?: string, port?: number }} [options]
+ *   host defaults to 127.0.0.1; port 0 (the default) picks a free port.
+ */
+export async function startSandbox(options = {}) {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
+  const h = createSandboxHandler(options);
+  const server = createServer((req, res) => { h.handle(req, res); });
+  // Fault-injected stalls keep sockets open; keep-alive must not hold the process either.
+  server.keepAliveTimeout = 1000;
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+  });
+  if (!isLoopbackHost(host)) {
+    process.stderr.write(
+      `\n!!! WARNING: the Docker Hub sandbox is listening on ${host}, not on loopback.\n`
+      + '!!! Anyone who can reach this address can log in with the seeded credentials and use its tokens.\n'
+      + '!!! The /_sandbox control routes still answer on loopback only.\n\n',
+    );
+  }
+  const addr = server.address();
+  const urlHost = addr.family === 'IPv6' || addr.family === 6 ? `[${addr.address}]` : addr.address;
+  const shownHost = host === 'localhost' ? 'localhost' : (addr.address === '0.0.0.0' || addr.address === '::') ? '127.0.0.1' : urlHost;
+  let closing = null;
+  return {
+    url: `http://${shownHost}:${addr.port}`,
+    port: addr.port,
+    host,
+    /** Adds one fault spec or an array of them (see faults.js). @returns {number} how many were added */
+    faults: (spec) => h.faults.add(spec),
+    clearFaults: () => h.faults.clear(),
+    /** Pending faults, for debugging a test. */
+    pendingFaults: () => h.faults.list(),
+    /** Live array of { method, path, query } of every request (control routes excluded). */
+    requests: h.requests,
+    /** Live map "METHOD /route/{template}" -> count. */
+    counts: h.counts,
+    resetRequests: h.resetRequests,
+    /** A deep copy of the current world (users, orgs, tokens with hashes only). */
+    get state() { return h.store.snapshot(); },
+    /** The seeded secrets (passwords, PATs, OAT values), known only when the world came from a seed. */
+    credentials: h.credentials,
+    /** Mints a JWT without a request: { kind: 'password'|'pat'|'oat', sub, org?, tokenId? }. */
+    mintJwt: h.mintJwt,
+    handler: h,
+    server,
+    close() {
+      closing ??= new Promise((resolve) => {
+        h.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
