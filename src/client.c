@@ -1,49 +1,96 @@
-/* The client: validates each call, signs in when it must, sends through the transport and
- * turns the answer into one dh_reply for the caller's callback. */
+/* The client: validates each call, signs in when it must, sends through the transport, retries
+ * what is safe to retry within the call's deadline, and turns the answer into one dh_reply.
+ *
+ * A call's life: start_attempt -> (wait for sign-in) -> send -> on_http_done -> retry after a
+ * wait, or settle. A deadline timer bounds the whole of it; dh_cancel and dh_client_free cut
+ * it short. Every path ends in settle(), which runs the callback and frees the call. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cJSON.h"
 #include "internal.h"
 
 typedef struct dh_call dh_call;
 
+typedef enum { AUTH_NONE, AUTH_STATIC, AUTH_CREDENTIALS, AUTH_PROVIDER } auth_mode;
+
 struct dh_call {
     dh_client *client;
-    dh_call *prev, *next; /* the client's calls in flight */
+    dh_call *prev, *next; /* the client's calls, oldest first */
     dh_op op;
     const char *method;
     char *url;
-    char *body;           /* wiped on free: a create's body or the sign-in secret */
-    char *authorization;  /* "Bearer ...", wiped on free */
-    dh_callback cb;
+    char *body;          /* wiped on free: a create's body or the sign-in secret */
+    char *authorization; /* "Bearer ..." as last sent; wiped on free */
+    dh_callback cb;      /* NULL for the client's own sign-in */
     void *user;
-    void *handle;         /* the transport's, while sent */
-    bool waiting_auth;
+    void *handle;        /* the transport's, while a request is out */
+    void *deadline_timer, *retry_timer;
+    double deadline_ms;
+    int attempt;         /* retries made */
+    bool waiting_auth, reauthed, in_callback, stop;
+    char *org;           /* dh_list_all_tokens: the org, and where the pages stand */
+    dh_pager *pager;
 };
 
 struct dh_client {
     char *base_url;
+    auth_mode auth;
     char *bearer, *identifier, *secret; /* wiped on free */
-    uint32_t timeout_ms;
-    dh_transport tr;
-    dh_call *calls, *calls_tail; /* oldest first */
+    int64_t bearer_exp;                 /* unix seconds; -1: unknown */
+    dh_token_provider provider;
+    void *provider_ctx;
+    bool provider_pending;
     dh_call *auth_call; /* the sign-in in flight, shared by every call that waits for it */
+    uint32_t timeout_ms, retry_base_ms, retry_cap_ms;
+    int max_retries;
+    size_t max_response_bytes;
+    dh_transport tr;
+    uint64_t rng;
+    dh_call *calls, *calls_tail;
 };
 
-static void call_unlink_free(dh_call *c) {
+/* Renew this long before the JWT's exp, so no request carries one that dies on the way. */
+#define DH_RENEW_MARGIN_S 60
+
+static void on_http_done(void *call, const dh_http_response *resp);
+
+/* ---- bookkeeping ---- */
+
+static void clear_timer(dh_client *cl, void **timer) {
+    if (*timer) cl->tr.clear_timer(cl->tr.ctx, *timer);
+    *timer = NULL;
+}
+
+static void call_free(dh_call *c) {
     dh_client *cl = c->client;
+    clear_timer(cl, &c->deadline_timer);
+    clear_timer(cl, &c->retry_timer);
+    if (c->handle) cl->tr.cancel(cl->tr.ctx, c->handle);
     if (c->prev) c->prev->next = c->next;
     else cl->calls = c->next;
     if (c->next) c->next->prev = c->prev;
     else cl->calls_tail = c->prev;
     if (cl->auth_call == c) cl->auth_call = NULL;
     free(c->url);
+    free(c->org);
+    free(c->pager);
     dh_wipe_free(c->body);
     dh_wipe_free(c->authorization);
     free(c);
 }
+
+static double now_ms(dh_client *cl) { return cl->tr.now_ms(cl->tr.ctx); }
+
+static double unit_random(dh_client *cl) {
+    if (cl->tr.random) return cl->tr.random(cl->tr.ctx);
+    cl->rng ^= cl->rng << 13; /* xorshift64: jitter needs spread, not secrecy */
+    cl->rng ^= cl->rng >> 7;
+    cl->rng ^= cl->rng << 17;
+    return (double)(cl->rng >> 11) / 9007199254740992.0;
+}
+
+/* ---- settling ---- */
 
 /* Everything a reply borrows, freed after the callback. */
 typedef struct reply_store {
@@ -55,43 +102,75 @@ typedef struct reply_store {
     dh_token_page page;
 } reply_store;
 
-/* A created token's secret lives in the tree; zero it before the tree is freed. */
-static void wipe_token_secret(const dh_token *t) {
-    if (t && t->token) memset((char *)t->token, 0, strlen(t->token));
-}
-
-static void deliver(dh_call *c, reply_store *rs) {
-    dh_client *cl = c->client;
-    if (rs->reply.error) {
-        const char *secrets[] = {cl->secret, cl->bearer,
-                                 c->authorization ? c->authorization + 7 : NULL};
-        size_t n = sizeof secrets / sizeof *secrets;
-        dh_error *e = &rs->error;
-        e->message = dh_redact(rs->arena, e->message, secrets, n);
-        e->detail = dh_redact(rs->arena, e->detail, secrets, n);
-        e->text = dh_redact(rs->arena, e->text, secrets, n);
-        e->errinfo_json = dh_redact(rs->arena, e->errinfo_json, secrets, n);
-        e->fields_json = dh_redact(rs->arena, e->fields_json, secrets, n);
-    }
-    rs->reply.op = c->op;
-    if (c->cb) c->cb(&rs->reply, c->user);
-    wipe_token_secret(rs->reply.token);
+static void store_free(reply_store *rs) {
+    /* A created token's secret lives in the tree: zero it before the tree is freed. */
+    if (rs->reply.token && rs->reply.token->token)
+        memset((char *)rs->reply.token->token, 0, strlen(rs->reply.token->token));
     cJSON_Delete(rs->root);
     dh_arena_free(rs->arena);
-    call_unlink_free(c);
 }
 
-/* Settles a call that got no answer to decode: a refusal, a failure, a close. */
-static void fail(dh_call *c, dh_code code, const char *message) {
+static void redact_error(dh_call *c, reply_store *rs) {
+    dh_client *cl = c->client;
+    const char *secrets[] = {cl->secret, cl->bearer, c->authorization ? c->authorization + 7 : NULL};
+    size_t n = sizeof secrets / sizeof *secrets;
+    dh_error *e = &rs->error;
+    e->message = dh_redact(rs->arena, e->message, secrets, n);
+    e->detail = dh_redact(rs->arena, e->detail, secrets, n);
+    e->text = dh_redact(rs->arena, e->text, secrets, n);
+    e->errinfo_json = dh_redact(rs->arena, e->errinfo_json, secrets, n);
+    e->fields_json = dh_redact(rs->arena, e->fields_json, secrets, n);
+}
+
+/* Runs the callback with the reply, frees the reply, and frees the call unless more pages of
+ * a dh_list_all_tokens follow (then it returns true and the call lives on). */
+static void auth_settled(dh_client *cl, const dh_error *err);
+
+static bool settle(dh_call *c, reply_store *rs) {
+    dh_client *cl = c->client;
+    if (cl->auth_call == c) {
+        /* The sign-in ends here, however it ended: release the calls that waited for it. */
+        cl->auth_call = NULL;
+        auth_settled(cl, rs->reply.error);
+    }
+    if (rs->reply.error && rs->arena) redact_error(c, rs);
+    rs->reply.op = c->pager ? DH_OP_LIST : c->op;
+    clear_timer(cl, &c->deadline_timer);
+    clear_timer(cl, &c->retry_timer);
+    if (c->cb) {
+        c->in_callback = true;
+        c->cb(&rs->reply, c->user);
+        c->in_callback = false;
+    }
+    store_free(rs);
+    if (rs->reply.more && !c->stop) return true;
+    call_free(c);
+    return false;
+}
+
+/* Settles a call with an error that no answer carried: a refusal, a failure, a close. */
+static void fail(dh_call *c, dh_code code, const char *message, bool maybe_created) {
     reply_store rs = {0};
     rs.arena = dh_arena_new();
-    rs.error = (dh_error){.code = code, .message = message, .retry_after = -1};
+    rs.error = (dh_error){.code = code, .message = message, .retry_after = -1, .maybe_created = maybe_created};
     rs.reply.error = &rs.error;
-    deliver(c, &rs);
+    settle(c, &rs);
 }
 
-static dh_code refuse(dh_op op, dh_callback cb, void *user, dh_code code,
-                      const char *what, const char *why) {
+/* A create whose request went out may have made a token even though no answer came back. */
+static const char *lost_message(dh_call *c, dh_code code, bool *maybe_created) {
+    *maybe_created = c->op == DH_OP_CREATE;
+    if (code == DH_ERR_TIMEOUT)
+        return *maybe_created ? "Docker Hub did not answer in time; the token may have been created: "
+                                "list the tokens before creating it again"
+                              : "Docker Hub did not answer in time";
+    return *maybe_created ? "the connection to Docker Hub was lost; the token may have been created: "
+                            "list the tokens before creating it again"
+                          : "could not reach Docker Hub (connection refused, reset or lost)";
+}
+
+static dh_code refuse(dh_op op, dh_callback cb, void *user, dh_code code, const char *what,
+                      const char *why) {
     dh_buf b = {0};
     dh_buf_puts(&b, what);
     dh_buf_puts(&b, why);
@@ -102,22 +181,98 @@ static dh_code refuse(dh_op op, dh_callback cb, void *user, dh_code code,
     return code;
 }
 
-static void on_http_done(void *call, const dh_http_response *resp);
+/* ---- auth ---- */
 
-static void send_call(dh_call *c) {
+static dh_code set_bearer(dh_client *cl, const char *jwt) {
+    if (jwt && dh_check_header_value(jwt)) return DH_ERR_INVALID_ARGUMENT;
+    char *copy = NULL;
+    if (jwt && !(copy = dh_strdup(jwt))) return DH_ERR_NO_MEMORY;
+    dh_wipe_free(cl->bearer);
+    cl->bearer = copy;
+    cl->bearer_exp = jwt ? dh_jwt_exp(jwt) : -1;
+    return DH_OK;
+}
+
+static bool can_renew(const dh_client *cl) { return cl->auth == AUTH_CREDENTIALS || cl->auth == AUTH_PROVIDER; }
+
+static bool needs_sign_in(dh_client *cl) {
+    if (!can_renew(cl)) return false;
+    if (!cl->bearer) return true;
+    return cl->bearer_exp >= 0 && cl->tr.now_unix(cl->tr.ctx) >= cl->bearer_exp - DH_RENEW_MARGIN_S;
+}
+
+static void start_attempt(dh_call *c);
+static dh_call *new_call(dh_client *cl, dh_op op, const char *method, char *url, char *body,
+                         dh_callback cb, void *user);
+
+/* The sign-in settled: every call that waited goes on with the JWT, or fails with `err`. */
+static void auth_settled(dh_client *cl, const dh_error *err) {
+    for (;;) {
+        dh_call *w = cl->calls;
+        while (w && !w->waiting_auth) w = w->next;
+        if (!w) break;
+        w->waiting_auth = false;
+        if (!err) {
+            start_attempt(w);
+            continue;
+        }
+        reply_store rs = {0};
+        rs.arena = dh_arena_new();
+        rs.error = *err;
+        rs.error.message = NULL;
+        if (rs.arena) { /* the failure's strings live in the sign-in's reply: copy them */
+            rs.error.message = dh_arena_strdup(rs.arena, err->message);
+            rs.error.detail = err->detail ? dh_arena_strdup(rs.arena, err->detail) : NULL;
+            rs.error.text = err->text ? dh_arena_strdup(rs.arena, err->text) : NULL;
+            rs.error.errinfo_json = err->errinfo_json ? dh_arena_strdup(rs.arena, err->errinfo_json) : NULL;
+            rs.error.fields_json = err->fields_json ? dh_arena_strdup(rs.arena, err->fields_json) : NULL;
+        }
+        if (!rs.error.message) rs.error.message = "sign-in failed";
+        rs.reply.status = err->status;
+        rs.reply.error = &rs.error;
+        settle(w, &rs);
+    }
+}
+
+/* Starts the one sign-in every waiting call shares, unless it is under way. */
+static void request_sign_in(dh_client *cl) {
+    if (cl->auth_call || cl->provider_pending) return;
+    if (cl->auth == AUTH_PROVIDER) {
+        cl->provider_pending = true;
+        cl->provider(cl->provider_ctx, cl); /* may answer at once, through dh_client_token_ready */
+        return;
+    }
+    dh_buf b = {0};
+    dh_buf_puts(&b, cl->base_url);
+    dh_buf_puts(&b, "/v2/auth/token");
+    char *body = dh_encode_auth(cl->identifier, cl->secret);
+    dh_call *c = new_call(cl, DH_OP_AUTH, "POST", dh_buf_take(&b), body, NULL, NULL);
+    if (!c) {
+        dh_error e = {.code = DH_ERR_NO_MEMORY, .message = "out of memory", .retry_after = -1};
+        auth_settled(cl, &e);
+        return;
+    }
+    cl->auth_call = c;
+    start_attempt(c);
+}
+
+/* ---- sending, retrying, deadlines ---- */
+
+static void send_request(dh_call *c) {
     dh_client *cl = c->client;
     const char *headers[8];
     size_t h = 0;
     headers[h++] = "Accept";
     headers[h++] = "application/json";
+    dh_wipe_free(c->authorization);
+    c->authorization = NULL;
     if (c->op != DH_OP_AUTH && cl->bearer) {
-        dh_wipe_free(c->authorization);
         dh_buf b = {0};
         dh_buf_puts(&b, "Bearer ");
         dh_buf_puts(&b, cl->bearer);
         c->authorization = dh_buf_take(&b);
         if (!c->authorization) {
-            fail(c, DH_ERR_NO_MEMORY, "out of memory");
+            fail(c, DH_ERR_NO_MEMORY, "out of memory", false);
             return;
         }
         headers[h++] = "Authorization";
@@ -129,22 +284,59 @@ static void send_call(dh_call *c) {
     }
     headers[h] = NULL;
     dh_http_request req = {c->method, c->url, headers, c->body, c->body ? strlen(c->body) : 0,
-                           cl->timeout_ms};
+                           cl->max_response_bytes};
     c->handle = cl->tr.send(cl->tr.ctx, &req, on_http_done, c);
-    if (!c->handle) fail(c, DH_ERR_NETWORK, "the request could not be started");
+    if (!c->handle) fail(c, DH_ERR_NETWORK, "the request could not be started", false);
 }
 
-static void start_auth(dh_client *cl);
-
-/* Sends c now, or queues it behind the sign-in its client needs first. */
-static void dispatch(dh_call *c) {
+static void start_attempt(dh_call *c) {
     dh_client *cl = c->client;
-    if (cl->bearer || !cl->secret) {
-        send_call(c);
+    if (c->op != DH_OP_AUTH && needs_sign_in(cl)) {
+        c->waiting_auth = true;
+        request_sign_in(cl);
         return;
     }
-    c->waiting_auth = true;
-    if (!cl->auth_call) start_auth(cl);
+    send_request(c);
+}
+
+static void on_retry_timer(void *arg) {
+    dh_call *c = arg;
+    c->retry_timer = NULL;
+    start_attempt(c);
+}
+
+static void on_deadline(void *arg) {
+    dh_call *c = arg;
+    dh_client *cl = c->client;
+    c->deadline_timer = NULL;
+    bool was_sent = c->handle != NULL;
+    if (c->handle) cl->tr.cancel(cl->tr.ctx, c->handle);
+    c->handle = NULL;
+    c->waiting_auth = false;
+    bool maybe_created = false;
+    const char *msg = was_sent ? lost_message(c, DH_ERR_TIMEOUT, &maybe_created) : "Docker Hub did not answer in time";
+    fail(c, DH_ERR_TIMEOUT, msg, maybe_created);
+}
+
+static bool arm_deadline(dh_call *c) {
+    dh_client *cl = c->client;
+    clear_timer(cl, &c->deadline_timer);
+    c->deadline_ms = now_ms(cl) + cl->timeout_ms;
+    c->deadline_timer = cl->tr.set_timer(cl->tr.ctx, cl->timeout_ms, on_deadline, c);
+    return c->deadline_timer != NULL;
+}
+
+/* Schedules another try if the rules allow one and it can start before the deadline.
+ * `retry_after` is the server's word in seconds (-1: none). */
+static bool schedule_retry(dh_call *c, dh_http_failure failure, int status, int64_t retry_after) {
+    dh_client *cl = c->client;
+    if (c->attempt >= cl->max_retries || !dh_is_retryable(c->op, failure, status)) return false;
+    double wait = retry_after >= 0 ? (double)retry_after * 1000.0
+                                   : dh_backoff_ms(c->attempt, cl->retry_base_ms, cl->retry_cap_ms, unit_random(cl));
+    if (now_ms(cl) + wait >= c->deadline_ms) return false;
+    c->attempt++;
+    c->retry_timer = cl->tr.set_timer(cl->tr.ctx, (uint32_t)wait, on_retry_timer, c);
+    return c->retry_timer != NULL;
 }
 
 static dh_call *new_call(dh_client *cl, dh_op op, const char *method, char *url, char *body,
@@ -161,116 +353,121 @@ static dh_call *new_call(dh_client *cl, dh_op op, const char *method, char *url,
     if (cl->calls_tail) cl->calls_tail->next = c;
     else cl->calls = c;
     cl->calls_tail = c;
+    if (!arm_deadline(c)) {
+        call_free(c);
+        return NULL;
+    }
     return c;
 }
 
-static void start_auth(dh_client *cl) {
-    dh_buf b = {0};
-    dh_buf_puts(&b, cl->base_url);
-    dh_buf_puts(&b, "/v2/auth/token");
-    char *body = dh_encode_auth(cl->identifier, cl->secret);
-    dh_call *c = new_call(cl, DH_OP_AUTH, "POST", dh_buf_take(&b), body, NULL, NULL);
-    if (!c) {
-        /* No sign-in can start: every call waiting for one fails now. */
-        for (dh_call *w = cl->calls; w;) {
-            dh_call *next = w->next;
-            if (w->waiting_auth) fail(w, DH_ERR_NO_MEMORY, "out of memory");
-            w = next;
-        }
-        return;
+/* ---- answers ---- */
+
+/* A 2xx answer: decode what the operation promises; NULL or why it is not that. */
+static const char *decode_success(dh_call *c, const dh_http_response *resp, reply_store *rs) {
+    dh_reply *r = &rs->reply;
+    const char *why = NULL;
+    switch (c->op) {
+    case DH_OP_DELETE:
+        break;
+    case DH_OP_LIST:
+        why = dh_decode_page(resp->body, resp->body_len, rs->arena, &rs->root, &rs->page);
+        if (!why) r->page = &rs->page;
+        break;
+    case DH_OP_AUTH: {
+        char *jwt = dh_decode_auth(resp->body, resp->body_len, &why);
+        if (jwt && set_bearer(c->client, jwt) != DH_OK) why = "the sign-in answer has no usable access_token";
+        dh_wipe_free(jwt);
+        break;
     }
-    cl->auth_call = c;
-    send_call(c);
+    default:
+        why = dh_decode_token(resp->body, resp->body_len, rs->arena, &rs->root, &rs->token);
+        if (!why && c->op == DH_OP_CREATE && !rs->token.token)
+            why = "the created token's secret is missing from the answer";
+        if (!why) r->token = &rs->token;
+    }
+    return why;
 }
 
-/* The sign-in settled: release every call that waited, with the JWT or with the failure. */
-static void auth_settled(dh_client *cl, const dh_error *err) {
-    for (;;) {
-        dh_call *w = cl->calls;
-        while (w && !w->waiting_auth) w = w->next;
-        if (!w) break;
-        w->waiting_auth = false;
-        if (!err) {
-            send_call(w);
-            continue;
-        }
-        reply_store rs = {0};
-        rs.arena = dh_arena_new();
-        rs.error = *err;
-        if (rs.arena) {
-            /* The failure's strings live in the sign-in's arena: copy them for this reply. */
-            rs.error.message = dh_arena_strdup(rs.arena, err->message);
-            if (err->detail) rs.error.detail = dh_arena_strdup(rs.arena, err->detail);
-            if (err->text) rs.error.text = dh_arena_strdup(rs.arena, err->text);
-            if (err->errinfo_json) rs.error.errinfo_json = dh_arena_strdup(rs.arena, err->errinfo_json);
-            if (err->fields_json) rs.error.fields_json = dh_arena_strdup(rs.arena, err->fields_json);
-        }
-        if (!rs.error.message) rs.error.message = "sign-in failed";
-        rs.reply.status = err->status;
-        rs.reply.error = &rs.error;
-        deliver(w, &rs);
-    }
+/* After a page of dh_list_all_tokens: point the call at the next page, or say there is none. */
+static bool next_page(dh_call *c, const dh_token_page *page) {
+    int next = dh_pager_advance(c->pager, page);
+    if (!next) return false;
+    free(c->url);
+    c->url = dh_url_tokens(c->client->base_url, c->org, NULL, &(dh_list_options){next, c->pager->page_size});
+    return c->url != NULL;
 }
-
-static int64_t now_unix(void) { return (int64_t)time(NULL); }
 
 static void on_http_done(void *call, const dh_http_response *resp) {
     dh_call *c = call;
     dh_client *cl = c->client;
     c->handle = NULL;
+
+    if (resp->failure != DH_HTTP_OK) {
+        if (schedule_retry(c, resp->failure, 0, -1)) return;
+        dh_code code = resp->failure == DH_HTTP_TIMEOUT ? DH_ERR_TIMEOUT : DH_ERR_NETWORK;
+        bool maybe_created = false;
+        const char *msg = resp->failure == DH_HTTP_REFUSED
+                              ? "could not reach Docker Hub (connection refused)"
+                              : lost_message(c, code, &maybe_created);
+        if (resp->failure == DH_HTTP_TOO_LARGE) {
+            code = DH_ERR_INVALID_RESPONSE;
+            msg = "the response body is larger than maxResponseBytes";
+            maybe_created = false;
+        }
+        fail(c, code, msg, maybe_created);
+        return;
+    }
+
     reply_store rs = {0};
     rs.arena = dh_arena_new();
     if (!rs.arena) {
-        fail(c, DH_ERR_NO_MEMORY, "out of memory");
+        fail(c, DH_ERR_NO_MEMORY, "out of memory", false);
         return;
     }
     dh_reply *r = &rs.reply;
+    r->status = resp->status;
+    dh_header *headers = NULL;
+    r->header_count = dh_headers_unpack(resp->raw_headers, resp->raw_headers_len, rs.arena, &headers);
+    r->headers = headers;
     r->error = &rs.error;
     rs.error.retry_after = -1;
-    if (resp->failure != DH_HTTP_OK) {
-        rs.error.code = resp->failure == DH_HTTP_TIMEOUT ? DH_ERR_TIMEOUT : DH_ERR_NETWORK;
-        rs.error.message = resp->failure == DH_HTTP_TIMEOUT
-                               ? "Docker Hub did not answer in time"
-                               : "could not reach Docker Hub (connection refused, reset or lost)";
+
+    if (resp->status < 200 || resp->status > 299) {
+        dh_error_from_response(resp->status, resp->body, resp->body_len, rs.arena, &rs.error);
+        rs.error.retry_after = dh_retry_after(headers, r->header_count, cl->tr.now_unix(cl->tr.ctx));
+        if (resp->status == 401 && c->op != DH_OP_AUTH && can_renew(cl) && !c->reauthed) {
+            /* The JWT was refused: sign in again, once, then try this call once more. A JWT
+             * renewed by another call since this one was sent is simply used. */
+            c->reauthed = true;
+            if (cl->bearer && c->authorization && strcmp(c->authorization + 7, cl->bearer) == 0)
+                set_bearer(cl, NULL);
+            store_free(&rs);
+            start_attempt(c);
+            return;
+        }
+        if (schedule_retry(c, DH_HTTP_OK, resp->status, rs.error.retry_after)) {
+            store_free(&rs);
+            return;
+        }
     } else {
-        r->status = resp->status;
-        dh_header *headers = NULL;
-        r->header_count = dh_headers_unpack(resp->raw_headers, resp->raw_headers_len, rs.arena, &headers);
-        r->headers = headers;
-        const char *why = NULL;
-        if (resp->status < 200 || resp->status > 299) {
-            dh_error_from_response(resp->status, resp->body, resp->body_len, rs.arena, &rs.error);
-            rs.error.retry_after = dh_retry_after(headers, r->header_count, now_unix());
+        const char *why = decode_success(c, resp, &rs);
+        if (why) {
+            rs.error.code = DH_ERR_INVALID_RESPONSE;
+            rs.error.status = resp->status;
+            rs.error.message = why;
+            r->page = NULL;
+            r->token = NULL;
         } else {
-            if (c->op == DH_OP_LIST) {
-                why = dh_decode_page(resp->body, resp->body_len, rs.arena, &rs.root, &rs.page);
-                if (!why) r->page = &rs.page;
-            } else if (c->op == DH_OP_AUTH) {
-                char *jwt = dh_decode_auth(resp->body, resp->body_len, &why);
-                if (jwt) {
-                    dh_wipe_free(cl->bearer);
-                    cl->bearer = jwt;
-                }
-            } else if (c->op != DH_OP_DELETE) {
-                why = dh_decode_token(resp->body, resp->body_len, rs.arena, &rs.root, &rs.token);
-                if (!why && c->op == DH_OP_CREATE && !rs.token.token)
-                    why = "the created token's secret is missing from the answer";
-                if (!why) r->token = &rs.token;
-            }
-            if (why) {
-                rs.error.code = DH_ERR_INVALID_RESPONSE;
-                rs.error.status = resp->status;
-                rs.error.message = why;
-            } else {
-                r->error = NULL;
-            }
+            r->error = NULL;
         }
     }
-    if (c->op == DH_OP_AUTH) {
-        cl->auth_call = NULL;
-        auth_settled(cl, r->error);
+
+    if (c->pager && r->page) r->more = next_page(c, r->page);
+    if (settle(c, &rs)) {
+        c->attempt = 0;
+        if (arm_deadline(c)) start_attempt(c);
+        else fail(c, DH_ERR_NO_MEMORY, "out of memory", false);
     }
-    deliver(c, &rs);
 }
 
 /* ---- public ---- */
@@ -278,10 +475,13 @@ static void on_http_done(void *call, const dh_http_response *resp) {
 dh_client *dh_client_new(const dh_config *cfg, const char **err) {
     static const char *oom = "out of memory";
     const char *why = NULL;
-    if (!cfg || !cfg->transport.send || !cfg->transport.cancel) why = "a transport is required";
+    if (!cfg || !cfg->transport.send || !cfg->transport.cancel || !cfg->transport.now_ms ||
+        !cfg->transport.now_unix || !cfg->transport.set_timer || !cfg->transport.clear_timer)
+        why = "a transport with send, cancel, clocks and timers is required";
     else if (cfg->bearer && dh_check_header_value(cfg->bearer)) why = "token may hold only visible ASCII characters";
     else if ((cfg->identifier == NULL) != (cfg->secret == NULL)) why = "credentials need both identifier and secret";
     else if (cfg->secret && (!*cfg->identifier || !*cfg->secret)) why = "credentials need a non-empty identifier and secret";
+    else if (!!cfg->bearer + !!cfg->secret + !!cfg->token_provider > 1) why = "give one of token, credentials or a token provider";
     if (why) {
         if (err) *err = why;
         return NULL;
@@ -291,8 +491,10 @@ dh_client *dh_client_new(const dh_config *cfg, const char **err) {
         if (err) *err = oom;
         return NULL;
     }
+    cl->bearer_exp = -1;
+    cl->tr = cfg->transport;
     why = dh_check_base_url(cfg->base_url, &cl->base_url);
-    if (!why && cfg->bearer && !(cl->bearer = dh_strdup(cfg->bearer))) why = oom;
+    if (!why && cfg->bearer && set_bearer(cl, cfg->bearer) != DH_OK) why = oom;
     if (!why && cfg->secret &&
         (!(cl->identifier = dh_strdup(cfg->identifier)) || !(cl->secret = dh_strdup(cfg->secret))))
         why = oom;
@@ -301,28 +503,57 @@ dh_client *dh_client_new(const dh_config *cfg, const char **err) {
         dh_client_free(cl);
         return NULL;
     }
+    cl->auth = cfg->token_provider ? AUTH_PROVIDER : cfg->secret ? AUTH_CREDENTIALS : cfg->bearer ? AUTH_STATIC : AUTH_NONE;
+    cl->provider = cfg->token_provider;
+    cl->provider_ctx = cfg->token_provider_ctx;
     cl->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : 30000;
-    cl->tr = cfg->transport;
+    cl->max_retries = cfg->max_retries < 0 ? 3 : cfg->max_retries;
+    cl->retry_base_ms = cfg->retry_base_ms ? cfg->retry_base_ms : 500;
+    cl->retry_cap_ms = cfg->retry_cap_ms ? cfg->retry_cap_ms : 20000;
+    cl->max_response_bytes = cfg->max_response_bytes ? cfg->max_response_bytes : (size_t)16 << 20;
+    cl->rng = (uint64_t)(cl->tr.now_ms(cl->tr.ctx) * 1000.0) ^ (uint64_t)(uintptr_t)cl ^ 0x9E3779B97F4A7C15ULL;
+    if (!cl->rng) cl->rng = 1;
     return cl;
 }
 
-dh_code dh_client_set_bearer(dh_client *cl, const char *bearer) {
-    if (bearer && dh_check_header_value(bearer)) return DH_ERR_INVALID_ARGUMENT;
-    char *copy = NULL;
-    if (bearer && !(copy = dh_strdup(bearer))) return DH_ERR_NO_MEMORY;
-    dh_wipe_free(cl->bearer);
-    cl->bearer = copy;
-    return DH_OK;
+dh_code dh_client_set_bearer(dh_client *cl, const char *bearer) { return set_bearer(cl, bearer); }
+
+void dh_client_token_ready(dh_client *cl, const char *jwt, const char *why_not) {
+    if (!cl->provider_pending) return;
+    cl->provider_pending = false;
+    if (jwt && set_bearer(cl, jwt) == DH_OK) {
+        auth_settled(cl, NULL);
+        return;
+    }
+    dh_error e = {.code = DH_ERR_UNAUTHORIZED,
+                  .message = jwt ? "the token function returned a value that cannot be sent as a bearer token"
+                                 : (why_not ? why_not : "no token was given"),
+                  .retry_after = -1};
+    auth_settled(cl, &e);
+}
+
+int dh_cancel(dh_client *cl, void *user) {
+    int n = 0;
+    for (dh_call *c = cl->calls; c;) {
+        dh_call *next = c->next;
+        if (c->cb && c->user == user) {
+            if (c->in_callback) {
+                c->stop = true; /* a list_all stopped from its own page callback */
+            } else {
+                n++;
+                fail(c, DH_ERR_ABORTED, "the call was aborted", false);
+                c = cl->calls; /* the callback may have changed the list: start over */
+                continue;
+            }
+        }
+        c = next;
+    }
+    return n;
 }
 
 void dh_client_free(dh_client *cl) {
     if (!cl) return;
-    while (cl->calls) {
-        dh_call *c = cl->calls;
-        if (c->handle) cl->tr.cancel(cl->tr.ctx, c->handle);
-        c->handle = NULL;
-        fail(c, DH_ERR_CLOSED, "the client was closed");
-    }
+    while (cl->calls) fail(cl->calls, DH_ERR_CLOSED, "the client was closed", false);
     free(cl->base_url);
     dh_wipe_free(cl->bearer);
     dh_wipe_free(cl->identifier);
@@ -334,14 +565,14 @@ static dh_code start(dh_client *cl, dh_op op, const char *method, char *url, cha
                      dh_callback cb, void *user) {
     dh_call *c = new_call(cl, op, method, url, body, cb, user);
     if (!c) return refuse(op, cb, user, DH_ERR_NO_MEMORY, "", "out of memory");
-    dispatch(c);
+    start_attempt(c);
     return DH_OK;
 }
 
-#define CHECK(cond_why, what)                                                             \
-    do {                                                                                  \
-        const char *why_ = (cond_why);                                                    \
-        if (why_) return refuse(op, cb, user, DH_ERR_INVALID_ARGUMENT, what, why_);   \
+#define CHECK(cond_why, what)                                                           \
+    do {                                                                                \
+        const char *why_ = (cond_why);                                                  \
+        if (why_) return refuse(op, cb, user, DH_ERR_INVALID_ARGUMENT, what, why_);     \
     } while (0)
 
 dh_code dh_list_tokens(dh_client *cl, const char *org, const dh_list_options *o, dh_callback cb,
@@ -351,6 +582,22 @@ dh_code dh_list_tokens(dh_client *cl, const char *org, const dh_list_options *o,
     CHECK(dh_check_name(org), "org ");
     CHECK(dh_check_list_options(&opts), "");
     return start(cl, op, "GET", dh_url_tokens(cl->base_url, org, NULL, &opts), NULL, cb, user);
+}
+
+dh_code dh_list_all_tokens(dh_client *cl, const char *org, int page_size, dh_callback cb, void *user) {
+    const dh_op op = DH_OP_LIST;
+    CHECK(dh_check_name(org), "org ");
+    CHECK(page_size < 1 || page_size > 100 ? "pageSize must be a whole number from 1 to 100" : NULL, "");
+    dh_call *c = new_call(cl, op, "GET", dh_url_tokens(cl->base_url, org, NULL, &(dh_list_options){1, page_size}),
+                          NULL, cb, user);
+    if (c && (!(c->org = dh_strdup(org)) || !(c->pager = malloc(sizeof *c->pager)))) {
+        call_free(c);
+        c = NULL;
+    }
+    if (!c) return refuse(op, cb, user, DH_ERR_NO_MEMORY, "", "out of memory");
+    dh_pager_init(c->pager, page_size);
+    start_attempt(c);
+    return DH_OK;
 }
 
 dh_code dh_create_token(dh_client *cl, const char *org, const dh_create_request *req,

@@ -78,6 +78,28 @@ const char *dh_create_request_from_json(const char *json, dh_arena *a, struct cJ
 const char *dh_update_request_from_json(const char *json, dh_arena *a, struct cJSON **root,
                                         dh_update_request *out);
 
+/* ---- jwt.c: the `exp` claim of a JWT (unix seconds), -1 when unreadable. ---- */
+int64_t dh_jwt_exp(const char *jwt);
+
+/* ---- retry.c ---- */
+bool dh_is_retryable(dh_op op, dh_http_failure failure, int status);
+uint32_t dh_backoff_ms(int attempt, uint32_t base_ms, uint32_t cap_ms, double unit_random);
+
+/* ---- pager.c ---- */
+#define DH_PAGER_SEEN_MAX 1024
+typedef struct dh_pager {
+    int page_size;
+    int page;              /* the page to fetch now */
+    int64_t pages_done, max_pages;
+    int seen[DH_PAGER_SEEN_MAX];
+    size_t seen_count;
+} dh_pager;
+/* The `page` query parameter of a next URL: 1..100000000, else 0. */
+int dh_next_page_number(const char *next);
+void dh_pager_init(dh_pager *pg, int page_size);
+/* After `page` (the answer for pg->page): the next page number to fetch, or 0 to stop. */
+int dh_pager_advance(dh_pager *pg, const dh_token_page *page);
+
 /* ---- headers.c ---- */
 /* Unpacks a raw "name: value\r\n" block: names lower-cased, values trimmed, lines without a
  * colon or with an empty name skipped. Strings and the array come from the arena. */

@@ -11,7 +11,8 @@
  * takes it (the library copies what it needs). Each allocating function names its free beside it.
  *
  * Threads: none. A client and its callbacks belong to one thread (the browser's event loop, or
- * the native test's loop).
+ * the native test's loop). A callback may start calls and cancel calls, but may not free the
+ * client it came from.
  */
 #ifndef DOCKERHUB_OAT_H
 #define DOCKERHUB_OAT_H
@@ -68,6 +69,7 @@ typedef struct dh_error {
     const char *errinfo_json;
     const char *fields_json;
     int64_t retry_after;     /* seconds, from Retry-After or X-Retry-After; -1 if absent */
+    int maybe_created;       /* a create that failed in flight: the token may exist all the same */
 } dh_error;
 
 /* A resource a token grants: TYPE_REPO with a repository path, a glob or the public-repositories
@@ -117,6 +119,7 @@ typedef struct dh_reply {
     const dh_error *error;
     const dh_token *token;     /* get, create, update */
     const dh_token_page *page; /* list */
+    int more;                  /* dh_list_all_tokens: another page follows this one */
 } dh_reply;
 
 typedef void (*dh_callback)(const dh_reply *reply, void *user);
@@ -155,13 +158,15 @@ typedef struct dh_http_request {
     const char *const *headers; /* name, value, name, value, ..., NULL */
     const char *body;           /* NULL for none; lives until the response callback */
     size_t body_len;
-    uint32_t timeout_ms;        /* 0: none */
+    size_t max_response_bytes;  /* a longer body is refused: DH_HTTP_TOO_LARGE */
 } dh_http_request;
 
 typedef enum dh_http_failure {
     DH_HTTP_OK = 0,          /* a response arrived (any status) */
-    DH_HTTP_NETWORK,
-    DH_HTTP_TIMEOUT
+    DH_HTTP_NETWORK,         /* lost somewhere: the server may have acted */
+    DH_HTTP_REFUSED,         /* refused before anything was sent: the server surely did not act */
+    DH_HTTP_TIMEOUT,         /* the transport's own time limit (the core keeps its own deadline) */
+    DH_HTTP_TOO_LARGE        /* the body was over max_response_bytes and was not kept */
 } dh_http_failure;
 
 typedef struct dh_http_response {
@@ -184,20 +189,40 @@ typedef struct dh_transport {
     void *(*send)(void *ctx, const dh_http_request *req, dh_http_done done, void *call);
     /* After cancel, `done` is never called for that handle and the transport frees it. */
     void (*cancel)(void *ctx, void *handle);
+    /* Clocks: monotonic milliseconds for deadlines and waits, and the wall clock in unix
+     * seconds for JWT expiry and HTTP dates. Native tests give fake ones. */
+    double (*now_ms)(void *ctx);
+    int64_t (*now_unix)(void *ctx);
+    /* A one-shot timer; returns a handle for clear_timer, NULL if it could not be set. */
+    void *(*set_timer)(void *ctx, uint32_t ms, void (*fire)(void *arg), void *arg);
+    void (*clear_timer)(void *ctx, void *timer);
+    /* Uniform in [0, 1], for backoff jitter. */
+    double (*random)(void *ctx);
 } dh_transport;
 
 /* ---- client ---- */
 
+typedef struct dh_client dh_client;
+
+/* Asked for a bearer JWT when the client has none, when its JWT is about to expire, and once
+ * after a 401. Answer, now or later, with dh_client_token_ready. */
+typedef void (*dh_token_provider)(void *ctx, dh_client *client);
+
 typedef struct dh_config {
     const char *base_url;       /* NULL: "https://hub.docker.com". http(s)://host[:port][/prefix] */
-    const char *bearer;         /* a JWT; or: */
-    const char *identifier;     /* credentials exchanged at POST /v2/auth/token */
-    const char *secret;
-    uint32_t timeout_ms;        /* per request; 0: 30000 */
-    dh_transport transport;     /* required */
+    /* Auth, one of: */
+    const char *bearer;         /* a JWT, used as is */
+    const char *identifier;     /* credentials exchanged at POST /v2/auth/token, renewed a */
+    const char *secret;         /*   minute before the JWT expires and once after a 401 */
+    dh_token_provider token_provider;
+    void *token_provider_ctx;
+    uint32_t timeout_ms;        /* the whole call, retries included; 0: 30000 */
+    int max_retries;            /* retries after the first try; 0: none, < 0: 3 */
+    uint32_t retry_base_ms;     /* backoff: full jitter in [0, min(cap, base * 2^n)]; 0: 500 */
+    uint32_t retry_cap_ms;      /* 0: 20000 */
+    size_t max_response_bytes;  /* 0: 16 MiB */
+    dh_transport transport;     /* required: send, cancel, the clocks and the timers */
 } dh_config;
-
-typedef struct dh_client dh_client;
 
 /* Makes a client; NULL with *err set (a static message) when the config is refused.
  * Free with dh_client_free. */
@@ -206,6 +231,14 @@ dh_client *dh_client_new(const dh_config *config, const char **err);
 /* Replaces the bearer JWT (a copy is kept; NULL clears it). Returns DH_ERR_INVALID_ARGUMENT for
  * a value that cannot go in a header. */
 dh_code dh_client_set_bearer(dh_client *client, const char *bearer);
+
+/* The token provider's answer: a JWT, or NULL with a sentence saying why there is none (the
+ * waiting calls then fail with DH_ERR_UNAUTHORIZED). Ignored when nothing was asked. */
+void dh_client_token_ready(dh_client *client, const char *jwt, const char *why_not);
+
+/* Settles with DH_ERR_ABORTED, now, every call in flight whose `user` pointer is `user`, and
+ * stops its request; a late answer is discarded. Returns how many calls it settled. */
+int dh_cancel(dh_client *client, void *user);
 
 /* Settles every call in flight with DH_ERR_CLOSED (callbacks run before this returns), cancels
  * their requests, wipes the secrets and frees the client. */
@@ -224,6 +257,13 @@ dh_code dh_update_token(dh_client *client, const char *org, const char *id,
                         const dh_update_request *request, dh_callback cb, void *user);
 dh_code dh_delete_token(dh_client *client, const char *org, const char *id, dh_callback cb,
                         void *user);
+
+/* Every token, page after page of `page_size` (1..100): `cb` runs once per page with
+ * reply->more set while another page follows, and ends on an error, a null `next`, an empty
+ * page, a page already seen, or after ceil(total / page_size) pages. Each request goes to the
+ * client's base URL; only the page number is read from `next`. dh_cancel(user) stops it. */
+dh_code dh_list_all_tokens(dh_client *client, const char *org, int page_size, dh_callback cb,
+                           void *user);
 
 #ifdef __cplusplus
 }

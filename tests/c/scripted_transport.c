@@ -42,7 +42,55 @@ static void st_cancel(void *ctx, void *handle) {
     ((st_request *)handle)->state = 2;
 }
 
-dh_transport st_transport(scripted *st) { return (dh_transport){st, st_send, st_cancel}; }
+static double st_now(void *ctx) { return ((scripted *)ctx)->now; }
+
+static int64_t st_unix(void *ctx) {
+    scripted *st = ctx;
+    return (st->unix0 ? st->unix0 : 1800000000) + (int64_t)(st->now / 1000);
+}
+
+static void *st_set_timer(void *ctx, uint32_t ms, void (*fire)(void *), void *arg) {
+    scripted *st = ctx;
+    if (st->timer_count >= ST_MAX) abort();
+    st_timer *t = &st->timers[st->timer_count++];
+    *t = (st_timer){st->now + ms, fire, arg, 1};
+    return t;
+}
+
+static void st_clear_timer(void *ctx, void *timer) {
+    (void)ctx;
+    ((st_timer *)timer)->armed = 0;
+}
+
+static double st_random(void *ctx) {
+    scripted *st = ctx;
+    return st->random;
+}
+
+dh_transport st_transport(scripted *st) {
+    return (dh_transport){st, st_send, st_cancel, st_now, st_unix, st_set_timer, st_clear_timer, st_random};
+}
+
+void st_advance(scripted *st, double ms) {
+    double end = st->now + ms;
+    for (;;) {
+        st_timer *next = NULL;
+        for (int i = 0; i < st->timer_count; i++)
+            if (st->timers[i].armed && st->timers[i].at <= end && (!next || st->timers[i].at < next->at))
+                next = &st->timers[i];
+        if (!next) break;
+        st->now = next->at;
+        next->armed = 0;
+        next->fire(next->arg);
+    }
+    st->now = end;
+}
+
+int st_timers_armed(const scripted *st) {
+    int n = 0;
+    for (int i = 0; i < st->timer_count; i++) n += st->timers[i].armed;
+    return n;
+}
 
 static void answer(scripted *st, int i, const dh_http_response *resp) {
     st_request *q = &st->req[i];

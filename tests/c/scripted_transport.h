@@ -15,10 +15,23 @@ typedef struct st_request {
     int state;       /* 0 pending, 1 answered, 2 cancelled */
 } st_request;
 
+typedef struct st_timer {
+    double at;
+    void (*fire)(void *arg);
+    void *arg;
+    int armed;
+} st_timer;
+
+/* Zero-initialised, the clock starts at 0 ms and unix time 1,800,000,000. */
 typedef struct scripted {
     st_request req[ST_MAX];
     int count;
     int refuse_next; /* send returns NULL once */
+    double now;      /* fake monotonic clock, ms */
+    int64_t unix0;   /* unix seconds at now == 0 */
+    double random;   /* what random() returns */
+    st_timer timers[ST_MAX];
+    int timer_count;
 } scripted;
 
 dh_transport st_transport(scripted *st);
@@ -28,4 +41,8 @@ void st_fail(scripted *st, int i, dh_http_failure failure);
 /* The value of header `name` in request i, or NULL. Static buffer. */
 const char *st_header(scripted *st, int i, const char *name);
 void st_free(scripted *st);
+/* Moves the fake clock forward, firing due timers in order. */
+void st_advance(scripted *st, double ms);
+/* Timers armed and not yet fired or cleared. */
+int st_timers_armed(const scripted *st);
 #endif
