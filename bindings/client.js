@@ -4,10 +4,12 @@
 
 import createDockerHubOat from '../dist/dockerhub_oat.mjs';
 import { DockerHubError, invalidArgument } from './errors.js';
+import { rotateAccessToken } from './rotate.js';
 import { makeFetchXHR } from './xhr.js';
 
-const OPTION_KEYS = new Set(['baseUrl', 'token', 'credentials', 'timeoutMs', 'maxRetries', 'wasm']);
+const OPTION_KEYS = new Set(['baseUrl', 'token', 'credentials', 'timeoutMs', 'maxRetries', 'maxResponseBytes', 'wasm']);
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** One instantiated module per wasm source, shared by the clients made from it. */
 const instances = new Map();
@@ -32,13 +34,17 @@ async function instantiate(wasm, host) {
   let source = wasm;
   if (source === undefined) source = await host.loadDefault();
   else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source));
-  const pending = new Map();
+  const pending = new Map(); // call id -> (json, more) => void
+  const tokenFunctions = new Map(); // C client pointer -> async () => JWT
   const moduleArgs = {
     xhrImpl: typeof fetch === 'function' ? makeFetchXHR(fetch) : undefined,
-    dhSettle(callId, json) {
+    dhSettle(callId, json, more) {
       const settle = pending.get(callId);
-      pending.delete(callId);
-      if (settle) settle(json);
+      if (!more) pending.delete(callId);
+      settle?.(json, more);
+    },
+    dhNeedToken(clientPtr) {
+      tokenFunctions.get(clientPtr)?.();
     },
     print() {},
     printErr() {},
@@ -55,7 +61,7 @@ async function instantiate(wasm, host) {
     throw invalidArgument('wasm must be a WebAssembly.Module, bytes or a URL');
   }
   const Module = await createDockerHubOat(moduleArgs);
-  return { Module, pending, nextId: 1 };
+  return { Module, pending, tokenFunctions, nextId: 1 };
 }
 
 /** Copies JS strings into the heap for one call, and frees them after. */
@@ -136,7 +142,10 @@ export async function createClient(options = {}, host) {
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.has(key)) throw invalidArgument(`createClient: unknown option "${key}"`);
   }
-  const { baseUrl = 'https://hub.docker.com', token, credentials, timeoutMs = 30000, maxRetries = 3 } = options;
+  const {
+    baseUrl = 'https://hub.docker.com', token, credentials, timeoutMs = 30000, maxRetries = 3,
+    maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
+  } = options;
   if (typeof baseUrl !== 'string') throw invalidArgument('baseUrl must be a string');
   if (token !== undefined && typeof token !== 'string' && typeof token !== 'function')
     throw invalidArgument('token must be a string or a function returning one');
@@ -154,6 +163,8 @@ export async function createClient(options = {}, host) {
     throw invalidArgument('timeoutMs must be a whole number of milliseconds, at least 1');
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10)
     throw invalidArgument('maxRetries must be a whole number from 0 to 10');
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1)
+    throw invalidArgument('maxResponseBytes must be a whole number of bytes, at least 1');
   if (baseUrl.includes('\0')) throw invalidArgument('baseUrl may not contain a NUL character');
 
   const inst = await instance(options.wasm, host);
@@ -166,25 +177,50 @@ export async function createClient(options = {}, host) {
       strings.put(typeof token === 'string' ? token : null),
       strings.put(credentials?.identifier),
       strings.put(credentials?.secret),
+      typeof token === 'function' ? 1 : 0,
       timeoutMs,
+      maxRetries,
+      maxResponseBytes,
     );
   } finally {
     strings.free();
   }
   if (!ptr) throw invalidArgument(`createClient: ${Module.UTF8ToString(Module._dhw_last_error())}`);
-  return new Client(inst, ptr, typeof token === 'function' ? token : null);
+  if (typeof token === 'function') inst.tokenFunctions.set(ptr, () => answerTokenRequest(inst, ptr, token));
+  return new Client(inst, ptr);
+}
+
+/** The C core asked for a JWT (first call, near expiry, or after a 401): call the function. */
+async function answerTokenRequest(inst, ptr, tokenFn) {
+  let jwt = null;
+  let whyNot = null;
+  try {
+    jwt = await tokenFn();
+    if (typeof jwt !== 'string' || !jwt || jwt.includes('\0')) {
+      jwt = null;
+      whyNot = 'the token function must return a non-empty string';
+    }
+  } catch {
+    whyNot = 'the token function threw or rejected';
+  }
+  if (inst.tokenFunctions.has(ptr)) {
+    const strings = new HeapStrings(inst.Module);
+    try {
+      inst.Module._dhw_token_ready(ptr, strings.put(jwt), strings.put(whyNot));
+    } finally {
+      strings.free();
+    }
+  }
 }
 
 class Client {
   #inst;
   #ptr;
-  #tokenFn;
   #rateLimit = null;
 
-  constructor(inst, ptr, tokenFn) {
+  constructor(inst, ptr) {
     this.#inst = inst;
     this.#ptr = ptr;
-    this.#tokenFn = tokenFn;
   }
 
   /** The X-RateLimit-* figures of the last response that carried them, else null. */
@@ -197,6 +233,7 @@ class Client {
     if (!this.#ptr) return;
     const ptr = this.#ptr;
     this.#ptr = 0;
+    this.#inst.tokenFunctions.delete(ptr);
     this.#inst.Module._dhw_client_free(ptr);
   }
 
@@ -214,13 +251,40 @@ class Client {
     return this.#call(signal, (M, id, s) => M._dhw_list(this.#ptr, id, s.put(org), page, pageSize));
   }
 
+  /**
+   * Every token, page after page. The C core fetches the pages (to the configured baseUrl only,
+   * the page number read from `next`) and stops on a null next, an empty page, a page seen
+   * before, or after ceil(total / pageSize) pages. Leaving the loop early stops the fetching.
+   */
   async *listAllAccessTokens(org, options) {
+    checkName(org, 'org');
     const { pageSize = 100, signal } = checkOptions(options, ['pageSize', 'signal'], 'options');
-    for (let page = 1; ; page++) {
-      const result = await this.listAccessTokens(org, { page, pageSize, signal });
-      yield* result.results;
-      if (!result.next || result.results.length === 0 || page >= Math.ceil(result.total / pageSize)) return;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
+      throw invalidArgument('pageSize must be a whole number from 1 to 100');
+    const pages = [];
+    let wake = null;
+    let finished = false;
+    const callId = this.#start(signal, (json, more) => {
+      pages.push(json);
+      finished = !more;
+      wake?.();
+    }, (M, id, s) => M._dhw_list_all(this.#ptr, id, s.put(org), pageSize));
+    try {
+      for (;;) {
+        while (pages.length === 0) await new Promise((resolve) => (wake = resolve));
+        const last = finished && pages.length === 1;
+        const { data } = this.#settle(pages.shift());
+        yield* data.results;
+        if (last) return;
+      }
+    } finally {
+      callId.done();
     }
+  }
+
+  /** Rotates a token: see rotate.js. */
+  rotateAccessToken(org, id, options) {
+    return rotateAccessToken(this, org, id, options);
   }
 
   async createAccessToken(org, body, options) {
@@ -270,42 +334,43 @@ class Client {
 
   /** Runs one C operation and settles with { data, status, headers } or a DockerHubError. */
   async #call(signal, start) {
-    checkSignal(signal);
-    if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
-    if (this.#tokenFn) await this.#refreshToken();
-    if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
-    const inst = this.#inst;
-    const callId = inst.nextId++;
+    let handle;
     const json = await new Promise((resolve) => {
-      inst.pending.set(callId, resolve);
-      const strings = new HeapStrings(inst.Module);
-      try {
-        start(inst.Module, callId, strings);
-      } finally {
-        strings.free();
-      }
+      handle = this.#start(signal, resolve, start);
     });
+    handle.done();
     return this.#settle(json);
   }
 
-  async #refreshToken() {
-    let jwt;
+  /**
+   * Starts a C operation whose answers go to onSettle(json, more); an abort of `signal` cancels
+   * it in C (which settles it with 'aborted' at once and stops the request). Returns { done() }
+   * to call when no more answers are wanted.
+   */
+  #start(signal, onSettle, start) {
+    checkSignal(signal);
+    if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
+    const inst = this.#inst;
+    const ptr = this.#ptr;
+    const callId = inst.nextId++;
+    const onAbort = () => inst.Module._dhw_cancel(ptr, callId);
+    let open = true;
+    const done = () => {
+      signal?.removeEventListener('abort', onAbort);
+      // Still under way (a list left early): cancel it unless the client is gone.
+      if (open && inst.pending.has(callId) && this.#ptr === ptr) inst.Module._dhw_cancel(ptr, callId);
+      inst.pending.delete(callId);
+      open = false;
+    };
+    inst.pending.set(callId, onSettle);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const strings = new HeapStrings(inst.Module);
     try {
-      jwt = await this.#tokenFn();
-    } catch (err) {
-      throw new DockerHubError('unauthorized', `the token function failed: ${err?.message ?? 'no reason given'}`);
-    }
-    if (typeof jwt !== 'string' || !jwt || jwt.includes('\0'))
-      throw invalidArgument('the token function must return a non-empty string');
-    if (!this.#ptr) return;
-    const strings = new HeapStrings(this.#inst.Module);
-    let rc;
-    try {
-      rc = this.#inst.Module._dhw_set_bearer(this.#ptr, strings.put(jwt));
+      start(inst.Module, callId, strings);
     } finally {
       strings.free();
     }
-    if (rc !== 0) throw invalidArgument('the token function returned a value that cannot be sent as a bearer token');
+    return { done };
   }
 
   #settle(json) {

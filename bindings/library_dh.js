@@ -1,6 +1,10 @@
-// The one JS import of the WASM module: a call settles with a JSON document (wasm_exports.c).
+// The JS imports of the WASM module (wasm_exports.c): a call settles with a JSON document, and a
+// client with a token function asks JS for a JWT.
 mergeInto(LibraryManager.library, {
-  dh_js_settle: function (callId, ptr, len) {
-    Module['dhSettle'](callId, UTF8ToString(ptr, len));
+  dh_js_settle: function (callId, ptr, len, more) {
+    Module['dhSettle'](callId, UTF8ToString(ptr, len), more);
+  },
+  dh_js_need_token: function (client) {
+    Module['dhNeedToken'](client);
   },
 });

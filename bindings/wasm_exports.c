@@ -14,9 +14,12 @@
 #include "transport_fetch.h"
 #include "wasm_exports.h"
 
-extern void dh_js_settle(int call_id, const char *json, size_t len);
+extern void dh_js_settle(int call_id, const char *json, size_t len, int more);
+extern void dh_js_need_token(dh_client *client);
 
 static const char *last_error;
+
+#define USER(call_id) ((void *)(intptr_t)(call_id))
 
 static void add_string(cJSON *o, const char *name, const char *value) {
     if (value) cJSON_AddStringToObject(o, name, value);
@@ -63,6 +66,7 @@ static void settle(const dh_reply *r, void *user) {
             add_json(e, "errinfo", r->error->errinfo_json);
             add_json(e, "fields", r->error->fields_json);
             if (r->error->retry_after >= 0) cJSON_AddNumberToObject(e, "retryAfter", (double)r->error->retry_after);
+            if (r->error->maybe_created) cJSON_AddTrueToObject(e, "maybeCreated");
         } else if (r->token) {
             cJSON_AddItemReferenceToObject(root, "data", (cJSON *)r->token->json);
         } else if (r->page) {
@@ -73,27 +77,45 @@ static void settle(const dh_reply *r, void *user) {
     cJSON_Delete(root);
     static const char oom[] = "{\"status\":0,\"headers\":{},\"error\":{\"code\":\"invalid_response\","
                               "\"message\":\"out of memory\"}}";
-    if (json) dh_js_settle(call_id, json, strlen(json));
-    else dh_js_settle(call_id, oom, sizeof oom - 1);
+    if (json) dh_js_settle(call_id, json, strlen(json), r->more);
+    else dh_js_settle(call_id, oom, sizeof oom - 1, 0);
     dh_wipe_free(json); /* it may hold a created token's secret */
 }
 
-#define USER(call_id) ((void *)(intptr_t)(call_id))
+static void need_token(void *ctx, dh_client *client) {
+    (void)ctx;
+    dh_js_need_token(client);
+}
 
 EMSCRIPTEN_KEEPALIVE dh_client *dhw_client_new(const char *base_url, const char *bearer,
                                                const char *identifier, const char *secret,
-                                               uint32_t timeout_ms) {
-    dh_config cfg = {base_url, bearer, identifier, secret, timeout_ms, dh_fetch_transport()};
+                                               int use_token_function, uint32_t timeout_ms,
+                                               int max_retries, double max_response_bytes) {
+    dh_config cfg = {.base_url = base_url,
+                     .bearer = bearer,
+                     .identifier = identifier,
+                     .secret = secret,
+                     .token_provider = use_token_function ? need_token : NULL,
+                     .timeout_ms = timeout_ms,
+                     .max_retries = max_retries,
+                     .max_response_bytes = (size_t)max_response_bytes,
+                     .transport = dh_fetch_transport()};
     return dh_client_new(&cfg, &last_error);
+}
+
+EMSCRIPTEN_KEEPALIVE void dhw_token_ready(dh_client *c, const char *jwt, const char *why_not) {
+    dh_client_token_ready(c, jwt, why_not);
+}
+
+EMSCRIPTEN_KEEPALIVE int dhw_cancel(dh_client *c, int call_id) { return dh_cancel(c, USER(call_id)); }
+
+EMSCRIPTEN_KEEPALIVE void dhw_list_all(dh_client *c, int call_id, const char *org, int page_size) {
+    dh_list_all_tokens(c, org, page_size, settle, USER(call_id));
 }
 
 EMSCRIPTEN_KEEPALIVE const char *dhw_last_error(void) { return last_error ? last_error : ""; }
 
 EMSCRIPTEN_KEEPALIVE void dhw_client_free(dh_client *c) { dh_client_free(c); }
-
-EMSCRIPTEN_KEEPALIVE int dhw_set_bearer(dh_client *c, const char *bearer) {
-    return dh_client_set_bearer(c, bearer);
-}
 
 EMSCRIPTEN_KEEPALIVE void dhw_list(dh_client *c, int call_id, const char *org, int page, int page_size) {
     dh_list_tokens(c, org, &(dh_list_options){page, page_size}, settle, USER(call_id));

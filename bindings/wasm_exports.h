@@ -8,10 +8,16 @@
 
 /* NULL when refused; dhw_last_error() says why (static). Free with dhw_client_free. */
 dh_client *dhw_client_new(const char *base_url, const char *bearer, const char *identifier,
-                          const char *secret, uint32_t timeout_ms);
+                          const char *secret, int use_token_function, uint32_t timeout_ms,
+                          int max_retries, double max_response_bytes);
+/* The JS token function's answer to dh_js_need_token (a JWT, or NULL and why not). */
+void dhw_token_ready(dh_client *c, const char *jwt, const char *why_not);
+/* Settles call_id with `aborted` now, if it is in flight. */
+int dhw_cancel(dh_client *c, int call_id);
+/* Settles call_id once per page; `more` says another page follows. */
+void dhw_list_all(dh_client *c, int call_id, const char *org, int page_size);
 const char *dhw_last_error(void);
 void dhw_client_free(dh_client *c);
-int dhw_set_bearer(dh_client *c, const char *bearer);
 /* Each settles call_id exactly once through dh_js_settle, possibly before returning. */
 void dhw_list(dh_client *c, int call_id, const char *org, int page, int page_size);
 void dhw_get(dh_client *c, int call_id, const char *org, const char *id);

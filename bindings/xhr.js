@@ -2,6 +2,46 @@
 // It implements just what Emscripten 3.1.6's Fetch API uses (docs/toolchain.md): readyState is 4
 // before onload/onerror run, no onprogress ever, header lines end in \r\n, the method is
 // upper-cased, GET/HEAD carry no body, and abort() is silent (no callback after it), as in browsers.
+// Two additions the transport reads (src/transport_fetch.c): `maxResponseBytes`, past which the
+// body is not read on (failure 'too_large'), and `failure` 'refused' for a connection refused
+// before anything was sent, which is the one network failure a create may be retried after.
+
+/** @param {unknown} err what fetch() rejected with */
+function wasRefused(err) {
+  const cause = err?.cause;
+  if (cause?.code === 'ECONNREFUSED') return true;
+  return Array.isArray(cause?.errors) && cause.errors.length > 0 && cause.errors.every((e) => e?.code === 'ECONNREFUSED');
+}
+
+const TOO_LARGE = Symbol('too large');
+
+/** Reads a body, refusing to hold more than max bytes. */
+async function readLimited(res, max, controller) {
+  const declared = Number(res.headers.get('content-length'));
+  if (declared > max) throw TOO_LARGE;
+  if (Number.isFinite(declared) && res.headers.has('content-length')) return res.arrayBuffer();
+  const reader = res.body?.getReader();
+  if (!reader) return new ArrayBuffer(0);
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      controller.abort();
+      throw TOO_LARGE;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out.buffer;
+}
 
 /**
  * @param {typeof fetch} fetchImpl the host's fetch, captured; nothing global is changed.
@@ -21,6 +61,8 @@ export function makeFetchXHR(fetchImpl) {
       this._headers = new Headers();
       this._responseHeaders = '';
       this._done = false;
+      this.maxResponseBytes = Infinity;
+      this.failure = null;
     }
 
     open(method, url) {
@@ -79,10 +121,11 @@ export function makeFetchXHR(fetchImpl) {
             lines += `${name}: ${value}\r\n`;
           });
           this._responseHeaders = lines;
-          this.response = await res.arrayBuffer();
+          this.response = await readLimited(res, this.maxResponseBytes, controller);
           finish(this.onload);
         })
-        .catch(() => {
+        .catch((err) => {
+          this.failure = err === TOO_LARGE ? 'too_large' : wasRefused(err) ? 'refused' : 'network';
           this.status = 0;
           this.response = null;
           this._responseHeaders = '';

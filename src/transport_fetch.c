@@ -8,10 +8,13 @@
  * - fetch->data is not NUL-terminated and dies with close; the header block's length counts
  *   its NUL. */
 #include <emscripten/emscripten.h>
+#include <emscripten/eventloop.h>
 #include <emscripten/fetch.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "transport_fetch.h"
 
@@ -19,8 +22,7 @@ typedef struct fetch_req {
     emscripten_fetch_t *fetch;
     dh_http_done done;
     void *call;
-    double started_ms;
-    uint32_t timeout_ms;
+    size_t max_bytes;
     bool closing;
     bool in_send, failed_in_send; /* an XHR that throws in send() reports before fetch returns */
 } fetch_req;
@@ -28,6 +30,19 @@ typedef struct fetch_req {
 EM_JS(void, dh_xhr_abort, (unsigned id), {
     var xhr = Fetch.xhrs[id - 1];
     if (xhr) xhr.abort();
+});
+
+/* The fetch()-backed XHR of bindings/xhr.js stops reading past this many bytes; a browser's
+ * XHR ignores it and the size is checked when the body has arrived. */
+EM_JS(void, dh_xhr_limit, (unsigned id, double max_bytes), {
+    var xhr = Fetch.xhrs[id - 1];
+    if (xhr) xhr.maxResponseBytes = max_bytes;
+});
+
+/* 1: refused before anything was sent, 2: body over the limit, 0: anything else. */
+EM_JS(int, dh_xhr_failure, (unsigned id), {
+    var xhr = Fetch.xhrs[id - 1];
+    return xhr && xhr.failure == 'refused' ? 1 : xhr && xhr.failure == 'too_large' ? 2 : 0;
 });
 
 static void close_req(fetch_req *r) {
@@ -46,9 +61,10 @@ static void on_finish(emscripten_fetch_t *f) {
     dh_http_response resp = {0};
     char *headers = NULL;
     if (f->status == 0) {
-        /* XHR reports a network failure and a timeout alike (status 0): tell them by the clock. */
-        bool timed_out = r->timeout_ms && emscripten_get_now() - r->started_ms >= r->timeout_ms - 1;
-        resp.failure = timed_out ? DH_HTTP_TIMEOUT : DH_HTTP_NETWORK;
+        int kind = dh_xhr_failure(f->id);
+        resp.failure = kind == 1 ? DH_HTTP_REFUSED : kind == 2 ? DH_HTTP_TOO_LARGE : DH_HTTP_NETWORK;
+    } else if ((size_t)f->numBytes > r->max_bytes) {
+        resp.failure = DH_HTTP_TOO_LARGE;
     } else {
         resp.status = f->status;
         size_t len = emscripten_fetch_get_response_headers_length(f);
@@ -78,14 +94,13 @@ static void *fetch_send(void *ctx, const dh_http_request *req, dh_http_done done
     attr.requestHeaders = (const char *const *)req->headers;
     attr.requestData = req->body;
     attr.requestDataSize = req->body_len;
-    attr.timeoutMSecs = req->timeout_ms;
+    attr.timeoutMSecs = 0; /* the core keeps the deadline */
     attr.onsuccess = on_finish;
     attr.onerror = on_finish;
     attr.userData = r;
     r->done = done;
     r->call = call;
-    r->timeout_ms = req->timeout_ms;
-    r->started_ms = emscripten_get_now();
+    r->max_bytes = req->max_response_bytes;
     r->in_send = true;
     r->fetch = emscripten_fetch(&attr, req->url);
     r->in_send = false;
@@ -97,6 +112,7 @@ static void *fetch_send(void *ctx, const dh_http_request *req, dh_http_done done
         close_req(r);
         return NULL;
     }
+    dh_xhr_limit(r->fetch->id, (double)r->max_bytes);
     return r;
 }
 
@@ -107,4 +123,33 @@ static void fetch_cancel(void *ctx, void *handle) {
     close_req(r);
 }
 
-dh_transport dh_fetch_transport(void) { return (dh_transport){NULL, fetch_send, fetch_cancel}; }
+static double fetch_now_ms(void *ctx) {
+    (void)ctx;
+    return emscripten_get_now();
+}
+
+static int64_t fetch_now_unix(void *ctx) {
+    (void)ctx;
+    return (int64_t)time(NULL);
+}
+
+static void *fetch_set_timer(void *ctx, uint32_t ms, void (*fire)(void *arg), void *arg) {
+    (void)ctx;
+    long id = emscripten_set_timeout(fire, ms, arg);
+    return id > 0 ? (void *)(intptr_t)id : NULL;
+}
+
+static void fetch_clear_timer(void *ctx, void *timer) {
+    (void)ctx;
+    emscripten_clear_timeout((long)(intptr_t)timer);
+}
+
+static double fetch_random(void *ctx) {
+    (void)ctx;
+    return emscripten_random();
+}
+
+dh_transport dh_fetch_transport(void) {
+    return (dh_transport){NULL, fetch_send, fetch_cancel, fetch_now_ms, fetch_now_unix,
+                          fetch_set_timer, fetch_clear_timer, fetch_random};
+}
