@@ -282,6 +282,12 @@ class Client {
     }
   }
 
+  /** Bytes the WASM allocator has handed out and not got back (all clients of this module):
+   * for leak tests and the benchmark, not for applications. */
+  debugHeapInUse() {
+    return this.#inst.Module._dhw_heap_in_use();
+  }
+
   /** Rotates a token: see rotate.js. */
   rotateAccessToken(org, id, options) {
     return rotateAccessToken(this, org, id, options);
