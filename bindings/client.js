@@ -34,14 +34,14 @@ async function instantiate(wasm, host) {
   let source = wasm;
   if (source === undefined) source = await host.loadDefault();
   else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source));
-  const pending = new Map(); // call id -> (json, more) => void
+  const pending = new Map(); // call id -> (doc, body, more) => void
   const tokenFunctions = new Map(); // C client pointer -> async () => JWT
   const moduleArgs = {
     xhrImpl: typeof fetch === 'function' ? makeFetchXHR(fetch) : undefined,
-    dhSettle(callId, json, more) {
+    dhSettle(callId, doc, body, more) {
       const settle = pending.get(callId);
       if (!more) pending.delete(callId);
-      settle?.(json, more);
+      settle?.({ doc, body }, more);
     },
     dhNeedToken(clientPtr) {
       tokenFunctions.get(clientPtr)?.();
@@ -122,6 +122,23 @@ function checkBody(body, what) {
   }
   if (json.includes('\\u0000')) throw invalidArgument(`${what} may not contain a NUL character`);
   return json;
+}
+
+/** Docker's `errinfo` and `fields` objects from an error body, where it has them. */
+function errorObjects(body) {
+  if (body === null) return {};
+  let parsed;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return {};
+  }
+  const out = {};
+  for (const key of ['errinfo', 'fields']) {
+    const v = parsed?.[key];
+    if (v && typeof v === 'object' && !Array.isArray(v)) out[key] = v;
+  }
+  return out;
 }
 
 function parseRateLimit(headers) {
@@ -264,8 +281,8 @@ class Client {
     const pages = [];
     let wake = null;
     let finished = false;
-    const callId = this.#start(signal, (json, more) => {
-      pages.push(json);
+    const callId = this.#start(signal, (answer, more) => {
+      pages.push(answer);
       finished = !more;
       wake?.();
     }, (M, id, s) => M._dhw_list_all(this.#ptr, id, s.put(org), pageSize));
@@ -341,15 +358,15 @@ class Client {
   /** Runs one C operation and settles with { data, status, headers } or a DockerHubError. */
   async #call(signal, start) {
     let handle;
-    const json = await new Promise((resolve) => {
+    const answer = await new Promise((resolve) => {
       handle = this.#start(signal, resolve, start);
     });
     handle.done();
-    return this.#settle(json);
+    return this.#settle(answer);
   }
 
   /**
-   * Starts a C operation whose answers go to onSettle(json, more); an abort of `signal` cancels
+   * Starts a C operation whose answers go to onSettle({ doc, body }, more); an abort of `signal` cancels
    * it in C (which settles it with 'aborted' at once and stops the request). Returns { done() }
    * to call when no more answers are wanted.
    */
@@ -379,21 +396,32 @@ class Client {
     return { done };
   }
 
-  #settle(json) {
-    let doc;
-    try {
-      doc = JSON.parse(json);
-    } catch {
-      throw new DockerHubError('invalid_response', 'the response could not be read');
-    }
+  /** { doc, body } from the C core to { data, status, headers }, or a thrown DockerHubError. */
+  #settle({ doc: docText, body }) {
+    const doc = JSON.parse(docText); // written by wasm_exports.c: always valid
     const rateLimit = parseRateLimit(doc.headers);
     if (rateLimit) this.#rateLimit = rateLimit;
     if (doc.error) {
       const { code, message, ...rest } = doc.error;
       const extra = { ...rest, status: doc.status };
-      if (doc.status) extra.headers = doc.headers;
+      if (doc.status) {
+        extra.headers = doc.headers;
+        Object.assign(extra, errorObjects(body));
+      }
       throw new DockerHubError(code, message, extra);
     }
-    return { data: doc.data ?? undefined, status: doc.status, headers: doc.headers };
+    let data;
+    if (body !== null) {
+      try {
+        data = JSON.parse(body); // checked by the C core already; JSON.parse builds the objects
+      } catch {
+        throw new DockerHubError('invalid_response', 'the response body is not valid JSON', {
+          status: doc.status,
+          headers: doc.headers,
+        });
+      }
+    }
+    return { data, status: doc.status, headers: doc.headers };
   }
+
 }

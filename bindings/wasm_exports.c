@@ -1,7 +1,8 @@
-/* The WASM export layer: the C entry points the JS bindings call, and the one import through
- * which every call settles (dh_js_settle, bindings/library_dh.js) with a JSON document:
- *   {"status": 200, "headers": {...}, "data": ...}                 on success
- *   {"status": 404, "headers": {...}, "error": {"code": ..., ...}} on failure
+/* The WASM export layer: the C entry points the JS bindings call, and the import through which
+ * every call settles (dh_js_settle, bindings/library_dh.js) with a small JSON document and the
+ * response body beside it:
+ *   {"status": 200, "headers": {...}}                              + the body, on success
+ *   {"status": 404, "headers": {...}, "error": {"code": ..., ...}} + the body, on failure
  * Strings from JS are only read during the call; the core copies what it keeps. */
 #include <emscripten/emscripten.h>
 #include <malloc.h>
@@ -14,72 +15,76 @@
 #include "transport_fetch.h"
 #include "wasm_exports.h"
 
-extern void dh_js_settle(int call_id, const char *json, size_t len, int more);
+extern void dh_js_settle(int call_id, const char *doc, size_t doc_len, const char *body,
+                         size_t body_len, int more);
 extern void dh_js_need_token(dh_client *client);
 
 static const char *last_error;
 
 #define USER(call_id) ((void *)(intptr_t)(call_id))
 
-static void add_string(cJSON *o, const char *name, const char *value) {
-    if (value) cJSON_AddStringToObject(o, name, value);
+static void add_string(dh_buf *b, const char *name, const char *value) {
+    if (!value) return;
+    dh_buf_puts(b, ",");
+    dh_buf_json_string(b, name);
+    dh_buf_puts(b, ":");
+    dh_buf_json_string(b, value);
 }
 
-static void add_json(cJSON *o, const char *name, const char *json) {
-    cJSON *v = json ? cJSON_Parse(json) : NULL;
-    if (v) cJSON_AddItemToObject(o, name, v);
-}
-
-static cJSON *headers_object(const dh_reply *r) {
-    cJSON *h = cJSON_CreateObject();
-    for (size_t i = 0; h && i < r->header_count; i++) {
-        /* Repeated names join with ", " as fetch's Headers do. */
-        cJSON *prev = cJSON_GetObjectItemCaseSensitive(h, r->headers[i].name);
-        if (cJSON_IsString(prev)) {
-            dh_buf b = {0};
-            dh_buf_puts(&b, prev->valuestring);
-            dh_buf_puts(&b, ", ");
-            dh_buf_puts(&b, r->headers[i].value);
-            if (!b.oom) cJSON_ReplaceItemInObjectCaseSensitive(h, r->headers[i].name, cJSON_CreateString(b.data));
-            dh_buf_free(&b);
-        } else {
-            cJSON_AddStringToObject(h, r->headers[i].name, r->headers[i].value);
+/* {"name": "value", ...}; a repeated name joins its values with ", " as fetch's Headers do. */
+static void add_headers(dh_buf *b, const dh_reply *r) {
+    dh_buf_puts(b, ",\"headers\":{");
+    bool first = true;
+    for (size_t i = 0; i < r->header_count; i++) {
+        const char *name = r->headers[i].name;
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++) seen = strcmp(r->headers[k].name, name) == 0;
+        if (seen) continue;
+        if (!first) dh_buf_puts(b, ",");
+        first = false;
+        dh_buf_json_string(b, name);
+        dh_buf_puts(b, ":");
+        dh_buf joined = {0};
+        for (size_t k = i; k < r->header_count; k++) {
+            if (strcmp(r->headers[k].name, name) != 0) continue;
+            if (joined.len) dh_buf_puts(&joined, ", ");
+            dh_buf_puts(&joined, r->headers[k].value);
         }
+        dh_buf_json_string(b, joined.data ? joined.data : "");
+        dh_buf_free(&joined);
     }
-    return h;
+    dh_buf_puts(b, "}");
 }
 
+/* The settle document: status, headers and the error, if any. The body goes beside it as it
+ * came, so JS parses it once with JSON.parse and nothing is printed here. */
 static void settle(const dh_reply *r, void *user) {
     int call_id = (int)(intptr_t)user;
-    cJSON *root = cJSON_CreateObject();
-    if (root) {
-        cJSON_AddNumberToObject(root, "status", r->status);
-        cJSON_AddItemToObject(root, "headers", headers_object(r));
-        if (r->error) {
-            cJSON *e = cJSON_AddObjectToObject(root, "error");
-            cJSON_AddStringToObject(e, "code", dh_code_name(r->error->code == DH_ERR_NO_MEMORY
-                                                                ? DH_ERR_INVALID_RESPONSE
-                                                                : r->error->code));
-            add_string(e, "message", r->error->message);
-            add_string(e, "detail", r->error->detail);
-            add_string(e, "text", r->error->text);
-            add_json(e, "errinfo", r->error->errinfo_json);
-            add_json(e, "fields", r->error->fields_json);
-            if (r->error->retry_after >= 0) cJSON_AddNumberToObject(e, "retryAfter", (double)r->error->retry_after);
-            if (r->error->maybe_created) cJSON_AddTrueToObject(e, "maybeCreated");
-        } else if (r->token) {
-            cJSON_AddItemReferenceToObject(root, "data", (cJSON *)r->token->json);
-        } else if (r->page) {
-            cJSON_AddItemReferenceToObject(root, "data", (cJSON *)r->page->json);
+    dh_buf b = {0};
+    dh_buf_puts(&b, "{\"status\":");
+    dh_buf_int(&b, r->status);
+    add_headers(&b, r);
+    if (r->error) {
+        const dh_error *e = r->error;
+        dh_buf_puts(&b, ",\"error\":{\"code\":");
+        dh_buf_json_string(&b, dh_code_name(e->code == DH_ERR_NO_MEMORY ? DH_ERR_INVALID_RESPONSE : e->code));
+        add_string(&b, "message", e->message);
+        add_string(&b, "detail", e->detail);
+        add_string(&b, "text", e->text);
+        if (e->retry_after >= 0) {
+            dh_buf_puts(&b, ",\"retryAfter\":");
+            dh_buf_int(&b, e->retry_after);
         }
+        if (e->maybe_created) dh_buf_puts(&b, ",\"maybeCreated\":true");
+        dh_buf_puts(&b, "}");
     }
-    char *json = root ? cJSON_PrintUnformatted(root) : NULL;
-    cJSON_Delete(root);
+    dh_buf_puts(&b, "}");
     static const char oom[] = "{\"status\":0,\"headers\":{},\"error\":{\"code\":\"invalid_response\","
                               "\"message\":\"out of memory\"}}";
-    if (json) dh_js_settle(call_id, json, strlen(json), r->more);
-    else dh_js_settle(call_id, oom, sizeof oom - 1, 0);
-    dh_wipe_free(json); /* it may hold a created token's secret */
+    bool ok = !b.oom;
+    dh_js_settle(call_id, ok ? b.data : oom, ok ? b.len : sizeof oom - 1, ok ? r->body : NULL,
+                 ok ? r->body_len : 0, r->more);
+    dh_buf_free(&b);
 }
 
 static void need_token(void *ctx, dh_client *client) {

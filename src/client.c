@@ -110,18 +110,6 @@ static void store_free(reply_store *rs) {
     dh_arena_free(rs->arena);
 }
 
-static void redact_error(dh_call *c, reply_store *rs) {
-    dh_client *cl = c->client;
-    const char *secrets[] = {cl->secret, cl->bearer, c->authorization ? c->authorization + 7 : NULL};
-    size_t n = sizeof secrets / sizeof *secrets;
-    dh_error *e = &rs->error;
-    e->message = dh_redact(rs->arena, e->message, secrets, n);
-    e->detail = dh_redact(rs->arena, e->detail, secrets, n);
-    e->text = dh_redact(rs->arena, e->text, secrets, n);
-    e->errinfo_json = dh_redact(rs->arena, e->errinfo_json, secrets, n);
-    e->fields_json = dh_redact(rs->arena, e->fields_json, secrets, n);
-}
-
 /* Runs the callback with the reply, frees the reply, and frees the call unless more pages of
  * a dh_list_all_tokens follow (then it returns true and the call lives on). */
 static void auth_settled(dh_client *cl, const dh_error *err);
@@ -133,7 +121,6 @@ static bool settle(dh_call *c, reply_store *rs) {
         cl->auth_call = NULL;
         auth_settled(cl, rs->reply.error);
     }
-    if (rs->reply.error && rs->arena) redact_error(c, rs);
     rs->reply.op = c->pager ? DH_OP_LIST : c->op;
     clear_timer(cl, &c->deadline_timer);
     clear_timer(cl, &c->retry_timer);
@@ -224,8 +211,6 @@ static void auth_settled(dh_client *cl, const dh_error *err) {
             rs.error.message = dh_arena_strdup(rs.arena, err->message);
             rs.error.detail = err->detail ? dh_arena_strdup(rs.arena, err->detail) : NULL;
             rs.error.text = err->text ? dh_arena_strdup(rs.arena, err->text) : NULL;
-            rs.error.errinfo_json = err->errinfo_json ? dh_arena_strdup(rs.arena, err->errinfo_json) : NULL;
-            rs.error.fields_json = err->fields_json ? dh_arena_strdup(rs.arena, err->fields_json) : NULL;
         }
         if (!rs.error.message) rs.error.message = "sign-in failed";
         rs.reply.status = err->status;
@@ -267,7 +252,7 @@ static void send_request(dh_call *c) {
     dh_wipe_free(c->authorization);
     c->authorization = NULL;
     if (c->op != DH_OP_AUTH && cl->bearer) {
-        dh_buf b = {0};
+        dh_buf b = {.wipe = true};
         dh_buf_puts(&b, "Bearer ");
         dh_buf_puts(&b, cl->bearer);
         c->authorization = dh_buf_take(&b);
@@ -426,6 +411,8 @@ static void on_http_done(void *call, const dh_http_response *resp) {
     }
     dh_reply *r = &rs.reply;
     r->status = resp->status;
+    r->body = resp->body_len ? resp->body : NULL;
+    r->body_len = resp->body_len;
     dh_header *headers = NULL;
     r->header_count = dh_headers_unpack(resp->raw_headers, resp->raw_headers_len, rs.arena, &headers);
     r->headers = headers;
@@ -433,7 +420,12 @@ static void on_http_done(void *call, const dh_http_response *resp) {
     rs.error.retry_after = -1;
 
     if (resp->status < 200 || resp->status > 299) {
-        dh_error_from_response(resp->status, resp->body, resp->body_len, rs.arena, &rs.error);
+        const char *secrets[] = {cl->secret, cl->bearer, c->authorization ? c->authorization + 7 : NULL};
+        if (!dh_error_from_response(resp->status, resp->body, resp->body_len, secrets,
+                                    sizeof secrets / sizeof *secrets, rs.arena, &rs.error)) {
+            r->body = NULL; /* it echoed a secret */
+            r->body_len = 0;
+        }
         rs.error.retry_after = dh_retry_after(headers, r->header_count, cl->tr.now_unix(cl->tr.ctx));
         if (resp->status == 401 && c->op != DH_OP_AUTH && can_renew(cl) && !c->reauthed) {
             /* The JWT was refused: sign in again, once, then try this call once more. A JWT

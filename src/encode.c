@@ -1,73 +1,68 @@
-/* Request bodies as JSON text, with the API's wire names. */
+/* Request bodies as JSON text, with the API's wire names. They hold only strings, booleans and
+ * arrays, so a writer this small serves, and no number printing (the printf family) is linked. */
 #include <stdlib.h>
 
-#include "cJSON.h"
 #include "internal.h"
 
-static bool add_resources(cJSON *obj, const dh_resource *res, size_t n) {
-    cJSON *arr = cJSON_AddArrayToObject(obj, "resources");
-    if (!arr) return false;
-    for (size_t i = 0; i < n; i++) {
-        cJSON *r = cJSON_CreateObject();
-        if (!r || !cJSON_AddItemToArray(arr, r)) {
-            cJSON_Delete(r);
-            return false;
-        }
-        if (!cJSON_AddStringToObject(r, "type", res[i].type) ||
-            !cJSON_AddStringToObject(r, "path", res[i].path))
-            return false;
-        cJSON *scopes = cJSON_AddArrayToObject(r, "scopes");
-        if (!scopes) return false;
-        for (size_t j = 0; j < res[i].scope_count; j++) {
-            cJSON *s = cJSON_CreateString(res[i].scopes[j]);
-            if (!s || !cJSON_AddItemToArray(scopes, s)) {
-                cJSON_Delete(s);
-                return false;
-            }
-        }
-    }
-    return true;
+static void field(dh_buf *b, const char *name, const char *value, bool *first) {
+    dh_buf_puts(b, *first ? "{" : ",");
+    *first = false;
+    dh_buf_json_string(b, name);
+    dh_buf_puts(b, ":");
+    if (value) dh_buf_json_string(b, value);
 }
 
-static char *print_and_free(cJSON *obj, bool ok) {
-    char *s = ok ? cJSON_PrintUnformatted(obj) : NULL;
-    cJSON_Delete(obj);
-    return s;
+static void resources(dh_buf *b, const dh_resource *res, size_t n, bool *first) {
+    field(b, "resources", NULL, first);
+    dh_buf_puts(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        bool f = true;
+        if (i) dh_buf_puts(b, ",");
+        field(b, "type", res[i].type, &f);
+        field(b, "path", res[i].path, &f);
+        field(b, "scopes", NULL, &f);
+        dh_buf_puts(b, "[");
+        for (size_t j = 0; j < res[i].scope_count; j++) {
+            if (j) dh_buf_puts(b, ",");
+            dh_buf_json_string(b, res[i].scopes[j]);
+        }
+        dh_buf_puts(b, "]}");
+    }
+    dh_buf_puts(b, "]");
+}
+
+static char *finish(dh_buf *b, bool first) {
+    dh_buf_puts(b, first ? "{}" : "}");
+    return dh_buf_take(b);
 }
 
 char *dh_encode_create(const dh_create_request *req) {
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    bool ok = cJSON_AddStringToObject(o, "label", req->label) != NULL;
-    if (ok && req->description) ok = cJSON_AddStringToObject(o, "description", req->description);
-    if (ok && req->resource_count) ok = add_resources(o, req->resources, req->resource_count);
-    if (ok && req->expires_at) ok = cJSON_AddStringToObject(o, "expires_at", req->expires_at);
-    return print_and_free(o, ok);
+    dh_buf b = {0};
+    bool first = true;
+    field(&b, "label", req->label, &first);
+    if (req->description) field(&b, "description", req->description, &first);
+    if (req->resource_count) resources(&b, req->resources, req->resource_count, &first);
+    if (req->expires_at) field(&b, "expires_at", req->expires_at, &first);
+    return finish(&b, first);
 }
 
 char *dh_encode_update(const dh_update_request *req) {
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    bool ok = true;
-    if (req->label) ok = cJSON_AddStringToObject(o, "label", req->label) != NULL;
-    if (ok && req->description) ok = cJSON_AddStringToObject(o, "description", req->description);
-    if (ok && req->has_resources) ok = add_resources(o, req->resources, req->resource_count);
-    if (ok && req->is_active >= 0) ok = cJSON_AddBoolToObject(o, "is_active", req->is_active);
-    return print_and_free(o, ok);
+    dh_buf b = {0};
+    bool first = true;
+    if (req->label) field(&b, "label", req->label, &first);
+    if (req->description) field(&b, "description", req->description, &first);
+    if (req->has_resources) resources(&b, req->resources, req->resource_count, &first);
+    if (req->is_active >= 0) {
+        field(&b, "is_active", NULL, &first);
+        dh_buf_puts(&b, req->is_active ? "true" : "false");
+    }
+    return finish(&b, first);
 }
 
 char *dh_encode_auth(const char *identifier, const char *secret) {
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    bool ok = cJSON_AddStringToObject(o, "identifier", identifier) &&
-              cJSON_AddStringToObject(o, "secret", secret);
-    char *s = ok ? cJSON_PrintUnformatted(o) : NULL;
-    /* The tree held the secret too: wipe its copy before freeing. */
-    cJSON *sec = cJSON_GetObjectItemCaseSensitive(o, "secret");
-    if (sec && sec->valuestring) {
-        volatile char *p = sec->valuestring;
-        while (*p) *p++ = 0;
-    }
-    cJSON_Delete(o);
-    return s;
+    dh_buf b = {.wipe = true};
+    bool first = true;
+    field(&b, "identifier", identifier, &first);
+    field(&b, "secret", secret, &first);
+    return finish(&b, first);
 }

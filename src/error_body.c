@@ -1,5 +1,4 @@
 /* Non-2xx answers to dh_error: the code from the status, the words from a body of any shape. */
-#include <stdio.h>
 #include <string.h>
 
 #include "cJSON.h"
@@ -40,22 +39,20 @@ static const char *clip(dh_arena *a, const char *s) {
     return p;
 }
 
-static const char *string_field(const cJSON *root, const char *name, dh_arena *a) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
-    return cJSON_IsString(v) && *v->valuestring ? clip(a, v->valuestring) : NULL;
-}
+typedef struct words {
+    dh_arena *a;
+    const char *const *secrets;
+    size_t n;
+} words;
 
-static const char *object_json(const cJSON *root, const char *name, dh_arena *a) {
+static const char *string_field(const cJSON *root, const char *name, const words *w) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
-    if (!cJSON_IsObject(v)) return NULL;
-    char *s = cJSON_PrintUnformatted(v);
-    const char *copy = s ? dh_arena_strdup(a, s) : NULL;
-    cJSON_free(s);
-    return copy;
+    if (!cJSON_IsString(v) || !*v->valuestring) return NULL;
+    return dh_redact(w->a, clip(w->a, v->valuestring), w->secrets, w->n);
 }
 
 /* "label: This field is required." from Docker's {"fields": {"label": ["..."]}}. */
-static const char *fields_sentence(const cJSON *root, dh_arena *a) {
+static const char *fields_sentence(const cJSON *root, const words *w) {
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(root, "fields");
     if (!cJSON_IsObject(fields)) return NULL;
     dh_buf b = {0};
@@ -67,34 +64,59 @@ static const char *fields_sentence(const cJSON *root, dh_arena *a) {
         dh_buf_puts(&b, ": ");
         dh_buf_puts(&b, first->valuestring);
     }
-    const char *s = b.len && !b.oom ? clip(a, b.data) : NULL;
+    const char *s = b.len && !b.oom ? dh_redact(w->a, clip(w->a, b.data), w->secrets, w->n) : NULL;
     dh_buf_free(&b);
     return s;
 }
 
-void dh_error_from_response(int status, const char *body, size_t len, dh_arena *a, dh_error *err) {
+/* Does any key or string anywhere in the tree hold one of the secrets? */
+static bool holds_secret(const cJSON *item, const words *w) {
+    for (; item; item = item->next) {
+        const char *texts[] = {item->string, cJSON_IsString(item) ? item->valuestring : NULL};
+        for (size_t t = 0; t < 2; t++)
+            for (size_t i = 0; texts[t] && i < w->n; i++)
+                if (w->secrets[i] && *w->secrets[i] && strstr(texts[t], w->secrets[i])) return true;
+        if (holds_secret(item->child, w)) return true;
+    }
+    return false;
+}
+
+bool dh_error_from_response(int status, const char *body, size_t len, const char *const *secrets,
+                            size_t n, dh_arena *a, dh_error *err) {
     memset(err, 0, sizeof *err);
     err->code = dh_code_for_status(status);
     err->status = status;
     err->retry_after = -1;
+    const words w = {a, secrets, n};
     cJSON *root = body && len ? cJSON_ParseWithLength(body, len) : NULL;
+    bool clean = true;
     if (cJSON_IsObject(root)) {
-        err->message = string_field(root, "message", a);
-        err->detail = string_field(root, "detail", a);
-        err->text = string_field(root, "text", a);
-        err->errinfo_json = object_json(root, "errinfo", a);
-        err->fields_json = object_json(root, "fields", a);
+        err->message = string_field(root, "message", &w);
+        err->detail = string_field(root, "detail", &w);
+        err->text = string_field(root, "text", &w);
         if (!err->message) err->message = err->detail;
-        if (!err->message) err->message = fields_sentence(root, a);
+        if (!err->message) err->message = fields_sentence(root, &w);
         if (!err->message) err->message = err->text;
+        clean = !holds_secret(root->child, &w);
+    } else if (body && len) {
+        /* Not JSON: nobody downstream reads it as JSON, but it could still echo a secret. */
+        char *copy = dh_arena_alloc(a, len + 1);
+        if (copy) {
+            memcpy(copy, body, len);
+            copy[len] = '\0';
+            clean = dh_redact(a, copy, secrets, n) == copy;
+        }
     }
     cJSON_Delete(root);
     if (!err->message) {
-        char m[96];
-        snprintf(m, sizeof m, "Docker Hub answered HTTP %d%s", status,
-                 len ? " with a body that is not a JSON error" : " with no body");
-        err->message = dh_arena_strdup(a, m);
+        dh_buf b = {0};
+        dh_buf_puts(&b, "Docker Hub answered HTTP ");
+        dh_buf_int(&b, status);
+        dh_buf_puts(&b, len ? " with a body that is not a JSON error" : " with no body");
+        err->message = b.oom ? "Docker Hub answered with an error" : dh_arena_strdup(a, b.data);
+        dh_buf_free(&b);
     }
+    return clean;
 }
 
 const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n) {

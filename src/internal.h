@@ -19,10 +19,14 @@ typedef struct dh_buf {
     char *data;
     size_t len, cap;
     bool oom;
+    bool wipe; /* it holds a secret: zero every block before it is given back */
 } dh_buf;
 void dh_buf_append(dh_buf *b, const char *s, size_t n);
 void dh_buf_puts(dh_buf *b, const char *s);
 void dh_buf_free(dh_buf *b);
+/* A decimal integer, and a JSON string literal (quotes and escapes added; UTF-8 passes). */
+void dh_buf_int(dh_buf *b, int64_t v);
+void dh_buf_json_string(dh_buf *b, const char *s);
 /* Hands the string to the caller (free with free()); the buf is empty after. NULL on oom. */
 char *dh_buf_take(dh_buf *b);
 /* Overwrites with zeros, then frees: for anything that held a secret. */
@@ -110,8 +114,11 @@ const char *dh_header_get(const dh_header *h, size_t n, const char *name);
 int64_t dh_retry_after(const dh_header *h, size_t n, int64_t now_unix);
 
 /* ---- error_body.c ---- */
-/* Fills err from an HTTP status and a response body of any shape; strings from the arena. */
-void dh_error_from_response(int status, const char *body, size_t len, dh_arena *a, dh_error *err);
+/* Fills err from an HTTP status and a response body of any shape; strings from the arena, each
+ * with the n secrets replaced by "[redacted]". Returns false when the body itself holds one of
+ * the secrets (in any string, however escaped): then it must not be passed on as it is. */
+bool dh_error_from_response(int status, const char *body, size_t len, const char *const *secrets,
+                            size_t n, dh_arena *a, dh_error *err);
 dh_code dh_code_for_status(int status);
 /* Replaces each occurrence of each non-empty secret in s with "[redacted]"; arena copy. */
 const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n);

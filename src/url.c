@@ -1,5 +1,4 @@
 /* Request URLs: path parts percent-encoded, whatever validation already let through. */
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "internal.h"
@@ -30,10 +29,10 @@ char *dh_url_tokens(const char *base, const char *org, const char *id, const dh_
         dh_url_encode(&b, id);
     }
     if (o) {
-        char q[64];
-        snprintf(q, sizeof q, "?page=%d&page_size=%d", o->page ? o->page : 1,
-                 o->page_size ? o->page_size : 10);
-        dh_buf_puts(&b, q);
+        dh_buf_puts(&b, "?page=");
+        dh_buf_int(&b, o->page ? o->page : 1);
+        dh_buf_puts(&b, "&page_size=");
+        dh_buf_int(&b, o->page_size ? o->page_size : 10);
     }
     return dh_buf_take(&b);
 }

@@ -57,17 +57,15 @@ typedef struct dh_header {
     const char *value;
 } dh_header;
 
-/* An error. Strings are NULL where absent. errinfo_json and fields_json are the body's
- * `errinfo` and `fields` objects printed as JSON. Secrets the client knows (its credential
- * secret, its JWT) are replaced by "[redacted]" in every string here. */
+/* An error. Strings are NULL where absent; `errinfo` and `fields` are in the reply's body.
+ * Secrets the client knows (its credential secret, its JWT) are replaced by "[redacted]" in
+ * every string here. */
 typedef struct dh_error {
     dh_code code;
     int status;              /* HTTP status; 0 where there was no response */
     const char *message;     /* human sentence; never NULL in a reply */
     const char *detail;
     const char *text;
-    const char *errinfo_json;
-    const char *fields_json;
     int64_t retry_after;     /* seconds, from Retry-After or X-Retry-After; -1 if absent */
     int maybe_created;       /* a create that failed in flight: the token may exist all the same */
 } dh_error;
@@ -116,6 +114,10 @@ typedef struct dh_reply {
     int status;
     const dh_header *headers;
     size_t header_count;
+    /* The response body as received (not NUL-terminated; UTF-8 checked on success). NULL when
+     * there was none, and for an error body that echoed one of the client's secrets. */
+    const char *body;
+    size_t body_len;
     const dh_error *error;
     const dh_token *token;     /* get, create, update */
     const dh_token_page *page; /* list */

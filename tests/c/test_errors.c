@@ -4,7 +4,7 @@
 static void check_error(int status, const char *body, dh_code code, const char *message) {
     dh_arena *a = dh_arena_new();
     dh_error e;
-    dh_error_from_response(status, body, body ? strlen(body) : 0, a, &e);
+    CHECK(dh_error_from_response(status, body, body ? strlen(body) : 0, NULL, 0, a, &e));
     CHECK(e.code == code);
     CHECK(e.status == status);
     CHECK_STR(e.message, message);
@@ -28,14 +28,19 @@ static void status_codes(void) {
     check_error(400, "{\"message\":5,\"text\":\"bad\"}", DH_ERR_BAD_REQUEST, "bad");
 }
 
-static void error_objects(void) {
+static void echoed_secrets(void) {
     dh_arena *a = dh_arena_new();
     dh_error e;
-    const char *body = "{\"message\":\"m\",\"errinfo\":{\"k\":\"v\"},\"fields\":{\"label\":[\"x\"]},\"detail\":\"d\"}";
-    dh_error_from_response(401, body, strlen(body), a, &e);
-    CHECK_STR(e.errinfo_json, "{\"k\":\"v\"}");
-    CHECK_STR(e.fields_json, "{\"label\":[\"x\"]}");
+    const char *secrets[] = {"pa55word", "eyJ.jwt"};
+    const char *clean = "{\"message\":\"m\",\"errinfo\":{\"k\":\"v\"},\"detail\":\"d\"}";
+    CHECK(dh_error_from_response(401, clean, strlen(clean), secrets, 2, a, &e));
     CHECK_STR(e.detail, "d");
+    /* An echo anywhere, escaped or not, keeps the body back; the words are redacted. */
+    const char *echo[] = {"{\"message\":\"bad pa55word\"}", "{\"errinfo\":{\"got\":\"pa\\u0035\\u0035word\"}}",
+                          "{\"fields\":{\"eyJ.jwt\":[\"x\"]}}", "<html>eyJ.jwt</html>"};
+    for (size_t i = 0; i < 4; i++) CHECK(!dh_error_from_response(400, echo[i], strlen(echo[i]), secrets, 2, a, &e));
+    CHECK(!dh_error_from_response(401, echo[0], strlen(echo[0]), secrets, 2, a, &e));
+    CHECK_STR(e.message, "bad [redacted]");
     dh_arena_free(a);
 }
 
@@ -47,7 +52,7 @@ static void long_messages_are_clipped(void) {
     strcpy(body + n + 2000, "\"}");
     dh_arena *a = dh_arena_new();
     dh_error e;
-    dh_error_from_response(500, body, strlen(body), a, &e);
+    dh_error_from_response(500, body, strlen(body), NULL, 0, a, &e);
     CHECK(strlen(e.message) == 1003);
     dh_arena_free(a);
 }
@@ -61,6 +66,6 @@ static void redaction(void) {
     dh_arena_free(a);
 }
 
-TEST_GROUP(error_tests) = {{"status_codes", status_codes}, {"error_objects", error_objects},
+TEST_GROUP(error_tests) = {{"status_codes", status_codes}, {"echoed_secrets", echoed_secrets},
                            {"long_messages_are_clipped", long_messages_are_clipped},
                            {"redaction", redaction}, END_GROUP};
