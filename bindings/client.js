@@ -376,7 +376,10 @@ class Client {
     const inst = this.#inst;
     const ptr = this.#ptr;
     const callId = inst.nextId++;
-    const onAbort = () => inst.Module._dhw_cancel(ptr, callId);
+    // The client may be closed (its C memory freed) before the abort comes: check first.
+    const onAbort = () => {
+      if (this.#ptr === ptr && inst.pending.has(callId)) inst.Module._dhw_cancel(ptr, callId);
+    };
     let open = true;
     const done = () => {
       signal?.removeEventListener('abort', onAbort);
