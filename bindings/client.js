@@ -48,6 +48,9 @@ async function instantiate(wasm, host) {
     },
     print() {},
     printErr() {},
+    // The .wasm is always handed over here: the glue must not resolve a URL of its own
+    // (import.meta.url is empty in some bundles and hosts).
+    locateFile: (path) => path,
   };
   if (typeof WebAssembly.Module === 'function' && source instanceof WebAssembly.Module) {
     const module = source;

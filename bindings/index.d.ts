@@ -119,6 +119,22 @@ export interface ListAllOptions extends CallOptions {
   pageSize?: number;
 }
 
+/** How rotateAccessToken retires the old token once the new one exists. */
+export type RetireMode = 'deactivate' | 'delete' | 'keep';
+
+export interface RotateOptions extends CallOptions {
+  /** Default 'deactivate' (PATCH is_active=false); 'delete' removes it; 'keep' leaves it as it is. */
+  retire?: RetireMode;
+}
+
+/**
+ * The new token (with its secret, shown this once) and what became of the old one. A failed
+ * retire does not reject: the new token is there, retired is false and retireError says why.
+ */
+export type RotateResult =
+  | { token: CreatedAccessToken; retired: true; retireError: null }
+  | { token: CreatedAccessToken; retired: false; retireError: DockerHubError | null };
+
 export interface Credentials {
   /** A username (password or PAT), or an organization name (OAT). */
   identifier: string;
@@ -136,6 +152,8 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Default 3. */
   maxRetries?: number;
+  /** A longer response body is refused with code 'invalid_response'. Default 16 MiB. */
+  maxResponseBytes?: number;
   /** The module, for hosts that forbid compiling at run time, or its bytes, or where to fetch it. */
   wasm?: WebAssembly.Module | BufferSource | URL | string;
 }
@@ -173,6 +191,13 @@ export interface Client {
 
   deleteAccessToken(org: string, id: string, options?: CallOptions): Promise<void>;
   deleteAccessTokenWithHttpInfo(org: string, id: string, options?: CallOptions): Promise<HttpInfo<undefined>>;
+
+  /**
+   * Creates a token with the old one's label, description, resources and expiry span (from now),
+   * then retires the old one as asked. Rejects, with the old token untouched, if the read or the
+   * create fails; resolves with retired: false and retireError if only the retire fails.
+   */
+  rotateAccessToken(org: string, id: string, options?: RotateOptions): Promise<RotateResult>;
 
   /** Frees the client; calls in flight and later calls reject with code 'closed'. */
   close(): void;

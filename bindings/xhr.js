@@ -19,7 +19,10 @@ const TOO_LARGE = Symbol('too large');
 async function readLimited(res, max, controller) {
   const declared = Number(res.headers.get('content-length'));
   if (declared > max) throw TOO_LARGE;
-  if (Number.isFinite(declared) && res.headers.has('content-length')) return res.arrayBuffer();
+  // Content-Length counts the bytes on the wire: with a Content-Encoding the decoded body can be
+  // far larger (a gzip bomb), so only an unencoded body may be read whole.
+  const encoded = (res.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
+  if (!encoded && Number.isFinite(declared) && res.headers.has('content-length')) return res.arrayBuffer();
   const reader = res.body?.getReader();
   if (!reader) return new ArrayBuffer(0);
   const chunks = [];
@@ -102,7 +105,9 @@ export function makeFetchXHR(fetchImpl) {
           controller.abort();
         }, this.timeout);
       }
-      const init = { method: this._method, headers: this._headers, signal: controller.signal };
+      // Redirects are not followed: the API never redirects, and a followed one could carry a
+      // sign-in body (the secret) to another host. A 3xx is reported as it came.
+      const init = { method: this._method, headers: this._headers, signal: controller.signal, redirect: 'manual' };
       if (body != null && this._method !== 'GET' && this._method !== 'HEAD') init.body = body;
       const finish = (handler) => {
         if (this._done) return;

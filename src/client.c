@@ -189,6 +189,7 @@ static bool needs_sign_in(dh_client *cl) {
 }
 
 static void start_attempt(dh_call *c);
+static void send_request(dh_call *c);
 static dh_call *new_call(dh_client *cl, dh_op op, const char *method, char *url, char *body,
                          dh_callback cb, void *user);
 
@@ -200,7 +201,9 @@ static void auth_settled(dh_client *cl, const dh_error *err) {
         if (!w) break;
         w->waiting_auth = false;
         if (!err) {
-            start_attempt(w);
+            /* Sent as is: the JWT just obtained is used even inside its last minute (a short-
+             * lived one), or the call would ask for another at once, for ever. */
+            send_request(w);
             continue;
         }
         reply_store rs = {0};
@@ -416,13 +419,17 @@ static void on_http_done(void *call, const dh_http_response *resp) {
     dh_header *headers = NULL;
     r->header_count = dh_headers_unpack(resp->raw_headers, resp->raw_headers_len, rs.arena, &headers);
     r->headers = headers;
+    /* A server may echo the JWT or the secret in a header (WWW-Authenticate, say). */
+    const char *secrets[] = {cl->secret, cl->bearer, c->authorization ? c->authorization + 7 : NULL};
+    const size_t n_secrets = sizeof secrets / sizeof *secrets;
+    for (size_t i = 0; i < r->header_count; i++)
+        headers[i].value = dh_redact(rs.arena, headers[i].value, secrets, n_secrets);
     r->error = &rs.error;
     rs.error.retry_after = -1;
 
     if (resp->status < 200 || resp->status > 299) {
-        const char *secrets[] = {cl->secret, cl->bearer, c->authorization ? c->authorization + 7 : NULL};
-        if (!dh_error_from_response(resp->status, resp->body, resp->body_len, secrets,
-                                    sizeof secrets / sizeof *secrets, rs.arena, &rs.error)) {
+        if (!dh_error_from_response(resp->status, resp->body, resp->body_len, secrets, n_secrets,
+                                    rs.arena, &rs.error)) {
             r->body = NULL; /* it echoed a secret */
             r->body_len = 0;
         }

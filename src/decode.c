@@ -64,9 +64,16 @@ static const char *decode_resources(const cJSON *arr, dh_arena *a, dh_token *t) 
     size_t i = 0;
     for (const cJSON *r = arr->child; r; r = r->next, i++) {
         if (!cJSON_IsObject(r)) return bad;
-        const cJSON *type = cJSON_GetObjectItemCaseSensitive(r, "type");
-        const cJSON *path = cJSON_GetObjectItemCaseSensitive(r, "path");
-        const cJSON *scopes = cJSON_GetObjectItemCaseSensitive(r, "scopes");
+        /* Each known key once: JS reads the last of two duplicates, cJSON the first. */
+        const cJSON *type = NULL, *path = NULL, *scopes = NULL;
+        for (const cJSON *f = r->child; f; f = f->next) {
+            const cJSON **slot = strcmp(f->string, "type") == 0     ? &type
+                                 : strcmp(f->string, "path") == 0   ? &path
+                                 : strcmp(f->string, "scopes") == 0 ? &scopes
+                                                                    : NULL;
+            if (slot && *slot) return "a token's resource has a duplicate field";
+            if (slot) *slot = f;
+        }
         if (!cJSON_IsString(type) || !cJSON_IsString(path) || !cJSON_IsArray(scopes)) return bad;
         size_t m = (size_t)cJSON_GetArraySize(scopes);
         const char **sc = dh_arena_alloc(a, (m ? m : 1) * sizeof *sc);
@@ -152,7 +159,7 @@ const char *dh_decode_page(const char *body, size_t len, dh_arena *a, cJSON **ro
             if (why) return why;
         }
     }
-    if (!cJSON_IsArray(results)) return "a list page has no results array";
+    if (!results || !cJSON_IsArray(results)) return "a list page has no results array";
     size_t n = (size_t)cJSON_GetArraySize(results);
     if (total) {
         if (!cJSON_IsNumber(total) || !isfinite(total->valuedouble) || total->valuedouble < 0 ||

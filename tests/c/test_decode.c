@@ -46,7 +46,8 @@ static void bad_tokens(void) {
         "{\"id\":\"a\",\"created_at\":null}", "{\"id\":\"a\",\"resources\":{}}",
         "{\"id\":\"a\",\"resources\":[{\"type\":\"TYPE_REPO\",\"path\":\"x\"}]}",
         "{\"id\":\"a\",\"resources\":[{\"type\":\"TYPE_REPO\",\"path\":\"x\",\"scopes\":[1]}]}",
-        "{\"id\":\"a\",\"id\":\"b\"}", "{\"id\":\"a\"} trailing", "{\"id\":\"\xff\xfe\"}",
+        "{\"id\":\"a\",\"id\":\"b\"}",
+        "{\"id\":\"a\",\"resources\":[{\"type\":\"TYPE_REPO\",\"path\":\"x\",\"scopes\":[],\"scopes\":5}]}", "{\"id\":\"a\"} trailing", "{\"id\":\"\xff\xfe\"}",
         "{\"id\":\"\xc0\xaf\"}", "{\"id\":\"\xed\xa0\x80\"}", "{\"id\":\"a\",\"token\":\"\"}"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         dh_token t;

@@ -232,6 +232,28 @@ static void renewal_moment(void) {
     st_free(&st);
 }
 
+/* A JWT that lives less than the renewal margin is used all the same, once per sign-in. */
+static void short_lived_jwt(void) {
+    scripted st = {0};
+    dh_client *c = make(&st, (dh_config){.identifier = "acme-owner", .secret = "pw"});
+    char jwt[256], body[300];
+    make_jwt(1800000030, jwt); /* 30 s: inside the margin from the start */
+    snprintf(body, sizeof body, "{\"access_token\":\"%s\"}", jwt);
+    seen s = {0};
+    dh_get_token(c, "acme", "t1", record, &s);
+    st_respond(&st, 0, 200, NULL, body);
+    CHECK(st.count == 2 && strstr(st.req[1].url, "/access-tokens/t1"));
+    st_respond(&st, 1, 200, "WWW-Authenticate: Bearer token=\"eyJhbGciOiJIUzI1NiJ9\"\r\n", tok);
+    CHECK(s.calls == 1 && s.code == DH_OK);
+    dh_get_token(c, "acme", "t1", record, &s); /* the next call signs in again */
+    CHECK(st.count == 3 && strstr(st.req[2].url, "/v2/auth/token"));
+    st_respond(&st, 2, 200, NULL, body);
+    st_respond(&st, 3, 200, NULL, tok);
+    CHECK(s.calls == 2 && s.code == DH_OK);
+    dh_client_free(c);
+    st_free(&st);
+}
+
 static void reauth_once_after_401(void) {
     scripted st = {0};
     dh_client *c = make(&st, (dh_config){.identifier = "acme-owner", .secret = "pw"});
@@ -404,6 +426,7 @@ TEST_GROUP(resilience_tests) = {{"backoff_schedule", backoff_schedule},
                                 {"deadline_bounds_everything", deadline_bounds_everything},
                                 {"jwt_exp_reader", jwt_exp_reader},
                                 {"renewal_moment", renewal_moment},
+                                {"short_lived_jwt", short_lived_jwt},
                                 {"reauth_once_after_401", reauth_once_after_401},
                                 {"token_provider", token_provider},
                                 {"cancel_calls", cancel_calls},

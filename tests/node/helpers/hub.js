@@ -1,0 +1,131 @@
+// Shared pieces of the end-to-end client suites (client.test.js, client-resilience.test.js):
+// a sandbox with every client made against it tracked and closed, error assertions, polling
+// without sleeps, and an "attacker" server that records whatever reaches it.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { startSandbox } from '../../../web/sandbox/index.js';
+import { createClient, DockerHubError } from '../../../bindings/index.node.js';
+
+export const ORG = 'acme';
+export const OWNER = Object.freeze({ identifier: 'acme-owner', secret: 'sandbox-password' });
+export const MEMBER = Object.freeze({ identifier: 'acme-member', secret: 'sandbox-password' });
+export const OAT = /^dckr_oat_[A-Za-z0-9]{32}$/;
+export const LIST_ROUTE = 'GET /v2/orgs/{name}/access-tokens';
+export const CREATE_ROUTE = 'POST /v2/orgs/{name}/access-tokens';
+export const ONE_ROUTE = (method) => `${method} /v2/orgs/{org_name}/access-tokens/{access_token_id}`;
+export const SIGN_IN_ROUTE = 'POST /v2/auth/token';
+export const PULL_API = Object.freeze({ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] });
+
+/**
+ * A sandbox plus a factory of clients against it; close() closes every client, then the sandbox.
+ * @param {object} [sandboxOptions] startSandbox options (port is always 0)
+ */
+export async function openWorld(sandboxOptions = {}) {
+  const sb = await startSandbox({ ...sandboxOptions, port: 0 });
+  const clients = [];
+  return {
+    sb,
+    /** A client on this sandbox, signed in as the owner unless `token`/`credentials` say otherwise. */
+    async client(options = {}) {
+      const opts = { baseUrl: sb.url, ...options };
+      if (!('token' in opts) && !('credentials' in opts)) opts.credentials = OWNER;
+      const hub = await createClient(opts);
+      clients.push(hub);
+      return hub;
+    },
+    /** Requests the sandbox saw for one route key (see LIST_ROUTE ...), 0 if none. */
+    count(route) {
+      return sb.counts[route] ?? 0;
+    },
+    /** Forgets faults and recorded requests, for a test that counts from zero. */
+    reset() {
+      sb.clearFaults();
+      sb.resetRequests();
+    },
+    async close() {
+      for (const hub of clients) hub.close();
+      await sb.close();
+    },
+  };
+}
+
+/**
+ * Asserts that `promise` rejects with a DockerHubError of `code`, and returns the error.
+ * @param {Promise<unknown>} promise
+ * @param {string} code
+ */
+export async function rejectsWith(promise, code) {
+  let settled;
+  try {
+    settled = { value: await promise };
+  } catch (err) {
+    assert.ok(err instanceof DockerHubError, `expected a DockerHubError, got ${err?.stack ?? err}`);
+    assert.ok(err instanceof Error, 'a DockerHubError is an Error');
+    assert.equal(err.code, code, `expected code ${code}, got ${err.code}: ${err.message}`);
+    assert.equal(typeof err.status, 'number', 'every error has a numeric status');
+    assert.equal(typeof err.message, 'string');
+    return err;
+  }
+  assert.fail(`expected a rejection with code ${code}, but it resolved with ${JSON.stringify(settled.value)}`);
+}
+
+/** Drains an async iterable into an array. */
+export async function collect(iterable) {
+  const out = [];
+  for await (const x of iterable) out.push(x);
+  return out;
+}
+
+/**
+ * Waits until pred() is true, checking on every turn of the event loop (setImmediate): no sleep,
+ * no timer. Fails after `limitMs` of wall time so a broken test cannot hang.
+ */
+export async function until(pred, what = 'the condition', limitMs = 5000) {
+  const start = performance.now();
+  while (!pred()) {
+    if (performance.now() - start > limitMs) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** How long `promise` took to settle (ms, from this call), and how it settled. */
+export async function timed(promise) {
+  const start = performance.now();
+  try {
+    const value = await promise;
+    return { ms: performance.now() - start, value };
+  } catch (error) {
+    return { ms: performance.now() - start, error };
+  }
+}
+
+/** A loopback server that answers 404 to everything and records each request it gets. */
+export async function startAttacker() {
+  const requests = [];
+  const server = createServer((req, res) => {
+    requests.push({ method: req.method, url: req.url, authorization: req.headers.authorization ?? null });
+    req.resume();
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end('{"message":"attacker"}');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: server.address().port,
+    requests,
+    close: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+/** A list page body as the sandbox would send it, for fault bodies. */
+export function pageBody({ total, next = null, previous = null, results }) {
+  return { total, next, previous, results };
+}
+
+/** `${sb.url}/v2/orgs/<org>/access-tokens?page=<page>&page_size=<size>` */
+export function listUrl(base, org, page, pageSize) {
+  return `${base}/v2/orgs/${org}/access-tokens?page=${page}&page_size=${pageSize}`;
+}

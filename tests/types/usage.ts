@@ -1,0 +1,191 @@
+// A typed walk through the whole public API of dockerhub-oat. Never run: `tsc --strict` checks it
+// (tests/node/types.test.js). Every `@ts-expect-error` line must stay an error, or tsc fails.
+import { createClient, DockerHubError, ERROR_CODES, SCOPES } from 'dockerhub-oat';
+import type {
+  AccessToken,
+  AccessTokenPage,
+  AccessTokenSummary,
+  Client,
+  ClientOptions,
+  CreateAccessTokenRequest,
+  CreatedAccessToken,
+  ErrorCode,
+  HttpInfo,
+  RateLimit,
+  Resource,
+  RetireMode,
+  RotateOptions,
+  RotateResult,
+  UpdateAccessTokenRequest,
+} from 'dockerhub-oat';
+
+const ORG = 'acme';
+
+// ---- options: every key, both kinds of auth, every kind of wasm source
+const withCredentials: ClientOptions = {
+  baseUrl: 'http://127.0.0.1:4010',
+  credentials: { identifier: 'acme-owner', secret: 'from-the-environment' },
+  timeoutMs: 30_000,
+  maxRetries: 3,
+  maxResponseBytes: 16 * 1024 * 1024,
+};
+const withToken: ClientOptions = { token: 'eyJ.a.b' };
+const withTokenFn: ClientOptions = { token: async () => 'eyJ.a.b' };
+const withSyncTokenFn: ClientOptions = { token: () => 'eyJ.a.b' };
+declare const precompiled: WebAssembly.Module;
+const wasmSources: ClientOptions[] = [
+  { wasm: precompiled },
+  { wasm: new Uint8Array(8) },
+  { wasm: new ArrayBuffer(8) },
+  { wasm: new URL('https://cdn.example/dockerhub_oat.wasm') },
+  { wasm: '/static/dockerhub_oat.wasm' },
+];
+
+// @ts-expect-error: options are camelCase (baseUrl), not baseURL
+const badOption: ClientOptions = { baseURL: 'https://hub.docker.com' };
+// @ts-expect-error: credentials need both identifier and secret
+const badCredentials: ClientOptions = { credentials: { identifier: 'acme-owner' } };
+
+function describeToken(t: AccessTokenSummary): string {
+  // Wire names, exactly as Docker Hub sends them.
+  const by: string | undefined = t.created_by;
+  const active: boolean = t.is_active;
+  const created: string = t.created_at;
+  const expires: string | null = t.expires_at;
+  const lastUsed: string | null = t.last_used_at;
+  // @ts-expect-error: camelCase is not a wire name; unknown extra fields are `unknown`, not string
+  const wrong: string = t.createdBy;
+  return `${t.id} ${t.label} ${by ?? '-'} ${active} ${created} ${expires ?? 'never'} ${lastUsed ?? 'never'} ${String(wrong)}`;
+}
+
+function describeError(err: unknown): string {
+  if (!(err instanceof DockerHubError)) throw err;
+  const code: ErrorCode = err.code;
+  const status: number = err.status;
+  switch (err.code) {
+    case 'rate_limited':
+      return `wait ${err.retryAfter ?? 60} s (${err.headers?.['x-ratelimit-reset'] ?? '?'})`;
+    case 'bad_request':
+      return `fix ${Object.keys(err.fields ?? {}).join(', ')}: ${err.text ?? err.message}`;
+    case 'unauthorized':
+    case 'forbidden':
+      return `${err.message} ${err.detail ?? ''} ${JSON.stringify(err.errinfo ?? {})}`;
+    case 'invalid_argument':
+    case 'not_found':
+    case 'conflict':
+    case 'server_error':
+    case 'unexpected_status':
+    case 'invalid_response':
+    case 'network':
+    case 'timeout':
+    case 'aborted':
+    case 'closed':
+      return `${code} ${status}`;
+    // @ts-expect-error: not an error code (it is not_found)
+    case 'notfound':
+      return 'never';
+    default: {
+      const exhaustive: never = err.code;
+      return exhaustive;
+    }
+  }
+}
+
+function isRetryable(err: DockerHubError): boolean {
+  // @ts-expect-error: a hyphen instead of the underscore: no overlap with ErrorCode
+  if (err.code === 'rate-limited') return true;
+  return ERROR_CODES.includes(err.code) && (err.code === 'rate_limited' || err.code === 'server_error');
+}
+
+async function walk(hub: Client, signal: AbortSignal): Promise<void> {
+  // ---- list: one page, with HTTP info, and every page through the async iterator
+  const page: AccessTokenPage = await hub.listAccessTokens(ORG, { page: 1, pageSize: 10, signal });
+  const total: number = page.total;
+  const next: string | null = page.next;
+  const previous: string | null = page.previous;
+  page.results.forEach((t) => describeToken(t));
+  const info: HttpInfo<AccessTokenPage> = await hub.listAccessTokensWithHttpInfo(ORG);
+  const remaining: string | undefined = info.headers['x-ratelimit-remaining'];
+  let seen = 0;
+  for await (const t of hub.listAllAccessTokens(ORG, { pageSize: 100, signal })) {
+    seen += t.is_active ? 1 : 0;
+  }
+  // @ts-expect-error: listAll has no page option
+  hub.listAllAccessTokens(ORG, { page: 2 });
+
+  // ---- create
+  const resources: Resource[] = [
+    { type: 'TYPE_REPO', path: 'acme/api', scopes: [...SCOPES.TYPE_REPO.image.slice(0, 2)] },
+    { type: 'TYPE_ORG', path: ORG, scopes: [SCOPES.TYPE_ORG[0] ?? 'scope-member-read'] },
+    { ...SCOPES.PUBLIC_READ, scopes: [...SCOPES.PUBLIC_READ.scopes] },
+  ];
+  const request: CreateAccessTokenRequest = {
+    label: 'ci-push',
+    description: 'CI pushes images',
+    resources,
+    expires_at: new Date(Date.now() + 90 * 86400e3).toISOString(),
+  };
+  const created: CreatedAccessToken = await hub.createAccessToken(ORG, request, { signal });
+  const secret: string = created.token;
+  const createdInfo: HttpInfo<CreatedAccessToken> = await hub.createAccessTokenWithHttpInfo(ORG, { label: 'x', expires_at: null });
+  // @ts-expect-error: the wire name is expires_at
+  await hub.createAccessToken(ORG, { label: 'x', expiresAt: null });
+  // @ts-expect-error: label is required
+  await hub.createAccessToken(ORG, { description: 'no label' });
+  // @ts-expect-error: a resource type Docker Hub does not have
+  const badResource: Resource = { type: 'TYPE_REPOSITORY', path: 'acme/api', scopes: [] };
+
+  // ---- get, update, delete
+  const got: AccessToken = await hub.getAccessToken(ORG, created.id, { signal });
+  const paths: string[] = got.resources.map((r) => r.path);
+  const change: UpdateAccessTokenRequest = { label: 'ci-push-2', is_active: false };
+  const updated: AccessToken = await hub.updateAccessToken(ORG, got.id, change);
+  // @ts-expect-error: isActive is not the wire name (is_active)
+  await hub.updateAccessToken(ORG, got.id, { isActive: false });
+  // @ts-expect-error: the expiry cannot change after creation
+  await hub.updateAccessToken(ORG, got.id, { expires_at: null });
+  const updatedInfo: HttpInfo<AccessToken> = await hub.updateAccessTokenWithHttpInfo(ORG, got.id, { description: '' });
+  const nothing: void = await hub.deleteAccessToken(ORG, updated.id);
+  const deleted: HttpInfo<undefined> = await hub.deleteAccessTokenWithHttpInfo(ORG, createdInfo.data.id);
+
+  // ---- rotation
+  const modes: RetireMode[] = ['deactivate', 'delete', 'keep'];
+  const options: RotateOptions = { retire: modes[1] ?? 'deactivate', signal };
+  const rotated: RotateResult = await hub.rotateAccessToken(ORG, got.id, options);
+  const newSecret: string = rotated.token.token;
+  if (rotated.retired) {
+    const none: null = rotated.retireError;
+    void none;
+  } else if (rotated.retireError) {
+    const why: string = describeError(rotated.retireError);
+    void why;
+  }
+  await hub.rotateAccessToken(ORG, got.id);
+  // @ts-expect-error: 'revoke' is not a retire mode
+  await hub.rotateAccessToken(ORG, got.id, { retire: 'revoke' });
+
+  // ---- rate limit and closing
+  const rate: RateLimit | null = hub.rateLimit;
+  const left: number | null = rate ? rate.remaining : null;
+  // @ts-expect-error: rateLimit is read-only
+  hub.rateLimit = null;
+  hub.close();
+
+  void [total, next, previous, remaining, seen, secret, paths, updatedInfo, nothing, deleted, newSecret, left, badResource];
+}
+
+async function main(): Promise<void> {
+  const hub = await createClient(withCredentials);
+  const controller = new AbortController();
+  try {
+    await walk(hub, controller.signal);
+  } catch (err) {
+    console.error(describeError(err), isRetryable(err as DockerHubError));
+  } finally {
+    hub.close();
+  }
+  await createClient();
+  void [withToken, withTokenFn, withSyncTokenFn, wasmSources, badOption, badCredentials];
+}
+
+void main();

@@ -1,0 +1,170 @@
+// The resource editor of the "New access token" and "Edit access token" dialogs: repository rows
+// (a path or glob, and scope checkboxes grouped as Docker's docs group them), public-repository read,
+// and the organization scopes. A higher scope checks and disables the ones it includes.
+
+import { h, fill } from './dom.js';
+import { REPO_GROUPS, IMPLIES, ORG_SCOPE_NAMES, PUBLIC_PATH } from './format.js';
+
+const KNOWN_REPO_SCOPES = new Set(REPO_GROUPS.flatMap((g) => g.scopes.map(([id]) => id)));
+const PUBLIC_READ_SCOPES = ['scope-image-pull'];
+
+let uid = 0;
+const nextId = (prefix) => `${prefix}-${++uid}`;
+
+/**
+ * Re-applies the implications inside one repository row. Each box remembers whether the person
+ * (or the token being edited) chose it (`data-chosen`); a box implied by a chosen higher scope is
+ * checked and disabled, and goes back to its own choice when the higher scope is unchecked.
+ */
+function applyImplications(row) {
+  const boxes = [...row.querySelectorAll('input[type=checkbox][data-scope]')];
+  const implied = new Set(boxes.filter((b) => b.dataset.chosen).flatMap((b) => IMPLIES[b.dataset.scope] ?? []));
+  for (const box of boxes) {
+    const forced = implied.has(box.dataset.scope);
+    box.disabled = forced;
+    box.checked = forced || Boolean(box.dataset.chosen);
+  }
+}
+
+function choose(box, chosen) {
+  if (chosen) box.dataset.chosen = '1';
+  else delete box.dataset.chosen;
+}
+
+function repoRow(org, index, onRemove) {
+  const pathId = nextId('repo-path');
+  const row = h('div', { class: 'repo-row', role: 'group', 'aria-label': `Repository ${index}` });
+  const path = h('input', {
+    id: pathId, type: 'text', class: 'repo-path', autocomplete: 'off', spellcheck: 'false',
+    autocapitalize: 'none', placeholder: `${org}/api or ${org}/*`,
+  });
+  const groups = REPO_GROUPS.map((g) => h('fieldset', { class: 'scope-group' },
+    h('legend', { text: g.name }),
+    g.scopes.map(([scope, short]) => h('label', { class: 'check' },
+      h('input', { type: 'checkbox', dataset: { scope }, on: { change: (e) => { choose(e.target, e.target.checked); applyImplications(row); } } }),
+      h('span', { class: 'vh', text: `${g.name} ` }),
+      short))));
+  row.append(
+    h('div', { class: 'repo-head' },
+      h('div', { class: 'field' }, h('label', { for: pathId, text: 'Repository' }), path),
+      h('button', { type: 'button', class: 'quiet small', text: 'Remove', 'aria-label': `Remove repository ${index}`, on: { click: onRemove } })),
+    h('div', { class: 'scope-groups' }, groups),
+  );
+  return row;
+}
+
+/**
+ * @param {HTMLElement} container filled with the editor
+ * @param {string} org the organization (TYPE_ORG path, placeholders)
+ */
+export function createResourceEditor(container, org) {
+  const rows = h('div', { class: 'repo-rows' });
+  const publicBox = h('input', { type: 'checkbox', id: nextId('public-read') });
+  const orgBoxes = Object.entries(ORG_SCOPE_NAMES).map(([scope, name]) => h('label', { class: 'check' },
+    h('input', { type: 'checkbox', dataset: { scope } }), name));
+  const orgDetails = h('details', { class: 'org-scopes' },
+    h('summary', {}, 'Organization access (', h('span', { class: 'mono', text: org }), ')'),
+    h('div', { class: 'org-grid', role: 'group', 'aria-label': `Organization scopes for ${org}` }, orgBoxes));
+  /** Scopes and resources the editor has no control for: kept as they were, sent back unchanged. */
+  let kept = { publicScopes: PUBLIC_READ_SCOPES, others: [], orgExtra: [], extraByRow: new WeakMap() };
+
+  const renumber = () => {
+    [...rows.children].forEach((row, i) => {
+      row.setAttribute('aria-label', `Repository ${i + 1}`);
+      row.querySelector('.repo-head button').setAttribute('aria-label', `Remove repository ${i + 1}`);
+    });
+  };
+  const addRow = () => {
+    const row = repoRow(org, rows.children.length + 1, () => {
+      const next = row.nextElementSibling ?? row.previousElementSibling;
+      row.remove();
+      renumber();
+      (next?.querySelector('.repo-path') ?? addButton).focus();
+    });
+    rows.append(row);
+    return row;
+  };
+  const addButton = h('button', { type: 'button', class: 'quiet small', text: 'Add repository',
+    on: { click: () => addRow().querySelector('.repo-path').focus() } });
+
+  fill(container,
+    h('fieldset', { class: 'resources' },
+      h('legend', { text: 'Repository access' }),
+      h('p', { class: 'hint', text: `A repository (${org}/api) or a pattern (${org}/*). A higher scope includes the ones it lists in Docker’s documentation: push includes pull, delete includes push; edit includes read, admin includes edit.` }),
+      rows,
+      addButton),
+    h('div', { class: 'check public-read' },
+      publicBox,
+      h('label', { for: publicBox.id, text: 'Public repositories (read)' }),
+      h('p', { class: 'hint', text: 'Lets the token pull any public image on Docker Hub. Tokens made through the API leave it out unless asked.' })),
+    orgDetails);
+
+  return {
+    /** Empties the editor: one blank repository row. */
+    reset() {
+      rows.replaceChildren();
+      addRow();
+      publicBox.checked = false;
+      for (const l of orgBoxes) l.querySelector('input').checked = false;
+      orgDetails.open = false;
+      kept = { publicScopes: PUBLIC_READ_SCOPES, others: [], orgExtra: [], extraByRow: new WeakMap() };
+    },
+
+    /** Shows a token's resources. */
+    set(resources = []) {
+      this.reset();
+      rows.replaceChildren();
+      for (const r of resources) {
+        if (r.type === 'TYPE_REPO' && r.path === PUBLIC_PATH) {
+          publicBox.checked = true;
+          kept.publicScopes = r.scopes?.length ? [...r.scopes] : PUBLIC_READ_SCOPES;
+        } else if (r.type === 'TYPE_REPO') {
+          const row = addRow();
+          row.querySelector('.repo-path').value = r.path;
+          for (const scope of r.scopes ?? []) {
+            const box = row.querySelector(`input[data-scope="${CSS.escape(scope)}"]`);
+            if (box) choose(box, true);
+          }
+          kept.extraByRow.set(row, (r.scopes ?? []).filter((s) => !KNOWN_REPO_SCOPES.has(s)));
+          applyImplications(row);
+        } else if (r.type === 'TYPE_ORG' && r.path === org) {
+          for (const scope of r.scopes ?? []) {
+            const box = orgDetails.querySelector(`input[data-scope="${CSS.escape(scope)}"]`);
+            if (box) box.checked = true;
+            else kept.orgExtra.push(scope);
+          }
+          orgDetails.open = true;
+        } else {
+          kept.others.push(r);
+        }
+      }
+      if (!rows.children.length) addRow();
+    },
+
+    /**
+     * The resources as the API takes them, or the problems a person must fix first.
+     * @returns {{ resources: object[], problems: string[] }}
+     */
+    read() {
+      const resources = [];
+      const problems = [];
+      [...rows.children].forEach((row, i) => {
+        const path = row.querySelector('.repo-path').value.trim();
+        const scopes = [...row.querySelectorAll('input[data-scope]')].filter((b) => b.checked).map((b) => b.dataset.scope);
+        scopes.push(...(kept.extraByRow.get(row) ?? []));
+        const n = rows.children.length > 1 ? ` ${i + 1}` : '';
+        if (!path && !scopes.length) return;
+        if (!path) problems.push(`Repository${n}: enter a repository (${org}/name) or a pattern (${org}/*) for the scopes you chose.`);
+        else if (!path.includes('/')) problems.push(`Repository${n}: write it with its namespace, as ${org}/${path}.`);
+        else if (!scopes.length) problems.push(`Repository${n} (${path}): choose at least one scope.`);
+        else resources.push({ type: 'TYPE_REPO', path, scopes });
+      });
+      if (publicBox.checked) resources.push({ type: 'TYPE_REPO', path: PUBLIC_PATH, scopes: [...kept.publicScopes] });
+      const orgScopes = orgBoxes.map((l) => l.querySelector('input')).filter((b) => b.checked).map((b) => b.dataset.scope);
+      orgScopes.push(...kept.orgExtra);
+      if (orgScopes.length) resources.push({ type: 'TYPE_ORG', path: org, scopes: orgScopes });
+      resources.push(...kept.others);
+      return { resources, problems };
+    },
+  };
+}
