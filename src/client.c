@@ -112,14 +112,14 @@ static void store_free(reply_store *rs) {
 
 /* Runs the callback with the reply, frees the reply, and frees the call unless more pages of
  * a dh_list_all_tokens follow (then it returns true and the call lives on). */
-static void auth_settled(dh_client *cl, const dh_error *err);
+static void auth_settled(dh_client *cl, const dh_error *err, const dh_reply *from);
 
 static bool settle(dh_call *c, reply_store *rs) {
     dh_client *cl = c->client;
     if (cl->auth_call == c) {
         /* The sign-in ends here, however it ended: release the calls that waited for it. */
         cl->auth_call = NULL;
-        auth_settled(cl, rs->reply.error);
+        auth_settled(cl, rs->reply.error, &rs->reply);
     }
     rs->reply.op = c->pager ? DH_OP_LIST : c->op;
     clear_timer(cl, &c->deadline_timer);
@@ -194,7 +194,9 @@ static dh_call *new_call(dh_client *cl, dh_op op, const char *method, char *url,
                          dh_callback cb, void *user);
 
 /* The sign-in settled: every call that waited goes on with the JWT, or fails with `err`. */
-static void auth_settled(dh_client *cl, const dh_error *err) {
+/* `from`, where the sign-in got an answer, lends its status and headers (X-RateLimit-*) to the
+ * failures it causes. */
+static void auth_settled(dh_client *cl, const dh_error *err, const dh_reply *from) {
     for (;;) {
         dh_call *w = cl->calls;
         while (w && !w->waiting_auth) w = w->next;
@@ -217,6 +219,10 @@ static void auth_settled(dh_client *cl, const dh_error *err) {
         }
         if (!rs.error.message) rs.error.message = "sign-in failed";
         rs.reply.status = err->status;
+        if (from) {
+            rs.reply.headers = from->headers;
+            rs.reply.header_count = from->header_count;
+        }
         rs.reply.error = &rs.error;
         settle(w, &rs);
     }
@@ -237,7 +243,7 @@ static void request_sign_in(dh_client *cl) {
     dh_call *c = new_call(cl, DH_OP_AUTH, "POST", dh_buf_take(&b), body, NULL, NULL);
     if (!c) {
         dh_error e = {.code = DH_ERR_NO_MEMORY, .message = "out of memory", .retry_after = -1};
-        auth_settled(cl, &e);
+        auth_settled(cl, &e, NULL);
         return;
     }
     cl->auth_call = c;
@@ -521,14 +527,14 @@ void dh_client_token_ready(dh_client *cl, const char *jwt, const char *why_not) 
     if (!cl->provider_pending) return;
     cl->provider_pending = false;
     if (jwt && set_bearer(cl, jwt) == DH_OK) {
-        auth_settled(cl, NULL);
+        auth_settled(cl, NULL, NULL);
         return;
     }
     dh_error e = {.code = DH_ERR_UNAUTHORIZED,
                   .message = jwt ? "the token function returned a value that cannot be sent as a bearer token"
                                  : (why_not ? why_not : "no token was given"),
                   .retry_after = -1};
-    auth_settled(cl, &e);
+    auth_settled(cl, &e, NULL);
 }
 
 int dh_cancel(dh_client *cl, void *user) {

@@ -166,11 +166,12 @@ static void sign_in_failure_hides_the_secret(void) {
     seen s[2] = {0};
     dh_list_tokens(c, "acme", NULL, record, &s[0]);
     dh_list_tokens(c, "acme", NULL, record, &s[1]);
-    st_respond(&st, 0, 401, NULL, "{\"message\":\"bad secret pa55word\",\"errinfo\":{}}");
+    st_respond(&st, 0, 401, "X-RateLimit-Remaining: 3\r\n", "{\"message\":\"bad secret pa55word\",\"errinfo\":{}}");
     CHECK(st.count == 1);
     for (int i = 0; i < 2; i++) {
         CHECK(s[i].calls == 1 && s[i].code == DH_ERR_UNAUTHORIZED && s[i].status == 401);
         CHECK_STR(s[i].message, "bad secret [redacted]");
+        CHECK_STR(s[i].header, "3"); /* the sign-in's headers come along */
     }
     dh_client_free(c);
     st_free(&st);
