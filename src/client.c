@@ -537,23 +537,19 @@ void dh_client_token_ready(dh_client *cl, const char *jwt, const char *why_not) 
     auth_settled(cl, &e, NULL);
 }
 
-int dh_cancel(dh_client *cl, void *user) {
+int dh_cancel(dh_client *cl, const void *user) {
     int n = 0;
-    for (dh_call *c = cl->calls; c;) {
-        dh_call *next = c->next;
-        if (c->cb && c->user == user) {
-            if (c->in_callback) {
-                c->stop = true; /* a list_all stopped from its own page callback */
-            } else {
-                n++;
-                fail(c, DH_ERR_ABORTED, "the call was aborted", false);
-                c = cl->calls; /* the callback may have changed the list: start over */
-                continue;
-            }
+    for (;;) {
+        /* Look again from the start each time: a callback may have changed the list. */
+        dh_call *c = cl->calls;
+        while (c && !(c->cb && c->user == user && !c->in_callback)) {
+            if (c->cb && c->user == user) c->stop = true; /* a list_all stopped from its own callback */
+            c = c->next;
         }
-        c = next;
+        if (!c) return n;
+        n++;
+        fail(c, DH_ERR_ABORTED, "the call was aborted", false);
     }
-    return n;
 }
 
 void dh_client_free(dh_client *cl) {

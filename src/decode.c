@@ -74,7 +74,8 @@ static const char *decode_resources(const cJSON *arr, dh_arena *a, dh_token *t) 
             if (slot && *slot) return "a token's resource has a duplicate field";
             if (slot) *slot = f;
         }
-        if (!cJSON_IsString(type) || !cJSON_IsString(path) || !cJSON_IsArray(scopes)) return bad;
+        if (!type || !path || !scopes || !cJSON_IsString(type) || !cJSON_IsString(path) || !cJSON_IsArray(scopes))
+            return bad;
         size_t m = (size_t)cJSON_GetArraySize(scopes);
         const char **sc = dh_arena_alloc(a, (m ? m : 1) * sizeof *sc);
         if (!sc) return "out of memory";

@@ -240,7 +240,7 @@ void dh_client_token_ready(dh_client *client, const char *jwt, const char *why_n
 
 /* Settles with DH_ERR_ABORTED, now, every call in flight whose `user` pointer is `user`, and
  * stops its request; a late answer is discarded. Returns how many calls it settled. */
-int dh_cancel(dh_client *client, void *user);
+int dh_cancel(dh_client *client, const void *user);
 
 /* Settles every call in flight with DH_ERR_CLOSED (callbacks run before this returns), cancels
  * their requests, wipes the secrets and frees the client. */
