@@ -6,10 +6,13 @@ cd "$(dirname "$0")/.."
 
 # command -> Debian package
 declare -A NEED=(
-  [emcc]=emscripten [cmake]=cmake [cc]=gcc [clang]=clang [dpkg-source]=dpkg-dev
+  [emcc]=emscripten [cmake]=cmake [cc]=gcc [clang]=clang [dpkg-source]=dpkg-dev [chromium]=chromium
+  [valgrind]=valgrind [cppcheck]=cppcheck [clang-tidy]=clang-tidy
 )
 missing=()
 for cmd in "${!NEED[@]}"; do
+  # The browser tests launch Debian's /usr/bin/chromium by path: look there, not along PATH.
+  if [ "$cmd" = chromium ]; then [ -x /usr/bin/chromium ] || missing+=(chromium); continue; fi
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}")
 done
 # emcc's optimizer needs Debian's acorn (docs/toolchain.md); it comes with the emscripten package.

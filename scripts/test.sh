@@ -16,9 +16,18 @@ step "native C unit tests (clang, ASan + UBSan)"
 cmake --build build/asan -j"$(nproc)" -- --no-print-directory >/dev/null
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan --output-on-failure
 
+step "native checks: valgrind on the C unit tests, cppcheck, clang-tidy"
+bash scripts/check-native.sh
+
+step "fuzz smoke: every libFuzzer target for a few seconds, and its regression inputs"
+bash scripts/fuzz.sh 3
+
 step "WASM build (emcc)"
 bash scripts/build.sh
 ls -l dist/dockerhub_oat.mjs dist/dockerhub_oat.wasm | awk '{print $5, $9}'
 
 step "node --test"
 node --test --test-reporter=spec tests/node/
+
+step "browser tests (Chromium, playwright-core)"
+node --test --test-reporter=spec tests/browser/

@@ -81,7 +81,7 @@ void dh_buf_json_string(dh_buf *b, const char *s) {
     const char *run = s;
     for (const unsigned char *p = (const unsigned char *)s;; p++) {
         unsigned char c = *p;
-        if (c != 0 && c >= 0x20 && c != '"' && c != '\\') continue;
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
         dh_buf_append(b, run, (size_t)((const char *)p - run));
         if (c == 0) break;
         char esc[6] = {'\\', (char)c, 0, 0, 0, 0};

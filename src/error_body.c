@@ -34,7 +34,7 @@ static const char *clip(dh_arena *a, const char *s) {
     while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
     char *p = dh_arena_alloc(a, n + 4);
     if (!p) return NULL;
-    memcpy(p, s, n);
+    memcpy(p, s, n); /* NOLINT(bugprone-not-null-terminated-result): the next copy ends it */
     memcpy(p + n, "...", 4);
     return p;
 }
@@ -81,6 +81,27 @@ static bool holds_secret(const cJSON *item, const words *w) {
     return false;
 }
 
+/* Do the raw bytes hold a secret? All len bytes are searched: text after a NUL byte, or after
+ * the JSON value (cJSON stops there), reaches whoever is handed the body all the same. */
+static bool raw_holds_secret(const char *body, size_t len, const words *w) {
+    for (size_t i = 0; i < w->n; i++) {
+        const char *s = w->secrets[i];
+        size_t m = s ? strlen(s) : 0;
+        for (size_t k = 0; m && k + m <= len; k++)
+            if (body[k] == s[0] && memcmp(body + k, s, m) == 0) return true;
+    }
+    return false;
+}
+
+/* A NUL in a JSON string, raw or escaped: every C-string reader, holds_secret included, stops
+ * there, so what follows it (escaped, a secret) cannot be checked. Such a body is not passed on. */
+static bool hides_nul(const char *body, size_t len) {
+    if (memchr(body, '\0', len)) return true;
+    for (size_t k = 0; k + 6 <= len; k++)
+        if (body[k] == '\\' && body[k + 1] == 'u' && memcmp(body + k + 2, "0000", 4) == 0) return true;
+    return false;
+}
+
 bool dh_error_from_response(int status, const char *body, size_t len, const char *const *secrets,
                             size_t n, dh_arena *a, dh_error *err) {
     memset(err, 0, sizeof *err);
@@ -88,8 +109,8 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
     err->status = status;
     err->retry_after = -1;
     const words w = {a, secrets, n};
-    cJSON *root = body && len ? cJSON_ParseWithLength(body, len) : NULL;
-    bool clean = true;
+    if (!body) len = 0;
+    cJSON *root = len ? cJSON_ParseWithLength(body, len) : NULL;
     if (cJSON_IsObject(root)) {
         err->message = string_field(root, "message", &w);
         err->detail = string_field(root, "detail", &w);
@@ -97,16 +118,13 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
         if (!err->message) err->message = err->detail;
         if (!err->message) err->message = fields_sentence(root, &w);
         if (!err->message) err->message = err->text;
-        clean = !holds_secret(root->child, &w);
-    } else if (body && len) {
-        /* Not JSON: nobody downstream reads it as JSON, but it could still echo a secret. */
-        char *copy = dh_arena_alloc(a, len + 1);
-        if (copy) {
-            memcpy(copy, body, len);
-            copy[len] = '\0';
-            clean = dh_redact(a, copy, secrets, n) == copy;
-        }
     }
+    /* The bytes as they are, then every key and string however escaped, whatever the JSON
+     * value's type (a top-level array or string is passed on too). */
+    bool any_secret = false;
+    for (size_t i = 0; i < n; i++) any_secret = any_secret || (secrets[i] && *secrets[i]);
+    bool clean = !raw_holds_secret(body, len, &w) && !holds_secret(root, &w) &&
+                 !(any_secret && root && hides_nul(body, len));
     cJSON_Delete(root);
     if (!err->message) {
         dh_buf b = {0};

@@ -37,13 +37,16 @@ size_t dh_headers_unpack(const char *raw, size_t len, dh_arena *a, dh_header **o
             if (!name || !value) break;
             for (size_t i = 0; i < (size_t)(ne - ns); i++) {
                 char c = ns[i];
-                name[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+                name[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
             }
             name[ne - ns] = '\0';
-            /* A value keeps no control character: a CR or NUL could forge a line downstream. */
+            /* A value keeps no control character: a CR or NUL could forge a line downstream.
+             * Trimmed again after: a dropped control character may have hidden white space. */
             size_t k = 0;
             for (const char *p = vs; p < ve; p++)
-                if ((unsigned char)*p >= 0x20 || *p == '\t') value[k++] = *p;
+                if (((unsigned char)*p >= 0x20 || *p == '\t') && (k || (*p != ' ' && *p != '\t')))
+                    value[k++] = *p;
+            while (k && (value[k - 1] == ' ' || value[k - 1] == '\t')) k--;
             value[k] = '\0';
             h[n++] = (dh_header){name, value};
         }
@@ -89,14 +92,14 @@ static int64_t parse_http_date(const char *s) {
     if (s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' || s[22] != ':') return -1;
     memcpy(mon, s + 8, 3);
     for (int i = 0; i < 12; i++)
-        if (memcmp(months + 3 * i, mon, 3) == 0) m = i + 1;
+        if (memcmp(months + (size_t)i * 3, mon, 3) == 0) m = i + 1;
     char digits[5] = {0};
     #define NUM(off, len, var) do { memcpy(digits, s + (off), len); digits[len] = 0; \
-        int64_t v_ = parse_uint(digits); if (v_ < 0) return -1; var = (int)v_; } while (0)
+        int64_t v_ = parse_uint(digits); if (v_ < 0) return -1; (var) = (int)v_; } while (0)
     NUM(5, 2, d); NUM(12, 4, y); NUM(17, 2, h); NUM(20, 2, mi); NUM(23, 2, se);
     #undef NUM
     if (m < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
-    return days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + se;
+    return days_from_civil(y, m, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + se;
 }
 
 int64_t dh_retry_after(const dh_header *h, size_t n, int64_t now_unix) {

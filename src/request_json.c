@@ -20,9 +20,9 @@ static const char *decode_resources(const cJSON *arr, dh_arena *a, const dh_reso
             else if (strcmp(f->string, "scopes") == 0) scopes = f;
             else return "resources: each may have only type, path and scopes";
         }
-        if (!cJSON_IsString(type)) return "resources: each type must be TYPE_REPO or TYPE_ORG";
-        if (!cJSON_IsString(path)) return "resources: each needs a non-empty path";
-        if (!cJSON_IsArray(scopes)) return "resources: scopes must be an array of non-empty strings";
+        if (!type || !cJSON_IsString(type)) return "resources: each type must be TYPE_REPO or TYPE_ORG";
+        if (!path || !cJSON_IsString(path)) return "resources: each needs a non-empty path";
+        if (!scopes || !cJSON_IsArray(scopes)) return "resources: scopes must be an array of non-empty strings";
         size_t m = (size_t)cJSON_GetArraySize(scopes);
         const char **sc = dh_arena_alloc(a, (m ? m : 1) * sizeof *sc);
         if (!sc) return "out of memory";
@@ -40,7 +40,7 @@ static const char *decode_resources(const cJSON *arr, dh_arena *a, const dh_reso
 
 static const char *parse_object(const char *json, cJSON **root) {
     *root = json ? cJSON_Parse(json) : NULL;
-    return cJSON_IsObject(*root) ? NULL : "the request must be an object";
+    return *root && cJSON_IsObject(*root) ? NULL : "the request must be an object";
 }
 
 const char *dh_create_request_from_json(const char *json, dh_arena *a, cJSON **root,

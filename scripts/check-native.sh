@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Native checks of the C core, each one a gate (exit 1 on any finding):
+#   (a) the C unit tests (build/native/dh_tests, one process per test group) under valgrind:
+#       memory errors, and definite, indirect or possible leaks;
+#   (b) cppcheck (warning, style, performance, portability) over src/;
+#   (c) clang-tidy over src/*.c with the repository's .clang-tidy, every warning an error
+#       (not transport_fetch.c: it needs Emscripten's headers).
+# Tools: valgrind, cppcheck, clang-tidy (scripts/setup.sh installs them). About a minute on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for cmd in valgrind cppcheck clang-tidy cmake ctest; do
+  command -v "$cmd" >/dev/null || { echo "check-native: $cmd is missing (bash scripts/setup.sh)" >&2; exit 1; }
+done
+jobs=$(nproc)
+out=build/native
+status=0
+step() { printf '\n== %s\n' "$*"; }
+took() { printf '   (%d s)\n' "$((SECONDS - $1))"; }
+
+# A narrow exclusion for a finding in a file this script's owner may not edit, to be dropped
+# when it is fixed there (file, the one check, why):
+#  - src/client.c, clang-analyzer-unix.Malloc: dh_cancel and dh_client_free loop over cl->calls,
+#    calling fail(c), which frees c and unlinks it through c->client; the analyzer does not know
+#    that c->client == cl, so it believes cl->calls may still point at the freed call. A false
+#    positive as the code stands (`assert(cl->calls->client == cl)` before fail() silences it in
+#    dh_client_free; dh_cancel's restart-from-head loop is still flagged with such an assert).
+declare -A TIDY_EXTRA=([src/client.c]='-clang-analyzer-unix.Malloc')
+
+t=$SECONDS
+step "build $out (compile_commands.json for clang-tidy)"
+if [ -f "$out/CMakeCache.txt" ]; then
+  cmake -S . -B "$out" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+else
+  cmake -S . -B "$out" -DCMAKE_C_COMPILER=gcc -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+fi
+cmake --build "$out" -j"$jobs" -- --no-print-directory >/dev/null
+took "$t"
+
+t=$SECONDS
+step "(a) C unit tests under valgrind (memcheck, leak kinds definite,indirect,possible)"
+mapfile -t groups < <(ctest --test-dir "$out" -N | sed -n 's/^ *Test *#[0-9]*: c\.//p')
+[ ${#groups[@]} -gt 0 ] || { echo "no test groups found in $out" >&2; exit 1; }
+mkdir -p "$out/valgrind"
+vg() {
+  local g=$1 log=build/native/valgrind/$1.log
+  if valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+       --track-origins=yes build/native/dh_tests "$g" >"$log" 2>&1; then
+    echo "   ok   $g"
+  else
+    echo "   FAIL $g (log: $log)"
+    grep -E '^==[0-9]+== ' "$log" | head -40
+    return 1
+  fi
+}
+export -f vg
+printf '%s\n' "${groups[@]}" | xargs -P "$jobs" -I{} bash -c 'vg "$1"' _ {} || status=1
+took "$t"
+
+t=$SECONDS
+step "(b) cppcheck"
+if cppcheck --enable=warning,style,performance,portability --error-exitcode=1 --inline-suppr --std=c11 \
+     --quiet --library=scripts/cppcheck-emscripten.cfg -I src -I src/include src/; then
+  echo "   clean"
+else
+  status=1
+fi
+took "$t"
+
+t=$SECONDS
+step "(c) clang-tidy ($(clang-tidy --version | sed -n 's/.*LLVM version \([0-9.]*\).*/\1/p'), .clang-tidy)"
+mapfile -t files < <(ls src/*.c | grep -v '^src/transport_fetch\.c$')
+tidy() {
+  local f=$1 extra=$2 log
+  log=build/native/clang-tidy/$(basename "$f").log
+  if clang-tidy -p build/native --quiet --warnings-as-errors='*' ${extra:+--checks="$extra"} "$f" >"$log" 2>&1; then
+    echo "   ok   $f${extra:+ (minus ${extra#-})}"
+  else
+    echo "   FAIL $f"
+    grep -E '(warning|error):' "$log" | grep -v 'warnings generated' | head -40
+    return 1
+  fi
+}
+export -f tidy
+mkdir -p "$out/clang-tidy"
+for f in "${files[@]}"; do printf '%s\t%s\n' "$f" "${TIDY_EXTRA[$f]:-}"; done |
+  xargs -P "$jobs" -d '\n' -I{} bash -c 'IFS=$'"'\t'"' read -r f e <<<"$1"; tidy "$f" "$e"' _ {} || status=1
+took "$t"
+
+echo
+[ "$status" -eq 0 ] && echo "check-native: all clean" || echo "check-native: FAILED" >&2
+exit "$status"
