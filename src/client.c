@@ -439,7 +439,7 @@ static void on_http_done(void *call, const dh_http_response *resp) {
             r->body = NULL; /* it echoed a secret */
             r->body_len = 0;
         }
-        rs.error.retry_after = dh_retry_after(headers, r->header_count, cl->tr.now_unix(cl->tr.ctx));
+        rs.error.retry_after = dh_retry_after(headers, r->header_count, resp->status, cl->tr.now_unix(cl->tr.ctx));
         if (resp->status == 401 && c->op != DH_OP_AUTH && can_renew(cl) && !c->reauthed) {
             /* The JWT was refused: sign in again, once, then try this call once more. A JWT
              * renewed by another call since this one was sent is simply used. */

@@ -64,9 +64,12 @@ static void backoff_schedule(void) {
 }
 
 static void retry_after_forms(void) {
+    /* Every style Docker Hub has answered a 429 with; each means "2 s from now". */
     const char *headers[] = {"Retry-After: 2\r\n", "Retry-After: Fri, 15 Jan 2027 08:00:02 GMT\r\n",
-                             "X-Retry-After: 1800000002\r\n"};
-    for (int k = 0; k < 3; k++) {
+                             "X-Retry-After: 1800000002\r\n",
+                             "Retry-After: 1800000002\r\nX-RateLimit-Reset: 1800000002\r\n",
+                             "X-RateLimit-Limit: 180\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: 1800000002\r\n"};
+    for (int k = 0; k < 5; k++) {
         scripted st = {.random = 1.0}; /* unix time 1800000000: the date above is 2 s later */
         dh_client *c = make(&st, (dh_config){.bearer = "j", .max_retries = 2});
         seen s = {0};
@@ -78,6 +81,23 @@ static void retry_after_forms(void) {
         CHECK(st.count == 2);
         st_respond(&st, 1, 200, NULL, tok);
         CHECK(s.calls == 1 && s.code == DH_OK);
+        dh_client_free(c);
+        st_free(&st);
+    }
+}
+
+/* A wait the server asks for that ends after the call's deadline fails at once, with the wait. */
+static void retry_after_past_deadline(void) {
+    const char *headers[] = {"Retry-After: 1800003600\r\n", "X-RateLimit-Reset: 1800003600\r\n",
+                             "Retry-After: 3600\r\n"};
+    for (int k = 0; k < 3; k++) {
+        scripted st = {.random = 1.0};
+        dh_client *c = make(&st, (dh_config){.bearer = "j", .max_retries = 3, .timeout_ms = 5000});
+        seen s = {0};
+        dh_get_token(c, "acme", "t1", record, &s);
+        st_respond(&st, 0, 429, headers[k], "{\"detail\":\"Rate limit exceeded\"}");
+        CHECK(s.calls == 1 && s.code == DH_ERR_RATE_LIMITED && s.retry_after == 3600);
+        CHECK(st.count == 1 && st_timers_armed(&st) == 0);
         dh_client_free(c);
         st_free(&st);
     }
@@ -421,6 +441,7 @@ static void pagination_stops_from_callback(void) {
 }
 
 TEST_GROUP(resilience_tests) = {{"backoff_schedule", backoff_schedule},
+                                {"retry_after_past_deadline", retry_after_past_deadline},
                                 {"retry_after_forms", retry_after_forms},
                                 {"retry_rules", retry_rules},
                                 {"deadline_bounds_everything", deadline_bounds_everything},
