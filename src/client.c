@@ -382,6 +382,27 @@ static const char *decode_success(dh_call *c, const dh_http_response *resp, repl
     return why;
 }
 
+/* An OAT can sign in (as its organization) but never manage OATs, and Docker Hub's 401 or 403
+ * does not say so: name the cause and what to use. `said` (redacted already) follows. */
+static const char *oat_refusal(const dh_call *c, dh_arena *a, int status, const char *said) {
+    static const char oat[] = "dckr_oat_";
+    const dh_client *cl = c->client;
+    bool sent_oat = (cl->secret && strncmp(cl->secret, oat, sizeof oat - 1) == 0) ||
+                    (c->authorization && strncmp(c->authorization + 7, oat, sizeof oat - 1) == 0);
+    if ((status != 401 && status != 403) || !sent_oat) return said;
+    dh_buf b = {0};
+    dh_buf_puts(&b, "an organization access token (dckr_oat_...) cannot manage organization access "
+                    "tokens: sign in with an organization owner's personal access token or password");
+    if (said) {
+        dh_buf_puts(&b, " (Docker Hub said: ");
+        dh_buf_puts(&b, said);
+        dh_buf_puts(&b, ")");
+    }
+    const char *out = b.oom ? NULL : dh_arena_strdup(a, b.data);
+    dh_buf_free(&b);
+    return out ? out : said;
+}
+
 /* After a page of dh_list_all_tokens: point the call at the next page, or say there is none. */
 static bool next_page(dh_call *c, const dh_token_page *page) {
     int next = dh_pager_advance(c->pager, page);
@@ -454,6 +475,7 @@ static void on_http_done(void *call, const dh_http_response *resp) {
             store_free(&rs);
             return;
         }
+        rs.error.message = oat_refusal(c, rs.arena, resp->status, rs.error.message);
     } else {
         const char *why = decode_success(c, resp, &rs);
         if (why) {

@@ -274,6 +274,58 @@ static void short_lived_jwt(void) {
     st_free(&st);
 }
 
+static void record_message(const dh_reply *r, void *user) {
+    char *out = user;
+    snprintf(out, 512, "%s", r->error ? r->error->message : "ok");
+}
+
+/* An OAT signs in, then gets 403 (or 401, after one more sign-in) on the access-token routes:
+ * the message says an OAT cannot manage OATs and what to use, and keeps Docker Hub's words. */
+static void oat_cannot_manage_oats(void) {
+    const char *oat = "dckr_oat_7awgM4jG5SQvxcvmNzhKj8PQjxo";
+    for (int status = 401; status <= 403; status += 2) {
+        scripted st = {0};
+        dh_client *c = make(&st, (dh_config){.identifier = "acme", .secret = oat});
+        char msg[512] = "";
+        dh_list_tokens(c, "acme", NULL, record_message, msg);
+        st_respond(&st, 0, 200, NULL, "{\"access_token\":\"jwt.one\"}");
+        st_respond(&st, 1, status, NULL, "{\"message\":\"forbidden\",\"errinfo\":{}}");
+        if (status == 401) { /* a 401 signs in once more first */
+            st_respond(&st, 2, 200, NULL, "{\"access_token\":\"jwt.two\"}");
+            st_respond(&st, 3, 401, NULL, "{\"message\":\"forbidden\",\"errinfo\":{}}");
+        }
+        CHECK(strstr(msg, "cannot manage organization access tokens") != NULL);
+        CHECK(strstr(msg, "organization owner's personal access token or password") != NULL);
+        CHECK(strstr(msg, "(Docker Hub said: forbidden)") != NULL);
+        CHECK(strstr(msg, "7awgM4jG") == NULL);
+        dh_client_free(c);
+        st_free(&st);
+    }
+    /* The OAT handed over as the bearer itself, and an OAT refused at sign-in: the same words. */
+    scripted st = {0};
+    dh_client *c = make(&st, (dh_config){.bearer = oat});
+    char msg[512] = "";
+    dh_get_token(c, "acme", "t1", record_message, msg);
+    st_respond(&st, 0, 401, NULL, "{\"message\":\"invalid token\"}");
+    CHECK(strstr(msg, "cannot manage organization access tokens") != NULL);
+    dh_client_free(c);
+    st_free(&st);
+    c = make(&st, (dh_config){.identifier = "acme-owner", .secret = oat});
+    dh_get_token(c, "acme", "t1", record_message, msg);
+    st_respond(&st, 0, 401, NULL, "{\"message\":\"bad credentials\"}");
+    CHECK(strstr(msg, "cannot manage organization access tokens") && strstr(msg, "bad credentials"));
+    dh_client_free(c);
+    st_free(&st);
+    /* A password or PAT refused: Docker Hub's words alone. */
+    c = make(&st, (dh_config){.identifier = "acme-owner", .secret = "dckr_pat_abcdefghijkl"});
+    dh_get_token(c, "acme", "t1", record_message, msg);
+    st_respond(&st, 0, 200, NULL, "{\"access_token\":\"jwt.one\"}");
+    st_respond(&st, 1, 403, NULL, "{\"message\":\"forbidden\"}");
+    CHECK_STR(msg, "forbidden");
+    dh_client_free(c);
+    st_free(&st);
+}
+
 static void reauth_once_after_401(void) {
     scripted st = {0};
     dh_client *c = make(&st, (dh_config){.identifier = "acme-owner", .secret = "pw"});
@@ -442,6 +494,7 @@ static void pagination_stops_from_callback(void) {
 
 TEST_GROUP(resilience_tests) = {{"backoff_schedule", backoff_schedule},
                                 {"retry_after_past_deadline", retry_after_past_deadline},
+                                {"oat_cannot_manage_oats", oat_cannot_manage_oats},
                                 {"retry_after_forms", retry_after_forms},
                                 {"retry_rules", retry_rules},
                                 {"deadline_bounds_everything", deadline_bounds_everything},
