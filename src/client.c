@@ -156,6 +156,44 @@ static const char *lost_message(dh_call *c, dh_code code, bool *maybe_created) {
                           : "could not reach Docker Hub (connection refused, reset or lost)";
 }
 
+/* A failure without an answer: its code, and a message that names the host's reason. */
+static const char *failure_message(dh_call *c, dh_http_failure f, dh_code *code, bool *maybe_created) {
+    *code = DH_ERR_NETWORK;
+    *maybe_created = false;
+    switch (f) {
+    case DH_HTTP_REFUSED: return "could not reach Docker Hub (connection refused)";
+    case DH_HTTP_DENIED:
+        return "could not reach Docker Hub: the host denied this program the permission to connect "
+               "(in Deno: --allow-net=host:port); not retried";
+    case DH_HTTP_BLOCKED:
+        return "could not reach Docker Hub: the host blocked the connection (its network policy or a "
+               "blocked port; workerd blocks loopback and private addresses); not retried";
+    case DH_HTTP_DNS: return "could not reach Docker Hub: its host name did not resolve (DNS)";
+    case DH_HTTP_TLS:
+        return "could not reach Docker Hub: the TLS connection failed (a certificate, or a server "
+               "that does not speak TLS there); not retried";
+    case DH_HTTP_TOO_LARGE:
+        *code = DH_ERR_INVALID_RESPONSE;
+        return "the response body is larger than maxResponseBytes";
+    case DH_HTTP_REDIRECTED:
+        /* The host followed it: a 307 or 308 sent the request again, body and all. */
+        *code = DH_ERR_UNEXPECTED_STATUS;
+        *maybe_created = c->op == DH_OP_CREATE;
+        return *maybe_created ? "Docker Hub's answer came from another URL (a redirect the host followed), and "
+                                "redirects are refused; the token may have been created: list the tokens"
+                              : "Docker Hub's answer came from another URL (a redirect the host followed), and "
+                                "redirects are refused";
+    case DH_HTTP_RESET:
+        *maybe_created = c->op == DH_OP_CREATE;
+        return *maybe_created ? "the connection to Docker Hub was reset; the token may have been created: "
+                                "list the tokens before creating it again"
+                              : "the connection to Docker Hub was reset or closed early";
+    case DH_HTTP_TIMEOUT: *code = DH_ERR_TIMEOUT; break;
+    default: break;
+    }
+    return lost_message(c, *code, maybe_created);
+}
+
 static dh_code refuse(dh_op op, dh_callback cb, void *user, dh_code code, const char *what,
                       const char *why) {
     dh_buf b = {0};
@@ -419,16 +457,9 @@ static void on_http_done(void *call, const dh_http_response *resp) {
 
     if (resp->failure != DH_HTTP_OK) {
         if (schedule_retry(c, resp->failure, 0, -1)) return;
-        dh_code code = resp->failure == DH_HTTP_TIMEOUT ? DH_ERR_TIMEOUT : DH_ERR_NETWORK;
-        bool maybe_created = false;
-        const char *msg = resp->failure == DH_HTTP_REFUSED
-                              ? "could not reach Docker Hub (connection refused)"
-                              : lost_message(c, code, &maybe_created);
-        if (resp->failure == DH_HTTP_TOO_LARGE) {
-            code = DH_ERR_INVALID_RESPONSE;
-            msg = "the response body is larger than maxResponseBytes";
-            maybe_created = false;
-        }
+        dh_code code;
+        bool maybe_created;
+        const char *msg = failure_message(c, resp->failure, &code, &maybe_created);
         fail(c, code, msg, maybe_created);
         return;
     }

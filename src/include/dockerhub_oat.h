@@ -163,12 +163,20 @@ typedef struct dh_http_request {
     size_t max_response_bytes;  /* a longer body is refused: DH_HTTP_TOO_LARGE */
 } dh_http_request;
 
+/* What a transport says went wrong; the core words DH_ERR_NETWORK's message by it and retries
+ * only where another try can help. */
 typedef enum dh_http_failure {
     DH_HTTP_OK = 0,          /* a response arrived (any status) */
     DH_HTTP_NETWORK,         /* lost somewhere: the server may have acted */
     DH_HTTP_REFUSED,         /* refused before anything was sent: the server surely did not act */
     DH_HTTP_TIMEOUT,         /* the transport's own time limit (the core keeps its own deadline) */
-    DH_HTTP_TOO_LARGE        /* the body was over max_response_bytes and was not kept */
+    DH_HTTP_TOO_LARGE,       /* the body was over max_response_bytes and was not kept */
+    DH_HTTP_DENIED,          /* the host denied the permission to connect (Deno's --allow-net): never retried */
+    DH_HTTP_BLOCKED,         /* the host's network policy or a blocked port stopped it: never retried */
+    DH_HTTP_DNS,             /* the host name did not resolve: nothing was sent */
+    DH_HTTP_TLS,             /* the TLS handshake failed (a certificate, say): never retried */
+    DH_HTTP_RESET,           /* the connection was reset or closed early: the server may have acted */
+    DH_HTTP_REDIRECTED       /* the answer came from another URL (a redirect the host followed) */
 } dh_http_failure;
 
 typedef struct dh_http_response {

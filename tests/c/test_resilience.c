@@ -129,6 +129,12 @@ static void retry_rules(void) {
         {1, 0, DH_HTTP_TIMEOUT, 0}, {1, 0, DH_HTTP_REFUSED, 1}, {1, 400, 0, 0},
         {2, 503, 0, 1}, {2, 0, DH_HTTP_NETWORK, 1}, {2, 403, 0, 0}, {3, 504, 0, 1}, {3, 404, 0, 0},
         {0, 0, DH_HTTP_TOO_LARGE, 0},
+        /* A permission, a policy, a certificate, a redirect: the same again each time. */
+        {0, 0, DH_HTTP_DENIED, 0}, {1, 0, DH_HTTP_DENIED, 0}, {3, 0, DH_HTTP_DENIED, 0},
+        {0, 0, DH_HTTP_BLOCKED, 0}, {1, 0, DH_HTTP_BLOCKED, 0}, {0, 0, DH_HTTP_TLS, 0},
+        {1, 0, DH_HTTP_TLS, 0}, {0, 0, DH_HTTP_REDIRECTED, 0}, {1, 0, DH_HTTP_REDIRECTED, 0},
+        /* Nothing was sent when a name did not resolve; a reset may come after the server acted. */
+        {0, 0, DH_HTTP_DNS, 1}, {1, 0, DH_HTTP_DNS, 1}, {0, 0, DH_HTTP_RESET, 1}, {1, 0, DH_HTTP_RESET, 0},
     };
     for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
         scripted st = {.random = 0.0};
@@ -149,6 +155,9 @@ static void retry_rules(void) {
             CHECK(s.code == (rules[i].failure == DH_HTTP_TIMEOUT ? DH_ERR_TIMEOUT : DH_ERR_NETWORK));
         }
         if (rules[i].failure == DH_HTTP_TOO_LARGE) CHECK(s.code == DH_ERR_INVALID_RESPONSE);
+        if (rules[i].failure == DH_HTTP_REDIRECTED) CHECK(s.code == DH_ERR_UNEXPECTED_STATUS);
+        if (rules[i].failure == DH_HTTP_RESET && rules[i].op == 1) CHECK(s.maybe_created == 1);
+        if (rules[i].failure == DH_HTTP_DENIED || rules[i].failure == DH_HTTP_TLS) CHECK(s.code == DH_ERR_NETWORK && !s.maybe_created);
         dh_client_free(c);
         st_free(&st);
     }
@@ -326,6 +335,27 @@ static void oat_cannot_manage_oats(void) {
     st_free(&st);
 }
 
+/* Each failure's message names the host's reason. */
+static void failure_messages(void) {
+    const struct { dh_http_failure f; const char *words; } cases[] = {
+        {DH_HTTP_REFUSED, "connection refused"}, {DH_HTTP_DENIED, "denied this program the permission"},
+        {DH_HTTP_BLOCKED, "blocked the connection"}, {DH_HTTP_DNS, "did not resolve (DNS)"},
+        {DH_HTTP_TLS, "TLS connection failed"}, {DH_HTTP_RESET, "was reset"},
+        {DH_HTTP_REDIRECTED, "came from another URL"}, {DH_HTTP_NETWORK, "reset or lost"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        scripted st = {0};
+        dh_client *c = make(&st, (dh_config){.bearer = "j", .max_retries = 0});
+        char msg[512] = "";
+        dh_get_token(c, "acme", "t1", record_message, msg);
+        st_fail(&st, 0, cases[i].f);
+        if (!strstr(msg, cases[i].words)) fprintf(stderr, "failure %d: %s\n", cases[i].f, msg);
+        CHECK(strstr(msg, cases[i].words) != NULL);
+        dh_client_free(c);
+        st_free(&st);
+    }
+}
+
 static void reauth_once_after_401(void) {
     scripted st = {0};
     dh_client *c = make(&st, (dh_config){.identifier = "acme-owner", .secret = "pw"});
@@ -495,6 +525,7 @@ static void pagination_stops_from_callback(void) {
 TEST_GROUP(resilience_tests) = {{"backoff_schedule", backoff_schedule},
                                 {"retry_after_past_deadline", retry_after_past_deadline},
                                 {"oat_cannot_manage_oats", oat_cannot_manage_oats},
+                                {"failure_messages", failure_messages},
                                 {"retry_after_forms", retry_after_forms},
                                 {"retry_rules", retry_rules},
                                 {"deadline_bounds_everything", deadline_bounds_everything},
