@@ -4,7 +4,8 @@
 // upper-cased, GET/HEAD carry no body, and abort() is silent (no callback after it), as in browsers.
 // Additions the transport reads (src/transport_fetch.c): `maxResponseBytes`, past which the body
 // is not read on (failure 'too_large'); `failure`, the host's reason when fetch() rejected (see
-// failureOf), which the core words the error by and retries by; `responseURL`, as in browsers.
+// failureOf) or 'redirected' (a browser's opaque redirect), which the core words the error by and
+// retries by; `responseURL`, as in browsers. Browsers get this XHR too, for redirect: 'manual'.
 //
 // The rejection itself becomes the DockerHubError's `cause`: the class keeps it in `failing`
 // while its onerror runs. The C core settles a call that fails for good inside that handler,
@@ -53,6 +54,7 @@ export function failureOf(err) {
 }
 
 const TOO_LARGE = Symbol('too large');
+const REDIRECTED = Symbol('redirected');
 
 /** Reads a body, refusing to hold more than max bytes. */
 async function readLimited(res, max, controller) {
@@ -149,7 +151,8 @@ export function makeFetchXHR(fetchImpl) {
         }, this.timeout);
       }
       // Redirects are not followed: the API never redirects, and a followed one could carry a
-      // sign-in body (the secret) to another host. A 3xx is reported as it came.
+      // sign-in body (the secret) to another host. A 3xx is reported as it came; a browser
+      // hides it (an opaque redirect, status 0): failure 'redirected'.
       const init = { method: this._method, headers: this._headers, signal: controller.signal, redirect: 'manual' };
       if (body != null && this._method !== 'GET' && this._method !== 'HEAD') init.body = body;
       const finish = (handler) => {
@@ -161,6 +164,8 @@ export function makeFetchXHR(fetchImpl) {
       };
       fetchImpl(this._url, init)
         .then(async (res) => {
+          // A browser's answer to redirect: 'manual' (nothing was sent to the new URL).
+          if (res.type === 'opaqueredirect') throw REDIRECTED;
           this.status = res.status;
           this.statusText = res.statusText;
           this.responseURL = res.url ?? '';
@@ -174,11 +179,11 @@ export function makeFetchXHR(fetchImpl) {
           finish(this.onload);
         })
         .catch((err) => {
-          this.failure = err === TOO_LARGE ? 'too_large' : failureOf(err);
+          this.failure = err === TOO_LARGE ? 'too_large' : err === REDIRECTED ? 'redirected' : failureOf(err);
           this.status = 0;
           this.response = null;
           this._responseHeaders = '';
-          if (timedOut || err === TOO_LARGE) return finish(timedOut ? this.ontimeout : this.onerror);
+          if (timedOut || err === TOO_LARGE || err === REDIRECTED) return finish(timedOut ? this.ontimeout : this.onerror);
           FetchXMLHttpRequest.failing = err;
           try {
             finish(this.onerror);

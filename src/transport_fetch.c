@@ -43,17 +43,17 @@ EM_JS(void, dh_xhr_limit, (unsigned id, double max_bytes), {
  * browser's XHR gives no reason at all). */
 EM_JS(int, dh_xhr_failure, (unsigned id), {
     var xhr = Fetch.xhrs[id - 1];
-    var i = ['refused', 'too_large', 'denied', 'blocked', 'dns', 'tls', 'reset'].indexOf(xhr && xhr.failure);
-    return i + 1;
+    var words = ['refused', 'too_large', 'denied', 'blocked', 'dns', 'tls', 'reset', 'redirected'];
+    return words.indexOf(xhr && xhr.failure) + 1;
 });
 
 static const dh_http_failure failures[] = {DH_HTTP_NETWORK, DH_HTTP_REFUSED, DH_HTTP_TOO_LARGE,
                                            DH_HTTP_DENIED,  DH_HTTP_BLOCKED, DH_HTTP_DNS,
-                                           DH_HTTP_TLS,     DH_HTTP_RESET};
+                                           DH_HTTP_TLS,     DH_HTTP_RESET,   DH_HTTP_REDIRECTED};
 
-/* 1 when the answer came from another URL than the one asked for: a browser's XHR follows
- * redirects itself (the fetch()-backed one never does), and the promise is that none is
- * followed. An unreadable URL counts as another. */
+/* 1 when the answer came from another URL than the one asked for: a browser's own XHR (where
+ * the host has no fetch) follows redirects itself, and the promise is that none is followed.
+ * An unreadable URL counts as another. */
 EM_JS(int, dh_xhr_redirected, (unsigned id, const char *url), {
     var xhr = Fetch.xhrs[id - 1];
     var got = xhr && xhr.responseURL;
