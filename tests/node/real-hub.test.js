@@ -9,7 +9,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer as createNetServer } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -225,15 +225,8 @@ describe('network failures say why and keep the host\'s error as cause', () => {
       catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, cause: e.cause?.name, calls })); }
       hub.close();`;
     const before = world.sb.requests.length;
-    const dir = await mkdtemp(join(tmpdir(), 'dh-deno-'));
-    try {
-      await writeFile(join(dir, 'main.mjs'), script);
-      // `deno eval` would grant every permission: a file, run with read access only.
-      var out = await run(DENO, ['run', '--no-prompt', `--allow-read=${ROOT}`, join(dir, 'main.mjs')]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-    const got = JSON.parse(out.trim().split('\n').pop());
+    // `deno eval` would grant every permission: a file, run with read access only.
+    const got = await inTempFile(script, (file) => run(DENO, ['run', '--no-prompt', `--allow-read=${ROOT}`, file]));
     assert.equal(got.code, 'network');
     assert.match(got.message, /denied this program the permission to connect/);
     assert.match(got.message, /--allow-net/);
@@ -242,6 +235,60 @@ describe('network failures say why and keep the host\'s error as cause', () => {
     assert.equal(world.sb.requests.length, before, 'nothing reached the sandbox');
   });
 });
+
+describe('what other hosts reject with is read right', () => {
+  test('Bun: connection refused is named and kept as cause', async () => {
+    const port = await closedPort();
+    const script = `
+      const { createClient } = await import(${JSON.stringify(new URL('bindings/index.node.js', `file://${ROOT}`).href)});
+      const hub = await createClient({ baseUrl: 'http://127.0.0.1:${port}', token: 'jwt', maxRetries: 0 });
+      try { await hub.getAccessToken('acme', 'x'); console.log(JSON.stringify({ resolved: true })); }
+      catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, cause: e.cause?.code })); }
+      hub.close();`;
+    const got = await inTempFile(script, (file) => run(`${ROOT}node_modules/.bin/bun`, [file]));
+    assert.deepEqual(got, { code: 'network', message: 'could not reach Docker Hub (connection refused)', cause: 'ECONNREFUSED' });
+  });
+
+  test('workerd: a loopback address its network policy blocks reads as blocked, not refused', async () => {
+    const { Miniflare } = await import('miniflare');
+    const port = await closedPort();
+    // The XHR's own classifier, run inside workerd on what its fetch() rejects with.
+    const worker = `import { failureOf } from './xhr.js';
+      export default { async fetch() {
+        try { await fetch('http://127.0.0.1:${port}/'); return Response.json({ resolved: true }); }
+        catch (e) { return Response.json({ failure: failureOf(e), message: e.message }); } } };`;
+    const seen = {};
+    for (const [name, extra] of [['policy', { outboundService: { network: { allow: ['public'] } } }], ['open', {}]]) {
+      const mf = new Miniflare({
+        modules: [{ type: 'ESModule', path: 'worker.mjs', contents: worker },
+          { type: 'ESModule', path: 'xhr.js', contents: await readFile(`${ROOT}bindings/xhr.js`, 'utf8') }],
+        modulesRoot: ROOT, compatibilityDate: '2024-09-23', ...extra,
+        // workerd prints the policy's refusal (restrictPeers) on its stderr: not ours to show.
+        handleRuntimeStdio: (stdout, stderr) => { stdout.resume(); stderr.resume(); },
+      });
+      try {
+        seen[name] = await (await mf.dispatchFetch('http://worker.invalid/')).json();
+      } finally {
+        await mf.dispose();
+      }
+    }
+    assert.equal(seen.policy.failure, 'blocked', JSON.stringify(seen.policy));
+    assert.notEqual(seen.open.failure, 'blocked', JSON.stringify(seen.open)); // nothing listens: lost
+    assert.notEqual(seen.open.failure, 'denied');
+  });
+});
+
+/** Writes `script` to a fresh temporary .mjs file, runs `fn(path)`, removes it; parses the last line. */
+async function inTempFile(script, fn) {
+  const dir = await mkdtemp(join(tmpdir(), 'dh-host-'));
+  try {
+    await writeFile(join(dir, 'main.mjs'), script);
+    const out = await fn(join(dir, 'main.mjs'));
+    return JSON.parse(out.trim().split('\n').pop());
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 /** Runs a program to its end; resolves with its stdout, rejects with its stderr on failure. */
 function run(cmd, args) {
