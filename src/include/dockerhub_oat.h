@@ -66,7 +66,8 @@ typedef struct dh_error {
     const char *message;     /* human sentence; never NULL in a reply */
     const char *detail;
     const char *text;
-    int64_t retry_after;     /* seconds, from Retry-After or X-Retry-After; -1 if absent */
+    int64_t retry_after;     /* seconds to wait, from Retry-After or X-Retry-After (seconds, a unix
+                              * time or an HTTP date) or a 429's X-RateLimit-Reset; -1 if absent */
     int maybe_created;       /* a create that failed in flight: the token may exist all the same */
 } dh_error;
 
