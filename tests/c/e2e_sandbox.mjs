@@ -1,0 +1,112 @@
+// Runs one native end-to-end test program against a fresh Docker Hub sandbox on loopback port 0.
+//
+//   node tests/c/e2e_sandbox.mjs PROGRAM [ARGS...]          (tests/c/e2e_main.c: exit code kept)
+//   node tests/c/e2e_sandbox.mjs --check-example PROGRAM    (tests/examples/oat_example.c)
+//   node tests/c/e2e_sandbox.mjs --jwt-ttl 90 PROGRAM ...   (JWTs minted for 90 s, not 600)
+//   DH_E2E_WRAP="valgrind -q --error-exitcode=1" node tests/c/e2e_sandbox.mjs ...   (a prefix)
+//
+// The program gets DOCKERHUB_BASE_URL, DOCKERHUB_IDENTIFIER, DOCKERHUB_SECRET, DOCKERHUB_ORG and,
+// on file descriptor 3 (a socket pair), the sandbox's control plane as one JSON line per
+// request and one line per answer. The control runs in this process, through the sandbox's JS
+// API, so the test never needs the HTTP control routes:
+//   {"op":"faults","spec":[...]}  -> ok                  (web/sandbox/faults.js)
+//   {"op":"requests"}             -> "POST /v2/auth/token|GET /v2/orgs/acme/access-tokens|..."
+//   {"op":"reset"}                -> ok                  (request log and pending faults emptied)
+//   {"op":"advance","seconds":N}  -> ok                  (the sandbox's clock moves N seconds on)
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { startSandbox } from '../../web/sandbox/index.js';
+
+const args = process.argv.slice(2);
+const checkExample = args[0] === '--check-example';
+if (checkExample) args.shift();
+let jwtTtlSeconds = 600;
+if (args[0] === '--jwt-ttl') {
+  jwtTtlSeconds = Number(args[1]);
+  args.splice(0, 2);
+}
+if (!args.length) {
+  process.stderr.write('usage: node tests/c/e2e_sandbox.mjs [--check-example] PROGRAM [ARGS...]\n');
+  process.exit(2);
+}
+
+let offsetMs = 0;
+const sb = await startSandbox({
+  host: '127.0.0.1',
+  port: 0,
+  rateLimit: 1000000, // valgrind runs are slow, not many: the limiter is tested by faults here
+  jwtTtlSeconds,
+  now: () => Date.now() + offsetMs,
+  // `pages`: an org with enough tokens for several pages (Business: the Team limit is 10).
+  seed: { orgs: [{ name: 'pages', plan: 'business', owners: ['acme-owner'], generateTokens: 23 }] },
+});
+
+/** "GET /v2/orgs/acme/access-tokens?page=2&page_size=5": the query in the order it came. */
+function logEntry(r) {
+  const q = new URLSearchParams(r.query).toString();
+  return `${r.method} ${r.path}${q ? `?${q}` : ''}`;
+}
+
+function control(line) {
+  let msg;
+  try {
+    msg = JSON.parse(line);
+  } catch {
+    return 'error: not JSON';
+  }
+  try {
+    switch (msg.op) {
+      case 'faults': sb.faults(msg.spec); return 'ok';
+      case 'requests': return sb.requests.map(logEntry).join('|');
+      case 'reset': sb.resetRequests(); sb.clearFaults(); return 'ok';
+      case 'advance': offsetMs += msg.seconds * 1000; return 'ok';
+      default: return `error: unknown op ${JSON.stringify(msg.op)}`;
+    }
+  } catch (e) {
+    return `error: ${String(e.message).replace(/\n/g, ' ')}`;
+  }
+}
+
+const wrap = (process.env.DH_E2E_WRAP ?? '').split(' ').filter(Boolean);
+const cmd = [...wrap, ...args];
+const child = spawn(cmd[0], cmd.slice(1), {
+  stdio: ['ignore', checkExample ? 'pipe' : 'inherit', 'inherit', 'pipe'],
+  env: {
+    ...process.env,
+    DOCKERHUB_BASE_URL: sb.url,
+    DOCKERHUB_IDENTIFIER: 'acme-owner',
+    DOCKERHUB_SECRET: 'sandbox-password',
+    DOCKERHUB_ORG: 'acme',
+  },
+});
+const ctl = child.stdio[3];
+createInterface({ input: ctl }).on('line', (line) => ctl.write(`${control(line)}\n`));
+let out = '';
+if (checkExample) child.stdout.on('data', (d) => { out += d; });
+
+const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(sig ? 128 : c)));
+await sb.close();
+
+if (checkExample) {
+  process.stdout.write(out);
+  process.exit(code || exampleProblems(out));
+}
+process.exit(code ?? 1);
+
+/** The example must have done each step, and printed no secret nor any 8-character run of one. */
+function exampleProblems(text) {
+  const problems = [];
+  for (const want of [/^listed \d+ tokens?/m, /^created /m, /^rotated /m, /^deleted /m, /secret of \d+ characters/]) {
+    if (!want.test(text)) problems.push(`no line like ${want}`);
+  }
+  const c = sb.credentials;
+  const secrets = ['sandbox-password', ...c.users.flatMap((u) => u.pats), ...c.tokens.map((t) => t.secret)];
+  for (const s of secrets) {
+    for (let i = 0; i + 8 <= s.length; i++) {
+      if (text.includes(s.slice(i, i + 8))) { problems.push('a run of a seeded secret was printed'); break; }
+    }
+  }
+  if (/dckr_oat_|dckr_pat_|eyJ[A-Za-z0-9_-]{8}/.test(text)) problems.push('a token, PAT or JWT was printed');
+  for (const p of problems) process.stderr.write(`example: ${p}\n`);
+  return problems.length ? 1 : 0;
+}
