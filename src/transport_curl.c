@@ -4,10 +4,10 @@
  * in the loop's list, sorted by when it is due. Completions are read from curl_multi_info_read
  * inside dh_curl_step, so `done` never runs inside send, and never inside a libcurl callback:
  * the core may start and cancel transfers from it. */
-#define _POSIX_C_SOURCE 200809L
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -118,30 +118,33 @@ static void free_headers(struct curl_slist *list) {
     curl_slist_free_all(list);
 }
 
-static void req_free(curl_req *r) {
-    dh_curl *loop = r->loop;
-    curl_multi_remove_handle(loop->multi, r->easy);
+/* Stops and frees one transfer; the caller has unlinked it. */
+static void req_destroy(curl_req *r) {
+    curl_multi_remove_handle(r->loop->multi, r->easy);
     curl_easy_cleanup(r->easy);
     free_headers(r->headers);
     dh_curl_rx_free(&r->rx);
+    free(r);
+}
+
+static void req_free(curl_req *r) {
+    dh_curl *loop = r->loop;
     if (r->prev) r->prev->next = r->next;
     else loop->reqs = r->next;
     if (r->next) r->next->prev = r->prev;
     loop->req_count--;
-    free(r);
+    req_destroy(r);
 }
 
 static bool add_header(struct curl_slist **list, const char *name, const char *value) {
-    size_t n = strlen(name), v = strlen(value);
-    char *line = malloc(n + v + 3);
+    size_t size = strlen(name) + strlen(value) + 3;
+    char *line = malloc(size);
     if (!line) return false;
-    memcpy(line, name, n);
     /* "Name;" is libcurl's way to send a header with an empty value. */
-    if (v) {
-        memcpy(line + n, ": ", 2);
-        memcpy(line + n + 2, value, v + 1);
-    } else {
-        memcpy(line + n, ";", 2);
+    int n = *value ? snprintf(line, size, "%s: %s", name, value) : snprintf(line, size, "%s;", name);
+    if (n < 0) {
+        free(line);
+        return false;
     }
     struct curl_slist *grown = curl_slist_append(*list, line);
     volatile char *p = line;
@@ -315,7 +318,13 @@ dh_curl *dh_curl_new(const dh_curl_options *options, const char **err) {
 
 void dh_curl_free(dh_curl *loop) {
     if (!loop) return;
-    while (loop->reqs) req_free(loop->reqs);
+    curl_req *r = loop->reqs;
+    loop->reqs = NULL;
+    while (r) {
+        curl_req *next = r->next;
+        req_destroy(r);
+        r = next;
+    }
     while (loop->timers) {
         dh_timer *t = loop->timers;
         loop->timers = t->next;

@@ -9,7 +9,7 @@
 
 /* The header block may not grow past this: libcurl's own limit per header is 100 KiB, and no
  * Docker Hub answer comes near it. */
-#define DH_CURL_MAX_HEADER_BYTES (256u * 1024u)
+#define DH_CURL_MAX_HEADER_BYTES ((size_t)256 * 1024)
 
 /* Zero-initialised, then `max_body` set. Owner: the request that holds it; free with
  * dh_curl_rx_free. */
