@@ -252,17 +252,11 @@ static dh_http_failure failure_of(const curl_req *r, CURLcode rc) {
 }
 
 static void finish(curl_req *r, CURLcode rc) {
-    dh_http_response resp = {0};
+    dh_http_response resp = {.failure = failure_of(r, rc)};
     long status = 0;
-    if (rc == CURLE_OK) curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-    if (rc != CURLE_OK || status <= 0) {
-        resp.failure = rc == CURLE_OK ? DH_HTTP_NETWORK : failure_of(r, rc);
-    } else {
-        resp.status = (int)status;
-        resp.raw_headers = r->rx.headers;
-        resp.raw_headers_len = r->rx.headers_len;
-        resp.body = r->rx.body;
-        resp.body_len = r->rx.body_len;
+    if (rc == CURLE_OK) {
+        curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+        resp = dh_curl_rx_response(&r->rx, status);
     }
     /* Unlinked from the multi handle first: `done` may start new transfers. */
     curl_multi_remove_handle(r->loop->multi, r->easy);

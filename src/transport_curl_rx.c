@@ -71,3 +71,16 @@ void dh_curl_rx_free(dh_curl_rx *rx) {
     free(rx->body);
     *rx = (dh_curl_rx){0};
 }
+
+dh_http_response dh_curl_rx_response(const dh_curl_rx *rx, long status) {
+    dh_http_response resp = {0};
+    if (rx->too_large) resp.failure = DH_HTTP_TOO_LARGE;
+    else if (rx->oom || status < 100 || status > 999) resp.failure = DH_HTTP_NETWORK;
+    if (resp.failure) return resp;
+    resp.status = (int)status;
+    resp.raw_headers = rx->headers;
+    resp.raw_headers_len = rx->headers_len;
+    resp.body = rx->body;
+    resp.body_len = rx->body_len;
+    return resp;
+}

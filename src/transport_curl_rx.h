@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dockerhub_oat.h"
+
 /* The header block may not grow past this: libcurl's own limit per header is 100 KiB, and no
  * Docker Hub answer comes near it. */
 #define DH_CURL_MAX_HEADER_BYTES ((size_t)256 * 1024)
@@ -28,6 +30,10 @@ typedef struct dh_curl_rx {
 size_t dh_curl_rx_header(char *data, size_t size, size_t nitems, void *rx);
 size_t dh_curl_rx_body(char *data, size_t size, size_t nitems, void *rx);
 void dh_curl_rx_free(dh_curl_rx *rx);
+
+/* The seam's response for a transfer libcurl finished without an error, with status `status`
+ * (0 when none arrived). Borrows rx's buffers: valid until dh_curl_rx_free. */
+dh_http_response dh_curl_rx_response(const dh_curl_rx *rx, long status);
 
 /* What a request of the libcurl transport (a handle its send returned) has received so far:
  * for tests that act at a point of the transfer (the headers in, the body not). */

@@ -18,7 +18,7 @@ void *e2e_last_handle;
 #define CTL_FD 3
 
 const char *e2e_ctl(const char *json_line) {
-    static char answer[1 << 16];
+    static char answer[1 << 20];
     size_t n = strlen(json_line);
     if (write(CTL_FD, json_line, n) != (ssize_t)n || write(CTL_FD, "\n", 1) != 1) {
         fprintf(stderr, "e2e: no control channel on fd 3 (run me through tests/c/e2e_sandbox.mjs)\n");
@@ -174,13 +174,14 @@ void e2e_wait(e2e *t, result *r) {
 /* ---- groups ---- */
 
 extern const test_case ops_tests[], renewal_tests[], retry_after_tests[], fault_tests[],
-    pagination_tests[], loop_tests[];
+    pagination_tests[], loop_tests[], soak_tests[];
 
 static const struct {
     const char *name;
     const test_case *cases;
 } groups[] = {{"ops", ops_tests},       {"renewal", renewal_tests},       {"retry_after", retry_after_tests},
-              {"faults", fault_tests}, {"pagination", pagination_tests}, {"loop", loop_tests}};
+              {"faults", fault_tests}, {"pagination", pagination_tests}, {"loop", loop_tests},
+              {"soak", soak_tests}};
 
 int main(int argc, char **argv) {
     int ran = 0, failed = 0;
