@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # command -> Debian package
 declare -A NEED=(
   [emcc]=emscripten [cmake]=cmake [cc]=gcc [clang]=clang [dpkg-source]=dpkg-dev [chromium]=chromium
-  [valgrind]=valgrind [cppcheck]=cppcheck [clang-tidy]=clang-tidy [pkg-config]=pkg-config
+  [valgrind]=valgrind [cppcheck]=cppcheck [clang-tidy]=clang-tidy [pkg-config]=pkg-config [openssl]=openssl
 )
 missing=()
 for cmd in "${!NEED[@]}"; do

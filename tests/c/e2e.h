@@ -34,6 +34,7 @@ typedef struct e2e_opts {
     size_t max_response_bytes;
     const char *secret;       /* NULL: the right one */
     const char *base_url;     /* NULL: the sandbox */
+    const char *ca_file;      /* dh_curl_options.ca_file */
 } e2e_opts;
 
 /* Fills `t`; CHECKs and returns 0 when the loop or client cannot be made. Free with e2e_close. */

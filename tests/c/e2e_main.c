@@ -97,7 +97,8 @@ int e2e_open(e2e *t, const e2e_opts *opts) {
     if (!opts) opts = &none;
     const char *why = NULL;
     *t = (e2e){.org = getenv("DOCKERHUB_ORG")};
-    t->loop = dh_curl_new(NULL, &why);
+    dh_curl_options lo = {.ca_file = opts->ca_file};
+    t->loop = dh_curl_new(&lo, &why);
     CHECK(t->loop != NULL);
     if (!t->loop) return 0;
     dh_transport tr = dh_curl_transport(t->loop);
@@ -174,14 +175,14 @@ void e2e_wait(e2e *t, result *r) {
 /* ---- groups ---- */
 
 extern const test_case ops_tests[], renewal_tests[], retry_after_tests[], fault_tests[],
-    pagination_tests[], loop_tests[], soak_tests[];
+    pagination_tests[], loop_tests[], soak_tests[], tls_tests[];
 
 static const struct {
     const char *name;
     const test_case *cases;
 } groups[] = {{"ops", ops_tests},       {"renewal", renewal_tests},       {"retry_after", retry_after_tests},
               {"faults", fault_tests}, {"pagination", pagination_tests}, {"loop", loop_tests},
-              {"soak", soak_tests}};
+              {"soak", soak_tests},     {"tls", tls_tests}};
 
 int main(int argc, char **argv) {
     int ran = 0, failed = 0;

@@ -319,3 +319,46 @@ TEST_GROUP(loop_tests) = {
     {"blocking_run", blocking_run},
     END_GROUP,
 };
+
+/* ---- TLS (the launcher's --tls: two HTTPS servers in front of the same sandbox) ---- */
+
+static void tls_list(const char *url_env, const char *ca_env, result *r) {
+    e2e_opts o = {.base_url = getenv(url_env), .ca_file = ca_env ? getenv(ca_env) : NULL};
+    CHECK(o.base_url != NULL);
+    e2e t;
+    if (!o.base_url || !e2e_open(&t, &o)) return;
+    *r = (result){0};
+    CHECK(dh_list_tokens(t.cl, "acme", NULL, e2e_on_reply, r) == DH_OK);
+    e2e_wait(&t, r);
+    e2e_close(&t);
+}
+
+/* A certificate nobody vouches for is refused before anything is sent. */
+static void verified_by_default(void) {
+    result r;
+    tls_list("DH_E2E_TLS_URL", NULL, &r);
+    CHECK(r.code == DH_ERR_NETWORK && r.status == 0);
+    CHECK_STR(e2e_log(), "");
+}
+
+static void trusted_through_ca_file(void) {
+    result r;
+    tls_list("DH_E2E_TLS_URL", "DH_E2E_TLS_CA", &r);
+    CHECK(r.code == DH_OK && r.status == 200 && r.total == 3);
+    CHECK_STR(e2e_log(), AUTH "|GET " ACME "?page=1&page_size=10");
+}
+
+/* A trusted certificate for another name (127.0.0.2) is refused all the same. */
+static void host_name_checked(void) {
+    result r;
+    tls_list("DH_E2E_TLS_WRONG_URL", "DH_E2E_TLS_WRONG_CA", &r);
+    CHECK(r.code == DH_ERR_NETWORK && r.status == 0);
+    CHECK_STR(e2e_log(), "");
+}
+
+TEST_GROUP(tls_tests) = {
+    {"verified_by_default", verified_by_default},
+    {"trusted_through_ca_file", trusted_through_ca_file},
+    {"host_name_checked", host_name_checked},
+    END_GROUP,
+};

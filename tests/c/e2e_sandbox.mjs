@@ -3,6 +3,7 @@
 //   node tests/c/e2e_sandbox.mjs PROGRAM [ARGS...]          (tests/c/e2e_main.c: exit code kept)
 //   node tests/c/e2e_sandbox.mjs --check-example PROGRAM    (tests/examples/oat_example.c)
 //   node tests/c/e2e_sandbox.mjs --jwt-ttl 90 PROGRAM ...   (JWTs minted for 90 s, not 600)
+//   node tests/c/e2e_sandbox.mjs --tls PROGRAM ...          (also HTTPS, see tlsServers)
 //   DH_E2E_WRAP="valgrind -q --error-exitcode=1" node tests/c/e2e_sandbox.mjs ...   (a prefix)
 //
 // The program gets DOCKERHUB_BASE_URL, DOCKERHUB_IDENTIFIER, DOCKERHUB_SECRET, DOCKERHUB_ORG and,
@@ -13,7 +14,11 @@
 //   {"op":"requests"}             -> "POST /v2/auth/token|GET /v2/orgs/acme/access-tokens|..."
 //   {"op":"reset"}                -> ok                  (request log and pending faults emptied)
 //   {"op":"advance","seconds":N}  -> ok                  (the sandbox's clock moves N seconds on)
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startSandbox } from '../../web/sandbox/index.js';
 
@@ -25,6 +30,8 @@ if (args[0] === '--jwt-ttl') {
   jwtTtlSeconds = Number(args[1]);
   args.splice(0, 2);
 }
+const tls = args[0] === '--tls';
+if (tls) args.shift();
 if (!args.length) {
   process.stderr.write('usage: node tests/c/e2e_sandbox.mjs [--check-example] PROGRAM [ARGS...]\n');
   process.exit(2);
@@ -67,6 +74,36 @@ function control(line) {
   }
 }
 
+/**
+ * The same sandbox over HTTPS, twice, each with a fresh self-signed certificate (openssl): one
+ * for 127.0.0.1 (DH_E2E_TLS_URL, its certificate DH_E2E_TLS_CA) and one whose name is
+ * 127.0.0.2 although it listens on 127.0.0.1 (DH_E2E_TLS_WRONG_URL, DH_E2E_TLS_WRONG_CA).
+ */
+async function tlsServers(env) {
+  const dir = mkdtempSync(join(tmpdir(), 'dh-e2e-tls-'));
+  const servers = [];
+  for (const [name, ip] of [['TLS', '127.0.0.1'], ['TLS_WRONG', '127.0.0.2']]) {
+    const key = join(dir, `${name}.key`), cert = join(dir, `${name}.pem`);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+      '-keyout', key, '-out', cert, '-subj', '/CN=dockerhub-oat e2e', '-addext', `subjectAltName=IP:${ip}`, '-days', '1'],
+    { stdio: 'ignore' });
+    const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => sb.handler.handle(req, res));
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    env[`DH_E2E_${name}_URL`] = `https://127.0.0.1:${server.address().port}`;
+    env[`DH_E2E_${name}_CA`] = cert;
+  }
+  return async () => {
+    for (const s of servers) {
+      s.closeAllConnections();
+      await new Promise((resolve) => s.close(resolve));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
+const tlsEnv = {};
+const closeTls = tls ? await tlsServers(tlsEnv) : async () => {};
+
 const wrap = (process.env.DH_E2E_WRAP ?? '').split(' ').filter(Boolean);
 const cmd = [...wrap, ...args];
 const child = spawn(cmd[0], cmd.slice(1), {
@@ -77,6 +114,7 @@ const child = spawn(cmd[0], cmd.slice(1), {
     DOCKERHUB_IDENTIFIER: 'acme-owner',
     DOCKERHUB_SECRET: 'sandbox-password',
     DOCKERHUB_ORG: 'acme',
+    ...tlsEnv,
   },
 });
 const ctl = child.stdio[3];
@@ -85,6 +123,7 @@ let out = '';
 if (checkExample) child.stdout.on('data', (d) => { out += d; });
 
 const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(sig ? 128 : c)));
+await closeTls();
 await sb.close();
 
 if (checkExample) {
