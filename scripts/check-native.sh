@@ -7,7 +7,7 @@
 #   (b) cppcheck (warning, style, performance, portability) over src/;
 #   (c) clang-tidy over src/*.c with the repository's .clang-tidy, every warning an error
 #       (not transport_fetch.c: it needs Emscripten's headers).
-# Tools: valgrind, cppcheck, clang-tidy (scripts/setup.sh installs them). About a minute on 2 cores.
+# Tools: valgrind, cppcheck, clang-tidy, node (scripts/setup.sh installs them). About a minute and a half on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

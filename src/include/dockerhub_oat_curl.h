@@ -18,7 +18,8 @@
  * never followed (a 3xx is handed to the core as it is); TLS peers and host names are always
  * verified (against the system's CA store, or `ca_file`); a body longer than the request's
  * max_response_bytes stops the transfer as it arrives; a cancel removes the transfer from the
- * multi handle, which closes its connection.
+ * multi handle, which closes its connection. Proxies come from the usual environment variables
+ * (http_proxy, https_proxy, no_proxy), as in every libcurl program.
  *
  * Threads: a loop, its clients and their callbacks belong to one thread.
  */

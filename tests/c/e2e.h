@@ -16,6 +16,8 @@ void e2e_fault(const char *spec_json);
 const char *e2e_log(void);            /* "POST /v2/auth/token|GET /v2/...?page=1&page_size=10|..." */
 int e2e_log_count(const char *entry); /* how many log entries are exactly `entry` */
 void e2e_advance_sandbox(int seconds);
+/* Stops both clocks, the sandbox's and the clients' (e2e_unix_frozen), at unix time `t`. */
+void e2e_freeze_clocks(int64_t t);
 
 /* The wall clock the clients see: real time plus `e2e_unix_offset`, or `e2e_unix_frozen` when
  * it is not 0. */

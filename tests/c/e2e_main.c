@@ -77,6 +77,13 @@ void e2e_advance_sandbox(int seconds) {
     ctl_ok(line);
 }
 
+void e2e_freeze_clocks(int64_t t) {
+    char line[80];
+    snprintf(line, sizeof line, "{\"op\":\"freeze\",\"unix\":%lld}", (long long)t);
+    ctl_ok(line);
+    e2e_unix_frozen = t;
+}
+
 /* ---- clients ---- */
 
 static int64_t e2e_now_unix(void *ctx) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "e2e.h"
@@ -167,18 +168,21 @@ TEST_GROUP(ops_tests) = {
 
 /* ---- renewal (the sandbox mints 90-second JWTs for this group: --jwt-ttl 90) ---- */
 
-/* The client renews a minute before exp, by its own clock: not at exp - 61 s, at exp - 59 s. */
+/* The client renews a minute before exp, by its own clock: not at exp - 61 s, at exp - 59 s.
+ * Both clocks stand still, so the JWT's exp is exactly T + 90. */
 static void renews_a_minute_before_expiry(void) {
+    const int64_t T = (int64_t)time(NULL);
+    e2e_freeze_clocks(T);
     e2e t;
     if (!e2e_open(&t, NULL)) return;
     result r;
     list(&t, "acme", &r);
     CHECK(r.code == DH_OK);
-    e2e_unix_offset = 29; /* exp - 61 */
+    e2e_unix_frozen = T + 29; /* exp - 61 */
     list(&t, "acme", &r);
     CHECK(r.code == DH_OK);
     CHECK(e2e_log_count(AUTH) == 1);
-    e2e_unix_offset = 32; /* exp - 58 */
+    e2e_unix_frozen = T + 31; /* exp - 59 */
     list(&t, "acme", &r);
     CHECK(r.code == DH_OK);
     const char *L = "GET " ACME "?page=1&page_size=10";
@@ -191,12 +195,14 @@ static void renews_a_minute_before_expiry(void) {
 /* The server's clock runs ahead: the JWT is dead there while the client thinks it is fresh.
  * The 401 makes the client sign in once more and send the request again. */
 static void renews_after_a_401(void) {
+    const int64_t T = (int64_t)time(NULL);
+    e2e_freeze_clocks(T);
     e2e t;
     if (!e2e_open(&t, NULL)) return;
     result r;
     list(&t, "acme", &r);
     CHECK(r.code == DH_OK);
-    e2e_advance_sandbox(91);
+    e2e_advance_sandbox(91); /* the client still reads T */
     list(&t, "acme", &r);
     CHECK(r.code == DH_OK && r.status == 200);
     const char *L = "GET " ACME "?page=1&page_size=10";

@@ -12,8 +12,9 @@
 // API, so the test never needs the HTTP control routes:
 //   {"op":"faults","spec":[...]}  -> ok                  (web/sandbox/faults.js)
 //   {"op":"requests"}             -> "POST /v2/auth/token|GET /v2/orgs/acme/access-tokens|..."
-//   {"op":"reset"}                -> ok                  (request log and pending faults emptied)
+//   {"op":"reset"}                -> ok                  (request log and faults emptied, real clock again)
 //   {"op":"advance","seconds":N}  -> ok                  (the sandbox's clock moves N seconds on)
+//   {"op":"freeze","unix":T}      -> ok                  (the sandbox's clock stops at unix time T)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -38,12 +39,14 @@ if (!args.length) {
 }
 
 let offsetMs = 0;
+let fixedMs = null; // a frozen clock, for tests that count seconds
+
 const sb = await startSandbox({
   host: '127.0.0.1',
   port: 0,
   rateLimit: 1000000, // valgrind runs are slow, not many: the limiter is tested by faults here
   jwtTtlSeconds,
-  now: () => Date.now() + offsetMs,
+  now: () => fixedMs ?? Date.now() + offsetMs,
   // `pages`: an org with enough tokens for several pages (Business: the Team limit is 10).
   seed: { orgs: [{ name: 'pages', plan: 'business', owners: ['acme-owner'], generateTokens: 23 }] },
 });
@@ -65,8 +68,9 @@ function control(line) {
     switch (msg.op) {
       case 'faults': sb.faults(msg.spec); return 'ok';
       case 'requests': return sb.requests.map(logEntry).join('|');
-      case 'reset': sb.resetRequests(); sb.clearFaults(); return 'ok';
-      case 'advance': offsetMs += msg.seconds * 1000; return 'ok';
+      case 'reset': sb.resetRequests(); sb.clearFaults(); fixedMs = null; offsetMs = 0; return 'ok';
+      case 'advance': if (fixedMs === null) offsetMs += msg.seconds * 1000; else fixedMs += msg.seconds * 1000; return 'ok';
+      case 'freeze': fixedMs = msg.unix * 1000; return 'ok';
       default: return `error: unknown op ${JSON.stringify(msg.op)}`;
     }
   } catch (e) {
@@ -115,6 +119,9 @@ const child = spawn(cmd[0], cmd.slice(1), {
     DOCKERHUB_SECRET: 'sandbox-password',
     DOCKERHUB_ORG: 'acme',
     ...tlsEnv,
+    // libcurl honours the proxy variables; the sandbox is on loopback, never behind one.
+    no_proxy: '127.0.0.1,localhost',
+    NO_PROXY: '127.0.0.1,localhost',
   },
 });
 const ctl = child.stdio[3];
