@@ -124,6 +124,8 @@ const child = spawn(cmd[0], cmd.slice(1), {
     NO_PROXY: '127.0.0.1,localhost',
   },
 });
+// ctest's timeout ends this process: the program under test goes with it, and so does the sandbox.
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => { child.kill('SIGKILL'); process.exit(1); });
 const ctl = child.stdio[3];
 createInterface({ input: ctl }).on('line', (line) => ctl.write(`${control(line)}\n`));
 let out = '';
