@@ -37,6 +37,7 @@ typedef struct e2e_opts {
     const char *secret;       /* NULL: the right one */
     const char *base_url;     /* NULL: the sandbox */
     const char *ca_file;      /* dh_curl_options.ca_file */
+    const char *bearer;       /* a JWT used as is, instead of signing in */
 } e2e_opts;
 
 /* Fills `t`; CHECKs and returns 0 when the loop or client cannot be made. Free with e2e_close. */

@@ -113,8 +113,9 @@ int e2e_open(e2e *t, const e2e_opts *opts) {
     tr.send = e2e_send;
     tr.now_unix = e2e_now_unix;
     dh_config cfg = {.base_url = opts->base_url ? opts->base_url : getenv("DOCKERHUB_BASE_URL"),
-                     .identifier = getenv("DOCKERHUB_IDENTIFIER"),
-                     .secret = opts->secret ? opts->secret : getenv("DOCKERHUB_SECRET"),
+                     .bearer = opts->bearer,
+                     .identifier = opts->bearer ? NULL : getenv("DOCKERHUB_IDENTIFIER"),
+                     .secret = opts->bearer ? NULL : opts->secret ? opts->secret : getenv("DOCKERHUB_SECRET"),
                      .timeout_ms = opts->timeout_ms, .max_retries = opts->max_retries,
                      .retry_base_ms = 20, .retry_cap_ms = 100,
                      .max_response_bytes = opts->max_response_bytes, .transport = tr};
@@ -182,14 +183,15 @@ void e2e_wait(e2e *t, result *r) {
 /* ---- groups ---- */
 
 extern const test_case ops_tests[], renewal_tests[], retry_after_tests[], fault_tests[],
-    pagination_tests[], loop_tests[], soak_tests[], tls_tests[];
+    pagination_tests[], loop_tests[], soak_tests[], tls_tests[], transport_tests[];
 
 static const struct {
     const char *name;
     const test_case *cases;
 } groups[] = {{"ops", ops_tests},       {"renewal", renewal_tests},       {"retry_after", retry_after_tests},
               {"faults", fault_tests}, {"pagination", pagination_tests}, {"loop", loop_tests},
-              {"soak", soak_tests},     {"tls", tls_tests}};
+              {"soak", soak_tests},     {"tls", tls_tests},
+              {"transport", transport_tests}};
 
 int main(int argc, char **argv) {
     int ran = 0, failed = 0;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "e2e.h"
+#include "transport_curl_rx.h"
 
 #define AUTH "POST /v2/auth/token"
 #define ACME "/v2/orgs/acme/access-tokens"
@@ -367,5 +368,84 @@ TEST_GROUP(tls_tests) = {
     {"verified_by_default", verified_by_default},
     {"trusted_through_ca_file", trusted_through_ca_file},
     {"host_name_checked", host_name_checked},
+    END_GROUP,
+};
+
+/* ---- the transport against the launcher's raw server (what the sandbox cannot answer) ---- */
+
+static int open_raw(e2e *t, size_t max_response_bytes) {
+    e2e_opts o = {.base_url = getenv("DH_E2E_RAW_URL"), .bearer = "e2e.raw.jwt", .max_response_bytes = max_response_bytes};
+    CHECK(o.base_url != NULL);
+    return o.base_url && e2e_open(t, &o);
+}
+
+/* "closed N" from the raw server: it answers once the connection of `route` is gone. */
+static long long closed_after(const char *route) {
+    char line[96];
+    snprintf(line, sizeof line, "{\"op\":\"closed\",\"route\":\"%s\"}", route);
+    const char *a = e2e_ctl(line);
+    long long n = -1;
+    if (sscanf(a, "closed %lld", &n) != 1) fprintf(stderr, "   control: %s\n", a);
+    return n;
+}
+
+/* A body with no Content-Length that never ends: stopped once it passes max_response_bytes,
+ * and its connection closed (the server's next write finds it gone). */
+static void endless_body_stopped_at_the_limit(void) {
+    e2e t;
+    if (!open_raw(&t, 1024 * 1024)) return;
+    result r = {0};
+    CHECK(dh_list_tokens(t.cl, "endless", NULL, e2e_on_reply, &r) == DH_OK);
+    e2e_wait(&t, &r);
+    CHECK(r.code == DH_ERR_INVALID_RESPONSE && r.status == 0);
+    long long sent = closed_after("endless");
+    CHECK(sent > 1024 * 1024 && sent < 64LL * 1024 * 1024); /* the server stops at 256 MiB */
+    e2e_close(&t);
+}
+
+/* A cancel while the body is awaited closes the connection: the server sees it go. */
+static void cancel_closes_the_connection(void) {
+    e2e t;
+    if (!open_raw(&t, 0)) return;
+    result r = {0};
+    CHECK(dh_list_tokens(t.cl, "stall", NULL, e2e_on_reply, &r) == DH_OK);
+    for (;;) {
+        const dh_curl_rx *rx = e2e_last_handle ? dh_curl_rx_of(e2e_last_handle) : NULL;
+        if (rx && rx->headers_len >= 4 && strcmp(rx->headers + rx->headers_len - 4, "\r\n\r\n") == 0) break;
+        if (dh_curl_step(t.loop, 1000) <= 0) break;
+    }
+    CHECK(!r.settled);
+    CHECK(dh_cancel(t.cl, &r) == 1);
+    CHECK(r.code == DH_ERR_ABORTED && dh_curl_pending(t.loop) == 0);
+    CHECK(closed_after("stall") == 0); /* waits for the close: a connection kept open hangs here */
+    e2e_close(&t);
+}
+
+static int saw_interim, saw_final;
+static void on_hints(const dh_reply *r, void *user) {
+    for (size_t i = 0; i < r->header_count; i++) {
+        saw_interim |= strcmp(r->headers[i].name, "x-interim") == 0;
+        saw_final |= strcmp(r->headers[i].name, "x-final") == 0;
+    }
+    e2e_on_reply(r, user);
+}
+
+/* A 103 before the answer: its headers are not the answer's. */
+static void interim_headers_are_not_the_answers(void) {
+    e2e t;
+    if (!open_raw(&t, 0)) return;
+    result r = {0};
+    saw_interim = saw_final = 0;
+    CHECK(dh_list_tokens(t.cl, "hints", NULL, on_hints, &r) == DH_OK);
+    e2e_wait(&t, &r);
+    CHECK(r.code == DH_OK && r.status == 200 && r.total == 0);
+    CHECK(saw_final && !saw_interim);
+    e2e_close(&t);
+}
+
+TEST_GROUP(transport_tests) = {
+    {"endless_body_stopped_at_the_limit", endless_body_stopped_at_the_limit},
+    {"cancel_closes_the_connection", cancel_closes_the_connection},
+    {"interim_headers_are_not_the_answers", interim_headers_are_not_the_answers},
     END_GROUP,
 };

@@ -15,8 +15,14 @@
 //   {"op":"reset"}                -> ok                  (request log and faults emptied, real clock again)
 //   {"op":"advance","seconds":N}  -> ok                  (the sandbox's clock moves N seconds on)
 //   {"op":"freeze","unix":T}      -> ok                  (the sandbox's clock stops at unix time T)
+//   {"op":"closed","route":R}     -> "closed N"          (once the raw server's answer to R has
+//                                                          lost its connection, after N body bytes)
+// Beside the sandbox, a raw server (DH_E2E_RAW_URL) answers what the sandbox cannot, on
+// GET /v2/orgs/R/access-tokens: R = endless (a body that never ends), stall (headers, then
+// nothing), hints (a 103 Early Hints with its own headers before the 200).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +63,46 @@ function logEntry(r) {
   return `${r.method} ${r.path}${q ? `?${q}` : ''}`;
 }
 
-function control(line) {
+const rawAnswers = new Map(); // route -> { bytes, closed: Promise<number> }
+
+function track(route, res) {
+  const st = { bytes: 0 };
+  st.closed = new Promise((resolve) => res.once('close', () => resolve(st.bytes)));
+  rawAnswers.set(route, st);
+  return st;
+}
+
+const EMPTY_PAGE = JSON.stringify({ total: 0, next: null, previous: null, results: [] });
+const raw = createServer((req, res) => {
+  const route = /^\/v2\/orgs\/([a-z]+)\/access-tokens$/.exec(new URL(req.url, 'http://x').pathname)?.[1];
+  if (route === 'endless') {
+    const st = track(route, res);
+    res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no length to refuse it by
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const pump = () => {
+      while (!res.destroyed && st.bytes < 256 * 1024 * 1024) {
+        st.bytes += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end();
+    };
+    pump();
+  } else if (route === 'stall') {
+    track(route, res);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.flushHeaders();
+  } else if (route === 'hints') {
+    res.writeEarlyHints({ link: '</style.css>; rel=preload', 'x-interim': '1' });
+    res.writeHead(200, { 'content-type': 'application/json', 'x-final': '1' });
+    res.end(EMPTY_PAGE);
+  } else {
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end('{"detail":"no such raw route"}');
+  }
+});
+await new Promise((resolve) => raw.listen(0, '127.0.0.1', resolve));
+
+async function control(line) {
   let msg;
   try {
     msg = JSON.parse(line);
@@ -71,6 +116,10 @@ function control(line) {
       case 'reset': sb.resetRequests(); sb.clearFaults(); fixedMs = null; offsetMs = 0; return 'ok';
       case 'advance': if (fixedMs === null) offsetMs += msg.seconds * 1000; else fixedMs += msg.seconds * 1000; return 'ok';
       case 'freeze': fixedMs = msg.unix * 1000; return 'ok';
+      case 'closed': {
+        const st = rawAnswers.get(msg.route);
+        return st ? `closed ${await st.closed}` : `error: ${msg.route} was not asked`;
+      }
       default: return `error: unknown op ${JSON.stringify(msg.op)}`;
     }
   } catch (e) {
@@ -119,6 +168,7 @@ const child = spawn(cmd[0], cmd.slice(1), {
     DOCKERHUB_SECRET: 'sandbox-password',
     DOCKERHUB_ORG: 'acme',
     ...tlsEnv,
+    DH_E2E_RAW_URL: `http://127.0.0.1:${raw.address().port}`,
     // libcurl honours the proxy variables; the sandbox is on loopback, never behind one.
     no_proxy: '127.0.0.1,localhost',
     NO_PROXY: '127.0.0.1,localhost',
@@ -127,12 +177,18 @@ const child = spawn(cmd[0], cmd.slice(1), {
 // ctest's timeout ends this process: the program under test goes with it, and so does the sandbox.
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => { child.kill('SIGKILL'); process.exit(1); });
 const ctl = child.stdio[3];
-createInterface({ input: ctl }).on('line', (line) => ctl.write(`${control(line)}\n`));
+// One request at a time (the program waits for each answer), answered in order.
+let answering = Promise.resolve();
+createInterface({ input: ctl }).on('line', (line) => {
+  answering = answering.then(async () => ctl.write(`${await control(line)}\n`));
+});
 let out = '';
 if (checkExample) child.stdout.on('data', (d) => { out += d; });
 
 const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(sig ? 128 : c)));
 await closeTls();
+raw.closeAllConnections();
+await new Promise((resolve) => raw.close(resolve));
 await sb.close();
 
 if (checkExample) {
