@@ -443,9 +443,73 @@ static void interim_headers_are_not_the_answers(void) {
     e2e_close(&t);
 }
 
+/* The seam itself, without a client: what one request reports, for each way it can end. */
+typedef struct seam_result {
+    int done;
+    dh_http_failure failure;
+    int status;
+} seam_result;
+
+static void on_seam(void *call, const dh_http_response *resp) {
+    seam_result *o = call;
+    o->done++;
+    o->failure = resp->failure;
+    o->status = resp->status;
+}
+
+static seam_result seam_send(const char *method, const char *url, size_t max_bytes) {
+    seam_result o = {0};
+    const char *err = NULL;
+    dh_curl *loop = dh_curl_new(NULL, &err);
+    CHECK(loop != NULL);
+    if (!loop) return o;
+    dh_transport tr = dh_curl_transport(loop);
+    static const char *const headers[] = {"Accept", "application/json", NULL};
+    dh_http_request req = {method, url, headers, method[0] == 'P' ? "{}" : NULL, method[0] == 'P' ? 2 : 0, max_bytes};
+    void *h = tr.send(tr.ctx, &req, on_seam, &o);
+    CHECK(h != NULL);
+    CHECK(o.done == 0); /* never inside send */
+    CHECK(dh_curl_run(loop) == 0);
+    CHECK(o.done == 1);
+    dh_curl_free(loop);
+    return o;
+}
+
+static void failure_kinds(void) {
+    char url[256];
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(s, (struct sockaddr *)&a, &len) == 0);
+    close(s);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/x", ntohs(a.sin_port));
+    seam_result r = seam_send("GET", url, 1 << 20);
+    CHECK(r.failure == DH_HTTP_REFUSED); /* nothing was sent: a create may go again */
+
+    const char *base = getenv("DOCKERHUB_BASE_URL");
+    e2e_fault("{\"method\":\"POST\",\"path\":\"/access-tokens$\",\"reset\":true}");
+    snprintf(url, sizeof url, "%s%s", base, ACME);
+    r = seam_send("POST", url, 1 << 20);
+    CHECK(r.failure == DH_HTTP_NETWORK); /* sent, then lost: the server may have acted */
+
+    r = seam_send("GET", url, 8); /* the sandbox's 401 body is longer, with its Content-Length */
+    CHECK(r.failure == DH_HTTP_TOO_LARGE && r.status == 0);
+    snprintf(url, sizeof url, "%s/v2/orgs/endless/access-tokens", getenv("DH_E2E_RAW_URL"));
+    r = seam_send("GET", url, 100000); /* no Content-Length: stopped while it streams */
+    CHECK(r.failure == DH_HTTP_TOO_LARGE);
+
+    e2e_fault("{\"method\":\"GET\",\"path\":\"/access-tokens$\",\"status\":301,\"headers\":{\"location\":\"/v2/users/login\"},"
+              "\"body\":\"moved\"}");
+    snprintf(url, sizeof url, "%s%s", base, ACME);
+    r = seam_send("GET", url, 1 << 20);
+    CHECK(r.failure == DH_HTTP_OK && r.status == 301);
+    CHECK(e2e_log_count("POST /v2/users/login") == 0 && e2e_log_count("GET /v2/users/login") == 0);
+}
+
 TEST_GROUP(transport_tests) = {
     {"endless_body_stopped_at_the_limit", endless_body_stopped_at_the_limit},
     {"cancel_closes_the_connection", cancel_closes_the_connection},
     {"interim_headers_are_not_the_answers", interim_headers_are_not_the_answers},
+    {"failure_kinds", failure_kinds},
     END_GROUP,
 };
