@@ -152,6 +152,7 @@ static void test_semantic_errors_name_the_line(void) {
 
 static void test_bom_and_crlf(void) {
     refused("\xEF\xBB\xBF{\r\n\"tokens\": {\r\n\"a\": {},\r\n\"a\": {}}}", 4, "appears twice");
+    refused("\xEF\xBB\xBF\xEF\xBB\xBF{\"tokens\": {\"a\": {}}}", 1, "not valid JSON"); /* found by fuzz_manifest */
     dh_manifest_error err;
     dh_manifest *m = parse("\xEF\xBB\xBF{\"tokens\": {}}", &err);
     CHECK(m && m->count == 0);
