@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../../web/sandbox/index.js';
-import { createClient } from '../../bindings/index.node.js';
+import { createClient, SCOPES } from '../../bindings/index.node.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = fileURLToPath(new URL('../../bindings/cli.js', import.meta.url));
@@ -324,6 +324,30 @@ describe('failures', () => {
       assert.match(r.stderr, expected);
     }
     await assert.rejects(hub.planAccessTokens(ORG, '{\n"tokens": {\n"a": 1}}'), (err) => err.code === 'invalid_argument' && err.line === 3);
+  });
+});
+
+describe('the JSON Schema', () => {
+  test('ships with the package and names the scopes the core takes, with and without "scope-"', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    assert.equal(pkg.exports['./tokens.schema.json'], './schema/tokens.schema.json');
+    const schema = JSON.parse(readFileSync(join(root, 'schema/tokens.schema.json'), 'utf8'));
+    const both = (list) => [...list, ...list.map((s) => s.replace(/^scope-/, ''))].sort();
+    const res = schema.$defs.resources.properties;
+    assert.deepEqual(res.repositories.additionalProperties.items.enum, both(Object.values(SCOPES.TYPE_REPO).flat()));
+    assert.deepEqual(res.org.items.enum, both(SCOPES.TYPE_ORG));
+    assert.deepEqual(Object.keys(schema.$defs.token.properties).sort(), ['active', 'description', 'expires', 'id', 'resources', 'secret']);
+  });
+
+  test('the core takes every scope the schema names', async () => {
+    const schema = JSON.parse(readFileSync(join(root, 'schema/tokens.schema.json'), 'utf8'));
+    const res = schema.$defs.resources.properties;
+    const manifest = { tokens: {
+      repo: { resources: { repositories: { 'acme/api': res.repositories.additionalProperties.items.enum.filter((s) => s.startsWith('scope-')) } } },
+      org: { resources: { org: res.org.items.enum.filter((s) => !s.startsWith('scope-')) } },
+    } };
+    const plan = await hub.planAccessTokens(ORG, manifest);
+    assert.deepEqual(plan.steps.slice(0, 2).map((s) => s.action), ['create', 'create']);
   });
 });
 
