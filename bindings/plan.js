@@ -87,7 +87,14 @@ async function readTokens(client, org, signal) {
   const tokens = [];
   for await (const t of client.listAllAccessTokens(org, { pageSize: 100, ...callOptions })) tokens.push(t);
   const full = [];
-  for (const t of tokens) full.push(await client.getAccessToken(org, t.id, callOptions));
+  for (const t of tokens) {
+    try {
+      full.push(await client.getAccessToken(org, t.id, callOptions));
+    } catch (err) {
+      // Deleted between the list and the read (told by the status, never by a message's words).
+      if (!(err instanceof DockerHubError && err.code === 'not_found' && err.status === 404)) throw err;
+    }
+  }
   return full;
 }
 

@@ -327,6 +327,32 @@ describe('failures', () => {
   });
 });
 
+describe('the README', () => {
+  test('its manifest plans against the sandbox', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Tokens as code'));
+    const text = /```json\n([\s\S]*?)```/.exec(section)[1];
+    const plan = await hub.planAccessTokens(ORG, text);
+    outputs.push(plan.text);
+    const by = Object.fromEntries(plan.steps.map((s) => [s.label, s]));
+    assert.equal(by['ci-pull'].action, 'unchanged');
+    assert.equal(by['release-push'].action, 'create');
+    assert.equal(by['release-push'].request.expires_at, '2027-06-30T00:00:00Z');
+    assert.deepEqual(by['release-push'].secret, { out: 'release-push.token' });
+    assert.equal(by['legacy-deploy'].action, 'update');
+    assert.equal(by['q1-audit'].action, 'unmanaged');
+  });
+
+  test('a token deleted between the list and its read is left out, not an error', async () => {
+    const gone = (await tokensNow()).find((t) => t.label === 'q1-audit');
+    injectFault({ method: 'GET', path: `/access-tokens/${gone.id}$`, status: 404, body: { message: 'Access token not found.', errinfo: {} } });
+    const plan = await hub.planAccessTokens(ORG, { tokens: {} });
+    assert.deepEqual(plan.steps.map((s) => s.label).sort(), ['ci-pull', 'legacy-deploy']);
+    injectFault({ method: 'GET', path: `/access-tokens/${gone.id}$`, status: 403, body: { message: 'not found? no: forbidden', errinfo: {} } });
+    await assert.rejects(hub.planAccessTokens(ORG, { tokens: {} }), { code: 'forbidden' });
+  });
+});
+
 describe('the JSON Schema', () => {
   test('ships with the package and names the scopes the core takes, with and without "scope-"', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
