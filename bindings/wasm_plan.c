@@ -43,7 +43,7 @@ EMSCRIPTEN_KEEPALIVE char *dhw_plan(const char *manifest, const char *org, const
     } else {
         const char *why = dh_decode_page(tokens_json, strlen(tokens_json), a, &root, &page);
         if (why) {
-            snprintf(err.message, sizeof err.message, "the organization's tokens: %s", why);
+            (void)snprintf(err.message, sizeof err.message, "the organization's tokens: %s", why);
             out = error_doc(&err);
         } else {
             dh_plan *p = dh_plan_make(m, org, page.results, page.count, (int64_t)now, prune, &err);

@@ -123,10 +123,10 @@ static bool refuse_line(parser *p, int line, const char *fmt, ...) {
     va_start(ap, fmt);
     p->err->line = line;
     char what[sizeof p->err->message - 32];
-    vsnprintf(what, sizeof what, fmt, ap);
+    (void)vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    if (line > 0) snprintf(p->err->message, sizeof p->err->message, "line %d: %s", line, what);
-    else snprintf(p->err->message, sizeof p->err->message, "%s", what);
+    if (line > 0) (void)snprintf(p->err->message, sizeof p->err->message, "line %d: %s", line, what);
+    else (void)snprintf(p->err->message, sizeof p->err->message, "%s", what);
     return false;
 }
 
@@ -214,10 +214,7 @@ static const char *scope_name(dh_arena *a, const char *s) {
     if (strncmp(s, "scope-", 6) == 0) return s;
     size_t n = strlen(s);
     char *out = dh_arena_alloc(a, n + 7);
-    if (out) {
-        memcpy(out, "scope-", 6);
-        memcpy(out + 6, s, n + 1);
-    }
+    if (out) (void)snprintf(out, n + 7, "scope-%s", s);
     return out;
 }
 
@@ -293,8 +290,8 @@ static bool expiry(parser *p, const cJSON *v, dh_manifest_token *t) {
         return true;
     }
     char full[40];
-    if (n == 10) snprintf(full, sizeof full, "%sT00:00:00Z", s);
-    else snprintf(full, sizeof full, "%.39s", s);
+    if (n == 10) (void)snprintf(full, sizeof full, "%sT00:00:00Z", s);
+    else (void)snprintf(full, sizeof full, "%.39s", s);
     if (n > 39 || dh_check_rfc3339(full) || dh_rfc3339_to_unix(full, &t->expiry_at))
         return REFUSE(p, v, "%s, not \"%.40s\"", bad, s);
     t->expiry = DH_EXPIRY_AT;
@@ -347,7 +344,7 @@ static bool entry(parser *p, const cJSON *e, dh_manifest_token *t) {
         if (*c < 0x20 || *c == 0x7f) return REFUSE(p, e, "a token's label may not hold control characters");
     if (!cJSON_IsObject(e)) return REFUSE(p, e, "token \"%.80s\" must be an object", e->string);
     char where[120];
-    snprintf(where, sizeof where, "token \"%.60s\"", e->string);
+    (void)snprintf(where, sizeof where, "token \"%.60s\"", e->string);
     if (!check_keys(p, e, keys, where)) return false;
     for (const cJSON *f = e->child; f; f = f->next)
         if (!entry_field(p, f, t)) return false;
@@ -388,8 +385,9 @@ dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manifest_error *
     dh_manifest *m = calloc(1, sizeof *m);
     struct manifest_priv *priv = calloc(1, sizeof *priv);
     p.arena = dh_arena_new();
-    bool ok = m && priv && p.arena ? true : refuse_line(&p, 0, "out of memory");
-    ok = ok && check_text(&p) && parse_json(&p) && top(&p, m);
+    bool ok = false;
+    if (!m || !priv || !p.arena) refuse_line(&p, 0, "out of memory");
+    else ok = check_text(&p) && parse_json(&p) && top(&p, m);
     if (!ok) {
         cJSON_Delete(p.root);
         dh_arena_free(p.arena);
@@ -432,11 +430,11 @@ static int num(const char *s, int n) {
 int dh_rfc3339_to_unix(const char *s, int64_t *out) {
     if (!s || dh_check_rfc3339(s)) return -1;
     int64_t t = days_from_civil(num(s, 4), num(s + 5, 2), num(s + 8, 2)) * 86400 +
-                num(s + 11, 2) * 3600 + num(s + 14, 2) * 60 + num(s + 17, 2);
+                (int64_t)num(s + 11, 2) * 3600 + (int64_t)num(s + 14, 2) * 60 + num(s + 17, 2);
     const char *z = s + 19;
     while (*z == '.' || (*z >= '0' && *z <= '9')) z++;
     if (*z == '+' || *z == '-') {
-        int64_t off = num(z + 1, 2) * 3600 + num(z + 4, 2) * 60;
+        int64_t off = (int64_t)num(z + 1, 2) * 3600 + (int64_t)num(z + 4, 2) * 60;
         t += *z == '+' ? -off : off;
     }
     *out = t;

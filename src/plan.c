@@ -19,8 +19,8 @@ struct plan_priv {
 static void plan_error(dh_manifest_error *err, int line, const char *what) {
     /* what is at most 299 bytes: it fits beside "line N: ". */
     err->line = line;
-    if (line > 0) snprintf(err->message, sizeof err->message, "line %d: %s", line, what);
-    else snprintf(err->message, sizeof err->message, "%s", what);
+    if (line > 0) (void)snprintf(err->message, sizeof err->message, "line %d: %s", line, what);
+    else (void)snprintf(err->message, sizeof err->message, "%s", what);
 }
 
 static bool same(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
@@ -89,7 +89,7 @@ static const char *format_time(dh_arena *a, int64_t t) {
     int64_t y = yoe + era * 400 + (m <= 2);
     char *out = dh_arena_alloc(a, 32);
     if (out)
-        snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d, (int)(secs / 3600),
+        (void)snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d, (int)(secs / 3600),
                  (int)(secs / 60 % 60), (int)(secs % 60));
     return out;
 }
@@ -114,7 +114,7 @@ static bool match(const dh_manifest_token *e, const dh_token *tokens, size_t n, 
         bool hit = e->id ? same(tokens[i].id, e->id) : same(tokens[i].label, e->label);
         if (!hit) continue;
         if (*out) {
-            snprintf(what, sizeof what,
+            (void)snprintf(what, sizeof what,
                      "the organization has two tokens labelled \"%.60s\" (%.40s and %.40s): labels must be "
                      "unique; delete or relabel one, or give the one to keep by \"id\"",
                      e->label, (*out)->id, tokens[i].id);
@@ -123,7 +123,7 @@ static bool match(const dh_manifest_token *e, const dh_token *tokens, size_t n, 
         *out = &tokens[i];
     }
     if (e->id && !*out) {
-        snprintf(what, sizeof what, "token \"%.60s\": the organization has no token with id %.60s", e->label, e->id);
+        (void)snprintf(what, sizeof what, "token \"%.60s\": the organization has no token with id %.60s", e->label, e->id);
         return plan_error(err, e->line, what), false;
     }
     return true;
@@ -142,7 +142,7 @@ static bool label_clash(const dh_plan_step *steps, size_t n, const dh_token *tok
         for (size_t j = 0; j < m; j++) {
             if (claimed(steps, n, &tokens[j]) || !same(tokens[j].label, steps[i].entry->label)) continue;
             char what[300];
-            snprintf(what, sizeof what, "token \"%.60s\": token %.40s holds that label too; labels must be unique",
+            (void)snprintf(what, sizeof what, "token \"%.60s\": token %.40s holds that label too; labels must be unique",
                      steps[i].entry->label, tokens[j].id);
             return plan_error(err, steps[i].entry->line, what), true;
         }
