@@ -11,7 +11,7 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { handOver } from './handover.js';
+import { handOver, preflight } from './handover.js';
 import { describeStep } from './plan.js';
 
 const DAY_MS = 86400e3;
@@ -124,6 +124,23 @@ async function confirm(plan, values, io, { UsageError, askLine }) {
   return /^y(es)?$/i.test(answer.trim());
 }
 
+/** Every new secret must have somewhere to go, and that place must work: checked before any change. */
+function checkHandOvers(plan, dir, io, UsageError) {
+  for (const s of plan.steps) {
+    if (s.action !== 'create' && s.action !== 'replace') continue;
+    const at = `token ${JSON.stringify(s.label)} (line ${s.line})`;
+    if (!s.secret) {
+      throw new UsageError(`${at} would be created, but the file does not say where its secret goes: `
+        + 'add "secret": { "exec": "COMMAND" } or { "out": "FILE" }');
+    }
+    try {
+      preflight(s.secret, { cwd: dir, env: io.env });
+    } catch (err) {
+      throw new UsageError(`${at}: ${err.message}; nothing was changed`);
+    }
+  }
+}
+
 function stepLine(e) {
   const head = `[${e.index + 1}/${e.count}] ${e.action} ${e.label}${e.id ? ` (${e.id})` : ''}`;
   if (e.status === 'started') return `${head} ...`;
@@ -138,11 +155,7 @@ async function apply(hub, org, values, io, helpers) {
   const report = values.json ? (s) => io.stderr.write(s) : (s) => io.stdout.write(s);
   report(plan.text);
   if (plan.changes === 0) return 0;
-  const lost = plan.steps.find((s) => (s.action === 'create' || s.action === 'replace') && !s.secret);
-  if (lost) {
-    throw new helpers.UsageError(`token ${JSON.stringify(lost.label)} (line ${lost.line}) would be created, but the file does `
-      + 'not say where its secret goes: add "secret": { "exec": "COMMAND" } or { "out": "FILE" }');
-  }
+  checkHandOvers(plan, dir, io, helpers.UsageError);
   if (!(await confirm(plan, values, io, helpers))) {
     io.stderr.write('Not applied.\n');
     return 1;

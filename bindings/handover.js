@@ -8,8 +8,8 @@
 // No error message here holds the secret.
 
 import { spawn } from 'node:child_process';
-import { constants, promises as fs } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, lstatSync, statSync, promises as fs } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 
 /** Splits a command line into words as a POSIX shell would, without expanding anything. */
 export function splitWords(command) {
@@ -79,6 +79,46 @@ export async function handOverOut(secret, path, { cwd = '.' } = {}) {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+function executable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks, before any token is made, that a hand-over can work: the command can be found and run,
+ * or the file does not exist yet and its folder does. Throws an Error saying why not.
+ * @param {{ exec?: string, out?: string }} target
+ * @param {{ cwd?: string, env?: Record<string, string | undefined> }} [options]
+ */
+export function preflight(target, { cwd = '.', env = process.env } = {}) {
+  if (target?.exec !== undefined) {
+    const [file] = splitWords(target.exec);
+    const found = file.includes('/')
+      ? executable(isAbsolute(file) ? file : resolve(cwd, file))
+      : (env.PATH ?? '').split(delimiter).some((d) => d && executable(join(d, file)));
+    if (!found) throw new Error(`the command ${JSON.stringify(file)} is not found or not executable`);
+    return;
+  }
+  if (target?.out === undefined) throw new Error('a hand-over needs exec or out');
+  const full = resolve(cwd, target.out);
+  let exists = true;
+  try {
+    lstatSync(full);
+  } catch {
+    exists = false;
+  }
+  if (exists) throw new Error(`${target.out} exists already: refusing to overwrite it`);
+  try {
+    if (!statSync(dirname(full)).isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new Error(`the folder of ${target.out} does not exist`);
   }
 }
 

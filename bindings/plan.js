@@ -266,7 +266,13 @@ async function runStep(client, org, step, { onSecret, signal }) {
         throw handOverFailed(step, created, err);
       }
       if (!step.active) await client.updateAccessToken(org, created.id, { is_active: false }, callOptions);
-      if (step.action === 'replace') await client.deleteAccessToken(org, step.id, callOptions);
+      if (step.action === 'replace') {
+        try {
+          await client.deleteAccessToken(org, step.id, callOptions);
+        } catch (err) {
+          throw oldNotDeleted(step, created, err);
+        }
+      }
       return { newId: created.id };
     }
   }
@@ -281,9 +287,21 @@ function handOverFailed(step, created, err) {
   return e;
 }
 
+/** The new token is in place and its secret handed over; only the old one is left to delete. */
+function oldNotDeleted(step, created, err) {
+  const e = new DockerHubError(err?.code ?? 'invalid_response', `the new token ${created.id} is in place and its secret `
+    + `handed over, but the old token ${step.id} could not be deleted (${err?.message ?? 'no reason given'}); `
+    + 'delete it, then plan again', { status: err?.status });
+  e.newId = created.id;
+  return e;
+}
+
 function lostCreateMessage(step, err) {
+  const replace = step.action === 'replace'
+    ? `; the old token ${step.id} is kept, so the next plan may see two tokens labelled "${step.label}": delete the newer one`
+    : '';
   return `${err.message}. It is not sent again: if the token "${step.label}" was created, the next plan finds it `
-    + 'by its label, but its secret is lost: rotate it (or delete it and apply again)';
+    + `by its label, but its secret is lost: rotate it (or delete it and apply again)${replace}`;
 }
 
 /**

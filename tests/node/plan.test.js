@@ -262,14 +262,28 @@ describe('failures', () => {
     assert.equal((await hub.planAccessTokens(ORG, manifest)).changes, 0);
   });
 
-  test('an out file that exists is never overwritten: apply stops and says what was done', async () => {
+  test('a hand-over that cannot work is refused before any change: an existing out file, a missing command', async () => {
     writeFileSync(file('taken.token'), 'keep me\n');
-    writeManifest({ tokens: { taken: { secret: { out: 'taken.token' } }, later: { secret: { out: 'later.token' } } } });
+    writeManifest({ tokens: { fine: { secret: { out: 'fine.token' } }, taken: { secret: { out: 'taken.token' } } } });
+    sb.resetRequests();
+    const apply = await cli(['apply', '-f', 'tokens.json', '--yes']);
+    assert.equal(apply.code, 2);
+    assert.match(apply.stderr, /token "taken" \(line 8\): taken\.token exists already: refusing to overwrite it; nothing was changed/);
+    writeManifest({ tokens: { x: { secret: { exec: 'no-such-command-here --flag' } } } });
+    const missing = await cli(['apply', '-f', 'tokens.json', '--yes']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /the command "no-such-command-here" is not found/);
+    assert.deepEqual(writes(), []);
+    assert.equal(readFileSync(file('taken.token'), 'utf8'), 'keep me\n');
+  });
+
+  test('a hand-over that fails stops apply, which says what was done and what was not', async () => {
+    // The command exists but fails: the token is made, its secret not taken; nothing after it runs.
+    writeManifest({ tokens: { first: { secret: { exec: `${process.execPath} -e process.exit(3)` } }, later: { secret: { out: 'later.token' } } } });
     const apply = await cli(['apply', '-f', 'tokens.json', '--yes']);
     assert.equal(apply.code, 1);
-    assert.equal(readFileSync(file('taken.token'), 'utf8'), 'keep me\n');
-    assert.match(apply.stderr, /taken\.token exists already: refusing to overwrite it/);
-    assert.match(apply.stderr, /Not done:\n {2}\+ create later/);
+    assert.match(apply.stderr, /was created but its secret could not be handed over: .* exited with status 3\. Delete or rotate the new token/);
+    assert.match(apply.stderr, /Done:\n {2}\(none\)\nFailed:\n {2}\+ create first.*\nNot done:\n {2}\+ create later/);
     assert.ok(!existsSync(file('later.token')));
   });
 
