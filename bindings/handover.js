@@ -29,7 +29,8 @@ export function splitWords(command) {
       quote = c;
       word ??= '';
     } else if (c === '\\') {
-      if (i + 1 < command.length) word = (word ?? '') + command[++i];
+      // A backslash at the very end stays itself, as in sh.
+      word = (word ?? '') + (i + 1 < command.length ? command[++i] : c);
     } else if (/\s/.test(c)) {
       if (word !== null) words.push(word);
       word = null;
