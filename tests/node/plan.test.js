@@ -154,6 +154,10 @@ describe('export, plan, apply', () => {
 
     const again = await cli(['plan', '-f', 'tokens.json']);
     assert.equal(again.code, 0, again.stdout);
+    const quiet = await cli(['apply', '-f', 'tokens.json', '--yes', '--json']);
+    assert.equal(quiet.code, 0);
+    assert.equal(quiet.stdout, '', 'nothing to do: no JSON summary, the plan went to stderr');
+    assert.match(quiet.stderr, /^No changes/);
     assert.match(again.stdout, /^No changes/);
     sb.resetRequests();
     const second = await cli(['apply', '-f', 'tokens.json', '--yes']);
@@ -202,9 +206,14 @@ describe('export, plan, apply', () => {
     const steps = JSON.parse(plan.stdout).steps;
     assert.deepEqual(steps.filter((s) => s.action === 'delete').map((s) => s.label).sort(), ['legacy-deploy', 'q1-audit']);
     sb.resetRequests();
-    const apply = await cli(['apply', '-f', 'tokens.json', '--prune', '--yes']);
+    const apply = await cli(['apply', '-f', 'tokens.json', '--prune', '--yes', '--json']);
     assert.equal(apply.code, 0, apply.stderr);
     assert.deepEqual(writes(), ['DELETE', 'DELETE']);
+    const summary = JSON.parse(apply.stdout);
+    assert.equal(summary.ok, true);
+    assert.deepEqual(summary.done.map((s) => s.action), ['delete', 'delete']);
+    assert.deepEqual(summary.notDone, []);
+    assert.match(apply.stderr, /\[2\/2\] delete .*: done/);
     assert.deepEqual((await tokensNow()).map((t) => t.label), ['ci-pull']);
     assert.equal((await cli(['plan', '-f', 'tokens.json', '--prune'])).code, 0);
   });
@@ -364,6 +373,21 @@ describe('the README', () => {
     assert.deepEqual(plan.steps.map((s) => s.label).sort(), ['ci-pull', 'legacy-deploy']);
     injectFault({ method: 'GET', path: `/access-tokens/${gone.id}$`, status: 403, body: { message: 'not found? no: forbidden', errinfo: {} } });
     await assert.rejects(hub.planAccessTokens(ORG, { tokens: {} }), { code: 'forbidden' });
+  });
+});
+
+describe('memory', () => {
+  test('plans, sound and refused, give back every byte of the WASM heap', async () => {
+    const text = readFileSync(join(root, 'README.md'), 'utf8');
+    const manifest = /```json\n([\s\S]*?)```/.exec(text.slice(text.indexOf('## Tokens as code')))[1];
+    await hub.planAccessTokens(ORG, manifest); // warm up: the allocator's first blocks
+    const before = hub.debugHeapInUse();
+    for (let i = 0; i < 20; i++) {
+      await hub.planAccessTokens(ORG, manifest, { prune: i % 2 === 0 });
+      await assert.rejects(hub.planAccessTokens(ORG, `${manifest.slice(0, 200)}\n,`), { code: 'invalid_argument' });
+      await assert.rejects(hub.planAccessTokens(ORG, { tokens: { x: { id: 'no-such-id' } } }), { code: 'invalid_argument' });
+    }
+    assert.equal(hub.debugHeapInUse(), before);
   });
 });
 
