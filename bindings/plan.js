@@ -76,11 +76,6 @@ function corePlan(Module, text, org, tokens, now, prune) {
   return doc;
 }
 
-/** Checks a manifest without reading the org: throws invalid_argument naming the line. */
-export function checkManifest(Module, manifest) {
-  corePlan(Module, manifestText(manifest), 'x', null, Date.now(), false);
-}
-
 /** Every token of the org with its description and resources (a list item has neither). */
 async function readTokens(client, org, signal) {
   const callOptions = signal === undefined ? undefined : { signal };
@@ -219,10 +214,11 @@ function checkPlan(plan, org) {
   if (plan.org !== org) throw invalidArgument(`the plan is for ${JSON.stringify(plan.org)}, not ${JSON.stringify(org)}`);
   for (const s of plan.steps) {
     if (!s || typeof s.action !== 'string') throw invalidArgument('plan must be what planAccessTokens returned');
-    if (CHANGING.has(s.action) && s.action !== 'delete' && (!s.request || typeof s.request !== 'object'))
-      throw invalidArgument(`the plan's ${s.action} of ${JSON.stringify(s.label)} has no request`);
-    if (s.action !== 'create' && s.action !== 'unchanged' && typeof s.id !== 'string' && s.action !== 'unmanaged')
-      throw invalidArgument(`the plan's ${s.action} of ${JSON.stringify(s.label)} has no id`);
+    const what = `the plan's ${s.action} of ${JSON.stringify(s.label)}`;
+    if (['create', 'update', 'replace'].includes(s.action) && (!s.request || typeof s.request !== 'object'))
+      throw invalidArgument(`${what} has no request`);
+    if (['update', 'replace', 'delete'].includes(s.action) && (typeof s.id !== 'string' || !s.before))
+      throw invalidArgument(`${what} does not name the token it changes`);
   }
 }
 

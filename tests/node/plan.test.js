@@ -350,6 +350,26 @@ describe('failures', () => {
   });
 });
 
+describe('arguments', () => {
+  test('a wrong plan, option or missing onSecret is refused before any request', async () => {
+    const plan = await hub.planAccessTokens(ORG, { tokens: { x: {} } });
+    sb.resetRequests();
+    const refused = [
+      hub.applyAccessTokens(ORG, plan),                                    // it creates: onSecret is needed
+      hub.applyAccessTokens('globex', plan, { onSecret() {} }),            // another org's plan
+      hub.applyAccessTokens(ORG, { steps: 'x' }, { onSecret() {} }),
+      hub.applyAccessTokens(ORG, { ...plan, steps: [{ action: 'delete', label: 'x' }] }),
+      hub.applyAccessTokens(ORG, plan, { onSecret() {}, retry: true }),
+      hub.planAccessTokens(ORG, 42),
+      hub.planAccessTokens(ORG, { tokens: {} }, { prune: 'yes' }),
+      hub.planAccessTokens('', { tokens: {} }),
+      hub.planAccessTokens(ORG, '{"tokens": {"a\u0000": {}}}'),
+    ];
+    for (const p of refused) await assert.rejects(p, { code: 'invalid_argument' });
+    assert.deepEqual(sb.requests, []);
+  });
+});
+
 describe('the README', () => {
   test('its manifest plans against the sandbox', async () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
