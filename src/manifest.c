@@ -253,6 +253,7 @@ static bool repositories(parser *p, const cJSON *obj, dh_manifest_token *t) {
         if (strcmp(r->string, "*/*/public") == 0)
             return REFUSE(p, r, "write public read access as \"public_read\": true");
         repos[n].path = r->string;
+        repos[n].line = line_of(p, r);
         if (!scopes(p, r, repo_scopes, "a repository's scopes", &repos[n].scopes, &repos[n].scope_count))
             return false;
     }

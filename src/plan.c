@@ -149,6 +149,28 @@ static bool label_clash(const dh_plan_step *steps, size_t n, const dh_token *tok
     return false;
 }
 
+/* What Docker Hub would refuse anyway, refused here before any change: a repository of another
+ * organization (org names are case-insensitive), a new token that expires in the past. */
+static bool entry_sound(const dh_manifest_token *e, const char *org, int64_t now, bool creates,
+                        dh_manifest_error *err) {
+    char what[300];
+    size_t n = strlen(org);
+    for (size_t i = 0; i < e->repo_count; i++) {
+        const char *path = e->repos[i].path;
+        bool ours = strlen(path) > n && path[n] == '/';
+        for (size_t k = 0; ours && k < n; k++) ours = (path[k] | 0x20) == (org[k] | 0x20);
+        if (ours) continue;
+        (void)snprintf(what, sizeof what, "token \"%.60s\": repository \"%.60s\" is not in %.60s (write %.60s/NAME)",
+                       e->label, path, org, org);
+        return plan_error(err, e->repos[i].line, what), false;
+    }
+    if (creates && e->expiry == DH_EXPIRY_AT && e->expiry_at <= now) {
+        (void)snprintf(what, sizeof what, "token \"%.60s\": expires %.40s is in the past", e->label, e->expires);
+        return plan_error(err, e->line, what), false;
+    }
+    return true;
+}
+
 static bool entry_step(dh_arena *a, const dh_manifest_token *e, const char *org, const dh_token *t,
                        int64_t now, dh_plan_step *s) {
     *s = (dh_plan_step){.entry = e, .token = t};
@@ -185,9 +207,13 @@ dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tok
             plan_error(err, m->tokens[i].line, "two entries of the manifest name the same token");
             ok = false;
         }
-        if (ok && !entry_step(a, &m->tokens[i], org_copy, t, now, &steps[count++])) {
+        if (ok && !entry_step(a, &m->tokens[i], org_copy, t, now, &steps[count])) {
             plan_error(err, 0, "out of memory");
             ok = false;
+        }
+        if (ok) {
+            dh_step_kind k = steps[count++].kind;
+            ok = entry_sound(&m->tokens[i], org, now, k == DH_STEP_CREATE || k == DH_STEP_REPLACE, err);
         }
     }
     ok = ok && !label_clash(steps, count, tokens, n, err);

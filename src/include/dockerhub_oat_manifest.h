@@ -52,6 +52,7 @@ typedef struct dh_manifest_repo {
     const char *path;
     const char *const *scopes; /* with the "scope-" prefix */
     size_t scope_count;
+    int line;
 } dh_manifest_repo;
 
 typedef struct dh_manifest_token {
@@ -121,7 +122,8 @@ typedef struct dh_plan {
 /* The plan for `org` (a name) from the manifest and the org's `n` tokens, which need their
  * description and resources (a list page has neither: get each). `now` is unix seconds, for the
  * expiry of new tokens. NULL with *err filled (line 0 or the entry's) when no plan can be made:
- * two org tokens share a listed label, or an id is not in the org. Free with dh_plan_free. */
+ * two org tokens share a listed label, an id is not in the org, a repository is not the org's, or
+ * a token to create would expire before `now`. Free with dh_plan_free. */
 dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tokens, size_t n,
                       int64_t now, int prune, dh_manifest_error *err);
 void dh_plan_free(dh_plan *p);

@@ -179,6 +179,35 @@ static void test_refusals(void) {
     CHECK(dh_plan_make(NULL, "acme", NULL, 0, NOW, 0, &e2) == NULL && e2.message[0]);
 }
 
+/* What Docker Hub would refuse is refused before any change, naming the line. */
+static void test_refused_before_any_change(void) {
+    dh_manifest *m;
+    dh_manifest_error err;
+    dh_plan *p = plan("{\"tokens\": {\"ci\": {\"resources\": {\"repositories\": {\"acme/api\": [\"image-pull\"],\n"
+                      "\"globex/app\": [\"image-pull\"]}}}}}", NULL, 0, 0, &m, &err);
+    CHECK(p == NULL && err.line == 2 && strstr(err.message, "repository \"globex/app\" is not in acme"));
+    dh_manifest_free(m);
+    p = plan("{\"tokens\": {\"ci\": {\"resources\": {\"repositories\": {\"acmex/api\": [\"image-pull\"]}}}}}", NULL, 0, 0, &m, &err);
+    CHECK(p == NULL && strstr(err.message, "not in acme"));
+    dh_manifest_free(m);
+    p = plan("{\"tokens\": {\"ci\": {\"resources\": {\"repositories\": {\"ACME/api\": [\"image-pull\"], \"acme/*\": [\"image-pull\"]}}}}}",
+             NULL, 0, 0, &m, &err);
+    CHECK(p != NULL);
+    dh_plan_free(p);
+    dh_manifest_free(m);
+    p = plan("{\"tokens\": {\n\"ci\": {\"expires\": \"2026-11-30\"}}}", NULL, 0, 0, &m, &err);
+    CHECK(p == NULL && err.line == 2 && strstr(err.message, "expires 2026-11-30 is in the past"));
+    dh_manifest_free(m);
+    /* An existing token that expired as the file says is left alone: no create, no refusal. */
+    dh_token t = token("t1", "ci", "2026-10-01T10:00:00Z", "2026-11-30T00:00:00Z");
+    t.description = "";
+    t.resource_count = 0;
+    p = plan("{\"tokens\": {\"ci\": {\"expires\": \"2026-11-30\"}}}", &t, 1, 0, &m, &err);
+    CHECK(p && p->steps[0].kind == DH_STEP_UNCHANGED);
+    dh_plan_free(p);
+    dh_manifest_free(m);
+}
+
 /* An id renames: the label is an update. */
 static void test_rename_by_id(void) {
     dh_token t = token("t1", "old-name", "2026-10-01T10:00:00Z", "2026-12-30T10:00:00Z");
@@ -200,5 +229,6 @@ TEST_GROUP(plan_tests) = {
     {"create_delete_unmanaged", test_create_delete_unmanaged},
     {"refusals", test_refusals},
     {"rename_by_id", test_rename_by_id},
+    {"refused_before_any_change", test_refused_before_any_change},
     END_GROUP,
 };

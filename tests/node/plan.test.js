@@ -339,6 +339,10 @@ describe('failures', () => {
       ['{\n  "tokens": {\n    "ci": {\n      "expires": "soon"\n    }\n  }\n}\n', /^error: tokens\.json: line 4: expires must be /],
       ['{\n  "tokens": {\n    "ci": {\n      "resources": { "org": ["member-reed"] }\n    }\n  }\n}\n', /^error: tokens\.json: line 4: org: unknown scope "member-reed"/],
       ['{\n  "tokens": {\n    "ci": {\n      "labels": "x"\n    }\n  }\n}\n', /^error: tokens\.json: line 4: unknown key "labels"/],
+      // Known only with the org: still before any change, still with the line.
+      ['{\n  "tokens": {\n    "ci": {\n      "resources": { "repositories": {\n        "globex/app": ["image-pull"] } }\n    }\n  }\n}\n',
+        /^error: tokens\.json: line 5: token "ci": repository "globex\/app" is not in acme/],
+      ['{\n  "tokens": {\n    "ci": { "expires": "2020-01-31" }\n  }\n}\n', /^error: tokens\.json: line 3: token "ci": expires 2020-01-31 is in the past/],
     ];
     for (const [text, expected] of cases) {
       writeFileSync(file(), text);
