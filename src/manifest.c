@@ -119,12 +119,12 @@ static int line_of(const parser *p, const cJSON *node) {
 /* ---- refusals ---- */
 
 static bool refuse_line(parser *p, int line, const char *fmt, ...) {
+    char what[sizeof p->err->message - 32];
     va_list ap;
     va_start(ap, fmt);
-    p->err->line = line;
-    char what[sizeof p->err->message - 32];
     (void)vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    p->err->line = line;
     if (line > 0) (void)snprintf(p->err->message, sizeof p->err->message, "line %d: %s", line, what);
     else (void)snprintf(p->err->message, sizeof p->err->message, "%s", what);
     return false;
