@@ -316,6 +316,14 @@ export async function applyAccessTokens(client, org, plan, options) {
   const steps = plan.steps.filter((s) => CHANGING.has(s.action));
   if (steps.some((s) => s.action === 'create' || s.action === 'replace') && !onSecret)
     throw invalidArgument('the plan creates tokens: give onSecret, or their secrets would be lost');
+  // A reporter that throws must not change what apply does, nor make a done step look failed.
+  const report = (e) => {
+    try {
+      onStep?.(e);
+    } catch {
+      /* ignored: see above */
+    }
+  };
   const result = { ok: true, done: [], failed: null, notDone: [], error: null };
   if (steps.length === 0) return result;
   if (signal?.aborted) throw new DockerHubError('aborted', 'the apply was aborted before it started');
@@ -325,10 +333,10 @@ export async function applyAccessTokens(client, org, plan, options) {
     const event = { index: i, count: steps.length, action: step.action, label: step.label, id: step.id ?? null };
     try {
       if (signal?.aborted) throw new DockerHubError('aborted', 'the apply was aborted');
-      onStep?.({ ...event, status: 'started' });
+      report({ ...event, status: 'started' });
       const made = await runStep(client, org, step, { onSecret, signal });
       result.done.push(step);
-      onStep?.({ ...event, ...made, status: 'done' });
+      report({ ...event, ...made, status: 'done' });
     } catch (caught) {
       let err = caught instanceof DockerHubError ? caught
         : new DockerHubError('invalid_response', caught?.message ?? 'the step failed');
@@ -336,7 +344,7 @@ export async function applyAccessTokens(client, org, plan, options) {
         err = new DockerHubError(err.code, lostCreateMessage(step, err), { status: err.status, maybeCreated: true });
       }
       Object.assign(result, { ok: false, failed: step, error: err, notDone: steps.slice(i + 1) });
-      onStep?.({ ...event, status: 'failed', error: err });
+      report({ ...event, status: 'failed', error: err });
       return result;
     }
   }

@@ -374,6 +374,16 @@ describe('arguments', () => {
   });
 });
 
+describe('reporting', () => {
+  test('an onStep that throws changes nothing: every step is still done and counted done', async () => {
+    const plan = await hub.planAccessTokens(ORG, { tokens: { a: {}, 'ci-pull': { description: 'x' } } });
+    const result = await hub.applyAccessTokens(ORG, plan, { onSecret() {}, onStep() { throw new Error('reporter broke'); } });
+    assert.equal(result.ok, true);
+    assert.deepEqual(result.done.map((s) => s.action), ['create', 'replace']);
+    assert.equal((await hub.planAccessTokens(ORG, { tokens: { a: {}, 'ci-pull': { description: 'x' } } })).changes, 0);
+  });
+});
+
 describe('the README', () => {
   test('its manifest plans against the sandbox', async () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
