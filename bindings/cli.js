@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { createClient, DockerHubError, SCOPES } from './index.node.js';
 import { rotateAccessToken } from './rotate.js';
+import { PLAN_COMMANDS, runPlanCommand } from './cli-plan.js';
 
 const PROG = 'dockerhub-oat';
 const DAY_MS = 86400e3;
@@ -93,6 +94,8 @@ const COMMANDS = {
   cannot be retired, the new secret is still printed and the exit status is 1.`,
   },
 };
+
+Object.assign(COMMANDS, PLAN_COMMANDS);
 
 const COMMON_HELP = `Common options:
   --org ORG                 the organization (or DOCKERHUB_ORG)
@@ -471,6 +474,7 @@ async function run(command, rest, values, hub, org, io) {
       return 0;
     }
     default:
+      if (Object.hasOwn(PLAN_COMMANDS, command)) return runPlanCommand(command, rest, values, hub, org, io, { UsageError, askLine });
       throw new UsageError(`unknown command '${command}'`);
   }
 }

@@ -5,6 +5,7 @@
 import createDockerHubOat from '../dist/dockerhub_oat.mjs';
 import { DockerHubError, invalidArgument } from './errors.js';
 import { rotateAccessToken } from './rotate.js';
+import { planAccessTokens, applyAccessTokens } from './plan.js';
 import { makeFetchXHR } from './xhr.js';
 
 const OPTION_KEYS = new Set(['baseUrl', 'token', 'credentials', 'timeoutMs', 'maxRetries', 'maxResponseBytes', 'wasm']);
@@ -314,6 +315,15 @@ class Client {
   /** Rotates a token: see rotate.js. */
   rotateAccessToken(org, id, options) {
     return rotateAccessToken(this, org, id, options);
+  }
+
+  /** Tokens as code: see plan.js. */
+  planAccessTokens(org, manifest, options) {
+    return planAccessTokens(this, this.#inst.Module, org, manifest, options);
+  }
+
+  applyAccessTokens(org, plan, options) {
+    return applyAccessTokens(this, org, plan, options);
   }
 
   async createAccessToken(org, body, options) {

@@ -36,6 +36,10 @@ export declare class DockerHubError extends Error {
   cause?: unknown;
   /** Response headers, names lower-case. */
   readonly headers?: Record<string, string>;
+  /** A create that failed in flight: the token may exist all the same. */
+  readonly maybeCreated?: boolean;
+  /** planAccessTokens: the manifest's line the refusal is about. */
+  readonly line?: number;
   toJSON(): Record<string, unknown>;
 }
 
@@ -138,6 +142,125 @@ export type RotateResult =
   | { token: CreatedAccessToken; retired: true; retireError: null }
   | { token: CreatedAccessToken; retired: false; retireError: DockerHubError | null };
 
+// ---- tokens as code (planAccessTokens, applyAccessTokens; the manifest: schema/tokens.schema.json)
+
+/** Scope names with or without their "scope-" prefix. */
+export interface ManifestResources {
+  /** Repository path (ORG/REPO or a glob ORG/*) to its scopes. */
+  repositories?: Record<string, string[]>;
+  /** The organization's scopes. */
+  org?: string[];
+  /** Pull access to all public repositories. */
+  public_read?: boolean;
+}
+
+export interface ManifestToken {
+  /** Match this token by id instead of by label (to rename it). */
+  id?: string;
+  description?: string;
+  resources?: ManifestResources;
+  /** "90d", "12w", "1y" after creation, "2027-01-31", an RFC 3339 date-time, or "never" (default). */
+  expires?: string;
+  /** Default true. */
+  active?: boolean;
+  /** Where a new secret goes (the CLI's apply): a command's stdin (no shell), or a new 0600 file. */
+  secret?: SecretTarget;
+}
+
+export type SecretTarget = { exec: string } | { out: string };
+
+export interface Manifest {
+  $schema?: string;
+  version?: 1;
+  /** Keyed by label: unique within the organization. */
+  tokens: Record<string, ManifestToken>;
+}
+
+export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged';
+export type PlanChange = 'label' | 'description' | 'resources' | 'active' | 'expiry';
+
+/** The org's token as it was when the plan was made. */
+export interface PlanBefore {
+  label: string | null;
+  description: string | null;
+  is_active: boolean;
+  created_at: string | null;
+  expires_at: string | null;
+  last_used_at: string | null;
+  resources: Resource[];
+}
+
+export interface PlanStep {
+  action: PlanAction;
+  label: string;
+  /** The org's token; absent for a create. */
+  id?: string;
+  before?: PlanBefore;
+  /** The manifest's line of this entry; absent for delete and unmanaged. */
+  line?: number;
+  expires?: string;
+  active?: boolean;
+  secret?: SecretTarget | null;
+  changes?: PlanChange[];
+  /** What is sent: a create's whole body (create, replace) or an update's changed fields. */
+  request?: CreateAccessTokenRequest & UpdateAccessTokenRequest;
+}
+
+export interface AccessTokenPlan {
+  org: string;
+  prune: boolean;
+  /** Steps that change something (create, update, replace, delete). */
+  changes: number;
+  /** The manifest's entries in its order, then the tokens it does not list. */
+  steps: PlanStep[];
+  /** The plan in words, as a diff. */
+  text: string;
+}
+
+export interface PlanOptions extends CallOptions {
+  /** Delete the tokens the manifest does not list. Default false. */
+  prune?: boolean;
+  /** Milliseconds since the epoch, for new tokens' expiry. Default Date.now(). */
+  now?: number;
+}
+
+export interface SecretHandOver {
+  label: string;
+  id: string;
+  /** The new token, with its secret in .token: shown this once. */
+  token: CreatedAccessToken;
+  /** The manifest's "secret" for this token, if it has one. */
+  secret: SecretTarget | null;
+}
+
+export interface ApplyStepEvent {
+  index: number;
+  count: number;
+  action: 'create' | 'update' | 'replace' | 'delete';
+  label: string;
+  id: string | null;
+  status: 'started' | 'done' | 'failed';
+  /** A create's or replace's new token. */
+  newId?: string;
+  error?: DockerHubError;
+}
+
+export interface ApplyOptions extends CallOptions {
+  /** Gets each new secret; required when the plan creates. A rejection stops the apply. */
+  onSecret?: (handOver: SecretHandOver) => void | Promise<void>;
+  onStep?: (event: ApplyStepEvent) => void;
+}
+
+/** What apply did: it stops at the first failure. */
+export interface ApplyResult {
+  ok: boolean;
+  done: PlanStep[];
+  failed: PlanStep | null;
+  notDone: PlanStep[];
+  /** maybeCreated: true when a create's answer was lost: it is not sent again. */
+  error: DockerHubError | null;
+}
+
 export interface Credentials {
   /** A username (password or PAT), or an organization name (OAT). */
   identifier: string;
@@ -201,6 +324,15 @@ export interface Client {
    * create fails; resolves with retired: false and retireError if only the retire fails.
    */
   rotateAccessToken(org: string, id: string, options?: RotateOptions): Promise<RotateResult>;
+
+  /**
+   * What would make the org's tokens match the manifest (its JSON text, whose errors then name the
+   * line, or an object). Rejects with invalid_argument (and `line`) for a refused manifest, before
+   * any request.
+   */
+  planAccessTokens(org: string, manifest: string | Manifest, options?: PlanOptions): Promise<AccessTokenPlan>;
+  /** Does the plan, step by step; rejects with 'conflict', before any change, if the org changed. */
+  applyAccessTokens(org: string, plan: AccessTokenPlan, options?: ApplyOptions): Promise<ApplyResult>;
 
   /** Frees the client; calls in flight and later calls reject with code 'closed'. */
   close(): void;

@@ -39,7 +39,7 @@ bin() { echo "$out/tests/fuzz/fuzz_$1"; }
 dict() {
   case "$1" in
     headers) echo tests/fuzz/headers.dict ;;
-    decode_* | error_response | pager | create_request | update_request) echo tests/fuzz/json.dict ;;
+    decode_* | error_response | pager | create_request | update_request | manifest) echo tests/fuzz/json.dict ;;
   esac
 }
 

@@ -20,17 +20,21 @@ const SHIPPED = [
   'LICENSE',
   'README.md',
   'package.json',
+  'bindings/cli-plan.js',
   'bindings/cli.js',
   'bindings/client.js',
   'bindings/errors.js',
   'bindings/index.d.ts',
   'bindings/index.node.js',
   'bindings/index.web.js',
+  'bindings/handover.js',
+  'bindings/plan.js',
   'bindings/rotate.js',
   'bindings/scopes.js',
   'bindings/xhr.js',
   'dist/dockerhub_oat.mjs',
   'dist/dockerhub_oat.wasm',
+  'schema/tokens.schema.json',
 ];
 
 /** Every file under web/sandbox/ ships: it is a tool of the package (the ./sandbox export). */

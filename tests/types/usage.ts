@@ -4,6 +4,11 @@ import { createClient, DockerHubError, ERROR_CODES, SCOPES } from 'dockerhub-oat
 import type {
   AccessToken,
   AccessTokenPage,
+  AccessTokenPlan,
+  ApplyResult,
+  Manifest,
+  PlanAction,
+  PlanStep,
   AccessTokenSummary,
   Client,
   ClientOptions,
@@ -164,6 +169,24 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   // @ts-expect-error: 'revoke' is not a retire mode
   await hub.rotateAccessToken(ORG, got.id, { retire: 'revoke' });
 
+  // ---- tokens as code
+  const manifest: Manifest = {
+    version: 1,
+    tokens: { 'ci-pull': { expires: '90d', resources: { repositories: { 'acme/api': ['image-pull'] } }, secret: { out: 'ci.token' } } },
+  };
+  const plan: AccessTokenPlan = await hub.planAccessTokens(ORG, manifest, { prune: true });
+  const fromText = await hub.planAccessTokens(ORG, '{"tokens": {}}');
+  const actions: PlanAction[] = plan.steps.map((s: PlanStep) => s.action);
+  const applied: ApplyResult = await hub.applyAccessTokens(ORG, plan, {
+    onSecret: async ({ token, secret: where }) => { void [token.token, where]; },
+    onStep: (e) => { void [e.status, e.newId]; },
+  });
+  const lost: boolean | undefined = applied.error?.maybeCreated;
+  // @ts-expect-error: a manifest's tokens are keyed by label, not listed
+  const badManifest: Manifest = { tokens: [{ label: 'x' }] };
+  // @ts-expect-error: 'rename' is not a plan action
+  const badAction: PlanAction = 'rename';
+
   // ---- rate limit and closing
   const rate: RateLimit | null = hub.rateLimit;
   const left: number | null = rate ? rate.remaining : null;
@@ -171,7 +194,8 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   hub.rateLimit = null;
   hub.close();
 
-  void [total, next, previous, remaining, seen, secret, paths, updatedInfo, nothing, deleted, newSecret, left, badResource];
+  void [total, next, previous, remaining, seen, secret, paths, updatedInfo, nothing, deleted, newSecret, left, badResource,
+    fromText, actions, lost, badManifest, badAction];
 }
 
 async function main(): Promise<void> {

@@ -17,7 +17,7 @@ export const PRESETS = Object.freeze({
   'bad-json': { status: 200, headers: { 'content-type': 'application/json' }, body: '{"total": 1, "next": null, "results": [' },
 });
 
-const KEYS = new Set(['preset', 'method', 'path', 'times', 'status', 'headers', 'body', 'delayMs', 'stall', 'reset']);
+const KEYS = new Set(['preset', 'method', 'path', 'times', 'status', 'headers', 'body', 'delayMs', 'stall', 'reset', 'lose']);
 
 /**
  * Checks and normalizes one spec. Throws TypeError with a readable message.
@@ -68,10 +68,14 @@ export function normalizeFault(spec) {
   }
   f.stall = s.stall === true;
   f.reset = s.reset === true;
+  // The request is done as usual and its answer is lost: the connection closes instead.
+  f.lose = s.lose === true;
   if (f.stall && f.reset) throw new TypeError('a fault cannot both stall and reset');
-  // A fault with nothing but a delay passes the request on to the normal handler afterwards.
+  if (f.lose && (f.stall || f.reset || f.status !== null || f.body !== undefined))
+    throw new TypeError('a fault that loses the answer takes no status, body, stall or reset');
+  // A fault with nothing but a delay (or lose) passes the request on to the normal handler afterwards.
   f.passThrough = f.status === null && f.body === undefined && !f.stall && !f.reset;
-  if (f.passThrough && f.delayMs === 0) throw new TypeError('a fault needs one of: preset, status, body, stall, reset, delayMs');
+  if (f.passThrough && f.delayMs === 0 && !f.lose) throw new TypeError('a fault needs one of: preset, status, body, stall, reset, delayMs, lose');
   if (f.status === null) f.status = 200;
   if (f.body !== undefined) f.headers['content-type'] ??= 'text/plain';
   return f;
@@ -101,6 +105,6 @@ export class FaultQueue {
 
   /** A JSON-friendly view (for GET /_sandbox/faults). */
   list() {
-    return this.items.map((f) => ({ preset: f.preset, method: f.method, path: f.path ? f.path.source : null, times: f.times, status: f.status, delayMs: f.delayMs, stall: f.stall, reset: f.reset }));
+    return this.items.map((f) => ({ preset: f.preset, method: f.method, path: f.path ? f.path.source : null, times: f.times, status: f.status, delayMs: f.delayMs, stall: f.stall, reset: f.reset, lose: f.lose }));
   }
 }

@@ -102,6 +102,8 @@ export function createSandboxHandler(options = {}) {
   const jwtTtl = options.jwtTtlSeconds ?? 600;
   if (!(Number.isInteger(jwtTtl) && jwtTtl >= 1)) throw new TypeError('jwtTtlSeconds must be an integer >= 1');
   const faults = new FaultQueue();
+  /** Answers a `lose` fault swallows (the request is still done). */
+  const losing = new WeakSet();
   const limiter = new RateLimiter({ limit: options.rateLimit ?? 600, clock });
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
@@ -118,6 +120,7 @@ export function createSandboxHandler(options = {}) {
 
   function send(res, status, body, headers = {}) {
     if (res.headersSent || res.destroyed) return;
+    if (losing.has(res)) return res.destroy(); // a `lose` fault: done, and the answer never sent
     if (body === undefined) {
       res.writeHead(status, headers);
       res.end();
@@ -365,6 +368,7 @@ export function createSandboxHandler(options = {}) {
       const rl = limiter.hit();
       const f = faults.take(req.method, url.pathname);
       if (f) {
+        if (f.lose) losing.add(res);
         if (f.delayMs > 0) await delay(f.delayMs);
         if (closed) return;
         if (!f.passThrough) {

@@ -1,0 +1,352 @@
+// Tokens as code: planAccessTokens and applyAccessTokens. The manifest's parse and the plan's diff
+// are the C core's (src/manifest.c, src/plan.c, through bindings/wasm_plan.c); this file reads the
+// organization, words the plan, and does it. Host-agnostic: no Node module, no global.
+//
+// Docker Hub's answers are the state: a plan reads every token (the list, then each token for its
+// description and resources), so there is no state file and no secret at rest. A new token's
+// secret goes to onSecret and nowhere else.
+//
+// apply, step by step, in the plan's order (the manifest's entries, then the unlisted tokens):
+//   create   POST; the secret to onSecret; then PATCH is_active=false if the file says inactive.
+//   update   PATCH with the fields that differ.
+//   replace  as create, then DELETE the old token (deleted, not deactivated, so that the label
+//            stays unique and the next plan has nothing to do).
+//   delete   DELETE (only in a plan made with prune).
+// It stops at the first failure and resolves with what was done and what was not. A create whose
+// answer was lost (maybeCreated) is never sent again: the token may exist, and the next plan finds
+// it by its label. Before any change, apply reads the org again and refuses a plan that no longer
+// fits it (a second apply of the same plan included).
+
+import { DockerHubError, invalidArgument } from './errors.js';
+
+const PLAN_OPTIONS = ['prune', 'now', 'signal'];
+const APPLY_OPTIONS = ['onSecret', 'onStep', 'signal'];
+const CHANGING = new Set(['create', 'update', 'replace', 'delete']);
+
+/** Milliseconds since the epoch of an RFC 3339 date-time (microseconds dropped), or NaN. */
+const parseTime = (s) => (typeof s === 'string' ? Date.parse(s.replace(/(\.\d{3})\d+/, '$1')) : NaN);
+
+function checkOptions(options, allowed) {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw invalidArgument('options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) throw invalidArgument(`options has an unknown key "${key}"`);
+  }
+  return options;
+}
+
+function manifestText(manifest) {
+  if (typeof manifest === 'string') return manifest;
+  if (manifest && typeof manifest === 'object' && !Array.isArray(manifest)) return JSON.stringify(manifest, null, 2);
+  throw invalidArgument('the manifest must be its JSON text or an object');
+}
+
+/** Calls the C core; a refusal becomes invalid_argument with the line in `message` and `line`. */
+function corePlan(Module, text, org, tokens, now, prune) {
+  if (text.includes('\0')) throw invalidArgument('the manifest may not contain a NUL character');
+  const ptrs = [];
+  const put = (s) => {
+    if (s == null) return 0;
+    const n = Module.lengthBytesUTF8(s) + 1;
+    const p = Module._malloc(n);
+    if (!p) throw new DockerHubError('invalid_response', 'out of memory');
+    Module.stringToUTF8(s, p, n);
+    ptrs.push(p);
+    return p;
+  };
+  let doc;
+  try {
+    const tokensJson = tokens === null ? null : JSON.stringify({ results: tokens });
+    const out = Module._dhw_plan(put(text), put(org), put(tokensJson), Math.floor(now / 1000), prune ? 1 : 0);
+    if (!out) throw new DockerHubError('invalid_response', 'out of memory');
+    try {
+      doc = JSON.parse(Module.UTF8ToString(out));
+    } finally {
+      Module._free(out);
+    }
+  } finally {
+    for (const p of ptrs) Module._free(p);
+  }
+  if (doc.error) {
+    const err = invalidArgument(doc.error.message);
+    if (doc.error.line > 0) err.line = doc.error.line;
+    throw err;
+  }
+  return doc;
+}
+
+/** Every token of the org with its description and resources (a list item has neither). */
+async function readTokens(client, org, signal) {
+  const callOptions = signal === undefined ? undefined : { signal };
+  const tokens = [];
+  for await (const t of client.listAllAccessTokens(org, { pageSize: 100, ...callOptions })) tokens.push(t);
+  const full = [];
+  for (const t of tokens) {
+    try {
+      full.push(await client.getAccessToken(org, t.id, callOptions));
+    } catch (err) {
+      // Deleted between the list and the read (told by the status, never by a message's words).
+      if (!(err instanceof DockerHubError && err.code === 'not_found' && err.status === 404)) throw err;
+    }
+  }
+  return full;
+}
+
+/**
+ * The plan that turns the org's tokens into the manifest's.
+ * @param {object} client a client from createClient()
+ * @param {object} Module the client's WASM module
+ * @param {string} org
+ * @param {string|object} manifest its JSON text (errors then name its lines) or an object
+ * @param {{ prune?: boolean, now?: number, signal?: AbortSignal }} [options]
+ */
+export async function planAccessTokens(client, Module, org, manifest, options) {
+  const { prune = false, now = Date.now(), signal } = checkOptions(options, PLAN_OPTIONS);
+  if (typeof org !== 'string' || org === '') throw invalidArgument('org must be a non-empty string');
+  if (typeof prune !== 'boolean') throw invalidArgument('prune must be true or false');
+  if (!Number.isFinite(now)) throw invalidArgument('now must be milliseconds since the epoch');
+  const text = manifestText(manifest);
+  corePlan(Module, text, org, null, now, prune); // a broken file is refused before any request
+  const tokens = await readTokens(client, org, signal);
+  const plan = corePlan(Module, text, org, tokens, now, prune);
+  plan.text = formatPlan(plan);
+  return plan;
+}
+
+// ---------------------------------------------------------------- words
+
+const short = (scope) => scope.replace(/^scope-/, '');
+const when = (s) => {
+  const t = parseTime(s);
+  return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')}Z` : 'never';
+};
+
+function resourceLines(resources) {
+  if (!resources?.length) return ['(none)'];
+  return resources.map((r) => {
+    const where = r.path === '*/*/public' ? 'public repositories' : r.type === 'TYPE_ORG' ? `org ${r.path}` : r.path;
+    return `${where}: ${r.scopes.map(short).join(', ')}`;
+  });
+}
+
+function field(name, value) {
+  return `    ${`${name}:`.padEnd(13)}${value}`;
+}
+
+function resourceDiff(before, after) {
+  const key = (r) => `${r.type} ${r.path}: ${[...r.scopes].sort().join(',')}`;
+  const had = new Set((before ?? []).map(key));
+  const has = new Set(after.map(key));
+  const lines = [];
+  for (const r of before ?? []) if (!has.has(key(r))) lines.push(`- ${resourceLines([r])[0]}`);
+  for (const r of after) if (!had.has(key(r))) lines.push(`+ ${resourceLines([r])[0]}`);
+  return lines;
+}
+
+function wantedLines(step) {
+  const r = step.request;
+  const lines = [];
+  if (r.description) lines.push(field('description', JSON.stringify(r.description)));
+  lines.push(field('expires', `${step.expires}${r.expires_at ? ` (${when(r.expires_at)})` : ''}`));
+  resourceLines(r.resources).forEach((l, i) => lines.push(i ? `${' '.repeat(17)}${l}` : field('resources', l)));
+  if (!step.active) lines.push(field('active', 'false'));
+  lines.push(field('secret', step.secret ? (step.secret.exec ? `to the command ${step.secret.exec}` : `to the file ${step.secret.out}`) : 'to onSecret'));
+  return lines;
+}
+
+function changeLines(step) {
+  const b = step.before;
+  const r = step.request ?? {};
+  const lines = [];
+  if (step.changes.includes('label')) lines.push(field('label', `${JSON.stringify(b.label)} -> ${JSON.stringify(step.label)}`));
+  if (step.changes.includes('description'))
+    lines.push(field('description', `${JSON.stringify(b.description ?? '')} -> ${JSON.stringify(r.description)}`));
+  if (step.changes.includes('resources')) {
+    resourceDiff(b.resources, r.resources).forEach((l, i) => lines.push(i ? `${' '.repeat(17)}${l}` : field('resources', l)));
+  }
+  if (step.changes.includes('active')) lines.push(field('active', `${b.is_active} -> ${step.active}`));
+  if (step.changes.includes('expiry')) lines.push(field('expires', `${when(b.expires_at)} -> ${step.expires}`));
+  return lines;
+}
+
+const where = (step) => (step.line ? `  (line ${step.line})` : '');
+
+/** One plan step in words: a head line and what changes. */
+export function describeStep(step) {
+  switch (step.action) {
+    case 'create': return [`+ create ${step.label}${where(step)}`, ...wantedLines(step)];
+    case 'update': return [`~ update ${step.label} (${step.id})${where(step)}`, ...changeLines(step)];
+    case 'replace':
+      return [`-/+ replace ${step.label} (${step.id})${where(step)}`, ...changeLines(step),
+        '    (Docker Hub cannot change an expiry: a new token is created, its secret handed over, then the old one deleted)'];
+    case 'delete': return [`- delete ${step.label} (${step.id}), last used ${when(step.before.last_used_at)}`];
+    case 'unmanaged': return [`? unmanaged ${step.label} (${step.id}): not in the file, left alone (--prune deletes it)`];
+    default: return [`  unchanged ${step.label} (${step.id})`];
+  }
+}
+
+/** How many steps of each kind. */
+export function countSteps(plan) {
+  const n = { create: 0, update: 0, replace: 0, delete: 0, unmanaged: 0, unchanged: 0 };
+  for (const s of plan.steps) n[s.action]++;
+  return n;
+}
+
+/** The plan as a diff for people. */
+export function formatPlan(plan) {
+  const n = countSteps(plan);
+  const head = plan.changes === 0
+    ? `No changes: the tokens of ${plan.org} match the file.`
+    : `Plan for ${plan.org}: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete.`;
+  const lines = plan.steps.filter((s) => s.action !== 'unchanged').flatMap(describeStep);
+  const tail = [];
+  if (n.unchanged) tail.push(`${n.unchanged} unchanged.`);
+  if (n.unmanaged) tail.push(`${n.unmanaged} unmanaged (not in the file).`);
+  return `${[head, ...(lines.length ? ['', ...lines] : []), ...(tail.length ? ['', tail.join(' ')] : [])].join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------- apply
+
+function checkPlan(plan, org) {
+  if (!plan || typeof plan !== 'object' || !Array.isArray(plan.steps) || typeof plan.changes !== 'number')
+    throw invalidArgument('plan must be what planAccessTokens returned');
+  if (plan.org !== org) throw invalidArgument(`the plan is for ${JSON.stringify(plan.org)}, not ${JSON.stringify(org)}`);
+  for (const s of plan.steps) {
+    if (!s || typeof s.action !== 'string') throw invalidArgument('plan must be what planAccessTokens returned');
+    const what = `the plan's ${s.action} of ${JSON.stringify(s.label)}`;
+    if (['create', 'update', 'replace'].includes(s.action) && (!s.request || typeof s.request !== 'object'))
+      throw invalidArgument(`${what} has no request`);
+    if (['update', 'replace', 'delete'].includes(s.action) && (typeof s.id !== 'string' || !s.before))
+      throw invalidArgument(`${what} does not name the token it changes`);
+  }
+}
+
+/** Refuses, before any change, a plan the org no longer fits: a label to create is taken, a token
+ * to change or delete is gone or relabelled. */
+async function checkStillFits(client, org, steps, signal) {
+  const now = [];
+  for await (const t of client.listAllAccessTokens(org, { pageSize: 100, ...(signal ? { signal } : {}) })) now.push(t);
+  const byId = new Map(now.map((t) => [t.id, t]));
+  for (const s of steps) {
+    const stale = s.action === 'create'
+      ? now.some((t) => t.label === s.label)
+      : !byId.has(s.id) || byId.get(s.id).label !== s.before.label;
+    if (stale) {
+      throw new DockerHubError('conflict', `the organization's tokens changed since this plan was made `
+        + `(${s.action} ${JSON.stringify(s.label)} no longer fits); nothing was changed: plan again`);
+    }
+  }
+}
+
+async function handOver(onSecret, step, created) {
+  await onSecret({ label: step.label, id: created.id, token: created, secret: step.secret ?? null });
+}
+
+/** Runs one changing step; returns what the step made (the new token's id), if anything. */
+async function runStep(client, org, step, { onSecret, signal }) {
+  const callOptions = signal === undefined ? undefined : { signal };
+  switch (step.action) {
+    case 'update':
+      await client.updateAccessToken(org, step.id, step.request, callOptions);
+      return {};
+    case 'delete':
+      await client.deleteAccessToken(org, step.id, callOptions);
+      return {};
+    default: {
+      // Not cancellable once sent (as in rotate): an aborted create could still happen.
+      const created = await client.createAccessToken(org, step.request);
+      try {
+        await handOver(onSecret, step, created);
+      } catch (err) {
+        throw handOverFailed(step, created, err);
+      }
+      if (!step.active) await client.updateAccessToken(org, created.id, { is_active: false }, callOptions);
+      if (step.action === 'replace') {
+        try {
+          await client.deleteAccessToken(org, step.id, callOptions);
+        } catch (err) {
+          throw oldNotDeleted(step, created, err);
+        }
+      }
+      return { newId: created.id };
+    }
+  }
+}
+
+function handOverFailed(step, created, err) {
+  const why = err instanceof Error ? err.message : String(err);
+  const kept = step.action === 'replace' ? `; the old token ${step.id} was kept` : '';
+  const e = new DockerHubError('aborted', `token ${created.id} (${JSON.stringify(step.label)}) was created but its `
+    + `secret could not be handed over: ${why}${kept}. Delete or rotate the new token.`);
+  e.newId = created.id;
+  return e;
+}
+
+/** The new token is in place and its secret handed over; only the old one is left to delete. */
+function oldNotDeleted(step, created, err) {
+  const e = new DockerHubError(err?.code ?? 'invalid_response', `the new token ${created.id} is in place and its secret `
+    + `handed over, but the old token ${step.id} could not be deleted (${err?.message ?? 'no reason given'}); `
+    + 'delete it, then plan again', { status: err?.status });
+  e.newId = created.id;
+  return e;
+}
+
+function lostCreateMessage(step, err) {
+  const replace = step.action === 'replace'
+    ? `; the old token ${step.id} is kept, so the next plan may see two tokens labelled "${step.label}": delete the newer one`
+    : '';
+  return `${err.message}. It is not sent again: if the token "${step.label}" was created, the next plan finds it `
+    + `by its label, but its secret is lost: rotate it (or delete it and apply again)${replace}`;
+}
+
+/**
+ * Does a plan. Resolves with { ok, done, failed, notDone, error } (it stops at the first failure);
+ * rejects only when the plan or the options are refused, or the org no longer fits the plan.
+ * @param {object} client
+ * @param {string} org
+ * @param {object} plan from planAccessTokens
+ * @param {{ onSecret?: Function, onStep?: Function, signal?: AbortSignal }} [options]
+ */
+export async function applyAccessTokens(client, org, plan, options) {
+  const { onSecret, onStep, signal } = checkOptions(options, APPLY_OPTIONS);
+  checkPlan(plan, org);
+  if (onStep !== undefined && typeof onStep !== 'function') throw invalidArgument('onStep must be a function');
+  if (onSecret !== undefined && typeof onSecret !== 'function') throw invalidArgument('onSecret must be a function');
+  const steps = plan.steps.filter((s) => CHANGING.has(s.action));
+  if (steps.some((s) => s.action === 'create' || s.action === 'replace') && !onSecret)
+    throw invalidArgument('the plan creates tokens: give onSecret, or their secrets would be lost');
+  // A reporter that throws must not change what apply does, nor make a done step look failed.
+  const report = (e) => {
+    try {
+      onStep?.(e);
+    } catch {
+      /* ignored: see above */
+    }
+  };
+  const result = { ok: true, done: [], failed: null, notDone: [], error: null };
+  if (steps.length === 0) return result;
+  if (signal?.aborted) throw new DockerHubError('aborted', 'the apply was aborted before it started');
+  await checkStillFits(client, org, steps, signal);
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    const event = { index: i, count: steps.length, action: step.action, label: step.label, id: step.id ?? null };
+    try {
+      if (signal?.aborted) throw new DockerHubError('aborted', 'the apply was aborted');
+      report({ ...event, status: 'started' });
+      const made = await runStep(client, org, step, { onSecret, signal });
+      result.done.push(step);
+      report({ ...event, ...made, status: 'done' });
+    } catch (caught) {
+      let err = caught instanceof DockerHubError ? caught
+        : new DockerHubError('invalid_response', caught?.message ?? 'the step failed');
+      if (err.maybeCreated) {
+        err = new DockerHubError(err.code, lostCreateMessage(step, err), { status: err.status, maybeCreated: true });
+      }
+      Object.assign(result, { ok: false, failed: step, error: err, notDone: steps.slice(i + 1) });
+      report({ ...event, status: 'failed', error: err });
+      return result;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,58 @@
+/* The WASM entry point of tokens as code (src/manifest.c, src/plan.c): one synchronous call, no
+ * request. JS hands over the manifest's text and the org's tokens, and gets a JSON document back:
+ * the plan (dh_plan_to_json), or {"error": {"line": N, "message": "..."}}. */
+#include <emscripten/emscripten.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cJSON.h"
+#include "dockerhub_oat_manifest.h"
+#include "internal.h"
+
+char *dhw_plan(const char *manifest, const char *org, const char *tokens_json, double now, int prune);
+
+static char *error_doc(const dh_manifest_error *err) {
+    dh_buf b = {0};
+    dh_buf_puts(&b, "{\"error\":{\"line\":");
+    dh_buf_int(&b, err->line);
+    dh_buf_puts(&b, ",\"message\":");
+    dh_buf_json_string(&b, err->message);
+    dh_buf_puts(&b, "}}");
+    return dh_buf_take(&b);
+}
+
+static char *oom(void) { return dh_strdup("{\"error\":{\"line\":0,\"message\":\"out of memory\"}}"); }
+
+/* tokens_json: {"results": [token, ...]} with each token's resources (a GET's answer), or NULL
+ * to check the manifest only (then the answer is {} when it is sound). `now` is unix seconds.
+ * Returns a malloc'd document; the caller frees it with free(). */
+EMSCRIPTEN_KEEPALIVE char *dhw_plan(const char *manifest, const char *org, const char *tokens_json,
+                                    double now, int prune) {
+    dh_manifest_error err = {0};
+    dh_manifest *m = dh_manifest_parse(manifest, manifest ? strlen(manifest) : 0, &err);
+    if (!m) return error_doc(&err);
+    char *out = NULL;
+    dh_arena *a = tokens_json ? dh_arena_new() : NULL;
+    cJSON *root = NULL;
+    dh_token_page page;
+    if (!tokens_json) {
+        out = dh_strdup("{}");
+    } else if (!a) {
+        out = oom();
+    } else {
+        const char *why = dh_decode_page(tokens_json, strlen(tokens_json), a, &root, &page);
+        if (why) {
+            (void)snprintf(err.message, sizeof err.message, "the organization's tokens: %s", why);
+            out = error_doc(&err);
+        } else {
+            dh_plan *p = dh_plan_make(m, org, page.results, page.count, (int64_t)now, prune, &err);
+            out = p ? dh_plan_to_json(p) : error_doc(&err);
+            dh_plan_free(p);
+        }
+    }
+    cJSON_Delete(root);
+    dh_arena_free(a);
+    dh_manifest_free(m);
+    return out ? out : oom();
+}

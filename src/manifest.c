@@ -1,0 +1,443 @@
+/* The tokens manifest (dockerhub_oat_manifest.h): parsed with cJSON, checked strictly, every
+ * refusal naming the line. cJSON keeps no positions, so the line of a node is found by walking
+ * the text beside the tree (walk_*): cJSON built the tree from the same text in the same order. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cJSON.h"
+#include "dockerhub_oat_manifest.h"
+#include "internal.h"
+
+/* Far above Docker Hub's limits (100 tokens on Business, 50 repositories a token); they keep
+ * the duplicate checks, which compare pairs, fast on any input. */
+#define MAX_TOKENS 1000
+#define MAX_REPOS 1000
+
+static const char *const repo_scopes[] = {
+    "scope-image-pull", "scope-image-push", "scope-image-delete", "scope-repository-read",
+    "scope-repository-edit", "scope-repository-admin", "scope-tag-read", "scope-tag-admin",
+    "scope-webhook-read", "scope-webhook-edit", "scope-webhook-admin", "scope-repo-group-read",
+    "scope-repo-group-edit", "scope-repo-group-admin", "scope-repository-settings-admin", NULL};
+static const char *const org_scopes[] = {
+    "scope-member-read", "scope-member-edit", "scope-invite-read", "scope-invite-edit",
+    "scope-group-read", "scope-group-edit", "scope-activity-read", "scope-siem_credentials-read",
+    "scope-ram-read", "scope-ram-write", "scope-report-read", "scope-repository-create",
+    "scope-repository-list", "scope-registry-usage-read", "scope-cloud-connect",
+    "scope-audit_events-read", "scope-governance-policy-read", "scope-governance-policy-write", NULL};
+
+typedef struct parser {
+    const char *text; /* after any byte order mark */
+    size_t len;
+    cJSON *root;
+    dh_arena *arena;
+    dh_manifest_error *err;
+} parser;
+
+struct manifest_priv {
+    cJSON *root;
+    dh_arena *arena;
+};
+
+/* ---- lines ---- */
+
+static int line_at(const char *text, size_t offset) {
+    int line = 1;
+    for (size_t i = 0; i < offset; i++) line += text[i] == '\n';
+    return line;
+}
+
+typedef struct walk {
+    const char *s;
+    size_t len, pos;
+    int line;
+    const cJSON *target;
+    bool found;
+} walk;
+
+/* cJSON's own rule: every byte up to 0x20 is white space. */
+static void walk_ws(walk *w) {
+    while (w->pos < w->len && (unsigned char)w->s[w->pos] <= 0x20) w->line += w->s[w->pos++] == '\n';
+}
+
+static bool walk_string(walk *w) {
+    if (w->pos >= w->len || w->s[w->pos] != '"') return false;
+    for (w->pos++; w->pos < w->len; w->pos++) {
+        char c = w->s[w->pos];
+        if (c == '\\') w->pos++;
+        else if (c == '"') return ++w->pos, true;
+        else w->line += c == '\n';
+    }
+    return false;
+}
+
+static bool walk_value(walk *w, const cJSON *node);
+
+/* Members of an object or items of an array; false once found or lost. */
+static bool walk_children(walk *w, const cJSON *node, bool keyed, char close) {
+    w->pos++;
+    for (const cJSON *c = node->child; c; c = c->next) {
+        walk_ws(w);
+        if (keyed) {
+            if (c == w->target) return w->found = true, false;
+            if (!walk_string(w)) return false;
+            walk_ws(w);
+            if (w->pos >= w->len || w->s[w->pos] != ':') return false;
+            w->pos++;
+        }
+        if (!walk_value(w, c)) return false;
+        walk_ws(w);
+        if (w->pos < w->len && w->s[w->pos] == ',') w->pos++;
+    }
+    walk_ws(w);
+    if (w->pos >= w->len || w->s[w->pos] != close) return false;
+    w->pos++;
+    return true;
+}
+
+static bool walk_value(walk *w, const cJSON *node) {
+    walk_ws(w);
+    if (node == w->target) return w->found = true, false;
+    if (w->pos >= w->len) return false;
+    char c = w->s[w->pos];
+    if (c == '{') return walk_children(w, node, true, '}');
+    if (c == '[') return walk_children(w, node, false, ']');
+    if (c == '"') return walk_string(w);
+    while (w->pos < w->len && strchr(",}]", w->s[w->pos]) == NULL && (unsigned char)w->s[w->pos] > 0x20)
+        w->pos++;
+    return true;
+}
+
+/* The line of a node: of its key for an object's member, else of its value. 0 if lost. */
+static int line_of(const parser *p, const cJSON *node) {
+    walk w = {p->text, p->len, 0, 1, node, false};
+    walk_value(&w, p->root);
+    return w.found ? w.line : 0;
+}
+
+/* ---- refusals ---- */
+
+static bool refuse_line(parser *p, int line, const char *fmt, ...) {
+    char what[sizeof p->err->message - 32];
+    va_list ap;
+    va_start(ap, fmt);
+    (void)vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    p->err->line = line;
+    if (line > 0) (void)snprintf(p->err->message, sizeof p->err->message, "line %d: %s", line, what);
+    else (void)snprintf(p->err->message, sizeof p->err->message, "%s", what);
+    return false;
+}
+
+#define REFUSE(p, node, ...) refuse_line((p), line_of((p), (node)), __VA_ARGS__)
+
+/* ---- the text before the tree: UTF-8, and no NUL hidden in a string ---- */
+
+static size_t utf8_sequence(const unsigned char *s, size_t n) {
+    unsigned char c = s[0];
+    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || len > n) return 0;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[k] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+/* A NUL (raw or as \u0000) would end a C string early: "ci\u0000x" must not become "ci". */
+static bool check_text(parser *p) {
+    const unsigned char *s = (const unsigned char *)p->text;
+    bool in_string = false;
+    for (size_t i = 0; i < p->len;) {
+        size_t n = utf8_sequence(s + i, p->len - i);
+        if (n == 0 || s[i] == 0) return refuse_line(p, line_at(p->text, i), "the file is not valid UTF-8 text");
+        if (in_string && s[i] == '\\' && i + 1 < p->len) {
+            if (p->len - i >= 6 && memcmp(s + i, "\\u0000", 6) == 0)
+                return refuse_line(p, line_at(p->text, i), "a string may not hold a NUL character (\\u0000)");
+            i += 2;
+            continue;
+        }
+        if (in_string && s[i] < 0x20)
+            return refuse_line(p, line_at(p->text, i), "a string may not hold a raw line break or control character (write \\n)");
+        if (s[i] == '"') in_string = !in_string;
+        i += n;
+    }
+    return true;
+}
+
+static bool parse_json(parser *p) {
+    /* cJSON would skip a second byte order mark where the line search does not. */
+    if (p->len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0) return refuse_line(p, 1, "not valid JSON here");
+    const char *end = NULL;
+    p->root = cJSON_ParseWithLengthOpts(p->text, p->len, &end, false);
+    if (!p->root) {
+        size_t at = end && end >= p->text && end <= p->text + p->len ? (size_t)(end - p->text) : p->len;
+        size_t last = p->len;
+        while (last > 0 && (unsigned char)p->text[last - 1] <= 0x20) last--;
+        if (last == 0) return refuse_line(p, 1, "the file holds no JSON");
+        /* cJSON points at the last byte when the text ends early: name the last line with text. */
+        if (at + 1 >= last) return refuse_line(p, line_at(p->text, last - 1), "not valid JSON: the text ends too early");
+        return refuse_line(p, line_at(p->text, at), "not valid JSON here");
+    }
+    for (const char *q = end; q < p->text + p->len; q++)
+        if ((unsigned char)*q > 0x20)
+            return refuse_line(p, line_at(p->text, (size_t)(q - p->text)), "more text after the JSON document");
+    return true;
+}
+
+/* ---- values ---- */
+
+/* True (and refused) when a key appears twice: cJSON keeps both, and JS would read the last. */
+static bool duplicate_key(parser *p, const cJSON *obj, const char *what) {
+    for (const cJSON *a = obj->child; a; a = a->next)
+        for (const cJSON *b = obj->child; b != a; b = b->next)
+            if (strcmp(a->string, b->string) == 0)
+                return REFUSE(p, a, "%s \"%.80s\" appears twice", what, a->string), true;
+    return false;
+}
+
+static bool check_keys(parser *p, const cJSON *obj, const char *const *known, const char *where) {
+    for (const cJSON *f = obj->child; f; f = f->next) {
+        size_t k = 0;
+        while (known[k] && strcmp(known[k], f->string) != 0) k++;
+        if (!known[k]) return REFUSE(p, f, "unknown key \"%.60s\" in %s", f->string, where);
+    }
+    return !duplicate_key(p, obj, "the key");
+}
+
+static const char *scope_name(dh_arena *a, const char *s) {
+    if (strncmp(s, "scope-", 6) == 0) return s;
+    size_t n = strlen(s);
+    char *out = dh_arena_alloc(a, n + 7);
+    if (out) (void)snprintf(out, n + 7, "scope-%s", s);
+    return out;
+}
+
+/* A list of scopes from `known`, each once; "image-pull" is taken for "scope-image-pull". */
+static bool scopes(parser *p, const cJSON *arr, const char *const *known, const char *what,
+                   const char *const **out, size_t *count) {
+    if (!cJSON_IsArray(arr) || !arr->child) return REFUSE(p, arr, "%s must be a non-empty array of scopes", what);
+    size_t n = 0;
+    const char **list = dh_arena_alloc(p->arena, (size_t)cJSON_GetArraySize(arr) * sizeof *list);
+    if (!list) return refuse_line(p, 0, "out of memory");
+    for (const cJSON *s = arr->child; s; s = s->next) {
+        if (!cJSON_IsString(s)) return REFUSE(p, s, "%s: each scope must be a string", what);
+        const char *name = scope_name(p->arena, s->valuestring);
+        if (!name) return refuse_line(p, 0, "out of memory");
+        size_t k = 0;
+        while (known[k] && strcmp(known[k], name) != 0) k++;
+        if (!known[k]) return REFUSE(p, s, "%s: unknown scope \"%.60s\"", what, s->valuestring);
+        for (size_t j = 0; j < n; j++)
+            if (list[j] == known[k]) return REFUSE(p, s, "%s: scope \"%.60s\" appears twice", what, s->valuestring);
+        list[n++] = known[k];
+    }
+    *out = list;
+    *count = n;
+    return true;
+}
+
+static bool repositories(parser *p, const cJSON *obj, dh_manifest_token *t) {
+    if (!cJSON_IsObject(obj)) return REFUSE(p, obj, "repositories must be an object: { \"ORG/REPO\": [scopes] }");
+    if (cJSON_GetArraySize(obj) > MAX_REPOS) return REFUSE(p, obj, "more than %d repositories", MAX_REPOS);
+    if (duplicate_key(p, obj, "the repository")) return false;
+    dh_manifest_repo *repos = dh_arena_alloc(p->arena, (size_t)cJSON_GetArraySize(obj) * sizeof *repos);
+    if (!repos) return refuse_line(p, 0, "out of memory");
+    size_t n = 0;
+    for (const cJSON *r = obj->child; r; r = r->next, n++) {
+        if (!*r->string) return REFUSE(p, r, "a repository path may not be empty");
+        if (strcmp(r->string, "*/*/public") == 0)
+            return REFUSE(p, r, "write public read access as \"public_read\": true");
+        repos[n].path = r->string;
+        repos[n].line = line_of(p, r);
+        if (!scopes(p, r, repo_scopes, "a repository's scopes", &repos[n].scopes, &repos[n].scope_count))
+            return false;
+    }
+    t->repos = repos;
+    t->repo_count = n;
+    return true;
+}
+
+static bool resources(parser *p, const cJSON *obj, dh_manifest_token *t) {
+    static const char *const keys[] = {"repositories", "org", "public_read", NULL};
+    if (!cJSON_IsObject(obj)) return REFUSE(p, obj, "resources must be an object");
+    if (!check_keys(p, obj, keys, "resources (known: repositories, org, public_read)")) return false;
+    for (const cJSON *f = obj->child; f; f = f->next) {
+        bool ok = true;
+        if (f->string[0] == 'r') ok = repositories(p, f, t);
+        else if (f->string[0] == 'o') ok = scopes(p, f, org_scopes, "org", &t->org_scopes, &t->org_scope_count);
+        else if (!cJSON_IsBool(f)) ok = REFUSE(p, f, "public_read must be true or false");
+        else t->public_read = cJSON_IsTrue(f);
+        if (!ok) return false;
+    }
+    return true;
+}
+
+static bool expiry(parser *p, const cJSON *v, dh_manifest_token *t) {
+    static const char *bad = "expires must be \"90d\", \"12w\", \"1y\", a date (\"2027-01-31\"), an RFC 3339 date-time or \"never\"";
+    if (!cJSON_IsString(v)) return REFUSE(p, v, "%s", bad);
+    const char *s = v->valuestring;
+    size_t n = strlen(s);
+    t->expires = s;
+    if (strcmp(s, "never") == 0) return t->expiry = DH_EXPIRY_NEVER, true;
+    if (n >= 2 && n <= 6 && s[0] >= '1' && s[0] <= '9' && strspn(s, "0123456789") == n - 1 &&
+        strchr("dwy", s[n - 1])) {
+        t->expiry = DH_EXPIRY_DAYS;
+        t->expiry_days = strtol(s, NULL, 10) * (s[n - 1] == 'd' ? 1 : s[n - 1] == 'w' ? 7 : 365);
+        return true;
+    }
+    char full[40];
+    if (n == 10) (void)snprintf(full, sizeof full, "%sT00:00:00Z", s);
+    else (void)snprintf(full, sizeof full, "%.39s", s);
+    if (n > 39 || dh_check_rfc3339(full) || dh_rfc3339_to_unix(full, &t->expiry_at))
+        return REFUSE(p, v, "%s, not \"%.40s\"", bad, s);
+    t->expiry = DH_EXPIRY_AT;
+    return true;
+}
+
+static bool secret(parser *p, const cJSON *obj, dh_manifest_token *t) {
+    static const char *bad = "secret must be { \"exec\": \"COMMAND\" } or { \"out\": \"FILE\" }";
+    if (!cJSON_IsObject(obj) || cJSON_GetArraySize(obj) != 1) return REFUSE(p, obj, "%s", bad);
+    const cJSON *f = obj->child;
+    bool exec = strcmp(f->string, "exec") == 0;
+    if (!exec && strcmp(f->string, "out") != 0) return REFUSE(p, f, "%s", bad);
+    if (!cJSON_IsString(f) || !*f->valuestring) return REFUSE(p, f, "secret.%s must be a non-empty string", f->string);
+    t->secret = exec ? DH_SECRET_EXEC : DH_SECRET_OUT;
+    t->secret_target = f->valuestring;
+    return true;
+}
+
+static bool text_field(parser *p, const cJSON *f, const char **out) {
+    if (!cJSON_IsString(f)) return REFUSE(p, f, "%s must be a string", f->string);
+    *out = f->valuestring;
+    return true;
+}
+
+static bool entry_field(parser *p, const cJSON *f, dh_manifest_token *t) {
+    switch (f->string[0]) {
+    case 'i':
+        if (!cJSON_IsString(f) || dh_check_name(f->valuestring)) return REFUSE(p, f, "id must be a token id");
+        t->id = f->valuestring;
+        return true;
+    case 'd': return text_field(p, f, &t->description);
+    case 'r': return resources(p, f, t);
+    case 'e': return expiry(p, f, t);
+    case 's': return secret(p, f, t);
+    default:
+        if (!cJSON_IsBool(f)) return REFUSE(p, f, "active must be true or false");
+        t->active = cJSON_IsTrue(f);
+        return true;
+    }
+}
+
+static bool entry(parser *p, const cJSON *e, dh_manifest_token *t) {
+    static const char *const keys[] = {"id", "description", "resources", "expires", "active", "secret", NULL};
+    *t = (dh_manifest_token){.label = e->string, .line = line_of(p, e), .description = "",
+                             .expires = "never", .active = 1};
+    const char *l = e->string;
+    while (*l == ' ' || *l == '\t') l++;
+    if (!*l) return REFUSE(p, e, "a token's label may not be empty");
+    for (const unsigned char *c = (const unsigned char *)e->string; *c; c++)
+        if (*c < 0x20 || *c == 0x7f) return REFUSE(p, e, "a token's label may not hold control characters");
+    if (!cJSON_IsObject(e)) return REFUSE(p, e, "token \"%.80s\" must be an object", e->string);
+    char where[120];
+    (void)snprintf(where, sizeof where, "token \"%.60s\"", e->string);
+    if (!check_keys(p, e, keys, where)) return false;
+    for (const cJSON *f = e->child; f; f = f->next)
+        if (!entry_field(p, f, t)) return false;
+    return true;
+}
+
+static bool top(parser *p, dh_manifest *m) {
+    static const char *const keys[] = {"$schema", "version", "tokens", NULL};
+    const cJSON *r = p->root;
+    if (!cJSON_IsObject(r)) return REFUSE(p, r, "the manifest must be a JSON object with \"tokens\"");
+    if (!check_keys(p, r, keys, "the manifest (known: $schema, version, tokens)")) return false;
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(r, "version");
+    if (version && (!cJSON_IsNumber(version) || version->valuedouble != 1))
+        return REFUSE(p, version, "version must be 1");
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(r, "$schema");
+    if (schema && !cJSON_IsString(schema)) return REFUSE(p, schema, "$schema must be a string");
+    const cJSON *tokens = cJSON_GetObjectItemCaseSensitive(r, "tokens");
+    if (!tokens) return refuse_line(p, line_of(p, r), "the manifest has no \"tokens\" object");
+    if (!cJSON_IsObject(tokens)) return REFUSE(p, tokens, "tokens must be an object keyed by label");
+    if (cJSON_GetArraySize(tokens) > MAX_TOKENS) return REFUSE(p, tokens, "more than %d tokens", MAX_TOKENS);
+    if (duplicate_key(p, tokens, "the label")) return false;
+    size_t n = (size_t)cJSON_GetArraySize(tokens);
+    dh_manifest_token *list = dh_arena_alloc(p->arena, n * sizeof *list);
+    if (!list) return refuse_line(p, 0, "out of memory");
+    size_t i = 0;
+    for (const cJSON *e = tokens->child; e; e = e->next, i++)
+        if (!entry(p, e, &list[i])) return false;
+    m->tokens = list;
+    m->count = n;
+    return true;
+}
+
+dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manifest_error *err) {
+    *err = (dh_manifest_error){0};
+    if (!text) text = "";
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3;
+    parser p = {.text = text, .len = len, .err = err};
+    dh_manifest *m = calloc(1, sizeof *m);
+    struct manifest_priv *priv = calloc(1, sizeof *priv);
+    p.arena = dh_arena_new();
+    bool ok = false;
+    if (!m || !priv || !p.arena) refuse_line(&p, 0, "out of memory");
+    else ok = check_text(&p) && parse_json(&p) && top(&p, m);
+    if (!ok) {
+        cJSON_Delete(p.root);
+        dh_arena_free(p.arena);
+        free(priv);
+        free(m);
+        return NULL;
+    }
+    *priv = (struct manifest_priv){p.root, p.arena};
+    m->priv = priv;
+    return m;
+}
+
+void dh_manifest_free(dh_manifest *m) {
+    if (!m) return;
+    struct manifest_priv *priv = m->priv;
+    cJSON_Delete(priv->root);
+    dh_arena_free(priv->arena);
+    free(priv);
+    free(m);
+}
+
+/* ---- dates ---- */
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d) {
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int num(const char *s, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++) v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+int dh_rfc3339_to_unix(const char *s, int64_t *out) {
+    if (!s || dh_check_rfc3339(s)) return -1;
+    int64_t t = days_from_civil(num(s, 4), num(s + 5, 2), num(s + 8, 2)) * 86400 +
+                (int64_t)num(s + 11, 2) * 3600 + (int64_t)num(s + 14, 2) * 60 + num(s + 17, 2);
+    const char *z = s + 19;
+    while (*z == '.' || (*z >= '0' && *z <= '9')) z++;
+    if (*z == '+' || *z == '-') {
+        int64_t off = (int64_t)num(z + 1, 2) * 3600 + (int64_t)num(z + 4, 2) * 60;
+        t += *z == '+' ? -off : off;
+    }
+    *out = t;
+    return 0;
+}

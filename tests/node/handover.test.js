@@ -1,0 +1,107 @@
+// bindings/handover.js, where apply puts a new token's secret: a command's stdin (no shell) or a
+// new 0600 file that is never overwritten. The word splitting is checked against a real sh.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, statSync, symlinkSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { handOver, preflight, splitWords } from '../../bindings/handover.js';
+
+const SECRET = 'dckr_oat_0123456789abcdefghijABCDEFGHIJ';
+
+function tempDir(t) {
+  const dir = mkdtempSync(join(tmpdir(), 'dh-handover-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('splitWords', () => {
+  test('splits as sh does, for words made of letters, blanks, quotes and backslashes', () => {
+    const unit = fc.constantFrom('a', 'b', ' ', '\t', "'", '"', '\\');
+    fc.assert(fc.property(fc.string({ unit, minLength: 1, maxLength: 14 }), (line) => {
+      const sh = spawnSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' });
+      let ours;
+      try {
+        ours = splitWords(line);
+      } catch {
+        ours = null;
+      }
+      if (sh.status !== 0) { // sh refused it (an unclosed quote): so do we, or there were no words
+        assert.ok(ours === null, `sh refused ${JSON.stringify(line)}, we gave ${JSON.stringify(ours)}`);
+        return;
+      }
+      const words = sh.stdout === '' ? [] : sh.stdout.slice(0, -1).split('\0');
+      if (words.length === 0 || (words.length === 1 && words[0] === '' && !/['"]/.test(line))) {
+        assert.equal(ours, null, 'no words: refused');
+        return;
+      }
+      assert.deepEqual(ours, words, JSON.stringify(line));
+    }), { numRuns: 300 });
+  });
+
+  test('expands nothing: $HOME, globs, ; and | are plain characters', () => {
+    assert.deepEqual(splitWords('echo $HOME *.txt ; rm -rf / | cat'), ['echo', '$HOME', '*.txt', ';', 'rm', '-rf', '/', '|', 'cat']);
+    assert.throws(() => splitWords('  '), /empty/);
+    assert.throws(() => splitWords("a 'b"), /unclosed ' quote/);
+  });
+});
+
+describe('exec', () => {
+  test('the command gets the secret and a newline on stdin, and never in its arguments', async (t) => {
+    const dir = tempDir(t);
+    const script = "const fs=require('fs');fs.writeFileSync('in.txt',fs.readFileSync(0));fs.writeFileSync('argv.txt',JSON.stringify(process.argv))";
+    await handOver(SECRET, { exec: `${process.execPath} -e "${script}" one 'two words'` }, { cwd: dir, stderr: 'ignore' });
+    assert.equal(readFileSync(join(dir, 'in.txt'), 'utf8'), `${SECRET}\n`);
+    const argv = JSON.parse(readFileSync(join(dir, 'argv.txt'), 'utf8'));
+    assert.deepEqual(argv.slice(1), ['one', 'two words']);
+    assert.ok(!readFileSync(join(dir, 'argv.txt'), 'utf8').includes(SECRET.slice(9, 17)));
+  });
+
+  test('a failing or missing command is an error that holds no secret', async (t) => {
+    const dir = tempDir(t);
+    const err = await handOver(SECRET, { exec: `${process.execPath} -e process.exit(4)` }, { cwd: dir, stderr: 'ignore' }).catch((e) => e);
+    assert.match(err.message, /exited with status 4/);
+    const missing = await handOver(SECRET, { exec: 'no-such-command-here' }, { cwd: dir }).catch((e) => e);
+    assert.match(missing.message, /could not run "no-such-command-here": ENOENT/);
+    for (const e of [err, missing]) assert.ok(!e.message.includes(SECRET.slice(9, 17)));
+    // A command that does not read its stdin and succeeds: its status decides.
+    await handOver(SECRET, { exec: `${process.execPath} -e 0` }, { cwd: dir, stderr: 'ignore' });
+  });
+});
+
+describe('out', () => {
+  test('creates the file with mode 0600 whatever the umask, holding the secret and a newline', async (t) => {
+    const dir = tempDir(t);
+    const old = process.umask(0o000);
+    try {
+      await handOver(SECRET, { out: 'a.token' }, { cwd: dir });
+    } finally {
+      process.umask(old);
+    }
+    assert.equal(statSync(join(dir, 'a.token')).mode & 0o777, 0o600);
+    assert.equal(readFileSync(join(dir, 'a.token'), 'utf8'), `${SECRET}\n`);
+  });
+
+  test('never overwrites a file, nor follows a link, even a dangling one', async (t) => {
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'kept'), 'old\n');
+    await assert.rejects(handOver(SECRET, { out: 'kept' }, { cwd: dir }), /kept exists already: refusing to overwrite it/);
+    assert.equal(readFileSync(join(dir, 'kept'), 'utf8'), 'old\n');
+    symlinkSync(join(dir, 'target'), join(dir, 'link'));
+    await assert.rejects(handOver(SECRET, { out: 'link' }, { cwd: dir }), /exists already/);
+    assert.ok(!existsSync(join(dir, 'target')), 'the link was not followed');
+  });
+
+  test('preflight says, before any token is made, what would fail', (t) => {
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'kept'), 'old\n');
+    assert.throws(() => preflight({ out: 'kept' }, { cwd: dir }), /exists already/);
+    assert.throws(() => preflight({ out: 'no/such/dir/x' }, { cwd: dir }), /folder of no\/such\/dir\/x does not exist/);
+    assert.throws(() => preflight({ exec: 'no-such-command-here' }, { cwd: dir, env: { PATH: '/usr/bin:/bin' } }), /not found/);
+    preflight({ out: 'new.token' }, { cwd: dir });
+    preflight({ exec: 'sh -c true' }, { cwd: dir, env: { PATH: '/usr/bin:/bin' } });
+    preflight({ exec: process.execPath }, { cwd: dir });
+  });
+});
