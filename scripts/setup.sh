@@ -33,9 +33,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ -f package-lock.json ]; then
-  stamp=node_modules/.package-lock.json
-  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  # The lockfile's hash, not its mtime: a checkout or a merge touches the file without changing it,
+  # and `npm ci` empties node_modules before it fills it again.
+  stamp=node_modules/.dh-lock.sha256
+  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "setup: npm ci" >&2
     npm ci --no-audit --no-fund --loglevel=error
+    echo "$want" > "$stamp"
   fi
 fi
