@@ -43,3 +43,9 @@ if [ -f package-lock.json ]; then
     echo "$want" > "$stamp"
   fi
 fi
+
+# The Node 18 and 22 binaries the host tests run (devDependencies node18, node22) each declare a
+# `node` bin, and npm puts node_modules/.bin first on PATH in every script: without this, `npm test`
+# would run on Node 18. The host tests call them by path (node_modules/node18/bin/node).
+link=node_modules/.bin/node
+if [ -L "$link" ]; then rm -f "$link"; fi
