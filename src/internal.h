@@ -114,13 +114,17 @@ const char *dh_header_get(const dh_header *h, size_t n, const char *name);
 int64_t dh_retry_after(const dh_header *h, size_t n, int64_t now_unix);
 
 /* ---- error_body.c ---- */
-/* Fills err from an HTTP status and a response body of any shape; strings from the arena, each
- * with the n secrets replaced by "[redacted]". Returns false when the body itself holds one of
- * the secrets (in any string, however escaped): then it must not be passed on as it is. */
+/* A run of this many bytes of a secret counts as the secret (a secret shorter than this counts
+ * whole). Windows that lie inside a public prefix (dckr_pat_, dckr_oat_) alone do not count. */
+#define DH_SECRET_RUN 8
+/* Fills err from an HTTP status and a response body of any shape; strings from the arena,
+ * redacted (see dh_redact), then clipped to 1000 bytes. Returns false when the body itself holds
+ * a run of one of the secrets (in any string, however escaped): then it must not be passed on. */
 bool dh_error_from_response(int status, const char *body, size_t len, const char *const *secrets,
                             size_t n, dh_arena *a, dh_error *err);
 dh_code dh_code_for_status(int status);
-/* Replaces each occurrence of each non-empty secret in s with "[redacted]"; arena copy. */
+/* s with every stretch made of runs of the non-empty secrets replaced by one "[redacted]";
+ * an arena copy, or s itself where it holds none. */
 const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n);
 
 #endif
