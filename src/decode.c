@@ -168,7 +168,7 @@ const char *dh_decode_page(const char *body, size_t len, dh_arena *a, cJSON **ro
             return "a list page's total is not a whole number";
         out->total = (int64_t)total->valuedouble;
     } else {
-        out->total = (int64_t)n;
+        out->total = -1; /* unknown: the pager then follows next alone */
     }
     dh_token *tokens = dh_arena_alloc(a, (n ? n : 1) * sizeof *tokens);
     if (!tokens) return "out of memory";

@@ -212,6 +212,14 @@ static bool hides_nul(const char *body, size_t len) {
     return false;
 }
 
+static void wipe_tree(cJSON *item) {
+    for (; item; item = item->next) {
+        if (item->string) memset(item->string, 0, strlen(item->string));
+        if (cJSON_IsString(item) && item->valuestring) memset(item->valuestring, 0, strlen(item->valuestring));
+        wipe_tree(item->child);
+    }
+}
+
 bool dh_error_from_response(int status, const char *body, size_t len, const char *const *secrets,
                             size_t n, dh_arena *a, dh_error *err) {
     memset(err, 0, sizeof *err);
@@ -236,6 +244,7 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
     for (size_t i = 0; i < n; i++) any_secret = any_secret || (secrets[i] && *secrets[i]);
     bool clean = !any_secret || (!scrub_finds(w.sc, body, len) && !holds_secret(root, &w) &&
                                  !(root && hides_nul(body, len)));
+    wipe_tree(root); /* it may hold what the server echoed of a secret */
     cJSON_Delete(root);
     if (!err->message) {
         dh_buf b = {0};

@@ -94,7 +94,7 @@ uint32_t dh_backoff_ms(int attempt, uint32_t base_ms, uint32_t cap_ms, double un
 typedef struct dh_pager {
     int page_size;
     int page;              /* the page to fetch now */
-    int64_t pages_done, max_pages;
+    int64_t pages_done, max_pages; /* max_pages -1: no total was given */
     int seen[DH_PAGER_SEEN_MAX];
     size_t seen_count;
 } dh_pager;

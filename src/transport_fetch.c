@@ -79,6 +79,10 @@ static void on_finish(emscripten_fetch_t *f) {
         resp.body_len = (size_t)f->numBytes;
     }
     r->done(r->call, &resp);
+    /* A created token's value, or a secret a server echoed, must not outlive the call in
+     * freed heap: zero what close and free give back. */
+    if (f->data && f->numBytes) memset((char *)f->data, 0, (size_t)f->numBytes);
+    if (headers) memset(headers, 0, strlen(headers));
     free(headers);
     close_req(r);
 }
