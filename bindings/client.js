@@ -303,22 +303,21 @@ class Client {
     const { pageSize = 100, signal } = checkOptions(options, ['pageSize', 'signal'], 'options');
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
       throw invalidArgument('pageSize must be a whole number from 1 to 100');
-    let page = null; // the answer not yet handed over: at most one
-    let more = false;
+    let page = null; // { answer, more } not yet handed over; the last word wins (an abort's)
     let wake = null;
-    const handle = this.#start(signal, (answer, hasMore) => {
-      page = answer;
-      more = hasMore;
+    const handle = this.#start(signal, (answer, more) => {
+      page = { answer, more };
       wake?.();
     }, (M, id, s) => M._dhw_list_all(this.#ptr, id, s.put(org), pageSize));
     try {
       for (;;) {
         while (!page) await new Promise((resolve) => (wake = resolve));
-        const answer = page;
+        const { answer, more } = page;
         page = null;
         const { data } = this.#settle(answer);
         yield* data.results;
         if (!more) return;
+        if (page) continue; // settled while the consumer held the page: aborted or closed
         // The consumer wants more: only now is the next page asked for.
         if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
         this.#inst.Module._dhw_list_all_next(this.#ptr, handle.callId);
@@ -332,6 +331,20 @@ class Client {
    * for leak tests and the benchmark, not for applications. */
   debugHeapInUse() {
     return this.#inst.Module._dhw_heap_in_use();
+  }
+
+  /** How many times `text` (as UTF-8) stands in the WASM heap, freed blocks included (all clients
+   * of this module): for the tests that prove secrets are zeroed, not for applications. */
+  debugHeapCount(text) {
+    const heap = this.#inst.Module.HEAPU8;
+    const needle = new TextEncoder().encode(text);
+    let n = 0;
+    for (let i = heap.indexOf(needle[0]); i >= 0 && i + needle.length <= heap.length; i = heap.indexOf(needle[0], i + 1)) {
+      let k = 1;
+      while (k < needle.length && heap[i + k] === needle[k]) k++;
+      if (k === needle.length) n++;
+    }
+    return n;
   }
 
   /** Calls of this module waiting for the C core to settle them (all clients): for leak tests. */

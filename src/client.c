@@ -109,7 +109,7 @@ typedef struct reply_store {
 static void store_free(reply_store *rs) {
     /* A created token's secret lives in the tree: zero it before the tree is freed. */
     if (rs->reply.token && rs->reply.token->token)
-        memset((char *)rs->reply.token->token, 0, strlen(rs->reply.token->token));
+        dh_wipe((char *)rs->reply.token->token, strlen(rs->reply.token->token));
     cJSON_Delete(rs->root);
     dh_arena_free(rs->arena);
 }

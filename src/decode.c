@@ -192,7 +192,7 @@ char *dh_decode_auth(const char *body, size_t len, const char **why) {
             *why = "the sign-in answer has no usable access_token";
         else if (!(jwt = dh_strdup(t->valuestring)))
             *why = "out of memory";
-        if (cJSON_IsString(t)) memset(t->valuestring, 0, strlen(t->valuestring));
+        if (cJSON_IsString(t)) dh_wipe(t->valuestring, strlen(t->valuestring));
     }
     cJSON_Delete(root);
     return jwt;

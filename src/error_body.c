@@ -9,11 +9,11 @@
 #define DH_MESSAGE_MAX 1000
 
 typedef struct scrubber {
-    uint64_t *keys; /* every window, as its 8 bytes read as one integer; sorted */
-    size_t n_keys;
+    uint64_t *slots; /* a hash set of every window, as its 8 bytes read as one integer; 0: empty
+                      * (a window of a C string holds no zero byte, so no key is 0) */
+    size_t mask;
     const char **whole; /* the secrets shorter than a window */
     size_t n_whole;
-    uint8_t filter[4096];
 } scrubber;
 
 const char *dh_code_name(dh_code code) {
@@ -49,17 +49,25 @@ static size_t public_prefix(const char *s, size_t len) {
 }
 
 static uint64_t window_key(const char *p) {
-    uint64_t k;
-    memcpy(&k, p, sizeof k);
+    uint64_t k = 0;
+    for (size_t i = 0; i < DH_SECRET_RUN; i++) k = k << 8 | (unsigned char)p[i];
     return k;
 }
 
-/* 15 bits of a key, for the filter that rules out most positions with one lookup. */
-static size_t filter_bit(uint64_t k) { return (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 49); }
+/* A slot to start probing at. No sorting and no key taken by address: copies of windows of
+ * secrets would be left on the stack, where nothing zeroes them. */
+static size_t slot_of(uint64_t k, size_t mask) { return (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 40) & mask; }
 
-static int key_order(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+static void add_key(scrubber *s, uint64_t k) {
+    size_t i = slot_of(k, s->mask);
+    while (s->slots[i] && s->slots[i] != k) i = (i + 1) & s->mask;
+    s->slots[i] = k;
+}
+
+static bool has_key(const scrubber *s, uint64_t k) {
+    for (size_t i = slot_of(k, s->mask); s->slots[i]; i = (i + 1) & s->mask)
+        if (s->slots[i] == k) return true;
+    return false;
 }
 
 /* Every DH_SECRET_RUN-byte window of every secret (those inside a public prefix left out), and
@@ -68,40 +76,29 @@ static scrubber *scrubber_new(dh_arena *a, const char *const *secrets, size_t n)
     scrubber *s = dh_arena_alloc(a, sizeof *s);
     if (!s) return NULL;
     memset(s, 0, sizeof *s);
-    size_t cap = 0;
-    for (size_t i = 0; i < n; i++) cap += secrets[i] ? strlen(secrets[i]) : 0;
-    s->keys = dh_arena_alloc(a, (cap ? cap : 1) * sizeof *s->keys);
+    size_t windows = 0, slots = 16;
+    for (size_t i = 0; i < n; i++) windows += secrets[i] ? strlen(secrets[i]) : 0;
+    while (slots < 2 * windows) slots *= 2; /* at most half full: probes stay short */
+    s->mask = slots - 1;
+    s->slots = dh_arena_alloc(a, slots * sizeof *s->slots);
     s->whole = dh_arena_alloc(a, (n ? n : 1) * sizeof *s->whole);
-    if (!s->keys || !s->whole) return NULL;
+    if (!s->slots || !s->whole) return NULL;
+    memset(s->slots, 0, slots * sizeof *s->slots);
     for (size_t i = 0; i < n; i++) {
         const char *sec = secrets[i];
         size_t len = sec ? strlen(sec) : 0;
-        if (!len) continue;
-        if (len < DH_SECRET_RUN) {
-            s->whole[s->n_whole++] = sec;
-            continue;
-        }
+        if (len && len < DH_SECRET_RUN) s->whole[s->n_whole++] = sec;
+        if (len < DH_SECRET_RUN) continue;
         size_t pub = public_prefix(sec, len);
-        for (size_t k = 0; k + DH_SECRET_RUN <= len; k++) {
-            if (k + DH_SECRET_RUN <= pub) continue;
-            uint64_t key = window_key(sec + k);
-            s->keys[s->n_keys++] = key;
-            s->filter[filter_bit(key) >> 3] |= (uint8_t)(1u << (filter_bit(key) & 7));
-        }
+        for (size_t k = 0; k + DH_SECRET_RUN <= len; k++)
+            if (k + DH_SECRET_RUN > pub) add_key(s, window_key(sec + k));
     }
-    qsort(s->keys, s->n_keys, sizeof *s->keys, key_order);
     return s;
 }
 
 /* How many bytes from p (of avail) are a secret's: 0, DH_SECRET_RUN, or a short secret's length. */
 static size_t secret_at(const scrubber *s, const char *p, size_t avail) {
-    if (avail >= DH_SECRET_RUN && s->n_keys) {
-        uint64_t key = window_key(p);
-        size_t bit = filter_bit(key);
-        if ((s->filter[bit >> 3] >> (bit & 7)) & 1 &&
-            bsearch(&key, s->keys, s->n_keys, sizeof key, key_order))
-            return DH_SECRET_RUN;
-    }
+    if (avail >= DH_SECRET_RUN && has_key(s, window_key(p))) return DH_SECRET_RUN;
     for (size_t i = 0; i < s->n_whole; i++) {
         size_t m = strlen(s->whole[i]);
         if (m <= avail && memcmp(p, s->whole[i], m) == 0) return m;
@@ -214,8 +211,8 @@ static bool hides_nul(const char *body, size_t len) {
 
 static void wipe_tree(cJSON *item) {
     for (; item; item = item->next) {
-        if (item->string) memset(item->string, 0, strlen(item->string));
-        if (cJSON_IsString(item) && item->valuestring) memset(item->valuestring, 0, strlen(item->valuestring));
+        if (item->string) dh_wipe(item->string, strlen(item->string));
+        if (cJSON_IsString(item) && item->valuestring) dh_wipe(item->valuestring, strlen(item->valuestring));
         wipe_tree(item->child);
     }
 }

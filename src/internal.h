@@ -29,6 +29,8 @@ void dh_buf_int(dh_buf *b, int64_t v);
 void dh_buf_json_string(dh_buf *b, const char *s);
 /* Hands the string to the caller (free with free()); the buf is empty after. NULL on oom. */
 char *dh_buf_take(dh_buf *b);
+/* Overwrites n bytes with zeros, in a way the compiler keeps even when they are freed next. */
+void dh_wipe(void *p, size_t n);
 /* Overwrites with zeros, then frees: for anything that held a secret. */
 void dh_wipe_free(char *s);
 /* strdup, which C11 lacks; NULL on oom. */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "internal.h" /* dh_wipe */
 #include "transport_fetch.h"
 
 typedef struct fetch_req {
@@ -45,8 +46,17 @@ EM_JS(int, dh_xhr_failure, (unsigned id), {
     return xhr && xhr.failure == 'refused' ? 1 : xhr && xhr.failure == 'too_large' ? 2 : 0;
 });
 
+/* close frees, without zeroing, the fetch's copy of each request header (Authorization holds
+ * the JWT) and the response body (a created token's value): zero them first. */
+static void wipe_fetch(emscripten_fetch_t *f) {
+    if (f->data) dh_wipe((char *)f->data, (size_t)f->numBytes);
+    const char *const *h = f->__attributes.requestHeaders;
+    for (size_t i = 0; h && h[i]; i++) dh_wipe((char *)h[i], strlen(h[i]));
+}
+
 static void close_req(fetch_req *r) {
     r->closing = true;
+    wipe_fetch(r->fetch);
     emscripten_fetch_close(r->fetch);
     free(r);
 }
@@ -79,10 +89,7 @@ static void on_finish(emscripten_fetch_t *f) {
         resp.body_len = (size_t)f->numBytes;
     }
     r->done(r->call, &resp);
-    /* A created token's value, or a secret a server echoed, must not outlive the call in
-     * freed heap: zero what close and free give back. */
-    if (f->data && f->numBytes) memset((char *)f->data, 0, (size_t)f->numBytes);
-    if (headers) memset(headers, 0, strlen(headers));
+    if (headers) dh_wipe(headers, strlen(headers)); /* a server may echo a secret in one */
     free(headers);
     close_req(r);
 }
