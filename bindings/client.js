@@ -10,6 +10,7 @@ import { makeFetchXHR } from './xhr.js';
 
 const OPTION_KEYS = new Set(['baseUrl', 'token', 'credentials', 'timeoutMs', 'maxRetries', 'maxResponseBytes', 'wasm']);
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+const MAX_RESPONSE_BYTES = 2 ** 32 - 1; // a size_t on wasm32
 const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** One instantiated module per wasm source, shared by the clients made from it. */
@@ -35,8 +36,12 @@ async function instantiate(wasm, host) {
   let source = wasm;
   if (source === undefined) source = await host.loadDefault();
   else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source));
-  const pending = new Map(); // call id -> (doc, body, more) => void
-  const tokenFunctions = new Map(); // C client pointer -> async () => JWT
+  // Per-client and per-call state is keyed by ids that are never used twice. emmalloc hands a
+  // freed pointer out again, so a C pointer names a client only while that client lives: it is
+  // looked up (byPtr) the moment C asks, and an answer for a closed client finds nothing.
+  const pending = new Map(); // call id -> ({ doc, body }, more) => void
+  const clients = new Map(); // client id -> { ptr, tokenFn }
+  const byPtr = new Map(); // C pointer -> client id, while that client lives
   const XHR = typeof fetch === 'function' ? makeFetchXHR(fetch) : undefined;
   const moduleArgs = {
     xhrImpl: XHR,
@@ -48,7 +53,9 @@ async function instantiate(wasm, host) {
       settle?.({ doc, body, cause: XHR?.failing }, more);
     },
     dhNeedToken(clientPtr) {
-      tokenFunctions.get(clientPtr)?.();
+      const id = byPtr.get(clientPtr);
+      const client = clients.get(id);
+      if (client?.tokenFn) answerTokenRequest(inst, id, client.tokenFn);
     },
     print() {},
     printErr() {},
@@ -67,15 +74,17 @@ async function instantiate(wasm, host) {
   } else {
     throw invalidArgument('wasm must be a WebAssembly.Module, bytes or a URL');
   }
-  const Module = await createDockerHubOat(moduleArgs);
-  return { Module, pending, tokenFunctions, nextId: 1 };
+  const inst = { Module: null, pending, clients, byPtr, nextId: 1 };
+  inst.Module = await createDockerHubOat(moduleArgs);
+  return inst;
 }
 
-/** Copies JS strings into the heap for one call, and frees them after. */
+/** Copies JS strings into the heap for one call, and zeroes and frees them after (any of them
+ * may be a secret: a password, a JWT, a token). */
 class HeapStrings {
   constructor(Module) {
     this.Module = Module;
-    this.ptrs = [];
+    this.blocks = [];
   }
 
   /** @param {string|null|undefined} s */
@@ -84,14 +93,17 @@ class HeapStrings {
     const n = this.Module.lengthBytesUTF8(s) + 1;
     const p = this.Module._malloc(n);
     if (!p) throw new DockerHubError('invalid_response', 'out of memory');
+    this.blocks.push([p, n]);
     this.Module.stringToUTF8(s, p, n);
-    this.ptrs.push(p);
     return p;
   }
 
   free() {
-    for (const p of this.ptrs) this.Module._free(p);
-    this.ptrs = [];
+    for (const [p, n] of this.blocks) {
+      this.Module.HEAPU8.fill(0, p, p + n); // HEAPU8 read now: a memory growth replaces it
+      this.Module._free(p);
+    }
+    this.blocks = [];
   }
 }
 
@@ -187,8 +199,8 @@ export async function createClient(options = {}, host) {
     throw invalidArgument('timeoutMs must be a whole number of milliseconds, at least 1');
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10)
     throw invalidArgument('maxRetries must be a whole number from 0 to 10');
-  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1)
-    throw invalidArgument('maxResponseBytes must be a whole number of bytes, at least 1');
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1 || maxResponseBytes > MAX_RESPONSE_BYTES)
+    throw invalidArgument(`maxResponseBytes must be a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES}`);
   if (baseUrl.includes('\0')) throw invalidArgument('baseUrl may not contain a NUL character');
 
   const inst = await instance(options.wasm, host);
@@ -210,12 +222,15 @@ export async function createClient(options = {}, host) {
     strings.free();
   }
   if (!ptr) throw invalidArgument(`createClient: ${Module.UTF8ToString(Module._dhw_last_error())}`);
-  if (typeof token === 'function') inst.tokenFunctions.set(ptr, () => answerTokenRequest(inst, ptr, token));
-  return new Client(inst, ptr);
+  const id = inst.nextId++;
+  inst.clients.set(id, { ptr, tokenFn: typeof token === 'function' ? token : null });
+  inst.byPtr.set(ptr, id);
+  return new Client(inst, id, ptr);
 }
 
-/** The C core asked for a JWT (first call, near expiry, or after a 401): call the function. */
-async function answerTokenRequest(inst, ptr, tokenFn) {
+/** The C core asked client `id` for a JWT (first call, near expiry, or after a 401): call the
+ * function, and hand the answer to that client if it still lives. */
+async function answerTokenRequest(inst, id, tokenFn) {
   let jwt = null;
   let whyNot = null;
   try {
@@ -227,10 +242,11 @@ async function answerTokenRequest(inst, ptr, tokenFn) {
   } catch {
     whyNot = 'the token function threw or rejected';
   }
-  if (inst.tokenFunctions.has(ptr)) {
+  const client = inst.clients.get(id);
+  if (client) {
     const strings = new HeapStrings(inst.Module);
     try {
-      inst.Module._dhw_token_ready(ptr, strings.put(jwt), strings.put(whyNot));
+      inst.Module._dhw_token_ready(client.ptr, strings.put(jwt), strings.put(whyNot));
     } finally {
       strings.free();
     }
@@ -239,11 +255,13 @@ async function answerTokenRequest(inst, ptr, tokenFn) {
 
 class Client {
   #inst;
-  #ptr;
+  #id;
+  #ptr; // 0 once closed
   #rateLimit = null;
 
-  constructor(inst, ptr) {
+  constructor(inst, id, ptr) {
     this.#inst = inst;
+    this.#id = id;
     this.#ptr = ptr;
   }
 
@@ -252,12 +270,14 @@ class Client {
     return this.#rateLimit;
   }
 
-  /** Frees the C client; calls in flight and later calls reject with code 'closed'. */
+  /** Frees the C client (its secrets zeroed); calls in flight and later calls reject with
+   * code 'closed'; a token function's late answer goes nowhere. */
   close() {
     if (!this.#ptr) return;
     const ptr = this.#ptr;
     this.#ptr = 0;
-    this.#inst.tokenFunctions.delete(ptr);
+    this.#inst.clients.delete(this.#id);
+    this.#inst.byPtr.delete(ptr);
     this.#inst.Module._dhw_client_free(ptr);
   }
 
@@ -278,31 +298,36 @@ class Client {
   /**
    * Every token, page after page. The C core fetches the pages (to the configured baseUrl only,
    * the page number read from `next`) and stops on a null next, an empty page, a page seen
-   * before, or after ceil(total / pageSize) pages. Leaving the loop early stops the fetching.
+   * before, or after ceil(total / pageSize) pages. A page is fetched only once the consumer has
+   * taken every item of the one before and asks for more; timeoutMs bounds each page's fetch.
+   * Leaving the loop early stops it.
    */
   async *listAllAccessTokens(org, options) {
     checkName(org, 'org');
     const { pageSize = 100, signal } = checkOptions(options, ['pageSize', 'signal'], 'options');
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
       throw invalidArgument('pageSize must be a whole number from 1 to 100');
-    const pages = [];
+    let page = null; // { answer, more } not yet handed over; the last word wins (an abort's)
     let wake = null;
-    let finished = false;
-    const callId = this.#start(signal, (answer, more) => {
-      pages.push(answer);
-      finished = !more;
+    const handle = this.#start(signal, (answer, more) => {
+      page = { answer, more };
       wake?.();
     }, (M, id, s) => M._dhw_list_all(this.#ptr, id, s.put(org), pageSize));
     try {
       for (;;) {
-        while (pages.length === 0) await new Promise((resolve) => (wake = resolve));
-        const last = finished && pages.length === 1;
-        const { data } = this.#settle(pages.shift());
+        while (!page) await new Promise((resolve) => (wake = resolve));
+        const { answer, more } = page;
+        page = null;
+        const { data } = this.#settle(answer);
         yield* data.results;
-        if (last) return;
+        if (!more) return;
+        if (page) continue; // settled while the consumer held the page: aborted or closed
+        // The consumer wants more: only now is the next page asked for.
+        if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
+        this.#inst.Module._dhw_list_all_next(this.#ptr, handle.callId);
       }
     } finally {
-      callId.done();
+      handle.done();
     }
   }
 
@@ -310,6 +335,25 @@ class Client {
    * for leak tests and the benchmark, not for applications. */
   debugHeapInUse() {
     return this.#inst.Module._dhw_heap_in_use();
+  }
+
+  /** How many times `text` (as UTF-8) stands in the WASM heap, freed blocks included (all clients
+   * of this module): for the tests that prove secrets are zeroed, not for applications. */
+  debugHeapCount(text) {
+    const heap = this.#inst.Module.HEAPU8;
+    const needle = new TextEncoder().encode(text);
+    let n = 0;
+    for (let i = heap.indexOf(needle[0]); i >= 0 && i + needle.length <= heap.length; i = heap.indexOf(needle[0], i + 1)) {
+      let k = 1;
+      while (k < needle.length && heap[i + k] === needle[k]) k++;
+      if (k === needle.length) n++;
+    }
+    return n;
+  }
+
+  /** Calls of this module waiting for the C core to settle them (all clients): for leak tests. */
+  debugPendingCalls() {
+    return this.#inst.pending.size;
   }
 
   /** Rotates a token: see rotate.js. */
@@ -409,10 +453,13 @@ class Client {
     const strings = new HeapStrings(inst.Module);
     try {
       start(inst.Module, callId, strings);
+    } catch (err) {
+      done(); // a start that threw (out of memory) leaves no entry and no listener behind
+      throw err;
     } finally {
       strings.free();
     }
-    return { done };
+    return { done, callId };
   }
 
   /** { doc, body } from the C core to { data, status, headers }, or a thrown DockerHubError. */
@@ -420,6 +467,10 @@ class Client {
     const doc = JSON.parse(docText); // written by wasm_exports.c: always valid
     const rateLimit = parseRateLimit(doc.headers);
     if (rateLimit) this.#rateLimit = rateLimit;
+    if (doc.alreadyDeleted) {
+      // A retried DELETE found it gone: an earlier attempt, whose answer was lost, deleted it.
+      return { data: undefined, status: doc.status, headers: doc.headers, alreadyDeleted: true };
+    }
     if (doc.error) {
       const { code, message, ...rest } = doc.error;
       const extra = { ...rest, status: doc.status };

@@ -103,6 +103,13 @@ export interface HttpInfo<T> {
   headers: Record<string, string>;
 }
 
+/** What deleteAccessTokenWithHttpInfo resolves with. */
+export interface DeleteHttpInfo extends HttpInfo<undefined> {
+  /** Set (status 404) when a retry, after an attempt whose answer was lost, found the token gone:
+   * that attempt may have deleted it. The token is gone either way. */
+  alreadyDeleted?: true;
+}
+
 export interface RateLimit {
   limit: number | null;
   remaining: number | null;
@@ -274,11 +281,12 @@ export interface ClientOptions {
   token?: string | (() => string | Promise<string>);
   /** Exchanged at POST /v2/auth/token for a JWT. */
   credentials?: Credentials;
-  /** Default 30000. */
+  /** Default 30000. Bounds each call, retries and sign-in included; for listAllAccessTokens, each
+   * page's fetch (the time the consumer spends between pages does not count). */
   timeoutMs?: number;
   /** Default 3. */
   maxRetries?: number;
-  /** A longer response body is refused with code 'invalid_response'. Default 16 MiB. */
+  /** A longer response body is refused with code 'invalid_response'. 1 to 2^32 - 1; default 16 MiB. */
   maxResponseBytes?: number;
   /** The module, for hosts that forbid compiling at run time, or its bytes, or where to fetch it. */
   wasm?: WebAssembly.Module | BufferSource | URL | string;
@@ -316,7 +324,7 @@ export interface Client {
   ): Promise<HttpInfo<AccessToken>>;
 
   deleteAccessToken(org: string, id: string, options?: CallOptions): Promise<void>;
-  deleteAccessTokenWithHttpInfo(org: string, id: string, options?: CallOptions): Promise<HttpInfo<undefined>>;
+  deleteAccessTokenWithHttpInfo(org: string, id: string, options?: CallOptions): Promise<DeleteHttpInfo>;
 
   /**
    * Creates a token with the old one's label, description, resources and expiry span (from now),

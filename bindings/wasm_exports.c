@@ -78,6 +78,7 @@ static void settle(const dh_reply *r, void *user) {
         if (e->maybe_created) dh_buf_puts(&b, ",\"maybeCreated\":true");
         dh_buf_puts(&b, "}");
     }
+    if (r->already_deleted) dh_buf_puts(&b, ",\"alreadyDeleted\":true");
     dh_buf_puts(&b, "}");
     static const char oom[] = "{\"status\":0,\"headers\":{},\"error\":{\"code\":\"invalid_response\","
                               "\"message\":\"out of memory\"}}";
@@ -96,6 +97,11 @@ EMSCRIPTEN_KEEPALIVE dh_client *dhw_client_new(const char *base_url, const char 
                                                const char *identifier, const char *secret,
                                                int use_token_function, uint32_t timeout_ms,
                                                int max_retries, double max_response_bytes) {
+    /* A size_t holds this much on wasm32; a larger double would wrap to a small limit. */
+    if (!(max_response_bytes >= 1 && max_response_bytes <= (double)SIZE_MAX)) {
+        last_error = "maxResponseBytes must be a whole number of bytes from 1 to 4294967295";
+        return NULL;
+    }
     dh_config cfg = {.base_url = base_url,
                      .bearer = bearer,
                      .identifier = identifier,
@@ -116,6 +122,10 @@ EMSCRIPTEN_KEEPALIVE int dhw_cancel(dh_client *c, int call_id) { return dh_cance
 
 EMSCRIPTEN_KEEPALIVE void dhw_list_all(dh_client *c, int call_id, const char *org, int page_size) {
     dh_list_all_tokens(c, org, page_size, settle, USER(call_id));
+}
+
+EMSCRIPTEN_KEEPALIVE int dhw_list_all_next(dh_client *c, int call_id) {
+    return dh_list_all_next(c, USER(call_id));
 }
 
 EMSCRIPTEN_KEEPALIVE const char *dhw_last_error(void) { return last_error ? last_error : ""; }

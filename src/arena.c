@@ -46,6 +46,8 @@ void dh_arena_free(dh_arena *a) {
     if (!a) return;
     for (block *b = a->head, *next; b; b = next) {
         next = b->next;
+        /* Zeroed: a reply's strings and the redaction's windows may hold pieces of secrets. */
+        dh_wipe(b->data, b->used);
         free(b);
     }
     free(a);

@@ -16,7 +16,7 @@ void dh_buf_append(dh_buf *b, const char *s, size_t n) {
         }
         if (b->wipe && b->data) { /* a secret must not stay behind in the block given back */
             memcpy(p, b->data, b->len + 1);
-            memset(b->data, 0, b->cap);
+            dh_wipe(b->data, b->cap);
             free(b->data);
         }
         b->data = p;
@@ -30,7 +30,7 @@ void dh_buf_append(dh_buf *b, const char *s, size_t n) {
 void dh_buf_puts(dh_buf *b, const char *s) { dh_buf_append(b, s, strlen(s)); }
 
 void dh_buf_free(dh_buf *b) {
-    if (b->wipe && b->data) memset(b->data, 0, b->cap);
+    if (b->wipe && b->data) dh_wipe(b->data, b->cap);
     free(b->data);
     *b = (dh_buf){0};
 }
@@ -46,11 +46,17 @@ char *dh_buf_take(dh_buf *b) {
     return s;
 }
 
+/* Called through a volatile pointer: a compiler may drop a plain memset of memory that is freed
+ * next (dead stores), and here the zeros are the point. */
+static void *(*const volatile zero_bytes)(void *, int, size_t) = memset;
+
+void dh_wipe(void *p, size_t n) {
+    if (p && n) zero_bytes(p, 0, n);
+}
+
 void dh_wipe_free(char *s) {
     if (!s) return;
-    /* volatile: the compiler may not drop stores to memory that is freed next. */
-    volatile char *p = s;
-    while (*p) *p++ = 0;
+    dh_wipe(s, strlen(s));
     free(s);
 }
 

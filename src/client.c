@@ -29,8 +29,12 @@ struct dh_call {
     double deadline_ms;
     int attempt;         /* retries made */
     bool waiting_auth, reauthed, in_callback, stop;
+    bool released;       /* its sign-in settled: auth_settled is about to let it go on or fail it */
+    bool maybe_acted;    /* an earlier attempt may have reached the server and been done */
     char *org;           /* dh_list_all_tokens: the org, and where the pages stand */
     dh_pager *pager;
+    bool parked;         /* a page was handed over; the next waits for dh_list_all_next */
+    bool want_next;      /* dh_list_all_next came from that page's own callback */
 };
 
 struct dh_client {
@@ -105,7 +109,7 @@ typedef struct reply_store {
 static void store_free(reply_store *rs) {
     /* A created token's secret lives in the tree: zero it before the tree is freed. */
     if (rs->reply.token && rs->reply.token->token)
-        memset((char *)rs->reply.token->token, 0, strlen(rs->reply.token->token));
+        dh_wipe((char *)rs->reply.token->token, strlen(rs->reply.token->token));
     cJSON_Delete(rs->root);
     dh_arena_free(rs->arena);
 }
@@ -124,6 +128,7 @@ static bool settle(dh_call *c, reply_store *rs) {
     rs->reply.op = c->pager ? DH_OP_LIST : c->op;
     clear_timer(cl, &c->deadline_timer);
     clear_timer(cl, &c->retry_timer);
+    c->parked = rs->reply.more;
     if (c->cb) {
         c->in_callback = true;
         c->cb(&rs->reply, c->user);
@@ -231,15 +236,20 @@ static void send_request(dh_call *c);
 static dh_call *new_call(dh_client *cl, dh_op op, const char *method, char *url, char *body,
                          dh_callback cb, void *user);
 
-/* The sign-in settled: every call that waited goes on with the JWT, or fails with `err`. */
-/* `from`, where the sign-in got an answer, lends its status and headers (X-RateLimit-*) to the
- * failures it causes. */
+/* The sign-in settled: every call that waited goes on with the JWT, or fails with `err`.
+ * `from`, where the sign-in got an answer, lends its status and headers (X-RateLimit-*) to the
+ * failures it causes. Only the calls waiting now are released: a call that a callback below
+ * starts waits for a sign-in of its own. */
 static void auth_settled(dh_client *cl, const dh_error *err, const dh_reply *from) {
-    for (;;) {
-        dh_call *w = cl->calls;
-        while (w && !w->waiting_auth) w = w->next;
-        if (!w) break;
+    for (dh_call *w = cl->calls; w; w = w->next) {
+        w->released = w->waiting_auth;
         w->waiting_auth = false;
+    }
+    for (;;) {
+        dh_call *w = cl->calls; /* from the start each time: a callback may change the list */
+        while (w && !w->released) w = w->next;
+        if (!w) break;
+        w->released = false;
         if (!err) {
             /* Sent as is: the JWT just obtained is used even inside its last minute (a short-
              * lived one), or the call would ask for another at once, for ever. */
@@ -367,6 +377,9 @@ static bool schedule_retry(dh_call *c, dh_http_failure failure, int status, int6
                                    : dh_backoff_ms(c->attempt, cl->retry_base_ms, cl->retry_cap_ms, unit_random(cl));
     if (now_ms(cl) + wait >= c->deadline_ms) return false;
     c->attempt++;
+    /* Lost on the way back, or a gateway's error: the server may have done it all the same. */
+    if (failure == DH_HTTP_NETWORK || failure == DH_HTTP_TIMEOUT || (failure == DH_HTTP_OK && status >= 502 && status <= 504))
+        c->maybe_acted = true;
     c->retry_timer = cl->tr.set_timer(cl->tr.ctx, (uint32_t)wait, on_retry_timer, c);
     return c->retry_timer != NULL;
 }
@@ -441,6 +454,15 @@ static const char *oat_refusal(const dh_call *c, dh_arena *a, int status, const 
     return out ? out : said;
 }
 
+/* The next page of a dh_list_all_tokens, asked for: its own deadline and retries, from now. */
+static void fetch_next_page(dh_call *c) {
+    c->want_next = false;
+    c->attempt = 0;
+    c->maybe_acted = false;
+    if (arm_deadline(c)) start_attempt(c);
+    else fail(c, DH_ERR_NO_MEMORY, "out of memory", false);
+}
+
 /* After a page of dh_list_all_tokens: point the call at the next page, or say there is none. */
 static bool next_page(dh_call *c, const dh_token_page *page) {
     int next = dh_pager_advance(c->pager, page);
@@ -485,7 +507,13 @@ static void on_http_done(void *call, const dh_http_response *resp) {
     r->error = &rs.error;
     rs.error.retry_after = -1;
 
-    if (resp->status < 200 || resp->status > 299) {
+    if (c->op == DH_OP_DELETE && resp->status == 404 && c->maybe_acted) {
+        /* An earlier attempt whose answer was lost may have deleted it: gone is what was asked. */
+        r->error = NULL;
+        r->body = NULL;
+        r->body_len = 0;
+        r->already_deleted = 1;
+    } else if (resp->status < 200 || resp->status > 299) {
         if (!dh_error_from_response(resp->status, resp->body, resp->body_len, secrets, n_secrets,
                                     rs.arena, &rs.error)) {
             r->body = NULL; /* it echoed a secret */
@@ -521,11 +549,7 @@ static void on_http_done(void *call, const dh_http_response *resp) {
     }
 
     if (c->pager && r->page) r->more = next_page(c, r->page);
-    if (settle(c, &rs)) {
-        c->attempt = 0;
-        if (arm_deadline(c)) start_attempt(c);
-        else fail(c, DH_ERR_NO_MEMORY, "out of memory", false);
-    }
+    if (settle(c, &rs) && c->want_next) fetch_next_page(c);
 }
 
 /* ---- public ---- */
@@ -652,6 +676,17 @@ dh_code dh_list_all_tokens(dh_client *cl, const char *org, int page_size, dh_cal
     dh_pager_init(c->pager, page_size);
     start_attempt(c);
     return DH_OK;
+}
+
+dh_code dh_list_all_next(dh_client *cl, const void *user) {
+    for (dh_call *c = cl->calls; c; c = c->next) {
+        if (!c->pager || !c->parked || c->user != user || c->stop) continue;
+        c->parked = false;
+        if (c->in_callback) c->want_next = true; /* fetched once the callback has returned */
+        else fetch_next_page(c);
+        return DH_OK;
+    }
+    return DH_ERR_INVALID_ARGUMENT;
 }
 
 dh_code dh_create_token(dh_client *cl, const char *org, const dh_create_request *req,

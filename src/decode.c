@@ -168,7 +168,7 @@ const char *dh_decode_page(const char *body, size_t len, dh_arena *a, cJSON **ro
             return "a list page's total is not a whole number";
         out->total = (int64_t)total->valuedouble;
     } else {
-        out->total = (int64_t)n;
+        out->total = -1; /* unknown: the pager then follows next alone */
     }
     dh_token *tokens = dh_arena_alloc(a, (n ? n : 1) * sizeof *tokens);
     if (!tokens) return "out of memory";
@@ -192,7 +192,7 @@ char *dh_decode_auth(const char *body, size_t len, const char **why) {
             *why = "the sign-in answer has no usable access_token";
         else if (!(jwt = dh_strdup(t->valuestring)))
             *why = "out of memory";
-        if (cJSON_IsString(t)) memset(t->valuestring, 0, strlen(t->valuestring));
+        if (cJSON_IsString(t)) dh_wipe(t->valuestring, strlen(t->valuestring));
     }
     cJSON_Delete(root);
     return jwt;

@@ -1,10 +1,20 @@
 /* Non-2xx answers to dh_error: the code from the status, the words from a body of any shape. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cJSON.h"
 #include "internal.h"
 
 #define DH_MESSAGE_MAX 1000
+
+typedef struct scrubber {
+    uint64_t *slots; /* a hash set of every window, as its 8 bytes read as one integer; 0: empty
+                      * (a window of a C string holds no zero byte, so no key is 0) */
+    size_t mask;
+    const char **whole; /* the secrets shorter than a window */
+    size_t n_whole;
+} scrubber;
 
 const char *dh_code_name(dh_code code) {
     static const char *const names[] = {
@@ -26,8 +36,113 @@ dh_code dh_code_for_status(int status) {
     }
 }
 
+/* ---- finding secrets: any run of DH_SECRET_RUN bytes of one counts as the secret ---- */
+
+/* The first bytes of Docker's token formats, the same in every token: not secret on their own. */
+static size_t public_prefix(const char *s, size_t len) {
+    static const char *const prefixes[] = {"dckr_pat_", "dckr_oat_"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+        size_t m = strlen(prefixes[i]);
+        if (len > m && memcmp(s, prefixes[i], m) == 0) return m;
+    }
+    return 0;
+}
+
+static uint64_t window_key(const char *p) {
+    uint64_t k = 0;
+    for (size_t i = 0; i < DH_SECRET_RUN; i++) k = k << 8 | (unsigned char)p[i];
+    return k;
+}
+
+/* A slot to start probing at. No sorting and no key taken by address: copies of windows of
+ * secrets would be left on the stack, where nothing zeroes them. */
+static size_t slot_of(uint64_t k, size_t mask) { return (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 40) & mask; }
+
+static void add_key(scrubber *s, uint64_t k) {
+    size_t i = slot_of(k, s->mask);
+    while (s->slots[i] && s->slots[i] != k) i = (i + 1) & s->mask;
+    s->slots[i] = k;
+}
+
+static bool has_key(const scrubber *s, uint64_t k) {
+    for (size_t i = slot_of(k, s->mask); s->slots[i]; i = (i + 1) & s->mask)
+        if (s->slots[i] == k) return true;
+    return false;
+}
+
+/* Every DH_SECRET_RUN-byte window of every secret (those inside a public prefix left out), and
+ * the secrets shorter than that, whole. NULL on oom (the caller then redacts everything). */
+static scrubber *scrubber_new(dh_arena *a, const char *const *secrets, size_t n) {
+    scrubber *s = dh_arena_alloc(a, sizeof *s);
+    if (!s) return NULL;
+    memset(s, 0, sizeof *s);
+    size_t windows = 0, slots = 16;
+    for (size_t i = 0; i < n; i++) windows += secrets[i] ? strlen(secrets[i]) : 0;
+    while (slots < 2 * windows) slots *= 2; /* at most half full: probes stay short */
+    s->mask = slots - 1;
+    s->slots = dh_arena_alloc(a, slots * sizeof *s->slots);
+    s->whole = dh_arena_alloc(a, (n ? n : 1) * sizeof *s->whole);
+    if (!s->slots || !s->whole) return NULL;
+    memset(s->slots, 0, slots * sizeof *s->slots);
+    for (size_t i = 0; i < n; i++) {
+        const char *sec = secrets[i];
+        size_t len = sec ? strlen(sec) : 0;
+        if (len && len < DH_SECRET_RUN) s->whole[s->n_whole++] = sec;
+        if (len < DH_SECRET_RUN) continue;
+        size_t pub = public_prefix(sec, len);
+        for (size_t k = 0; k + DH_SECRET_RUN <= len; k++)
+            if (k + DH_SECRET_RUN > pub) add_key(s, window_key(sec + k));
+    }
+    return s;
+}
+
+/* How many bytes from p (of avail) are a secret's: 0, DH_SECRET_RUN, or a short secret's length. */
+static size_t secret_at(const scrubber *s, const char *p, size_t avail) {
+    if (avail >= DH_SECRET_RUN && has_key(s, window_key(p))) return DH_SECRET_RUN;
+    for (size_t i = 0; i < s->n_whole; i++) {
+        size_t m = strlen(s->whole[i]);
+        if (m <= avail && memcmp(p, s->whole[i], m) == 0) return m;
+    }
+    return 0;
+}
+
+/* Does any run of a secret start in these len bytes? */
+static bool scrub_finds(const scrubber *s, const char *text, size_t len) {
+    if (!s) return len > 0;
+    for (size_t k = 0; k < len; k++)
+        if (secret_at(s, text + k, len - k)) return true;
+    return false;
+}
+
+/* s with every stretch covered by runs of secrets (overlapping runs joined) as "[redacted]";
+ * s itself where there is none. */
+static const char *scrub(dh_arena *a, const scrubber *sc, const char *s) {
+    if (!s) return NULL;
+    size_t len = strlen(s);
+    if (!sc) return len ? "[redacted]" : s;
+    if (!scrub_finds(sc, s, len)) return s;
+    dh_buf b = {0};
+    size_t covered = 0; /* bytes before this are inside a run */
+    bool in_run = false;
+    for (size_t k = 0; k < len; k++) {
+        size_t m = secret_at(sc, s + k, len - k);
+        if (m && k + m > covered) covered = k + m;
+        if (k < covered) {
+            if (!in_run) dh_buf_puts(&b, "[redacted]");
+            in_run = true;
+        } else {
+            in_run = false;
+            dh_buf_append(&b, s + k, 1);
+        }
+    }
+    const char *out = b.oom ? NULL : dh_arena_strdup(a, b.data);
+    dh_buf_free(&b);
+    return out ? out : "[redacted]";
+}
+
 /* An arena copy of at most DH_MESSAGE_MAX bytes, cut on a UTF-8 character boundary. */
 static const char *clip(dh_arena *a, const char *s) {
+    if (!s) return NULL;
     size_t n = strlen(s);
     if (n <= DH_MESSAGE_MAX) return dh_arena_strdup(a, s);
     n = DH_MESSAGE_MAX;
@@ -39,16 +154,21 @@ static const char *clip(dh_arena *a, const char *s) {
     return p;
 }
 
+/* Redacted whole, then clipped, so no secret straddles the cut; then looked at once more, as
+ * the "..." of the cut could end a run of a secret whose start was left before it. */
+static const char *redact_clip(dh_arena *a, const scrubber *sc, const char *s) {
+    return scrub(a, sc, clip(a, scrub(a, sc, s)));
+}
+
 typedef struct words {
     dh_arena *a;
-    const char *const *secrets;
-    size_t n;
+    const scrubber *sc;
 } words;
 
 static const char *string_field(const cJSON *root, const char *name, const words *w) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
     if (!cJSON_IsString(v) || !*v->valuestring) return NULL;
-    return dh_redact(w->a, clip(w->a, v->valuestring), w->secrets, w->n);
+    return redact_clip(w->a, w->sc, v->valuestring);
 }
 
 /* "label: This field is required." from Docker's {"fields": {"label": ["..."]}}. */
@@ -64,31 +184,18 @@ static const char *fields_sentence(const cJSON *root, const words *w) {
         dh_buf_puts(&b, ": ");
         dh_buf_puts(&b, first->valuestring);
     }
-    const char *s = b.len && !b.oom ? dh_redact(w->a, clip(w->a, b.data), w->secrets, w->n) : NULL;
+    const char *s = b.len && !b.oom ? redact_clip(w->a, w->sc, b.data) : NULL;
     dh_buf_free(&b);
     return s;
 }
 
-/* Does any key or string anywhere in the tree hold one of the secrets? */
+/* Does any key or string anywhere in the tree hold a run of a secret? */
 static bool holds_secret(const cJSON *item, const words *w) {
     for (; item; item = item->next) {
         const char *texts[] = {item->string, cJSON_IsString(item) ? item->valuestring : NULL};
         for (size_t t = 0; t < 2; t++)
-            for (size_t i = 0; texts[t] && i < w->n; i++)
-                if (w->secrets[i] && *w->secrets[i] && strstr(texts[t], w->secrets[i])) return true;
+            if (texts[t] && scrub_finds(w->sc, texts[t], strlen(texts[t]))) return true;
         if (holds_secret(item->child, w)) return true;
-    }
-    return false;
-}
-
-/* Do the raw bytes hold a secret? All len bytes are searched: text after a NUL byte, or after
- * the JSON value (cJSON stops there), reaches whoever is handed the body all the same. */
-static bool raw_holds_secret(const char *body, size_t len, const words *w) {
-    for (size_t i = 0; i < w->n; i++) {
-        const char *s = w->secrets[i];
-        size_t m = s ? strlen(s) : 0;
-        for (size_t k = 0; m && k + m <= len; k++)
-            if (body[k] == s[0] && memcmp(body + k, s, m) == 0) return true;
     }
     return false;
 }
@@ -102,14 +209,22 @@ static bool hides_nul(const char *body, size_t len) {
     return false;
 }
 
+static void wipe_tree(cJSON *item) {
+    for (; item; item = item->next) {
+        if (item->string) dh_wipe(item->string, strlen(item->string));
+        if (cJSON_IsString(item) && item->valuestring) dh_wipe(item->valuestring, strlen(item->valuestring));
+        wipe_tree(item->child);
+    }
+}
+
 bool dh_error_from_response(int status, const char *body, size_t len, const char *const *secrets,
                             size_t n, dh_arena *a, dh_error *err) {
     memset(err, 0, sizeof *err);
     err->code = dh_code_for_status(status);
     err->status = status;
     err->retry_after = -1;
-    const words w = {a, secrets, n};
     if (!body) len = 0;
+    const words w = {a, scrubber_new(a, secrets, n)};
     cJSON *root = len ? cJSON_ParseWithLength(body, len) : NULL;
     if (cJSON_IsObject(root)) {
         err->message = string_field(root, "message", &w);
@@ -119,12 +234,14 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
         if (!err->message) err->message = fields_sentence(root, &w);
         if (!err->message) err->message = err->text;
     }
-    /* The bytes as they are, then every key and string however escaped, whatever the JSON
-     * value's type (a top-level array or string is passed on too). */
+    /* The bytes as they are (all len of them: text after a NUL byte, or after the JSON value,
+     * where cJSON stops, reaches whoever is handed the body all the same), then every key and
+     * string however escaped, whatever the JSON value's type. */
     bool any_secret = false;
     for (size_t i = 0; i < n; i++) any_secret = any_secret || (secrets[i] && *secrets[i]);
-    bool clean = !raw_holds_secret(body, len, &w) && !holds_secret(root, &w) &&
-                 !(any_secret && root && hides_nul(body, len));
+    bool clean = !any_secret || (!scrub_finds(w.sc, body, len) && !holds_secret(root, &w) &&
+                                 !(root && hides_nul(body, len)));
+    wipe_tree(root); /* it may hold what the server echoed of a secret */
     cJSON_Delete(root);
     if (!err->message) {
         dh_buf b = {0};
@@ -138,25 +255,5 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
 }
 
 const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n) {
-    if (!s) return NULL;
-    bool found = false;
-    for (size_t i = 0; i < n && !found; i++) found = secrets[i] && *secrets[i] && strstr(s, secrets[i]);
-    if (!found) return s;
-    dh_buf b = {0};
-    for (const char *p = s; *p;) {
-        size_t hit = 0;
-        for (size_t i = 0; i < n && !hit; i++)
-            if (secrets[i] && *secrets[i] && strncmp(p, secrets[i], strlen(secrets[i])) == 0)
-                hit = strlen(secrets[i]);
-        if (hit) {
-            dh_buf_puts(&b, "[redacted]");
-            p += hit;
-        } else {
-            dh_buf_append(&b, p, 1);
-            p++;
-        }
-    }
-    const char *out = b.oom ? "[redacted]" : dh_arena_strdup(a, b.data);
-    dh_buf_free(&b);
-    return out ? out : "[redacted]";
+    return s ? scrub(a, scrubber_new(a, secrets, n), s) : NULL;
 }

@@ -29,6 +29,8 @@ void dh_buf_int(dh_buf *b, int64_t v);
 void dh_buf_json_string(dh_buf *b, const char *s);
 /* Hands the string to the caller (free with free()); the buf is empty after. NULL on oom. */
 char *dh_buf_take(dh_buf *b);
+/* Overwrites n bytes with zeros, in a way the compiler keeps even when they are freed next. */
+void dh_wipe(void *p, size_t n);
 /* Overwrites with zeros, then frees: for anything that held a secret. */
 void dh_wipe_free(char *s);
 /* strdup, which C11 lacks; NULL on oom. */
@@ -94,7 +96,7 @@ uint32_t dh_backoff_ms(int attempt, uint32_t base_ms, uint32_t cap_ms, double un
 typedef struct dh_pager {
     int page_size;
     int page;              /* the page to fetch now */
-    int64_t pages_done, max_pages;
+    int64_t pages_done, max_pages; /* max_pages -1: no total was given */
     int seen[DH_PAGER_SEEN_MAX];
     size_t seen_count;
 } dh_pager;
@@ -116,13 +118,17 @@ const char *dh_header_get(const dh_header *h, size_t n, const char *name);
 int64_t dh_retry_after(const dh_header *h, size_t n, int status, int64_t now_unix);
 
 /* ---- error_body.c ---- */
-/* Fills err from an HTTP status and a response body of any shape; strings from the arena, each
- * with the n secrets replaced by "[redacted]". Returns false when the body itself holds one of
- * the secrets (in any string, however escaped): then it must not be passed on as it is. */
+/* A run of this many bytes of a secret counts as the secret (a secret shorter than this counts
+ * whole). Windows that lie inside a public prefix (dckr_pat_, dckr_oat_) alone do not count. */
+#define DH_SECRET_RUN 8
+/* Fills err from an HTTP status and a response body of any shape; strings from the arena,
+ * redacted (see dh_redact), then clipped to 1000 bytes. Returns false when the body itself holds
+ * a run of one of the secrets (in any string, however escaped): then it must not be passed on. */
 bool dh_error_from_response(int status, const char *body, size_t len, const char *const *secrets,
                             size_t n, dh_arena *a, dh_error *err);
 dh_code dh_code_for_status(int status);
-/* Replaces each occurrence of each non-empty secret in s with "[redacted]"; arena copy. */
+/* s with every stretch made of runs of the non-empty secrets replaced by one "[redacted]";
+ * an arena copy, or s itself where it holds none. */
 const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n);
 
 #endif

@@ -35,10 +35,11 @@ void dh_pager_init(dh_pager *pg, int page_size) {
 int dh_pager_advance(dh_pager *pg, const dh_token_page *page) {
     if (pg->seen_count < DH_PAGER_SEEN_MAX) pg->seen[pg->seen_count++] = pg->page;
     pg->pages_done++;
-    if (pg->pages_done == 1 && page->total >= 0)
-        pg->max_pages = (page->total + pg->page_size - 1) / pg->page_size;
+    /* The first page's total bounds the pages; without one, only the guards below stop it. */
+    if (pg->pages_done == 1)
+        pg->max_pages = page->total >= 0 ? (page->total + pg->page_size - 1) / pg->page_size : -1;
     int next = dh_next_page_number(page->next);
-    if (!next || page->count == 0 || pg->pages_done >= pg->max_pages) return 0;
+    if (!next || page->count == 0 || (pg->max_pages >= 0 && pg->pages_done >= pg->max_pages)) return 0;
     for (size_t i = 0; i < pg->seen_count; i++)
         if (pg->seen[i] == next) return 0;
     if (pg->seen_count >= DH_PAGER_SEEN_MAX) return 0;

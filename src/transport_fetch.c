@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "internal.h" /* dh_wipe */
 #include "transport_fetch.h"
 
 typedef struct fetch_req {
@@ -65,8 +66,17 @@ EM_JS(int, dh_xhr_redirected, (unsigned id, const char *url), {
     }
 });
 
+/* close frees, without zeroing, the fetch's copy of each request header (Authorization holds
+ * the JWT) and the response body (a created token's value): zero them first. */
+static void wipe_fetch(emscripten_fetch_t *f) {
+    if (f->data) dh_wipe((char *)f->data, (size_t)f->numBytes);
+    const char *const *h = f->__attributes.requestHeaders;
+    for (size_t i = 0; h && h[i]; i++) dh_wipe((char *)h[i], strlen(h[i]));
+}
+
 static void close_req(fetch_req *r) {
     r->closing = true;
+    wipe_fetch(r->fetch);
     emscripten_fetch_close(r->fetch);
     free(r);
 }
@@ -101,6 +111,7 @@ static void on_finish(emscripten_fetch_t *f) {
         resp.body_len = (size_t)f->numBytes;
     }
     r->done(r->call, &resp);
+    if (headers) dh_wipe(headers, strlen(headers)); /* a server may echo a secret in one */
     free(headers);
     close_req(r);
 }

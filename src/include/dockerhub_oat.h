@@ -100,7 +100,7 @@ typedef struct dh_token {
 
 /* One page of a list. `next`/`previous` are absolute URLs or NULL. */
 typedef struct dh_token_page {
-    int64_t total;
+    int64_t total;             /* -1 where the page gives none */
     const char *next;
     const char *previous;
     const dh_token *results;
@@ -123,6 +123,10 @@ typedef struct dh_reply {
     const dh_token *token;     /* get, create, update */
     const dh_token_page *page; /* list */
     int more;                  /* dh_list_all_tokens: another page follows this one */
+    /* A delete answered 404 after an earlier attempt's answer was lost (a network failure, a
+     * timeout, or a 502/503/504): that attempt may have deleted it. A success: error is NULL,
+     * status is 404, body is NULL. */
+    int already_deleted;
 } dh_reply;
 
 typedef void (*dh_callback)(const dh_reply *reply, void *user);
@@ -271,10 +275,17 @@ dh_code dh_delete_token(dh_client *client, const char *org, const char *id, dh_c
 
 /* Every token, page after page of `page_size` (1..100): `cb` runs once per page with
  * reply->more set while another page follows, and ends on an error, a null `next`, an empty
- * page, a page already seen, or after ceil(total / page_size) pages. Each request goes to the
- * client's base URL; only the page number is read from `next`. dh_cancel(user) stops it. */
+ * page, a page already seen, or after ceil(total / page_size) pages (where the first page gives
+ * a total; without one, next is followed inside the other guards). Each request goes to the
+ * client's base URL; only the page number is read from `next`. dh_cancel(user) stops it.
+ * A page after the first is fetched only when dh_list_all_next(client, user) asks for it; the
+ * call's timeout_ms bounds each page's fetch (retries and sign-in included) from the moment it is
+ * asked for, and the time between pages does not count. */
 dh_code dh_list_all_tokens(dh_client *client, const char *org, int page_size, dh_callback cb,
                            void *user);
+/* Fetches the next page of the dh_list_all_tokens whose `user` pointer is `user` (it may be
+ * called from that page's callback). DH_ERR_INVALID_ARGUMENT when no such list waits for it. */
+dh_code dh_list_all_next(dh_client *client, const void *user);
 
 #ifdef __cplusplus
 }

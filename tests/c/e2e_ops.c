@@ -222,12 +222,20 @@ TEST_GROUP(renewal_tests) = {
 
 /* ---- pagination ---- */
 
+/* Pages come one at a time: each page's callback asks for the next (dh_list_all_next). */
+static dh_client *paging_client;
+static void on_page_ask_next(const dh_reply *reply, void *user) {
+    e2e_on_reply(reply, user);
+    if (reply->more) CHECK(dh_list_all_next(paging_client, user) == DH_OK);
+}
+
 /* `pages` has 23 tokens: five pages of 5, each page asked once, in order. */
 static void list_all_pages(void) {
     e2e t;
     if (!e2e_open(&t, NULL)) return;
     result r = {0};
-    CHECK(dh_list_all_tokens(t.cl, "pages", 5, e2e_on_reply, &r) == DH_OK);
+    paging_client = t.cl;
+    CHECK(dh_list_all_tokens(t.cl, "pages", 5, on_page_ask_next, &r) == DH_OK);
     e2e_wait(&t, &r);
     CHECK(r.code == DH_OK);
     CHECK(r.pages == 5 && r.items == 23 && r.total == 23 && r.more == 0);
@@ -240,7 +248,7 @@ static void list_all_pages(void) {
     e2e_close(&t);
 }
 
-/* dh_cancel stops a listing between pages: no page is asked after it. */
+/* dh_cancel stops a listing between pages: no page is fetched before it is asked for, nor after. */
 static void list_all_cancelled_after_a_page(void) {
     e2e t;
     if (!e2e_open(&t, NULL)) return;
@@ -249,6 +257,7 @@ static void list_all_cancelled_after_a_page(void) {
     while (r.pages < 1 && dh_curl_step(t.loop, 1000) > 0) {
     }
     CHECK(r.pages == 1 && r.more == 1);
+    CHECK(e2e_log_count("GET /v2/orgs/pages/access-tokens?page=2&page_size=5") == 0); /* not asked for */
     CHECK(dh_cancel(t.cl, &r) == 1);
     CHECK(r.code == DH_ERR_ABORTED && r.settled);
     CHECK(dh_curl_run(t.loop) == 0);

@@ -66,6 +66,48 @@ static void redaction(void) {
     dh_arena_free(a);
 }
 
+static bool has_run(const char *text, const char *run) {
+    for (const char *p = text; strlen(p) >= DH_SECRET_RUN; p++)
+        if (memcmp(p, run, DH_SECRET_RUN) == 0) return true;
+    return false;
+}
+
+/* A message of 980 filler bytes and then a 41-byte secret: the 1000-byte cut falls inside it. */
+static void secret_straddling_the_cut(void) {
+    const char *secret = "dckr_pat_Q7vW2xK9mN4pR8sT1uY6zA3bC5dE0fGh";
+    char filler[981];
+    memset(filler, 'x', 980);
+    filler[980] = '\0';
+    char body[1200];
+    int n = snprintf(body, sizeof body, "{\"message\":\"%s%s tail\"}", filler, secret);
+    dh_arena *a = dh_arena_new();
+    dh_error e;
+    const char *secrets[] = {secret};
+    CHECK(!dh_error_from_response(400, body, (size_t)n, secrets, 1, a, &e));
+    for (size_t k = 2; k + DH_SECRET_RUN <= strlen(secret); k++) CHECK(!has_run(e.message, secret + k));
+    CHECK(strstr(e.message, "[redacted]") != NULL);
+    dh_arena_free(a);
+}
+
+/* Any run of 8 bytes of a secret is the secret; runs inside the public prefix alone are not. */
+static void secret_runs(void) {
+    dh_arena *a = dh_arena_new();
+    const char *secrets[] = {"dckr_pat_AbCdEfGhIjKl", "eyJhbGciOiJIUzI1NiJ9.payload.sig"};
+    CHECK_STR(dh_redact(a, "got CdEfGhIj here", secrets, 2), "got [redacted] here");
+    CHECK_STR(dh_redact(a, "a dckr_pat_ prefix is public", secrets, 2), "a dckr_pat_ prefix is public");
+    CHECK_STR(dh_redact(a, "kr_pat_A", secrets, 2), "[redacted]");
+    CHECK_STR(dh_redact(a, "7 bytes: CdEfGhI.", secrets, 2), "7 bytes: CdEfGhI.");
+    CHECK_STR(dh_redact(a, "x payload.sig y", secrets, 2), "x [redacted] y");
+    CHECK_STR(dh_redact(a, "Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig!", secrets, 2), "Bearer [redacted]!");
+    dh_error e;
+    const char *body = "{\"message\":\"bad IjKl\",\"errinfo\":{\"echo\":\"GhIjKl\\u0041\"}}";
+    CHECK(dh_error_from_response(401, body, strlen(body), secrets, 2, a, &e)); /* 6 bytes: no run */
+    body = "{\"message\":\"m\",\"errinfo\":{\"echo\":\"EfGhIjKl\"}}";
+    CHECK(!dh_error_from_response(401, body, strlen(body), secrets, 2, a, &e));
+    dh_arena_free(a);
+}
+
 TEST_GROUP(error_tests) = {{"status_codes", status_codes}, {"echoed_secrets", echoed_secrets},
                            {"long_messages_are_clipped", long_messages_are_clipped},
-                           {"redaction", redaction}, END_GROUP};
+                           {"redaction", redaction}, {"secret_straddling_the_cut", secret_straddling_the_cut},
+                           {"secret_runs", secret_runs}, END_GROUP};

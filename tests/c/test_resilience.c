@@ -8,7 +8,7 @@
 typedef struct seen {
     int calls, pages, items;
     dh_code code;
-    int status, more, maybe_created;
+    int status, more, maybe_created, already_deleted;
     int64_t retry_after;
 } seen;
 
@@ -18,6 +18,7 @@ static void record(const dh_reply *r, void *user) {
     s->status = r->status;
     s->code = r->error ? r->error->code : DH_OK;
     s->more = r->more;
+    s->already_deleted = r->already_deleted;
     if (r->error) {
         s->retry_after = r->error->retry_after;
         s->maybe_created = r->error->maybe_created;
@@ -468,7 +469,8 @@ static void pagination_guards(void) {
     seen s = {0};
     CHECK(dh_list_all_tokens(c, "acme", 1, record, &s) == DH_OK);
     st_respond(&st, 0, 200, NULL, page_body(3, "http://127.0.0.2:666/v2/orgs/acme/access-tokens?page=2&page_size=1", 1));
-    CHECK(s.pages == 1 && s.more == 1);
+    CHECK(s.pages == 1 && s.more == 1 && st.count == 1);
+    CHECK(dh_list_all_next(c, &s) == DH_OK);
     CHECK_STR(st.req[1].url, "http://127.0.0.1:9/v2/orgs/acme/access-tokens?page=2&page_size=1");
     /* A next that points back at a page already seen ends it. */
     st_respond(&st, 1, 200, NULL, page_body(3, "http://x/?page=1", 1));
@@ -478,6 +480,7 @@ static void pagination_guards(void) {
     seen s2 = {0};
     dh_list_all_tokens(c, "acme", 2, record, &s2);
     st_respond(&st, 2, 200, NULL, page_body(3, "/x?page=2", 2));
+    dh_list_all_next(c, &s2);
     st_respond(&st, 3, 200, NULL, page_body(3, "/x?page=3", 1));
     CHECK(s2.pages == 2 && s2.more == 0 && st.count == 4 && s2.items == 3);
 
@@ -495,6 +498,7 @@ static void pagination_guards(void) {
     seen s5 = {0};
     dh_list_all_tokens(c, "acme", 1, record, &s5);
     st_respond(&st, 6, 200, NULL, page_body(2, "/x?page=2", 1));
+    dh_list_all_next(c, &s5);
     st_respond(&st, 7, 404, NULL, "{\"message\":\"gone\"}");
     CHECK(s5.calls == 2 && s5.code == DH_ERR_NOT_FOUND);
     CHECK(dh_list_all_tokens(c, "acme", 0, record, &s5) == DH_ERR_INVALID_ARGUMENT);
@@ -522,10 +526,189 @@ static void pagination_stops_from_callback(void) {
     st_free(&st);
 }
 
+/* ---- issue 11 ---- */
+
+/* A call started from the callback of a call that a failed sign-in failed waits for a sign-in
+ * of its own: the loop that settles the first sign-in's waiters does not fail it too. */
+static dh_client *restart_client;
+static seen restarted;
+
+static void start_again(const dh_reply *r, void *user) {
+    record(r, user);
+    dh_get_token(restart_client, "acme", "t1", record, &restarted);
+}
+
+static void call_from_failed_sign_in_callback(void) {
+    scripted st = {0};
+    dh_client *c = restart_client = make(&st, (dh_config){.identifier = "acme-owner", .secret = "pw-0123456789", .max_retries = 0});
+    seen first = {0};
+    memset(&restarted, 0, sizeof restarted);
+    dh_get_token(c, "acme", "t1", start_again, &first);
+    CHECK(st.count == 1 && strstr(st.req[0].url, "/v2/auth/token"));
+    st_respond(&st, 0, 401, NULL, "{\"message\":\"bad credentials\"}");
+    CHECK(first.calls == 1 && first.code == DH_ERR_UNAUTHORIZED);
+    CHECK(restarted.calls == 0);             /* not failed by the sign-in it never waited for */
+    CHECK(st.count == 2 && strstr(st.req[1].url, "/v2/auth/token")); /* its own sign-in */
+    st_respond(&st, 1, 200, NULL, "{\"access_token\":\"jwt.a.b\"}");
+    CHECK(st.count == 3 && strstr(st.req[2].url, "/access-tokens/t1"));
+    st_respond(&st, 2, 200, NULL, tok);
+    CHECK(restarted.calls == 1 && restarted.code == DH_OK);
+    CHECK(st_timers_armed(&st) == 0);
+    dh_client_free(c);
+    st_free(&st);
+}
+
+/* The same with a token provider whose answer is "no". */
+static int provider_asks;
+static void counting_provider(void *ctx, dh_client *c) {
+    (void)ctx;
+    (void)c;
+    provider_asks++;
+}
+
+static void call_from_failed_provider_callback(void) {
+    scripted st = {0};
+    dh_client *c = restart_client = make(&st, (dh_config){.token_provider = counting_provider, .max_retries = 0});
+    seen first = {0};
+    memset(&restarted, 0, sizeof restarted);
+    provider_asks = 0;
+    dh_get_token(c, "acme", "t1", start_again, &first);
+    CHECK(provider_asks == 1);
+    dh_client_token_ready(c, NULL, "no token today");
+    CHECK(first.calls == 1 && first.code == DH_ERR_UNAUTHORIZED);
+    CHECK(restarted.calls == 0 && provider_asks == 2);
+    dh_client_token_ready(c, "jwt.a.b", NULL);
+    CHECK(st.count == 1);
+    CHECK_STR(st_header(&st, 0, "Authorization"), "Bearer jwt.a.b");
+    st_respond(&st, 0, 200, NULL, tok);
+    CHECK(restarted.calls == 1 && restarted.code == DH_OK);
+    dh_client_free(c);
+    st_free(&st);
+}
+
+/* A DELETE whose answer was lost and whose retry finds the token gone has done what was asked. */
+static void delete_after_lost_answer(void) {
+    const dh_http_failure lost[] = {DH_HTTP_NETWORK, DH_HTTP_TIMEOUT};
+    for (size_t i = 0; i < 3; i++) {
+        scripted st = {.random = 0.0};
+        dh_client *c = make(&st, (dh_config){.bearer = "j", .max_retries = 2});
+        seen s = {0};
+        dh_delete_token(c, "acme", "t1", record, &s);
+        if (i < 2) st_fail(&st, 0, lost[i]);
+        else st_respond(&st, 0, 502, NULL, "<html>bad gateway</html>"); /* a gateway may have passed it on */
+        st_advance(&st, 0);
+        CHECK(st.count == 2);
+        st_respond(&st, 1, 404, NULL, "{\"message\":\"Access token not found.\"}");
+        CHECK(s.calls == 1 && s.code == DH_OK && s.status == 404 && s.already_deleted == 1);
+        dh_client_free(c);
+        st_free(&st);
+    }
+    /* Not after a 429 (nothing was done), nor on a first answer, nor for a GET. */
+    scripted st = {.random = 0.0};
+    dh_client *c = make(&st, (dh_config){.bearer = "j", .max_retries = 2});
+    seen s1 = {0}, s2 = {0}, s3 = {0};
+    dh_delete_token(c, "acme", "t1", record, &s1);
+    st_respond(&st, 0, 429, "Retry-After: 0\r\n", "{}");
+    st_advance(&st, 0);
+    st_respond(&st, 1, 404, NULL, "{}");
+    CHECK(s1.code == DH_ERR_NOT_FOUND && s1.already_deleted == 0);
+    dh_delete_token(c, "acme", "t1", record, &s2);
+    st_respond(&st, 2, 404, NULL, "{}");
+    CHECK(s2.code == DH_ERR_NOT_FOUND && s2.already_deleted == 0);
+    dh_get_token(c, "acme", "t1", record, &s3);
+    st_fail(&st, 3, DH_HTTP_NETWORK);
+    st_advance(&st, 0);
+    st_respond(&st, 4, 404, NULL, "{}");
+    CHECK(s3.code == DH_ERR_NOT_FOUND);
+    dh_client_free(c);
+    st_free(&st);
+}
+
+static char *page_no_total(const char *next, const char *id) {
+    static char body[256];
+    snprintf(body, sizeof body, "{\"next\":%s%s%s,\"previous\":null,\"results\":[{\"id\":\"%s\"}]}",
+             next ? "\"" : "", next ? next : "null", next ? "\"" : "", id);
+    return body;
+}
+
+/* A page without total: next is followed, inside the same guards. */
+static void pages_without_total(void) {
+    scripted st = {0};
+    dh_client *c = make(&st, (dh_config){.bearer = "j"});
+    seen s = {0};
+    dh_list_all_tokens(c, "acme", 1, record, &s);
+    st_respond(&st, 0, 200, NULL, page_no_total("/x?page=2", "a"));
+    CHECK(s.pages == 1 && s.more == 1);
+    CHECK(dh_list_all_next(c, &s) == DH_OK);
+    st_respond(&st, 1, 200, NULL, page_no_total("/x?page=3", "b"));
+    CHECK(dh_list_all_next(c, &s) == DH_OK);
+    st_respond(&st, 2, 200, NULL, page_no_total("/x?page=2", "c")); /* back to a page seen */
+    CHECK(s.pages == 3 && s.more == 0 && st.count == 3 && s.calls == 3);
+    CHECK(dh_list_all_next(c, &s) == DH_ERR_INVALID_ARGUMENT); /* nothing left to fetch */
+    CHECK(st_timers_armed(&st) == 0);
+    dh_client_free(c);
+    st_free(&st);
+}
+
+static void next_from_callback(const dh_reply *r, void *user) {
+    record(r, user);
+    if (r->more) CHECK(dh_list_all_next(restart_client, user) == DH_OK);
+}
+
+/* The next page is fetched only when asked for; timeout_ms bounds each page's fetch, from the
+ * moment it is asked for, and the time between pages does not count. */
+static void pages_on_demand(void) {
+    scripted st = {.random = 0.0};
+    dh_client *c = make(&st, (dh_config){.bearer = "j", .timeout_ms = 1000, .max_retries = 2});
+    seen s = {0};
+    dh_list_all_tokens(c, "acme", 1, record, &s);
+    st_advance(&st, 900);
+    st_respond(&st, 0, 200, NULL, page_body(3, "/x?page=2", 1));
+    CHECK(s.pages == 1 && s.more == 1);
+    st_advance(&st, 60000); /* the consumer takes its time */
+    CHECK(st.count == 1 && s.calls == 1 && st_timers_armed(&st) == 0);
+    CHECK(dh_list_all_next(c, &s) == DH_OK);
+    CHECK(st.count == 2);
+    CHECK(dh_list_all_next(c, &s) == DH_ERR_INVALID_ARGUMENT); /* one page at a time */
+    st_respond(&st, 1, 503, "Retry-After: 0\r\n", "busy"); /* retried within the page's deadline */
+    st_advance(&st, 500);
+    CHECK(st.count == 3);
+    st_advance(&st, 499);
+    CHECK(s.calls == 1);
+    st_advance(&st, 1); /* 1000 ms since page 2 was asked for */
+    CHECK(s.calls == 2 && s.code == DH_ERR_TIMEOUT && s.more == 0);
+    CHECK(st_timers_armed(&st) == 0);
+
+    /* Asked for from inside the page's own callback, too. */
+    seen s2 = {0};
+    restart_client = c;
+    dh_list_all_tokens(c, "acme", 1, next_from_callback, &s2);
+    st_respond(&st, 3, 200, NULL, page_body(2, "/x?page=2", 1));
+    CHECK(st.count == 5);
+    st_respond(&st, 4, 200, NULL, page_body(2, NULL, 1));
+    CHECK(s2.pages == 2 && s2.more == 0);
+    /* A parked list is settled by a cancel and by the close. */
+    seen s3 = {0};
+    dh_list_all_tokens(c, "acme", 1, record, &s3);
+    st_respond(&st, 5, 200, NULL, page_body(2, "/x?page=2", 1));
+    CHECK(dh_cancel(c, &s3) == 1 && s3.calls == 2 && s3.code == DH_ERR_ABORTED);
+    seen s4 = {0};
+    dh_list_all_tokens(c, "acme", 1, record, &s4);
+    st_respond(&st, 6, 200, NULL, page_body(2, "/x?page=2", 1));
+    dh_client_free(c);
+    CHECK(s4.calls == 2 && s4.code == DH_ERR_CLOSED);
+    st_free(&st);
+}
+
 TEST_GROUP(resilience_tests) = {{"backoff_schedule", backoff_schedule},
                                 {"retry_after_past_deadline", retry_after_past_deadline},
                                 {"oat_cannot_manage_oats", oat_cannot_manage_oats},
                                 {"failure_messages", failure_messages},
+                                {"call_from_failed_sign_in_callback", call_from_failed_sign_in_callback},
+                                {"call_from_failed_provider_callback", call_from_failed_provider_callback},
+                                {"delete_after_lost_answer", delete_after_lost_answer},
+                                {"pages_without_total", pages_without_total},
+                                {"pages_on_demand", pages_on_demand},
                                 {"retry_after_forms", retry_after_forms},
                                 {"retry_rules", retry_rules},
                                 {"deadline_bounds_everything", deadline_bounds_everything},

@@ -67,6 +67,7 @@ static void ten_thousand_mixed_calls(void) {
         case 7: st_advance(&st, 1000); break; /* the deadline */
         case 8:
             st_respond(&st, base, 200, NULL, "{\"total\":2,\"next\":\"/x?page=2\",\"results\":[{\"id\":\"a\"}]}");
+            dh_list_all_next(c, &user);
             st_respond(&st, base + 1, 200, NULL, "{\"total\":2,\"next\":null,\"results\":[{\"id\":\"b\"}]}");
             break;
         default: break;

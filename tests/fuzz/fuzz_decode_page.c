@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *why = dh_decode_page(body, size, a, &root, &p);
     if (!why) {
         FUZZ_CHECK(root != NULL && p.json == root);
-        FUZZ_CHECK(p.total >= 0);
+        FUZZ_CHECK(p.total >= -1); /* -1: the page gives no total */
         FUZZ_CHECK(p.count == 0 || p.results);
         touch(p.next);
         touch(p.previous);

@@ -501,3 +501,187 @@ describe('rate-limit figures', () => {
     assert.deepEqual(hub.rateLimit, { limit: 60, remaining: 0, reset: 1900000060 });
   });
 });
+
+// ---- issue 11: holes an outside review found, each attacked as it was found ----
+
+/** Every Authorization the sandbox receives from now on, by path, in order. */
+function recordAuthorizations() {
+  const seen = [];
+  const listener = (req) => seen.push({ method: req.method, path: req.url.split('?')[0], authorization: req.headers.authorization ?? null });
+  sb.server.on('request', listener);
+  return { seen, stop: () => sb.server.off('request', listener) };
+}
+
+describe('issue 11: per-client state is never shared through a reused pointer', () => {
+  test('a late answer of a closed client\'s token function reaches nothing, whoever got its memory', async () => {
+    const jwtA = sb.mintJwt({ kind: 'password', sub: 'globex-owner' });
+    const jwtB = sb.mintJwt({ kind: 'password', sub: 'acme-owner' });
+    const log = recordAuthorizations();
+    try {
+      for (let round = 0; round < 8; round++) {
+        let answerA;
+        const a = await world.client({ token: () => new Promise((resolve) => (answerA = resolve)), maxRetries: 0 });
+        const callA = a.listAccessTokens(ORG).then(() => 'resolved', (e) => e.code);
+        await until(() => answerA, 'client A asking for its JWT');
+        a.close();
+        assert.equal(await callA, 'closed');
+        let answerB;
+        const b = await world.client({ token: () => new Promise((resolve) => (answerB = resolve)), maxRetries: 0 });
+        const callB = b.listAccessTokens(ORG);
+        await until(() => answerB, 'client B asking for its JWT');
+        answerA(jwtA); // A's late answer: must not reach B, though B may have A's old pointer
+        await new Promise((resolve) => setImmediate(resolve));
+        answerB(jwtB);
+        await callB;
+        b.close();
+      }
+      const sent = log.seen.filter((r) => r.path.startsWith('/v2/orgs/')).map((r) => r.authorization);
+      assert.ok(sent.length >= 8);
+      assert.deepEqual(sent.filter((h) => h !== `Bearer ${jwtB}`), [], 'every request of B carried B\'s JWT');
+    } finally {
+      log.stop();
+    }
+  });
+});
+
+describe('issue 11: a start that throws leaves nothing behind', () => {
+  test('the heap refusing to grow: the call rejects and its abort listener and pending entry are gone', async () => {
+    const { getEventListeners } = await import('node:events');
+    const client = await world.client();
+    const before = client.debugHeapInUse();
+    const controller = new AbortController();
+    const grow = WebAssembly.Memory.prototype.grow;
+    WebAssembly.Memory.prototype.grow = () => {
+      throw new RangeError('the host refuses to grow the memory');
+    };
+    let err;
+    try {
+      err = await client.createAccessToken(ORG, { label: 'x', description: 'd'.repeat(64 * 1024 * 1024) }, { signal: controller.signal })
+        .then(() => null, (e) => e);
+      const iter = client.listAllAccessTokens('a'.repeat(64 * 1024 * 1024), { signal: controller.signal });
+      const err2 = await iter.next().then(() => null, (e) => e);
+      assert.equal(err2?.code, 'invalid_response');
+    } finally {
+      WebAssembly.Memory.prototype.grow = grow;
+    }
+    assert.ok(err instanceof DockerHubError, `${err}`);
+    assert.match(err.message, /out of memory/);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'no abort listener left behind');
+    assert.equal(client.debugPendingCalls(), 0, 'no pending entry left behind');
+    assert.equal(client.debugHeapInUse(), before, 'the strings already copied were freed');
+    await client.listAccessTokens(ORG); // the client still works
+  });
+});
+
+describe('issue 11: maxResponseBytes the core cannot hold', () => {
+  for (const n of [2 ** 32, 2 ** 32 + 1, 2 ** 40, Number.MAX_SAFE_INTEGER]) {
+    test(`maxResponseBytes ${n}: invalid_argument, nothing sent`, async () => {
+      await rejectsWith(world.client({ maxResponseBytes: n }), 'invalid_argument');
+      assert.equal(sb.requests.length, 0);
+    });
+  }
+  test('maxResponseBytes 2^32 - 1 is the largest taken, and a body of any size under it passes', async () => {
+    const client = await world.client({ maxResponseBytes: 2 ** 32 - 1 });
+    const page = await client.listAccessTokens(ORG);
+    assert.ok(page.results.length > 0);
+  });
+});
+
+describe('issue 11: a DELETE whose first answer was lost', () => {
+  test('retried after a reset and answered 404: resolves, and says the token was already gone', async () => {
+    const made = await hub.createAccessToken(ORG, { label: 'lost-delete', resources: [PULL_API] });
+    const other = await world.client();
+    await other.deleteAccessToken(ORG, made.id); // what the lost first attempt did
+    sb.resetRequests();
+    sb.faults({ method: 'DELETE', path: 'access-tokens/', reset: true, times: 1 });
+    const info = await hub.deleteAccessTokenWithHttpInfo(ORG, made.id);
+    assert.equal(info.status, 404);
+    assert.equal(info.alreadyDeleted, true);
+    assert.equal(info.data, undefined);
+    assert.equal(typeof info.headers, 'object');
+    assert.equal(world.count(ONE_ROUTE('DELETE')), 2, 'the lost attempt and one retry');
+    await hub.deleteAccessToken(ORG, made.id).then(
+      () => assert.fail('a DELETE answered 404 at once is not_found'),
+      (e) => assert.equal(e.code, 'not_found'),
+    );
+  });
+
+  test('a DELETE that succeeds says nothing of the kind', async () => {
+    const made = await hub.createAccessToken(ORG, { label: 'plain-delete', resources: [PULL_API] });
+    const info = await hub.deleteAccessTokenWithHttpInfo(ORG, made.id);
+    assert.equal(info.status, 204);
+    assert.equal(info.alreadyDeleted, undefined);
+  });
+
+  test('a GET retried after a reset and answered 404 still rejects not_found', async () => {
+    sb.faults({ method: 'GET', path: 'access-tokens/', reset: true, times: 1 });
+    await rejectsWith(hub.getAccessToken(ORG, '00000000-0000-4000-8000-000000000000'), 'not_found');
+  });
+});
+
+describe('issue 11: listAllAccessTokens pages', () => {
+  test('a page without total follows next, inside the same guards', async () => {
+    const items = (await hub.listAccessTokens(ORG, { pageSize: 3 })).results;
+    sb.resetRequests();
+    sb.faults([1, 2, 3].map((p) => ({
+      method: 'GET', path: 'access-tokens$', status: 200, times: 1,
+      body: { next: p < 3 ? listUrl(sb.url, ORG, p + 1, 1) : null, previous: null, results: [items[p - 1]] },
+    })));
+    const got = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
+    assert.deepEqual(got.map((t) => t.id), items.map((t) => t.id));
+    assert.deepEqual(pagesAsked(), [1, 2, 3]);
+  });
+
+  test('without total, a next that loops stops at the page seen before', async () => {
+    const item = (await hub.listAccessTokens(ORG, { pageSize: 1 })).results[0];
+    sb.resetRequests();
+    sb.faults({
+      method: 'GET', path: 'access-tokens$', status: 200, times: 50,
+      body: { next: listUrl(sb.url, ORG, 2, 1), previous: null, results: [item] },
+    });
+    const got = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
+    assert.deepEqual(pagesAsked(), [1, 2]);
+    assert.equal(got.length, 2);
+  });
+
+  test('lazily: a page is asked for only when the consumer has taken every item before it', async () => {
+    const iter = hub.listAllAccessTokens(ORG, { pageSize: 1 });
+    assert.deepEqual(pagesAsked(), [], 'nothing before the first pull');
+    await iter.next();
+    await hub.getAccessToken(ORG, seededIds()[0]); // a round trip in which an eager page 2 would show
+    assert.deepEqual(pagesAsked(), [1], 'page 2 not fetched while the consumer holds page 1');
+    await iter.next();
+    await hub.getAccessToken(ORG, seededIds()[0]);
+    assert.deepEqual(pagesAsked(), [1, 2]);
+    await iter.return();
+    await hub.getAccessToken(ORG, seededIds()[0]);
+    assert.deepEqual(pagesAsked(), [1, 2], 'nothing after the loop is left');
+  });
+
+  test('timeoutMs bounds each page\'s fetch; the consumer\'s time between pages never counts', async () => {
+    // The exact bound is proved on a fake clock in tests/c (pages_on_demand). Here: the consumer
+    // holds each page twice as long as timeoutMs, and the pages still come; then a page that never
+    // comes ends the loop with timeout, after the pages before it.
+    const client = await world.client({ timeoutMs: 300 });
+    await client.listAccessTokens(ORG); // signed in
+    sb.resetRequests();
+    const ids = [];
+    for await (const t of client.listAllAccessTokens(ORG, { pageSize: 1 })) {
+      ids.push(t.id);
+      if (ids.length < 3) await new Promise((resolve) => setTimeout(resolve, 600));
+      if (ids.length === 3) break;
+    }
+    assert.equal(ids.length, 3);
+    assert.deepEqual(pagesAsked(), [1, 2, 3]);
+    // One page held past the deadline: timeout, after the pages before it.
+    sb.resetRequests();
+    sb.faults([{ method: 'GET', path: 'access-tokens$', delayMs: 1, times: 1 },
+      { method: 'GET', path: 'access-tokens$', stall: true, times: 1 }]);
+    const seen = [];
+    const err = await (async () => {
+      for await (const t of client.listAllAccessTokens(ORG, { pageSize: 1 })) seen.push(t);
+    })().then(() => null, (e) => e);
+    assert.equal(seen.length, 1);
+    assert.equal(err?.code, 'timeout');
+  });
+});

@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { readFile } from 'node:fs/promises';
 import { createClient, DockerHubError } from '../../bindings/index.node.js';
 import { tokenJson, pageJson, collectProcessFailures } from './helpers/hostile-server.js';
 
@@ -19,6 +20,7 @@ const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const JWT = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'acme-owner', exp: Math.floor(Date.now() / 1000) + 86400 })}.c2ln`;
 const RESOURCES = [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }];
 
+const CREATED_SECRET = 'dckr_oat_Mq7Zt2Vx9Lk4Rw8Np3Hs6Jd1Fg5Bc0Ye';
 const failures = collectProcessFailures();
 let server;
 let base;
@@ -69,6 +71,10 @@ const ANSWERS = {
   badtotal: (req, res) => send(res, 200, '{"total": 1e400, "results": []}'),
   big: (req, res) => send(res, 200, BIG),
   reset: (req, res) => req.socket.destroy(),
+  secretive: (req, res) => {
+    if (req.method === 'POST') return send(res, 201, tokenJson({ token: CREATED_SECRET }));
+    send(res, 200, tokenJson());
+  },
   stall: (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 });
     res.flushHeaders();
@@ -220,4 +226,42 @@ test('10 000 mixed calls leave the WASM heap where it was (within 64 KiB)', asyn
     for (const hub of Object.values(c)) hub.close();
   }
   assert.deepEqual(failures.seen.map(([kind, e]) => `${kind}: ${e?.stack ?? e}`), []);
+});
+
+/** Every 8-byte run of `secret` outside a public dckr_oat_/dckr_pat_ prefix, with how many times
+ * each stands in the heap of `hub`'s module; only the runs found. */
+function runsInHeap(hub, secret) {
+  const pub = /^dckr_(oat|pat)_/.test(secret) ? 9 : 0;
+  const found = {};
+  for (let k = 0; k + 8 <= secret.length; k++) {
+    if (k + 8 <= pub) continue;
+    const n = hub.debugHeapCount(secret.slice(k, k + 8));
+    if (n) found[secret.slice(k, k + 8)] = n;
+  }
+  return found;
+}
+
+test('secrets are zeroed before their memory is freed, and close() wipes what the client kept', async () => {
+  // A module of its own (other bytes, another instance): nothing else ever lived in its heap.
+  const wasm = await readFile(new URL('../../dist/dockerhub_oat.wasm', import.meta.url));
+  const password = 'memory-password-7f3a91c2';
+  const fnJwt = `${JWT.slice(0, -4)}Zm4x`; // another JWT, from a token function
+  const creds = await createClient({ wasm, baseUrl: base, credentials: { identifier: 'acme-owner', secret: password }, maxRetries: 0 });
+  assert.equal(creds.debugHeapCount(password), 1, 'one copy, the client\'s: the string copied in for createClient was zeroed');
+  const made = await creds.createAccessToken('secretive', { label: 'ci', resources: RESOURCES });
+  assert.equal(made.token, CREATED_SECRET);
+  await creds.getAccessToken('secretive', 'tok-1');
+  assert.deepEqual(runsInHeap(creds, CREATED_SECRET), {}, 'the created token\'s value is nowhere in the heap once the call settled');
+  assert.equal(creds.debugHeapCount(password), 1, 'the sign-in body was zeroed: one copy, kept for re-sign-in');
+  assert.equal(creds.debugHeapCount(JWT), 1, 'one copy of the JWT: the Authorization headers sent were zeroed');
+  const fn = await createClient({ wasm, baseUrl: base, token: async () => fnJwt, maxRetries: 0 });
+  await fn.getAccessToken('secretive', 'tok-1');
+  assert.equal(fn.debugHeapCount(fnJwt), 1);
+  const probe = await createClient({ wasm, baseUrl: base }); // to look at the heap after both are closed
+  creds.close();
+  fn.close();
+  assert.deepEqual(runsInHeap(probe, password), {}, 'close() zeroed the password');
+  assert.deepEqual(runsInHeap(probe, JWT), {}, 'close() zeroed the JWT');
+  assert.deepEqual(runsInHeap(probe, fnJwt), {}, 'close() zeroed the token function\'s JWT');
+  probe.close();
 });

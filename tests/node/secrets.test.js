@@ -211,6 +211,10 @@ describe('a server that echoes secrets back inside error bodies', () => {
     ok200: ({ auth }) => [200, `{"id": 5, "echo": "${auth}"}`],
     created: ({ auth }) => [201, JSON.stringify({ id: 'x', echo: auth })],
     ratelimit: ({ auth }) => [429, JSON.stringify({ detail: `slow down ${auth}` })],
+    // The 1000-byte cut of a message falls inside the secret, at every offset in turn.
+    straddle: ({ auth, n }) => [401, JSON.stringify({ message: `${'x'.repeat(1000 - 7 - (n % 60))}${auth} tail`, text: auth.slice(7, 40) })],
+    // Pieces only: 8 characters here, 20 there, the JWT's parts apart.
+    pieces: ({ auth }) => [400, JSON.stringify({ message: `got ${auth.slice(20, 28)} and ${auth.slice(-20)}`, detail: auth.split('.').join(' '), fields: { label: [auth.slice(9, 29)] } })],
   };
 
   before(async () => {
@@ -225,7 +229,7 @@ describe('a server that echoes secrets back inside error bodies', () => {
         return respond(sock, req, 200, { body: { access_token: STATIC_JWT } });
       }
       const org = /^\/v2\/orgs\/([^/]+)/.exec(req.path)?.[1];
-      const [status, body] = ECHOES[org]({ auth, body: req.body });
+      const [status, body] = ECHOES[org]({ auth, body: req.body, n: echo.requests.length });
       respond(sock, req, status, { body, headers: { 'Content-Type': status === 502 ? 'text/html' : 'application/json', 'Content-Length': Buffer.byteLength(body) } });
     });
     c.secret(STATIC_JWT);
@@ -244,6 +248,9 @@ describe('a server that echoes secrets back inside error bodies', () => {
         const err = await rejection(c, `echo ${org} (${auth})`, call);
         assert.ok(err instanceof DockerHubError, org);
       }
+      for (let i = 0; i < 60; i++) { // the cut at 60 offsets inside the JWT
+        await rejection(c, `echo straddle ${i} (${auth})`, hub.getAccessToken('straddle', 'x'));
+      }
     });
   }
 
@@ -254,6 +261,16 @@ describe('a server that echoes secrets back inside error bodies', () => {
       assert.ok(err instanceof DockerHubError);
       assert.match(err.code, /^(unauthorized|bad_request)$/);
     }
+  });
+
+  test('a secret cut by the 1000-byte clip is still redacted whole: nothing of it is left', async () => {
+    const hub = await client({ baseUrl: echo.url, maxRetries: 0, token: STATIC_JWT });
+    const local = new TextCollector();
+    local.secret(STATIC_JWT);
+    for (let i = 0; i < 60; i++) await rejection(local, `straddle ${i}`, hub.getAccessToken('straddle', 'x'));
+    const pieces = await rejection(local, 'pieces', hub.getAccessToken('pieces', 'x'));
+    assert.match(pieces.message, /^got \[redacted\] and \[redacted\]$/);
+    assert.deepEqual(local.findings(), []);
   });
 
   test('redaction keeps the rest of the message', async () => {
@@ -345,8 +362,12 @@ test('the checker itself finds a planted secret', () => {
     { where: 'plant 1', text: `oops ${PASSWORD}` },
     { where: 'plant 2', text: 'a eyJhbGciOi.eyJzdWIi.c2ln b' },
     { where: 'plant 3', text: 'dckr_oat_AAAAAAAAAAAAAAAA' },
+    { where: 'plant 4', text: `only 8 of it: ${WRONG_PASSWORD.slice(3, 11)}.` },
   ];
-  assert.equal(c.findings(planted).length, 3);
+  for (const item of planted) assert.ok(c.findings([item]).length >= 1, item.where);
+  const tok = sb.credentials.tokens[0].secret;
+  assert.deepEqual(c.findings([{ where: 'prefix', text: `${tok.slice(0, 9)} alone is public` }]), []);
+  assert.equal(c.findings([{ where: 'past the prefix', text: tok.slice(2, 10) }]).length, 1);
   assert.ok(JWT_PATTERN.test(BAD_JWT));
 });
 

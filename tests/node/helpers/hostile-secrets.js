@@ -6,12 +6,33 @@ import util from 'node:util';
 export const JWT_PATTERN = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/;
 /** Docker's token formats: organization access tokens and personal access tokens. */
 export const DOCKER_TOKEN_PATTERN = /dckr_(oat|pat)_[A-Za-z0-9_-]{6,}/;
+/** A run of this many characters of a secret counts as the secret. */
+export const RUN = 8;
+
+/**
+ * The runs of `secret` that count: every RUN-character window, except those that lie inside a
+ * public prefix (dckr_pat_, dckr_oat_) alone; a secret shorter than RUN counts whole.
+ * @param {string} secret
+ */
+export function secretRuns(secret) {
+  if (secret.length < RUN) return [secret];
+  const pub = /^dckr_(oat|pat)_./.test(secret) ? 9 : 0;
+  const runs = [];
+  for (let k = 0; k + RUN <= secret.length; k++) if (k + RUN > pub) runs.push(secret.slice(k, k + RUN));
+  return runs;
+}
+
+/** The first run of any of `secrets` that `text` holds, or null. */
+export function findRun(text, secrets) {
+  for (const s of secrets) for (const run of secretRuns(s)) if (text.includes(run)) return { secret: s, run };
+  return null;
+}
 
 export class TextCollector {
   constructor() {
     /** @type {{ where: string, text: string }[]} */
     this.items = [];
-    /** Exact secrets to look for; grows as the scenario learns them. */
+    /** Secrets to look for (any run of RUN characters of one); grows as the scenario learns them. */
     this.secrets = new Set();
     this.consoleRestore = null;
   }
@@ -56,7 +77,8 @@ export class TextCollector {
   findings(items = this.items) {
     const out = [];
     for (const { where, text } of items) {
-      for (const s of this.secrets) if (text.includes(s)) out.push(`${where} holds the secret ${JSON.stringify(s)}: ${text.slice(0, 300)}`);
+      const hit = findRun(text, this.secrets);
+      if (hit) out.push(`${where} holds ${JSON.stringify(hit.run)} of the secret ${JSON.stringify(hit.secret)}: ${text.slice(0, 300)}`);
       const jwt = JWT_PATTERN.exec(text);
       if (jwt) out.push(`${where} holds a JWT ${jwt[0]}`);
       const tok = DOCKER_TOKEN_PATTERN.exec(text);
