@@ -135,6 +135,75 @@ export type RotateResult =
   | { token: CreatedAccessToken; retired: true; retireError: null }
   | { token: CreatedAccessToken; retired: false; retireError: DockerHubError | null };
 
+/** Token hygiene: see README "Token hygiene". Rules from the C core (dh_audit_*). */
+export type Severity = 'low' | 'medium' | 'high';
+export type FindingKind = 'expired' | 'inactive' | 'unused' | 'expiring' | 'no_expiry' | 'broad';
+export type BroadReason = 'admin' | 'delete' | 'org_write' | 'wildcard' | 'public_with_private';
+
+export interface AuditOptions extends CallOptions {
+  /** The clock: a Date or milliseconds since the epoch. Default: now. */
+  now?: Date | number;
+  /** A token not used for this many days (or never used and this old) is unused. Default 90. */
+  unusedDays?: number;
+  /** A token expiring within this many days is expiring. Default 14. */
+  expiringDays?: number;
+  /** The organization's token limit, if known; or the plan, whose documented limit is used. */
+  limit?: number | null;
+  plan?: 'team' | 'business';
+  /** GETs of token resources in flight at once. Default 4 (1..16). */
+  concurrency?: number;
+  onProgress?: (progress: { phase: 'list' | 'resources'; done: number; total: number }) => void;
+}
+
+export interface Finding {
+  tokenId: string;
+  label: string;
+  kind: FindingKind;
+  severity: Severity;
+  /** A sentence for people, in English. */
+  sentence: string;
+  /** expired: days since; unused: days since last use (or creation); expiring: whole days left. */
+  days?: number;
+  /** The moment the finding rests on (expiry, last use or creation), ISO 8601. */
+  at?: string;
+  /** unused only. */
+  neverUsed?: boolean;
+  /** broad only. */
+  reason?: BroadReason;
+  path?: string;
+  scopes?: string[];
+}
+
+export interface AuditSummary {
+  /** Every token counts toward the limit, expired and inactive ones too. */
+  tokens: number;
+  active: number;
+  inactive: number;
+  expired: number;
+  limit: number | null;
+  available: number | null;
+  atLimit: boolean;
+  findings: number;
+  flaggedTokens: number;
+  bySeverity: Record<Severity, number>;
+  worst: Severity | null;
+  /** "Tokens used: 7 of 10", or "Tokens: 7" where the limit is unknown. */
+  usage: string;
+}
+
+export interface AuditReport {
+  org: string;
+  /** The clock the audit ran at, ISO 8601 (whole seconds). */
+  now: string;
+  unusedDays: number;
+  expiringDays: number;
+  summary: AuditSummary;
+  /** Every token, with its resources and its findings. */
+  tokens: (AccessToken & { findings: Finding[] })[];
+  /** Every finding, grouped by token. */
+  findings: Finding[];
+}
+
 export interface Credentials {
   /** A username (password or PAT), or an organization name (OAT). */
   identifier: string;
@@ -198,6 +267,9 @@ export interface Client {
    * create fails; resolves with retired: false and retireError if only the retire fails.
    */
   rotateAccessToken(org: string, id: string, options?: RotateOptions): Promise<RotateResult>;
+
+  /** Lists every token, reads each one's resources, and returns the findings and a summary. */
+  auditAccessTokens(org: string, options?: AuditOptions): Promise<AuditReport>;
 
   /** Frees the client; calls in flight and later calls reject with code 'closed'. */
   close(): void;

@@ -5,6 +5,10 @@ import type {
   AccessToken,
   AccessTokenPage,
   AccessTokenSummary,
+  AuditOptions,
+  AuditReport,
+  Finding,
+  Severity,
   Client,
   ClientOptions,
   CreateAccessTokenRequest,
@@ -163,6 +167,19 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   await hub.rotateAccessToken(ORG, got.id);
   // @ts-expect-error: 'revoke' is not a retire mode
   await hub.rotateAccessToken(ORG, got.id, { retire: 'revoke' });
+
+  // ---- audit
+  const auditOptions: AuditOptions = { now: new Date('2026-12-01T00:00:00Z'), unusedDays: 90, expiringDays: 14, plan: 'team', concurrency: 4, signal };
+  const audit: AuditReport = await hub.auditAccessTokens(ORG, auditOptions);
+  const first: Finding | undefined = audit.tokens[0]?.findings[0];
+  const worst: Severity | null = audit.summary.worst;
+  const usage: string = audit.summary.usage;
+  const resourcesOfAudited: Resource[] | undefined = audit.tokens[0]?.resources;
+  // @ts-expect-error: 'urgent' is not a severity
+  const badSeverity: Severity = 'urgent';
+  // @ts-expect-error: the plan is 'team' or 'business'
+  await hub.auditAccessTokens(ORG, { plan: 'free' });
+  void [first, worst, usage, resourcesOfAudited, badSeverity];
 
   // ---- rate limit and closing
   const rate: RateLimit | null = hub.rateLimit;
