@@ -208,3 +208,30 @@ export function pruneCandidates(auditReport, { expired = true, inactive = true, 
   }
   return out;
 }
+
+const SEVERITY_RANK = { low: 1, medium: 2, high: 3 };
+
+/** True when the report holds a finding at or above `severity` ('low', 'medium', 'high'). */
+export function hasFindingAtLeast(auditReport, severity) {
+  const floor = SEVERITY_RANK[severity];
+  if (!floor) throw invalidArgument(`severity must be one of ${SEVERITIES.join(', ')}`);
+  return auditReport.findings.some((f) => SEVERITY_RANK[f.severity] >= floor);
+}
+
+/** Markdown text safe to put in a table cell: no pipes, no line breaks, no markup. */
+const cell = (s) => String(s).replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+
+/** The report as a markdown document: a summary line and one table row per finding. */
+export function auditMarkdown(auditReport) {
+  const { org, now, summary: s, findings } = auditReport;
+  const lines = [`## Token audit of ${cell(org)} (${now.slice(0, 10)})`, ''];
+  const counts = SEVERITIES.slice().reverse().map((v) => `${s.bySeverity[v]} ${v}`).join(', ');
+  lines.push(`${s.usage}. ${plural(s.findings, 'finding')} (${counts}) in ${plural(s.flaggedTokens, 'token')}.`);
+  if (s.atLimit) lines.push('', '**The organization is at its token limit**: no token can be created until one is deleted.');
+  if (findings.length) {
+    lines.push('', '| Token | Severity | Finding |', '|---|---|---|');
+    const order = [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+    for (const f of order) lines.push(`| ${cell(f.label)} | ${f.severity} | ${cell(f.sentence)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
