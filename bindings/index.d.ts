@@ -277,6 +277,17 @@ export interface Client {
 
 export declare function createClient(options?: ClientOptions): Promise<Client>;
 
+/** The audit as a markdown document: the usage line and one table row per finding. */
+export declare function auditMarkdown(report: AuditReport): string;
+/** True when the report holds a finding at or above the severity (what `audit --fail-on` gates on). */
+export declare function hasFindingAtLeast(report: AuditReport, severity: Severity): boolean;
+/** What a clean-up would delete: expired and inactive tokens by default, unused ones on request. */
+export declare function pruneCandidates(
+  report: AuditReport,
+  which?: { expired?: boolean; inactive?: boolean; unusedDays?: number | null },
+): { id: string; label: string; reason: 'expired' | 'inactive' | 'unused'; sentence: string }[];
+export declare const SEVERITIES: readonly Severity[];
+
 export declare const SCOPES: {
   readonly TYPE_REPO: {
     readonly image: readonly string[];
