@@ -108,3 +108,9 @@ test('a webhook that refuses the post makes the scheduled run fail', async () =>
     await mf.dispose();
   }
 });
+
+test('the README shows the recipe exactly as tested', async () => {
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const recipe = await readFile(RECIPE, 'utf8');
+  assert.ok(readme.includes(`\`\`\`js\n${recipe}\`\`\``), 'README.md holds web/worker/audit-worker.js verbatim');
+});
