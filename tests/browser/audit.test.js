@@ -129,6 +129,8 @@ describe('token hygiene in the dashboard (Chromium)', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     assert.equal(overflow, false, 'nothing wider than the phone');
     await page.screenshot({ path: `${ARTIFACTS}audit-390.png`, fullPage: true });
+    await panel().evaluate((el) => el.scrollIntoView());
+    await page.screenshot({ path: `${ARTIFACTS}audit-panel-390.png` });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
