@@ -77,12 +77,12 @@ static int64_t days_from_civil(int64_t y, int m, int d) {
 int dh_parse_rfc3339(const char *s, int64_t *out) {
     if (dh_check_rfc3339(s)) return -1;
     int64_t t = days_from_civil(digits(s, 4), digits(s + 5, 2), digits(s + 8, 2)) * 86400 +
-                digits(s + 11, 2) * 3600 + digits(s + 14, 2) * 60 + digits(s + 17, 2);
+                (int64_t)digits(s + 11, 2) * 3600 + (int64_t)digits(s + 14, 2) * 60 + digits(s + 17, 2);
     const char *p = s + 19;
     if (*p == '.')
         for (p++; *p >= '0' && *p <= '9'; p++) {}
     if (*p == '+' || *p == '-') {
-        int64_t off = digits(p + 1, 2) * 3600 + digits(p + 4, 2) * 60;
+        int64_t off = (int64_t)digits(p + 1, 2) * 3600 + (int64_t)digits(p + 4, 2) * 60;
         t += *p == '+' ? -off : off; /* local time + offset = UTC: subtract a positive offset */
     }
     *out = t;
