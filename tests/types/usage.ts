@@ -1,6 +1,6 @@
 // A typed walk through the whole public API of dockerhub-oat. Never run: `tsc --strict` checks it
 // (tests/node/types.test.js). Every `@ts-expect-error` line must stay an error, or tsc fails.
-import { createClient, DockerHubError, ERROR_CODES, SCOPES } from 'dockerhub-oat';
+import { createClient, DockerHubError, ERROR_CODES, SCOPES, auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from 'dockerhub-oat';
 import type {
   AccessToken,
   AccessTokenPage,
@@ -179,7 +179,12 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   const badSeverity: Severity = 'urgent';
   // @ts-expect-error: the plan is 'team' or 'business'
   await hub.auditAccessTokens(ORG, { plan: 'free' });
-  void [first, worst, usage, resourcesOfAudited, badSeverity];
+  const markdown: string = auditMarkdown(audit);
+  const gate: boolean = hasFindingAtLeast(audit, SEVERITIES[2] ?? 'high');
+  const prunable: string[] = pruneCandidates(audit, { unusedDays: 180 }).map((c) => c.reason);
+  // @ts-expect-error: 'urgent' is not a severity to gate on
+  hasFindingAtLeast(audit, 'urgent');
+  void [first, worst, usage, resourcesOfAudited, badSeverity, markdown, gate, prunable];
 
   // ---- rate limit and closing
   const rate: RateLimit | null = hub.rateLimit;
