@@ -3,18 +3,34 @@
 // hygiene world and posts the markdown to a loopback webhook receiver. The posted report must be
 // the library's, word for word.
 import { test, before, after } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { Miniflare, NoOpLog } from 'miniflare';
 import { createClient, auditMarkdown } from '../../bindings/index.node.js';
 import { NOW, ORG, OWNER, EXPECTED, startHygieneSandbox } from './helpers/hygiene.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RECIPE = join(root, 'web/worker/audit-worker.js');
+// Miniflare 4 needs Node 20 or later (its undici uses the global File). On an older Node (npm test
+// may run on the pinned Node 18), this file runs itself in the pinned Node 22 instead.
+const TOO_OLD = typeof File === 'undefined';
+const { Miniflare, NoOpLog } = TOO_OLD ? {} : await import('miniflare');
+
+if (TOO_OLD) {
+  test('the Worker tests pass in the pinned Node 22 (Miniflare needs Node 20 or later)', () => {
+    const node22 = join(root, 'node_modules/node22/bin/node');
+    const env = { ...process.env };
+    delete env.NODE_TEST_CONTEXT; // else the child reports to this runner's protocol, not as TAP
+    const r = spawnSync(node22, ['--test', '--test-reporter=tap', fileURLToPath(import.meta.url)], { cwd: root, env, encoding: 'utf8', timeout: 240_000 });
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /^# pass 3$/m);
+    assert.match(r.stdout, /^# fail 0$/m);
+  });
+}
 
 let sb;
 let hook;
@@ -37,6 +53,7 @@ async function bundle() {
 }
 
 before(async () => {
+  if (TOO_OLD) return;
   sb = await startHygieneSandbox();
   hook = createServer((req, res) => {
     let body = '';
@@ -69,7 +86,7 @@ async function worker(bindings) {
   return mf;
 }
 
-test('a scheduled event audits the org and posts the library\'s markdown to the webhook', async () => {
+(TOO_OLD ? () => {} : test)('a scheduled event audits the org and posts the library\'s markdown to the webhook', async () => {
   const mf = await worker();
   try {
     posts.length = 0;
@@ -94,7 +111,7 @@ test('a scheduled event audits the org and posts the library\'s markdown to the 
   }
 });
 
-test('a webhook that refuses the post makes the scheduled run fail', async () => {
+(TOO_OLD ? () => {} : test)('a webhook that refuses the post makes the scheduled run fail', async () => {
   const mf = await worker();
   try {
     hookStatus = 500;
@@ -109,7 +126,7 @@ test('a webhook that refuses the post makes the scheduled run fail', async () =>
   }
 });
 
-test('the README shows the recipe exactly as tested', async () => {
+(TOO_OLD ? () => {} : test)('the README shows the recipe exactly as tested', async () => {
   const readme = await readFile(join(root, 'README.md'), 'utf8');
   const recipe = await readFile(RECIPE, 'utf8');
   assert.ok(readme.includes(`\`\`\`js\n${recipe}\`\`\``), 'README.md holds web/worker/audit-worker.js verbatim');
