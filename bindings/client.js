@@ -37,12 +37,15 @@ async function instantiate(wasm, host) {
   else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source));
   const pending = new Map(); // call id -> (doc, body, more) => void
   const tokenFunctions = new Map(); // C client pointer -> async () => JWT
+  const XHR = typeof fetch === 'function' ? makeFetchXHR(fetch) : undefined;
   const moduleArgs = {
-    xhrImpl: typeof fetch === 'function' ? makeFetchXHR(fetch) : undefined,
+    xhrImpl: XHR,
     dhSettle(callId, doc, body, more) {
       const settle = pending.get(callId);
       if (!more) pending.delete(callId);
-      settle?.({ doc, body }, more);
+      // A call that fails for good on a fetch() rejection settles inside that XHR's onerror:
+      // the rejection is the error's cause (bindings/xhr.js).
+      settle?.({ doc, body, cause: XHR?.failing }, more);
     },
     dhNeedToken(clientPtr) {
       tokenFunctions.get(clientPtr)?.();
@@ -407,13 +410,14 @@ class Client {
   }
 
   /** { doc, body } from the C core to { data, status, headers }, or a thrown DockerHubError. */
-  #settle({ doc: docText, body }) {
+  #settle({ doc: docText, body, cause }) {
     const doc = JSON.parse(docText); // written by wasm_exports.c: always valid
     const rateLimit = parseRateLimit(doc.headers);
     if (rateLimit) this.#rateLimit = rateLimit;
     if (doc.error) {
       const { code, message, ...rest } = doc.error;
       const extra = { ...rest, status: doc.status };
+      if (code === 'network' && cause !== undefined) extra.cause = cause;
       if (doc.status) {
         extra.headers = doc.headers;
         Object.assign(extra, errorObjects(body));

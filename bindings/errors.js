@@ -14,10 +14,11 @@ export class DockerHubError extends Error {
    * @param {string} code one of ERROR_CODES
    * @param {string} message a human sentence; never a secret
    * @param {{status?: number, detail?: string, errinfo?: object, fields?: object, text?: string,
-   *          retryAfter?: number, maybeCreated?: boolean, headers?: Record<string, string>}} [extra]
+   *          retryAfter?: number, maybeCreated?: boolean, headers?: Record<string, string>,
+   *          cause?: unknown}} [extra] `cause`: what the host rejected with, for `network`
    */
   constructor(code, message, extra = {}) {
-    super(message);
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'DockerHubError';
     this.code = code;
     this.status = extra.status ?? 0;

@@ -29,8 +29,11 @@ export declare class DockerHubError extends Error {
   readonly text?: string;
   readonly errinfo?: Record<string, unknown>;
   readonly fields?: Record<string, unknown>;
-  /** Seconds to wait, from Retry-After or X-Retry-After. */
+  /** Seconds to wait, from Retry-After or X-Retry-After (seconds, a unix time or an HTTP date),
+   * or on a 429 without either from X-RateLimit-Reset. */
   readonly retryAfter?: number;
+  /** `network` only: what the host's fetch() rejected with. Browsers give no reason. */
+  cause?: unknown;
   /** Response headers, names lower-case. */
   readonly headers?: Record<string, string>;
   toJSON(): Record<string, unknown>;

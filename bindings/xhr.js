@@ -2,18 +2,59 @@
 // It implements just what Emscripten 3.1.6's Fetch API uses (docs/toolchain.md): readyState is 4
 // before onload/onerror run, no onprogress ever, header lines end in \r\n, the method is
 // upper-cased, GET/HEAD carry no body, and abort() is silent (no callback after it), as in browsers.
-// Two additions the transport reads (src/transport_fetch.c): `maxResponseBytes`, past which the
-// body is not read on (failure 'too_large'), and `failure` 'refused' for a connection refused
-// before anything was sent, which is the one network failure a create may be retried after.
+// Additions the transport reads (src/transport_fetch.c): `maxResponseBytes`, past which the body
+// is not read on (failure 'too_large'); `failure`, the host's reason when fetch() rejected (see
+// failureOf) or 'redirected' (a browser's opaque redirect), which the core words the error by and
+// retries by; `responseURL`, as in browsers. Browsers get this XHR too, for redirect: 'manual'.
+//
+// The rejection itself becomes the DockerHubError's `cause`: the class keeps it in `failing`
+// while its onerror runs. The C core settles a call that fails for good inside that handler,
+// synchronously, so bindings/client.js reads it there and nowhere else.
 
-/** @param {unknown} err what fetch() rejected with */
-function wasRefused(err) {
-  const cause = err?.cause;
-  if (cause?.code === 'ECONNREFUSED') return true;
-  return Array.isArray(cause?.errors) && cause.errors.length > 0 && cause.errors.every((e) => e?.code === 'ECONNREFUSED');
+// Each test looks at what one host really rejects with (seen on Node 18-22 (undici), Deno 2,
+// Bun 1 and workerd): the error, its `cause`, and an AggregateError's `errors`.
+const CODES = {
+  refused: ['ECONNREFUSED', 'ConnectionRefused'],
+  dns: ['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA', 'EAI_FAIL'],
+  reset: ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED', 'ConnectionClosed'],
+  denied: ['ERR_ACCESS_DENIED'],
+};
+const TLS_CODE = /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/;
+
+/** Every error in a rejection: itself, its causes, an AggregateError's members. */
+function errorsOf(err, depth = 0) {
+  if (!err || typeof err !== 'object' || depth > 4) return [];
+  const out = [err];
+  if (Array.isArray(err.errors)) for (const e of err.errors) out.push(...errorsOf(e, depth + 1));
+  out.push(...errorsOf(err.cause, depth + 1));
+  return out;
+}
+
+/**
+ * Why fetch() rejected, as one word: denied (the host's permission: Deno's NotCapable or
+ * PermissionDenied, Node's permission model), blocked (a network policy or a blocked port:
+ * workerd answers its policy's refusal with a bare "internal error"), dns, tls, refused, reset,
+ * or network (anything else).
+ * @param {unknown} err what fetch() rejected with
+ */
+export function failureOf(err) {
+  const all = errorsOf(err);
+  const text = all.map((e) => `${e.name ?? ''}: ${e.message ?? ''}`).join('\n');
+  const has = (codes) => all.some((e) => codes.includes(e.code));
+  if (all.some((e) => e.name === 'NotCapable' || e.name === 'PermissionDenied') || has(CODES.denied)) return 'denied';
+  if (/\bbad port\b|are blocked|^Error: internal error; reference = /im.test(text)) return 'blocked';
+  if (has(CODES.dns) || /dns error|failed to lookup address/i.test(text)) return 'dns';
+  if (all.some((e) => TLS_CODE.test(e.code ?? '')) || /\btls\b|certificate|secure TLS connection/i.test(text)) return 'tls';
+  // Refused only where every attempt was refused (Node tries each address of a host name): the
+  // one failure after which a create may be sent again.
+  const codes = all.map((e) => e.code).filter((c) => typeof c === 'string');
+  if (codes.length ? codes.every((c) => CODES.refused.includes(c)) : /connection refused/i.test(text)) return 'refused';
+  if (has(CODES.reset) || /connection (was )?(reset|closed|lost)|other side closed|broken pipe/i.test(text)) return 'reset';
+  return 'network';
 }
 
 const TOO_LARGE = Symbol('too large');
+const REDIRECTED = Symbol('redirected');
 
 /** Reads a body, refusing to hold more than max bytes. */
 async function readLimited(res, max, controller) {
@@ -52,6 +93,9 @@ async function readLimited(res, max, controller) {
  */
 export function makeFetchXHR(fetchImpl) {
   return class FetchXMLHttpRequest {
+    /** @type {unknown} what fetch() rejected with, while onerror runs; else undefined */
+    static failing = undefined;
+
     constructor() {
       this.readyState = 0;
       this.status = 0;
@@ -66,6 +110,7 @@ export function makeFetchXHR(fetchImpl) {
       this._done = false;
       this.maxResponseBytes = Infinity;
       this.failure = null;
+      this.responseURL = '';
     }
 
     open(method, url) {
@@ -106,7 +151,8 @@ export function makeFetchXHR(fetchImpl) {
         }, this.timeout);
       }
       // Redirects are not followed: the API never redirects, and a followed one could carry a
-      // sign-in body (the secret) to another host. A 3xx is reported as it came.
+      // sign-in body (the secret) to another host. A 3xx is reported as it came; a browser
+      // hides it (an opaque redirect, status 0): failure 'redirected'.
       const init = { method: this._method, headers: this._headers, signal: controller.signal, redirect: 'manual' };
       if (body != null && this._method !== 'GET' && this._method !== 'HEAD') init.body = body;
       const finish = (handler) => {
@@ -118,8 +164,11 @@ export function makeFetchXHR(fetchImpl) {
       };
       fetchImpl(this._url, init)
         .then(async (res) => {
+          // A browser's answer to redirect: 'manual' (nothing was sent to the new URL).
+          if (res.type === 'opaqueredirect') throw REDIRECTED;
           this.status = res.status;
           this.statusText = res.statusText;
+          this.responseURL = res.url ?? '';
           this._responseHeaderMap = res.headers;
           let lines = '';
           res.headers.forEach((value, name) => {
@@ -130,11 +179,17 @@ export function makeFetchXHR(fetchImpl) {
           finish(this.onload);
         })
         .catch((err) => {
-          this.failure = err === TOO_LARGE ? 'too_large' : wasRefused(err) ? 'refused' : 'network';
+          this.failure = err === TOO_LARGE ? 'too_large' : err === REDIRECTED ? 'redirected' : failureOf(err);
           this.status = 0;
           this.response = null;
           this._responseHeaders = '';
-          finish(timedOut ? this.ontimeout : this.onerror);
+          if (timedOut || err === TOO_LARGE || err === REDIRECTED) return finish(timedOut ? this.ontimeout : this.onerror);
+          FetchXMLHttpRequest.failing = err;
+          try {
+            finish(this.onerror);
+          } finally {
+            FetchXMLHttpRequest.failing = undefined;
+          }
         });
     }
   };

@@ -2,10 +2,12 @@
 # Native checks of the C core, each one a gate (exit 1 on any finding):
 #   (a) the C unit tests (build/native/dh_tests, one process per test group) under valgrind:
 #       memory errors, and definite, indirect or possible leaks;
+#   (a2) the native end-to-end tests (ctest label e2e: libcurl against the sandbox, and the example
+#       program) under valgrind, with the same checks; prints their pass count;
 #   (b) cppcheck (warning, style, performance, portability) over src/;
 #   (c) clang-tidy over src/*.c with the repository's .clang-tidy, every warning an error
 #       (not transport_fetch.c: it needs Emscripten's headers).
-# Tools: valgrind, cppcheck, clang-tidy (scripts/setup.sh installs them). About a minute on 2 cores.
+# Tools: valgrind, cppcheck, clang-tidy, node (scripts/setup.sh installs them). About a minute and a half on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,6 +57,38 @@ vg() {
 }
 export -f vg
 printf '%s\n' "${groups[@]}" | xargs -P "$jobs" -I{} bash -c 'vg "$1"' _ {} || status=1
+took "$t"
+
+t=$SECONDS
+step "(a2) native end-to-end tests under valgrind (libcurl, the sandbox on loopback)"
+# The commands ctest would run (label e2e), with the program under valgrind (tests/c/e2e_sandbox.mjs
+# puts DH_E2E_WRAP in front of it); not e2e.install, which builds rather than runs the library.
+ctest --test-dir "$out" -L e2e --show-only=json-v1 |
+  node -e 'const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    for (const t of j.tests) if (t.name !== "e2e.install") console.log(`${t.name}\t${t.command.join(" ")}`);' \
+  >"$out/valgrind/e2e-commands.txt"
+if [ ! -s "$out/valgrind/e2e-commands.txt" ]; then
+  echo "   no e2e tests in $out (was libcurl found? DH_CURL)" >&2
+  status=1
+fi
+vg_e2e() {
+  local name=$1 cmd=$2 log=build/native/valgrind/$1.log
+  if DH_E2E_WRAP="valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes" \
+       $cmd >"$log" 2>&1; then
+    local n
+    n=$(sed -n 's/^\([0-9]*\) passed, 0 failed$/\1 passed/p' "$log" | tail -1)
+    echo "   ok   $name${n:+ ($n)}"
+  else
+    echo "   FAIL $name (log: $log)"
+    grep -E '^==[0-9]+== |CHECK|FAIL' "$log" | head -40
+    return 1
+  fi
+}
+export -f vg_e2e
+xargs -P "$jobs" -d '\n' -I{} bash -c 'IFS=$'"'\t'"' read -r n c <<<"$1"; vg_e2e "$n" "$c"' _ {} \
+  <"$out/valgrind/e2e-commands.txt" || status=1
+passed=$(cat "$out"/valgrind/e2e.*.log 2>/dev/null | awk '/^[0-9]+ passed, [0-9]+ failed$/ { n += $1 } END { print n + 0 }')
+echo "   e2e test cases passed under valgrind: ${passed:-0}"
 took "$t"
 
 t=$SECONDS

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # command -> Debian package
 declare -A NEED=(
   [emcc]=emscripten [cmake]=cmake [cc]=gcc [clang]=clang [dpkg-source]=dpkg-dev [chromium]=chromium
-  [valgrind]=valgrind [cppcheck]=cppcheck [clang-tidy]=clang-tidy
+  [valgrind]=valgrind [cppcheck]=cppcheck [clang-tidy]=clang-tidy [pkg-config]=pkg-config [openssl]=openssl
 )
 missing=()
 for cmd in "${!NEED[@]}"; do
@@ -15,6 +15,8 @@ for cmd in "${!NEED[@]}"; do
   if [ "$cmd" = chromium ]; then [ -x /usr/bin/chromium ] || missing+=(chromium); continue; fi
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}")
 done
+# The native build's libcurl transport (src/transport_curl.c) and its headers: no command to look for.
+pkg-config --exists libcurl 2>/dev/null || missing+=(libcurl4-openssl-dev)
 # emcc's optimizer needs Debian's acorn (docs/toolchain.md); it comes with the emscripten package.
 [ -d /usr/share/nodejs/acorn ] || missing+=(node-acorn)
 if [ ${#missing[@]} -gt 0 ]; then

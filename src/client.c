@@ -156,6 +156,44 @@ static const char *lost_message(dh_call *c, dh_code code, bool *maybe_created) {
                           : "could not reach Docker Hub (connection refused, reset or lost)";
 }
 
+/* A failure without an answer: its code, and a message that names the host's reason. */
+static const char *failure_message(dh_call *c, dh_http_failure f, dh_code *code, bool *maybe_created) {
+    *code = DH_ERR_NETWORK;
+    *maybe_created = false;
+    switch (f) {
+    case DH_HTTP_REFUSED: return "could not reach Docker Hub (connection refused)";
+    case DH_HTTP_DENIED:
+        return "could not reach Docker Hub: the host denied this program the permission to connect "
+               "(in Deno: --allow-net=host:port); not retried";
+    case DH_HTTP_BLOCKED:
+        return "could not reach Docker Hub: the host blocked the connection (its network policy or a "
+               "blocked port; workerd blocks loopback and private addresses); not retried";
+    case DH_HTTP_DNS: return "could not reach Docker Hub: its host name did not resolve (DNS)";
+    case DH_HTTP_TLS:
+        return "could not reach Docker Hub: the TLS connection failed (a certificate, or a server "
+               "that does not speak TLS there); not retried";
+    case DH_HTTP_TOO_LARGE:
+        *code = DH_ERR_INVALID_RESPONSE;
+        return "the response body is larger than maxResponseBytes";
+    case DH_HTTP_REDIRECTED:
+        /* The host followed it: a 307 or 308 sent the request again, body and all. */
+        *code = DH_ERR_UNEXPECTED_STATUS;
+        *maybe_created = c->op == DH_OP_CREATE;
+        return *maybe_created ? "Docker Hub's answer came from another URL (a redirect the host followed), and "
+                                "redirects are refused; the token may have been created: list the tokens"
+                              : "Docker Hub's answer came from another URL (a redirect the host followed), and "
+                                "redirects are refused";
+    case DH_HTTP_RESET:
+        *maybe_created = c->op == DH_OP_CREATE;
+        return *maybe_created ? "the connection to Docker Hub was reset; the token may have been created: "
+                                "list the tokens before creating it again"
+                              : "the connection to Docker Hub was reset or closed early";
+    case DH_HTTP_TIMEOUT: *code = DH_ERR_TIMEOUT; break;
+    default: break;
+    }
+    return lost_message(c, *code, maybe_created);
+}
+
 static dh_code refuse(dh_op op, dh_callback cb, void *user, dh_code code, const char *what,
                       const char *why) {
     dh_buf b = {0};
@@ -382,6 +420,27 @@ static const char *decode_success(dh_call *c, const dh_http_response *resp, repl
     return why;
 }
 
+/* An OAT can sign in (as its organization) but never manage OATs, and Docker Hub's 401 or 403
+ * does not say so: name the cause and what to use. `said` (redacted already) follows. */
+static const char *oat_refusal(const dh_call *c, dh_arena *a, int status, const char *said) {
+    static const char oat[] = "dckr_oat_";
+    const dh_client *cl = c->client;
+    bool sent_oat = (cl->secret && strncmp(cl->secret, oat, sizeof oat - 1) == 0) ||
+                    (c->authorization && strncmp(c->authorization + 7, oat, sizeof oat - 1) == 0);
+    if ((status != 401 && status != 403) || !sent_oat) return said;
+    dh_buf b = {0};
+    dh_buf_puts(&b, "an organization access token (dckr_oat_...) cannot manage organization access "
+                    "tokens: sign in with an organization owner's personal access token or password");
+    if (said) {
+        dh_buf_puts(&b, " (Docker Hub said: ");
+        dh_buf_puts(&b, said);
+        dh_buf_puts(&b, ")");
+    }
+    const char *out = b.oom ? NULL : dh_arena_strdup(a, b.data);
+    dh_buf_free(&b);
+    return out ? out : said;
+}
+
 /* After a page of dh_list_all_tokens: point the call at the next page, or say there is none. */
 static bool next_page(dh_call *c, const dh_token_page *page) {
     int next = dh_pager_advance(c->pager, page);
@@ -398,16 +457,9 @@ static void on_http_done(void *call, const dh_http_response *resp) {
 
     if (resp->failure != DH_HTTP_OK) {
         if (schedule_retry(c, resp->failure, 0, -1)) return;
-        dh_code code = resp->failure == DH_HTTP_TIMEOUT ? DH_ERR_TIMEOUT : DH_ERR_NETWORK;
-        bool maybe_created = false;
-        const char *msg = resp->failure == DH_HTTP_REFUSED
-                              ? "could not reach Docker Hub (connection refused)"
-                              : lost_message(c, code, &maybe_created);
-        if (resp->failure == DH_HTTP_TOO_LARGE) {
-            code = DH_ERR_INVALID_RESPONSE;
-            msg = "the response body is larger than maxResponseBytes";
-            maybe_created = false;
-        }
+        dh_code code;
+        bool maybe_created;
+        const char *msg = failure_message(c, resp->failure, &code, &maybe_created);
         fail(c, code, msg, maybe_created);
         return;
     }
@@ -439,7 +491,7 @@ static void on_http_done(void *call, const dh_http_response *resp) {
             r->body = NULL; /* it echoed a secret */
             r->body_len = 0;
         }
-        rs.error.retry_after = dh_retry_after(headers, r->header_count, cl->tr.now_unix(cl->tr.ctx));
+        rs.error.retry_after = dh_retry_after(headers, r->header_count, resp->status, cl->tr.now_unix(cl->tr.ctx));
         if (resp->status == 401 && c->op != DH_OP_AUTH && can_renew(cl) && !c->reauthed) {
             /* The JWT was refused: sign in again, once, then try this call once more. A JWT
              * renewed by another call since this one was sent is simply used. */
@@ -454,6 +506,7 @@ static void on_http_done(void *call, const dh_http_response *resp) {
             store_free(&rs);
             return;
         }
+        rs.error.message = oat_refusal(c, rs.arena, resp->status, rs.error.message);
     } else {
         const char *why = decode_success(c, resp, &rs);
         if (why) {

@@ -102,19 +102,40 @@ static int64_t parse_http_date(const char *s) {
     return days_from_civil(y, m, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + se;
 }
 
-int64_t dh_retry_after(const dh_header *h, size_t n, int64_t now_unix) {
+/* Our reference for "now" when reading a moment: the server's own Date where it sent one, so a
+ * skewed local clock neither skips the wait nor stretches it; else the local clock. */
+static int64_t server_now(const dh_header *h, size_t n, int64_t now_unix) {
+    const char *date = dh_header_get(h, n, "date");
+    int64_t at = date ? parse_http_date(date) : -1;
+    return at >= 0 ? at : now_unix;
+}
+
+static int64_t until(int64_t at, int64_t now) { return at > now ? at - now : 0; }
+
+/* Retry-After's number: delta seconds, or a unix time. A delta longer than a day is
+ * never meant (the cap would cut it anyway), so a number past a day that is also later than a
+ * day before now can only be a moment: Docker Hub has sent Retry-After: 1746136938. */
+static int64_t seconds_or_moment(int64_t v, int64_t now) {
+    const int64_t day = 86400;
+    if (v > day && v >= now - day) return until(v, now);
+    return v;
+}
+
+int64_t dh_retry_after(const dh_header *h, size_t n, int status, int64_t now_unix) {
     const int64_t cap = 86400;
+    const int64_t now = server_now(h, n, now_unix);
     int64_t wait = -1;
     const char *ra = dh_header_get(h, n, "retry-after");
     if (ra) {
-        int64_t secs = parse_uint(ra);
-        if (secs >= 0) wait = secs;
-        else if ((secs = parse_http_date(ra)) >= 0) wait = secs > now_unix ? secs - now_unix : 0;
+        int64_t v = parse_uint(ra);
+        if (v >= 0) wait = seconds_or_moment(v, now);
+        else if ((v = parse_http_date(ra)) >= 0) wait = until(v, now);
     }
-    const char *xra = dh_header_get(h, n, "x-retry-after");
-    if (wait < 0 && xra) {
-        int64_t at = parse_uint(xra);
-        if (at >= 0) wait = at > now_unix ? (at == INT64_MAX ? INT64_MAX : at - now_unix) : 0;
-    }
+    const char *xra = dh_header_get(h, n, "x-retry-after"); /* documented as a unix time */
+    int64_t v;
+    if (wait < 0 && xra && (v = parse_uint(xra)) >= 0) wait = until(v, now);
+    /* A 429 with neither: the window ends at X-RateLimit-Reset (unix seconds). */
+    const char *reset = dh_header_get(h, n, "x-ratelimit-reset");
+    if (wait < 0 && status == 429 && reset && (v = parse_uint(reset)) >= 0) wait = until(v, now);
     return wait > cap ? cap : wait;
 }

@@ -111,9 +111,11 @@ int dh_pager_advance(dh_pager *pg, const dh_token_page *page);
  * colon or with an empty name skipped. Strings and the array come from the arena. */
 size_t dh_headers_unpack(const char *raw, size_t len, dh_arena *a, dh_header **out);
 const char *dh_header_get(const dh_header *h, size_t n, const char *name);
-/* Seconds to wait from Retry-After (delta seconds or an HTTP date) or X-Retry-After (unix
- * time), given the current unix time; -1 when absent or unreadable. Capped at one day. */
-int64_t dh_retry_after(const dh_header *h, size_t n, int64_t now_unix);
+/* Seconds to wait from Retry-After or X-Retry-After (delta seconds, a unix time, or an HTTP
+ * date), and on a 429 with neither from X-RateLimit-Reset; a moment is measured from the
+ * server's Date where it sent one, else from now_unix. -1 when absent or unreadable. Capped at
+ * one day. */
+int64_t dh_retry_after(const dh_header *h, size_t n, int status, int64_t now_unix);
 
 /* ---- error_body.c ---- */
 /* Fills err from an HTTP status and a response body of any shape; strings from the arena, each

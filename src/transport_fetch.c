@@ -39,10 +39,30 @@ EM_JS(void, dh_xhr_limit, (unsigned id, double max_bytes), {
     if (xhr) xhr.maxResponseBytes = max_bytes;
 });
 
-/* 1: refused before anything was sent, 2: body over the limit, 0: anything else. */
+/* The XHR's `failure` word (bindings/xhr.js) as an index into failures[] below; 0: unknown (a
+ * browser's XHR gives no reason at all). */
 EM_JS(int, dh_xhr_failure, (unsigned id), {
     var xhr = Fetch.xhrs[id - 1];
-    return xhr && xhr.failure == 'refused' ? 1 : xhr && xhr.failure == 'too_large' ? 2 : 0;
+    var words = ['refused', 'too_large', 'denied', 'blocked', 'dns', 'tls', 'reset', 'redirected'];
+    return words.indexOf(xhr && xhr.failure) + 1;
+});
+
+static const dh_http_failure failures[] = {DH_HTTP_NETWORK, DH_HTTP_REFUSED, DH_HTTP_TOO_LARGE,
+                                           DH_HTTP_DENIED,  DH_HTTP_BLOCKED, DH_HTTP_DNS,
+                                           DH_HTTP_TLS,     DH_HTTP_RESET,   DH_HTTP_REDIRECTED};
+
+/* 1 when the answer came from another URL than the one asked for: a browser's own XHR (where
+ * the host has no fetch) follows redirects itself, and the promise is that none is followed.
+ * An unreadable URL counts as another. */
+EM_JS(int, dh_xhr_redirected, (unsigned id, const char *url), {
+    var xhr = Fetch.xhrs[id - 1];
+    var got = xhr && xhr.responseURL;
+    if (!got) return 0;
+    try {
+        return got != new URL(UTF8ToString(url)).href ? 1 : 0;
+    } catch (e) {
+        return 1;
+    }
 });
 
 static void close_req(fetch_req *r) {
@@ -62,7 +82,9 @@ static void on_finish(emscripten_fetch_t *f) {
     char *headers = NULL;
     if (f->status == 0) {
         int kind = dh_xhr_failure(f->id);
-        resp.failure = kind == 1 ? DH_HTTP_REFUSED : kind == 2 ? DH_HTTP_TOO_LARGE : DH_HTTP_NETWORK;
+        resp.failure = kind >= 0 && (size_t)kind < sizeof failures / sizeof *failures ? failures[kind] : DH_HTTP_NETWORK;
+    } else if (dh_xhr_redirected(f->id, f->url)) {
+        resp.failure = DH_HTTP_REDIRECTED;
     } else if ((size_t)f->numBytes > r->max_bytes) {
         resp.failure = DH_HTTP_TOO_LARGE;
     } else {

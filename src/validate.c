@@ -63,6 +63,54 @@ const char *dh_check_rfc3339(const char *s) {
     return bad;
 }
 
+/* The scopes Docker Hub knows, without their prefix (bindings/scopes.js lists the same). */
+#define DH_SCOPES(X)                                                                                \
+    X("image-pull") X("image-push") X("image-delete") X("repository-read") X("repository-edit")    \
+    X("repository-admin") X("tag-read") X("tag-admin") X("webhook-read") X("webhook-edit")         \
+    X("webhook-admin") X("repo-group-read") X("repo-group-edit") X("repo-group-admin")             \
+    X("repository-settings-admin") X("member-read") X("member-edit") X("invite-read")              \
+    X("invite-edit") X("group-read") X("group-edit") X("activity-read") X("siem_credentials-read") \
+    X("ram-read") X("ram-write") X("report-read") X("repository-create") X("repository-list")      \
+    X("registry-usage-read") X("cloud-connect") X("audit_events-read")                             \
+    X("governance-policy-read") X("governance-policy-write")
+
+typedef struct scope_hint {
+    const char *name;    /* as sent, compared without case and without a "scope-" in any case */
+    const char *message; /* static, so it can be returned as the refusal */
+} scope_hint;
+
+#define PREFIX_HINT(s) {s, "resources: scopes need the scope- prefix: for " s " use \"scope-" s "\""},
+#define OLD_NAME(old, s) {old, "resources: \"" old "\" is an old scope name: use \"" s "\""}
+
+/* Each real scope without its prefix, then names that old docs taught and scripts still send. */
+static const scope_hint scope_hints[] = {
+    DH_SCOPES(PREFIX_HINT)
+    OLD_NAME("repo-pull", "scope-image-pull"),
+    OLD_NAME("repo-push", "scope-image-push"),
+    OLD_NAME("repo-delete", "scope-image-delete"),
+    OLD_NAME("repo:read", "scope-image-pull"),
+    OLD_NAME("repo:write", "scope-image-push"),
+    OLD_NAME("repo:admin", "scope-image-delete"),
+};
+
+static char lower(char c) { return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c); }
+
+/* Whether s begins with prefix, ignoring ASCII case; whole == true: and ends there too. */
+static bool starts_ignoring_case(const char *s, const char *prefix, bool whole) {
+    for (; *prefix; s++, prefix++)
+        if (lower(*s) != lower(*prefix)) return false;
+    return !whole || !*s;
+}
+
+/* Docker Hub ignores or refuses a scope without the prefix, and the token then lacks the
+ * access it was made for: refuse it here, naming the scope meant where there is one. A scope
+ * with the prefix passes even when this list lacks it: Docker Hub adds scopes. */
+static const char *check_scope(const char *scope) {
+    if (strncmp(scope, "scope-", 6) == 0) return NULL;
+    const char *bare = starts_ignoring_case(scope, "scope-", false) ? scope + 6 : scope;
+    for (size_t i = 0; i < sizeof scope_hints / sizeof *scope_hints; i++)
+        if (starts_ignoring_case(bare, scope_hints[i].name, true)) return scope_hints[i].message;
+    return "resources: each scope needs the scope- prefix, as in scope-image-pull or scope-member-read";
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
 static int64_t days_from_civil(int64_t y, int m, int d) {
     y -= m <= 2;
@@ -97,8 +145,11 @@ const char *dh_check_resources(const dh_resource *res, size_t n) {
             return "resources: each type must be TYPE_REPO or TYPE_ORG";
         if (!r->path || !*r->path) return "resources: each needs a non-empty path";
         if (r->scope_count == 0 || !r->scopes) return "resources: each needs at least one scope";
-        for (size_t j = 0; j < r->scope_count; j++)
+        for (size_t j = 0; j < r->scope_count; j++) {
             if (!r->scopes[j] || !*r->scopes[j]) return "resources: scopes must be non-empty strings";
+            const char *why = check_scope(r->scopes[j]);
+            if (why) return why;
+        }
     }
     return NULL;
 }

@@ -66,7 +66,8 @@ typedef struct dh_error {
     const char *message;     /* human sentence; never NULL in a reply */
     const char *detail;
     const char *text;
-    int64_t retry_after;     /* seconds, from Retry-After or X-Retry-After; -1 if absent */
+    int64_t retry_after;     /* seconds to wait, from Retry-After or X-Retry-After (seconds, a unix
+                              * time or an HTTP date) or a 429's X-RateLimit-Reset; -1 if absent */
     int maybe_created;       /* a create that failed in flight: the token may exist all the same */
 } dh_error;
 
@@ -163,12 +164,20 @@ typedef struct dh_http_request {
     size_t max_response_bytes;  /* a longer body is refused: DH_HTTP_TOO_LARGE */
 } dh_http_request;
 
+/* What a transport says went wrong; the core words DH_ERR_NETWORK's message by it and retries
+ * only where another try can help. */
 typedef enum dh_http_failure {
     DH_HTTP_OK = 0,          /* a response arrived (any status) */
     DH_HTTP_NETWORK,         /* lost somewhere: the server may have acted */
     DH_HTTP_REFUSED,         /* refused before anything was sent: the server surely did not act */
     DH_HTTP_TIMEOUT,         /* the transport's own time limit (the core keeps its own deadline) */
-    DH_HTTP_TOO_LARGE        /* the body was over max_response_bytes and was not kept */
+    DH_HTTP_TOO_LARGE,       /* the body was over max_response_bytes and was not kept */
+    DH_HTTP_DENIED,          /* the host denied the permission to connect (Deno's --allow-net): never retried */
+    DH_HTTP_BLOCKED,         /* the host's network policy or a blocked port stopped it: never retried */
+    DH_HTTP_DNS,             /* the host name did not resolve: nothing was sent */
+    DH_HTTP_TLS,             /* the TLS handshake failed (a certificate, say): never retried */
+    DH_HTTP_RESET,           /* the connection was reset or closed early: the server may have acted */
+    DH_HTTP_REDIRECTED       /* the answer came from another URL (a redirect the host followed) */
 } dh_http_failure;
 
 typedef struct dh_http_response {

@@ -64,9 +64,12 @@ static void backoff_schedule(void) {
 }
 
 static void retry_after_forms(void) {
+    /* Every style Docker Hub has answered a 429 with; each means "2 s from now". */
     const char *headers[] = {"Retry-After: 2\r\n", "Retry-After: Fri, 15 Jan 2027 08:00:02 GMT\r\n",
-                             "X-Retry-After: 1800000002\r\n"};
-    for (int k = 0; k < 3; k++) {
+                             "X-Retry-After: 1800000002\r\n",
+                             "Retry-After: 1800000002\r\nX-RateLimit-Reset: 1800000002\r\n",
+                             "X-RateLimit-Limit: 180\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: 1800000002\r\n"};
+    for (int k = 0; k < 5; k++) {
         scripted st = {.random = 1.0}; /* unix time 1800000000: the date above is 2 s later */
         dh_client *c = make(&st, (dh_config){.bearer = "j", .max_retries = 2});
         seen s = {0};
@@ -78,6 +81,23 @@ static void retry_after_forms(void) {
         CHECK(st.count == 2);
         st_respond(&st, 1, 200, NULL, tok);
         CHECK(s.calls == 1 && s.code == DH_OK);
+        dh_client_free(c);
+        st_free(&st);
+    }
+}
+
+/* A wait the server asks for that ends after the call's deadline fails at once, with the wait. */
+static void retry_after_past_deadline(void) {
+    const char *headers[] = {"Retry-After: 1800003600\r\n", "X-RateLimit-Reset: 1800003600\r\n",
+                             "Retry-After: 3600\r\n"};
+    for (int k = 0; k < 3; k++) {
+        scripted st = {.random = 1.0};
+        dh_client *c = make(&st, (dh_config){.bearer = "j", .max_retries = 3, .timeout_ms = 5000});
+        seen s = {0};
+        dh_get_token(c, "acme", "t1", record, &s);
+        st_respond(&st, 0, 429, headers[k], "{\"detail\":\"Rate limit exceeded\"}");
+        CHECK(s.calls == 1 && s.code == DH_ERR_RATE_LIMITED && s.retry_after == 3600);
+        CHECK(st.count == 1 && st_timers_armed(&st) == 0);
         dh_client_free(c);
         st_free(&st);
     }
@@ -109,6 +129,12 @@ static void retry_rules(void) {
         {1, 0, DH_HTTP_TIMEOUT, 0}, {1, 0, DH_HTTP_REFUSED, 1}, {1, 400, 0, 0},
         {2, 503, 0, 1}, {2, 0, DH_HTTP_NETWORK, 1}, {2, 403, 0, 0}, {3, 504, 0, 1}, {3, 404, 0, 0},
         {0, 0, DH_HTTP_TOO_LARGE, 0},
+        /* A permission, a policy, a certificate, a redirect: the same again each time. */
+        {0, 0, DH_HTTP_DENIED, 0}, {1, 0, DH_HTTP_DENIED, 0}, {3, 0, DH_HTTP_DENIED, 0},
+        {0, 0, DH_HTTP_BLOCKED, 0}, {1, 0, DH_HTTP_BLOCKED, 0}, {0, 0, DH_HTTP_TLS, 0},
+        {1, 0, DH_HTTP_TLS, 0}, {0, 0, DH_HTTP_REDIRECTED, 0}, {1, 0, DH_HTTP_REDIRECTED, 0},
+        /* Nothing was sent when a name did not resolve; a reset may come after the server acted. */
+        {0, 0, DH_HTTP_DNS, 1}, {1, 0, DH_HTTP_DNS, 1}, {0, 0, DH_HTTP_RESET, 1}, {1, 0, DH_HTTP_RESET, 0},
     };
     for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
         scripted st = {.random = 0.0};
@@ -129,6 +155,9 @@ static void retry_rules(void) {
             CHECK(s.code == (rules[i].failure == DH_HTTP_TIMEOUT ? DH_ERR_TIMEOUT : DH_ERR_NETWORK));
         }
         if (rules[i].failure == DH_HTTP_TOO_LARGE) CHECK(s.code == DH_ERR_INVALID_RESPONSE);
+        if (rules[i].failure == DH_HTTP_REDIRECTED) CHECK(s.code == DH_ERR_UNEXPECTED_STATUS);
+        if (rules[i].failure == DH_HTTP_RESET && rules[i].op == 1) CHECK(s.maybe_created == 1);
+        if (rules[i].failure == DH_HTTP_DENIED || rules[i].failure == DH_HTTP_TLS) CHECK(s.code == DH_ERR_NETWORK && !s.maybe_created);
         dh_client_free(c);
         st_free(&st);
     }
@@ -252,6 +281,79 @@ static void short_lived_jwt(void) {
     CHECK(s.calls == 2 && s.code == DH_OK);
     dh_client_free(c);
     st_free(&st);
+}
+
+static void record_message(const dh_reply *r, void *user) {
+    char *out = user;
+    snprintf(out, 512, "%s", r->error ? r->error->message : "ok");
+}
+
+/* An OAT signs in, then gets 403 (or 401, after one more sign-in) on the access-token routes:
+ * the message says an OAT cannot manage OATs and what to use, and keeps Docker Hub's words. */
+static void oat_cannot_manage_oats(void) {
+    const char *oat = "dckr_oat_7awgM4jG5SQvxcvmNzhKj8PQjxo";
+    for (int status = 401; status <= 403; status += 2) {
+        scripted st = {0};
+        dh_client *c = make(&st, (dh_config){.identifier = "acme", .secret = oat});
+        char msg[512] = "";
+        dh_list_tokens(c, "acme", NULL, record_message, msg);
+        st_respond(&st, 0, 200, NULL, "{\"access_token\":\"jwt.one\"}");
+        st_respond(&st, 1, status, NULL, "{\"message\":\"forbidden\",\"errinfo\":{}}");
+        if (status == 401) { /* a 401 signs in once more first */
+            st_respond(&st, 2, 200, NULL, "{\"access_token\":\"jwt.two\"}");
+            st_respond(&st, 3, 401, NULL, "{\"message\":\"forbidden\",\"errinfo\":{}}");
+        }
+        CHECK(strstr(msg, "cannot manage organization access tokens") != NULL);
+        CHECK(strstr(msg, "organization owner's personal access token or password") != NULL);
+        CHECK(strstr(msg, "(Docker Hub said: forbidden)") != NULL);
+        CHECK(strstr(msg, "7awgM4jG") == NULL);
+        dh_client_free(c);
+        st_free(&st);
+    }
+    /* The OAT handed over as the bearer itself, and an OAT refused at sign-in: the same words. */
+    scripted st = {0};
+    dh_client *c = make(&st, (dh_config){.bearer = oat});
+    char msg[512] = "";
+    dh_get_token(c, "acme", "t1", record_message, msg);
+    st_respond(&st, 0, 401, NULL, "{\"message\":\"invalid token\"}");
+    CHECK(strstr(msg, "cannot manage organization access tokens") != NULL);
+    dh_client_free(c);
+    st_free(&st);
+    c = make(&st, (dh_config){.identifier = "acme-owner", .secret = oat});
+    dh_get_token(c, "acme", "t1", record_message, msg);
+    st_respond(&st, 0, 401, NULL, "{\"message\":\"bad credentials\"}");
+    CHECK(strstr(msg, "cannot manage organization access tokens") && strstr(msg, "bad credentials"));
+    dh_client_free(c);
+    st_free(&st);
+    /* A password or PAT refused: Docker Hub's words alone. */
+    c = make(&st, (dh_config){.identifier = "acme-owner", .secret = "dckr_pat_abcdefghijkl"});
+    dh_get_token(c, "acme", "t1", record_message, msg);
+    st_respond(&st, 0, 200, NULL, "{\"access_token\":\"jwt.one\"}");
+    st_respond(&st, 1, 403, NULL, "{\"message\":\"forbidden\"}");
+    CHECK_STR(msg, "forbidden");
+    dh_client_free(c);
+    st_free(&st);
+}
+
+/* Each failure's message names the host's reason. */
+static void failure_messages(void) {
+    const struct { dh_http_failure f; const char *words; } cases[] = {
+        {DH_HTTP_REFUSED, "connection refused"}, {DH_HTTP_DENIED, "denied this program the permission"},
+        {DH_HTTP_BLOCKED, "blocked the connection"}, {DH_HTTP_DNS, "did not resolve (DNS)"},
+        {DH_HTTP_TLS, "TLS connection failed"}, {DH_HTTP_RESET, "was reset"},
+        {DH_HTTP_REDIRECTED, "came from another URL"}, {DH_HTTP_NETWORK, "reset or lost"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        scripted st = {0};
+        dh_client *c = make(&st, (dh_config){.bearer = "j", .max_retries = 0});
+        char msg[512] = "";
+        dh_get_token(c, "acme", "t1", record_message, msg);
+        st_fail(&st, 0, cases[i].f);
+        if (!strstr(msg, cases[i].words)) fprintf(stderr, "failure %d: %s\n", cases[i].f, msg);
+        CHECK(strstr(msg, cases[i].words) != NULL);
+        dh_client_free(c);
+        st_free(&st);
+    }
 }
 
 static void reauth_once_after_401(void) {
@@ -421,6 +523,9 @@ static void pagination_stops_from_callback(void) {
 }
 
 TEST_GROUP(resilience_tests) = {{"backoff_schedule", backoff_schedule},
+                                {"retry_after_past_deadline", retry_after_past_deadline},
+                                {"oat_cannot_manage_oats", oat_cannot_manage_oats},
+                                {"failure_messages", failure_messages},
                                 {"retry_after_forms", retry_after_forms},
                                 {"retry_rules", retry_rules},
                                 {"deadline_bounds_everything", deadline_bounds_everything},

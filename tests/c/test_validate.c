@@ -67,6 +67,45 @@ static void requests(void) {
     CHECK(dh_check_update(&u) == NULL);
 }
 
+static const char *scope_refusal(const char *scope) {
+    const char *scopes[] = {"scope-image-push", scope};
+    dh_resource r = {"TYPE_REPO", "acme/api", scopes, 2};
+    return dh_check_create(&(dh_create_request){.label = "ci", .resources = &r, .resource_count = 1});
+}
+
+/* Scopes need the prefix; the refusal names the scope meant, where there is one. */
+static void scopes(void) {
+    CHECK(scope_refusal("scope-image-pull") == NULL);
+    CHECK(scope_refusal("scope-member-read") == NULL);
+    CHECK(scope_refusal("scope-something-new") == NULL); /* Docker Hub adds scopes */
+    const char *cases[][2] = {
+        {"image-pull", "use \"scope-image-pull\""},
+        {"Image-Pull", "use \"scope-image-pull\""},
+        {"SCOPE-IMAGE-PUSH", "use \"scope-image-push\""},
+        {"Scope-member-read", "use \"scope-member-read\""},
+        {"repo-pull", "use \"scope-image-pull\""},
+        {"repo-push", "use \"scope-image-push\""},
+        {"repo:admin", "use \"scope-image-delete\""},
+        {"governance-policy-write", "use \"scope-governance-policy-write\""},
+        {"siem_credentials-read", "use \"scope-siem_credentials-read\""},
+        {"pull", "needs the scope- prefix, as in scope-image-pull"},
+        {" scope-image-pull", "needs the scope- prefix"},
+        {"scope_image-pull", "needs the scope- prefix"},
+        {"image-pullx", "needs the scope- prefix"},
+        {"scope", "needs the scope- prefix"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *why = scope_refusal(cases[i][0]);
+        if (!why || !strstr(why, cases[i][1]))
+            fprintf(stderr, "scope %s: %s\n", cases[i][0], why ? why : "(accepted)");
+        CHECK(why && strstr(why, cases[i][1]));
+    }
+    const char *old[] = {"repo-pull"};
+    dh_resource r = {"TYPE_REPO", "acme/api", old, 1};
+    CHECK(dh_check_update(&(dh_update_request){.is_active = -1, .has_resources = 1, .resources = &r,
+                                                .resource_count = 1}) != NULL);
+}
+
 static void list_options(void) {
     CHECK(dh_check_list_options(&(dh_list_options){1, 100}) == NULL);
     CHECK(dh_check_list_options(&(dh_list_options){-1, 10}) != NULL);
@@ -94,4 +133,4 @@ static void base_urls(void) {
 }
 
 TEST_GROUP(validate_tests) = {{"names", names}, {"dates", dates}, {"requests", requests},
-                              {"list_options", list_options}, {"base_urls", base_urls}, END_GROUP};
+                              {"scopes", scopes}, {"list_options", list_options}, {"base_urls", base_urls}, END_GROUP};

@@ -28,8 +28,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     static const int64_t nows[] = {0, 1, 784111777, 1767225600, 4102444800, INT64_MAX / 2};
     for (size_t i = 0; i < sizeof nows / sizeof *nows; i++) {
-        int64_t wait = dh_retry_after(h, n, nows[i]);
+        int64_t wait = dh_retry_after(h, n, 429, nows[i]);
         FUZZ_CHECK(wait >= -1 && wait <= 86400);
+        /* Only a 429 reads X-RateLimit-Reset: any other status waits no longer than it would. */
+        int64_t other = dh_retry_after(h, n, 503, nows[i]);
+        FUZZ_CHECK(other == wait || (other == -1 && dh_header_get(h, n, "x-ratelimit-reset")));
     }
     dh_arena_free(a);
     free(raw);

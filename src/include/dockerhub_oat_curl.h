@@ -1,0 +1,79 @@
+/*
+ * dockerhub-oat over libcurl: the native transport, and two ways to drive it (as hiredis does).
+ *
+ *   dh_curl *loop = dh_curl_new(NULL, &err);          one loop per thread, any number of clients
+ *   cfg.transport = dh_curl_transport(loop);
+ *   dh_client *cl = dh_client_new(&cfg, &err);
+ *   dh_list_tokens(cl, "acme", NULL, on_list, &state);
+ *
+ *   1. Blocking: dh_curl_run(loop) returns when every call has settled.
+ *   2. Your own loop: ask dh_curl_timeout_ms and dh_curl_fdset what to wait for, wait for it
+ *      (select, poll, epoll...), then call dh_curl_step(loop, 0). Or call dh_curl_step(loop, ms)
+ *      now and then, and it waits up to `ms` itself.
+ *
+ * Callbacks (the client's, and the timers the core sets through the transport) run only inside
+ * dh_curl_step and dh_curl_run, never inside the call that started a request.
+ *
+ * What the transport does: one libcurl multi handle; HTTP/1.1 and HTTPS only; redirects are
+ * never followed (a 3xx is handed to the core as it is); TLS peers and host names are always
+ * verified (against the system's CA store, or `ca_file`); a body longer than the request's
+ * max_response_bytes stops the transfer as it arrives; a cancel removes the transfer from the
+ * multi handle, which closes its connection. Proxies come from the usual environment variables
+ * (http_proxy, https_proxy, no_proxy), as in every libcurl program.
+ *
+ * Threads: a loop, its clients and their callbacks belong to one thread.
+ */
+#ifndef DOCKERHUB_OAT_CURL_H
+#define DOCKERHUB_OAT_CURL_H
+
+#include <sys/select.h>
+
+#include "dockerhub_oat.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dh_curl dh_curl;
+
+typedef struct dh_curl_options {
+    const char *ca_file;   /* PEM bundle to verify TLS peers with; NULL: the system's. Copied. */
+} dh_curl_options;
+
+/* Makes a loop (NULL options: the defaults). NULL with *err set (a static sentence) when libcurl
+ * cannot start. Free with dh_curl_free. */
+dh_curl *dh_curl_new(const dh_curl_options *options, const char **err);
+
+/* Frees the loop. Free every client that uses it first (dh_client_free cancels their
+ * transfers); a transfer or timer still pending is dropped without a callback. Not from inside
+ * one of the loop's callbacks. */
+void dh_curl_free(dh_curl *loop);
+
+/* The transport for dh_config.transport. Borrows the loop: valid until dh_curl_free. */
+dh_transport dh_curl_transport(dh_curl *loop);
+
+/* Waits at most `timeout_ms` (0: not at all) for I/O or a timer, then does whatever is due:
+ * reads and writes, completed transfers (their callbacks run), due timers. Returns how many
+ * transfers and timers are still pending (0: nothing left to wait for), or -1 when libcurl
+ * fails (the loop is then unusable: free its clients and the loop). */
+int dh_curl_step(dh_curl *loop, int timeout_ms);
+
+/* Steps until nothing is pending: every call started before or during the run has settled.
+ * Returns 0, or -1 as dh_curl_step does. */
+int dh_curl_run(dh_curl *loop);
+
+/* Transfers plus timers pending. */
+int dh_curl_pending(const dh_curl *loop);
+
+/* For a program's own loop. dh_curl_fdset adds the sockets libcurl waits on to the sets
+ * (curl_multi_fdset; sockets above FD_SETSIZE cannot be given this way) and raises *max_fd;
+ * it returns 0, or -1 when libcurl fails. dh_curl_timeout_ms is how long the program may wait
+ * before it must call dh_curl_step: -1 when nothing is pending, 0 when something is due, and
+ * at most 100 while a transfer has no socket to wait on yet (as libcurl advises). */
+int dh_curl_fdset(dh_curl *loop, fd_set *read_fds, fd_set *write_fds, fd_set *except_fds, int *max_fd);
+long dh_curl_timeout_ms(dh_curl *loop);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
