@@ -111,6 +111,8 @@ static const char *check_scope(const char *scope) {
     for (size_t i = 0; i < sizeof scope_hints / sizeof *scope_hints; i++)
         if (starts_ignoring_case(bare, scope_hints[i].name, true)) return scope_hints[i].message;
     return "resources: each scope needs the scope- prefix, as in scope-image-pull or scope-member-read";
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
 static int64_t days_from_civil(int64_t y, int m, int d) {
     y -= m <= 2;
