@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { createServer, request } from 'node:http';
 import { createClient, DockerHubError } from '../../bindings/index.node.js';
 import { pruneCandidates, wordFinding } from '../../bindings/audit.js';
 import { NOW, ORG, OWNER, EXPECTED, keys, startHygieneSandbox } from './helpers/hygiene.js';
@@ -138,4 +139,53 @@ test('property: every finding the core can report gets a one-sentence wording wi
     const s = wordFinding(f, { limit });
     return /^[A-Z][^\n]*\.$/.test(s) && !s.includes('undefined') && !s.includes('NaN');
   }));
+});
+
+/**
+ * A loopback proxy in front of the sandbox that holds each token GET until `width` of them are in
+ * flight (or every token's GET has arrived), so the most in flight at once is what the client
+ * allows, decided by arrivals, not by time.
+ */
+async function holdingProxy(target, width, total) {
+  let inFlight = 0;
+  let arrived = 0;
+  let most = 0;
+  const held = [];
+  const release = () => {
+    if (inFlight >= width || arrived >= total) while (held.length) held.shift()();
+  };
+  const server = createServer((req, res) => {
+    const isGet = req.method === 'GET' && /access-tokens\/[^/?]+(\?|$)/.test(req.url);
+    const forward = () => {
+      const up = request(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (r) => {
+        res.writeHead(r.statusCode, r.headers);
+        r.pipe(res);
+        r.on('end', () => { if (isGet) inFlight--; });
+      });
+      req.pipe(up);
+    };
+    if (!isGet) return forward();
+    inFlight++;
+    arrived++;
+    most = Math.max(most, inFlight);
+    held.push(forward);
+    release();
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, most: () => most, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+}
+
+test('concurrency: never more token GETs in flight than asked, and that many when there is work', async () => {
+  for (const width of [1, 3]) {
+    const proxy = await holdingProxy(sb.url, width, 10);
+    const viaProxy = await createClient({ baseUrl: proxy.url, credentials: OWNER, maxRetries: 0 });
+    try {
+      const report = await viaProxy.auditAccessTokens(ORG, { now: NOW, concurrency: width });
+      assert.equal(report.summary.tokens, 10);
+      assert.equal(proxy.most(), width);
+    } finally {
+      viaProxy.close();
+      await proxy.close();
+    }
+  }
 });
