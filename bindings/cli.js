@@ -3,10 +3,11 @@
 //
 // Output: tables for people, --json for scripts. create and rotate print the new secret, once, and
 // nothing else on stdout (with --json: one JSON document that holds it); everything else they say
-// goes to stderr. Exit 0 on success, 1 when the API (or the network) fails, 2 on wrong usage.
+// goes to stderr. Exit 0 on success, 1 when the API (or the network) fails, 2 on wrong usage,
+// 3 when audit --fail-on finds what it gates on.
 // Secrets: from the environment (DOCKERHUB_SECRET, DOCKERHUB_TOKEN), stdin (--secret-stdin) or a
 // hidden prompt on a terminal; on the command line only with --i-know-this-leaks-to-shell-history.
-// Nothing is ever written to a file, and no secret is ever printed to stderr.
+// Nothing is written to a file except by --out (cli-handover.js), and no secret is ever printed to stderr.
 
 import { parseArgs } from 'node:util';
 import { readFileSync, realpathSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { createInterface } from 'node:readline';
 import { createClient, DockerHubError, SCOPES } from './index.node.js';
 import { rotateAccessToken } from './rotate.js';
 import { PLAN_COMMANDS, runPlanCommand } from './cli-plan.js';
+import { AUDIT_COMMANDS } from './cli-audit.js';
+import { HANDOVER_OPTIONS, HANDOVER_HELP, planHandover, finishCreate, rotateWithHandover } from './cli-handover.js';
 
 const PROG = 'dockerhub-oat';
 const DAY_MS = 86400e3;
@@ -54,6 +57,7 @@ const COMMANDS = {
     args: '',
     options: {
       label: { type: 'string' }, description: { type: 'string' }, ...RESOURCE_OPTIONS, expires: { type: 'string' },
+      ...HANDOVER_OPTIONS,
     },
     summary: 'create a token; prints its secret, once, on stdout',
     help: `  --label L                  the token's label (required)
@@ -63,7 +67,8 @@ const COMMANDS = {
   --org-scope SCOPE          an organization scope, repeatable: member-read, repository-list, ...
   --public-read              add read access to all public repositories (*/*/public, image-pull)
   --expires WHEN             30d, 12w, 1y (365 days), a date 2027-01-31 (00:00 UTC), an RFC 3339
-                             date-time, or never (the default)`,
+                             date-time, or never (the default)
+${HANDOVER_HELP}`,
   },
   update: {
     args: 'ID',
@@ -86,13 +91,16 @@ const COMMANDS = {
   },
   rotate: {
     args: 'ID',
-    options: { retire: { type: 'string' } },
+    options: { retire: { type: 'string' }, ...HANDOVER_OPTIONS },
     summary: 'replace a token by a new one like it; prints the new secret, once, on stdout',
     help: `  --retire MODE     what becomes of the old token: deactivate (default), delete or keep
   The new token has the old one's label, description and resources, and expires as far ahead of
   now as the old one did of its creation (never, if the old one never expires). If the old token
-  cannot be retired, the new secret is still printed and the exit status is 1.`,
+  cannot be retired, the new secret is still printed and the exit status is 1.
+${HANDOVER_HELP}
+  With --exec or --out the old token is retired only after the secret was handed over.`,
   },
+  ...AUDIT_COMMANDS,
 };
 
 Object.assign(COMMANDS, PLAN_COMMANDS);
@@ -110,7 +118,7 @@ const COMMON_HELP = `Common options:
   given (it wins over DOCKERHUB_IDENTIFIER).
   (--secret S works only with --i-know-this-leaks-to-shell-history: it lands in your history.)`;
 
-const EXIT_HELP = 'Exit status: 0 done, 1 the API or the network failed, 2 wrong usage.';
+const EXIT_HELP = 'Exit status: 0 done, 1 the API or the network failed, 2 wrong usage, 3 audit --fail-on found findings.';
 
 function commandUsage(name) {
   const c = COMMANDS[name];
@@ -411,7 +419,9 @@ async function run(command, rest, values, hub, org, io) {
       const resources = resourcesFrom(values, org);
       if (resources) request.resources = resources;
       if (values.expires !== undefined) request.expires_at = parseExpires(values.expires);
+      const handover = planHandover(values, UsageError);
       const t = await hub.createAccessToken(org, request);
+      if (handover) return finishCreate({ token: t, plan: handover, io, org, values, json });
       say(`Created token ${named(t)} in ${org}, expires ${when(t.expires_at, 'never')}.`);
       say('The secret below is shown once: store it now.');
       return out(values.json ? json(t) : `${t.token}\n`);
@@ -455,6 +465,8 @@ async function run(command, rest, values, hub, org, io) {
       const id = oneId(rest, command);
       const retire = values.retire ?? 'deactivate';
       if (!RETIRE_MODES.includes(retire)) throw new UsageError(`--retire needs deactivate, delete or keep, not '${retire}'`);
+      const plan = planHandover(values, UsageError);
+      if (plan) return rotateWithHandover({ hub, org, id, retire, plan, io, values, json, rotate: rotateAccessToken, errorLine });
       const { token, retired, retireError } = await rotateAccessToken(hub, org, id, { retire });
       say(`Created token ${named(token)} in ${org}, expires ${when(token.expires_at, 'never')}.`);
       say('The secret below is shown once: store it now.');
@@ -475,6 +487,7 @@ async function run(command, rest, values, hub, org, io) {
     }
     default:
       if (Object.hasOwn(PLAN_COMMANDS, command)) return runPlanCommand(command, rest, values, hub, org, io, { UsageError, askLine });
+      if (COMMANDS[command]?.run) return COMMANDS[command].run({ rest, values, hub, org, io, ctx: { UsageError, table, json, errorLine, io } });
       throw new UsageError(`unknown command '${command}'`);
   }
 }

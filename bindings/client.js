@@ -6,6 +6,7 @@ import createDockerHubOat from '../dist/dockerhub_oat.mjs';
 import { DockerHubError, invalidArgument } from './errors.js';
 import { rotateAccessToken } from './rotate.js';
 import { planAccessTokens, applyAccessTokens } from './plan.js';
+import { auditAccessTokens } from './audit.js';
 import { makeFetchXHR } from './xhr.js';
 
 const OPTION_KEYS = new Set(['baseUrl', 'token', 'credentials', 'timeoutMs', 'maxRetries', 'maxResponseBytes', 'wasm']);
@@ -369,6 +370,8 @@ class Client {
   applyAccessTokens(org, plan, options) {
     return applyAccessTokens(this, org, plan, options);
   }
+  /** Audits the org's tokens: see audit.js. */
+  auditAccessTokens(org, options) { return auditAccessTokens(this, this.#inst.Module, org, options); }
 
   async createAccessToken(org, body, options) {
     return (await this.createAccessTokenWithHttpInfo(org, body, options)).data;

@@ -268,6 +268,75 @@ export interface ApplyResult {
   error: DockerHubError | null;
 }
 
+/** Token hygiene: see README "Token hygiene". Rules from the C core (dh_audit_*). */
+export type Severity = 'low' | 'medium' | 'high';
+export type FindingKind = 'expired' | 'inactive' | 'unused' | 'expiring' | 'no_expiry' | 'broad';
+export type BroadReason = 'admin' | 'delete' | 'org_write' | 'wildcard' | 'public_with_private';
+
+export interface AuditOptions extends CallOptions {
+  /** The clock: a Date or milliseconds since the epoch. Default: now. */
+  now?: Date | number;
+  /** A token not used for this many days (or never used and this old) is unused. Default 90. */
+  unusedDays?: number;
+  /** A token expiring within this many days is expiring. Default 14. */
+  expiringDays?: number;
+  /** The organization's token limit, if known; or the plan, whose documented limit is used. */
+  limit?: number | null;
+  plan?: 'team' | 'business';
+  /** GETs of token resources in flight at once. Default 4 (1..16). */
+  concurrency?: number;
+  onProgress?: (progress: { phase: 'list' | 'resources'; done: number; total: number }) => void;
+}
+
+export interface Finding {
+  tokenId: string;
+  label: string;
+  kind: FindingKind;
+  severity: Severity;
+  /** A sentence for people, in English. */
+  sentence: string;
+  /** expired: days since; unused: days since last use (or creation); expiring: whole days left. */
+  days?: number;
+  /** The moment the finding rests on (expiry, last use or creation), ISO 8601. */
+  at?: string;
+  /** unused only. */
+  neverUsed?: boolean;
+  /** broad only. */
+  reason?: BroadReason;
+  path?: string;
+  scopes?: string[];
+}
+
+export interface AuditSummary {
+  /** Every token counts toward the limit, expired and inactive ones too. */
+  tokens: number;
+  active: number;
+  inactive: number;
+  expired: number;
+  limit: number | null;
+  available: number | null;
+  atLimit: boolean;
+  findings: number;
+  flaggedTokens: number;
+  bySeverity: Record<Severity, number>;
+  worst: Severity | null;
+  /** "Tokens used: 7 of 10", or "Tokens: 7" where the limit is unknown. */
+  usage: string;
+}
+
+export interface AuditReport {
+  org: string;
+  /** The clock the audit ran at, ISO 8601 (whole seconds). */
+  now: string;
+  unusedDays: number;
+  expiringDays: number;
+  summary: AuditSummary;
+  /** Every token, with its resources and its findings. */
+  tokens: (AccessToken & { findings: Finding[] })[];
+  /** Every finding, grouped by token. */
+  findings: Finding[];
+}
+
 export interface Credentials {
   /** A username (password or PAT), or an organization name (OAT). */
   identifier: string;
@@ -342,11 +411,25 @@ export interface Client {
   /** Does the plan, step by step; rejects with 'conflict', before any change, if the org changed. */
   applyAccessTokens(org: string, plan: AccessTokenPlan, options?: ApplyOptions): Promise<ApplyResult>;
 
+  /** Lists every token, reads each one's resources, and returns the findings and a summary. */
+  auditAccessTokens(org: string, options?: AuditOptions): Promise<AuditReport>;
+
   /** Frees the client; calls in flight and later calls reject with code 'closed'. */
   close(): void;
 }
 
 export declare function createClient(options?: ClientOptions): Promise<Client>;
+
+/** The audit as a markdown document: the usage line and one table row per finding. */
+export declare function auditMarkdown(report: AuditReport): string;
+/** True when the report holds a finding at or above the severity (what `audit --fail-on` gates on). */
+export declare function hasFindingAtLeast(report: AuditReport, severity: Severity): boolean;
+/** What a clean-up would delete: expired and inactive tokens by default, unused ones on request. */
+export declare function pruneCandidates(
+  report: AuditReport,
+  which?: { expired?: boolean; inactive?: boolean; unusedDays?: number | null },
+): { id: string; label: string; reason: 'expired' | 'inactive' | 'unused'; sentence: string }[];
+export declare const SEVERITIES: readonly Severity[];
 
 export declare const SCOPES: {
   readonly TYPE_REPO: {

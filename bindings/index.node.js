@@ -5,6 +5,7 @@ import { createClient as create } from './client.js';
 
 export { DockerHubError, ERROR_CODES } from './errors.js';
 export { SCOPES } from './scopes.js';
+export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit.js';
 
 const host = {
   loadDefault: () => readFile(new URL('../dist/dockerhub_oat.wasm', import.meta.url)),

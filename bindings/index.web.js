@@ -3,6 +3,7 @@ import { createClient as create } from './client.js';
 
 export { DockerHubError, ERROR_CODES } from './errors.js';
 export { SCOPES } from './scopes.js';
+export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit.js';
 
 async function loadUrl(url) {
   const res = await fetch(url, { credentials: 'same-origin' });

@@ -97,7 +97,7 @@ static const char *const field_names[F_N] = {"id", "label", "description", "crea
                                              "created_at", "expires_at", "last_used_at", "token",
                                              "resources"};
 
-static const char *decode_token_object(const cJSON *o, dh_arena *a, dh_token *t) {
+const char *dh_decode_token_object(const cJSON *o, dh_arena *a, dh_token *t) {
     memset(t, 0, sizeof *t);
     t->is_active = -1;
     t->json = o;
@@ -133,7 +133,7 @@ static const char *decode_token_object(const cJSON *o, dh_arena *a, dh_token *t)
 
 const char *dh_decode_token(const char *body, size_t len, dh_arena *a, cJSON **root, dh_token *out) {
     const char *why = parse(body, len, root);
-    return why ? why : decode_token_object(*root, a, out);
+    return why ? why : dh_decode_token_object(*root, a, out);
 }
 
 const char *dh_decode_page(const char *body, size_t len, dh_arena *a, cJSON **root,
@@ -174,7 +174,7 @@ const char *dh_decode_page(const char *body, size_t len, dh_arena *a, cJSON **ro
     if (!tokens) return "out of memory";
     size_t i = 0;
     for (const cJSON *item = results->child; item; item = item->next, i++) {
-        why = decode_token_object(item, a, &tokens[i]);
+        why = dh_decode_token_object(item, a, &tokens[i]);
         if (why) return why;
     }
     out->results = tokens;

@@ -74,6 +74,8 @@ const char *dh_decode_token(const char *body, size_t len, dh_arena *a, struct cJ
                             dh_token *out);
 const char *dh_decode_page(const char *body, size_t len, dh_arena *a, struct cJSON **root,
                            dh_token_page *out);
+/* One token object of a parsed tree (what the two above use for each token). */
+const char *dh_decode_token_object(const struct cJSON *o, dh_arena *a, dh_token *out);
 /* The JWT of POST /v2/auth/token's answer; a malloc'd copy (caller wipes) or NULL + *why. */
 char *dh_decode_auth(const char *body, size_t len, const char **why);
 

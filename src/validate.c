@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dockerhub_oat_audit.h"
 #include "internal.h"
 
 static bool is_name_char(unsigned char c) {
@@ -110,6 +111,32 @@ static const char *check_scope(const char *scope) {
     for (size_t i = 0; i < sizeof scope_hints / sizeof *scope_hints; i++)
         if (starts_ignoring_case(bare, scope_hints[i].name, true)) return scope_hints[i].message;
     return "resources: each scope needs the scope- prefix, as in scope-image-pull or scope-member-read";
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d) {
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The shape is dh_check_rfc3339's, so the digits below are known to be there. */
+int dh_parse_rfc3339(const char *s, int64_t *out) {
+    if (dh_check_rfc3339(s)) return -1;
+    int64_t t = days_from_civil(digits(s, 4), digits(s + 5, 2), digits(s + 8, 2)) * 86400 +
+                (int64_t)digits(s + 11, 2) * 3600 + (int64_t)digits(s + 14, 2) * 60 + digits(s + 17, 2);
+    const char *p = s + 19;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++) {}
+    if (*p == '+' || *p == '-') {
+        int64_t off = (int64_t)digits(p + 1, 2) * 3600 + (int64_t)digits(p + 4, 2) * 60;
+        t += *p == '+' ? -off : off; /* local time + offset = UTC: subtract a positive offset */
+    }
+    *out = t;
+    return 0;
 }
 
 const char *dh_check_resources(const dh_resource *res, size_t n) {

@@ -1,6 +1,6 @@
 // A typed walk through the whole public API of dockerhub-oat. Never run: `tsc --strict` checks it
 // (tests/node/types.test.js). Every `@ts-expect-error` line must stay an error, or tsc fails.
-import { createClient, DockerHubError, ERROR_CODES, SCOPES } from 'dockerhub-oat';
+import { createClient, DockerHubError, ERROR_CODES, SCOPES, auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from 'dockerhub-oat';
 import type {
   AccessToken,
   AccessTokenPage,
@@ -10,6 +10,10 @@ import type {
   PlanAction,
   PlanStep,
   AccessTokenSummary,
+  AuditOptions,
+  AuditReport,
+  Finding,
+  Severity,
   Client,
   ClientOptions,
   CreateAccessTokenRequest,
@@ -186,6 +190,23 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   const badManifest: Manifest = { tokens: [{ label: 'x' }] };
   // @ts-expect-error: 'rename' is not a plan action
   const badAction: PlanAction = 'rename';
+  // ---- audit
+  const auditOptions: AuditOptions = { now: new Date('2026-12-01T00:00:00Z'), unusedDays: 90, expiringDays: 14, plan: 'team', concurrency: 4, signal };
+  const audit: AuditReport = await hub.auditAccessTokens(ORG, auditOptions);
+  const first: Finding | undefined = audit.tokens[0]?.findings[0];
+  const worst: Severity | null = audit.summary.worst;
+  const usage: string = audit.summary.usage;
+  const resourcesOfAudited: Resource[] | undefined = audit.tokens[0]?.resources;
+  // @ts-expect-error: 'urgent' is not a severity
+  const badSeverity: Severity = 'urgent';
+  // @ts-expect-error: the plan is 'team' or 'business'
+  await hub.auditAccessTokens(ORG, { plan: 'free' });
+  const markdown: string = auditMarkdown(audit);
+  const gate: boolean = hasFindingAtLeast(audit, SEVERITIES[2] ?? 'high');
+  const prunable: string[] = pruneCandidates(audit, { unusedDays: 180 }).map((c) => c.reason);
+  // @ts-expect-error: 'urgent' is not a severity to gate on
+  hasFindingAtLeast(audit, 'urgent');
+  void [first, worst, usage, resourcesOfAudited, badSeverity, markdown, gate, prunable];
 
   // ---- rate limit and closing
   const rate: RateLimit | null = hub.rateLimit;

@@ -11,6 +11,7 @@ import { createClient } from '/bindings/index.web.js';
 import { $, h, fill, showAlert, clearAlert, showRateLimit, openDialog } from './dom.js';
 import { tokenStatus, relativeTime, exactTime, scopeName, errorMessage, PUBLIC_PATH } from './format.js';
 import { createResourceEditor } from './token-form.js';
+import { createAuditView } from './audit-view.js';
 
 const TIMEOUT_MS = 15000;
 
@@ -218,6 +219,7 @@ el.signinForm.addEventListener('submit', async (event) => {
 });
 
 function enterTokensView() {
+  audit.reset();
   editor = createResourceEditor(el.resourceEditor, session.org);
   el.sessionInfo.replaceChildren(
     h('span', { class: 'muted', text: 'Signed in as ' }), session.user,
@@ -240,6 +242,7 @@ function signOut(reason) {
   forgetSecret();
   for (const d of document.querySelectorAll('dialog[open]')) d.close();
   s?.hub.close();
+  audit.reset();
   editor = null;
   el.resourceEditor.replaceChildren();
   el.rows.replaceChildren();
@@ -258,6 +261,8 @@ function signOut(reason) {
 }
 
 el.signOut.addEventListener('click', () => signOut());
+
+const audit = createAuditView($('#audit-view'), { call, onChanged: () => loadPage() });
 
 // ---------------------------------------------------------------------------------------------
 // The list

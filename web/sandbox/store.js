@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { formatMicros, parseRfc3339, toMicros, DAY_US, MINUTE_US } from './time.js';
+import { NAMED_SEEDS } from './seed-hygiene.js';
 import { newOatSecret, newPatSecret, sha256Hex, hashPassword, checkPassword, hexEqual } from './auth/secrets.js';
 
 export const STATE_FORMAT = 'dockerhub-oat-sandbox';
@@ -63,6 +64,13 @@ export function defaultSeed(nowUs) {
       },
     ],
   };
+}
+
+/** A seed given by name ('hygiene': seed-hygiene.js) becomes that seed; anything else is as given. */
+function namedSeed(seed, nowUs) {
+  if (typeof seed !== 'string') return seed;
+  if (!Object.hasOwn(NAMED_SEEDS, seed)) throw new TypeError(`sandbox seed: no seed named ${JSON.stringify(seed)} (${Object.keys(NAMED_SEEDS).join(', ')})`);
+  return NAMED_SEEDS[seed](nowUs);
 }
 
 /** Merges a user seed onto the defaults by name (shallow per user/org), unless `defaults: false`. */
@@ -218,7 +226,7 @@ export class Store {
     } else {
       const nowUs = clock();
       let world = defaultSeed(nowUs);
-      for (const s of Array.isArray(seed) ? seed : [seed]) world = mergeSeed(world, s);
+      for (const s of Array.isArray(seed) ? seed : [seed]) world = mergeSeed(world, namedSeed(s, nowUs));
       const { state, credentials } = buildState(world, nowUs);
       this.state = state;
       this.credentials = { source: 'seed', ...credentials };

@@ -1,0 +1,237 @@
+// Token hygiene: the audit of an organization's access tokens, shared by the library, the CLI and
+// the dashboard. The rules live in the C core (src/audit.c, through dhw_audit); this file fetches
+// what they need, and words what they find.
+//
+// Order of requests: the list (every page), then one GET per token for its resources, at most
+// `concurrency` at a time; each goes through the client's own retry and rate-limit rules. A token
+// deleted between the list and its GET (404) is left out. Any other failure stops the audit: the
+// GETs not yet started are not sent, and the error propagates.
+
+import { DockerHubError, invalidArgument } from './errors.js';
+
+export const SEVERITIES = Object.freeze(['low', 'medium', 'high']);
+export const FINDING_KINDS = Object.freeze(['expired', 'inactive', 'unused', 'expiring', 'no_expiry', 'broad']);
+/** Docker's documented token limits per plan. */
+export const PLAN_LIMITS = Object.freeze({ team: 10, business: 100 });
+
+const OPTION_KEYS = ['now', 'unusedDays', 'expiringDays', 'limit', 'plan', 'concurrency', 'signal', 'onProgress'];
+const MAX_DAYS = 36500;
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const day = (unixSeconds) => new Date(unixSeconds * 1000).toISOString().slice(0, 10);
+
+/** The `now` option as unix seconds: a Date, or milliseconds since the epoch. */
+function nowSeconds(now) {
+  if (now === undefined) return Math.floor(Date.now() / 1000);
+  const ms = now instanceof Date ? now.getTime() : now;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 253402300799e3)
+    throw invalidArgument('now must be a Date or milliseconds since the epoch');
+  return Math.floor(ms / 1000);
+}
+
+function days(value, fallback, name) {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_DAYS)
+    throw invalidArgument(`${name} must be a whole number of days from 1 to ${MAX_DAYS}`);
+  return value;
+}
+
+function checkOptions(options) {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw invalidArgument('options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) throw invalidArgument(`options has an unknown key "${key}"`);
+  }
+  const { limit, plan, concurrency = 4, onProgress } = options;
+  if (limit !== undefined && limit !== null && (!Number.isInteger(limit) || limit < 1 || limit > 1e9))
+    throw invalidArgument('limit must be a whole number of at least 1');
+  if (plan !== undefined && !Object.hasOwn(PLAN_LIMITS, plan))
+    throw invalidArgument(`plan must be one of ${Object.keys(PLAN_LIMITS).map((p) => `'${p}'`).join(', ')}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
+    throw invalidArgument('concurrency must be a whole number from 1 to 16');
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidArgument('onProgress must be a function');
+  return {
+    now: nowSeconds(options.now),
+    unusedDays: days(options.unusedDays, 90, 'unusedDays'),
+    expiringDays: days(options.expiringDays, 14, 'expiringDays'),
+    limit: limit ?? (plan ? PLAN_LIMITS[plan] : null),
+    concurrency,
+    signal: options.signal,
+    onProgress,
+  };
+}
+
+/** The sentence for one finding, from the C core's data. */
+export function wordFinding(f, { limit } = {}) {
+  const countsTowardLimit = limit ? `the limit of ${limit}` : 'the plan\'s token limit';
+  switch (f.kind) {
+    case 'expired':
+      return `Expired ${f.days === 0 ? 'today' : `${plural(f.days, 'day')} ago`} (${day(f.at)}) and still counts toward ${countsTowardLimit}: delete it.`;
+    case 'inactive':
+      return `Deactivated, and still counts toward ${countsTowardLimit} until it is deleted.`;
+    case 'unused':
+      return f.neverUsed
+        ? `Never used since it was created ${plural(f.days, 'day')} ago (${day(f.at)}).`
+        : `Not used for ${plural(f.days, 'day')} (last used ${day(f.at)}).`;
+    case 'expiring':
+      return `Expires ${f.days === 0 ? 'within a day' : `in ${plural(f.days, 'day')}`} (${day(f.at)}): rotate it before then.`;
+    case 'no_expiry':
+      return 'Never expires, and an expiry cannot be added later: rotate it into one that does.';
+    case 'broad':
+      switch (f.reason) {
+        case 'admin': return `Grants admin scopes on ${f.path}: ${f.scopes.join(', ')}.`;
+        case 'delete': return `Can delete images in ${f.path} (${f.scopes.join(', ')}).`;
+        case 'org_write': return `Can change the organization ${f.path}: ${f.scopes.join(', ')}.`;
+        case 'wildcard': return `Reaches every repository matching ${f.path}, including ones created later.`;
+        case 'public_with_private':
+          return 'Reads all public repositories and also reaches private ones: one leaked secret opens both; split it in two.';
+        default: return `Grants broad access (${f.reason}) on ${f.path}.`;
+      }
+    default:
+      return `${f.kind}.`;
+  }
+}
+
+/** "Tokens used: 7 of 10", or "Tokens: 7" where the limit is unknown. */
+export function usageLine(summary) {
+  return summary.limit ? `Tokens used: ${summary.tokens} of ${summary.limit}` : `Tokens: ${summary.tokens}`;
+}
+
+/** Runs the C rules on tokens that have their resources. @returns the core's answer, camelCased */
+export function runAuditRules(Module, tokens, o) {
+  const input = JSON.stringify({
+    now: o.now, unused_days: o.unusedDays, expiring_days: o.expiringDays, limit: o.limit, tokens,
+  });
+  const n = Module.lengthBytesUTF8(input);
+  const inPtr = Module._malloc(n + 1);
+  if (!inPtr) throw new DockerHubError('invalid_response', 'out of memory');
+  let outPtr = 0;
+  try {
+    Module.stringToUTF8(input, inPtr, n + 1);
+    outPtr = Module._dhw_audit(inPtr, n);
+    if (!outPtr) throw new DockerHubError('invalid_response', 'out of memory');
+    const answer = JSON.parse(Module.UTF8ToString(outPtr));
+    // The tokens came from the server: a refusal means the server sent what the API does not promise.
+    if (answer.error) throw new DockerHubError('invalid_response', `the tokens cannot be audited: ${answer.error}`);
+    return answer.ok;
+  } finally {
+    Module._free(inPtr);
+    if (outPtr) Module._free(outPtr);
+  }
+}
+
+/** The report from the tokens and the core's answer. */
+function report(org, tokens, answer, o) {
+  const s = answer.summary;
+  const summary = {
+    tokens: s.tokens, active: s.active, inactive: s.inactive, expired: s.expired,
+    limit: s.limit, available: s.available, atLimit: s.at_limit,
+    findings: s.findings, flaggedTokens: s.flagged_tokens, bySeverity: s.by_severity, worst: s.worst,
+  };
+  summary.usage = usageLine(summary);
+  const byToken = tokens.map((t) => ({ ...t, findings: [] }));
+  const findings = answer.findings.map((f) => {
+    const t = tokens[f.token_index];
+    const finding = { tokenId: f.token_id, label: t.label, kind: f.kind, severity: f.severity };
+    if (f.days !== undefined) finding.days = f.days;
+    if (f.at !== undefined) finding.at = new Date(f.at * 1000).toISOString();
+    if (f.never_used !== undefined) finding.neverUsed = f.never_used;
+    if (f.reason !== undefined) Object.assign(finding, { reason: f.reason, path: f.path, scopes: f.scopes });
+    finding.sentence = wordFinding({ ...finding, at: f.at }, { limit: s.limit });
+    byToken[f.token_index].findings.push(finding);
+    return finding;
+  });
+  return {
+    org, now: new Date(o.now * 1000).toISOString(), unusedDays: o.unusedDays, expiringDays: o.expiringDays,
+    summary, tokens: byToken, findings,
+  };
+}
+
+/** GETs every token, at most `concurrency` at once; stops starting new ones after a failure. */
+async function withResources(client, org, list, o) {
+  const out = new Array(list.length);
+  let next = 0;
+  let done = 0;
+  let failure = null;
+  o.onProgress?.({ phase: 'resources', done, total: list.length });
+  const worker = async () => {
+    while (failure === null && next < list.length) {
+      const i = next++;
+      try {
+        out[i] = await client.getAccessToken(org, list[i].id, o.signal ? { signal: o.signal } : undefined);
+      } catch (err) {
+        if (err instanceof DockerHubError && err.code === 'not_found') out[i] = null;
+        else failure ??= { err };
+      }
+      done++;
+      if (failure === null) o.onProgress?.({ phase: 'resources', done, total: list.length });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.concurrency, list.length) }, worker));
+  if (failure) throw failure.err;
+  return out.filter((t) => t !== null);
+}
+
+/**
+ * Audits an organization's tokens.
+ * @param {import('./index').Client} client
+ * @param {object} Module the instantiated WASM module of that client
+ * @param {string} org
+ * @param {import('./index').AuditOptions} [options]
+ * @returns {Promise<import('./index').AuditReport>}
+ */
+export async function auditAccessTokens(client, Module, org, options) {
+  if (typeof org !== 'string' || org === '') throw invalidArgument('org must be a non-empty string');
+  const o = checkOptions(options);
+  if (o.signal?.aborted) throw new DockerHubError('aborted', 'the audit was aborted before it started');
+  o.onProgress?.({ phase: 'list', done: 0, total: 0 });
+  const list = [];
+  for await (const t of client.listAllAccessTokens(org, o.signal ? { pageSize: 100, signal: o.signal } : { pageSize: 100 })) list.push(t);
+  const tokens = await withResources(client, org, list, o);
+  return report(org, tokens, runAuditRules(Module, tokens, o), o);
+}
+
+/**
+ * The tokens a clean-up would delete, from an audit report: expired ones, inactive ones, and
+ * (where `unusedDays` is given) active ones unused for at least that many days.
+ * @param {import('./index').AuditReport} auditReport
+ * @param {{ expired?: boolean, inactive?: boolean, unusedDays?: number | null }} [which]
+ * @returns {{ id: string, label: string, reason: 'expired'|'inactive'|'unused', sentence: string }[]}
+ */
+export function pruneCandidates(auditReport, { expired = true, inactive = true, unusedDays = null } = {}) {
+  const out = [];
+  for (const t of auditReport.tokens) {
+    const f = t.findings.find((x) => (expired && x.kind === 'expired') || (inactive && x.kind === 'inactive')
+      || (unusedDays != null && x.kind === 'unused' && x.days >= unusedDays));
+    if (f) out.push({ id: t.id, label: t.label, reason: f.kind, sentence: f.sentence });
+  }
+  return out;
+}
+
+const SEVERITY_RANK = { low: 1, medium: 2, high: 3 };
+
+/** True when the report holds a finding at or above `severity` ('low', 'medium', 'high'). */
+export function hasFindingAtLeast(auditReport, severity) {
+  const floor = SEVERITY_RANK[severity];
+  if (!floor) throw invalidArgument(`severity must be one of ${SEVERITIES.join(', ')}`);
+  return auditReport.findings.some((f) => SEVERITY_RANK[f.severity] >= floor);
+}
+
+/** Markdown text safe to put in a table cell: no pipes, no line breaks, no markup. */
+const cell = (s) => String(s).replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+
+/** The report as a markdown document: a summary line and one table row per finding. */
+export function auditMarkdown(auditReport) {
+  const { org, now, summary: s, findings } = auditReport;
+  const lines = [`## Token audit of ${cell(org)} (${now.slice(0, 10)})`, ''];
+  const counts = SEVERITIES.slice().reverse().map((v) => `${s.bySeverity[v]} ${v}`).join(', ');
+  lines.push(`${s.usage}. ${plural(s.findings, 'finding')} (${counts}) in ${plural(s.flaggedTokens, 'token')}.`);
+  if (s.atLimit) lines.push('', '**The organization is at its token limit**: no token can be created until one is deleted.');
+  if (findings.length) {
+    lines.push('', '| Token | Severity | Finding |', '|---|---|---|');
+    const order = [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+    for (const f of order) lines.push(`| ${cell(f.label)} | ${f.severity} | ${cell(f.sentence)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
