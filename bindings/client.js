@@ -30,10 +30,27 @@ function instance(wasm, host) {
   return promise;
 }
 
+/** Loading or compiling the wasm failed: a DockerHubError that says what to pass instead. */
+function wasmError(wasm, err) {
+  const why = String(err?.message ?? err).replace(/^Aborted\((.*)\)(\. Build with .*)?$/s, '$1');
+  const what = wasm === undefined ? "the package's WebAssembly module" : 'the wasm option';
+  return invalidArgument(`createClient: could not load or compile ${what} (${why}). Pass \`wasm\`: `
+    + 'a WebAssembly.Module where the host forbids compiling at run time (Cloudflare Workers: '
+    + "import wasm from 'dockerhub-oat/dockerhub_oat.wasm'), else the bytes of dockerhub_oat.wasm or the URL it is served at");
+}
+
 async function instantiate(wasm, host) {
+  try {
+    return await instantiateFrom(wasm, host);
+  } catch (err) {
+    throw err instanceof DockerHubError ? err : wasmError(wasm, err);
+  }
+}
+
+async function instantiateFrom(wasm, host) {
   let source = wasm;
   if (source === undefined) source = await host.loadDefault();
-  else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source));
+  else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source, globalThis.location?.href));
   const pending = new Map(); // call id -> (doc, body, more) => void
   const tokenFunctions = new Map(); // C client pointer -> async () => JWT
   const moduleArgs = {
@@ -52,10 +69,18 @@ async function instantiate(wasm, host) {
     // (import.meta.url is empty in some bundles and hosts).
     locateFile: (path) => path,
   };
+  let failed;
+  const failure = new Promise((resolve, reject) => { failed = reject; });
   if (typeof WebAssembly.Module === 'function' && source instanceof WebAssembly.Module) {
     const module = source;
     moduleArgs.instantiateWasm = (imports, receive) => {
-      WebAssembly.instantiate(module, imports).then((inst) => receive(inst, module));
+      WebAssembly.instantiate(module, imports).then((inst) => {
+        try {
+          receive(inst, module);
+        } catch {
+          throw new Error("it is not this version's dockerhub_oat.wasm");
+        }
+      }).catch(failed);
       return {};
     };
   } else if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
@@ -63,7 +88,8 @@ async function instantiate(wasm, host) {
   } else {
     throw invalidArgument('wasm must be a WebAssembly.Module, bytes or a URL');
   }
-  const Module = await createDockerHubOat(moduleArgs);
+  // The glue's promise never settles when instantiateWasm fails: race it with that failure.
+  const Module = await Promise.race([createDockerHubOat(moduleArgs), failure]);
   return { Module, pending, tokenFunctions, nextId: 1 };
 }
 
