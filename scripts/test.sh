@@ -24,10 +24,13 @@ bash scripts/fuzz.sh 3
 
 step "WASM build (emcc)"
 bash scripts/build.sh
-ls -l dist/dockerhub_oat.mjs dist/dockerhub_oat.wasm | awk '{print $5, $9}'
+ls -l dist/dockerhub_oat.mjs dist/dockerhub_oat.wasm dist/dockerhub_oat.inline.mjs | awk '{print $5, $9}'
 
 step "node --test"
 node --test --test-reporter=spec tests/node/
+
+step "host matrix: the README's examples from the packed tarball on Node 18/20/22, Deno, Bun, workerd (Miniflare), Chromium (esbuild, vite)"
+node --test --test-reporter=spec tests/hosts/
 
 step "browser tests (Chromium, playwright-core)"
 node --test --test-reporter=spec tests/browser/
