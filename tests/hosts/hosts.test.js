@@ -105,6 +105,12 @@ async function withSandbox(fn) {
   }
 }
 
+test('the README says what the tour prints, and that is what every host below must print', () => {
+  const printed = /It prints `([^`]+)`/.exec(README)?.[1];
+  assert.ok(printed, 'README.md: "It prints `...`" not found');
+  assert.deepEqual(JSON.parse(printed.replaceAll('\n', '')), TOUR);
+});
+
 describe('Node and Bun run examples/node.mjs', () => {
   for (const [name, node] of [...Object.entries(NODES), ['Bun', BUN]]) {
     test(name, (t) => withSandbox(async (sb) => {
@@ -126,6 +132,7 @@ describe('Node and Bun run examples/node.mjs', () => {
 
 describe('Deno', () => {
   test('runs examples/deno.mjs with only --allow-net=127.0.0.1:PORT (the inline-wasm entry)', (t) => withSandbox(async (sb) => {
+    assert.ok(README.includes('deno run --allow-net=127.0.0.1:4010 deno.mjs http://127.0.0.1:4010'), 'the README gives this command');
     const r = await runHost(t, DENO, ['run', `--allow-net=127.0.0.1:${sb.port}`, 'deno.mjs', sb.url], {
       env: { DENO_DIR: join(work, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1' },
     });
