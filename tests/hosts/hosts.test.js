@@ -167,7 +167,7 @@ hub.close();
 });
 
 /** Bundles a Worker as wrangler does: its conditions, and each .wasm import kept as a module of its own. */
-async function bundleWorker(entry, outDir) {
+async function bundleWorker(entry, outDir, conditions = ['workerd', 'worker', 'browser']) {
   mkdirSync(outDir, { recursive: true });
   const wasmFiles = [];
   const wasmModules = {
@@ -183,7 +183,7 @@ async function bundleWorker(entry, outDir) {
   };
   const result = await esbuild.build({
     entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'],
-    conditions: ['workerd', 'worker', 'browser'], outfile: join(outDir, 'worker.js'), plugins: [wasmModules],
+    conditions, outfile: join(outDir, 'worker.js'), plugins: [wasmModules],
     metafile: true, logLevel: 'error',
   });
   const inputs = Object.keys(result.metafile.inputs);
@@ -196,8 +196,8 @@ async function bundleWorker(entry, outDir) {
   };
 }
 
-async function runWorker(t, entry, outDir, options) {
-  const { modules, inputs } = await bundleWorker(entry, outDir);
+async function runWorker(t, entry, outDir, options, conditions) {
+  const { modules, inputs } = await bundleWorker(entry, outDir, conditions);
   logRun(t, `miniflare (workerd): ${modules.map((m) => `${m.type} ${basename(m.path)}`).join(', ')}, bundled from ${basename(entry)}`);
   const mf = new Miniflare({ modulesRoot: outDir, modules, compatibilityDate: '2025-01-01', ...options });
   try {
@@ -241,6 +241,26 @@ export default {
     assert.equal(r.body.code, 'invalid_argument');
     assert.match(r.body.message, /disallowed/i);
     assert.match(r.body.message, /WebAssembly\.Module/);
+  });
+
+  test('bundled without the workerd condition (the default entry, no wasm option): invalid_argument, not a TypeError', async (t) => {
+    writeFileSync(join(project, 'worker-default.mjs'), `
+import { createClient, DockerHubError } from 'dockerhub-oat';
+export default {
+  async fetch() {
+    try {
+      await createClient({});
+      return Response.json({ created: true });
+    } catch (err) {
+      return Response.json({ isDockerHubError: err instanceof DockerHubError, name: err.name, code: err.code, message: err.message });
+    }
+  },
+};
+`);
+    const r = await runWorker(t, join(project, 'worker-default.mjs'), join(work, 'worker-default-dist'), {}, []);
+    assert.ok(r.inputs.some((p) => p.endsWith('node_modules/dockerhub-oat/bindings/index.web.js')), r.inputs.join(', '));
+    assert.deepEqual([r.body.isDockerHubError, r.body.name, r.body.code], [true, 'DockerHubError', 'invalid_argument'], JSON.stringify(r.body));
+    assert.match(r.body.message, /Pass `wasm`: a WebAssembly\.Module/);
   });
 });
 
