@@ -121,6 +121,12 @@ describe('Node and Bun run examples/node.mjs', () => {
     }));
   }
 
+  test('each is the version it says (npm puts a node18 first on PATH: scripts/test.sh takes it off)', async (t) => {
+    const majors = [];
+    for (const node of Object.values(NODES)) majors.push((await runHost(t, node, ['--version'])).stdout.trim().split('.')[0]);
+    assert.deepEqual(majors, ['v18', 'v20', 'v22']);
+  });
+
   test('each resolves the node entry of the installed package', async (t) => {
     writeFileSync(join(project, 'resolve.mjs'), "console.log(import.meta.resolve('dockerhub-oat'));\n");
     for (const host of [...Object.values(NODES), BUN]) {
