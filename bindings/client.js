@@ -16,14 +16,15 @@ const instances = new Map();
 
 /**
  * @param {unknown} wasm WebAssembly.Module | BufferSource | URL | string | undefined
- * @param {{ loadDefault: () => Promise<BufferSource|WebAssembly.Module>,
- *           loadUrl: (url: URL) => Promise<BufferSource> }} host
+ * @param {{ loadDefault: (signal: AbortSignal) => Promise<BufferSource|WebAssembly.Module>,
+ *           loadUrl: (url: URL, signal: AbortSignal) => Promise<BufferSource> }} host
+ * @param {number} timeoutMs
  */
-function instance(wasm, host) {
+function instance(wasm, host, timeoutMs) {
   const key = wasm ?? host;
   let promise = instances.get(key);
   if (!promise) {
-    promise = instantiate(wasm, host);
+    promise = instantiate(wasm, host, timeoutMs);
     instances.set(key, promise);
     promise.catch(() => instances.delete(key));
   }
@@ -39,18 +40,21 @@ function wasmError(wasm, err) {
     + "import wasm from 'dockerhub-oat/dockerhub_oat.wasm'), else the bytes of dockerhub_oat.wasm or the URL it is served at");
 }
 
-async function instantiate(wasm, host) {
+async function instantiate(wasm, host, timeoutMs) {
+  // A fetch of the wasm that stalls must not hold createClient: it gets the client's timeoutMs.
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    return await instantiateFrom(wasm, host);
+    return await instantiateFrom(wasm, host, signal);
   } catch (err) {
-    throw err instanceof DockerHubError ? err : wasmError(wasm, err);
+    if (err instanceof DockerHubError) throw err;
+    throw wasmError(wasm, signal.aborted ? new Error(`it did not arrive within timeoutMs (${timeoutMs} ms)`) : err);
   }
 }
 
-async function instantiateFrom(wasm, host) {
+async function instantiateFrom(wasm, host, signal) {
   let source = wasm;
-  if (source === undefined) source = await host.loadDefault();
-  else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source, globalThis.location?.href));
+  if (source === undefined) source = await host.loadDefault(signal);
+  else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source, globalThis.location?.href), signal);
   const pending = new Map(); // call id -> (doc, body, more) => void
   const tokenFunctions = new Map(); // C client pointer -> async () => JWT
   const moduleArgs = {
@@ -213,7 +217,7 @@ export async function createClient(options = {}, host) {
     throw invalidArgument('maxResponseBytes must be a whole number of bytes, at least 1');
   if (baseUrl.includes('\0')) throw invalidArgument('baseUrl may not contain a NUL character');
 
-  const inst = await instance(options.wasm, host);
+  const inst = await instance(options.wasm, host, timeoutMs);
   const { Module } = inst;
   const strings = new HeapStrings(Module);
   let ptr;

@@ -8,8 +8,8 @@ export { DockerHubError, ERROR_CODES } from './errors.js';
 export { SCOPES } from './scopes.js';
 
 const host = {
-  loadDefault: () => readFile(new URL('../dist/dockerhub_oat.wasm', import.meta.url)),
-  loadUrl: (url) => (url.protocol === 'file:' ? readFile(url) : fetchUrl(url)),
+  loadDefault: (signal) => readFile(new URL('../dist/dockerhub_oat.wasm', import.meta.url), { signal }),
+  loadUrl: (url, signal) => (url.protocol === 'file:' ? readFile(url, { signal }) : fetchUrl(url, signal)),
 };
 
 /** @param {import('./index').ClientOptions} [options] */

@@ -8,7 +8,7 @@ export { SCOPES } from './scopes.js';
 
 const host = {
   // Bundlers that understand new URL('…', import.meta.url) ship the file and rewrite the URL.
-  loadDefault: () => loadUrl(new URL('../dist/dockerhub_oat.wasm', import.meta.url)),
+  loadDefault: (signal) => loadUrl(new URL('../dist/dockerhub_oat.wasm', import.meta.url), signal),
   loadUrl,
 };
 

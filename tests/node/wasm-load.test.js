@@ -17,13 +17,14 @@ let base;
 before(async () => {
   server = createServer((req, res) => {
     if (req.url === '/ok.wasm') return res.writeHead(200, { 'content-type': 'application/wasm' }).end(WASM);
+    if (req.url === '/stall.wasm') return res.writeHead(200, { 'content-type': 'application/wasm' }).write(WASM.subarray(0, 100));
     if (req.url === '/html.wasm') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>not here</html>');
     return res.writeHead(404).end();
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${server.address().port}`;
 });
-after(() => new Promise((r) => server.close(r)));
+after(() => new Promise((r) => { server.close(r); server.closeAllConnections(); }));
 
 async function refused(options, create = createNode) {
   const err = await create(options).then(
@@ -56,6 +57,11 @@ test('a URL that answers 404, answers HTML, or is not listening', async () => {
   assert.match((await refused({ wasm: `${base}/missing.wasm` })).message, /HTTP 404/);
   await refused({ wasm: new URL(`${base}/html.wasm`) });
   await refused({ wasm: 'http://127.0.0.1:1/dockerhub_oat.wasm' });
+});
+
+test('a URL that sends part of the module and then nothing: rejected once timeoutMs has passed, no hang', async () => {
+  const err = await refused({ wasm: `${base}/stall.wasm`, timeoutMs: 300 });
+  assert.match(err.message, /timeoutMs/);
 });
 
 test('a failure is not remembered: the same entry then works with a good wasm, from every source', async () => {
