@@ -168,7 +168,11 @@ export interface ClientOptions {
   maxRetries?: number;
   /** A longer response body is refused with code 'invalid_response'. Default 16 MiB. */
   maxResponseBytes?: number;
-  /** The module, for hosts that forbid compiling at run time, or its bytes, or where to fetch it. */
+  /**
+   * Each host's entry finds the package's own wasm; pass it only to use another copy: the module
+   * (for hosts that forbid compiling at run time), its bytes, or where to fetch it. Failing to load
+   * or compile it rejects createClient with 'invalid_argument'; a fetch of it is bounded by timeoutMs.
+   */
   wasm?: WebAssembly.Module | BufferSource | URL | string;
 }
 
