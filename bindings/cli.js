@@ -137,6 +137,7 @@ Commands:
 ${lines.join('\n')}
 
 Run '${PROG} <command> --help' for a command's options.
+Run '${PROG} sandbox [--port N]' for a local Docker Hub to try it on ('${PROG} sandbox --help').
 
 ${COMMON_HELP}
 
@@ -395,7 +396,8 @@ async function run(command, rest, values, hub, org, io) {
       if (values.all) {
         const tokens = [];
         for await (const t of hub.listAllAccessTokens(org, pageSize ? { pageSize } : undefined)) tokens.push(t);
-        if (values.json) return out(json(tokens));
+        // The shape of one page, so a script reads both the same way.
+        if (values.json) return out(json({ total: tokens.length, next: null, previous: null, results: tokens }));
         if (tokens.length) out(listTable(tokens));
         return say(`${tokens.length} token${tokens.length === 1 ? '' : 's'} in ${org}`);
       }
@@ -494,6 +496,26 @@ async function run(command, rest, values, hub, org, io) {
 
 // ---------------------------------------------------------------- main
 
+const wantsJson = (argv) => argv.includes('--json');
+
+/** With --json, a failure is one JSON document on stderr: { error: { code, status, message, ... } }. */
+function jsonError(err, io) {
+  let error;
+  let status = 1;
+  if (err instanceof UsageError) {
+    error = { code: 'usage', message: err.message };
+    status = 2;
+  } else if (err instanceof DockerHubError) {
+    const { headers, ...rest } = err.toJSON();
+    error = rest;
+    if (err.code === 'invalid_argument') status = 2;
+  } else {
+    error = { code: 'internal', message: String(err?.message ?? err) };
+  }
+  io.stderr.write(json({ error }));
+  return status;
+}
+
 /**
  * Runs the CLI. @returns {Promise<number>} the exit status
  * @param {string[]} argv the arguments after the script
@@ -533,6 +555,7 @@ export async function main(argv, io) {
     const status = await run(command, rest, values, hub, org, io);
     return typeof status === 'number' ? status : 0;
   } catch (err) {
+    if (wantsJson(argv)) return jsonError(err, io);
     if (err instanceof UsageError) {
       io.stderr.write(`${PROG}: ${err.message}\nRun '${PROG} ${command && COMMANDS[command] ? `${command} ` : ''}--help' for usage.\n`);
       return 2;
@@ -556,7 +579,11 @@ const isMain = (() => {
   }
 })();
 
-if (isMain) {
+if (isMain && process.argv[2] === 'sandbox') {
+  // `dockerhub-oat sandbox [options]`: the sandbox's own command line, from the installed package.
+  process.argv.splice(2, 1);
+  await import('../web/sandbox/cli.js');
+} else if (isMain) {
   const code = await main(process.argv.slice(2), {
     stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env,
   });

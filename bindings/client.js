@@ -19,24 +19,45 @@ const instances = new Map();
 
 /**
  * @param {unknown} wasm WebAssembly.Module | BufferSource | URL | string | undefined
- * @param {{ loadDefault: () => Promise<BufferSource|WebAssembly.Module>,
- *           loadUrl: (url: URL) => Promise<BufferSource> }} host
+ * @param {{ loadDefault: (signal: AbortSignal) => Promise<BufferSource|WebAssembly.Module>,
+ *           loadUrl: (url: URL, signal: AbortSignal) => Promise<BufferSource> }} host
+ * @param {number} timeoutMs
  */
-function instance(wasm, host) {
+function instance(wasm, host, timeoutMs) {
   const key = wasm ?? host;
   let promise = instances.get(key);
   if (!promise) {
-    promise = instantiate(wasm, host);
+    promise = instantiate(wasm, host, timeoutMs);
     instances.set(key, promise);
     promise.catch(() => instances.delete(key));
   }
   return promise;
 }
 
-async function instantiate(wasm, host) {
+/** Loading or compiling the wasm failed: a DockerHubError that says what to pass instead. */
+function wasmError(wasm, err) {
+  const why = String(err?.message ?? err).replace(/^Aborted\((.*)\)(\. Build with .*)?$/s, '$1');
+  const what = wasm === undefined ? "the package's WebAssembly module" : 'the wasm option';
+  return invalidArgument(`createClient: could not load or compile ${what} (${why}). Pass \`wasm\`: `
+    + 'a WebAssembly.Module where the host forbids compiling at run time (Cloudflare Workers: '
+    + "import wasm from 'dockerhub-oat/dockerhub_oat.wasm'), else the bytes of dockerhub_oat.wasm or the URL it is served at");
+}
+
+async function instantiate(wasm, host, timeoutMs) {
+  // A fetch of the wasm that stalls must not hold createClient: it gets the client's timeoutMs.
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    return await instantiateFrom(wasm, host, signal);
+  } catch (err) {
+    if (err instanceof DockerHubError) throw err;
+    throw wasmError(wasm, signal.aborted ? new Error(`it did not arrive within timeoutMs (${timeoutMs} ms)`) : err);
+  }
+}
+
+async function instantiateFrom(wasm, host, signal) {
   let source = wasm;
-  if (source === undefined) source = await host.loadDefault();
-  else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source));
+  if (source === undefined) source = await host.loadDefault(signal);
+  else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source, globalThis.location?.href), signal);
   // Per-client and per-call state is keyed by ids that are never used twice. emmalloc hands a
   // freed pointer out again, so a C pointer names a client only while that client lives: it is
   // looked up (byPtr) the moment C asks, and an answer for a closed client finds nothing.
@@ -64,10 +85,18 @@ async function instantiate(wasm, host) {
     // (import.meta.url is empty in some bundles and hosts).
     locateFile: (path) => path,
   };
+  let failed;
+  const failure = new Promise((resolve, reject) => { failed = reject; });
   if (typeof WebAssembly.Module === 'function' && source instanceof WebAssembly.Module) {
     const module = source;
     moduleArgs.instantiateWasm = (imports, receive) => {
-      WebAssembly.instantiate(module, imports).then((inst) => receive(inst, module));
+      WebAssembly.instantiate(module, imports).then((inst) => {
+        try {
+          receive(inst, module);
+        } catch {
+          throw new Error("it is not this version's dockerhub_oat.wasm");
+        }
+      }).catch(failed);
       return {};
     };
   } else if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
@@ -76,7 +105,8 @@ async function instantiate(wasm, host) {
     throw invalidArgument('wasm must be a WebAssembly.Module, bytes or a URL');
   }
   const inst = { Module: null, pending, clients, byPtr, nextId: 1 };
-  inst.Module = await createDockerHubOat(moduleArgs);
+  // The glue's promise never settles when instantiateWasm fails: race it with that failure.
+  inst.Module = await Promise.race([createDockerHubOat(moduleArgs), failure]);
   return inst;
 }
 
@@ -204,7 +234,7 @@ export async function createClient(options = {}, host) {
     throw invalidArgument(`maxResponseBytes must be a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES}`);
   if (baseUrl.includes('\0')) throw invalidArgument('baseUrl may not contain a NUL character');
 
-  const inst = await instance(options.wasm, host);
+  const inst = await instance(options.wasm, host, timeoutMs);
   const { Module } = inst;
   const strings = new HeapStrings(Module);
   let ptr;

@@ -20,6 +20,11 @@ export type ErrorCode =
 export declare const ERROR_CODES: readonly ErrorCode[];
 
 /** The one error every failure rejects with. Never holds a secret. */
+/**
+ * Codes: 'invalid_argument' is also the code when the wasm cannot be loaded or compiled (a bad
+ * `wasm` option, or a host or bundler that did not ship the package's own): the message says what
+ * to pass as `wasm`.
+ */
 export declare class DockerHubError extends Error {
   readonly name: 'DockerHubError';
   readonly code: ErrorCode;
@@ -34,6 +39,8 @@ export declare class DockerHubError extends Error {
   readonly retryAfter?: number;
   /** `network` only: what the host's fetch() rejected with. Browsers give no reason. */
   cause?: unknown;
+  /** On a create that failed after the request went out: the token may exist; list before retrying. */
+  readonly maybeCreated?: boolean;
   /** Response headers, names lower-case. */
   readonly headers?: Record<string, string>;
   /** A create that failed in flight: the token may exist all the same. */
@@ -50,6 +57,13 @@ export interface Resource {
   /** TYPE_REPO: "org/repo", a glob "org/*", or "*\/*\/public"; TYPE_ORG: the organization. */
   path: string;
   scopes: string[];
+}
+
+/** A resource as sent: read-only lists (SCOPES.*, SCOPES.PUBLIC_READ) pass as they are. */
+export interface ResourceInput {
+  readonly type: ResourceType;
+  readonly path: string;
+  readonly scopes: readonly string[];
 }
 
 /** A token as listed (no resources). Unknown fields the server adds pass through. */
@@ -84,7 +98,7 @@ export interface AccessTokenPage {
 export interface CreateAccessTokenRequest {
   label: string;
   description?: string;
-  resources?: Resource[];
+  resources?: readonly ResourceInput[];
   /** RFC 3339 date-time; null or absent: never expires. Cannot change later. */
   expires_at?: string | null;
 }
@@ -92,7 +106,7 @@ export interface CreateAccessTokenRequest {
 export interface UpdateAccessTokenRequest {
   label?: string;
   description?: string;
-  resources?: Resource[];
+  resources?: readonly ResourceInput[];
   is_active?: boolean;
 }
 
@@ -357,7 +371,11 @@ export interface ClientOptions {
   maxRetries?: number;
   /** A longer response body is refused with code 'invalid_response'. 1 to 2^32 - 1; default 16 MiB. */
   maxResponseBytes?: number;
-  /** The module, for hosts that forbid compiling at run time, or its bytes, or where to fetch it. */
+  /**
+   * Each host's entry finds the package's own wasm; pass it only to use another copy: the module
+   * (for hosts that forbid compiling at run time), its bytes, or where to fetch it. Failing to load
+   * or compile it rejects createClient with 'invalid_argument'; a fetch of it is bounded by timeoutMs.
+   */
   wasm?: WebAssembly.Module | BufferSource | URL | string;
 }
 
@@ -433,13 +451,14 @@ export declare const SEVERITIES: readonly Severity[];
 
 export declare const SCOPES: {
   readonly TYPE_REPO: {
-    readonly image: readonly string[];
-    readonly repository: readonly string[];
-    readonly tag: readonly string[];
-    readonly webhook: readonly string[];
-    readonly repoGroup: readonly string[];
-    readonly settings: readonly string[];
+    readonly image: readonly ['scope-image-pull', 'scope-image-push', 'scope-image-delete'];
+    readonly repository: readonly ['scope-repository-read', 'scope-repository-edit', 'scope-repository-admin'];
+    readonly tag: readonly ['scope-tag-read', 'scope-tag-admin'];
+    readonly webhook: readonly ['scope-webhook-read', 'scope-webhook-edit', 'scope-webhook-admin'];
+    readonly repoGroup: readonly ['scope-repo-group-read', 'scope-repo-group-edit', 'scope-repo-group-admin'];
+    readonly settings: readonly ['scope-repository-settings-admin'];
   };
   readonly TYPE_ORG: readonly string[];
-  readonly PUBLIC_READ: Readonly<Resource>;
+  /** A resource: pass it in `resources` as it is. */
+  readonly PUBLIC_READ: { readonly type: 'TYPE_REPO'; readonly path: '*/*/public'; readonly scopes: readonly ['scope-image-pull'] };
 };

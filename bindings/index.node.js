@@ -1,20 +1,16 @@
-// The Node entry: the .wasm is read from the package's own files.
+// The Node entry (Node, Bun): the .wasm is read from the package's own files.
 import { readFile } from 'node:fs/promises';
 
 import { createClient as create } from './client.js';
+import { loadUrl as fetchUrl } from './fetch-wasm.js';
 
 export { DockerHubError, ERROR_CODES } from './errors.js';
 export { SCOPES } from './scopes.js';
 export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit.js';
 
 const host = {
-  loadDefault: () => readFile(new URL('../dist/dockerhub_oat.wasm', import.meta.url)),
-  loadUrl: async (url) => {
-    if (url.protocol === 'file:') return readFile(url);
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`could not load the wasm from ${url.origin}${url.pathname}: HTTP ${res.status}`);
-    return res.arrayBuffer();
-  },
+  loadDefault: (signal) => readFile(new URL('../dist/dockerhub_oat.wasm', import.meta.url), { signal }),
+  loadUrl: (url, signal) => (url.protocol === 'file:' ? readFile(url, { signal }) : fetchUrl(url, signal)),
 };
 
 /** @param {import('./index').ClientOptions} [options] */

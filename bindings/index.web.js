@@ -1,19 +1,15 @@
-// The browser, worker and serverless entry: web-standard globals only, no Node module.
+// The `default` entry (browsers through a bundler that emits assets, such as vite): web-standard
+// globals only, no Node module. The .wasm is fetched from beside this file.
 import { createClient as create } from './client.js';
+import { loadUrl } from './fetch-wasm.js';
 
 export { DockerHubError, ERROR_CODES } from './errors.js';
 export { SCOPES } from './scopes.js';
 export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit.js';
 
-async function loadUrl(url) {
-  const res = await fetch(url, { credentials: 'same-origin' });
-  if (!res.ok) throw new Error(`could not load the wasm from ${url.origin}${url.pathname}: HTTP ${res.status}`);
-  return res.arrayBuffer();
-}
-
 const host = {
-  // Bundlers understand new URL('…', import.meta.url) and ship the file beside the module.
-  loadDefault: () => loadUrl(new URL('../dist/dockerhub_oat.wasm', import.meta.url)),
+  // Bundlers that understand new URL('…', import.meta.url) ship the file and rewrite the URL.
+  loadDefault: (signal) => loadUrl(new URL('../dist/dockerhub_oat.wasm', import.meta.url), signal),
   loadUrl,
 };
 

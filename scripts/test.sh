@@ -2,6 +2,10 @@
 # `npm test`: set-up, both builds, then every suite. Each step says what it runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# npm puts node_modules/.bin first on PATH, and the pinned node18 and node22 packages (the host
+# matrix's other Nodes) each link a `node` there: take the machine's own node back.
+PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/node_modules/\.bin$' | paste -sd: -)
+export PATH
 bash scripts/setup.sh
 
 step() { printf '\n== %s\n' "$*"; }
@@ -33,10 +37,13 @@ bash scripts/fuzz.sh 3
 
 step "WASM build (emcc)"
 bash scripts/build.sh
-ls -l dist/dockerhub_oat.mjs dist/dockerhub_oat.wasm | awk '{print $5, $9}'
+ls -l dist/dockerhub_oat.mjs dist/dockerhub_oat.wasm dist/dockerhub_oat.inline.mjs | awk '{print $5, $9}'
 
-step "node --test"
+step "node --test ($(node --version))"
 node --test --test-reporter=spec tests/node/
+
+step "host matrix: the README's examples from the packed tarball on Node 18/20/22, Deno, Bun, workerd (Miniflare), Chromium (esbuild, vite)"
+node --test --test-reporter=spec tests/hosts/
 
 step "browser tests (Chromium, playwright-core)"
 node --test --test-reporter=spec tests/browser/

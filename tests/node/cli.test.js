@@ -222,14 +222,38 @@ describe('list', () => {
     assert.ok(['id', 'label', 'is_active', 'created_at', 'expires_at', 'last_used_at'].every((k) => k in page.results[0]));
   });
 
-  test('--page walks pages; --all gathers them all', async () => {
+  test('--page walks pages; --all gathers them all, in the same shape as one page', async () => {
     const all = json(await cli(['list', '--all', '--json', '--page-size', '1']));
-    assert.ok(Array.isArray(all));
     const first = json(await cli(['list', '--json']));
-    assert.equal(all.length, first.total);
+    assert.deepEqual(Object.keys(all).sort(), Object.keys(first).sort());
+    assert.equal(all.total, first.total);
+    assert.equal(all.results.length, first.total);
+    assert.deepEqual([all.next, all.previous], [null, null]);
     const second = json(await cli(['list', '--json', '--page', '2', '--page-size', '1']));
-    assert.equal(second.results[0].id, all[1].id);
-    assert.equal(new Set(all.map((t) => t.id)).size, all.length);
+    assert.equal(second.results[0].id, all.results[1].id);
+    assert.equal(new Set(all.results.map((t) => t.id)).size, all.results.length);
+  });
+
+  test('--json: an API error is one JSON document on stderr, nothing on stdout', async () => {
+    const r = await cli(['get', 'no-such-token', '--json']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    const { error } = JSON.parse(r.stderr);
+    assert.equal(error.code, 'not_found');
+    assert.equal(error.status, 404);
+    assert.equal(typeof error.message, 'string');
+    assert.equal(error.headers, undefined);
+  });
+
+  test('--json: a usage error is JSON on stderr too, exit 2', async () => {
+    for (const args of [['list', '--page', '0', '--json'], ['list', '--json', '--no-such-option']]) {
+      const r = await cli(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.stdout, '');
+      const { error } = JSON.parse(r.stderr);
+      assert.equal(error.code, 'usage');
+      assert.match(error.message, /--page|no-such-option/);
+    }
   });
 
   test('bad paging: exit 2', async () => {

@@ -27,14 +27,18 @@ const SHIPPED = [
   'bindings/cli.js',
   'bindings/client.js',
   'bindings/errors.js',
+  'bindings/fetch-wasm.js',
   'bindings/index.d.ts',
+  'bindings/index.inline.js',
   'bindings/index.node.js',
   'bindings/index.web.js',
   'bindings/handover.js',
   'bindings/plan.js',
+  'bindings/index.workerd.js',
   'bindings/rotate.js',
   'bindings/scopes.js',
   'bindings/xhr.js',
+  'dist/dockerhub_oat.inline.mjs',
   'dist/dockerhub_oat.mjs',
   'dist/dockerhub_oat.wasm',
   'schema/tokens.schema.json',
@@ -72,7 +76,7 @@ describe('npm pack', () => {
   test('no build input, C source, test or state file slips in', () => {
     for (const { path } of pack.files) {
       assert.doesNotMatch(path, /\.(c|h|cmake|o|a|tgz|json\.tmp)$|(^|\/)(pre|library_dh)\.js$|^(src|tests|build|scripts)\//, path);
-      if (path.startsWith('web/')) assert.match(path, /^web\/sandbox\/.*\.(js|md)$/, path);
+      if (path.startsWith('web/')) assert.match(path, /^web\/sandbox\/.*\.(js|d\.ts|md)$/, path);
     }
   });
 
@@ -82,10 +86,23 @@ describe('npm pack', () => {
     assert.equal(size('dist/dockerhub_oat.wasm'), wasm.length);
     assert.deepEqual([...wasm.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d]);
     assert.ok(size('dist/dockerhub_oat.mjs') > 1000);
+    // The inline build carries the same bytes, base64 (4 characters per 3 bytes).
+    const inline = await readFile(join(root, 'dist/dockerhub_oat.inline.mjs'), 'utf8');
+    assert.ok(inline.includes(`'${wasm.toString('base64')}'`));
+    assert.equal(size('dist/dockerhub_oat.inline.mjs'), Buffer.byteLength(inline));
     const cli = await readFile(join(root, 'bindings/cli.js'), 'utf8');
     assert.ok(cli.startsWith('#!/usr/bin/env node\n'));
     const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
     assert.deepEqual(pkg.bin, { 'dockerhub-oat': 'bindings/cli.js' });
+  });
+
+  test('npm pack builds what it ships (prepack), and every host gets its entry, workerd before browser', async () => {
+    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+    assert.equal(pkg.scripts.prepack, 'bash scripts/build.sh');
+    const conditions = Object.keys(pkg.exports['.']);
+    assert.deepEqual(conditions, ['types', 'workerd', 'deno', 'worker', 'browser', 'node', 'default']);
+    for (const target of Object.values(pkg.exports['.'])) assert.ok(pack.files.some((f) => `./${f.path}` === target), target);
+    assert.deepEqual(pkg.exports['./sandbox'], { types: './web/sandbox/index.d.ts', default: './web/sandbox/index.js' });
   });
 });
 
@@ -168,6 +185,31 @@ console.log(JSON.stringify(out));
       },
     });
     assert.equal(JSON.parse(stdout).total, 3);
+  });
+
+  test('the bin starts the sandbox from the installed package (dockerhub-oat sandbox)', async () => {
+    const { stdout } = await run(join(consumer, 'node_modules/.bin/dockerhub-oat'), ['sandbox', '--help'], { cwd: consumer, timeout: 60_000 });
+    assert.match(stdout, /--port N/);
+    const child = (await import('node:child_process')).spawn(join(consumer, 'node_modules/.bin/dockerhub-oat'), ['sandbox', '--port', '0', '--quiet'], { cwd: consumer });
+    try {
+      const url = await new Promise((resolve, reject) => {
+        let text = '';
+        child.stdout.setEncoding('utf8').on('data', (d) => {
+          text += d;
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`the sandbox exited with ${code}: ${text}`)));
+      });
+      const res = await fetch(`${url}/v2/auth/token`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identifier: 'acme-owner', secret: 'sandbox-password' }),
+      });
+      assert.equal(res.status, 200);
+      assert.equal(typeof (await res.json()).access_token, 'string');
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   test('the default (web) condition resolves to the web entry and bundles with no Node module', async () => {

@@ -1,6 +1,7 @@
 // A typed walk through the whole public API of dockerhub-oat. Never run: `tsc --strict` checks it
 // (tests/node/types.test.js). Every `@ts-expect-error` line must stay an error, or tsc fails.
 import { createClient, DockerHubError, ERROR_CODES, SCOPES, auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from 'dockerhub-oat';
+import { startSandbox, type FaultSpec, type Sandbox } from 'dockerhub-oat/sandbox';
 import type {
   AccessToken,
   AccessTokenPage,
@@ -22,6 +23,7 @@ import type {
   HttpInfo,
   RateLimit,
   Resource,
+  ResourceInput,
   RetireMode,
   RotateOptions,
   RotateResult,
@@ -72,6 +74,8 @@ function describeError(err: unknown): string {
   const code: ErrorCode = err.code;
   const status: number = err.status;
   switch (err.code) {
+    case 'timeout':
+      return `timed out${err.maybeCreated ? ': the token may have been created, list before retrying' : ''}`;
     case 'rate_limited':
       return `wait ${err.retryAfter ?? 60} s (${err.headers?.['x-ratelimit-reset'] ?? '?'})`;
     case 'bad_request':
@@ -86,7 +90,6 @@ function describeError(err: unknown): string {
     case 'unexpected_status':
     case 'invalid_response':
     case 'network':
-    case 'timeout':
     case 'aborted':
     case 'closed':
       return `${code} ${status}`;
@@ -123,11 +126,15 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   hub.listAllAccessTokens(ORG, { page: 2 });
 
   // ---- create
-  const resources: Resource[] = [
-    { type: 'TYPE_REPO', path: 'acme/api', scopes: [...SCOPES.TYPE_REPO.image.slice(0, 2)] },
-    { type: 'TYPE_ORG', path: ORG, scopes: [SCOPES.TYPE_ORG[0] ?? 'scope-member-read'] },
-    { ...SCOPES.PUBLIC_READ, scopes: [...SCOPES.PUBLIC_READ.scopes] },
+  // The SCOPES lists and SCOPES.PUBLIC_READ go in as they are, read-only.
+  const resources: ResourceInput[] = [
+    { type: 'TYPE_REPO', path: 'acme/api', scopes: SCOPES.TYPE_REPO.image },
+    { type: 'TYPE_ORG', path: ORG, scopes: SCOPES.TYPE_ORG },
+    SCOPES.PUBLIC_READ,
   ];
+  const pull: 'scope-image-pull' = SCOPES.TYPE_REPO.image[0];
+  // @ts-expect-error: the lists are read-only
+  SCOPES.TYPE_REPO.image.push('scope-image-pull');
   const request: CreateAccessTokenRequest = {
     label: 'ci-push',
     description: 'CI pushes images',
@@ -147,6 +154,8 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   // ---- get, update, delete
   const got: AccessToken = await hub.getAccessToken(ORG, created.id, { signal });
   const paths: string[] = got.resources.map((r) => r.path);
+  const answered: Resource[] = got.resources;
+  await hub.updateAccessToken(ORG, got.id, { resources: answered });
   const change: UpdateAccessTokenRequest = { label: 'ci-push-2', is_active: false };
   const updated: AccessToken = await hub.updateAccessToken(ORG, got.id, change);
   // @ts-expect-error: isActive is not the wire name (is_active)
@@ -215,7 +224,7 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   hub.rateLimit = null;
   hub.close();
 
-  void [total, next, previous, remaining, seen, secret, paths, updatedInfo, nothing, deleted, newSecret, left, badResource,
+  void [pull, total, next, previous, remaining, seen, secret, paths, updatedInfo, nothing, deleted, newSecret, left, badResource,
     fromText, actions, lost, badManifest, badAction];
 }
 
@@ -233,4 +242,22 @@ async function main(): Promise<void> {
   void [withToken, withTokenFn, withSyncTokenFn, wasmSources, badOption, badCredentials];
 }
 
+// ---- the sandbox, typed
+async function sandbox(): Promise<void> {
+  const sb: Sandbox = await startSandbox({ port: 0, rateLimit: 100, jwtTtlSeconds: 600 });
+  const fault: FaultSpec = { method: 'POST', path: 'access-tokens$', status: 503, times: 1 };
+  const added: number = sb.faults([fault, { preset: 'html502' }]);
+  const hub = await createClient({ baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+  await hub.listAccessTokens(ORG);
+  const lists: number | undefined = sb.counts['GET /v2/orgs/{name}/access-tokens'];
+  const paths: string[] = sb.requests.map((r) => r.path);
+  const owner: string | undefined = sb.credentials.users[0]?.username;
+  // @ts-expect-error: the port is a number
+  const port: string = sb.port;
+  hub.close();
+  await sb.close();
+  void [added, lists, paths, owner, port];
+}
+
 void main();
+void sandbox();

@@ -1,4 +1,4 @@
-/** Scope lists from docs/dockerhub-api.md (Docker's manuals). */
+/** Scope lists from Docker's manuals. */
 
 export const REPO_SCOPES = Object.freeze([
   'scope-image-pull', 'scope-image-push', 'scope-image-delete',

@@ -1,0 +1,16 @@
+// The `workerd` entry (Cloudflare Workers, wrangler, Miniflare): workerd refuses to compile wasm at
+// run time, so the .wasm is imported as a module; wrangler's default rules make it a CompiledWasm
+// module, which arrives here as a WebAssembly.Module.
+import wasm from '../dist/dockerhub_oat.wasm';
+import { createClient as create } from './client.js';
+import { loadUrl } from './fetch-wasm.js';
+
+export { DockerHubError, ERROR_CODES } from './errors.js';
+export { SCOPES } from './scopes.js';
+
+const host = { loadDefault: async () => wasm, loadUrl };
+
+/** @param {import('./index').ClientOptions} [options] */
+export function createClient(options) {
+  return create(options, host);
+}
