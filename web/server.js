@@ -19,7 +19,7 @@
  * - The sandbox's `/_sandbox/` control routes are mounted only when the server listens on loopback
  *   (the sandbox also checks that each caller is on loopback, and wants its control token and JSON).
  * - Every request whose Host header does not name this server (a loopback name or the address it
- *   listens on, with its port) is refused with 421 before anything else: a page that reached us by
+ *   listens on, with its port) is refused with 403 before anything else: a page that reached us by
  *   DNS rebinding (evil.test -> 127.0.0.1) gets nothing.
  * - Our security headers always win: no upstream header and no sandbox fault can set or join them,
  *   and upstream CORS headers (`access-control-*`) are dropped (see PROTECTED_HEADERS in web/sandbox/guard.js).
@@ -261,7 +261,7 @@ export async function startServer(options = {}) {
     setSecurityHeaders(res);
     if (!hostAllowed(req, hostNames)) {
       req.resume();
-      return sendText(res, 421, `${HOST_REFUSED}\n`);
+      return sendText(res, 403, `${HOST_REFUSED}\n`);
     }
     const target = req.url ?? '';
     // Origin-form only ("/path?query"): no absolute-form or authority-form targets, no "//host".

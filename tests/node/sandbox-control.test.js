@@ -153,7 +153,7 @@ describe('Host check', () => {
           method, path, body: method === 'POST' ? FAULT : undefined,
           headers: { host, 'x-sandbox-token': sb.controlToken, authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
         });
-        assert.equal(r.status, 421, `${method} ${path} Host ${JSON.stringify(host)}`);
+        assert.equal(r.status, 403, `${method} ${path} Host ${JSON.stringify(host)}`);
         assert.match(r.json.message, /Host/);
         assert.equal(r.json.results, undefined);
         assert.equal(sb.pendingFaults().length, 0, 'no fault added');

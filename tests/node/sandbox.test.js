@@ -409,7 +409,7 @@ describe('list', () => {
     const local = await viaHost(`localhost:${sb.port}`);
     assert.equal(local.json.next, `${sb.url}/v2/orgs/acme/access-tokens?page=2&page_size=2`);
     const foreign = await viaHost('hub.example.test:8443');
-    assert.equal(foreign.status, 421, 'a foreign Host is refused');
+    assert.equal(foreign.status, 403, 'a foreign Host is refused');
     assert.equal(foreign.json.next, undefined);
   });
 

@@ -176,9 +176,9 @@ describe('dashboard server: files and headers', () => {
         method, path, body: method === 'POST' ? '{"status":500,"identifier":"acme-owner","secret":"sandbox-password"}' : undefined,
         headers: { host, 'content-type': 'application/json', 'x-sandbox-token': srv.controlToken },
       });
-      assert.equal(res.status, 421, `${method} ${path} Host ${host}`);
+      assert.equal(res.status, 403, `${method} ${path} Host ${host}`);
       assert.match(res.body, /Host header/);
-      assertSecurityHeaders(res, 'a 421');
+      assertSecurityHeaders(res, 'a 403');
     }), { numRuns: 50 });
     assert.deepEqual(srv.sandbox.requests, [], 'nothing reached the sandbox');
     assert.deepEqual(srv.sandbox.faults.list(), []);
@@ -327,7 +327,7 @@ describe('dashboard server: --upstream proxy', () => {
   test('a request with a foreign Host reaches neither the upstream nor anything else', async () => {
     const before = upstream.requests.length;
     const res = await raw(srv.url, { path: '/v2/orgs/acme/access-tokens', headers: { host: `evil.test:${srv.port}`, authorization: 'Bearer eyJx' } });
-    assert.equal(res.status, 421);
+    assert.equal(res.status, 403);
     assert.equal(upstream.requests.length, before);
   });
 

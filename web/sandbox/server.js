@@ -400,7 +400,7 @@ export function createSandboxHandler(options = {}) {
     try {
       if (!hostAllowed(req, hostNames)) {
         req.resume();
-        return send(res, 421, errorBody(HOST_REFUSED));
+        return send(res, 403, errorBody(HOST_REFUSED));
       }
       if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) return await control(req, res, url);
       const r = routeOf(req.method, url.pathname);
