@@ -3,6 +3,8 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { startSandbox, FAULT_PRESETS, PROTECTED_HEADERS } from '../../web/sandbox/index.js';
 import { sandboxControl } from './helpers/sandbox-control.js';
@@ -330,4 +332,43 @@ describe('Docker Hub facts the client relies on', () => {
       assert.match(r.json.message, /organization access token cannot manage organization access tokens/i);
     } finally { await sb.close(); }
   });
+});
+
+/** Starts a CLI as a child and resolves with its banner once `Control token` is printed. */
+function startCli(script, args) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const banner = new Promise((resolve, reject) => {
+    child.stdout.on('data', (c) => {
+      out += c;
+      if (/Control token for this start: \S+\n/.test(out)) resolve(out);
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code} before its banner: ${out}`)));
+  });
+  return { child, banner };
+}
+const stopCli = (child) => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+
+describe('the banners', () => {
+  for (const [script, name] of [['../../web/sandbox/cli.js', 'sandbox CLI'], ['../../web/server.js', 'npm start']]) {
+    test(`${name} prints this start's control token, which opens the control routes`, async () => {
+      const extra = name === 'sandbox CLI' ? ['--rate-limit', '1', '--rate-limit-style', 'unix'] : [];
+      const { child, banner } = startCli(script, ['--port', '0', '--quiet', ...extra]);
+      try {
+        const text = await banner;
+        const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(text)[1];
+        const token = /Control token for this start: (\S+)/.exec(text)[1];
+        assert.match(token, /^[A-Za-z0-9_-]{32,}$/);
+        const ctl = sandboxControl({ url, controlToken: token });
+        assert.ok(Array.isArray((await ctl.requests()).requests));
+        assert.equal((await raw(url, { path: '/_sandbox/requests' })).status, 401, 'and nothing opens them without it');
+        if (extra.length) {
+          await raw(url, { path: '/v2/orgs/acme/access-tokens' });
+          const r = await raw(url, { path: '/v2/orgs/acme/access-tokens' });
+          assert.equal(r.status, 429);
+          assert.equal(r.headers['retry-after'], r.headers['x-ratelimit-reset'], '--rate-limit-style unix');
+        }
+      } finally { await stopCli(child); }
+    });
+  }
 });
