@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import fc from 'fast-check';
 import { startServer, CSP } from '../../web/server.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -442,6 +443,50 @@ describe('admin dashboard (Chromium)', () => {
     }
     await page.getByRole('button', { name: 'Refresh' }).click();
     await rowOf('token-0001').waitFor();
+  });
+
+  test('whatever a server answers (any total, next, page), no click on the list costs more than two requests', async () => {
+    const listed = () => srv.sandbox.requests.filter((r) => r.path === '/v2/orgs/hooli/access-tokens').length;
+    const item = (i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, label: `fake-${i}`, created_by: 'x', is_active: true, created_at: '2026-01-01T00:00:00.000000Z', expires_at: null, last_used_at: null });
+    const answer = fc.record({
+      total: fc.integer({ min: 0, max: 80 }),
+      rows: fc.integer({ min: 0, max: 2 }),
+      next: fc.boolean(),
+    });
+    const action = fc.constantFrom('next', 'prev', 'refresh', 'size');
+    const settled = () => page.waitForFunction(() => !document.querySelector('#tokens-table').hasAttribute('aria-busy'), null, { timeout: 5000 });
+    let acted = 0;
+    try {
+      await fc.assert(fc.asyncProperty(fc.array(fc.tuple(answer, action), { minLength: 1, maxLength: 5 }), async (steps) => {
+        for (const [a, act] of steps) {
+          srv.sandbox.faults.clear();
+          srv.sandbox.faults.add({
+            method: 'GET', path: '/orgs/hooli/access-tokens$', times: 1000, status: 200,
+            body: { total: a.total, next: a.next ? `${srv.url}/v2/orgs/hooli/access-tokens?page=99` : null, previous: null, results: Array.from({ length: a.rows }, (_, i) => item(i)) },
+          });
+          const before = listed();
+          const button = { next: 'Next page', prev: 'Previous page', refresh: 'Refresh' }[act];
+          if (act === 'size') {
+            if (!(await page.getByLabel('Page size').isVisible())) continue;
+            const now = await page.getByLabel('Page size').inputValue();
+            await page.getByLabel('Page size').selectOption(now === '10' ? '25' : '10');
+          } else {
+            const b = page.getByRole('button', { name: button, exact: true });
+            if (!(await b.isVisible()) || (await b.isDisabled())) continue;
+            await b.click();
+          }
+          await settled();
+          acted++;
+          assert.ok(listed() - before >= 1 && listed() - before <= 2, `${act} on ${JSON.stringify(a)} made ${listed() - before} requests`);
+        }
+      }), { numRuns: 12 });
+    } finally {
+      srv.sandbox.faults.clear();
+    }
+    assert.ok(acted >= 12, `only ${acted} actions could be taken`);
+    await page.getByLabel('Page size').selectOption('10').catch(() => {});
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await settled();
   });
 
   test('the sign-in page says what is kept, where and until when', async () => {
