@@ -259,10 +259,6 @@ export async function startServer(options = {}) {
   const server = http.createServer((req, res) => {
     const started = performance.now();
     setSecurityHeaders(res);
-    if (!hostAllowed(req, hostNames)) {
-      req.resume();
-      return sendText(res, 403, `${HOST_REFUSED}\n`);
-    }
     const target = req.url ?? '';
     // Origin-form only ("/path?query"): no absolute-form or authority-form targets, no "//host".
     if (!target.startsWith('/') || target.startsWith('//')) {
@@ -279,6 +275,10 @@ export async function startServer(options = {}) {
     const path = url.pathname;
     if (log) {
       res.once('close', () => log(`${req.method} ${path} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
+    }
+    if (!hostAllowed(req, hostNames)) {
+      req.resume();
+      return sendText(res, 403, `${HOST_REFUSED}\n`);
     }
     // A path that needed normalizing ("/a/../b", "%2e%2e") is refused rather than resolved.
     if (!cleanPath(target.split('?')[0], path)) {

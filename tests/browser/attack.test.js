@@ -157,6 +157,7 @@ describe('a hostile page against npm start and the sandbox (Chromium)', () => {
       for (const [name, t] of targets()) {
         srv.sandbox.resetRequests();
         sb.resetRequests();
+        const from = log[name].length;
         const nav = await page.goto(`http://evil.test:${t.port}/`);
         assert.equal(nav.status(), 403, `${name}: the page itself`);
         const seen = await page.evaluate(rebindingAttacks, { fault: FAULT, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
@@ -165,6 +166,12 @@ describe('a hostile page against npm start and the sandbox (Chromium)', () => {
           assert.doesNotMatch(result, /access_token|"requests"|"orgs"|"results"|acme-owner/, `${name}, ${what} leaked data`);
         }
         assert.deepEqual(name === 'server' ? srv.sandbox.requests : sb.requests, [], `${name}: nothing reached the sandbox's routes`);
+        // The server's own log: every attack arrived, and each was refused.
+        const got = log[name].slice(from);
+        for (const path of ['/_sandbox/requests', '/_sandbox/state', '/_sandbox/faults', '/v2/auth/token', '/v2/orgs/acme/access-tokens']) {
+          assert.ok(got.some((l) => l.includes(` ${path} 403 `)), `${name}: ${path} arrived and was refused: ${got}`);
+        }
+        for (const l of got) assert.match(l, / 403 /, `${name}: ${l}`);
       }
       assert.deepEqual(srv.sandbox.faults.list(), []);
       assert.deepEqual(sb.pendingFaults(), []);
