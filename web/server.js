@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { createSandboxHandler, isLoopbackHost } from './sandbox/index.js';
-import { hostAllowed, HOST_REFUSED, isProtectedHeader } from './sandbox/guard.js';
+import { hostAllowed, hostNamesFor, HOST_REFUSED, isProtectedHeader } from './sandbox/guard.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -250,8 +250,7 @@ export async function startServer(options = {}) {
   const upstream = options.upstream ? parseUpstream(options.upstream) : null;
   const loopback = isLoopbackHost(host);
   const routes = buildRoutes();
-  // A host given by name (not an address) is a name the Host header may carry too.
-  const hostNames = /^[\d.]+$|:/.test(host) ? [] : [host];
+  const hostNames = hostNamesFor(host);
   const sandbox = upstream ? null : createSandboxHandler({ ...(options.sandbox ?? {}), hostNames, log: false });
   const log = typeof options.log === 'function' ? options.log : null;
   const warn = options.warn ?? ((text) => process.stderr.write(text));

@@ -163,6 +163,15 @@ describe('Host check', () => {
       }), { numRuns: 60 });
   });
 
+  test('hostNames adds a name (as --host NAME does); still with the right port only', async () => {
+    const named = await startSandbox({ port: 0, hostNames: ['hub.test'] });
+    try {
+      assert.equal((await raw(named.url, { path: '/v2/orgs/acme/access-tokens', headers: { host: `HUB.test:${named.port}` } })).status, 401, 'served (401: no JWT)');
+      assert.equal((await raw(named.url, { path: '/v2/orgs/acme/access-tokens', headers: { host: `hub.test:${named.port + 1}` } })).status, 403);
+      assert.equal((await raw(named.url, { path: '/v2/orgs/acme/access-tokens', headers: { host: `evil.hub.test:${named.port}` } })).status, 403);
+    } finally { await named.close(); }
+  });
+
   test('next and previous are built from the sandbox\'s own origin, never from Host', async () => {
     for (const host of allowed()) {
       const r = await raw(sb.url, { path: '/v2/orgs/bigcorp/access-tokens?page=2&page_size=2', headers: { host, authorization: `Bearer ${owner}` } });

@@ -35,6 +35,9 @@ export function hostAllowed(req, names = []) {
     || names.some((n) => hostForm(n) === name);
 }
 
+/** The names a server started on `host` answers to besides loopback: `host` itself when it is a name, not an address. */
+export const hostNamesFor = (host) => (/^[\d.]+$|:/.test(host) ? [] : [host]);
+
 /** The refusal of a foreign Host, as text for both servers. */
 export const HOST_REFUSED = 'This server answers only requests whose Host header names it: localhost, 127.0.0.1 or [::1], '
   + 'or the address it listens on, with its port. Another name (a DNS-rebinding page, a proxy) is refused.';

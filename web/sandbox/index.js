@@ -8,7 +8,7 @@ import { createSandboxHandler, CONTROL_TOKEN_HEADER } from './server.js';
 import { PRESETS } from './faults.js';
 import { REPO_SCOPES, ORG_SCOPES } from './scopes.js';
 import { RATE_LIMIT_STYLES } from './ratelimit.js';
-import { isLoopbackHost, PROTECTED_HEADERS } from './guard.js';
+import { isLoopbackHost, hostNamesFor, PROTECTED_HEADERS } from './guard.js';
 
 export {
   createSandboxHandler, PRESETS as FAULT_PRESETS, REPO_SCOPES, ORG_SCOPES, RATE_LIMIT_STYLES,
@@ -23,8 +23,7 @@ export {
 export async function startSandbox(options = {}) {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
-  // A host given by name (not an address) is a name the Host header may carry too.
-  const h = createSandboxHandler({ ...options, hostNames: [...(options.hostNames ?? []), ...(/^[\d.]+$|:/.test(host) ? [] : [host])] });
+  const h = createSandboxHandler({ ...options, hostNames: [...(options.hostNames ?? []), ...hostNamesFor(host)] });
   const server = createServer((req, res) => { h.handle(req, res); });
   // Fault-injected stalls keep sockets open; keep-alive must not hold the process either.
   server.keepAliveTimeout = 1000;

@@ -113,7 +113,7 @@ export function createSandboxHandler(options = {}) {
   // Random per start: a web page cannot guess it, so it cannot drive the control routes.
   const controlToken = randomBytes(32).toString('base64url');
   const hostNames = options.hostNames ?? [];
-  let origin = options.origin ?? null;
+  let origin = options.origin ? new URL(options.origin).origin : null;
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
   const tokenLimits = { ...DEFAULT_TOKEN_LIMITS, ...(options.tokenLimits ?? {}) };
