@@ -1,6 +1,6 @@
 // A hostile web page in the user's Chromium against `npm start`'s server (web/server.js with its
 // sandbox) and the standalone sandbox: cross-site requests to the control routes (CSRF) and DNS
-// rebinding. The page is on another origin served on loopback (127.0.0.2); Chromium resolves
+// rebinding. The page is on another origin served on loopback (127.0.0.2, or another port); Chromium resolves
 // evil.test to 127.0.0.1 (--host-resolver-rules), which is what a rebound DNS name does.
 // Proof that nothing happened: the servers' own logs show every attack arrived and was refused, no
 // fault is pending, the world is unchanged, and the page read nothing. Every wait is on an event.
@@ -28,9 +28,14 @@ async function startEvilSite() {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!doctype html><title>cute cats</title><p>cats</p>');
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.2', resolve));
+  // 127.0.0.2 where the system has it (Linux); else another port on 127.0.0.1, still another origin.
+  const listen = (host) => new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => { server.off('error', reject); resolve(host); });
+  });
+  const host = await listen('127.0.0.2').catch((e) => (e.code === 'EADDRNOTAVAIL' ? listen('127.0.0.1') : Promise.reject(e)));
   return {
-    url: `http://127.0.0.2:${server.address().port}`,
+    url: `http://${host}:${server.address().port}`,
     close: () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
   };
 }
