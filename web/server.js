@@ -17,7 +17,12 @@
  *   Referer and X-Forwarded-* are not forwarded; Set-Cookie is not passed back. The log has method,
  *   path and status only: never a query, a header or a body.
  * - The sandbox's `/_sandbox/` control routes are mounted only when the server listens on loopback
- *   (the sandbox also checks that each caller is on loopback).
+ *   (the sandbox also checks that each caller is on loopback, and wants its control token and JSON).
+ * - Every request whose Host header does not name this server (a loopback name or the address it
+ *   listens on, with its port) is refused with 403 before anything else: a page that reached us by
+ *   DNS rebinding (evil.test -> 127.0.0.1) gets nothing.
+ * - Our security headers always win: no upstream header and no sandbox fault can set or join them,
+ *   and upstream CORS headers (`access-control-*`) are dropped (see PROTECTED_HEADERS in web/sandbox/guard.js).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -27,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { createSandboxHandler, isLoopbackHost } from './sandbox/index.js';
+import { hostAllowed, hostNamesFor, HOST_REFUSED, isProtectedHeader } from './sandbox/guard.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -61,9 +67,11 @@ const HOP_BY_HOP = new Set([
 ]);
 /** Request headers that describe the browser's side and have no business upstream. */
 const NOT_FORWARDED = new Set(['host', 'cookie', 'origin', 'referer', 'forwarded', 'via', 'x-real-ip', 'content-length']);
-/** Response headers that must not reach the browser from upstream (ours replace some). */
-const NOT_RETURNED = new Set(['set-cookie', 'set-cookie2', 'strict-transport-security', 'alt-svc',
-  'content-security-policy', 'content-security-policy-report-only', 'x-frame-options', 'report-to', 'nel']);
+/**
+ * Whether an upstream response header may reach the browser: never one of the headers that only this
+ * server sets (security policy, CORS, cookies, framing), except the body's own length.
+ */
+const returned = (name) => name === 'content-length' || !isProtectedHeader(name);
 
 const MAX_PROXY_BODY = 1024 * 1024;
 const PROXY_TIMEOUT_MS = 60_000;
@@ -192,7 +200,7 @@ function proxy(req, res, upstream, pathAndQuery) {
     const upDropped = new Set(HOP_BY_HOP);
     for (const name of String(up.headers.connection ?? '').split(',')) upDropped.add(name.trim().toLowerCase());
     for (const [name, value] of Object.entries(up.headers)) {
-      if (upDropped.has(name) || NOT_RETURNED.has(name)) continue;
+      if (upDropped.has(name) || !returned(name)) continue;
       back[name] = value;
     }
     back['cache-control'] ??= 'no-store';
@@ -233,7 +241,8 @@ function proxy(req, res, upstream, pathAndQuery) {
  * @param {false | ((line: string) => void)} [options.log=false] one line per request
  * @param {(text: string) => void} [options.warn] where the non-loopback warning goes (default stderr)
  * @returns {Promise<{ url: string, port: number, host: string, upstream: string | null,
- *   sandbox: ReturnType<typeof createSandboxHandler> | null, server: http.Server, close(): Promise<void> }>}
+ *   sandbox: ReturnType<typeof createSandboxHandler> | null, controlToken: string | null,
+ *   server: http.Server, close(): Promise<void> }>}
  */
 export async function startServer(options = {}) {
   const host = options.host ?? '127.0.0.1';
@@ -241,7 +250,8 @@ export async function startServer(options = {}) {
   const upstream = options.upstream ? parseUpstream(options.upstream) : null;
   const loopback = isLoopbackHost(host);
   const routes = buildRoutes();
-  const sandbox = upstream ? null : createSandboxHandler({ ...(options.sandbox ?? {}), log: false });
+  const hostNames = hostNamesFor(host);
+  const sandbox = upstream ? null : createSandboxHandler({ ...(options.sandbox ?? {}), hostNames, log: false });
   const log = typeof options.log === 'function' ? options.log : null;
   const warn = options.warn ?? ((text) => process.stderr.write(text));
 
@@ -264,6 +274,10 @@ export async function startServer(options = {}) {
     const path = url.pathname;
     if (log) {
       res.once('close', () => log(`${req.method} ${path} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
+    }
+    if (!hostAllowed(req, hostNames)) {
+      req.resume();
+      return sendText(res, 403, `${HOST_REFUSED}\n`);
     }
     // A path that needed normalizing ("/a/../b", "%2e%2e") is refused rather than resolved.
     if (!cleanPath(target.split('?')[0], path)) {
@@ -306,13 +320,17 @@ export async function startServer(options = {}) {
       + '\n',
     );
   }
+  const url = `http://${shownHost}:${addr.port}`;
+  sandbox?.setOrigin(url);
   let closing = null;
   return {
-    url: `http://${shownHost}:${addr.port}`,
+    url,
     port: addr.port,
     host,
     upstream: upstream ? upstream.origin : null,
     sandbox,
+    /** The embedded sandbox's control token (X-Sandbox-Token), or null with --upstream. */
+    controlToken: sandbox ? sandbox.controlToken : null,
     server,
     close() {
       closing ??= new Promise((resolve) => {
@@ -384,7 +402,10 @@ async function main() {
     }
     lines.push('Sandbox organizations:');
     for (const o of c.orgs) lines.push(`  ${o.name.padEnd(16)} ${o.plan} plan, owners ${o.owners.join(', ') || '-'}`);
-    if (srv.host && isLoopbackHost(srv.host)) lines.push('Sandbox control (this machine only): POST /_sandbox/faults, GET /_sandbox/requests.');
+    if (srv.host && isLoopbackHost(srv.host)) {
+      lines.push('Sandbox control (this machine only, JSON, header X-Sandbox-Token): POST /_sandbox/faults, GET /_sandbox/requests, GET /_sandbox/state.',
+        `  Control token for this start: ${srv.controlToken}`);
+    }
   } else {
     lines.push(`Proxying /v2/ to ${srv.upstream}: sign in with the username and the password or personal`);
     lines.push('access token of an owner of the organization. This server stores nothing and logs no secret.');

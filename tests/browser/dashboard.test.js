@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import fc from 'fast-check';
 import { startServer, CSP } from '../../web/server.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -414,6 +415,88 @@ describe('admin dashboard (Chromium)', () => {
     assert.deepEqual(asked, ['1/10', '2/10', '1/25', '2/25', '1/25']);
   });
 
+  test('an empty last page (a wrong total) costs one request per click, never a loop', async () => {
+    // On page 1 of 2 (25 a page). Docker Hub (here a fault) now answers every page empty but still
+    // counts 30 tokens. The old page asked for "the last page" again and again: 201 requests a click.
+    const listed = () => srv.sandbox.requests.filter((r) => r.path === '/v2/orgs/hooli/access-tokens').length;
+    await page.getByText('Page 1 of 2').waitFor();
+    srv.sandbox.resetRequests();
+    srv.sandbox.faults.add({ method: 'GET', path: '/orgs/hooli/access-tokens$', times: 1000, status: 200, body: { total: 30, next: null, previous: null, results: [] } });
+    try {
+      await page.getByRole('button', { name: 'Next page' }).click();
+      // A bound of its own, so a loop fails here rather than at the suite's end.
+      await page.getByRole('status').filter({ hasText: 'Page 2 is empty, although Docker Hub counts 30 tokens' }).waitFor({ timeout: 5000 });
+      assert.equal(listed(), 1, 'one click, one request');
+      assert.ok(await page.getByRole('button', { name: 'Next page' }).isDisabled(), 'nothing lies beyond an empty page');
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.getByRole('status').filter({ hasText: 'Up to date.' }).waitFor({ timeout: 5000 });
+      assert.equal(listed(), 2, 'the refresh asked once, and nothing kept asking in the background');
+      // A total that points back at an earlier page: one step back, then it stops there.
+      srv.sandbox.faults.clear();
+      srv.sandbox.faults.add({ method: 'GET', path: '/orgs/hooli/access-tokens$', times: 1000, status: 200, body: { total: 3, next: null, previous: null, results: [] } });
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.getByText('Page 1 of 1').waitFor({ timeout: 5000 });
+      await page.getByRole('status').filter({ hasText: 'Up to date.' }).waitFor({ timeout: 5000 });
+      assert.deepEqual(srv.sandbox.requests.filter((r) => r.path === '/v2/orgs/hooli/access-tokens').slice(2).map((r) => r.query.page), ['2', '1']);
+    } finally {
+      srv.sandbox.faults.clear();
+    }
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await rowOf('token-0001').waitFor();
+  });
+
+  test('whatever a server answers (any total, next, page), no click on the list costs more than two requests', async () => {
+    const listed = () => srv.sandbox.requests.filter((r) => r.path === '/v2/orgs/hooli/access-tokens').length;
+    const item = (i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, label: `fake-${i}`, created_by: 'x', is_active: true, created_at: '2026-01-01T00:00:00.000000Z', expires_at: null, last_used_at: null });
+    const answer = fc.record({
+      total: fc.integer({ min: 0, max: 80 }),
+      rows: fc.integer({ min: 0, max: 2 }),
+      next: fc.boolean(),
+    });
+    const action = fc.constantFrom('next', 'prev', 'refresh', 'size');
+    const settled = () => page.waitForFunction(() => !document.querySelector('#tokens-table').hasAttribute('aria-busy'), null, { timeout: 5000 });
+    let acted = 0;
+    try {
+      await fc.assert(fc.asyncProperty(fc.array(fc.tuple(answer, action), { minLength: 1, maxLength: 5 }), async (steps) => {
+        for (const [a, act] of steps) {
+          srv.sandbox.faults.clear();
+          srv.sandbox.faults.add({
+            method: 'GET', path: '/orgs/hooli/access-tokens$', times: 1000, status: 200,
+            body: { total: a.total, next: a.next ? `${srv.url}/v2/orgs/hooli/access-tokens?page=99` : null, previous: null, results: Array.from({ length: a.rows }, (_, i) => item(i)) },
+          });
+          const before = listed();
+          const button = { next: 'Next page', prev: 'Previous page', refresh: 'Refresh' }[act];
+          if (act === 'size') {
+            if (!(await page.getByLabel('Page size').isVisible())) continue;
+            const now = await page.getByLabel('Page size').inputValue();
+            await page.getByLabel('Page size').selectOption(now === '10' ? '25' : '10');
+          } else {
+            const b = page.getByRole('button', { name: button, exact: true });
+            if (!(await b.isVisible()) || (await b.isDisabled())) continue;
+            await b.click();
+          }
+          await settled();
+          acted++;
+          assert.ok(listed() - before >= 1 && listed() - before <= 2, `${act} on ${JSON.stringify(a)} made ${listed() - before} requests`);
+        }
+      }), { numRuns: 12 });
+    } finally {
+      srv.sandbox.faults.clear();
+    }
+    assert.ok(acted >= 12, `only ${acted} actions could be taken`);
+    await page.getByLabel('Page size').selectOption('10').catch(() => {});
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await settled();
+  });
+
+  test('the sign-in page says what is kept, where and until when', async () => {
+    const text = (await page.locator('#signin-keeps').textContent()).replace(/\s+/g, ' ');
+    assert.match(text, /keeps your password or personal access token in its memory \(the WebAssembly heap/);
+    assert.match(text, /never written to browser storage \(no cookie, localStorage, sessionStorage or IndexedDB\)/);
+    assert.match(text, /wiped when you sign out, and gone when you close this tab/);
+    assert.doesNotMatch(await page.content(), /is not stored/);
+  });
+
   test('signs out: the session and the list are gone', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -422,12 +505,17 @@ describe('admin dashboard (Chromium)', () => {
   });
 
   test('no secret, JWT or token value in storage, cookies, the URL or the DOM', async () => {
-    const stored = await page.evaluate(() => {
+    const stored = await page.evaluate(async () => {
       const dump = (s) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i))}`);
-      return [...dump(localStorage), ...dump(sessionStorage), document.cookie].join('\n');
+      const databases = (await indexedDB.databases()).map((d) => `indexedDB:${d.name}`);
+      const caches = (await globalThis.caches?.keys()) ?? [];
+      return [...dump(localStorage), ...dump(sessionStorage), ...databases, ...caches.map((c) => `cache:${c}`), document.cookie].join('\n');
     });
     const cookies = JSON.stringify(await context.cookies());
-    const everything = [stored, cookies, page.url(), await pageText()].join('\n');
+    const storageState = JSON.stringify(await context.storageState({ indexedDB: true }));
+    assert.deepEqual(JSON.parse(storageState).cookies, []);
+    assert.ok(JSON.parse(storageState).origins.every((o) => o.localStorage.length === 0 && !(o.indexedDB?.length)), storageState.slice(0, 200));
+    const everything = [stored, cookies, storageState, page.url(), await pageText()].join('\n');
     for (const needle of ['dckr_oat_', PASSWORD, 'eyJ', secretSeen]) {
       assert.ok(!everything.includes(needle), `found ${needle.slice(0, 12)}… where it must not be`);
     }

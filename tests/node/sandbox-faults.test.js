@@ -3,6 +3,7 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startSandbox, createSandboxHandler, FAULT_PRESETS } from '../../web/sandbox/index.js';
+import { sandboxControl } from './helpers/sandbox-control.js';
 
 async function api(sb, method, path, { token, body, raw, signal } = {}) {
   const headers = {};
@@ -139,19 +140,20 @@ describe('faults', () => {
   });
 
   test('POST /_sandbox/faults does the same over HTTP; DELETE clears', async () => {
-    const add = await api(sb, 'POST', '/_sandbox/faults', { body: [{ method: 'GET', path: 'access-tokens', preset: 'html502', times: 2 }] });
-    assert.equal(add.status, 201);
-    assert.equal(add.json.added, 1);
-    assert.equal(add.json.pending[0].times, 2);
+    const ctl = sandboxControl(sb);
+    const add = await ctl.addFaults([{ method: 'GET', path: 'access-tokens', preset: 'html502', times: 2 }]);
+    assert.equal(add.added, 1);
+    assert.equal(add.pending[0].times, 2);
     assert.equal((await list()).status, 502);
-    assert.equal((await api(sb, 'GET', '/_sandbox/faults')).json.pending.length, 1);
-    assert.equal((await api(sb, 'DELETE', '/_sandbox/faults')).status, 204);
+    assert.equal((await ctl.pendingFaults()).length, 1);
+    await ctl.clearFaults();
     assert.equal((await list()).status, 200);
-    const bad = await api(sb, 'POST', '/_sandbox/faults', { body: { preset: 'nope' } });
+    const bad = await sb.control('POST', '/_sandbox/faults', { preset: 'nope' });
     assert.equal(bad.status, 400);
-    assert.match(bad.json.message, /preset/);
-    assert.equal((await api(sb, 'POST', '/_sandbox/faults', { raw: '{' })).status, 400);
-    assert.equal((await api(sb, 'GET', '/_sandbox/nothing')).status, 404);
+    assert.match(bad.body.message, /preset/);
+    const malformed = await fetch(`${sb.url}/_sandbox/faults`, { method: 'POST', headers: sb.controlHeaders(), body: '{' });
+    assert.equal(malformed.status, 400);
+    assert.equal((await sb.control('GET', '/_sandbox/nothing')).status, 404);
   });
 });
 
@@ -166,10 +168,11 @@ describe('control routes off loopback', () => {
     await new Promise((r) => server.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${server.address().port}`;
-      const r = await fetch(`${url}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 500 }) });
-      assert.equal(r.status, 403);
+      const headers = { 'content-type': 'application/json', 'x-sandbox-token': h.controlToken };
+      const r = await fetch(`${url}/_sandbox/faults`, { method: 'POST', headers, body: JSON.stringify({ status: 500 }) });
+      assert.equal(r.status, 403, 'even with the right token');
       assert.equal(h.faults.list().length, 0);
-      assert.equal((await fetch(`${url}/_sandbox/requests`)).status, 403);
+      assert.equal((await fetch(`${url}/_sandbox/requests`, { headers })).status, 403);
     } finally {
       h.close();
       server.closeAllConnections();
@@ -229,7 +232,8 @@ describe('request accounting', () => {
     await api(sb, 'GET', '/v2/orgs/acme/access-tokens?page=2&page_size=1', { token: owner });
     await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: owner });
     await api(sb, 'DELETE', '/v2/orgs/acme/access-tokens/00000000-0000-4000-8000-000000000000', { token: owner });
-    await api(sb, 'POST', '/_sandbox/faults', { body: { status: 500, path: 'never-matches' } });
+    const ctl = sandboxControl(sb);
+    await ctl.addFaults({ status: 500, path: 'never-matches' });
     const reqs = sb.requests;
     assert.deepEqual(reqs, [
       { method: 'POST', path: '/v2/auth/token', query: {} },
@@ -243,14 +247,14 @@ describe('request accounting', () => {
       'GET /v2/orgs/{name}/access-tokens': 2,
       'DELETE /v2/orgs/{org_name}/access-tokens/{access_token_id}': 1,
     });
-    const over = await api(sb, 'GET', '/_sandbox/requests');
-    assert.equal(over.json.requests.length, 4);
+    const over = await ctl.requests();
+    assert.equal(over.requests.length, 4);
     sb.resetRequests();
     assert.equal(reqs.length, 0, 'same array, emptied');
     assert.deepEqual({ ...sb.counts }, {});
     await api(sb, 'GET', '/v2/orgs/acme/access-tokens');
     assert.equal(reqs.length, 1);
-    assert.equal((await api(sb, 'DELETE', '/_sandbox/requests')).status, 204);
+    await ctl.resetRequests();
     assert.equal(sb.requests.length, 0);
   });
 

@@ -394,19 +394,23 @@ describe('list', () => {
     assert.equal(r.headers.get('content-type'), 'application/json');
   });
 
-  test('next/previous are absolute URLs from the request origin', async () => {
+  test('next/previous are absolute URLs on the sandbox\'s own origin, whatever the Host says', async () => {
     const r = await api(sb, 'GET', '/v2/orgs/acme/access-tokens?page=2&page_size=1', { token: owner });
     assert.equal(r.json.next, `${sb.url}/v2/orgs/acme/access-tokens?page=3&page_size=1`);
     assert.equal(r.json.previous, `${sb.url}/v2/orgs/acme/access-tokens?page=1&page_size=1`);
     assert.deepEqual(r.json.results.map((t) => t.label), ['legacy-deploy']);
-    const viaHost = await new Promise((resolve, reject) => {
-      http.get(`${sb.url}/v2/orgs/acme/access-tokens?page=1&page_size=2`, { headers: { host: 'hub.example.test:8443', authorization: `Bearer ${owner}` } }, (res) => {
+    const viaHost = (host) => new Promise((resolve, reject) => {
+      http.get(`${sb.url}/v2/orgs/acme/access-tokens?page=1&page_size=2`, { headers: { host, authorization: `Bearer ${owner}` } }, (res) => {
         let d = '';
         res.on('data', (c) => { d += c; });
-        res.on('end', () => resolve(JSON.parse(d)));
+        res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(d) }));
       }).on('error', reject);
     });
-    assert.equal(viaHost.next, 'http://hub.example.test:8443/v2/orgs/acme/access-tokens?page=2&page_size=2');
+    const local = await viaHost(`localhost:${sb.port}`);
+    assert.equal(local.json.next, `${sb.url}/v2/orgs/acme/access-tokens?page=2&page_size=2`);
+    const foreign = await viaHost('hub.example.test:8443');
+    assert.equal(foreign.status, 403, 'a foreign Host is refused');
+    assert.equal(foreign.json.next, undefined);
   });
 
   test('250 tokens: pages of 100, 100 and 50, no overlap, newest first, default page size 10', async () => {

@@ -4,7 +4,10 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { networkInterfaces } from 'node:os';
+import fc from 'fast-check';
 import { startServer, parseUpstream, CSP } from '../../web/server.js';
+import { FAULT_PRESETS } from '../../web/sandbox/index.js';
+import { sandboxControl } from './helpers/sandbox-control.js';
 
 /** One request with the path sent exactly as written (no client-side normalizing). */
 function raw(base, { method = 'GET', path = '/', headers = {}, body } = {}) {
@@ -146,9 +149,56 @@ describe('dashboard server: files and headers', () => {
     assertSecurityHeaders(res, '/v2/auth/token');
   });
 
-  test('the /_sandbox control routes answer on a loopback server', async () => {
-    const res = await raw(srv.url, { path: '/_sandbox/requests' });
-    assert.equal(res.status, 200);
+  test('the /_sandbox control routes answer on a loopback server, with the control token only', async () => {
+    assert.equal(srv.controlToken, srv.sandbox.controlToken);
+    assert.equal((await raw(srv.url, { path: '/_sandbox/requests' })).status, 401);
+    const text = await raw(srv.url, {
+      method: 'POST', path: '/_sandbox/faults', body: '{"status":500}',
+      headers: { 'content-type': 'text/plain', 'x-sandbox-token': srv.controlToken },
+    });
+    assert.equal(text.status, 415);
+    assert.deepEqual(srv.sandbox.faults.list(), []);
+    const ctl = sandboxControl(srv);
+    assert.ok(Array.isArray((await ctl.requests()).requests));
+    assert.ok((await ctl.state()).orgs.some((o) => o.name === 'acme'));
+  });
+
+  test('a Host that does not name this server (DNS rebinding) is refused on every path', async () => {
+    const allowed = [`127.0.0.1:${srv.port}`, `localhost:${srv.port}`, `[::1]:${srv.port}`];
+    for (const host of allowed) assert.equal((await raw(srv.url, { path: '/', headers: { host } })).status, 200, host);
+    srv.sandbox.resetRequests();
+    const hosts = fc.oneof(fc.domain(), fc.domain().map((d) => `${d}:${srv.port}`),
+      fc.constantFrom(`evil.test:${srv.port}`, `localhost:${srv.port + 1}`, `127.0.0.2:${srv.port}`, 'localhost', `localhost.:${srv.port}`));
+    const paths = fc.constantFrom(['GET', '/'], ['GET', '/app.js'], ['GET', '/dist/dockerhub_oat.wasm'], ['POST', '/v2/auth/token'],
+      ['GET', '/v2/orgs/acme/access-tokens'], ['GET', '/_sandbox/requests'], ['POST', '/_sandbox/faults'], ['GET', '/nowhere']);
+    await fc.assert(fc.asyncProperty(hosts, paths, async (host, [method, path]) => {
+      const res = await raw(srv.url, {
+        method, path, body: method === 'POST' ? '{"status":500,"identifier":"acme-owner","secret":"sandbox-password"}' : undefined,
+        headers: { host, 'content-type': 'application/json', 'x-sandbox-token': srv.controlToken },
+      });
+      assert.equal(res.status, 403, `${method} ${path} Host ${host}`);
+      assert.match(res.body, /Host header/);
+      assertSecurityHeaders(res, 'a 403');
+    }), { numRuns: 50 });
+    assert.deepEqual(srv.sandbox.requests, [], 'nothing reached the sandbox');
+    assert.deepEqual(srv.sandbox.faults.list(), []);
+  });
+
+  test('a fault cannot set or join our security headers on this origin; every faulted answer keeps them', async () => {
+    const ctl = sandboxControl(srv);
+    for (const headers of [{ 'content-security-policy': "script-src * 'unsafe-inline'" }, { 'Access-Control-Allow-Origin': '*' },
+      { 'x-content-type-options': 'sniff' }, { 'cross-origin-resource-policy': 'cross-origin' }, { 'content-type': 'text/javascript' }]) {
+      await assert.rejects(ctl.addFaults({ path: '^/v2/', status: 200, body: '<script>alert(1)</script>', headers }), /HTTP 400/);
+    }
+    assert.deepEqual(srv.sandbox.faults.list(), []);
+    for (const preset of Object.keys(FAULT_PRESETS)) {
+      await ctl.addFaults({ path: '^/v2/orgs/', preset });
+      const res = await raw(srv.url, { path: '/v2/orgs/acme/access-tokens' });
+      assert.equal(res.status, FAULT_PRESETS[preset].status, preset);
+      assertSecurityHeaders(res, preset);
+      assert.equal(res.headers['access-control-allow-origin'], undefined);
+      assert.match(res.headers['content-type'], /^(application\/json|text\/plain|text\/html)/);
+    }
   });
 });
 
@@ -202,6 +252,14 @@ describe('dashboard server: --upstream proxy', () => {
         connection: 'close, x-hop',
         'x-hop': 'hop-by-hop',
         'content-security-policy': 'default-src *',
+        'x-content-type-options': 'sniff',
+        'cross-origin-resource-policy': 'cross-origin',
+        'cross-origin-opener-policy': 'unsafe-none',
+        'referrer-policy': 'unsafe-url',
+        'x-frame-options': 'ALLOWALL',
+        'access-control-allow-origin': '*',
+        'access-control-allow-credentials': 'true',
+        'access-control-expose-headers': 'authorization',
       });
       res.end(JSON.stringify({ from: 'upstream', url: req.url }));
     });
@@ -231,7 +289,7 @@ describe('dashboard server: --upstream proxy', () => {
         origin: 'http://evil.example',
         referer: 'http://evil.example/page',
         'proxy-authorization': 'Basic abc',
-        host: `127.0.0.1:${new URL(evil.url).port}`,
+        host: `localhost:${srv.port}`,
         accept: 'application/json',
       },
     });
@@ -255,6 +313,24 @@ describe('dashboard server: --upstream proxy', () => {
     assertSecurityHeaders(res, 'a proxied answer');
   });
 
+  test('our security headers win over the upstream\'s, none is joined, and its CORS headers are dropped', async () => {
+    const res = await raw(srv.url, { path: '/v2/orgs/acme/access-tokens' });
+    assert.equal(res.status, 200);
+    assertSecurityHeaders(res, 'a proxied answer');
+    assert.equal(res.headers['cross-origin-resource-policy'], 'same-origin');
+    assert.equal(res.headers['cross-origin-opener-policy'], 'same-origin');
+    assert.equal(res.headers['x-frame-options'], 'DENY');
+    for (const name of Object.keys(res.headers)) assert.ok(!name.startsWith('access-control-'), `${name} reached the browser`);
+    assert.equal(res.headers['content-type'], 'application/json', 'ordinary headers still pass');
+  });
+
+  test('a request with a foreign Host reaches neither the upstream nor anything else', async () => {
+    const before = upstream.requests.length;
+    const res = await raw(srv.url, { path: '/v2/orgs/acme/access-tokens', headers: { host: `evil.test:${srv.port}`, authorization: 'Bearer eyJx' } });
+    assert.equal(res.status, 403);
+    assert.equal(upstream.requests.length, before);
+  });
+
   test('forwards a POST body as it is', async () => {
     const body = JSON.stringify({ identifier: 'someone', secret: 'dckr_pat_do-not-log' });
     const res = await raw(srv.url, { method: 'POST', path: '/v2/auth/token', headers: { 'content-type': 'application/json' }, body });
@@ -275,7 +351,7 @@ describe('dashboard server: --upstream proxy', () => {
       [`//127.0.0.1:${evilPort}/v2/orgs`, [400]], [`127.0.0.1:${evilPort}`, [400]],
     ];
     for (const [path, statuses] of cases) {
-      const res = await raw(srv.url, { path, headers: { host: `127.0.0.1:${evilPort}` } });
+      const res = await raw(srv.url, { path, headers: { host: `localhost:${srv.port}` } });
       assert.ok(statuses.includes(res.status), `${path} -> ${res.status}`);
     }
     const connect = await raw(srv.url, { method: 'CONNECT', path: `127.0.0.1:${evilPort}` }).catch(() => ({ status: 0 }));

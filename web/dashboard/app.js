@@ -2,7 +2,8 @@
 // organization's access tokens through the package's browser build.
 //
 // Secrets: the password is read once from its field (which is cleared at once) and handed to the
-// WASM client, which exchanges it for a JWT and keeps that in its own memory. A created token's value
+// WASM client, which exchanges it for a JWT and keeps both in its heap for the whole session (it signs
+// in again with the password when the JWT expires) until sign-out closes it. A created token's value
 // is put in one read-only field and removed from it (and from every JS object) when its dialog closes.
 // Nothing goes to localStorage, sessionStorage, cookies or the URL. Server text is only ever set as
 // textContent (see dom.js).
@@ -302,10 +303,17 @@ function renderPage(page) {
   el.pager.hidden = empty;
   el.pageInfo.textContent = `Page ${view.page} of ${pages}`;
   el.prev.disabled = view.page <= 1;
-  el.next.disabled = !page.next && view.page >= pages;
+  // An empty page has nothing after it, whatever `next` claims.
+  el.next.disabled = page.results.length === 0 || (!page.next && view.page >= pages);
 }
 
-async function loadPage() {
+/**
+ * Loads and shows the current page: one request, two at most. A page that came back empty although
+ * the organization has tokens (a delete, another admin) moves back once to the last page that
+ * `total` promises, and only if that page comes before this one; whatever that answers is shown as
+ * it is. So no click can start a loop of requests, even against a server whose `total` is wrong.
+ */
+async function loadPage(mayMoveBack = true) {
   const seq = ++view.listSeq;
   el.table.setAttribute('aria-busy', 'true');
   const r = await call(el.mainAlert, (hub, org) => hub.listAccessTokens(org, { page: view.page, pageSize: view.pageSize }));
@@ -313,13 +321,16 @@ async function loadPage() {
   el.table.removeAttribute('aria-busy');
   if (!r.ok) return false;
   const { total, results } = r.value;
-  if (results.length === 0 && total > 0 && view.page > 1) {
-    // The page emptied (a delete, another admin): show the last page there is.
-    view.page = Math.max(1, Math.ceil(total / view.pageSize));
-    return loadPage();
+  const last = Math.max(1, Math.ceil(total / view.pageSize));
+  if (mayMoveBack && results.length === 0 && total > 0 && last < view.page) {
+    view.page = last;
+    return loadPage(false);
   }
   clearAlert(el.mainAlert);
   renderPage(r.value);
+  if (results.length === 0 && total > 0) {
+    el.mainStatus.textContent = `Page ${view.page} is empty, although Docker Hub counts ${total} ${total === 1 ? 'token' : 'tokens'}. Go back a page, or refresh.`;
+  }
   return true;
 }
 

@@ -2,7 +2,7 @@
 /**
  * Command line entry of the Docker Hub sandbox:
  *   node web/sandbox/cli.js [--port 4010] [--host 127.0.0.1] [--rate-limit 600]
- *                           [--data FILE] [--seed FILE] [--jwt-ttl 600] [--quiet]
+ *                           [--data FILE] [--seed FILE] [--jwt-ttl 600] [--rate-limit-style seconds] [--quiet]
  * Prints the URL and the seeded credentials, then logs one line per request.
  */
 import { parseArgs } from 'node:util';
@@ -16,6 +16,10 @@ const USAGE = `Usage: node web/sandbox/cli.js [options]
   --data FILE      keep the state in FILE (atomic writes) so it survives a restart
   --seed FILE      JSON seed merged onto the built-in world (see web/sandbox/README.md)
   --jwt-ttl S      lifetime of minted JWTs in seconds (default 600)
+  --rate-limit-style STYLE
+                   how a 429 says when to retry: seconds (Retry-After: seconds, the default),
+                   unix (Retry-After: unix time), x-retry-after (X-Retry-After: unix time),
+                   reset-only (only X-RateLimit-Reset)
   --quiet          no request log
   -h, --help       this text
 `;
@@ -34,7 +38,7 @@ try {
   args = parseArgs({
     options: {
       port: { type: 'string' }, host: { type: 'string' }, 'rate-limit': { type: 'string' },
-      data: { type: 'string' }, seed: { type: 'string' }, 'jwt-ttl': { type: 'string' },
+      data: { type: 'string' }, seed: { type: 'string' }, 'jwt-ttl': { type: 'string' }, 'rate-limit-style': { type: 'string' },
       quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   }).values;
@@ -54,6 +58,7 @@ try {
     host: args.host ?? '127.0.0.1',
     rateLimit: intArg('rate-limit', args['rate-limit'], 1),
     jwtTtlSeconds: intArg('jwt-ttl', args['jwt-ttl'], 1),
+    rateLimitStyle: args['rate-limit-style'],
     dataFile: args.data,
     seedFile: args.seed,
     log: args.quiet ? false : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
@@ -78,7 +83,8 @@ if (c.source === 'data-file') {
   for (const t of shown) lines.push(`  ${`${t.org}/${t.label}`.padEnd(24)} ${t.status.padEnd(8)} ${t.secret}`);
   if (c.tokens.length > shown.length) lines.push(`  ... and ${c.tokens.length - shown.length} more`);
 }
-lines.push('', 'Control: POST /_sandbox/faults, GET /_sandbox/requests (loopback only). Ctrl-C stops.', '');
+lines.push('', 'Control (loopback only, JSON, header X-Sandbox-Token): POST /_sandbox/faults, GET /_sandbox/requests, GET /_sandbox/state.',
+  `  Control token for this start: ${sb.controlToken}`, 'Ctrl-C stops.', '');
 process.stdout.write(lines.join('\n'));
 if (args.data && c.source !== 'data-file') process.stdout.write(`State is kept in ${args.data}.\n`);
 

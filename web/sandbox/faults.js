@@ -6,18 +6,27 @@
 
 const html = (code, text) => `<html>\r\n<head><title>${code} ${text}</title></head>\r\n<body>\r\n<center><h1>${code} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 
-/** Named answers; a spec's own fields override the preset's. */
+import { isProtectedHeader, isAllowedFaultType } from './guard.js';
+import { RATE_LIMIT_STYLES } from './ratelimit.js';
+
+const RATE_LIMITED = { detail: 'Rate limit exceeded', error: false };
+
+/**
+ * Named answers; a spec's own fields override the preset's. The rate-limit-* presets answer a 429
+ * in one of Docker Hub's styles (see ratelimit.js), `waitSeconds` (default 2) from the sandbox's clock.
+ */
 export const PRESETS = Object.freeze({
   html502: { status: 502, headers: { 'content-type': 'text/html' }, body: html(502, 'Bad Gateway') },
   html503: { status: 503, headers: { 'content-type': 'text/html' }, body: html(503, 'Service Temporarily Unavailable') },
   html504: { status: 504, headers: { 'content-type': 'text/html' }, body: html(504, 'Gateway Time-out') },
   'server-error': { status: 500, body: { message: 'Internal Server Error', errinfo: {} } },
-  'rate-limited': { status: 429, headers: { 'retry-after': '1' }, body: { detail: 'Rate limit exceeded', error: false } },
+  'rate-limited': { status: 429, rateLimitStyle: 'seconds', waitSeconds: 1, body: RATE_LIMITED },
+  ...Object.fromEntries(RATE_LIMIT_STYLES.map((style) => [`rate-limit-${style}`, { status: 429, rateLimitStyle: style, waitSeconds: 2, body: RATE_LIMITED }])),
   unauthorized: { status: 401, body: { message: 'Authentication credentials were not provided or are invalid.', errinfo: {} } },
   'bad-json': { status: 200, headers: { 'content-type': 'application/json' }, body: '{"total": 1, "next": null, "results": [' },
 });
 
-const KEYS = new Set(['preset', 'method', 'path', 'times', 'status', 'headers', 'body', 'delayMs', 'stall', 'reset', 'lose']);
+const KEYS = new Set(['preset', 'method', 'path', 'times', 'status', 'headers', 'body', 'delayMs', 'stall', 'reset', 'lose', 'waitSeconds']);
 
 /**
  * Checks and normalizes one spec. Throws TypeError with a readable message.
@@ -32,7 +41,7 @@ export function normalizeFault(spec) {
     base = PRESETS[spec.preset];
   }
   const s = { ...base, ...spec, headers: { ...(base.headers ?? {}), ...(spec.headers ?? {}) } };
-  const f = { method: null, path: null, times: 1, status: null, headers: {}, body: undefined, delayMs: 0, stall: false, reset: false, preset: spec.preset ?? null };
+  const f = { method: null, path: null, times: 1, status: null, headers: {}, body: undefined, delayMs: 0, stall: false, reset: false, preset: spec.preset ?? null, rateLimitStyle: base.rateLimitStyle ?? null, waitSeconds: null };
   if (s.method != null) {
     if (typeof s.method !== 'string') throw new TypeError('fault.method must be a string');
     f.method = s.method.toUpperCase();
@@ -53,7 +62,19 @@ export function normalizeFault(spec) {
   }
   for (const [k, v] of Object.entries(s.headers)) {
     if (typeof v !== 'string' && typeof v !== 'number') throw new TypeError(`fault header ${k} must be a string or number`);
+    // The origin's security policy, CORS, cookies and the message framing stay the server's.
+    if (isProtectedHeader(k)) throw new TypeError(`a fault may not set the header ${k.toLowerCase()} (see "What a fault may not set" in web/sandbox/README.md)`);
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(k) || /[\r\n\0]/.test(String(v))) throw new TypeError(`fault header ${JSON.stringify(k)} is not a valid header`);
     f.headers[k.toLowerCase()] = String(v);
+  }
+  const type = f.headers['content-type'];
+  if (type !== undefined && !isAllowedFaultType(type)) {
+    throw new TypeError(`a fault's content-type must be application/json, text/plain or text/html (nothing a browser runs), got ${JSON.stringify(type)}`);
+  }
+  if (s.waitSeconds !== undefined) {
+    if (!f.rateLimitStyle) throw new TypeError('fault.waitSeconds goes with a rate-limit-* preset');
+    if (!Number.isInteger(s.waitSeconds) || s.waitSeconds < 0 || s.waitSeconds > 86400) throw new TypeError('fault.waitSeconds must be an integer from 0 to 86400');
+    f.waitSeconds = s.waitSeconds;
   }
   if (s.body !== undefined) {
     if (typeof s.body === 'string') f.body = s.body;
@@ -105,6 +126,6 @@ export class FaultQueue {
 
   /** A JSON-friendly view (for GET /_sandbox/faults). */
   list() {
-    return this.items.map((f) => ({ preset: f.preset, method: f.method, path: f.path ? f.path.source : null, times: f.times, status: f.status, delayMs: f.delayMs, stall: f.stall, reset: f.reset, lose: f.lose }));
+    return this.items.map((f) => ({ preset: f.preset, method: f.method, path: f.path ? f.path.source : null, times: f.times, status: f.status, delayMs: f.delayMs, stall: f.stall, reset: f.reset, lose: f.lose, waitSeconds: f.waitSeconds }));
   }
 }

@@ -4,16 +4,16 @@
  * See README.md in this folder for the seeded world and every behaviour.
  */
 import { createServer } from 'node:http';
-import { createSandboxHandler } from './server.js';
+import { createSandboxHandler, CONTROL_TOKEN_HEADER } from './server.js';
 import { PRESETS } from './faults.js';
 import { REPO_SCOPES, ORG_SCOPES } from './scopes.js';
+import { RATE_LIMIT_STYLES } from './ratelimit.js';
+import { isLoopbackHost, hostNamesFor, PROTECTED_HEADERS } from './guard.js';
 
-export { createSandboxHandler, PRESETS as FAULT_PRESETS, REPO_SCOPES, ORG_SCOPES };
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-/** True for hosts that only the local machine can reach. */
-export const isLoopbackHost = (host) => LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+export {
+  createSandboxHandler, PRESETS as FAULT_PRESETS, REPO_SCOPES, ORG_SCOPES, RATE_LIMIT_STYLES,
+  PROTECTED_HEADERS, CONTROL_TOKEN_HEADER, isLoopbackHost,
+};
 
 /**
  * Starts the sandbox on its own HTTP server.
@@ -23,7 +23,7 @@ export const isLoopbackHost = (host) => LOOPBACK.has(host) || /^127\.\d+\.\d+\.\
 export async function startSandbox(options = {}) {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
-  const h = createSandboxHandler(options);
+  const h = createSandboxHandler({ ...options, hostNames: [...(options.hostNames ?? []), ...hostNamesFor(host)] });
   const server = createServer((req, res) => { h.handle(req, res); });
   // Fault-injected stalls keep sockets open; keep-alive must not hold the process either.
   server.keepAliveTimeout = 1000;
@@ -41,9 +41,12 @@ export async function startSandbox(options = {}) {
   const addr = server.address();
   const urlHost = addr.family === 'IPv6' || addr.family === 6 ? `[${addr.address}]` : addr.address;
   const shownHost = host === 'localhost' ? 'localhost' : (addr.address === '0.0.0.0' || addr.address === '::') ? '127.0.0.1' : urlHost;
+  const url = `http://${shownHost}:${addr.port}`;
+  h.setOrigin(url);
+  const controlHeaders = () => ({ [CONTROL_TOKEN_HEADER]: h.controlToken, 'content-type': 'application/json' });
   let closing = null;
   return {
-    url: `http://${shownHost}:${addr.port}`,
+    url,
     port: addr.port,
     host,
     /** Adds one fault spec or an array of them (see faults.js). @returns {number} how many were added */
@@ -56,6 +59,19 @@ export async function startSandbox(options = {}) {
     /** Live map "METHOD /route/{template}" -> count. */
     counts: h.counts,
     resetRequests: h.resetRequests,
+    /** The per-start token of the /_sandbox control routes, sent as the X-Sandbox-Token header. */
+    controlToken: h.controlToken,
+    /** The headers of a control request: the token and the JSON content type. */
+    controlHeaders,
+    /**
+     * One control request over HTTP, e.g. control('POST', '/_sandbox/faults', spec).
+     * @returns {Promise<{ status: number, body: any }>} body parsed from JSON (undefined when empty)
+     */
+    async control(method, path, body) {
+      const res = await fetch(`${url}${path}`, { method, headers: controlHeaders(), body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
     /** A deep copy of the current world (users, orgs, tokens with hashes only). */
     get state() { return h.store.snapshot(); },
     /** The seeded secrets (passwords, PATs, OAT values), known only when the world came from a seed. */

@@ -1,4 +1,4 @@
-/** Scope lists from Docker's manuals. */
+/** The OAT scopes Docker documents, per resource type (the `scope-` prefix is part of each name). */
 
 export const REPO_SCOPES = Object.freeze([
   'scope-image-pull', 'scope-image-push', 'scope-image-delete',

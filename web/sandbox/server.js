@@ -3,14 +3,15 @@
  * accounting, rate limiting and fault injection. It owns no socket, so the dashboard's
  * server can mount it under its own origin (see createSandboxHandler).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { makeClock } from './time.js';
 import { Store } from './store.js';
 import { createJwtSigner } from './auth/jwt.js';
 import { FaultQueue } from './faults.js';
-import { RateLimiter } from './ratelimit.js';
+import { RateLimiter, retryHeaders } from './ratelimit.js';
+import { hostAllowed, HOST_REFUSED, isJsonType } from './guard.js';
 import { validateCreate, validateUpdate, validatePaging, valueError, DEFAULT_LIMITS, REQUIRED } from './validate.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -79,7 +80,13 @@ function parseJson(buf) {
  * @property {{ descriptionMax?: number|null, repositoriesMax?: number|null, expiryMaxDays?: number|null }} [limits]
  * @property {Record<string, number>} [tokenLimits] OATs per org by plan ({ team: 10, business: 100 })
  * @property {boolean} [patCanManage=true] false: a JWT from a PAT gets 403 on the OAT routes
+ * @property {'seconds'|'unix'|'x-retry-after'|'reset-only'} [rateLimitStyle='seconds'] how a 429 says when to retry
+ * @property {string} [origin] the sandbox's own origin, for `next`/`previous` (also settable with setOrigin)
+ * @property {string[]} [hostNames] host names besides loopback and the local address that the Host header may carry
  */
+
+/** The header that carries the per-start control token of the /_sandbox routes. */
+export const CONTROL_TOKEN_HEADER = 'x-sandbox-token';
 
 /**
  * Makes the sandbox's request handler without a server.
@@ -104,7 +111,11 @@ export function createSandboxHandler(options = {}) {
   const faults = new FaultQueue();
   /** Answers a `lose` fault swallows (the request is still done). */
   const losing = new WeakSet();
-  const limiter = new RateLimiter({ limit: options.rateLimit ?? 600, clock });
+  const limiter = new RateLimiter({ limit: options.rateLimit ?? 600, clock, style: options.rateLimitStyle ?? 'seconds' });
+  // Random per start: a web page cannot guess it, so it cannot drive the control routes.
+  const controlToken = randomBytes(32).toString('base64url');
+  const hostNames = options.hostNames ?? [];
+  let origin = options.origin ? new URL(options.origin).origin : null;
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
   const tokenLimits = { ...DEFAULT_TOKEN_LIMITS, ...(options.tokenLimits ?? {}) };
@@ -130,6 +141,7 @@ export function createSandboxHandler(options = {}) {
     res.writeHead(status, {
       'content-type': 'application/json',
       'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
       ...headers,
       'content-length': Buffer.byteLength(text),
     });
@@ -142,7 +154,13 @@ export function createSandboxHandler(options = {}) {
   });
 
   function applyFault(res, f, baseHeaders) {
-    const headers = { ...baseHeaders, ...f.headers };
+    let styled = {};
+    if (f.rateLimitStyle) {
+      const wait = f.waitSeconds ?? 2;
+      styled = retryHeaders(f.rateLimitStyle, wait, Math.ceil(clock() / 1_000_000 + wait));
+    }
+    // Protected headers cannot be in f.headers (normalizeFault refuses them): nosniff stays ours.
+    const headers = { ...baseHeaders, ...styled, ...f.headers, 'x-content-type-options': 'nosniff' };
     if (f.stall) {
       // Headers only; the body never comes (the client's timeout must fire).
       res.writeHead(f.status, headers);
@@ -210,10 +228,18 @@ export function createSandboxHandler(options = {}) {
   });
   const detail = (t) => ({ ...summary(t), description: t.description, resources: structuredClone(t.resources) });
 
+  /** The sandbox's own origin: as started, else the address the connection came in on; never the Host header. */
   function originOf(req) {
-    const proto = req.socket?.encrypted ? 'https' : 'http';
-    const host = req.headers.host || `${req.socket.localAddress}:${req.socket.localPort}`;
-    return `${proto}://${host}`;
+    if (origin) return origin;
+    const a = String(req.socket.localAddress).replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+    return `${req.socket?.encrypted ? 'https' : 'http'}://${a.includes(':') ? `[${a}]` : a}:${req.socket.localPort}`;
+  }
+
+  /** Whether the request carries this start's control token (compared in constant time). */
+  function hasControlToken(req) {
+    const given = Buffer.from(String(req.headers[CONTROL_TOKEN_HEADER] ?? ''));
+    const want = Buffer.from(controlToken);
+    return given.length === want.length && timingSafeEqual(given, want);
   }
 
   /** Runs one /v2 route after rate limiting and faults. */
@@ -306,11 +332,24 @@ export function createSandboxHandler(options = {}) {
     return send(res, 200, detail(t), h);
   }
 
-  /** Loopback-only control routes under /_sandbox/. */
+  /**
+   * Control routes under /_sandbox/: from loopback only, with the control token, JSON only. A page in
+   * the user's browser can send a cross-site "simple" request (text/plain, no custom header) but can
+   * neither set the token header without a CORS preflight (which we never grant) nor know the token.
+   */
   async function control(req, res, url) {
     if (!isLoopback(req.socket?.remoteAddress)) {
       req.resume();
       return send(res, 403, errorBody('The sandbox control routes answer on loopback only.'));
+    }
+    if (!hasControlToken(req)) {
+      req.resume();
+      return send(res, 401, errorBody('The sandbox control routes need the header X-Sandbox-Token with this start\'s control token (printed at start; sb.controlToken in the JS API).'));
+    }
+    const type = req.headers['content-type'];
+    if ((req.method === 'POST' || type !== undefined) && !isJsonType(type)) {
+      req.resume();
+      return send(res, 415, errorBody('The sandbox control routes take JSON only: send Content-Type: application/json.'));
     }
     const { buf, tooLarge, aborted } = await readBody(req, maxBody);
     if (aborted) return;
@@ -331,6 +370,7 @@ export function createSandboxHandler(options = {}) {
       case 'DELETE /_sandbox/faults': faults.clear(); return send(res, 204);
       case 'GET /_sandbox/requests': return send(res, 200, { requests, counts });
       case 'DELETE /_sandbox/requests': resetRequests(); return send(res, 204);
+      case 'GET /_sandbox/state': return send(res, 200, store.snapshot());
       default: return send(res, 404, errorBody('Unknown sandbox control route.'));
     }
   }
@@ -361,6 +401,10 @@ export function createSandboxHandler(options = {}) {
       });
     }
     try {
+      if (!hostAllowed(req, hostNames)) {
+        req.resume();
+        return send(res, 403, errorBody(HOST_REFUSED));
+      }
       if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) return await control(req, res, url);
       const r = routeOf(req.method, url.pathname);
       requests.push({ method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams) });
@@ -378,7 +422,7 @@ export function createSandboxHandler(options = {}) {
       }
       if (!rl.allowed) {
         req.resume();
-        return send(res, 429, { detail: 'Rate limit exceeded', error: false }, { ...rl.headers, 'retry-after': String(rl.retryAfter) });
+        return send(res, 429, { detail: 'Rate limit exceeded', error: false }, { ...rl.headers, ...rl.retryHeaders });
       }
       return await route(req, res, url, r, rl.headers);
     } catch (err) {
@@ -402,6 +446,10 @@ export function createSandboxHandler(options = {}) {
     counts,
     resetRequests,
     credentials: store.credentials,
+    /** The per-start token of the /_sandbox control routes (header X-Sandbox-Token). */
+    controlToken,
+    /** Sets the sandbox's own origin, for `next`/`previous` links (a server calls it once it listens). */
+    setOrigin(value) { origin = new URL(value).origin; },
     /** Mints a JWT directly (for tests that need one without a login request). */
     mintJwt: (auth) => mint(auth),
     close() {
