@@ -43,8 +43,6 @@ export declare class DockerHubError extends Error {
   readonly maybeCreated?: boolean;
   /** Response headers, names lower-case. */
   readonly headers?: Record<string, string>;
-  /** A create that failed in flight: the token may exist all the same. */
-  readonly maybeCreated?: boolean;
   /** planAccessTokens: the manifest's line the refusal is about. */
   readonly line?: number;
   toJSON(): Record<string, unknown>;

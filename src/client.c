@@ -378,7 +378,8 @@ static bool schedule_retry(dh_call *c, dh_http_failure failure, int status, int6
     if (now_ms(cl) + wait >= c->deadline_ms) return false;
     c->attempt++;
     /* Lost on the way back, or a gateway's error: the server may have done it all the same. */
-    if (failure == DH_HTTP_NETWORK || failure == DH_HTTP_TIMEOUT || (failure == DH_HTTP_OK && status >= 502 && status <= 504))
+    if (failure == DH_HTTP_NETWORK || failure == DH_HTTP_RESET || failure == DH_HTTP_TIMEOUT ||
+        (failure == DH_HTTP_OK && status >= 502 && status <= 504))
         c->maybe_acted = true;
     c->retry_timer = cl->tr.set_timer(cl->tr.ctx, (uint32_t)wait, on_retry_timer, c);
     return c->retry_timer != NULL;
@@ -443,7 +444,8 @@ static const char *oat_refusal(const dh_call *c, dh_arena *a, int status, const 
     if ((status != 401 && status != 403) || !sent_oat) return said;
     dh_buf b = {0};
     dh_buf_puts(&b, "an organization access token (dckr_oat_...) cannot manage organization access "
-                    "tokens: sign in with an organization owner's personal access token or password");
+                    "tokens: sign in as an organization owner, with a personal access token or the owner's own "
+                    "credentials");
     if (said) {
         dh_buf_puts(&b, " (Docker Hub said: ");
         dh_buf_puts(&b, said);

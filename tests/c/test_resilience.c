@@ -305,7 +305,7 @@ static void oat_cannot_manage_oats(void) {
             st_respond(&st, 3, 401, NULL, "{\"message\":\"forbidden\",\"errinfo\":{}}");
         }
         CHECK(strstr(msg, "cannot manage organization access tokens") != NULL);
-        CHECK(strstr(msg, "organization owner's personal access token or password") != NULL);
+        CHECK(strstr(msg, "sign in as an organization owner, with a personal access token or the owner's own credentials") != NULL);
         CHECK(strstr(msg, "(Docker Hub said: forbidden)") != NULL);
         CHECK(strstr(msg, "7awgM4jG") == NULL);
         dh_client_free(c);

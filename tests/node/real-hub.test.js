@@ -143,7 +143,7 @@ describe('Docker Hub as it really answers (sandbox)', () => {
     const hub = await world.client({ credentials: { identifier: ORG, secret: oat.secret } });
     const err = await rejectsWith(hub.listAccessTokens(ORG), 'forbidden');
     assert.match(err.message, /an organization access token \(dckr_oat_\.\.\.\) cannot manage organization access tokens/);
-    assert.match(err.message, /organization owner's personal access token or password/);
+    assert.match(err.message, /sign in as an organization owner, with a personal access token or the owner's own credentials/);
     assert.ok(!err.message.includes(oat.secret.slice(9, 17)), 'no part of the OAT in the message');
     const owner = await world.client({ credentials: OWNER });
     await owner.listAccessTokens(ORG); // the owner's password manages them
