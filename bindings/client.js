@@ -52,10 +52,19 @@ async function instantiate(wasm, host) {
     // (import.meta.url is empty in some bundles and hosts).
     locateFile: (path) => path,
   };
+  // Where the host allows it (host.syncCompile: Node, Deno, Bun), compile and instantiate at
+  // once: an async compile waits behind the host's own (undici's wasm, after a first fetch()).
+  // V8 compiles lazily, so the module's size costs little here. Browsers keep the async path.
+  const sync = host.syncCompile === true;
+  if (sync && (ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) source = new WebAssembly.Module(source);
+  // The glue swallows an error in its instantiateWasm hook and never settles: race it.
+  let fail;
+  const failed = new Promise((resolve, reject) => (fail = reject));
   if (typeof WebAssembly.Module === 'function' && source instanceof WebAssembly.Module) {
     const module = source;
     moduleArgs.instantiateWasm = (imports, receive) => {
-      WebAssembly.instantiate(module, imports).then((inst) => receive(inst, module));
+      if (!sync) WebAssembly.instantiate(module, imports).then((inst) => receive(inst, module), fail);
+      else try { receive(new WebAssembly.Instance(module, imports), module); } catch (e) { fail(e); }
       return {};
     };
   } else if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
@@ -63,7 +72,7 @@ async function instantiate(wasm, host) {
   } else {
     throw invalidArgument('wasm must be a WebAssembly.Module, bytes or a URL');
   }
-  const Module = await createDockerHubOat(moduleArgs);
+  const Module = await Promise.race([createDockerHubOat(moduleArgs), failed]);
   return { Module, pending, tokenFunctions, nextId: 1 };
 }
 

@@ -7,6 +7,7 @@ export { DockerHubError, ERROR_CODES } from './errors.js';
 export { SCOPES } from './scopes.js';
 
 const host = {
+  syncCompile: true, // Node, Deno and Bun compile wasm synchronously (bindings/client.js)
   loadDefault: () => readFile(new URL('../dist/dockerhub_oat.wasm', import.meta.url)),
   loadUrl: async (url) => {
     if (url.protocol === 'file:') return readFile(url);
