@@ -9,17 +9,25 @@
 
 static const char ALPHABET[] = "0123456789+-.eE";
 
-/* Whether s[0, n) (a strtod prefix) is an integer as written: every nonzero digit after the
- * point is moved in front of it by the exponent. */
+/* Whether s[0, n) (a strtod prefix) is an integer as written: its digits D with F of them after
+ * the point and an exponent E make D * 10^(E - F), whole when D's trailing zeros cover F - E. */
 static bool integer_as_written(const char *s, size_t n) {
-    const char *p = s, *end = s + n, *dot = NULL, *last = NULL;
+    const char *p = s, *end = s + n;
     if (p < end && (*p == '+' || *p == '-')) p++;
+    long frac = 0, zeros = 0;
+    bool dot = false, nonzero = false;
     for (; p < end && ((*p >= '0' && *p <= '9') || *p == '.'); p++) {
-        if (*p == '.') dot = p;
-        else if (dot && *p != '0') last = p;
+        if (*p == '.') {
+            dot = true;
+            continue;
+        }
+        frac += dot;
+        zeros = *p == '0' ? zeros + 1 : 0;
+        nonzero |= *p != '0';
     }
     long exp = p < end ? strtol(p + 1, NULL, 10) : 0; /* the exponent runs to the prefix's end */
-    return !last || (long)(last - dot) <= exp;
+    if (exp < -1000000) exp = -1000000; /* past any digit count: no overflow below */
+    return !nonzero || zeros >= frac - exp;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
