@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run bench` (project issue #8): ours against openapi-fetch (typed from the spec) and a
-// hand-written fetch + JSON.parse (the floor above the network), in one run, against a loopback
-// server in a child process (server.js).
+// `npm run bench`: ours against openapi-fetch (typed by openapi-typescript from openapi.yaml, this
+// project's own description of the five token operations) and a hand-written fetch + JSON.parse
+// (the floor above the network), in one run, against a loopback server in a child process
+// (server.js). It prints issue 13's table first (each row with its target), then every figure.
 //
 //   node tests/bench/run.js              the full run (about a minute and a half)
 //   node tests/bench/run.js --quick      a smoke run of a few seconds (tests/node/bench-smoke.test.js)
@@ -17,6 +18,11 @@
 //   median of one call alone: the figure that a busy machine disturbs least;
 // - cold start: a fresh `node` per run and client (cold.js) that imports, creates a client and
 //   makes its first call; the median of the runs. For ours, also the import + instantiation alone;
+// - start after fetch(): the same in a process that has fetch()ed once already (a warm
+//   serverless instance: undici and its wasm are loaded), from after that fetch to the data;
+// - other hosts: Deno's and Bun's starts (cold.js under them), Bun per call (percall.js), and
+//   workerd's first request through Miniflare (workerd.js); a host that cannot run is recorded
+//   as { error } and shown as '-';
 // - browser payload: the web entry bundled and minified by esbuild, and the .wasm, gzip -9,
 //   against openapi-fetch bundled the same way;
 // - our WASM heap (heap.js): at rest, per call in flight, growth over 1000 calls.
@@ -34,6 +40,7 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 import { ORG, TOKEN_ID, JWT, createRequest } from './bodies.js';
+import { workerdStarts } from './workerd.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -62,8 +69,8 @@ function parseArgs(argv) {
     } else throw new Error(`unknown argument ${a}`);
   }
   const config = o.quick
-    ? { warmupRounds: 1, rounds: 3, batch: 8, throughputCalls: 64, inFlight: IN_FLIGHT, coldRuns: 3, heapCalls: 200, heapWarmup: 40 }
-    : { warmupRounds: 3, rounds: 20, batch: 40, throughputCalls: 320, inFlight: IN_FLIGHT, coldRuns: 15, heapCalls: 1000, heapWarmup: 200 };
+    ? { warmupRounds: 1, rounds: 3, batch: 8, throughputCalls: 64, inFlight: IN_FLIGHT, coldRuns: 3, heapCalls: 200, heapWarmup: 40, hostRuns: 1, hostRounds: 2, hostBatch: 10 }
+    : { warmupRounds: 3, rounds: 20, batch: 40, throughputCalls: 320, inFlight: IN_FLIGHT, coldRuns: 15, heapCalls: 1000, heapWarmup: 200, hostRuns: 7, hostRounds: 10, hostBatch: 40 };
   if (o.rounds) config.rounds = o.rounds;
   if (o.cold) config.coldRuns = o.cold;
   config.quick = o.quick;
@@ -232,10 +239,13 @@ async function rounds(peers, clients, config, log) {
   return { latency, throughput: calls };
 }
 
-function runNode(args) {
+const runNode = (args) => runCmd(process.execPath, args);
+
+/** Runs a bench script (node, or `deno run -A`, `bun run`); resolves with the JSON line it printed. */
+function runCmd(bin, args) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -243,26 +253,35 @@ function runNode(args) {
     child.on('error', reject);
     child.on('close', (code) => {
       const wall = performance.now() - t0;
-      if (code !== 0) return reject(new Error(`node ${args.map(String).join(' ').slice(0, 200)} exited ${code}: ${err.trim()}`));
+      if (code !== 0) return reject(new Error(`${bin} ${args.map(String).join(' ').slice(0, 200)} exited ${code}: ${err.trim()}`));
       try {
         resolve({ result: JSON.parse(out.trim().split('\n').pop()), wall });
       } catch {
-        reject(new Error(`node ${args[0]} printed no JSON: ${out} ${err}`));
+        reject(new Error(`${bin} ${args[0]} printed no JSON: ${out} ${err}`));
       }
     });
   });
 }
 
-async function coldStarts(peers, common, runs, log) {
+/** Other runtimes, from the project's devDependencies: [binary, arguments before the script]. */
+const RUNTIMES = {
+  node: [process.execPath, []],
+  deno: [join(ROOT, 'node_modules', '.bin', 'deno'), ['run', '-A']],
+  bun: [join(ROOT, 'node_modules', '.bin', 'bun'), ['run']],
+};
+
+/** cold.js once per run and peer, interleaved. afterFetch: the process fetch()es once first. */
+async function coldStarts(peers, common, runs, log, { runtime = 'node', afterFetch = false } = {}) {
+  const [bin, pre] = RUNTIMES[runtime];
   const marks = Object.fromEntries(peers.map((p) => [p.key, []]));
   for (let i = 0; i < runs; i++) {
     for (let k = 0; k < peers.length; k++) {
       const peer = peers[(i + k) % peers.length];
-      const { result, wall } = await runNode([join(HERE, 'cold.js'), JSON.stringify({ ...common, peer: peer.url })]);
+      const { result, wall } = await runCmd(bin, [...pre, join(HERE, 'cold.js'), JSON.stringify({ ...common, peer: peer.url, afterFetch })]);
       marks[peer.key].push({ ...result, wall });
     }
   }
-  log(`  ${runs} cold starts per client`);
+  log(`  ${runs} ${afterFetch ? 'starts after a first fetch()' : 'cold starts'} per client (${runtime})`);
   const out = { runs };
   for (const p of peers) {
     const m = marks[p.key];
@@ -276,6 +295,8 @@ async function coldStarts(peers, common, runs, log) {
       first_call_ms: med((x) => x.firstResponse - x.created),
       // What the client adds to Node's boot before it can send: import + create (ours instantiates the WASM here).
       import_and_create_ms: med((x) => x.created - x.start),
+      // What the client adds before the data: import, create, first call.
+      client_start_ms: med((x) => x.firstResponse - x.start),
       spawn_to_exit_ms: med((x) => x.wall),
     };
   }
@@ -317,7 +338,73 @@ async function payload() {
   };
 }
 
+/** Deno's and Bun's starts, Bun per call, workerd's start; a host that cannot run gets { error }. */
+async function otherHosts(peers, common, config, log) {
+  const two = peers.filter((p) => p.key !== 'raw_fetch');
+  const out = {};
+  const guard = async (name, fn) => {
+    try {
+      out[name] = await fn();
+    } catch (err) {
+      out[name] = { error: String(err?.message ?? err).slice(0, 500) };
+      log(`  ${name}: ${out[name].error}`);
+    }
+  };
+  await guard('deno_start', () => coldStarts(two, common, config.hostRuns, log, { runtime: 'deno' }));
+  await guard('bun_start', () => coldStarts(two, common, config.hostRuns, log, { runtime: 'bun' }));
+  await guard('bun_per_call', async () => {
+    const [bin, pre] = RUNTIMES.bun;
+    const args = { peers: two.map(({ key, url }) => ({ key, url })), common, ops: OPS, rounds: config.hostRounds, warmup: 1, batch: config.hostBatch };
+    const { result } = await runCmd(bin, [...pre, join(HERE, 'percall.js'), JSON.stringify(args)]);
+    log(`  bun: ${config.hostRounds} rounds of ${config.hostBatch} calls per client and operation`);
+    return result;
+  });
+  await guard('workerd_start', async () => {
+    const r = await workerdStarts(two.map((p) => p.key), common, config.hostRuns);
+    if (r.error) throw new Error(r.error);
+    log(`  workerd (Miniflare): ${config.hostRuns} starts per client`);
+    return r;
+  });
+  return out;
+}
+
 // ---- the report ----
+
+/** Issue 13's table: ours against openapi-fetch, each row's target beside it. */
+function summary(results) {
+  const h = results.hosts ?? {};
+  const pair = (get) => {
+    try {
+      return [get('ours'), get('openapi_fetch')];
+    } catch {
+      return [null, null];
+    }
+  };
+  const rows = [
+    ['get, per call, median (Node, ms)', pair((k) => results.latency.get[k].median_ms), 1.1],
+    ['list of 100, per call, median (Node, ms)', pair((k) => results.latency.list100[k].median_ms), 1.3],
+    ['cold start: process start to first data (Node, ms)', pair((k) => results.cold_start[k].first_response_ms), 1.1],
+    ['start after fetch(): import, create, first call (Node, ms)', pair((k) => results.start_after_fetch[k].client_start_ms), 1.1],
+    ['browser payload, JS + wasm, gzip -9 (bytes)', pair((k) => results.payload[k].total_gzip_bytes), null],
+    ['get, per call, median (Bun, ms)', pair((k) => h.bun_per_call[k].get.median_ms), 1.1],
+    ['list of 100, per call, median (Bun, ms)', pair((k) => h.bun_per_call[k].list100.median_ms), 1.3],
+    ['start: import, create, first call (Bun, ms)', pair((k) => h.bun_start[k].client_start_ms), 1.1],
+    ['start: import, create, first call (Deno, ms)', pair((k) => h.deno_start[k].client_start_ms), 1.1],
+    ['start: the first request (workerd via Miniflare, ms)', pair((k) => h.workerd_start[k].first_request_ms), 1.1],
+  ];
+  return rows.map(([measure, [ours, peer], target]) => ({
+    measure, ours: ours ?? null, openapi_fetch: peer ?? null, ratio: ratio(ours, peer),
+    target: measure.startsWith('browser payload') ? 'ours <= 22528 bytes (22 KiB)' : `<= ${target.toFixed(2)}x`,
+  }));
+}
+
+function summaryTable(rows) {
+  const cell = (v) => (v == null ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(3));
+  const lines = [`${'issue 13: ours against openapi-fetch, in this one run'.padEnd(60)}${'ours'.padStart(10)}${'openapi-fetch'.padStart(15)}${'ratio'.padStart(9)}   target`];
+  for (const r of rows)
+    lines.push(`${r.measure.padEnd(60)}${cell(r.ours).padStart(10)}${cell(r.openapi_fetch).padStart(15)}${(r.ratio == null ? '-' : `${r.ratio.toFixed(2)}x`).padStart(9)}   ${r.target}`);
+  return lines.join('\n');
+}
 
 function table(results, peers) {
   const [ours, ...others] = peers;
@@ -358,6 +445,11 @@ function table(results, peers) {
   line('    first call', (k) => results.cold_start[k].first_call_ms, 1);
   line('  spawn to exit', (k) => results.cold_start[k].spawn_to_exit_ms, 1);
   lines.push(row(['  ours: import + instantiate', fmt(results.cold_start.ours.import_and_create_ms, 1)]));
+  lines.push(row([`start after a first fetch(), median of ${results.start_after_fetch.runs} (ms)`]));
+  line('  import, create, first call', (k) => results.start_after_fetch[k].client_start_ms, 1);
+  line('    import', (k) => results.start_after_fetch[k].import_ms, 1);
+  line('    create client', (k) => results.start_after_fetch[k].create_client_ms, 1);
+  line('    first call', (k) => results.start_after_fetch[k].first_call_ms, 1);
   lines.push(row(['browser payload (bytes)']));
   const pay = (k) => results.payload[k];
   line('  js, minified', (k) => pay(k).js_bytes, 0);
@@ -429,6 +521,10 @@ async function main() {
 
     log('bench: cold starts');
     results.cold_start = await coldStarts(peers, common, config.coldRuns, log);
+    log('bench: starts in a process that has already called fetch()');
+    results.start_after_fetch = await coldStarts(peers, common, config.coldRuns, log, { afterFetch: true });
+    log('bench: Deno, Bun and workerd');
+    results.hosts = await otherHosts(peers, common, config, log);
   } finally {
     cleanup();
   }
@@ -448,6 +544,7 @@ async function main() {
     }
     r.client_only = Object.fromEntries(OPS.map((op) => [op, ratio(results.client_only[ours.key][op].median_us, results.client_only[p.key][op].median_us)]));
     r.cold_start_first_response = ratio(results.cold_start[ours.key].first_response_ms, results.cold_start[p.key].first_response_ms);
+    r.start_after_fetch = ratio(results.start_after_fetch[ours.key].client_start_ms, results.start_after_fetch[p.key].client_start_ms);
     r.payload_total_gzip = ratio(results.payload.ours.total_gzip_bytes, results.payload[p.key].total_gzip_bytes);
   }
   results.clients = Object.fromEntries(peers.map((p) => [p.key, p.label]));
@@ -455,7 +552,10 @@ async function main() {
   results.duration_s = round((performance.now() - t0) / 1000, 1);
 
   await mkdir(dirname(out), { recursive: true });
+  results.summary = summary(results);
   await writeFile(out, JSON.stringify(results, null, 2) + '\n');
+  console.log(summaryTable(results.summary));
+  console.log('');
   console.log(table(results, peers));
   console.log(`\nratios: ours / peer (below 1 is better for time and bytes, above 1 better for calls/s)`);
   console.log(`wrote ${relative(process.cwd(), out) || out} in ${results.duration_s} s`);
