@@ -73,7 +73,8 @@ static double value(uint64_t digits, long exp10) {
     if (digits <= (1ull << 53) || exp10 >= 0 || exp10 < -MAX_DIGITS) return scale((double)digits, exp10);
     uint64_t unit = 1;
     for (long k = exp10; k < 0; k++) unit *= 10;
-    return (double)(digits / unit) + (double)(digits % unit) / (double)unit;
+    uint64_t whole = digits / unit, part = digits % unit;
+    return (double)whole + (double)part / (double)unit;
 }
 
 double dh_strtod(const char *s, char **end) {
