@@ -85,18 +85,35 @@ async function instantiateFrom(wasm, host, signal) {
     // (import.meta.url is empty in some bundles and hosts).
     locateFile: (path) => path,
   };
-  let failed;
-  const failure = new Promise((resolve, reject) => { failed = reject; });
+  // Where the host allows it (host.syncCompile: Node, Deno, Bun), compile and instantiate at
+  // once: an async compile waits behind the host's own (undici's wasm, after a first fetch()).
+  // V8 compiles lazily, so the module's size costs little here. Browsers keep the async path.
+  const sync = host.syncCompile === true;
+  if (sync && (ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) source = new WebAssembly.Module(source);
+  // The glue swallows an error in its instantiateWasm hook and never settles: race it.
+  let fail;
+  const failed = new Promise((resolve, reject) => (fail = reject));
   if (typeof WebAssembly.Module === 'function' && source instanceof WebAssembly.Module) {
     const module = source;
     moduleArgs.instantiateWasm = (imports, receive) => {
-      WebAssembly.instantiate(module, imports).then((inst) => {
+      const deliver = (inst) => {
         try {
           receive(inst, module);
         } catch {
-          throw new Error("it is not this version's dockerhub_oat.wasm");
+          fail(new Error("it is not this version's dockerhub_oat.wasm"));
         }
-      }).catch(failed);
+      };
+      if (!sync) WebAssembly.instantiate(module, imports).then(deliver, fail);
+      else {
+        let inst;
+        try {
+          inst = new WebAssembly.Instance(module, imports);
+        } catch (e) {
+          fail(e);
+          return {};
+        }
+        deliver(inst);
+      }
       return {};
     };
   } else if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
@@ -106,7 +123,7 @@ async function instantiateFrom(wasm, host, signal) {
   }
   const inst = { Module: null, pending, clients, byPtr, nextId: 1 };
   // The glue's promise never settles when instantiateWasm fails: race it with that failure.
-  inst.Module = await Promise.race([createDockerHubOat(moduleArgs), failure]);
+  inst.Module = await Promise.race([createDockerHubOat(moduleArgs), failed]);
   return inst;
 }
 

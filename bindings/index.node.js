@@ -9,6 +9,7 @@ export { SCOPES } from './scopes.js';
 export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit.js';
 
 const host = {
+  syncCompile: true, // Node, Deno and Bun compile wasm synchronously (bindings/client.js)
   loadDefault: (signal) => readFile(new URL('../dist/dockerhub_oat.wasm', import.meta.url), { signal }),
   loadUrl: (url, signal) => (url.protocol === 'file:' ? readFile(url, { signal }) : fetchUrl(url, signal)),
 };

@@ -1,36 +1,63 @@
-/* An arena: a reply's decoded structs and strings, freed with the reply in one call. */
+/* An arena: a reply's decoded structs, strings and cJSON tree, freed with the reply in one call. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "cJSON.h"
 #include "internal.h"
+
+/* 8 covers every type the core puts here (pointers, double, int64_t); max_align_t's 16 (for
+ * long double) would pad each of a tree's 40-byte nodes to 48 on wasm32. */
+#define ARENA_ALIGN 8
+#define FIRST_BLOCK 2048
+#define MAX_BLOCK ((size_t)64 * 1024) /* blocks double up to this: a list of 100 fills about six */
+
+/* Under AddressSanitizer (the fuzzers, the asan build) every allocation gets a block of its
+ * own, so that a read past one still lands in a redzone instead of in its neighbour. */
+#if defined(__SANITIZE_ADDRESS__)
+#define DH_ARENA_PRECISE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DH_ARENA_PRECISE 1
+#endif
+#endif
+#ifndef DH_ARENA_PRECISE
+#define DH_ARENA_PRECISE 0
+#endif
 
 typedef struct block {
     struct block *next;
     size_t used, cap;
-    max_align_t data[];
+    _Alignas(ARENA_ALIGN) unsigned char data[];
 } block;
 
 struct dh_arena {
     block *head;
+    size_t next_cap;
 };
 
 dh_arena *dh_arena_new(void) { return calloc(1, sizeof(dh_arena)); }
 
+static block *grow(dh_arena *a, size_t size) {
+    size_t cap = DH_ARENA_PRECISE ? size : a->next_cap ? a->next_cap : FIRST_BLOCK;
+    if (cap < size) cap = size;
+    if (cap > SIZE_MAX - sizeof(block)) return NULL;
+    block *b = malloc(sizeof(block) + cap);
+    if (!b) return NULL;
+    b->used = 0;
+    b->cap = cap;
+    b->next = a->head;
+    a->head = b;
+    a->next_cap = cap * 2 > MAX_BLOCK ? MAX_BLOCK : cap * 2;
+    return b;
+}
+
 void *dh_arena_alloc(dh_arena *a, size_t size) {
-    const size_t align = sizeof(max_align_t);
-    size = (size + align - 1) / align * align;
-    if (size == 0) size = align;
+    if (size > SIZE_MAX - ARENA_ALIGN) return NULL;
+    size = size ? (size + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN : ARENA_ALIGN;
     block *b = a->head;
-    if (!b || b->cap - b->used < size) {
-        size_t cap = size > 2048 ? size : 2048;
-        b = malloc(sizeof(block) + cap);
-        if (!b) return NULL;
-        b->used = 0;
-        b->cap = cap;
-        b->next = a->head;
-        a->head = b;
-    }
-    void *p = (char *)b->data + b->used;
+    if (!b || b->cap - b->used < size) b = grow(a, size);
+    if (!b) return NULL;
+    void *p = b->data + b->used;
     b->used += size;
     return p;
 }
@@ -51,4 +78,28 @@ void dh_arena_free(dh_arena *a) {
         free(b);
     }
     free(a);
+}
+
+/* cJSON's hooks are global, so they route: to the arena of the parse running on this thread,
+ * else to malloc and free (every tree parsed outside dh_arena_parse_json, and its cJSON_Delete). */
+static _Thread_local dh_arena *parsing;
+
+static void *json_malloc(size_t n) { return parsing ? dh_arena_alloc(parsing, n) : malloc(n); }
+
+/* A failed parse deletes what it built: that memory goes with the arena. */
+static void json_free(void *p) {
+    if (!parsing) free(p);
+}
+
+cJSON *dh_arena_parse_json(dh_arena *a, const char *s, size_t len, const char **end) {
+    static bool hooked = false; /* once: the hooks' state lives in `parsing`, not in cJSON */
+    if (!hooked) {
+        cJSON_Hooks hooks = {json_malloc, json_free};
+        cJSON_InitHooks(&hooks);
+        hooked = true;
+    }
+    parsing = a;
+    cJSON *root = cJSON_ParseWithLengthOpts(s, len, end, false);
+    parsing = NULL;
+    return root;
 }

@@ -110,8 +110,7 @@ static void store_free(reply_store *rs) {
     /* A created token's secret lives in the tree: zero it before the tree is freed. */
     if (rs->reply.token && rs->reply.token->token)
         dh_wipe((char *)rs->reply.token->token, strlen(rs->reply.token->token));
-    cJSON_Delete(rs->root);
-    dh_arena_free(rs->arena);
+    dh_arena_free(rs->arena); /* the tree (rs->root) with it */
 }
 
 /* Runs the callback with the reply, frees the reply, and frees the call unless more pages of

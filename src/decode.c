@@ -7,19 +7,29 @@
 #include "cJSON.h"
 #include "internal.h"
 
+/* Eight bytes at a time while they are all ASCII: most of a body is. */
+static size_t ascii_prefix(const unsigned char *s, size_t n) {
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080u) break;
+    }
+    while (i < n && s[i] < 0x80) i++;
+    return i;
+}
+
 /* RFC 8259 asks for UTF-8; refusing anything else up front keeps every later string sane. */
 static bool valid_utf8(const unsigned char *s, size_t n) {
     size_t i = 0;
-    while (i < n) {
+    while ((i += ascii_prefix(s + i, n - i)) < n) {
         unsigned char c = s[i];
         size_t len;
         uint32_t cp;
-        if (c < 0x80) { i++; continue; }
         if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
         else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
         else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
         else return false;
-        if (i + len > n) return false;
+        if (len > n - i) return false;
         for (size_t k = 1; k < len; k++) {
             if ((s[i + k] & 0xC0) != 0x80) return false;
             cp = (cp << 6) | (s[i + k] & 0x3F);
@@ -32,12 +42,13 @@ static bool valid_utf8(const unsigned char *s, size_t n) {
     return true;
 }
 
-static const char *parse(const char *body, size_t len, cJSON **root) {
+/* The tree goes into the arena: no malloc per node, and no cJSON_Delete. */
+static const char *parse(const char *body, size_t len, dh_arena *a, cJSON **root) {
     *root = NULL;
     if (!body || len == 0) return "the response body is empty";
     if (!valid_utf8((const unsigned char *)body, len)) return "the response body is not valid UTF-8";
     const char *end = NULL;
-    *root = cJSON_ParseWithLengthOpts(body, len, &end, false);
+    *root = dh_arena_parse_json(a, body, len, &end);
     if (!*root) return "the response body is not valid JSON";
     for (const char *p = end; p < body + len; p++)
         if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') return "the response body is not valid JSON";
@@ -67,10 +78,11 @@ static const char *decode_resources(const cJSON *arr, dh_arena *a, dh_token *t) 
         /* Each known key once: JS reads the last of two duplicates, cJSON the first. */
         const cJSON *type = NULL, *path = NULL, *scopes = NULL;
         for (const cJSON *f = r->child; f; f = f->next) {
-            const cJSON **slot = strcmp(f->string, "type") == 0     ? &type
-                                 : strcmp(f->string, "path") == 0   ? &path
-                                 : strcmp(f->string, "scopes") == 0 ? &scopes
-                                                                    : NULL;
+            const char *k = f->string;
+            const cJSON **slot = k[0] == 't' && strcmp(k, "type") == 0     ? &type
+                                 : k[0] == 'p' && strcmp(k, "path") == 0   ? &path
+                                 : k[0] == 's' && strcmp(k, "scopes") == 0 ? &scopes
+                                                                           : NULL;
             if (slot && *slot) return "a token's resource has a duplicate field";
             if (slot) *slot = f;
         }
@@ -93,9 +105,22 @@ static const char *decode_resources(const cJSON *arr, dh_arena *a, dh_token *t) 
 
 /* The known fields, each allowed once: a duplicate could make two readers see two values. */
 enum { F_ID, F_LABEL, F_DESC, F_BY, F_ACTIVE, F_CREATED, F_EXPIRES, F_USED, F_TOKEN, F_RES, F_N };
-static const char *const field_names[F_N] = {"id", "label", "description", "created_by", "is_active",
-                                             "created_at", "expires_at", "last_used_at", "token",
-                                             "resources"};
+
+/* At most two comparisons per key, where a loop over the ten names made up to ten. */
+static int token_field(const char *k) {
+#define IS(name, f) (strcmp(k, name) == 0 ? (f) : F_N)
+    switch (k[0]) {
+    case 'i': return k[1] == 'd' && !k[2] ? F_ID : IS("is_active", F_ACTIVE);
+    case 'l': return k[1] == 'a' && k[2] == 'b' ? IS("label", F_LABEL) : IS("last_used_at", F_USED);
+    case 'c': return strncmp(k, "created_", 8) ? F_N : k[8] == 'b' ? IS("created_by", F_BY) : IS("created_at", F_CREATED);
+    case 'd': return IS("description", F_DESC);
+    case 'e': return IS("expires_at", F_EXPIRES);
+    case 't': return IS("token", F_TOKEN);
+    case 'r': return IS("resources", F_RES);
+    default: return F_N;
+    }
+#undef IS
+}
 
 const char *dh_decode_token_object(const cJSON *o, dh_arena *a, dh_token *t) {
     memset(t, 0, sizeof *t);
@@ -104,8 +129,7 @@ const char *dh_decode_token_object(const cJSON *o, dh_arena *a, dh_token *t) {
     if (!cJSON_IsObject(o)) return "a token is not a JSON object";
     bool seen[F_N] = {false};
     for (const cJSON *v = o->child; v; v = v->next) {
-        int f = 0;
-        while (f < F_N && strcmp(v->string, field_names[f]) != 0) f++;
+        int f = token_field(v->string);
         if (f == F_N) continue; /* unknown: kept in the tree, passed through */
         if (seen[f]) return "a token has a duplicate field";
         seen[f] = true;
@@ -132,14 +156,14 @@ const char *dh_decode_token_object(const cJSON *o, dh_arena *a, dh_token *t) {
 }
 
 const char *dh_decode_token(const char *body, size_t len, dh_arena *a, cJSON **root, dh_token *out) {
-    const char *why = parse(body, len, root);
+    const char *why = parse(body, len, a, root);
     return why ? why : dh_decode_token_object(*root, a, out);
 }
 
 const char *dh_decode_page(const char *body, size_t len, dh_arena *a, cJSON **root,
                            dh_token_page *out) {
     memset(out, 0, sizeof *out);
-    const char *why = parse(body, len, root);
+    const char *why = parse(body, len, a, root);
     if (why) return why;
     out->json = *root;
     const cJSON *results = NULL, *total = NULL;
@@ -183,8 +207,13 @@ const char *dh_decode_page(const char *body, size_t len, dh_arena *a, cJSON **ro
 }
 
 char *dh_decode_auth(const char *body, size_t len, const char **why) {
+    dh_arena *a = dh_arena_new();
+    if (!a) {
+        *why = "out of memory";
+        return NULL;
+    }
     cJSON *root = NULL;
-    *why = parse(body, len, &root);
+    *why = parse(body, len, a, &root);
     char *jwt = NULL;
     if (!*why) {
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "access_token");
@@ -194,6 +223,6 @@ char *dh_decode_auth(const char *body, size_t len, const char **why) {
             *why = "out of memory";
         if (cJSON_IsString(t)) dh_wipe(t->valuestring, strlen(t->valuestring));
     }
-    cJSON_Delete(root);
+    dh_arena_free(a);
     return jwt;
 }

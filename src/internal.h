@@ -43,6 +43,10 @@ dh_arena *dh_arena_new(void);
 void *dh_arena_alloc(dh_arena *a, size_t size);
 char *dh_arena_strdup(dh_arena *a, const char *s);
 void dh_arena_free(dh_arena *a);
+/* Parses len bytes of JSON into the arena (cJSON_ParseWithLengthOpts, *end after the value):
+ * the tree goes with the arena and must never see cJSON_Delete. The core owns cJSON's hooks
+ * (installed on the first call; other trees still use malloc and free). NULL when invalid. */
+struct cJSON *dh_arena_parse_json(dh_arena *a, const char *s, size_t len, const char **end);
 
 /* ---- validate.c: each returns NULL when valid, else a static sentence saying what is wrong. */
 const char *dh_check_name(const char *name);
@@ -67,9 +71,9 @@ char *dh_encode_create(const dh_create_request *req);
 char *dh_encode_update(const dh_update_request *req);
 char *dh_encode_auth(const char *identifier, const char *secret); /* caller wipes */
 
-/* ---- decode.c: JSON text to typed structs. On success the structs borrow strings from the
- * cJSON tree (*root, owned by the caller: cJSON_Delete) and arrays from the arena. On failure
- * returns a static sentence (and *root may still need cJSON_Delete). ---- */
+/* ---- decode.c: JSON text to typed structs. The cJSON tree (*root), the structs' strings and
+ * arrays all live in the arena: freeing it frees them (no cJSON_Delete). On failure returns a
+ * static sentence. ---- */
 const char *dh_decode_token(const char *body, size_t len, dh_arena *a, struct cJSON **root,
                             dh_token *out);
 const char *dh_decode_page(const char *body, size_t len, dh_arena *a, struct cJSON **root,
@@ -85,6 +89,9 @@ const char *dh_create_request_from_json(const char *json, dh_arena *a, struct cJ
                                         dh_create_request *out);
 const char *dh_update_request_from_json(const char *json, dh_arena *a, struct cJSON **root,
                                         dh_update_request *out);
+
+/* ---- strtod.c: cJSON's strtod (decimal only; exact for integers up to 2^53; see the file). */
+double dh_strtod(const char *s, char **end);
 
 /* ---- jwt.c: the `exp` claim of a JWT (unix seconds), -1 when unreadable. ---- */
 int64_t dh_jwt_exp(const char *jwt);

@@ -38,6 +38,7 @@ function send(res, status, body) {
 const fail = (res, status, message) => send(res, status, Buffer.from(JSON.stringify({ message, errinfo: {} })));
 
 const server = http.createServer((req, res) => {
+  if (req.url === '/_bench/ping') return send(res, 200, Buffer.from('{}')); // cold.js's first fetch()
   if (req.headers.authorization !== AUTH) return fail(res, 401, 'bearer missing or wrong');
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);

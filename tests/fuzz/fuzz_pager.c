@@ -47,8 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 FUZZ_CHECK(pg.max_pages < 0 ? pg.pages_done < DH_PAGER_SEEN_MAX : pg.pages_done <= pg.max_pages);
             }
         }
-        cJSON_Delete(root);
-        dh_arena_free(a);
+        dh_arena_free(a); /* the tree with it */
         free(body);
         if (!next || !sep) break;
         p = sep + 5;

@@ -10,7 +10,7 @@ type Options = {
   token: string;
   org: string;
   id: string;
-  createRequest: paths['/v2/orgs/{name}/access-tokens']['post']['requestBody']['content']['application/json'];
+  createRequest: paths['/v2/orgs/{org}/access-tokens']['post']['requestBody']['content']['application/json'];
 };
 
 export async function makeClient({ baseUrl, token, org, id, createRequest }: Options) {
@@ -22,19 +22,19 @@ export async function makeClient({ baseUrl, token, org, id, createRequest }: Opt
   };
   const list = (pageSize: number) =>
     client
-      .GET('/v2/orgs/{name}/access-tokens', { params: { path: { name: org }, query: { page: 1, page_size: pageSize } } })
+      .GET('/v2/orgs/{org}/access-tokens', { params: { path: { org }, query: { page: 1, page_size: pageSize } } })
       .then(take);
   return {
     get: () =>
       client
-        .GET('/v2/orgs/{org_name}/access-tokens/{access_token_id}', {
-          params: { path: { org_name: org, access_token_id: id } },
+        .GET('/v2/orgs/{org}/access-tokens/{token_id}', {
+          params: { path: { org, token_id: id } },
         })
         .then(take),
     list10: () => list(10),
     list100: () => list(100),
     create: () =>
-      client.POST('/v2/orgs/{name}/access-tokens', { params: { path: { name: org } }, body: createRequest }).then(take),
+      client.POST('/v2/orgs/{org}/access-tokens', { params: { path: { org } }, body: createRequest }).then(take),
     close() {},
   };
 }

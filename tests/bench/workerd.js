@@ -1,0 +1,82 @@
+// workerd's start, through Miniflare: for each run and peer a fresh workerd whose worker creates
+// a client and makes its first call (a get) against the bench server. Two figures: from
+// `new Miniflare` to the first answer (workerd's own boot included, the same for every peer), and
+// the first request alone (the client's start: create, compile where it must, first call).
+// The worker is the peer's web entry bundled by esbuild, as a serverless user ships it; ours gets
+// the .wasm as a compiled module (workerd compiles no wasm bytes at run time).
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+
+const WORKERS = {
+  ours: `import { createClient } from '../../bindings/index.web.js';
+    import wasm from './dockerhub_oat.wasm';
+    export default { async fetch(req, env) {
+      const hub = await createClient({ baseUrl: env.BASE_URL, token: env.TOKEN, wasm });
+      const t = await hub.getAccessToken(env.ORG, env.ID);
+      return new Response(t.id);
+    } };`,
+  openapi_fetch: `import createClient from 'openapi-fetch';
+    export default { async fetch(req, env) {
+      const client = createClient({ baseUrl: env.BASE_URL, headers: { Authorization: 'Bearer ' + env.TOKEN } });
+      const r = await client.GET('/v2/orgs/{org}/access-tokens/{token_id}', { params: { path: { org: env.ORG, token_id: env.ID } } });
+      if (r.error !== undefined) throw new Error('HTTP ' + r.response.status);
+      return new Response(r.data.id);
+    } };`,
+};
+
+async function bundle(source) {
+  const esbuild = await import('esbuild');
+  const r = await esbuild.build({
+    stdin: { contents: source, resolveDir: HERE, loader: 'js', sourcefile: 'worker.js' },
+    bundle: true, format: 'esm', platform: 'browser', conditions: ['workerd', 'worker', 'browser'],
+    minify: true, write: false, logLevel: 'silent', external: ['./dockerhub_oat.wasm'],
+  });
+  return r.outputFiles[0].text;
+}
+
+/** { [peer]: { boot_to_first_answer_ms, first_request_ms, runs } } or { error } when workerd cannot run. */
+export async function workerdStarts(peerKeys, common, runs) {
+  let Miniflare;
+  try {
+    ({ Miniflare } = await import('miniflare'));
+  } catch (err) {
+    return { error: `miniflare is not installed: ${err.message}` };
+  }
+  const wasm = await readFile(join(ROOT, 'dist', 'dockerhub_oat.wasm'));
+  const scripts = {};
+  for (const k of peerKeys) scripts[k] = await bundle(WORKERS[k]);
+  const marks = Object.fromEntries(peerKeys.map((k) => [k, { boot: [], first: [] }]));
+  for (let i = 0; i < runs; i++) {
+    for (let j = 0; j < peerKeys.length; j++) {
+      const key = peerKeys[(i + j) % peerKeys.length];
+      const modules = [{ type: 'ESModule', path: join(HERE, 'worker.mjs'), contents: scripts[key] }];
+      if (key === 'ours') modules.push({ type: 'CompiledWasm', path: join(HERE, 'dockerhub_oat.wasm'), contents: wasm });
+      const t0 = performance.now();
+      const mf = new Miniflare({
+        modules, compatibilityDate: '2025-01-01',
+        bindings: { BASE_URL: common.baseUrl, TOKEN: common.token, ORG: common.org, ID: common.id },
+      });
+      try {
+        await mf.ready;
+        const t1 = performance.now();
+        const res = await mf.dispatchFetch('http://worker.local/');
+        const text = await res.text();
+        const t2 = performance.now();
+        if (text !== common.id) throw new Error(`${key} in workerd answered ${res.status}: ${text.slice(0, 200)}`);
+        marks[key].boot.push(t2 - t0);
+        marks[key].first.push(t2 - t1);
+      } finally {
+        await mf.dispose();
+      }
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  return Object.fromEntries(peerKeys.map((k) => [k, {
+    boot_to_first_answer_ms: Number(median(marks[k].boot).toFixed(2)),
+    first_request_ms: Number(median(marks[k].first).toFixed(2)), runs,
+  }]));
+}
