@@ -178,7 +178,7 @@ static const char *failure_message(dh_call *c, dh_http_failure f, dh_code *code,
                "that does not speak TLS there); not retried";
     case DH_HTTP_TOO_LARGE:
         *code = DH_ERR_INVALID_RESPONSE;
-        return "the response body is larger than maxResponseBytes";
+        return "the response body is larger than max_response_bytes";
     case DH_HTTP_REDIRECTED:
         /* The host followed it: a 307 or 308 sent the request again, body and all. */
         *code = DH_ERR_UNEXPECTED_STATUS;
@@ -263,6 +263,8 @@ static void auth_settled(dh_client *cl, const dh_error *err, const dh_reply *fro
             rs.error.message = dh_arena_strdup(rs.arena, err->message);
             rs.error.detail = err->detail ? dh_arena_strdup(rs.arena, err->detail) : NULL;
             rs.error.text = err->text ? dh_arena_strdup(rs.arena, err->text) : NULL;
+            rs.error.errinfo = err->errinfo ? dh_arena_strdup(rs.arena, err->errinfo) : NULL;
+            rs.error.fields = err->fields ? dh_arena_strdup(rs.arena, err->fields) : NULL;
         }
         if (!rs.error.message) rs.error.message = "sign-in failed";
         rs.reply.status = err->status;
@@ -666,7 +668,7 @@ dh_code dh_list_tokens(dh_client *cl, const char *org, const dh_list_options *o,
 dh_code dh_list_all_tokens(dh_client *cl, const char *org, int page_size, dh_callback cb, void *user) {
     const dh_op op = DH_OP_LIST;
     CHECK(dh_check_name(org), "org ");
-    CHECK(page_size < 1 || page_size > 100 ? "pageSize must be a whole number from 1 to 100" : NULL, "");
+    CHECK(page_size < 1 || page_size > 100 ? "page_size must be a whole number from 1 to 100" : NULL, "");
     dh_call *c = new_call(cl, op, "GET", dh_url_tokens(cl->base_url, org, NULL, &(dh_list_options){1, page_size}),
                           NULL, cb, user);
     if (c && (!(c->org = dh_strdup(org)) || !(c->pager = malloc(sizeof *c->pager)))) {

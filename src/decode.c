@@ -66,15 +66,15 @@ static const char *take_string(const cJSON *v, need n, const char **out, const c
     return NULL;
 }
 
-static const char *decode_resources(const cJSON *arr, dh_arena *a, dh_token *t) {
-    static const char *bad = "a token's resources are not an array of {type, path, scopes}";
-    if (!cJSON_IsArray(arr)) return bad;
+dh_resource_fault dh_decode_resources(const cJSON *arr, dh_arena *a, bool only_known,
+                                     const dh_resource **out, size_t *count) {
+    if (!cJSON_IsArray(arr)) return DH_RES_NOT_ARRAY;
     size_t n = (size_t)cJSON_GetArraySize(arr);
-    dh_resource *res = dh_arena_alloc(a, n * sizeof *res);
-    if (!res) return "out of memory";
+    dh_resource *res = dh_arena_alloc(a, (n ? n : 1) * sizeof *res);
+    if (!res) return DH_RES_NO_MEMORY;
     size_t i = 0;
     for (const cJSON *r = arr->child; r; r = r->next, i++) {
-        if (!cJSON_IsObject(r)) return bad;
+        if (!cJSON_IsObject(r)) return DH_RES_NOT_OBJECT;
         /* Each known key once: JS reads the last of two duplicates, cJSON the first. */
         const cJSON *type = NULL, *path = NULL, *scopes = NULL;
         for (const cJSON *f = r->child; f; f = f->next) {
@@ -83,24 +83,36 @@ static const char *decode_resources(const cJSON *arr, dh_arena *a, dh_token *t) 
                                  : k[0] == 'p' && strcmp(k, "path") == 0   ? &path
                                  : k[0] == 's' && strcmp(k, "scopes") == 0 ? &scopes
                                                                            : NULL;
-            if (slot && *slot) return "a token's resource has a duplicate field";
+            if (slot && *slot) return DH_RES_DUPLICATE;
+            if (!slot && only_known) return DH_RES_UNKNOWN_KEY;
             if (slot) *slot = f;
         }
-        if (!type || !path || !scopes || !cJSON_IsString(type) || !cJSON_IsString(path) || !cJSON_IsArray(scopes))
-            return bad;
+        if (!cJSON_IsString(type)) return DH_RES_TYPE;
+        if (!cJSON_IsString(path)) return DH_RES_PATH;
+        if (!cJSON_IsArray(scopes)) return DH_RES_SCOPES;
         size_t m = (size_t)cJSON_GetArraySize(scopes);
         const char **sc = dh_arena_alloc(a, (m ? m : 1) * sizeof *sc);
-        if (!sc) return "out of memory";
+        if (!sc) return DH_RES_NO_MEMORY;
         size_t j = 0;
         for (const cJSON *s = scopes->child; s; s = s->next, j++) {
-            if (!cJSON_IsString(s)) return bad;
+            if (!cJSON_IsString(s)) return DH_RES_SCOPES;
             sc[j] = s->valuestring;
         }
         res[i] = (dh_resource){type->valuestring, path->valuestring, sc, m};
     }
-    t->resources = res;
-    t->resource_count = n;
-    return NULL;
+    *out = res;
+    *count = n;
+    return DH_RES_OK;
+}
+
+/* A response's resources: any fault is the server's, told in one sentence. */
+static const char *decode_resources(const cJSON *arr, dh_arena *a, dh_token *t) {
+    switch (dh_decode_resources(arr, a, false, &t->resources, &t->resource_count)) {
+    case DH_RES_OK: return NULL;
+    case DH_RES_NO_MEMORY: return "out of memory";
+    case DH_RES_DUPLICATE: return "a token's resource has a duplicate field";
+    default: return "a token's resources are not an array of {type, path, scopes}";
+    }
 }
 
 /* The known fields, each allowed once: a duplicate could make two readers see two values. */

@@ -78,17 +78,18 @@ const char *dh_decode_token(const char *body, size_t len, dh_arena *a, struct cJ
                             dh_token *out);
 const char *dh_decode_page(const char *body, size_t len, dh_arena *a, struct cJSON **root,
                            dh_token_page *out);
+/* A resources array of a parsed tree (a response's or a request's); arrays from the arena,
+ * strings borrowed from the tree. only_known: a key besides type, path and scopes is a fault. */
+typedef enum {
+    DH_RES_OK, DH_RES_NOT_ARRAY, DH_RES_NOT_OBJECT, DH_RES_UNKNOWN_KEY, DH_RES_DUPLICATE,
+    DH_RES_TYPE, DH_RES_PATH, DH_RES_SCOPES, DH_RES_NO_MEMORY
+} dh_resource_fault;
+dh_resource_fault dh_decode_resources(const struct cJSON *arr, dh_arena *a, bool only_known,
+                                      const dh_resource **out, size_t *count);
 /* One token object of a parsed tree (what the two above use for each token). */
 const char *dh_decode_token_object(const struct cJSON *o, dh_arena *a, dh_token *out);
 /* The JWT of POST /v2/auth/token's answer; a malloc'd copy (caller wipes) or NULL + *why. */
 char *dh_decode_auth(const char *body, size_t len, const char **why);
-
-/* ---- request_json.c: requests given as JSON text (the JS bindings' form), decoded strictly.
- * Strings are borrowed from *root (caller: cJSON_Delete), arrays from the arena. NULL or why. */
-const char *dh_create_request_from_json(const char *json, dh_arena *a, struct cJSON **root,
-                                        dh_create_request *out);
-const char *dh_update_request_from_json(const char *json, dh_arena *a, struct cJSON **root,
-                                        dh_update_request *out);
 
 /* ---- strtod.c: cJSON's strtod (decimal only; exact for integers up to 2^53; see the file). */
 double dh_strtod(const char *s, char **end);

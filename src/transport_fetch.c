@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "internal.h" /* dh_wipe */
-#include "transport_fetch.h"
+#include "dockerhub_oat_fetch.h"
 
 typedef struct fetch_req {
     emscripten_fetch_t *fetch;

@@ -57,15 +57,17 @@ typedef struct dh_header {
     const char *value;
 } dh_header;
 
-/* An error. Strings are NULL where absent; `errinfo` and `fields` are in the reply's body.
- * Secrets the client knows (its credential secret, its JWT) are replaced by "[redacted]" in
- * every string here. */
+/* An error. Strings are NULL where absent. Secrets the client knows (its credential secret, its
+ * JWT) are replaced by "[redacted]" in message, detail and text; errinfo and fields are given
+ * only where the body holds none of them. */
 typedef struct dh_error {
     dh_code code;
     int status;              /* HTTP status; 0 where there was no response */
     const char *message;     /* human sentence; never NULL in a reply */
     const char *detail;
     const char *text;
+    const char *errinfo;     /* Docker's `errinfo` object as compact JSON text */
+    const char *fields;      /* Docker's `fields` object (per-field complaints) as JSON text */
     int64_t retry_after;     /* seconds to wait, from Retry-After or X-Retry-After (seconds, a unix
                               * time or an HTTP date) or a 429's X-RateLimit-Reset; -1 if absent */
     int maybe_created;       /* a create that failed in flight: the token may exist all the same */

@@ -1,4 +1,4 @@
-/* The Emscripten Fetch API transport (WASM builds only). */
+/* The Emscripten Fetch API transport (WASM builds only): src/transport_fetch.c. */
 #ifndef DH_TRANSPORT_FETCH_H
 #define DH_TRANSPORT_FETCH_H
 #include "dockerhub_oat.h"
