@@ -20,12 +20,12 @@ void call_free(dh_call *c) {
     if (c->next) c->next->prev = c->prev;
     else cl->calls_tail = c->prev;
     if (cl->auth_call == c) cl->auth_call = NULL;
-    free(c->url);
-    free(c->org);
-    free(c->pager);
+    dh_free(c->url);
+    dh_free(c->org);
+    dh_free(c->pager);
     dh_wipe_free(c->body);
     dh_wipe_free(c->authorization);
-    free(c);
+    dh_free(c);
 }
 
 static double now_ms(dh_client *cl) { return cl->tr.now_ms(cl->tr.ctx); }
@@ -180,10 +180,10 @@ bool schedule_retry(dh_call *c, dh_http_failure failure, int status, int64_t ret
 
 dh_call *new_call(dh_client *cl, dh_op op, const char *method, char *url, char *body,
                   dh_callback cb, void *user) {
-    dh_call *c = calloc(1, sizeof *c);
+    dh_call *c = dh_calloc(1, sizeof *c);
     if (!c || !url) {
-        free(c);
-        free(url);
+        dh_free(c);
+        dh_free(url);
         dh_wipe_free(body);
         return NULL;
     }

@@ -33,7 +33,7 @@ static void take_settings(dh_client *cl, const dh_config *cfg) {
 dh_client *dh_client_new(const dh_config *cfg, const char **err) {
     static const char *oom = "out of memory";
     const char *why = check_config(cfg);
-    dh_client *cl = why ? NULL : calloc(1, sizeof *cl);
+    dh_client *cl = why ? NULL : dh_calloc(1, sizeof *cl);
     if (!why && !cl) why = oom;
     if (cl) {
         cl->bearer_exp = -1;
@@ -71,11 +71,11 @@ int dh_cancel(dh_client *cl, const void *user) {
 void dh_client_free(dh_client *cl) {
     if (!cl) return;
     while (cl->calls) fail(cl->calls, DH_ERR_CLOSED, "the client was closed", false);
-    free(cl->base_url);
+    dh_free(cl->base_url);
     dh_wipe_free(cl->bearer);
     dh_wipe_free(cl->identifier);
     dh_wipe_free(cl->secret);
-    free(cl);
+    dh_free(cl);
 }
 
 /* ---- the operations ---- */
@@ -171,7 +171,7 @@ dh_code dh_list_all_tokens(dh_client *cl, const char *org, int page_size, dh_cal
         return refuse_argument(DH_OP_LIST, cb, user, "", "page_size must be a whole number from 1 to 100");
     dh_call *c = new_call(cl, DH_OP_LIST, "GET", dh_url_tokens(cl->base_url, org, NULL, &(dh_list_options){1, page_size}),
                           NULL, cb, user);
-    if (c && (!(c->org = dh_strdup(org)) || !(c->pager = malloc(sizeof *c->pager)))) {
+    if (c && (!(c->org = dh_strdup(org)) || !(c->pager = dh_malloc(sizeof *c->pager)))) {
         call_free(c);
         c = NULL;
     }

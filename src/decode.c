@@ -1,5 +1,5 @@
 /* Response bodies to typed structs. A body that is not what the API promises gets a sentence
- * saying why; fields the spec lacks are kept in the tree (dh_token.json) untouched. */
+ * saying why; fields the spec lacks stay in the tree untouched (the JS bindings parse the body itself). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,9 +87,9 @@ dh_resource_fault dh_decode_resources(const cJSON *arr, dh_arena *a, bool only_k
             if (!slot && only_known) return DH_RES_UNKNOWN_KEY;
             if (slot) *slot = f;
         }
-        if (!cJSON_IsString(type)) return DH_RES_TYPE;
-        if (!cJSON_IsString(path)) return DH_RES_PATH;
-        if (!cJSON_IsArray(scopes)) return DH_RES_SCOPES;
+        if (!type || !cJSON_IsString(type)) return DH_RES_TYPE;
+        if (!path || !cJSON_IsString(path)) return DH_RES_PATH;
+        if (!scopes || !cJSON_IsArray(scopes)) return DH_RES_SCOPES;
         size_t m = (size_t)cJSON_GetArraySize(scopes);
         const char **sc = dh_arena_alloc(a, (m ? m : 1) * sizeof *sc);
         if (!sc) return DH_RES_NO_MEMORY;
@@ -137,7 +137,6 @@ static int token_field(const char *k) {
 const char *dh_decode_token_object(const cJSON *o, dh_arena *a, dh_token *t) {
     memset(t, 0, sizeof *t);
     t->is_active = -1;
-    t->json = o;
     if (!cJSON_IsObject(o)) return "a token is not a JSON object";
     bool seen[F_N] = {false};
     for (const cJSON *v = o->child; v; v = v->next) {
@@ -177,7 +176,6 @@ const char *dh_decode_page(const char *body, size_t len, dh_arena *a, cJSON **ro
     memset(out, 0, sizeof *out);
     const char *why = parse(body, len, a, root);
     if (why) return why;
-    out->json = *root;
     const cJSON *results = NULL, *total = NULL;
     bool seen_next = false, seen_prev = false;
     for (const cJSON *v = (*root)->child; v; v = v->next) {

@@ -299,7 +299,7 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
     for (size_t i = 0; i < n; i++) any_secret = any_secret || (secrets[i] && *secrets[i]);
     bool clean = !any_secret || (!scrub_finds(w.sc, body, len) && !holds_secret(root, &w) &&
                                  !(root && hides_nul(body, len)));
-    if (clean && cJSON_IsObject(root) && only_space(end, body + len)) take_objects(root, body, len, a, err);
+    if (clean && root && end && cJSON_IsObject(root) && only_space(end, body + len)) take_objects(root, body, len, a, err);
     wipe_tree(root); /* it may hold what the server echoed of a secret */
     cJSON_Delete(root);
     if (!err->message) {

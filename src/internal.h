@@ -13,6 +13,15 @@ struct cJSON;
 #define DH_NAME_MAX 255
 #define DH_DEFAULT_BASE_URL "https://hub.docker.com"
 
+/* ---- alloc.c: the allocator of dh_set_allocators (libc's unless one was set). ---- */
+void *dh_malloc(size_t n);
+void *dh_calloc(size_t n, size_t size);
+void *dh_realloc(void *p, size_t n);
+void dh_free(void *p);
+/* Points cJSON's hooks at the arena of the parse running, else at dh_malloc and dh_free
+ * (arena.c); dh_set_allocators and the first arena parse call it. */
+void dh_install_json_hooks(void);
+
 /* ---- buf.c: a growable byte string, always NUL-terminated. Owner: whoever holds the buf;
  * free with dh_buf_free. A failed append sets `oom` and leaves the content as it was. ---- */
 typedef struct dh_buf {
@@ -51,6 +60,9 @@ struct cJSON *dh_arena_parse_json(dh_arena *a, const char *s, size_t len, const 
 /* ---- validate.c: each returns NULL when valid, else a static sentence saying what is wrong. */
 const char *dh_check_name(const char *name);
 const char *dh_check_rfc3339(const char *s);
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil): what
+ * dh_parse_rfc3339 and the HTTP dates of headers.c count with. */
+int64_t dh_days_from_civil(int64_t y, int m, int d);
 const char *dh_check_resources(const dh_resource *res, size_t n);
 const char *dh_check_create(const dh_create_request *req);
 const char *dh_check_update(const dh_update_request *req);

@@ -177,7 +177,7 @@ static void decode_answer(dh_call *c, const dh_http_response *resp, reply_store 
 static bool next_page(dh_call *c, const dh_token_page *page) {
     int next = dh_pager_advance(c->pager, page);
     if (!next) return false;
-    free(c->url);
+    dh_free(c->url);
     c->url = dh_url_tokens(c->client->base_url, c->org, NULL, &(dh_list_options){next, c->pager->page_size});
     return c->url != NULL;
 }

@@ -78,7 +78,7 @@ static void close_req(fetch_req *r) {
     r->closing = true;
     wipe_fetch(r->fetch);
     emscripten_fetch_close(r->fetch);
-    free(r);
+    dh_free(r);
 }
 
 static void on_finish(emscripten_fetch_t *f) {
@@ -100,7 +100,7 @@ static void on_finish(emscripten_fetch_t *f) {
     } else {
         resp.status = f->status;
         size_t len = emscripten_fetch_get_response_headers_length(f);
-        headers = len ? malloc(len + 1) : NULL;
+        headers = len ? dh_malloc(len + 1) : NULL;
         if (headers) {
             emscripten_fetch_get_response_headers(f, headers, len + 1);
             headers[len] = '\0';
@@ -112,13 +112,13 @@ static void on_finish(emscripten_fetch_t *f) {
     }
     r->done(r->call, &resp);
     if (headers) dh_wipe(headers, strlen(headers)); /* a server may echo a secret in one */
-    free(headers);
+    dh_free(headers);
     close_req(r);
 }
 
 static void *fetch_send(void *ctx, const dh_http_request *req, dh_http_done done, void *call) {
     (void)ctx;
-    fetch_req *r = calloc(1, sizeof *r);
+    fetch_req *r = dh_calloc(1, sizeof *r);
     if (!r) return NULL;
     emscripten_fetch_attr_t attr;
     emscripten_fetch_attr_init(&attr);
@@ -138,7 +138,7 @@ static void *fetch_send(void *ctx, const dh_http_request *req, dh_http_done done
     r->fetch = emscripten_fetch(&attr, req->url);
     r->in_send = false;
     if (!r->fetch) {
-        free(r);
+        dh_free(r);
         return NULL;
     }
     if (r->failed_in_send) {
