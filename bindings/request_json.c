@@ -44,6 +44,15 @@ void dh_request_json_free(dh_request_json *held) {
     if (held) dh_arena_free(held->arena); /* held itself with it */
 }
 
+/* label and description, which both requests take alike: true when f is one of them. */
+static bool take_words(const cJSON *f, const char **label, const char **description, const char **why) {
+    bool is_label = strcmp(f->string, "label") == 0;
+    if (!is_label && strcmp(f->string, "description") != 0) return false;
+    if (!cJSON_IsString(f)) *why = is_label ? "label must be a string" : "description must be a string";
+    else *(is_label ? label : description) = f->valuestring;
+    return true;
+}
+
 const char *dh_create_request_from_json(const char *json, dh_request_json **held,
                                         dh_create_request *out) {
     memset(out, 0, sizeof *out);
@@ -51,13 +60,8 @@ const char *dh_create_request_from_json(const char *json, dh_request_json **held
     const char *why = parse_object(json, held, &root);
     dh_arena *a = *held ? (*held)->arena : NULL;
     for (const cJSON *f = why ? NULL : root->child; f && !why; f = f->next) {
-        if (strcmp(f->string, "label") == 0) {
-            if (!cJSON_IsString(f)) why = "label must be a string";
-            else out->label = f->valuestring;
-        } else if (strcmp(f->string, "description") == 0) {
-            if (!cJSON_IsString(f)) why = "description must be a string";
-            else out->description = f->valuestring;
-        } else if (strcmp(f->string, "expires_at") == 0) {
+        if (take_words(f, &out->label, &out->description, &why)) continue;
+        if (strcmp(f->string, "expires_at") == 0) {
             if (cJSON_IsString(f)) out->expires_at = f->valuestring;
             else if (!cJSON_IsNull(f)) why = "expires_at must be an RFC 3339 date-time string or null";
         } else if (strcmp(f->string, "resources") == 0) {
@@ -77,13 +81,8 @@ const char *dh_update_request_from_json(const char *json, dh_request_json **held
     const char *why = parse_object(json, held, &root);
     dh_arena *a = *held ? (*held)->arena : NULL;
     for (const cJSON *f = why ? NULL : root->child; f && !why; f = f->next) {
-        if (strcmp(f->string, "label") == 0) {
-            if (!cJSON_IsString(f)) why = "label must be a string";
-            else out->label = f->valuestring;
-        } else if (strcmp(f->string, "description") == 0) {
-            if (!cJSON_IsString(f)) why = "description must be a string";
-            else out->description = f->valuestring;
-        } else if (strcmp(f->string, "is_active") == 0) {
+        if (take_words(f, &out->label, &out->description, &why)) continue;
+        if (strcmp(f->string, "is_active") == 0) {
             if (!cJSON_IsBool(f)) why = "is_active must be true or false";
             else out->is_active = cJSON_IsTrue(f);
         } else if (strcmp(f->string, "resources") == 0) {

@@ -33,15 +33,13 @@ EM_JS(void, dh_xhr_abort, (unsigned id), {
     if (xhr) xhr.abort();
 });
 
-/* The fetch()-backed XHR of bindings/xhr.js stops reading past this many bytes; a browser's
- * XHR ignores it and the size is checked when the body has arrived. */
+/* The XHR's maxResponseBytes, failure and responseURL: the contract in dockerhub_oat_fetch.h. */
 EM_JS(void, dh_xhr_limit, (unsigned id, double max_bytes), {
     var xhr = Fetch.xhrs[id - 1];
     if (xhr) xhr.maxResponseBytes = max_bytes;
 });
 
-/* The XHR's `failure` word (bindings/xhr.js) as an index into failures[] below; 0: unknown (a
- * browser's XHR gives no reason at all). */
+/* The XHR's `failure` word as an index into failures[] below, in the contract's order. */
 EM_JS(int, dh_xhr_failure, (unsigned id), {
     var xhr = Fetch.xhrs[id - 1];
     var words = ['refused', 'too_large', 'denied', 'blocked', 'dns', 'tls', 'reset', 'redirected'];
@@ -52,9 +50,8 @@ static const dh_http_failure failures[] = {DH_HTTP_NETWORK, DH_HTTP_REFUSED, DH_
                                            DH_HTTP_DENIED,  DH_HTTP_BLOCKED, DH_HTTP_DNS,
                                            DH_HTTP_TLS,     DH_HTTP_RESET,   DH_HTTP_REDIRECTED};
 
-/* 1 when the answer came from another URL than the one asked for: a browser's own XHR (where
- * the host has no fetch) follows redirects itself, and the promise is that none is followed.
- * An unreadable URL counts as another. */
+/* 1 when the answer came from another URL than the one asked for (a browser's own XHR, where the
+ * host has no fetch, follows redirects itself); an unreadable URL counts as another. */
 EM_JS(int, dh_xhr_redirected, (unsigned id, const char *url), {
     var xhr = Fetch.xhrs[id - 1];
     var got = xhr && xhr.responseURL;
