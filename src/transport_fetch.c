@@ -63,6 +63,24 @@ EM_JS(int, dh_xhr_redirected, (unsigned id, const char *url), {
     }
 });
 
+/* The response's header block, copied in once: the Fetch API's own pair of calls
+ * (emscripten_fetch_get_response_headers_length, then _get_response_headers) builds the string
+ * and measures it twice. A UTF-16 unit takes at most 3 bytes of UTF-8, so 3 * length + 1 holds it.
+ * NULL (and *len 0) when there are none or on oom; else free() it. */
+EM_JS(char *, dh_xhr_headers, (unsigned id, size_t *len), {
+    var xhr = Fetch.xhrs[id - 1];
+    var text = xhr ? xhr.getAllResponseHeaders() : null;
+    HEAPU32[len >> 2] = 0;
+    if (!text) return 0;
+    var cap = text.length * 3 + 1;
+    var p = _malloc(cap);
+    if (!p) return 0;
+    var n = (Fetch.dhEncoder || (Fetch.dhEncoder = new TextEncoder())).encodeInto(text, HEAPU8.subarray(p, p + cap - 1)).written;
+    HEAPU8[p + n] = 0;
+    HEAPU32[len >> 2] = n;
+    return p;
+});
+
 /* close frees, without zeroing, the fetch's copy of each request header (Authorization holds
  * the JWT) and the response body (a created token's value): zero them first. */
 static void wipe_fetch(emscripten_fetch_t *f) {
@@ -96,20 +114,14 @@ static void on_finish(emscripten_fetch_t *f) {
         resp.failure = DH_HTTP_TOO_LARGE;
     } else {
         resp.status = f->status;
-        size_t len = emscripten_fetch_get_response_headers_length(f);
-        headers = len ? dh_malloc(len + 1) : NULL;
-        if (headers) {
-            emscripten_fetch_get_response_headers(f, headers, len + 1);
-            headers[len] = '\0';
-            resp.raw_headers = headers;
-            resp.raw_headers_len = strlen(headers);
-        }
+        headers = dh_xhr_headers(f->id, &resp.raw_headers_len);
+        resp.raw_headers = headers;
         resp.body = f->data;
         resp.body_len = (size_t)f->numBytes;
     }
     r->done(r->call, &resp);
-    if (headers) dh_wipe(headers, strlen(headers)); /* a server may echo a secret in one */
-    dh_free(headers);
+    if (headers) dh_wipe(headers, resp.raw_headers_len); /* a server may echo a secret in one */
+    free(headers); /* the glue's _malloc: libc's, whatever dh_set_allocators was given */
     close_req(r);
 }
 
