@@ -131,6 +131,13 @@ static void errors_and_failures(void) {
     CHECK(s[2].code == DH_ERR_NETWORK && s[2].status == 0);
     CHECK(s[3].code == DH_ERR_TIMEOUT);
     CHECK(s[4].code == DH_ERR_INVALID_RESPONSE && s[4].status == 200);
+    /* The core's own sentences name C's fields; the JS bindings word them for JS. */
+    seen more[2] = {0};
+    dh_get_token(c, "acme", "t1", record, &more[0]);
+    st_fail(&st, 5, DH_HTTP_TOO_LARGE);
+    CHECK_STR(more[0].message, "the response body is larger than max_response_bytes");
+    dh_list_all_tokens(c, "acme", 101, record, &more[1]);
+    CHECK_STR(more[1].message, "page_size must be a whole number from 1 to 100");
     dh_client_free(c);
     st_free(&st);
 }
