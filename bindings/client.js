@@ -394,7 +394,7 @@ class Client {
         const { data } = this.#resolve(answer);
         yield* data.results;
         if (!more) return;
-        if (page) continue; // settled while the consumer held the page: aborted or closed
+        if (page) continue; // delivered while the consumer held the page: aborted or closed
         // The consumer wants more: only now is the next page asked for.
         if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
         this.#inst.Module._dhw_list_all_next(this.#ptr, handle.callId);
@@ -424,7 +424,7 @@ class Client {
     return n;
   }
 
-  /** Calls of this module waiting for the C core to settle them (all clients): for leak tests. */
+  /** Calls of this module waiting for the C core to deliver their answer (all clients): for leak tests. */
   debugPendingCalls() {
     return this.#inst.pending.size;
   }

@@ -25,21 +25,23 @@ bool needs_sign_in(const dh_client *cl) {
     return cl->bearer_exp >= 0 && cl->tr.now_unix(cl->tr.ctx) >= cl->bearer_exp - DH_RENEW_MARGIN_S;
 }
 
+static const char *arena_copy(dh_arena *a, const char *s) { return s ? dh_arena_strdup(a, s) : NULL; }
+
 /* The sign-in's failure for one waiting call: its strings copied, as they live in the sign-in's
  * reply, which is freed before this call's callback may run. */
 static void fail_waiting(dh_call *w, const dh_error *err, const dh_reply *from) {
     reply_store rs = {0};
     rs.arena = dh_arena_new();
     rs.error = *err;
-    rs.error.message = NULL;
+    const char *message = NULL;
     if (rs.arena) {
-        const char *const given[] = {err->message, err->detail, err->text, err->errinfo, err->fields};
-        const char **copies[] = {&rs.error.message, &rs.error.detail, &rs.error.text, &rs.error.errinfo,
-                                 &rs.error.fields};
-        for (size_t i = 0; i < sizeof copies / sizeof *copies; i++)
-            *copies[i] = given[i] ? dh_arena_strdup(rs.arena, given[i]) : NULL;
+        message = dh_arena_strdup(rs.arena, err->message);
+        rs.error.detail = arena_copy(rs.arena, err->detail);
+        rs.error.text = arena_copy(rs.arena, err->text);
+        rs.error.errinfo = arena_copy(rs.arena, err->errinfo);
+        rs.error.fields = arena_copy(rs.arena, err->fields);
     }
-    if (!rs.error.message) rs.error.message = "sign-in failed";
+    rs.error.message = message ? message : "sign-in failed";
     rs.reply.status = err->status;
     if (from) {
         rs.reply.headers = from->headers;
