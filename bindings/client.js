@@ -208,12 +208,14 @@ function checkBody(body, what) {
 function parseHeaders(text) {
   const out = {};
   for (let at = 0; at < text.length;) {
-    const eol = text.indexOf('\n', at);
     const colon = text.indexOf(':', at);
+    const eol = text.indexOf('\n', colon);
     const name = text.slice(at, colon);
     const value = text.slice(colon + 1, eol);
     if (Object.hasOwn(out, name)) out[name] += `, ${value}`;
-    else Object.defineProperty(out, name, { value, writable: true, enumerable: true, configurable: true });
+    // `out.__proto__ = v` would set the prototype: that one name is defined, as JSON.parse would.
+    else if (name === '__proto__') Object.defineProperty(out, name, { value, writable: true, enumerable: true, configurable: true });
+    else out[name] = value;
     at = eol + 1;
   }
   return out;
