@@ -23,21 +23,23 @@ static const char *decode_resources(const cJSON *arr, dh_arena *a, const dh_reso
     }
 }
 
-/* The request's object, parsed into a new arena that *held owns. */
-static const char *parse_object(const char *json, dh_request_json **held, cJSON **root) {
-    *root = NULL;
+/* The request's first field (NULL: none), its object parsed into a new arena that *held owns;
+ * *why says why not where the text is not an object. */
+static const cJSON *fields_of(const char *json, dh_request_json **held, const char **why) {
     *held = NULL;
     dh_arena *a = dh_arena_new();
     dh_request_json *h = a ? dh_arena_alloc(a, sizeof *h) : NULL;
     if (!h) {
         dh_arena_free(a);
-        return "out of memory";
+        *why = "out of memory";
+        return NULL;
     }
     h->arena = a;
     *held = h;
     const char *end = NULL;
-    *root = json ? dh_arena_parse_json(a, json, strlen(json), &end) : NULL;
-    return *root && cJSON_IsObject(*root) ? NULL : "the request must be an object";
+    const cJSON *root = json ? dh_arena_parse_json(a, json, strlen(json), &end) : NULL;
+    if (!root || !cJSON_IsObject(root)) *why = "the request must be an object";
+    return *why ? NULL : root->child;
 }
 
 void dh_request_json_free(dh_request_json *held) {
@@ -56,16 +58,14 @@ static bool take_words(const cJSON *f, const char **label, const char **descript
 const char *dh_create_request_from_json(const char *json, dh_request_json **held,
                                         dh_create_request *out) {
     memset(out, 0, sizeof *out);
-    cJSON *root;
-    const char *why = parse_object(json, held, &root);
-    dh_arena *a = *held ? (*held)->arena : NULL;
-    for (const cJSON *f = why ? NULL : root->child; f && !why; f = f->next) {
+    const char *why = NULL;
+    for (const cJSON *f = fields_of(json, held, &why); f && !why; f = f->next) {
         if (take_words(f, &out->label, &out->description, &why)) continue;
         if (strcmp(f->string, "expires_at") == 0) {
             if (cJSON_IsString(f)) out->expires_at = f->valuestring;
             else if (!cJSON_IsNull(f)) why = "expires_at must be an RFC 3339 date-time string or null";
         } else if (strcmp(f->string, "resources") == 0) {
-            why = decode_resources(f, a, &out->resources, &out->resource_count);
+            why = decode_resources(f, (*held)->arena, &out->resources, &out->resource_count);
         } else {
             why = "a create request takes only label, description, resources and expires_at";
         }
@@ -77,17 +77,15 @@ const char *dh_update_request_from_json(const char *json, dh_request_json **held
                                         dh_update_request *out) {
     memset(out, 0, sizeof *out);
     out->is_active = -1;
-    cJSON *root;
-    const char *why = parse_object(json, held, &root);
-    dh_arena *a = *held ? (*held)->arena : NULL;
-    for (const cJSON *f = why ? NULL : root->child; f && !why; f = f->next) {
+    const char *why = NULL;
+    for (const cJSON *f = fields_of(json, held, &why); f && !why; f = f->next) {
         if (take_words(f, &out->label, &out->description, &why)) continue;
         if (strcmp(f->string, "is_active") == 0) {
             if (!cJSON_IsBool(f)) why = "is_active must be true or false";
             else out->is_active = cJSON_IsTrue(f);
         } else if (strcmp(f->string, "resources") == 0) {
             out->has_resources = 1;
-            why = decode_resources(f, a, &out->resources, &out->resource_count);
+            why = decode_resources(f, (*held)->arena, &out->resources, &out->resource_count);
         } else if (strcmp(f->string, "expires_at") == 0) {
             why = "expires_at cannot be changed after a token is created";
         } else {
