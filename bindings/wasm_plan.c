@@ -51,8 +51,7 @@ EMSCRIPTEN_KEEPALIVE char *dhw_plan(const char *manifest, const char *org, const
             dh_plan_free(p);
         }
     }
-    cJSON_Delete(root);
-    dh_arena_free(a);
+    dh_arena_free(a); /* the page's tree (root) with it: never cJSON_Delete an arena tree */
     dh_manifest_free(m);
     return out ? out : oom();
 }
