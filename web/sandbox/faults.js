@@ -7,7 +7,7 @@
 const html = (code, text) => `<html>\r\n<head><title>${code} ${text}</title></head>\r\n<body>\r\n<center><h1>${code} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 
 import { isProtectedHeader, isAllowedFaultType } from './guard.js';
-import { RATE_LIMIT_STYLES } from './ratelimit.js';
+import { RATE_LIMIT_STYLES, retryHeaders } from './ratelimit.js';
 
 const RATE_LIMITED = { detail: 'Rate limit exceeded', error: false };
 
@@ -128,4 +128,36 @@ export class FaultQueue {
   list() {
     return this.items.map((f) => ({ preset: f.preset, method: f.method, path: f.path ? f.path.source : null, times: f.times, status: f.status, delayMs: f.delayMs, stall: f.stall, reset: f.reset, lose: f.lose, waitSeconds: f.waitSeconds }));
   }
+}
+
+/**
+ * Sends a fault's answer instead of the route's: its status, headers and body, or only the headers
+ * (stall), or half the body and then a reset.
+ * @param {number} nowUs the sandbox's clock, in microseconds (for a rate-limit style's reset time)
+ */
+export function sendFault(res, f, baseHeaders, nowUs) {
+  let styled = {};
+  if (f.rateLimitStyle) {
+    const wait = f.waitSeconds ?? 2;
+    styled = retryHeaders(f.rateLimitStyle, wait, Math.ceil(nowUs / 1_000_000 + wait));
+  }
+  // Protected headers cannot be in f.headers (normalizeFault refuses them): nosniff stays ours.
+  const headers = { ...baseHeaders, ...styled, ...f.headers, 'x-content-type-options': 'nosniff' };
+  if (f.stall) {
+    // Headers only; the body never comes (the client's timeout must fire).
+    res.writeHead(f.status, headers);
+    res.flushHeaders();
+    return;
+  }
+  // Without a body: empty, except that a reset needs something to cut in half.
+  const body = Buffer.from(f.body ?? (f.reset ? JSON.stringify({ total: 0, next: null, previous: null, results: [] }) : ''));
+  if (f.reset) {
+    headers['content-type'] ??= 'application/json';
+    res.writeHead(f.status, { ...headers, 'content-length': body.length });
+    const part = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
+    res.write(part, () => setImmediate(() => res.socket?.destroy()));
+    return;
+  }
+  res.writeHead(f.status, { ...headers, 'content-length': body.length });
+  res.end(body);
 }
