@@ -9,6 +9,7 @@ import { PRESETS } from './faults.js';
 import { REPO_SCOPES, ORG_SCOPES } from './scopes.js';
 import { RATE_LIMIT_STYLES } from './ratelimit.js';
 import { isLoopbackHost, hostNamesFor, PROTECTED_HEADERS } from './guard.js';
+import { listen } from './listen.js';
 
 export {
   createSandboxHandler, PRESETS as FAULT_PRESETS, REPO_SCOPES, ORG_SCOPES, RATE_LIMIT_STYLES,
@@ -22,15 +23,11 @@ export {
  */
 export async function startSandbox(options = {}) {
   const host = options.host ?? '127.0.0.1';
-  const port = options.port ?? 0;
   const h = createSandboxHandler({ ...options, hostNames: [...(options.hostNames ?? []), ...hostNamesFor(host)] });
   const server = createServer((req, res) => { h.handle(req, res); });
   // Fault-injected stalls keep sockets open; keep-alive must not hold the process either.
   server.keepAliveTimeout = 1000;
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => { server.off('error', reject); resolve(); });
-  });
+  const { port, url } = await listen(server, options.port ?? 0, host);
   if (!isLoopbackHost(host)) {
     process.stderr.write(
       `\n!!! WARNING: the Docker Hub sandbox is listening on ${host}, not on loopback.\n`
@@ -38,16 +35,12 @@ export async function startSandbox(options = {}) {
       + '!!! The /_sandbox control routes still answer on loopback only.\n\n',
     );
   }
-  const addr = server.address();
-  const urlHost = addr.family === 'IPv6' || addr.family === 6 ? `[${addr.address}]` : addr.address;
-  const shownHost = host === 'localhost' ? 'localhost' : (addr.address === '0.0.0.0' || addr.address === '::') ? '127.0.0.1' : urlHost;
-  const url = `http://${shownHost}:${addr.port}`;
   h.setOrigin(url);
   const controlHeaders = () => ({ [CONTROL_TOKEN_HEADER]: h.controlToken, 'content-type': 'application/json' });
   let closing = null;
   return {
     url,
-    port: addr.port,
+    port,
     host,
     /** Adds one fault spec or an array of them (see faults.js). @returns {number} how many were added */
     faults: (spec) => h.faults.add(spec),
