@@ -42,6 +42,14 @@ export function normalizeFault(spec) {
   }
   const s = { ...base, ...spec, headers: { ...(base.headers ?? {}), ...(spec.headers ?? {}) } };
   const f = { method: null, path: null, times: 1, status: null, headers: {}, body: undefined, delayMs: 0, stall: false, reset: false, preset: spec.preset ?? null, rateLimitStyle: base.rateLimitStyle ?? null, waitSeconds: null };
+  checkMatch(s, f);
+  checkAnswer(s, f);
+  checkTiming(s, f);
+  return f;
+}
+
+/** Which requests the fault takes: method, path, how many times. */
+function checkMatch(s, f) {
   if (s.method != null) {
     if (typeof s.method !== 'string') throw new TypeError('fault.method must be a string');
     f.method = s.method.toUpperCase();
@@ -56,6 +64,10 @@ export function normalizeFault(spec) {
     if (!Number.isInteger(s.times) || s.times < 1) throw new TypeError('fault.times must be an integer >= 1');
     f.times = s.times;
   }
+}
+
+/** The answer: status, headers (none protected, a content type a browser never runs), body. */
+function checkAnswer(s, f) {
   if (s.status != null) {
     if (!Number.isInteger(s.status) || s.status < 200 || s.status > 599) throw new TypeError('fault.status must be an integer from 200 to 599');
     f.status = s.status;
@@ -83,6 +95,10 @@ export function normalizeFault(spec) {
       f.headers['content-type'] ??= 'application/json';
     }
   }
+}
+
+/** When and how it answers: a delay, a stall, a reset, or a lost answer; else it passes the request on. */
+function checkTiming(s, f) {
   if (s.delayMs !== undefined) {
     if (typeof s.delayMs !== 'number' || !(s.delayMs >= 0) || s.delayMs > 600000) throw new TypeError('fault.delayMs must be a number of milliseconds from 0 to 600000');
     f.delayMs = s.delayMs;
@@ -99,7 +115,6 @@ export function normalizeFault(spec) {
   if (f.passThrough && f.delayMs === 0 && !f.lose) throw new TypeError('a fault needs one of: preset, status, body, stall, reset, delayMs, lose');
   if (f.status === null) f.status = 200;
   if (f.body !== undefined) f.headers['content-type'] ??= 'text/plain';
-  return f;
 }
 
 /** The pending faults, consumed first-match-first. */

@@ -16,6 +16,18 @@ export {
   PROTECTED_HEADERS, CONTROL_TOKEN_HEADER, isLoopbackHost,
 };
 
+/** The warning of a sandbox that others can reach. */
+const exposedWarning = (host) => `\n!!! WARNING: the Docker Hub sandbox is listening on ${host}, not on loopback.\n`
+  + '!!! Anyone who can reach this address can log in with the seeded credentials and use its tokens.\n'
+  + '!!! The /_sandbox control routes still answer on loopback only.\n\n';
+
+/** One control request; the body is parsed from JSON (undefined when empty). */
+async function controlRequest(url, method, headers, body) {
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
 /**
  * Starts the sandbox on its own HTTP server.
  * @param {import('./server.js').SandboxOptions & { host?: string, port?: number }} [options]
@@ -28,13 +40,7 @@ export async function startSandbox(options = {}) {
   // Fault-injected stalls keep sockets open; keep-alive must not hold the process either.
   server.keepAliveTimeout = 1000;
   const { port, url } = await listen(server, options.port ?? 0, host);
-  if (!isLoopbackHost(host)) {
-    process.stderr.write(
-      `\n!!! WARNING: the Docker Hub sandbox is listening on ${host}, not on loopback.\n`
-      + '!!! Anyone who can reach this address can log in with the seeded credentials and use its tokens.\n'
-      + '!!! The /_sandbox control routes still answer on loopback only.\n\n',
-    );
-  }
+  if (!isLoopbackHost(host)) process.stderr.write(exposedWarning(host));
   h.setOrigin(url);
   const controlHeaders = () => ({ [CONTROL_TOKEN_HEADER]: h.controlToken, 'content-type': 'application/json' });
   let closing = null;
@@ -60,11 +66,7 @@ export async function startSandbox(options = {}) {
      * One control request over HTTP, e.g. control('POST', '/_sandbox/faults', spec).
      * @returns {Promise<{ status: number, body: any }>} body parsed from JSON (undefined when empty)
      */
-    async control(method, path, body) {
-      const res = await fetch(`${url}${path}`, { method, headers: controlHeaders(), body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    },
+    control: (method, path, body) => controlRequest(`${url}${path}`, method, controlHeaders(), body),
     /** A deep copy of the current world (users, orgs, tokens with hashes only). */
     get state() { return h.store.snapshot(); },
     /** The seeded secrets (passwords, PATs, OAT values), known only when the world came from a seed. */

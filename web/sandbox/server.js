@@ -123,23 +123,12 @@ function partsOf(options) {
 }
 
 /**
- * Makes the sandbox's request handler without a server.
- * @param {SandboxOptions} [options]
+ * The /v2 side: the request log, the rate limit and the faults, then the route.
+ * @param {ReturnType<typeof partsOf>} p
  */
-export function createSandboxHandler(options = {}) {
-  const p = partsOf(options);
-  const { send, faults, limiter, store } = p;
-  const hostNames = options.hostNames ?? [];
-  let origin = options.origin ? new URL(options.origin).origin : null;
-  const logLine = logSink(options.log);
-  const log = createRequestLog();
-  const delays = createDelays();
-  const route = createRoutes({ ...p, origin: () => origin });
-  const { token: controlToken, control } = createControl({ faults, store, log, send, maxBody: p.maxBody });
-  let closed = false;
-
-  /** Rate limit and faults, then the route. */
-  async function v2(req, res, url) {
+function createV2(p, log, delays, route, isClosed) {
+  const { send, faults, limiter } = p;
+  return async function v2(req, res, url) {
     const r = routeOf(req.method, url.pathname);
     log.add(req.method, url, r.key);
     const rl = limiter.hit();
@@ -147,7 +136,7 @@ export function createSandboxHandler(options = {}) {
     if (f) {
       if (f.lose) p.losing.add(res);
       if (f.delayMs > 0) await delays.delay(f.delayMs);
-      if (closed) return;
+      if (isClosed()) return;
       if (!f.passThrough) {
         req.resume();
         return sendFault(res, f, rl.headers, p.clock());
@@ -158,14 +147,16 @@ export function createSandboxHandler(options = {}) {
       return send(res, 429, { detail: 'Rate limit exceeded', error: false }, { ...rl.headers, ...rl.retryHeaders });
     }
     return route(req, res, url, r, rl.headers);
-  }
+  };
+}
 
+/** Handles one request completely (it always answers, 404 for unknown paths): the Host check, then control or /v2. */
+function createHandle({ send, hostNames, logLine, control, v2 }) {
   /**
-   * Handles one request completely (it always answers, 404 for unknown paths).
    * @param {import('node:http').IncomingMessage} req
    * @param {import('node:http').ServerResponse} res
    */
-  async function handle(req, res) {
+  return async function handle(req, res) {
     let url;
     try {
       url = new URL(req.url, 'http://sandbox.invalid');
@@ -185,15 +176,30 @@ export function createSandboxHandler(options = {}) {
       if (!res.headersSent) send(res, 500, { message: 'sandbox internal error', errinfo: {} });
       else res.destroy();
     }
-  }
+  };
+}
 
+/**
+ * Makes the sandbox's request handler without a server.
+ * @param {SandboxOptions} [options]
+ */
+export function createSandboxHandler(options = {}) {
+  const p = partsOf(options);
+  const { send, faults, store } = p;
+  let origin = options.origin ? new URL(options.origin).origin : null;
+  let closed = false;
+  const log = createRequestLog();
+  const delays = createDelays();
+  const v2 = createV2(p, log, delays, createRoutes({ ...p, origin: () => origin }), () => closed);
+  const { token: controlToken, control } = createControl({ faults, store, log, send, maxBody: p.maxBody });
+  const handle = createHandle({ send, hostNames: options.hostNames ?? [], logLine: logSink(options.log), control, v2 });
   return {
     handle,
     /** Whether this handler answers this path (for a server that mounts it). */
     handles: (pathname) => pathname.startsWith('/v2/') || isControlPath(pathname),
     store,
     faults,
-    limiter,
+    limiter: p.limiter,
     requests: log.requests,
     counts: log.counts,
     resetRequests: log.reset,
