@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { DockerHubError } from '../../bindings/index.node.js';
 import {
   ORG, OAT, PULL_API, LIST_ROUTE, CREATE_ROUTE, ONE_ROUTE, SIGN_IN_ROUTE,
-  openWorld, rejectsWith, collect, until, timed, pageBody, listUrl,
+  openWorld, openOwnerWorld, rejectsWith, collect, until, timed, pageBody, listUrl,
 } from './helpers/hub.js';
 import { startRawServer, respond, closedPort } from './helpers/hostile-server.js';
 
@@ -57,9 +57,8 @@ function watchTimers(ms) {
 }
 
 before(async () => {
-  world = await openWorld({ rateLimit: RATE_LIMIT, tokenLimits: { team: 100 } });
-  sb = world.sb;
-  hub = await world.client();
+  world = await openOwnerWorld({ rateLimit: RATE_LIMIT, tokenLimits: { team: 100 } });
+  ({ sb, hub } = world);
 });
 
 after(async () => {

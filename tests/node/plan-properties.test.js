@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { openWorld } from './helpers/hub.js';
+import { openOwnerWorld } from './helpers/hub.js';
 
 const ORG = 'acme';
 const DAY = 86400e3;
@@ -13,9 +13,8 @@ let sb;
 let hub;
 
 before(async () => {
-  world = await openWorld();
-  sb = world.sb;
-  hub = await world.client();
+  world = await openOwnerWorld();
+  ({ sb, hub } = world);
 });
 
 after(async () => {

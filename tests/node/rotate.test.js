@@ -2,7 +2,7 @@
 // create and retire, argument checks and cancellation. Nothing may be lost on any path.
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { openWorld } from './helpers/hub.js';
+import { openOwnerWorld } from './helpers/hub.js';
 import { DockerHubError } from '../../bindings/index.node.js';
 import { rotateAccessToken } from '../../bindings/rotate.js';
 
@@ -25,9 +25,8 @@ let sb;
 let hub;
 
 beforeEach(async () => {
-  world = await openWorld();
-  sb = world.sb;
-  hub = await world.client();
+  world = await openOwnerWorld();
+  ({ sb, hub } = world);
 });
 
 afterEach(async () => {

@@ -51,6 +51,16 @@ export async function openWorld(sandboxOptions = {}) {
 }
 
 /**
+ * openWorld, with `hub`: a client signed in as the owner (closed with the world).
+ * @param {object} [sandboxOptions]
+ */
+export async function openOwnerWorld(sandboxOptions) {
+  const world = await openWorld(sandboxOptions);
+  world.hub = await world.client();
+  return world;
+}
+
+/**
  * The one "this must reject" of the Node suites: the error `promise` rejected with, or a failure
  * naming `what` and the value it resolved with instead.
  * @param {Promise<unknown>} promise
