@@ -18,13 +18,11 @@
 // fits it (a second apply of the same plan included).
 
 import { DockerHubError, invalidArgument } from './errors.js';
+import { parseTime } from './time.js';
 
 const PLAN_OPTIONS = ['prune', 'now', 'signal'];
 const APPLY_OPTIONS = ['onSecret', 'onStep', 'signal'];
 const CHANGING = new Set(['create', 'update', 'replace', 'delete']);
-
-/** Milliseconds since the epoch of an RFC 3339 date-time (microseconds dropped), or NaN. */
-const parseTime = (s) => (typeof s === 'string' ? Date.parse(s.replace(/(\.\d{3})\d+/, '$1')) : NaN);
 
 function checkOptions(options, allowed) {
   if (options === undefined) return {};

@@ -278,7 +278,7 @@ describe('failures', () => {
     sb.resetRequests();
     const apply = await cli(['apply', '-f', 'tokens.json', '--yes']);
     assert.equal(apply.code, 2);
-    assert.match(apply.stderr, /token "taken" \(line 8\): taken\.token exists already: refusing to overwrite it; nothing was changed/);
+    assert.match(apply.stderr, /token "taken" \(line 8\): taken\.token: the file exists; refusing to overwrite it; nothing was changed/);
     writeManifest({ tokens: { x: { secret: { exec: 'no-such-command-here --flag' } } } });
     const missing = await cli(['apply', '-f', 'tokens.json', '--yes']);
     assert.equal(missing.code, 2);
