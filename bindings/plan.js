@@ -17,7 +17,7 @@
 // it by its label. Before any change, apply reads the org again and refuses a plan that no longer
 // fits it (a second apply of the same plan included).
 
-import { DockerHubError, invalidArgument } from './errors.js';
+import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
 
 const PLAN_OPTIONS = ['prune', 'now', 'signal'];
 const APPLY_OPTIONS = ['onSecret', 'onStep', 'signal'];
@@ -244,7 +244,7 @@ async function handOver(onSecret, step, created) {
 }
 
 /** Runs one changing step; returns what the step made (the new token's id), if anything. */
-async function runStep(client, org, step, { onSecret, signal }) {
+async function runStep(client, org, step, { onSecret, signal, madeSecrets }) {
   const callOptions = signal === undefined ? undefined : { signal };
   switch (step.action) {
     case 'update':
@@ -256,6 +256,7 @@ async function runStep(client, org, step, { onSecret, signal }) {
     default: {
       // Not cancellable once sent (as in rotate): an aborted create could still happen.
       const created = await client.createAccessToken(org, step.request);
+      madeSecrets.push(created.token);
       try {
         await handOver(onSecret, step, created);
       } catch (err) {
@@ -326,6 +327,7 @@ export async function applyAccessTokens(client, org, plan, options) {
   };
   const result = { ok: true, done: [], failed: null, notDone: [], error: null };
   if (steps.length === 0) return result;
+  const madeSecrets = []; // a later error that echoes one is scrubbed of it
   if (signal?.aborted) throw new DockerHubError('aborted', 'the apply was aborted before it started');
   await checkStillFits(client, org, steps, signal);
   for (let i = 0; i < steps.length; i++) {
@@ -334,7 +336,7 @@ export async function applyAccessTokens(client, org, plan, options) {
     try {
       if (signal?.aborted) throw new DockerHubError('aborted', 'the apply was aborted');
       report({ ...event, status: 'started' });
-      const made = await runStep(client, org, step, { onSecret, signal });
+      const made = await runStep(client, org, step, { onSecret, signal, madeSecrets });
       result.done.push(step);
       report({ ...event, ...made, status: 'done' });
     } catch (caught) {
@@ -343,6 +345,7 @@ export async function applyAccessTokens(client, org, plan, options) {
       if (err.maybeCreated) {
         err = new DockerHubError(err.code, lostCreateMessage(step, err), { status: err.status, maybeCreated: true });
       }
+      err = scrubSecrets(err, madeSecrets);
       Object.assign(result, { ok: false, failed: step, error: err, notDone: steps.slice(i + 1) });
       report({ ...event, status: 'failed', error: err });
       return result;

@@ -17,7 +17,7 @@
 // Clock: "now" is this machine's clock. A one-year token rotated from a machine whose clock runs
 // ahead of Docker Hub's may be refused (400, expiry too far ahead); the old token is then untouched.
 
-import { DockerHubError, invalidArgument } from './errors.js';
+import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
 
 const RETIRE_MODES = ['deactivate', 'delete', 'keep'];
 const OPTION_KEYS = ['retire', 'signal'];
@@ -87,7 +87,7 @@ export async function rotateAccessToken(client, org, id, options = {}) {
     else await client.updateAccessToken(org, id, { is_active: false }, callOptions);
   } catch (err) {
     const retireError = err instanceof DockerHubError
-      ? err
+      ? scrubSecrets(err, [token.token])
       : new DockerHubError('invalid_response', `retiring the old token failed: ${err?.message ?? 'no reason given'}`);
     return { token, retired: false, retireError };
   }
