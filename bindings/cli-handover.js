@@ -16,6 +16,7 @@
 import { spawn } from 'node:child_process';
 import { constants, existsSync, lstatSync, openSync, writeSync, closeSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { scrubSecrets } from './errors.js';
 
 export const HANDOVER_OPTIONS = {
   exec: { type: 'string' },
@@ -197,7 +198,7 @@ export async function rotateWithHandover({ hub, org, id, retire, plan, io, value
       if (retire === 'delete') await hub.deleteAccessToken(org, id);
       else await hub.updateAccessToken(org, id, { is_active: false });
     } catch (err) {
-      retireError = err;
+      retireError = scrubSecrets(err, [token.token]); // a server may echo the new secret
     }
   }
   if (values.json) {
