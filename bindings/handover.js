@@ -48,7 +48,9 @@ export function splitWords(command) {
 export function handOverExec(secret, command, { cwd, stderr = 2 } = {}) {
   const [file, ...args] = splitWords(command);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(file, args, { cwd, stdio: ['pipe', stderr, stderr], shell: false });
+    // The owner's credentials stay with this process, as in `create --exec` (cli-handover.js).
+    const { DOCKERHUB_SECRET: _s, DOCKERHUB_TOKEN: _t, ...env } = process.env;
+    const child = spawn(file, args, { cwd, env, stdio: ['pipe', stderr, stderr], shell: false });
     let failed = false;
     child.on('error', (err) => {
       failed = true;
