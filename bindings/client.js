@@ -329,7 +329,7 @@ class Client {
   /**
    * Every token, page after page. The C core fetches the pages (to the configured baseUrl only,
    * the page number read from `next`) and stops on a null next, an empty page, a page seen
-   * before, or after ceil(total / pageSize) pages. A page is fetched only once the consumer has
+   * before, or after ceil(total / n) pages (n: pageSize, or the first page's length if the server capped it). A page is fetched only once the consumer has
    * taken every item of the one before and asks for more; timeoutMs bounds each page's fetch.
    * Leaving the loop early stops it.
    */
