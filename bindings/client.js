@@ -340,6 +340,9 @@ class Client {
       throw invalidArgument('pageSize must be a whole number from 1 to 100');
     let page = null; // { answer, more } not yet handed over; the last word wins (an abort's)
     let wake = null;
+    // A list that shifts while it is read (a token created meanwhile) repeats an item on the next
+    // page: each token is given once, so an audit or a plan does not count it twice.
+    const given = new Set();
     const handle = this.#start(signal, (answer, more) => {
       page = { answer, more };
       wake?.();
@@ -350,7 +353,11 @@ class Client {
         const { answer, more } = page;
         page = null;
         const { data } = this.#settle(answer);
-        yield* data.results;
+        for (const t of data.results) {
+          if (given.has(t.id)) continue;
+          given.add(t.id);
+          yield t;
+        }
         if (!more) return;
         if (page) continue; // settled while the consumer held the page: aborted or closed
         // The consumer wants more: only now is the next page asked for.
