@@ -233,6 +233,11 @@ export async function createClient(options = {}, host) {
   if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1 || maxResponseBytes > MAX_RESPONSE_BYTES)
     throw invalidArgument(`maxResponseBytes must be a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES}`);
   if (baseUrl.includes('\0')) throw invalidArgument('baseUrl may not contain a NUL character');
+  try {
+    new URL(baseUrl); // eslint-disable-line no-new -- what the host's fetch() would refuse
+  } catch {
+    throw invalidArgument(`baseUrl is not a URL this host can parse: ${JSON.stringify(baseUrl)}`);
+  }
 
   const inst = await instance(options.wasm, host, timeoutMs);
   const { Module } = inst;
