@@ -219,7 +219,8 @@ export function hasFindingAtLeast(auditReport, severity) {
 }
 
 /** Markdown text safe to put in a table cell: no pipes, no line breaks, no markup. */
-const cell = (s) => String(s).replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+const cell = (s) => String(s).replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ')
+  .replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD'); // no terminal control (ESC, OSC 52) where it is shown
 
 /** The report as a markdown document: a summary line and one table row per finding. */
 export function auditMarkdown(auditReport) {

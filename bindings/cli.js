@@ -332,7 +332,13 @@ function status(t, now = Date.now()) {
   return 'active';
 }
 
+/** Server text made safe for a terminal: control characters (ESC, CR, C1 ...) shown as \xNN, so a
+ * label cannot move the cursor, rewrite a line of the audit, or set the clipboard (OSC 52). */
+const printable = (v) => String(v).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g,
+  (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 function table(rows) {
+  rows = rows.map((r) => r.map(printable));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? String(c) : String(c).padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }
@@ -365,10 +371,10 @@ function detail(t) {
 }
 
 const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
-const named = (t) => `${t.label} (${t.id})`;
+const named = (t) => printable(`${t.label} (${t.id})`);
 
 function errorLine(err) {
-  let text = `error: ${err.code}: ${err.message}\n`;
+  let text = `error: ${err.code}: ${printable(err.message)}\n`;
   if (err.fields && typeof err.fields === 'object') {
     for (const [field, problems] of Object.entries(err.fields)) {
       for (const p of [].concat(problems)) {
