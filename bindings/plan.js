@@ -172,8 +172,14 @@ function changeLines(step) {
 
 const where = (step) => (step.line ? `  (line ${step.line})` : '');
 
+/** A label shown as it is, but for control characters (\xNN): a token's label is the org's text,
+ * and one with ESC or CR in it could rewrite a "- delete" line on the reviewer's terminal. */
+const shown = (label) => String(label).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+  (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 /** One plan step in words: a head line and what changes. */
-export function describeStep(step) {
+export function describeStep(original) {
+  const step = { ...original, label: shown(original.label) };
   switch (step.action) {
     case 'create': return [`+ create ${step.label}${where(step)}`, ...wantedLines(step)];
     case 'update': return [`~ update ${step.label} (${step.id})${where(step)}`, ...changeLines(step)];
