@@ -76,7 +76,8 @@ function exportEntry(t) {
 async function exportManifest(hub, org, io) {
   const tokens = [];
   for await (const t of hub.listAllAccessTokens(org)) tokens.push(t);
-  const manifest = { version: 1, tokens: {} };
+  // No prototype: a token labelled "__proto__" is a key like any other, not a setter.
+  const manifest = { version: 1, tokens: Object.create(null) };
   let status = 0;
   for (const item of tokens.reverse()) { // oldest first: a file reads in the order tokens were made
     const t = await hub.getAccessToken(org, item.id);
