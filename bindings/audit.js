@@ -58,7 +58,14 @@ function checkOptions(options) {
     limit: limit ?? (plan ? PLAN_LIMITS[plan] : null),
     concurrency,
     signal: options.signal,
-    onProgress,
+    // A reporter that throws changes nothing: the audit neither fails for it nor leaves GETs running.
+    onProgress: onProgress && ((p) => {
+      try {
+        onProgress(p);
+      } catch {
+        /* ignored: see above */
+      }
+    }),
   };
 }
 
