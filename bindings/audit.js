@@ -61,7 +61,8 @@ function checkOptions(options) {
     // A reporter that throws changes nothing: the audit neither fails for it nor leaves GETs running.
     onProgress: onProgress && ((p) => {
       try {
-        onProgress(p);
+        const r = onProgress(p);
+        if (typeof r?.then === 'function') r.then(undefined, () => {}); // an async one's rejection too
       } catch {
         /* ignored: see above */
       }

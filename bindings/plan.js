@@ -326,7 +326,8 @@ export async function applyAccessTokens(client, org, plan, options) {
   // A reporter that throws must not change what apply does, nor make a done step look failed.
   const report = (e) => {
     try {
-      onStep?.(e);
+      const r = onStep?.(e);
+      if (typeof r?.then === 'function') r.then(undefined, () => {}); // an async one's rejection too
     } catch {
       /* ignored: see above */
     }

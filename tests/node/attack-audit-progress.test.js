@@ -34,3 +34,25 @@ test('auditAccessTokens: an onProgress that throws neither fails the audit nor l
     await sb.close();
   }
 });
+
+test('an async onProgress (audit) or onStep (apply) that rejects leaves no unhandled rejection', async () => {
+  const seen = [];
+  const onRejection = (reason) => seen.push(String(reason));
+  process.on('unhandledRejection', onRejection);
+  const sb = await startSandbox({ port: 0 });
+  const hub = await createClient({ baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+  try {
+    const report = await hub.auditAccessTokens('acme', { onProgress: async () => { throw new Error('async reporter (audit)'); } });
+    assert.ok(report.tokens.length > 0);
+    const plan = await hub.planAccessTokens('acme', { version: 1, tokens: { 'attack-new': {} } });
+    const result = await hub.applyAccessTokens('acme', plan, { onSecret: () => {}, onStep: async () => { throw new Error('async reporter (apply)'); } });
+    assert.equal(result.ok, true);
+    // 'unhandledRejection' is emitted once the microtasks have run: a turn of the event loop later.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(seen, []);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+    hub.close();
+    await sb.close();
+  }
+});
