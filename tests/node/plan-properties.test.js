@@ -3,23 +3,23 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { openWorld } from './helpers/hub.js';
+import { startSandbox } from '../../web/sandbox/index.js';
+import { createClient } from '../../bindings/index.node.js';
 
 const ORG = 'acme';
 const DAY = 86400e3;
 
-let world;
 let sb;
 let hub;
 
 before(async () => {
-  world = await openWorld();
-  sb = world.sb;
-  hub = await world.client();
+  sb = await startSandbox({ port: 0 });
+  hub = await createClient({ baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
 });
 
 after(async () => {
-  await world.close();
+  hub.close();
+  await sb.close();
 });
 
 // Labels and descriptions with the characters that could fool a line search: quotes, backslashes,

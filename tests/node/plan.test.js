@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync, statSync, existsSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openWorld } from './helpers/hub.js';
-import { SCOPES } from '../../bindings/index.node.js';
+import { startSandbox } from '../../web/sandbox/index.js';
+import { createClient, SCOPES } from '../../bindings/index.node.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = fileURLToPath(new URL('../../bindings/cli.js', import.meta.url));
@@ -22,7 +22,6 @@ const HAS_SCRIPT = spawnSync('script', ['--version'], { stdio: 'ignore' }).statu
 const outputs = [];
 const secrets = new Set([PASSWORD]);
 
-let world;
 let sb;
 let hub;
 let dir;
@@ -40,15 +39,15 @@ function collectSecrets(...files) {
 }
 
 beforeEach(async () => {
-  world = await openWorld();
-  sb = world.sb;
-  hub = await world.client({ credentials: { identifier: 'acme-owner', secret: PASSWORD } });
+  sb = await startSandbox({ port: 0 });
+  hub = await createClient({ baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: PASSWORD } });
   dir = mkdtempSync(join(tmpdir(), 'dh-plan-'));
   collectSecrets();
 });
 
 afterEach(async () => {
-  await world.close();
+  hub.close();
+  await sb.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

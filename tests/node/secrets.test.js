@@ -9,7 +9,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openWorld } from './helpers/hub.js';
+import { startSandbox } from '../../web/sandbox/index.js';
 import { createClient, DockerHubError } from '../../bindings/index.node.js';
 import { startRawServer, respond, tokenJson, collectProcessFailures } from './helpers/hostile-server.js';
 import { TextCollector, rejection, JWT_PATTERN } from './helpers/hostile-secrets.js';
@@ -22,7 +22,6 @@ const RESOURCES = [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-
 const c = new TextCollector();
 const failures = collectProcessFailures();
 const clients = [];
-let world;
 let sb;
 let sandboxLog;
 
@@ -43,8 +42,7 @@ function recordAuthorization(server) {
 before(async () => {
   c.captureConsole();
   sandboxLog = [];
-  world = await openWorld({ log: (line) => sandboxLog.push(line) });
-  sb = world.sb;
+  sb = await startSandbox({ port: 0, log: (line) => sandboxLog.push(line) });
   recordAuthorization(sb.server);
   c.secret(PASSWORD);
   c.secret(WRONG_PASSWORD);
@@ -55,7 +53,7 @@ before(async () => {
 
 after(async () => {
   for (const hub of clients) hub.close();
-  await world?.close();
+  await sb?.close();
   c.restoreConsole();
   failures.stop();
 });

@@ -8,7 +8,7 @@ import vm from 'node:vm';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { openWorld } from './helpers/hub.js';
+import { startSandbox } from '../../web/sandbox/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ORG = 'acme';
@@ -90,7 +90,6 @@ function load(code) {
 }
 
 describe('web entry in a web-standard vm context (Workers-style handler)', () => {
-  let world;
   let sb;
   let env;
   let code;
@@ -102,15 +101,14 @@ describe('web entry in a web-standard vm context (Workers-style handler)', () =>
   );
 
   before(async () => {
-    world = await openWorld();
-    sb = world.sb;
+    sb = await startSandbox({ port: 0 });
     const module = await WebAssembly.compile(await readFile(new URL('../../dist/dockerhub_oat.wasm', import.meta.url)));
     env = { WASM: module, HUB_URL: sb.url, HUB_IDENTIFIER: 'acme-owner', HUB_SECRET: 'sandbox-password', ORG };
     // An ESM host (Workers, Deno, Vercel Edge) has import.meta.url; an iife bundle leaves it empty.
     code = await bundle({ 'import.meta.url': JSON.stringify('https://worker.example/worker.js') });
     worker = load(code);
   });
-  after(() => world.close());
+  after(() => sb.close());
 
   test('the bundle uses no Node module, no require, no process, no eval', () => {
     /** null, or the first match with some context (the bundle is too long for a diff). */
@@ -178,8 +176,8 @@ describe('iife bundle without import.meta.url (some bundlers, classic workers)',
   // The glue computes new URL('dockerhub_oat.wasm', import.meta.url) at start-up unless the factory
   // is given locateFile, which client.js does.
   test('a precompiled module still instantiates', async (t) => {
-    const { sb, close } = await openWorld();
-    t.after(close);
+    const sb = await startSandbox({ port: 0 });
+    t.after(() => sb.close());
     const module = await WebAssembly.compile(await readFile(new URL('../../dist/dockerhub_oat.wasm', import.meta.url)));
     const { handler } = load(await bundle());
     const env = { WASM: module, HUB_URL: sb.url, HUB_IDENTIFIER: 'acme-owner', HUB_SECRET: 'sandbox-password', ORG };
