@@ -17,7 +17,7 @@
 // Clock: "now" is this machine's clock. A one-year token rotated from a machine whose clock runs
 // ahead of Docker Hub's may be refused (400, expiry too far ahead); the old token is then untouched.
 
-import { DockerHubError, invalidArgument } from './errors.js';
+import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
 import { parseTime } from './time.js';
 
 /** What becomes of the old token; the first is the default. */
@@ -76,15 +76,16 @@ export async function rotateAccessToken(client, org, id, options = {}) {
   // Not cancellable once sent: see the header comment.
   const token = await client.createAccessToken(org, request);
 
-  const retireError = await retireToken(client, org, id, retire, callOptions);
+  const retireError = await retireToken(client, org, id, retire, callOptions, token.token);
   return { token, retired: retire !== 'keep' && !retireError, retireError };
 }
 
 /**
- * Step 3 alone: retires the old token as `retire` says ('keep' does nothing).
+ * Step 3 alone: retires the old token as `retire` says ('keep' does nothing). `newSecret`, the
+ * new token's value, is scrubbed from the error: a server may echo it.
  * @returns {Promise<DockerHubError|null>} why it failed, or null
  */
-export async function retireToken(client, org, id, retire, callOptions) {
+export async function retireToken(client, org, id, retire, callOptions, newSecret) {
   if (retire === 'keep') return null;
   try {
     if (callOptions?.signal?.aborted) throw new DockerHubError('aborted', `the rotation was aborted before the old token was retired (${retire})`);
@@ -93,7 +94,7 @@ export async function retireToken(client, org, id, retire, callOptions) {
     return null;
   } catch (err) {
     return err instanceof DockerHubError
-      ? err
+      ? scrubSecrets(err, newSecret ? [newSecret] : [])
       : new DockerHubError('invalid_response', `retiring the old token failed: ${err?.message ?? 'no reason given'}`);
   }
 }

@@ -503,8 +503,10 @@ static void on_http_done(void *call, const dh_http_response *resp) {
     /* A server may echo the JWT or the secret in a header (WWW-Authenticate, say). */
     const char *secrets[] = {cl->secret, cl->bearer, c->authorization ? c->authorization + 7 : NULL};
     const size_t n_secrets = sizeof secrets / sizeof *secrets;
-    for (size_t i = 0; i < r->header_count; i++)
+    for (size_t i = 0; i < r->header_count; i++) {
+        headers[i].name = dh_redact_name(rs.arena, headers[i].name, secrets, n_secrets);
         headers[i].value = dh_redact(rs.arena, headers[i].value, secrets, n_secrets);
+    }
     r->error = &rs.error;
     rs.error.retry_after = -1;
 

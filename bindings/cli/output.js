@@ -8,7 +8,12 @@ import { UsageError } from './args.js';
 export const PROG = 'dockerhub-oat';
 
 export const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
-export const named = (t) => `${t.label} (${t.id})`;
+/** Server text made safe for a terminal: control characters (ESC, CR, C1 ...) shown as \xNN, so a
+ * label cannot move the cursor, rewrite a line of the audit, or set the clipboard (OSC 52). */
+export const printable = (v) => String(v).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g,
+  (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+export const named = (t) => printable(`${t.label} (${t.id})`);
 export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A line on stderr: what the CLI says beside its output. */
@@ -29,6 +34,7 @@ function status(t, now = Date.now()) {
 
 /** Columns padded to their widest cell; the last one is not padded. */
 export function table(rows) {
+  rows = rows.map((r) => r.map(printable));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? String(c) : String(c).padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }
@@ -63,7 +69,7 @@ export function detail(t) {
 
 /** `error: CODE: MESSAGE`, then the fields and the retry hint the message does not say already. */
 export function errorLine(err) {
-  let text = `error: ${err.code}: ${err.message}\n`;
+  let text = `error: ${err.code}: ${printable(err.message)}\n`;
   if (err.fields && typeof err.fields === 'object') {
     for (const [field, problems] of Object.entries(err.fields)) {
       for (const p of [].concat(problems)) {

@@ -518,7 +518,7 @@ describe('auto-pagination', () => {
     const n = world.count(LIST_ROUTE);
     assert.ok(n >= 2 && n <= 3, `${n} requests`);
     assert.deepEqual(pagesAsked().slice(0, 2), [1, 2]);
-    assert.equal(items.length, n, 'one item per page fetched');
+    assert.equal(items.length, 1, 'the same token on every page is given once');
   });
 
   test('an empty page stops', async () => {
@@ -538,7 +538,7 @@ describe('auto-pagination', () => {
     sb.resetRequests();
     sb.faults([1, 2, 3, 4, 5, 6, 7, 8].map((p) => ({
       method: 'GET', path: 'access-tokens$', status: 200, times: 1,
-      body: pageBody({ total: 3, next: listUrl(sb.url, ORG, p + 1, 1), results: [real] }),
+      body: pageBody({ total: 3, next: listUrl(sb.url, ORG, p + 1, 1), results: [{ ...real, id: real.id.replace(/.$/, String(p)) }] }),
     })));
     const items = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
     assert.equal(items.length, 3);
@@ -731,7 +731,7 @@ describe('issue 11: listAllAccessTokens pages', () => {
     });
     const got = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
     assert.deepEqual(pagesAsked(), [1, 2]);
-    assert.equal(got.length, 2);
+    assert.equal(got.length, 1, 'the same token on both pages is given once');
   });
 
   test('lazily: a page is asked for only when the consumer has taken every item before it', async () => {

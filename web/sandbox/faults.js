@@ -76,7 +76,9 @@ function checkAnswer(s, f) {
     if (typeof v !== 'string' && typeof v !== 'number') throw new TypeError(`fault header ${k} must be a string or number`);
     // The origin's security policy, CORS, cookies and the message framing stay the server's.
     if (isProtectedHeader(k)) throw new TypeError(`a fault may not set the header ${k.toLowerCase()} (see "What a fault may not set" in web/sandbox/README.md)`);
-    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(k) || /[\r\n\0]/.test(String(v))) throw new TypeError(`fault header ${JSON.stringify(k)} is not a valid header`);
+    // A value node:http cannot send (a control character, one past U+00FF) is refused here, not
+    // turned into a "sandbox internal error" on every request it matches.
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(k) || /[^\t\x20-\x7e\x80-\xff]/.test(String(v))) throw new TypeError(`fault header ${JSON.stringify(k)} is not a valid header`);
     f.headers[k.toLowerCase()] = String(v);
   }
   const type = f.headers['content-type'];

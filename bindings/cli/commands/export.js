@@ -39,10 +39,17 @@ async function run({ rest, hub, org, io }) {
   noArgs(rest, 'export');
   const tokens = [];
   for await (const t of hub.listAllAccessTokens(org)) tokens.push(t);
-  const manifest = { version: 1, tokens: {} };
+  // No prototype: a token labelled "__proto__" is a key like any other, not a setter.
+  const manifest = { version: 1, tokens: Object.create(null) };
   let status = 0;
   for (const item of tokens.reverse()) { // oldest first: a file reads in the order tokens were made
-    const t = await hub.getAccessToken(org, item.id);
+    let t;
+    try {
+      t = await hub.getAccessToken(org, item.id);
+    } catch (err) {
+      if (err?.code === 'not_found' && err?.status === 404) continue; // deleted since the list: as plan does
+      throw err;
+    }
     if (Object.hasOwn(manifest.tokens, t.label)) {
       io.stderr.write(`warning: token ${t.id} is labelled ${JSON.stringify(t.label)} like another: left out (labels must be unique)\n`);
       status = 1;

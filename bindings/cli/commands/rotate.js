@@ -34,7 +34,7 @@ async function handedOver({ values, hub, org, io }, id, retire, target) {
       + `To recover: delete the new token with '${PROG} delete ${token.id} --yes' and rotate again.\n`);
     return 1;
   }
-  const retireError = await retireToken(hub, org, id, retire);
+  const retireError = await retireToken(hub, org, id, retire, undefined, token.token);
   const retired = retire !== 'keep' && !retireError;
   if (values.json) io.stdout.write(json({ token: withoutSecret(token), handedOver: true, retired, retireError: errorBrief(retireError) }));
   if (retireError) return retireFailed(io, retireError, retire, id);
