@@ -58,7 +58,15 @@ function checkOptions(options) {
     limit: limit ?? (plan ? PLAN_LIMITS[plan] : null),
     concurrency,
     signal: options.signal,
-    onProgress,
+    // A reporter that throws changes nothing: the audit neither fails for it nor leaves GETs running.
+    onProgress: onProgress && ((p) => {
+      try {
+        const r = onProgress(p);
+        if (typeof r?.then === 'function') r.then(undefined, () => {}); // an async one's rejection too
+      } catch {
+        /* ignored: see above */
+      }
+    }),
   };
 }
 
@@ -219,7 +227,8 @@ export function hasFindingAtLeast(auditReport, severity) {
 }
 
 /** Markdown text safe to put in a table cell: no pipes, no line breaks, no markup. */
-const cell = (s) => String(s).replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+const cell = (s) => String(s).replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ')
+  .replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD'); // no terminal control (ESC, OSC 52) where it is shown
 
 /** The report as a markdown document: a summary line and one table row per finding. */
 export function auditMarkdown(auditReport) {

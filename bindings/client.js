@@ -277,6 +277,11 @@ export async function createClient(options = {}, host) {
   if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1 || maxResponseBytes > MAX_RESPONSE_BYTES)
     throw invalidArgument(`maxResponseBytes must be a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES}`);
   if (baseUrl.includes('\0')) throw invalidArgument('baseUrl may not contain a NUL character');
+  try {
+    new URL(baseUrl); // eslint-disable-line no-new -- what the host's fetch() would refuse
+  } catch {
+    throw invalidArgument(`baseUrl is not a URL this host can parse: ${JSON.stringify(baseUrl)}`);
+  }
 
   const inst = await instance(options.wasm, host, timeoutMs);
   const { Module } = inst;
@@ -373,7 +378,7 @@ class Client {
   /**
    * Every token, page after page. The C core fetches the pages (to the configured baseUrl only,
    * the page number read from `next`) and stops on a null next, an empty page, a page seen
-   * before, or after ceil(total / pageSize) pages. A page is fetched only once the consumer has
+   * before, or after ceil(total / n) pages (n: pageSize, or the first page's length if the server capped it). A page is fetched only once the consumer has
    * taken every item of the one before and asks for more; timeoutMs bounds each page's fetch.
    * Leaving the loop early stops it.
    */
@@ -384,6 +389,9 @@ class Client {
       throw invalidArgument('pageSize must be a whole number from 1 to 100');
     let page = null; // { answer, more } not yet handed over; the last word wins (an abort's)
     let wake = null;
+    // A list that shifts while it is read (a token created meanwhile) repeats an item on the next
+    // page: each token is given once, so an audit or a plan does not count it twice.
+    const given = new Set();
     const handle = this.#start(signal, (answer, more) => {
       page = { answer, more };
       wake?.();
@@ -394,7 +402,11 @@ class Client {
         const { answer, more } = page;
         page = null;
         const { data } = this.#resolve(answer);
-        yield* data.results;
+        for (const t of data.results) {
+          if (given.has(t.id)) continue;
+          given.add(t.id);
+          yield t;
+        }
         if (!more) return;
         if (page) continue; // delivered while the consumer held the page: aborted or closed
         // The consumer wants more: only now is the next page asked for.

@@ -40,3 +40,59 @@ export class DockerHubError extends Error {
 export function invalidArgument(message) {
   return new DockerHubError('invalid_argument', message);
 }
+
+// The C core scrubs the client's own secrets (password, PAT, JWT) out of what a server echoes; a
+// token created on this client is not among them (it is not kept), so a later call's error that
+// echoes it (a hostile server, during rotate or apply) is scrubbed here, by the same rule: any run
+// of 8 of its characters, the public dckr_oat_/dckr_pat_ prefix alone excepted.
+const RUN = 8;
+
+/** @param {string} text @param {Set<string>} windows */
+function scrubText(text, windows) {
+  let out = '';
+  let covered = 0;
+  let inRun = false;
+  for (let k = 0; k < text.length; k++) {
+    if (windows.has(text.slice(k, k + RUN))) covered = k + RUN;
+    if (k < covered) {
+      if (!inRun) out += '[redacted]';
+      inRun = true;
+    } else {
+      inRun = false;
+      out += text[k];
+    }
+  }
+  return out;
+}
+
+/**
+ * `err` with every run of 8 characters of `secrets` in its text replaced by "[redacted]" (and
+ * errinfo/fields left out where they hold one); `err` itself where nothing was found.
+ * @param {unknown} err
+ * @param {string[]} secrets
+ */
+export function scrubSecrets(err, secrets) {
+  if (!(err instanceof DockerHubError)) return err;
+  const windows = new Set();
+  for (const s of secrets) {
+    if (typeof s !== 'string') continue;
+    const pub = /^dckr_(pat|oat)_/.test(s) ? 9 : 0;
+    for (let k = Math.max(0, pub - RUN + 1); k + RUN <= s.length; k++) windows.add(s.slice(k, k + RUN));
+  }
+  const holds = (t) => typeof t === 'string' && [...windows].some((w) => t.includes(w));
+  const fields = { message: err.message, detail: err.detail, text: err.text };
+  const dirty = Object.values(fields).some(holds) || holds(JSON.stringify(err.headers ?? {}))
+    || holds(JSON.stringify(err.errinfo ?? {})) || holds(JSON.stringify(err.fields ?? {}));
+  if (!dirty) return err;
+  const extra = {};
+  for (const key of OPTIONAL_FIELDS) if (err[key] !== undefined) extra[key] = err[key];
+  for (const key of ['detail', 'text']) if (typeof extra[key] === 'string') extra[key] = scrubText(extra[key], windows);
+  for (const key of ['errinfo', 'fields']) if (holds(JSON.stringify(extra[key] ?? {}))) delete extra[key];
+  if (extra.headers) {
+    extra.headers = Object.fromEntries(Object.entries(extra.headers)
+      .filter(([name]) => !holds(name)).map(([name, v]) => [name, scrubText(String(v), windows)]));
+  }
+  const clean = new DockerHubError(err.code, scrubText(err.message, windows), { ...extra, status: err.status, cause: err.cause });
+  for (const key of Object.keys(err)) if (!(key in clean) && !holds(JSON.stringify(err[key]) ?? '')) clean[key] = err[key];
+  return clean;
+}

@@ -1,11 +1,16 @@
-// Where a new token's secret goes, for the CLI (Node only: browsers and serverless hosts never load
-// this file). Two ways, each refusing rather than guessing:
-//   exec: runs a command WITHOUT a shell (the words are split here, with '...', "..." and \ as a
-//         shell would, but nothing is expanded), and writes the secret and a newline to its stdin.
-//         Its stdout and stderr go to this process's stderr. A status other than 0 is a failure.
-//   out:  creates a file with mode 0600 (O_CREAT | O_EXCL: an existing file, or a link, is never
-//         overwritten) and writes the secret and a newline to it.
-// No error message here holds the secret.
+// Where a new token's secret goes, with no terminal, argv, environment or log in between: the one
+// hand-over of `create` and `rotate` (--exec, --exec-shell, --out; bindings/cli/secret.js) and of
+// apply (a manifest entry's "secret"). Node only: browsers and serverless hosts never load this file.
+// A target is { exec: COMMAND, shell?: boolean } or { out: FILE }; each refuses rather than guesses:
+//   exec: runs COMMAND WITHOUT a shell (its words split here as sh would, nothing expanded), or
+//         with /bin/sh -c when `shell` is set, and writes the secret to its stdin. The child gets
+//         the environment without DOCKERHUB_SECRET and DOCKERHUB_TOKEN. A status other than 0 fails.
+//   out:  creates FILE with O_CREAT | O_EXCL | O_NOFOLLOW, mode 0600 whatever the umask: an existing
+//         file, or a link planted at that name, is never overwritten or followed. A failed write
+//         removes the file again.
+// `newline` (the default, as apply documents) puts a newline after the secret; the CLI's flags
+// write none. preflight says, before any token is made, what would fail. No error message here
+// holds the secret.
 
 import { spawn } from 'node:child_process';
 import { accessSync, constants, lstatSync, statSync, promises as fs } from 'node:fs';
@@ -44,43 +49,93 @@ export function splitWords(command) {
   return words;
 }
 
-/** Runs `command` (no shell) with the secret on its stdin. */
-export function handOverExec(secret, command, { cwd, stderr = 2 } = {}) {
-  const [file, ...args] = splitWords(command);
+/** The argv an exec target runs. */
+export function commandWords(target) {
+  if (target.shell) {
+    if (target.exec.trim() === '') throw new Error('the command is empty');
+    return ['/bin/sh', '-c', target.exec];
+  }
+  return splitWords(target.exec);
+}
+
+/** Where a target sends the secret, for a message: "the command gh" or the file's name. */
+export const describeTarget = (target) => (target.exec !== undefined ? `the command ${commandWords(target)[0]}` : target.out);
+
+function childEnv(env) {
+  const copy = { ...env };
+  delete copy.DOCKERHUB_SECRET;
+  delete copy.DOCKERHUB_TOKEN;
+  return copy;
+}
+
+/** Where the child's stdout or stderr goes: 'ignore', or a stream its output is copied to. */
+const stdioOf = (to) => (to === 'ignore' ? 'ignore' : 'pipe');
+
+function runCommand(argv, input, { cwd, env = process.env, stderr = process.stderr, stdout = stderr }) {
+  const [cmd, ...args] = argv;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(file, args, { cwd, stdio: ['pipe', stderr, stderr], shell: false });
+    const fail = (code) => reject(new Error(`could not start ${cmd}: ${code === 'ENOENT' ? 'command not found' : code ?? 'failed'}`));
+    let child;
+    try {
+      child = spawn(cmd, args, { cwd, env: childEnv(env), stdio: ['pipe', stdioOf(stdout), stdioOf(stderr)], shell: false });
+    } catch (err) {
+      fail(err.code);
+      return;
+    }
+    child.stdout?.on('data', (d) => stdout.write(d));
+    child.stderr?.on('data', (d) => stderr.write(d));
     let failed = false;
     child.on('error', (err) => {
       failed = true;
-      reject(new Error(`could not run ${JSON.stringify(file)}: ${err.code ?? err.message}`));
+      fail(err.code);
     });
     child.stdin.on('error', () => {}); // a command that does not read: its status says how it went
     child.on('close', (code, signal) => {
       if (failed) return;
       if (code === 0) resolvePromise();
-      else reject(new Error(`${JSON.stringify(file)} ${signal ? `was killed by ${signal}` : `exited with status ${code}`}`));
+      else reject(new Error(`${cmd} ${signal ? `was killed by ${signal}` : `exited with status ${code}`}`));
     });
-    child.stdin.end(`${secret}\n`);
+    child.stdin.end(input);
   });
 }
 
-/** Creates `path` (relative to cwd) with mode 0600 and the secret in it; never overwrites. */
-export async function handOverOut(secret, path, { cwd = '.' } = {}) {
-  const full = resolve(cwd, path);
+const refused = (name) => new Error(`${name}: the file exists; refusing to overwrite it`);
+
+async function writeNewFile(name, full, input) {
   let handle;
   try {
     handle = await fs.open(full, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
   } catch (err) {
-    if (err.code === 'EEXIST') throw new Error(`${path} exists already: refusing to overwrite it`);
-    throw new Error(`could not create ${path}: ${err.code ?? err.message}`);
+    if (err.code === 'EEXIST' || err.code === 'ELOOP') throw refused(name);
+    throw new Error(`could not create ${name}: ${err.code ?? err.message}`);
   }
   try {
     await handle.chmod(0o600); // whatever the umask
-    await handle.writeFile(`${secret}\n`);
+    await handle.writeFile(input);
     await handle.sync();
-  } finally {
+  } catch (err) {
     await handle.close();
+    await fs.unlink(full).catch(() => {}); // nothing half-written is left
+    throw new Error(`could not write ${name}: ${err.code ?? 'failed'}`);
   }
+  await handle.close();
+}
+
+/**
+ * Hands a secret over as `target` says. Rejects with an Error whose message holds no secret.
+ * @param {string} secret
+ * @param {{ exec: string, shell?: boolean } | { out: string }} target
+ * @param {{ cwd?: string, env?: object, stdout?: object | 'ignore', stderr?: object | 'ignore', newline?: boolean }} [options]
+ *   stdout and stderr: where the child's output goes (streams; stdout defaults to stderr, which
+ *   defaults to process.stderr)
+ */
+export async function handOver(secret, target, options = {}) {
+  if (typeof secret !== 'string' || secret === '') throw new Error('there is no secret to hand over');
+  const { cwd = '.', newline = true } = options;
+  const input = newline ? `${secret}\n` : secret;
+  if (target?.exec !== undefined) return runCommand(commandWords(target), input, { ...options, cwd });
+  if (target?.out !== undefined) return writeNewFile(target.out, resolve(cwd, target.out), input);
+  throw new Error('a hand-over needs exec or out');
 }
 
 function executable(path) {
@@ -92,15 +147,32 @@ function executable(path) {
   }
 }
 
+/** Throws unless `out` (relative to cwd) is absent and its folder exists. */
+export function preflightOut(out, cwd = '.') {
+  const full = resolve(cwd, out);
+  let exists = true;
+  try {
+    lstatSync(full);
+  } catch {
+    exists = false;
+  }
+  if (exists) throw refused(out);
+  let folder = false;
+  try {
+    folder = statSync(dirname(full)).isDirectory();
+  } catch { /* absent */ }
+  if (!folder) throw new Error(`${out}: the folder ${dirname(full)} does not exist`);
+}
+
 /**
  * Checks, before any token is made, that a hand-over can work: the command can be found and run,
  * or the file does not exist yet and its folder does. Throws an Error saying why not.
- * @param {{ exec?: string, out?: string }} target
+ * @param {{ exec?: string, shell?: boolean, out?: string }} target
  * @param {{ cwd?: string, env?: Record<string, string | undefined> }} [options]
  */
 export function preflight(target, { cwd = '.', env = process.env } = {}) {
   if (target?.exec !== undefined) {
-    const [file] = splitWords(target.exec);
+    const [file] = commandWords(target);
     const found = file.includes('/')
       ? executable(isAbsolute(file) ? file : resolve(cwd, file))
       : (env.PATH ?? '').split(delimiter).some((d) => d && executable(join(d, file)));
@@ -108,30 +180,5 @@ export function preflight(target, { cwd = '.', env = process.env } = {}) {
     return;
   }
   if (target?.out === undefined) throw new Error('a hand-over needs exec or out');
-  const full = resolve(cwd, target.out);
-  let exists = true;
-  try {
-    lstatSync(full);
-  } catch {
-    exists = false;
-  }
-  if (exists) throw new Error(`${target.out} exists already: refusing to overwrite it`);
-  try {
-    if (!statSync(dirname(full)).isDirectory()) throw new Error('not a folder');
-  } catch {
-    throw new Error(`the folder of ${target.out} does not exist`);
-  }
-}
-
-/**
- * Hands a secret over as `target` says: { exec: 'COMMAND' } or { out: 'FILE' }.
- * @param {string} secret
- * @param {{ exec?: string, out?: string }} target
- * @param {{ cwd?: string, stderr?: number | 'inherit' | 'ignore' }} [options]
- */
-export function handOver(secret, target, options = {}) {
-  if (typeof secret !== 'string' || secret === '') throw new Error('there is no secret to hand over');
-  if (target?.exec !== undefined) return handOverExec(secret, target.exec, options);
-  if (target?.out !== undefined) return handOverOut(secret, target.out, options);
-  throw new Error('a hand-over needs exec or out');
+  preflightOut(target.out, cwd);
 }

@@ -17,14 +17,12 @@
 // it by its label. Before any change, apply reads the org again and refuses a plan that no longer
 // fits it (a second apply of the same plan included).
 
-import { DockerHubError, invalidArgument } from './errors.js';
+import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
+import { parseTime } from './time.js';
 
 const PLAN_OPTIONS = ['prune', 'now', 'signal'];
 const APPLY_OPTIONS = ['onSecret', 'onStep', 'signal'];
 const CHANGING = new Set(['create', 'update', 'replace', 'delete']);
-
-/** Milliseconds since the epoch of an RFC 3339 date-time (microseconds dropped), or NaN. */
-const parseTime = (s) => (typeof s === 'string' ? Date.parse(s.replace(/(\.\d{3})\d+/, '$1')) : NaN);
 
 function checkOptions(options, allowed) {
   if (options === undefined) return {};
@@ -172,8 +170,14 @@ function changeLines(step) {
 
 const where = (step) => (step.line ? `  (line ${step.line})` : '');
 
+/** A label shown as it is, but for control characters (\xNN): a token's label is the org's text,
+ * and one with ESC or CR in it could rewrite a "- delete" line on the reviewer's terminal. */
+const shown = (label) => String(label).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+  (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 /** One plan step in words: a head line and what changes. */
-export function describeStep(step) {
+export function describeStep(original) {
+  const step = { ...original, label: shown(original.label) };
   switch (step.action) {
     case 'create': return [`+ create ${step.label}${where(step)}`, ...wantedLines(step)];
     case 'update': return [`~ update ${step.label} (${step.id})${where(step)}`, ...changeLines(step)];
@@ -244,7 +248,7 @@ async function handOver(onSecret, step, created) {
 }
 
 /** Runs one changing step; returns what the step made (the new token's id), if anything. */
-async function runStep(client, org, step, { onSecret, signal }) {
+async function runStep(client, org, step, { onSecret, signal, madeSecrets }) {
   const callOptions = signal === undefined ? undefined : { signal };
   switch (step.action) {
     case 'update':
@@ -256,6 +260,7 @@ async function runStep(client, org, step, { onSecret, signal }) {
     default: {
       // Not cancellable once sent (as in rotate): an aborted create could still happen.
       const created = await client.createAccessToken(org, step.request);
+      madeSecrets.push(created.token);
       try {
         await handOver(onSecret, step, created);
       } catch (err) {
@@ -319,13 +324,15 @@ export async function applyAccessTokens(client, org, plan, options) {
   // A reporter that throws must not change what apply does, nor make a done step look failed.
   const report = (e) => {
     try {
-      onStep?.(e);
+      const r = onStep?.(e);
+      if (typeof r?.then === 'function') r.then(undefined, () => {}); // an async one's rejection too
     } catch {
       /* ignored: see above */
     }
   };
   const result = { ok: true, done: [], failed: null, notDone: [], error: null };
   if (steps.length === 0) return result;
+  const madeSecrets = []; // a later error that echoes one is scrubbed of it
   if (signal?.aborted) throw new DockerHubError('aborted', 'the apply was aborted before it started');
   await checkStillFits(client, org, steps, signal);
   for (let i = 0; i < steps.length; i++) {
@@ -334,7 +341,7 @@ export async function applyAccessTokens(client, org, plan, options) {
     try {
       if (signal?.aborted) throw new DockerHubError('aborted', 'the apply was aborted');
       report({ ...event, status: 'started' });
-      const made = await runStep(client, org, step, { onSecret, signal });
+      const made = await runStep(client, org, step, { onSecret, signal, madeSecrets });
       result.done.push(step);
       report({ ...event, ...made, status: 'done' });
     } catch (caught) {
@@ -343,6 +350,7 @@ export async function applyAccessTokens(client, org, plan, options) {
       if (err.maybeCreated) {
         err = new DockerHubError(err.code, lostCreateMessage(step, err), { status: err.status, maybeCreated: true });
       }
+      err = scrubSecrets(err, madeSecrets);
       Object.assign(result, { ok: false, failed: step, error: err, notDone: steps.slice(i + 1) });
       report({ ...event, status: 'failed', error: err });
       return result;

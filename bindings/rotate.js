@@ -17,16 +17,12 @@
 // Clock: "now" is this machine's clock. A one-year token rotated from a machine whose clock runs
 // ahead of Docker Hub's may be refused (400, expiry too far ahead); the old token is then untouched.
 
-import { DockerHubError, invalidArgument } from './errors.js';
+import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
+import { parseTime } from './time.js';
 
-const RETIRE_MODES = ['deactivate', 'delete', 'keep'];
+/** What becomes of the old token; the first is the default. */
+export const RETIRE_MODES = Object.freeze(['deactivate', 'delete', 'keep']);
 const OPTION_KEYS = ['retire', 'signal'];
-
-/** Milliseconds since the epoch of an RFC 3339 date-time (microseconds are dropped), or NaN. */
-function parseTime(value) {
-  if (typeof value !== 'string') return NaN;
-  return Date.parse(value.replace(/(\.\d{3})\d+/, '$1'));
-}
 
 /** The create request for the new token: the old one's label, description, resources and span. */
 function newTokenRequest(old, now) {
@@ -80,16 +76,25 @@ export async function rotateAccessToken(client, org, id, options = {}) {
   // Not cancellable once sent: see the header comment.
   const token = await client.createAccessToken(org, request);
 
-  if (retire === 'keep') return { token, retired: false, retireError: null };
+  const retireError = await retireToken(client, org, id, retire, callOptions, token.token);
+  return { token, retired: retire !== 'keep' && !retireError, retireError };
+}
+
+/**
+ * Step 3 alone: retires the old token as `retire` says ('keep' does nothing). `newSecret`, the
+ * new token's value, is scrubbed from the error: a server may echo it.
+ * @returns {Promise<DockerHubError|null>} why it failed, or null
+ */
+export async function retireToken(client, org, id, retire, callOptions, newSecret) {
+  if (retire === 'keep') return null;
   try {
-    if (signal?.aborted) throw new DockerHubError('aborted', `the rotation was aborted before the old token was retired (${retire})`);
+    if (callOptions?.signal?.aborted) throw new DockerHubError('aborted', `the rotation was aborted before the old token was retired (${retire})`);
     if (retire === 'delete') await client.deleteAccessToken(org, id, callOptions);
     else await client.updateAccessToken(org, id, { is_active: false }, callOptions);
+    return null;
   } catch (err) {
-    const retireError = err instanceof DockerHubError
-      ? err
+    return err instanceof DockerHubError
+      ? scrubSecrets(err, newSecret ? [newSecret] : [])
       : new DockerHubError('invalid_response', `retiring the old token failed: ${err?.message ?? 'no reason given'}`);
-    return { token, retired: false, retireError };
   }
-  return { token, retired: true, retireError: null };
 }

@@ -51,7 +51,7 @@ EMSCRIPTEN_KEEPALIVE char *dhw_plan(const char *manifest, const char *org, const
             dh_plan_free(p);
         }
     }
-    dh_arena_free(a); /* the tree with it: an arena's tree must never see cJSON_Delete */
+    dh_arena_free(a); /* the page's tree (root) with it: never cJSON_Delete an arena tree */
     dh_manifest_free(m);
     return out ? out : oom();
 }

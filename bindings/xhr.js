@@ -1,5 +1,5 @@
 // An XMLHttpRequest built on fetch(), for hosts that have fetch but no XHR (Node, serverless).
-// It implements just what Emscripten 3.1.6's Fetch API uses (docs/toolchain.md): readyState is 4
+// It implements just what Emscripten 3.1.6's Fetch API (its library_fetch.js) uses: readyState is 4
 // before onload/onerror run, no onprogress ever, header lines end in \r\n, the method is
 // upper-cased, GET/HEAD carry no body, and abort() is silent (no callback after it), as in browsers.
 // Its additions (maxResponseBytes, failure and its words, responseURL, the static failing) are the

@@ -17,7 +17,7 @@ for cmd in "${!NEED[@]}"; do
 done
 # The native build's libcurl transport (src/transport_curl.c) and its headers: no command to look for.
 pkg-config --exists libcurl 2>/dev/null || missing+=(libcurl4-openssl-dev)
-# emcc's optimizer needs Debian's acorn (docs/toolchain.md); it comes with the emscripten package.
+# emcc's optimizer (acorn-optimizer.js) needs Debian's acorn on NODE_PATH; it comes with the emscripten package.
 [ -d /usr/share/nodejs/acorn ] || missing+=(node-acorn)
 if [ ${#missing[@]} -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

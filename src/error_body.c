@@ -316,3 +316,17 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
 const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n) {
     return s ? scrub(a, scrubber_new(a, secrets, n), s) : NULL;
 }
+
+/* The header names were lowercased when they were unpacked (headers.c), so a secret echoed in a
+ * name is looked for lowercased too. The lowered copies live in the arena, which is wiped. */
+const char *dh_redact_name(dh_arena *a, const char *name, const char *const *secrets, size_t n) {
+    const char **lowered = dh_arena_alloc(a, (n ? n : 1) * sizeof *lowered);
+    if (!lowered) return "[redacted]";
+    for (size_t i = 0; i < n; i++) {
+        char *low = secrets[i] ? dh_arena_strdup(a, secrets[i]) : NULL;
+        if (secrets[i] && !low) return "[redacted]";
+        for (char *p = low; p && *p; p++) *p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+        lowered[i] = low;
+    }
+    return dh_redact(a, name, lowered, n);
+}

@@ -35,9 +35,12 @@ void dh_pager_init(dh_pager *pg, int page_size) {
 int dh_pager_advance(dh_pager *pg, const dh_token_page *page) {
     if (pg->seen_count < DH_PAGER_SEEN_MAX) pg->seen[pg->seen_count++] = pg->page;
     pg->pages_done++;
-    /* The first page's total bounds the pages; without one, only the guards below stop it. */
-    if (pg->pages_done == 1)
-        pg->max_pages = page->total >= 0 ? (page->total + pg->page_size - 1) / pg->page_size : -1;
+    /* The first page's total bounds the pages; without one, only the guards below stop it. A
+     * first page shorter than asked, with more to come, is the server's own page size (a cap). */
+    if (pg->pages_done == 1) {
+        int64_t per = page->count > 0 && (int64_t)page->count < pg->page_size ? (int64_t)page->count : pg->page_size;
+        pg->max_pages = page->total >= 0 ? (page->total + per - 1) / per : -1;
+    }
     int next = dh_next_page_number(page->next);
     if (!next || page->count == 0 || (pg->max_pages >= 0 && pg->pages_done >= pg->max_pages)) return 0;
     for (size_t i = 0; i < pg->seen_count; i++)

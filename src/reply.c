@@ -61,8 +61,8 @@ static void call_secrets(const dh_call *c, const char *out[N_SECRETS]) {
     out[2] = c->authorization ? c->authorization + 7 : NULL;
 }
 
-/* The reply's status, body and headers (unpacked, and redacted: a server may echo the JWT or the
- * secret in one, WWW-Authenticate, say). False on oom. */
+/* The reply's status, body and headers (unpacked, and redacted, names and values: a server may
+ * echo the JWT or the secret in one, WWW-Authenticate, say). False on oom. */
 static bool open_reply(const dh_call *c, const dh_http_response *resp, reply_store *rs) {
     rs->arena = dh_arena_new();
     if (!rs->arena) return false;
@@ -75,8 +75,10 @@ static bool open_reply(const dh_call *c, const dh_http_response *resp, reply_sto
     r->headers = headers;
     const char *secrets[N_SECRETS];
     call_secrets(c, secrets);
-    for (size_t i = 0; i < r->header_count; i++)
+    for (size_t i = 0; i < r->header_count; i++) {
+        headers[i].name = dh_redact_name(rs->arena, headers[i].name, secrets, N_SECRETS);
         headers[i].value = dh_redact(rs->arena, headers[i].value, secrets, N_SECRETS);
+    }
     r->error = &rs->error;
     rs->error.retry_after = -1;
     return true;

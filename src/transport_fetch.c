@@ -1,6 +1,6 @@
 /* The transport over the Emscripten Fetch API: the only file that includes emscripten/fetch.h.
  *
- * Emscripten 3.1.6 facts this file is built around (docs/toolchain.md):
+ * Emscripten 3.1.6 facts this file is built around (seen in its library_fetch.js):
  * - emscripten_fetch_close on an in-flight fetch frees it while the XHR still runs, and the
  *   XHR's late callback then writes to freed memory. So cancel aborts the XHR first (from JS:
  *   after abort() no load/error callback can come), and only then closes.

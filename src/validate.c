@@ -1,4 +1,5 @@
 /* Argument checks made before any request: each returns NULL or a static sentence. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +187,30 @@ const char *dh_check_header_value(const char *v) {
     return NULL;
 }
 
+/* host[:port] or [v6]:port, len bytes: a name of letters, digits, '.', '-', '_' and a port of
+ * 1..65535, so that a URL the host's URL parser refuses is refused here, before any request. */
+static bool authority_ok(const char *a, size_t len) {
+    size_t i = 0;
+    if (len && a[0] == '[') {
+        while (i < len && a[i] != ']') i++;
+        if (i == len || i < 3) return false;
+        for (size_t k = 1; k < i; k++)
+            if (!isxdigit((unsigned char)a[k]) && a[k] != ':' && a[k] != '.') return false;
+        i++;
+    } else {
+        while (i < len && (isalnum((unsigned char)a[i]) || a[i] == '.' || a[i] == '-' || a[i] == '_')) i++;
+        if (i == 0) return false;
+    }
+    if (i == len) return true;
+    if (a[i] != ':' || len - i < 2 || len - i > 6) return false;
+    long port = 0;
+    for (size_t k = i + 1; k < len; k++) {
+        if (!isdigit((unsigned char)a[k])) return false;
+        port = port * 10 + (a[k] - '0');
+    }
+    return port >= 1 && port <= 65535;
+}
+
 const char *dh_check_base_url(const char *base_url, char **out) {
     static const char *bad = "baseUrl must be an http(s) URL with a host and no query, fragment or user";
     *out = NULL;
@@ -198,6 +223,9 @@ const char *dh_check_base_url(const char *base_url, char **out) {
     if (!*host || *host == '/' || *host == ':') return bad;
     for (const unsigned char *p = (const unsigned char *)base_url; *p; p++)
         if (*p <= 0x20 || *p >= 0x7f || *p == '?' || *p == '#' || *p == '@' || *p == '\\') return bad;
+    const char *slash = strchr(host, '/');
+    if (!authority_ok(host, slash ? (size_t)(slash - host) : strlen(host)))
+        return "baseUrl must name a host (letters, digits, '.', '-', '_', or an [IPv6] address) and at most a port from 1 to 65535";
     size_t n = strlen(base_url);
     while (n > scheme && base_url[n - 1] == '/') n--;
     char *copy = dh_malloc(n + 1);

@@ -299,7 +299,7 @@ dh_code dh_delete_token(dh_client *client, const char *org, const char *id, dh_c
 
 /* Every token, page after page of `page_size` (1..100): `cb` runs once per page with
  * reply->more set while another page follows, and ends on an error, a null `next`, an empty
- * page, a page already seen, or after ceil(total / page_size) pages (where the first page gives
+ * page, a page already seen, or after ceil(total / n) pages, n = page_size or the first page's count if fewer (where the first page gives
  * a total; without one, next is followed inside the other guards). Each request goes to the
  * client's base URL; only the page number is read from `next`. dh_cancel(user) stops it.
  * A page after the first is fetched only when dh_list_all_next(client, user) asks for it; the

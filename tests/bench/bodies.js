@@ -1,4 +1,4 @@
-// The answers the benchmark's server gives: Docker Hub's shapes (docs/dockerhub-api.md), with
+// The answers the benchmark's server gives: Docker Hub's shapes (as web/sandbox answers them), with
 // realistic field lengths (UUID ids, RFC 3339 times with microseconds, `scope-` scopes), built
 // once, deterministically, so every client parses the same bytes.
 
@@ -22,7 +22,7 @@ const RESOURCES = [
   { type: 'TYPE_ORG', path: 'acme', scopes: ['scope-member-read', 'scope-audit_events-read', 'scope-repository-list'] },
 ];
 
-/** A list item: no resources, no token (docs/dockerhub-api.md). */
+/** A list item: Docker Hub's list leaves out the resources and the token value. */
 function summary(i) {
   return {
     id: i === 0 ? TOKEN_ID : uuid(i),

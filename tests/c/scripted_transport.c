@@ -1,4 +1,5 @@
 #include "scripted_transport.h"
+#include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,4 +135,30 @@ void st_free(scripted *st) {
         free(st->req[i].body);
     }
     st->count = 0;
+}
+
+void record(const dh_reply *r, void *user) {
+    seen *s = user;
+    s->calls++;
+    s->status = r->status;
+    s->code = r->error ? r->error->code : DH_OK;
+    s->more = r->more;
+    s->already_deleted = r->already_deleted;
+    if (r->error) {
+        snprintf(s->message, sizeof s->message, "%s", r->error->message);
+        s->retry_after = r->error->retry_after;
+        s->maybe_created = r->error->maybe_created;
+    }
+    if (r->token) {
+        snprintf(s->id, sizeof s->id, "%s", r->token->id);
+        if (r->token->token) snprintf(s->secret, sizeof s->secret, "%s", r->token->token);
+    }
+    if (r->page) {
+        s->pages++;
+        s->items += (int)r->page->count;
+        s->count = r->page->count;
+        s->total = r->page->total;
+    }
+    const char *h = dh_header_get(r->headers, r->header_count, "x-ratelimit-remaining");
+    if (h) snprintf(s->header, sizeof s->header, "%s", h);
 }

@@ -45,4 +45,18 @@ void st_free(scripted *st);
 void st_advance(scripted *st, double ms);
 /* Timers armed and not yet fired or cleared. */
 int st_timers_armed(const scripted *st);
+
+/* What a test's callback keeps of each reply: `record` is the dh_callback, a `seen` its user. */
+typedef struct seen {
+    int calls, pages, items;
+    dh_code code;
+    int status, more, maybe_created, already_deleted;
+    int64_t retry_after;
+    char message[512], id[64], secret[64];
+    char header[64];  /* x-ratelimit-remaining, when the reply has it */
+    size_t count;     /* of the last page */
+    int64_t total;    /* of the last page */
+} seen;
+
+void record(const dh_reply *r, void *user);
 #endif

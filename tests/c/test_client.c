@@ -5,39 +5,6 @@
 #include "internal.h"
 #include "test.h"
 
-typedef struct seen {
-    int calls;
-    dh_code code;
-    int status;
-    char message[512];
-    char id[64];
-    char secret[64];
-    char header[64];
-    size_t count;
-    int64_t total, retry_after;
-} seen;
-
-static void record(const dh_reply *r, void *user) {
-    seen *s = user;
-    s->calls++;
-    s->status = r->status;
-    s->code = r->error ? r->error->code : DH_OK;
-    if (r->error) {
-        snprintf(s->message, sizeof s->message, "%s", r->error->message);
-        s->retry_after = r->error->retry_after;
-    }
-    if (r->token) {
-        snprintf(s->id, sizeof s->id, "%s", r->token->id);
-        if (r->token->token) snprintf(s->secret, sizeof s->secret, "%s", r->token->token);
-    }
-    if (r->page) {
-        s->count = r->page->count;
-        s->total = r->page->total;
-    }
-    const char *h = dh_header_get(r->headers, r->header_count, "x-ratelimit-remaining");
-    if (h) snprintf(s->header, sizeof s->header, "%s", h);
-}
-
 static dh_client *make(scripted *st, const char *bearer, const char *id, const char *secret) {
     dh_config cfg = {.base_url = "http://127.0.0.1:9", .bearer = bearer, .identifier = id, .secret = secret,
                      .transport = st_transport(st)};

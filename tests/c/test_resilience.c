@@ -5,30 +5,6 @@
 #include "scripted_transport.h"
 #include "test.h"
 
-typedef struct seen {
-    int calls, pages, items;
-    dh_code code;
-    int status, more, maybe_created, already_deleted;
-    int64_t retry_after;
-} seen;
-
-static void record(const dh_reply *r, void *user) {
-    seen *s = user;
-    s->calls++;
-    s->status = r->status;
-    s->code = r->error ? r->error->code : DH_OK;
-    s->more = r->more;
-    s->already_deleted = r->already_deleted;
-    if (r->error) {
-        s->retry_after = r->error->retry_after;
-        s->maybe_created = r->error->maybe_created;
-    }
-    if (r->page) {
-        s->pages++;
-        s->items += (int)r->page->count;
-    }
-}
-
 static dh_client *make(scripted *st, dh_config cfg) {
     cfg.base_url = "http://127.0.0.1:9";
     cfg.transport = st_transport(st);

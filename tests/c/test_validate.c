@@ -118,11 +118,14 @@ static void base_urls(void) {
     CHECK(dh_check_base_url("http://127.0.0.1:8080/", &out) == NULL);
     CHECK_STR(out, "http://127.0.0.1:8080");
     free(out);
+    CHECK(dh_check_base_url("http://[::1]:4010/prefix", &out) == NULL);
+    free(out);
     CHECK(dh_check_base_url(NULL, &out) == NULL);
     CHECK_STR(out, "https://hub.docker.com");
     free(out);
     const char *bad[] = {"ftp://x", "https://", "https://user:pw@hub.docker.com", "https://h/?q=1",
-                         "https://h/#f", "hub.docker.com", "https://h /x", "https://h\r\n"};
+                         "https://h/#f", "hub.docker.com", "https://h /x", "https://h\r\n",
+                         "http://h:99999", "http://h:0", "http://h:", "http://[::1", "http://[::1]x", "http://h:8x/"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         CHECK(dh_check_base_url(bad[i], &out) != NULL);
         CHECK(out == NULL);

@@ -26,3 +26,8 @@ out=$(node "$here/../c/e2e_sandbox.mjs" "$prefix/list")
 printf '%s\n' "$out"
 # Once by the blocking list, once by the select() loop's dh_list_all_tokens.
 [ "$(grep -cx 'ci-pull' <<<"$out")" -eq 2 ] || { echo "install_test: the README's program did not list twice" >&2; exit 1; }
+# A program that failed says so by its exit status: without DOCKERHUB_ORG every call is refused
+# (before any request is made).
+if env -u DOCKERHUB_ORG DOCKERHUB_IDENTIFIER=x DOCKERHUB_SECRET=y "$prefix/list" 2>/dev/null; then
+  echo "install_test: the README's program exited 0 although every call failed" >&2; exit 1
+fi

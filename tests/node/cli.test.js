@@ -4,7 +4,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startSandbox } from '../../web/sandbox/index.js';
+import { openWorld } from './helpers/hub.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = fileURLToPath(new URL('../../bindings/cli.js', import.meta.url));
@@ -15,6 +15,7 @@ const DAY = 86400e3;
 const COMMANDS = ['list', 'get', 'create', 'update', 'activate', 'deactivate', 'delete', 'rotate'];
 const HAS_SCRIPT = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 
+let world;
 let sb;
 /** Every stderr of every run, to prove no secret ever lands there. */
 const allStderr = [];
@@ -93,11 +94,12 @@ async function createToken(label, extra = []) {
 
 before(async () => {
   // Business: up to 100 tokens, so the many creates below never meet the Team limit of 10.
-  sb = await startSandbox({ port: 0, rateLimit: 100000, seed: { orgs: [{ name: ORG, plan: 'business' }] } });
+  world = await openWorld({ rateLimit: 100000, seed: { orgs: [{ name: ORG, plan: 'business' }] } });
+  sb = world.sb;
 });
 
 after(async () => {
-  await sb.close();
+  await world.close();
 });
 
 describe('help and usage', () => {

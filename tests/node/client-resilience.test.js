@@ -1,18 +1,20 @@
 // The client under trouble (issue 4), end to end through the WASM module against the sandbox:
 // retries (what may be retried and what may not), Retry-After, deadlines, aborts, JWT renewal
 // and re-sign-in, one shared sign-in, auto-pagination and its guards, rate-limit figures.
-// Every timing is measured, never slept: faults (delayMs, stall, reset), short JWT lifetimes,
-// AbortController, and polling the sandbox's request log on setImmediate.
+// Nothing is slept and no wall-clock bound decides: faults (delayMs, stall, reset), short JWT
+// lifetimes, AbortController, polling the sandbox's request log on setImmediate, and the life of
+// the timers the core and the sandbox arm (watchTimers, through async_hooks).
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { performance } from 'node:perf_hooks';
+import { createHook } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DockerHubError } from '../../bindings/index.node.js';
 import {
   ORG, OAT, PULL_API, LIST_ROUTE, CREATE_ROUTE, ONE_ROUTE, SIGN_IN_ROUTE,
-  openWorld, rejectsWith, collect, until, timed, startAttacker, pageBody, listUrl,
+  openWorld, openOwnerWorld, rejectsWith, collect, until, timed, pageBody, listUrl,
 } from './helpers/hub.js';
+import { startRawServer, respond, closedPort } from './helpers/hostile-server.js';
 
 const GET_ONE = ONE_ROUTE('GET');
 const RATE_LIMIT = 5000; // this file's sandbox: high enough that only injected 429s happen
@@ -28,10 +30,38 @@ const pagesAsked = (org = ORG) => sb.requests
   .filter((r) => r.method === 'GET' && r.path === `/v2/orgs/${org}/access-tokens`)
   .map((r) => Number(r.query.page));
 
+/**
+ * Watches the timers of exactly `ms` milliseconds this process arms (the core's retry wait, through
+ * Emscripten's setTimeout): events 'armed', then 'ran' if its callback ran, 'cleared' when it is
+ * gone without having run. `seen` holds what `probe()` said at 'armed' and at 'ran' (the sandbox's
+ * request count, say). An observer only: nothing about the timers changes.
+ */
+function watchTimers(ms, probe = () => undefined) {
+  const events = [];
+  const seen = [];
+  const ours = new Map(); // asyncId -> ran?
+  const hook = createHook({
+    init(id, type, _trigger, resource) {
+      if (type === 'Timeout' && resource?._idleTimeout === ms) {
+        ours.set(id, false);
+        events.push('armed');
+        seen.push(probe());
+      }
+    },
+    before(id) {
+      if (ours.has(id)) { ours.set(id, true); events.push('ran'); seen.push(probe()); }
+    },
+    destroy(id) {
+      if (ours.has(id) && !ours.get(id)) events.push('cleared');
+      ours.delete(id);
+    },
+  }).enable();
+  return { events, seen, stop: () => hook.disable() };
+}
+
 before(async () => {
-  world = await openWorld({ rateLimit: RATE_LIMIT, tokenLimits: { team: 100 } });
-  sb = world.sb;
-  hub = await world.client();
+  world = await openOwnerWorld({ rateLimit: RATE_LIMIT, tokenLimits: { team: 100 } });
+  ({ sb, hub } = world);
 });
 
 after(async () => {
@@ -46,13 +76,19 @@ beforeEach(async () => {
 
 describe('retries', () => {
   test('a 429 with Retry-After: 1 on a GET is waited out, then succeeds', async () => {
-    sb.faults({ method: 'GET', path: 'access-tokens$', status: 429, headers: { 'Retry-After': '1' }, body: { detail: 'Rate limit exceeded' }, times: 1 });
-    const { ms, value, error } = await timed(hub.listAccessTokens(ORG));
-    assert.equal(error, undefined, `resolved, not ${error}`);
-    assert.ok(value.total >= 3);
-    assert.equal(world.count(LIST_ROUTE), 2, 'the 429, then the retry');
-    assert.ok(ms >= 900, `waited for Retry-After: ${ms.toFixed(0)} ms`);
-    assert.ok(ms < 3000, `but not much longer: ${ms.toFixed(0)} ms`);
+    // The wait is a 1000 ms timer (Retry-After: 1); the sandbox's log says when the retry came.
+    const timers = watchTimers(1000, () => world.count(LIST_ROUTE));
+    try {
+      sb.faults({ method: 'GET', path: 'access-tokens$', status: 429, headers: { 'Retry-After': '1' }, body: { detail: 'Rate limit exceeded' }, times: 1 });
+      const { value, error } = await timed(hub.listAccessTokens(ORG));
+      assert.equal(error, undefined, `resolved, not ${error}`);
+      assert.ok(value.total >= 3);
+      assert.equal(world.count(LIST_ROUTE), 2, 'the 429, then the retry');
+      assert.deepEqual(timers.events, ['armed', 'ran'], 'one wait of Retry-After\'s 1000 ms, waited out');
+      assert.deepEqual(timers.seen, [1, 1], 'the retry went out only once the wait had run out');
+    } finally {
+      timers.stop();
+    }
   });
 
   test('a create whose connection resets mid-body: network, maybeCreated, exactly one POST', async () => {
@@ -99,28 +135,31 @@ describe('retries', () => {
   });
 
   test('a refused connection: network, and a create says nothing was created', async () => {
-    const gone = await startAttacker();
-    const port = gone.port;
-    await gone.close(); // nothing listens there now: connections are refused
+    const port = await closedPort(); // nothing listens there now: connections are refused
     const client = await world.client({ baseUrl: `http://127.0.0.1:${port}`, token: sb.mintJwt({ kind: 'password', sub: 'acme-owner' }), maxRetries: 1 });
     const err = await rejectsWith(client.createAccessToken(ORG, { label: 'x', resources: [PULL_API] }), 'network');
     assert.equal(err.status, 0);
     assert.ok(!err.maybeCreated, 'refused before anything was sent: nothing was created');
     assert.match(err.message, /refused/);
-    assert.equal(gone.requests.length, 0);
   });
 
   test('maxRetries: 0 disables retries', async () => {
     const once = await world.client({ maxRetries: 0 });
     await once.listAccessTokens(ORG);
     sb.resetRequests();
-    sb.faults({ method: 'GET', path: 'access-tokens$', status: 503, headers: { 'Retry-After': '0' }, body: { message: 'busy' }, times: 1 });
-    const { ms, error } = await timed(once.listAccessTokens(ORG));
-    assert.ok(error instanceof DockerHubError, `rejected, not ${error}`);
-    assert.equal(error.code, 'server_error');
-    assert.equal(error.status, 503);
-    assert.equal(world.count(LIST_ROUTE), 1);
-    assert.ok(ms < 500, `at once: ${ms.toFixed(0)} ms`);
+    // A retry after Retry-After: 0 would be a 0 ms timer (Node keeps it as 1 ms): none is armed.
+    const wait = watchTimers(1);
+    try {
+      sb.faults({ method: 'GET', path: 'access-tokens$', status: 503, headers: { 'Retry-After': '0' }, body: { message: 'busy' }, times: 1 });
+      const { error } = await timed(once.listAccessTokens(ORG));
+      assert.ok(error instanceof DockerHubError, `rejected, not ${error}`);
+      assert.equal(error.code, 'server_error');
+      assert.equal(error.status, 503);
+      assert.equal(world.count(LIST_ROUTE), 1);
+      assert.deepEqual(wait.events, [], 'at once: no retry wait was started');
+    } finally {
+      wait.stop();
+    }
   });
 
   test('a 5xx that keeps coming: gives up after maxRetries', async () => {
@@ -135,32 +174,49 @@ describe('retries', () => {
 });
 
 describe('aborts', () => {
-  test('an abort while the request is out rejects aborted within 50 ms', async () => {
+  test('an abort while the request is out rejects aborted at once, while the answer is held', async () => {
     const id = seededIds()[0];
-    sb.faults({ method: 'GET', path: 'access-tokens/', delayMs: 2000, times: 1 });
-    const ac = new AbortController();
-    const outcome = hub.getAccessToken(ORG, id, { signal: ac.signal }).then(() => 'resolved', (e) => e);
-    await until(() => world.count(GET_ONE) === 1, 'the request to reach the sandbox');
-    const t0 = performance.now();
-    ac.abort();
-    const err = await outcome;
-    const ms = performance.now() - t0;
-    assert.ok(err instanceof DockerHubError, `rejected, not ${err}`);
-    assert.equal(err.code, 'aborted');
-    assert.ok(ms < 50, `rejected ${ms.toFixed(1)} ms after abort()`);
+    // The sandbox holds its answer on a 2000 ms timer (this process): the rejection must come
+    // while that timer has not run yet.
+    const held = watchTimers(2000);
+    try {
+      sb.faults({ method: 'GET', path: 'access-tokens/', delayMs: 2000, times: 1 });
+      const ac = new AbortController();
+      const outcome = hub.getAccessToken(ORG, id, { signal: ac.signal }).then(() => 'resolved', (e) => e);
+      await until(() => world.count(GET_ONE) === 1 && held.events.includes('armed'), 'the request to be held by the sandbox');
+      ac.abort();
+      const err = await outcome;
+      held.events.push('rejected');
+      assert.ok(err instanceof DockerHubError, `rejected, not ${err}`);
+      assert.equal(err.code, 'aborted');
+      assert.deepEqual(held.events.slice(0, 2), ['armed', 'rejected'], 'rejected before the sandbox answered');
+    } finally {
+      held.stop();
+    }
   });
 
   test('after an aborted call the client still works, and the late answer changes nothing', async () => {
     const [a, b] = seededIds();
-    // The aborted request's answer would come at ~300 ms; the next call is kept in flight past that.
-    sb.faults({ method: 'GET', path: `access-tokens/${a}$`, delayMs: 300, times: 1 });
+    // The aborted request's answer comes when the sandbox's 300 ms timer runs; the next call is
+    // held on a 500 ms one, so it is still in flight when that late answer comes.
+    const late = watchTimers(300);
     const ac = new AbortController();
-    const first = hub.getAccessToken(ORG, a, { signal: ac.signal }).then((v) => v, (e) => e);
-    await until(() => world.count(GET_ONE) === 1, 'the first request to reach the sandbox');
-    ac.abort();
-    sb.faults({ method: 'GET', path: `access-tokens/${b}$`, delayMs: 500, times: 1 });
-    const { ms, value } = await timed(hub.getAccessToken(ORG, b));
-    assert.ok(ms >= 400, 'the second call outlived the first one\'s answer');
+    let value;
+    let first;
+    try {
+      sb.faults({ method: 'GET', path: `access-tokens/${a}$`, delayMs: 300, times: 1 });
+      first = hub.getAccessToken(ORG, a, { signal: ac.signal }).then((v) => v, (e) => e);
+      await until(() => world.count(GET_ONE) === 1, 'the first request to reach the sandbox');
+      ac.abort();
+      assert.equal((await first).code, 'aborted');
+      sb.faults({ method: 'GET', path: `access-tokens/${b}$`, delayMs: 500, times: 1 });
+      ({ value } = await timed(hub.getAccessToken(ORG, b)));
+      late.events.push('second answered');
+      assert.deepEqual(late.events.slice(0, 2), ['armed', 'ran'], 'the late answer came while the second call was out');
+      assert.equal(late.events.at(-1), 'second answered');
+    } finally {
+      late.stop();
+    }
     assert.equal(value.id, b, 'the second call got its own answer');
     assert.equal((await first).code, 'aborted', 'the aborted call stays aborted');
     const page = await hub.listAccessTokens(ORG);
@@ -181,18 +237,27 @@ describe('aborts', () => {
   });
 
   test('an abort during a Retry-After wait rejects aborted at once, with no second request', async () => {
-    sb.faults({ method: 'GET', path: 'access-tokens$', status: 429, headers: { 'Retry-After': '5' }, body: { detail: 'Rate limit exceeded' }, times: 1 });
-    const ac = new AbortController();
-    const outcome = hub.listAccessTokens(ORG, { signal: ac.signal }).then(() => 'resolved', (e) => e);
-    await until(() => world.count(LIST_ROUTE) === 1, 'the 429 to be sent');
-    // The 429 was answered; let the client read it and start waiting.
-    await until(() => sb.pendingFaults().length === 0, 'the fault to be used');
-    const t0 = performance.now();
-    ac.abort();
-    const err = await outcome;
-    assert.equal(err?.code, 'aborted');
-    assert.ok(performance.now() - t0 < 50);
-    assert.equal(world.count(LIST_ROUTE), 1);
+    // The wait is the core's 5000 ms retry timer. Its life is watched through async_hooks (events,
+    // not timing): it must have been armed before abort() and cleared by it, never having run.
+    const timers = watchTimers(5000);
+    try {
+      sb.faults({ method: 'GET', path: 'access-tokens$', status: 429, headers: { 'Retry-After': '5' }, body: { detail: 'Rate limit exceeded' }, times: 1 });
+      const ac = new AbortController();
+      const outcome = hub.listAccessTokens(ORG, { signal: ac.signal }).then(() => 'resolved', (e) => e);
+      await until(() => timers.events.includes('armed'), 'the client to start its Retry-After wait');
+      assert.equal(world.count(LIST_ROUTE), 1, 'the 429 was answered before the wait began');
+      timers.events.push('abort');
+      ac.abort();
+      const err = await outcome;
+      timers.events.push('rejected');
+      assert.equal(err?.code, 'aborted');
+      await until(() => timers.events.includes('cleared'), 'the wait to be cleared');
+      assert.deepEqual(timers.events, ['armed', 'abort', 'rejected', 'cleared'],
+        'the wait began before the abort, the call rejected before the wait ran out, and the wait never ran');
+      assert.equal(world.count(LIST_ROUTE), 1, 'no second request');
+    } finally {
+      timers.stop();
+    }
   });
 
   test('an abort during listAllAccessTokens ends the iteration with aborted', async () => {
@@ -214,13 +279,19 @@ describe('deadlines', () => {
   test('timeoutMs: 300 with a stalled answer rejects timeout in about 300 ms', async () => {
     const quick = await world.client({ timeoutMs: 300 });
     await quick.listAccessTokens(ORG);
-    sb.faults({ method: 'GET', path: 'access-tokens$', stall: true, times: 1 });
-    const { ms, error } = await timed(quick.listAccessTokens(ORG));
-    assert.ok(error instanceof DockerHubError, `rejected, not ${error}`);
-    assert.equal(error.code, 'timeout');
-    assert.equal(error.maybeCreated, undefined, 'only a create may have made something');
-    assert.ok(ms >= 250, `not before the deadline: ${ms.toFixed(0)} ms`);
-    assert.ok(ms < 1500, `soon after it: ${ms.toFixed(0)} ms`);
+    // The deadline is the core's 300 ms timer: the rejection comes once it has run, not before.
+    const deadline = watchTimers(300);
+    try {
+      sb.faults({ method: 'GET', path: 'access-tokens$', stall: true, times: 1 });
+      const { error } = await timed(quick.listAccessTokens(ORG));
+      deadline.events.push('rejected');
+      assert.ok(error instanceof DockerHubError, `rejected, not ${error}`);
+      assert.equal(error.code, 'timeout');
+      assert.equal(error.maybeCreated, undefined, 'only a create may have made something');
+      assert.deepEqual(deadline.events, ['armed', 'ran', 'rejected'], 'rejected when the deadline ran out');
+    } finally {
+      deadline.stop();
+    }
   });
 
   test('a create that times out says the token may have been created', async () => {
@@ -240,23 +311,42 @@ describe('deadlines', () => {
     sb.resetRequests();
     // Eleven tries of 150 ms each would take 1.65 s: only one deadline for the whole call ends it.
     sb.faults({ method: 'GET', path: 'access-tokens$', status: 503, headers: { 'Retry-After': '0' }, body: { message: 'busy' }, delayMs: 150, times: 20 });
-    const { ms, error } = await timed(quick.listAccessTokens(ORG));
+    const deadline = watchTimers(500, () => world.count(LIST_ROUTE));
+    let error;
+    try {
+      ({ error } = await timed(quick.listAccessTokens(ORG)));
+      deadline.events.push('rejected');
+    } finally {
+      deadline.stop();
+    }
     assert.ok(error instanceof DockerHubError, `rejected, not ${error}`);
     assert.ok(['server_error', 'timeout'].includes(error.code), error.code);
-    assert.ok(ms < 1000, `within the deadline: ${ms.toFixed(0)} ms`);
+    assert.equal(deadline.events[0], 'armed', 'one deadline for the call');
+    const ran = deadline.events.indexOf('ran');
+    if (error.code === 'timeout') {
+      assert.deepEqual(deadline.events.slice(ran), ['ran', 'rejected'], 'a timeout comes when the deadline runs out');
+      assert.equal(deadline.seen[ran], world.count(LIST_ROUTE), 'no try started after the deadline');
+    } else {
+      assert.equal(ran, -1, 'a server_error comes before the deadline (no retry could start in time)');
+    }
     assert.ok(world.count(LIST_ROUTE) >= 2, 'it did retry');
     assert.ok(world.count(LIST_ROUTE) <= 5, `but not past the deadline: ${world.count(LIST_ROUTE)}`);
   });
 
   test('a Retry-After beyond the deadline: rate_limited at once, with retryAfter', async () => {
-    sb.faults({ method: 'GET', path: 'access-tokens$', status: 429, headers: { 'Retry-After': '3600' }, body: { detail: 'Rate limit exceeded', error: false }, times: 1 });
-    const { ms, error } = await timed(hub.listAccessTokens(ORG));
-    assert.ok(error instanceof DockerHubError, `rejected, not ${error}`);
-    assert.equal(error.code, 'rate_limited');
-    assert.equal(error.status, 429);
-    assert.equal(error.retryAfter, 3600);
-    assert.match(error.message, /Rate limit exceeded/);
-    assert.ok(ms < 1000, `gave up at once: ${ms.toFixed(0)} ms`);
+    const wait = watchTimers(3_600_000);
+    try {
+      sb.faults({ method: 'GET', path: 'access-tokens$', status: 429, headers: { 'Retry-After': '3600' }, body: { detail: 'Rate limit exceeded', error: false }, times: 1 });
+      const { error } = await timed(hub.listAccessTokens(ORG));
+      assert.ok(error instanceof DockerHubError, `rejected, not ${error}`);
+      assert.equal(error.code, 'rate_limited');
+      assert.equal(error.status, 429);
+      assert.equal(error.retryAfter, 3600);
+      assert.match(error.message, /Rate limit exceeded/);
+      assert.deepEqual(wait.events, [], 'gave up at once: no wait of the hour was started');
+    } finally {
+      wait.stop();
+    }
     assert.equal(world.count(LIST_ROUTE), 1);
   });
 });
@@ -399,7 +489,7 @@ describe('auto-pagination', () => {
   });
 
   test('a next on another server is never contacted: the pages come from baseUrl', async () => {
-    const attacker = await startAttacker();
+    const attacker = await startRawServer((req, sock) => respond(sock, req, 404, { body: { message: 'attacker' } }));
     try {
       const real = (await hub.listAccessTokens(ORG, { pageSize: 1 })).results[0];
       sb.resetRequests();
@@ -428,7 +518,7 @@ describe('auto-pagination', () => {
     const n = world.count(LIST_ROUTE);
     assert.ok(n >= 2 && n <= 3, `${n} requests`);
     assert.deepEqual(pagesAsked().slice(0, 2), [1, 2]);
-    assert.equal(items.length, n, 'one item per page fetched');
+    assert.equal(items.length, 1, 'the same token on every page is given once');
   });
 
   test('an empty page stops', async () => {
@@ -448,7 +538,7 @@ describe('auto-pagination', () => {
     sb.resetRequests();
     sb.faults([1, 2, 3, 4, 5, 6, 7, 8].map((p) => ({
       method: 'GET', path: 'access-tokens$', status: 200, times: 1,
-      body: pageBody({ total: 3, next: listUrl(sb.url, ORG, p + 1, 1), results: [real] }),
+      body: pageBody({ total: 3, next: listUrl(sb.url, ORG, p + 1, 1), results: [{ ...real, id: real.id.replace(/.$/, String(p)) }] }),
     })));
     const items = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
     assert.equal(items.length, 3);
@@ -641,7 +731,7 @@ describe('issue 11: listAllAccessTokens pages', () => {
     });
     const got = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
     assert.deepEqual(pagesAsked(), [1, 2]);
-    assert.equal(got.length, 2);
+    assert.equal(got.length, 1, 'the same token on both pages is given once');
   });
 
   test('lazily: a page is asked for only when the consumer has taken every item before it', async () => {

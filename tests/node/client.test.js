@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createClient, DockerHubError } from '../../bindings/index.node.js';
 import {
-  ORG, OWNER, MEMBER, OAT, PULL_API, LIST_ROUTE, SIGN_IN_ROUTE, openWorld, rejectsWith, collect, until,
+  ORG, OWNER, MEMBER, OAT, PULL_API, LIST_ROUTE, SIGN_IN_ROUTE, openOwnerWorld, rejectsWith, collect, until,
 } from './helpers/hub.js';
 
 const RESOURCES = [
@@ -24,9 +24,8 @@ let hub; // signed in as the owner, shared by the tests that need no client of t
 
 before(async () => {
   // The Team limit (10) is not what this file tests: raise it so the creates never meet it.
-  world = await openWorld({ tokenLimits: { team: 100 } });
-  sb = world.sb;
-  hub = await world.client();
+  world = await openOwnerWorld({ tokenLimits: { team: 100 } });
+  ({ sb, hub } = world);
 });
 
 after(async () => {

@@ -3,23 +3,22 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { startSandbox } from '../../web/sandbox/index.js';
-import { createClient } from '../../bindings/index.node.js';
+import { openOwnerWorld } from './helpers/hub.js';
 
 const ORG = 'acme';
 const DAY = 86400e3;
 
+let world;
 let sb;
 let hub;
 
 before(async () => {
-  sb = await startSandbox({ port: 0 });
-  hub = await createClient({ baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+  world = await openOwnerWorld();
+  ({ sb, hub } = world);
 });
 
 after(async () => {
-  hub.close();
-  await sb.close();
+  await world.close();
 });
 
 // Labels and descriptions with the characters that could fool a line search: quotes, backslashes,

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync, statSync, existsSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSandbox } from '../../web/sandbox/index.js';
-import { createClient, SCOPES } from '../../bindings/index.node.js';
+import { openWorld } from './helpers/hub.js';
+import { SCOPES } from '../../bindings/index.node.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = fileURLToPath(new URL('../../bindings/cli.js', import.meta.url));
@@ -22,6 +22,7 @@ const HAS_SCRIPT = spawnSync('script', ['--version'], { stdio: 'ignore' }).statu
 const outputs = [];
 const secrets = new Set([PASSWORD]);
 
+let world;
 let sb;
 let hub;
 let dir;
@@ -39,15 +40,15 @@ function collectSecrets(...files) {
 }
 
 beforeEach(async () => {
-  sb = await startSandbox({ port: 0 });
-  hub = await createClient({ baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: PASSWORD } });
+  world = await openWorld();
+  sb = world.sb;
+  hub = await world.client({ credentials: { identifier: 'acme-owner', secret: PASSWORD } });
   dir = mkdtempSync(join(tmpdir(), 'dh-plan-'));
   collectSecrets();
 });
 
 afterEach(async () => {
-  hub.close();
-  await sb.close();
+  await world.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -277,7 +278,7 @@ describe('failures', () => {
     sb.resetRequests();
     const apply = await cli(['apply', '-f', 'tokens.json', '--yes']);
     assert.equal(apply.code, 2);
-    assert.match(apply.stderr, /token "taken" \(line 8\): taken\.token exists already: refusing to overwrite it; nothing was changed/);
+    assert.match(apply.stderr, /token "taken" \(line 8\): taken\.token: the file exists; refusing to overwrite it; nothing was changed/);
     writeManifest({ tokens: { x: { secret: { exec: 'no-such-command-here --flag' } } } });
     const missing = await cli(['apply', '-f', 'tokens.json', '--yes']);
     assert.equal(missing.code, 2);

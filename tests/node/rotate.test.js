@@ -2,8 +2,8 @@
 // create and retire, argument checks and cancellation. Nothing may be lost on any path.
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox } from '../../web/sandbox/index.js';
-import { createClient, DockerHubError } from '../../bindings/index.node.js';
+import { openOwnerWorld } from './helpers/hub.js';
+import { DockerHubError } from '../../bindings/index.node.js';
 import { rotateAccessToken } from '../../bindings/rotate.js';
 
 const ORG = 'acme';
@@ -20,17 +20,17 @@ const ms = (s) => Date.parse(s.replace(/(\.\d{3})\d+/, '$1'));
 /** Requests to the token routes (the login is not counted). */
 const tokenCalls = (sb) => sb.requests.filter((r) => r.path.includes('/access-tokens')).map((r) => r.method);
 
+let world;
 let sb;
 let hub;
 
 beforeEach(async () => {
-  sb = await startSandbox({ port: 0 });
-  hub = await createClient({ baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+  world = await openOwnerWorld();
+  ({ sb, hub } = world);
 });
 
 afterEach(async () => {
-  hub.close();
-  await sb.close();
+  await world.close();
 });
 
 /** The token to rotate: every field set, expiring in 30 days. */

@@ -9,7 +9,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startSandbox } from '../../web/sandbox/index.js';
+import { openWorld } from './helpers/hub.js';
 import { createClient, DockerHubError } from '../../bindings/index.node.js';
 import { startRawServer, respond, tokenJson, collectProcessFailures } from './helpers/hostile-server.js';
 import { TextCollector, rejection, JWT_PATTERN } from './helpers/hostile-secrets.js';
@@ -22,6 +22,7 @@ const RESOURCES = [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-
 const c = new TextCollector();
 const failures = collectProcessFailures();
 const clients = [];
+let world;
 let sb;
 let sandboxLog;
 
@@ -42,7 +43,8 @@ function recordAuthorization(server) {
 before(async () => {
   c.captureConsole();
   sandboxLog = [];
-  sb = await startSandbox({ port: 0, log: (line) => sandboxLog.push(line) });
+  world = await openWorld({ log: (line) => sandboxLog.push(line) });
+  sb = world.sb;
   recordAuthorization(sb.server);
   c.secret(PASSWORD);
   c.secret(WRONG_PASSWORD);
@@ -53,7 +55,7 @@ before(async () => {
 
 after(async () => {
   for (const hub of clients) hub.close();
-  await sb?.close();
+  await world?.close();
   c.restoreConsole();
   failures.stop();
 });

@@ -8,7 +8,7 @@ import vm from 'node:vm';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { startSandbox } from '../../web/sandbox/index.js';
+import { openWorld } from './helpers/hub.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ORG = 'acme';
@@ -90,6 +90,7 @@ function load(code) {
 }
 
 describe('web entry in a web-standard vm context (Workers-style handler)', () => {
+  let world;
   let sb;
   let env;
   let code;
@@ -101,14 +102,15 @@ describe('web entry in a web-standard vm context (Workers-style handler)', () =>
   );
 
   before(async () => {
-    sb = await startSandbox({ port: 0 });
+    world = await openWorld();
+    sb = world.sb;
     const module = await WebAssembly.compile(await readFile(new URL('../../dist/dockerhub_oat.wasm', import.meta.url)));
     env = { WASM: module, HUB_URL: sb.url, HUB_IDENTIFIER: 'acme-owner', HUB_SECRET: 'sandbox-password', ORG };
     // An ESM host (Workers, Deno, Vercel Edge) has import.meta.url; an iife bundle leaves it empty.
     code = await bundle({ 'import.meta.url': JSON.stringify('https://worker.example/worker.js') });
     worker = load(code);
   });
-  after(() => sb.close());
+  after(() => world.close());
 
   test('the bundle uses no Node module, no require, no process, no eval', () => {
     /** null, or the first match with some context (the bundle is too long for a diff). */
@@ -176,8 +178,8 @@ describe('iife bundle without import.meta.url (some bundlers, classic workers)',
   // The glue computes new URL('dockerhub_oat.wasm', import.meta.url) at start-up unless the factory
   // is given locateFile, which client.js does.
   test('a precompiled module still instantiates', async (t) => {
-    const sb = await startSandbox({ port: 0 });
-    t.after(() => sb.close());
+    const { sb, close } = await openWorld();
+    t.after(close);
     const module = await WebAssembly.compile(await readFile(new URL('../../dist/dockerhub_oat.wasm', import.meta.url)));
     const { handler } = load(await bundle());
     const env = { WASM: module, HUB_URL: sb.url, HUB_IDENTIFIER: 'acme-owner', HUB_SECRET: 'sandbox-password', ORG };

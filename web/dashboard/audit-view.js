@@ -2,10 +2,11 @@
 // same path as the library and the CLI), shows a badge per finding on each token, filter chips, a
 // label search, sorting by last use and by expiry, "Tokens used: 7 of 10", and a "Clean up" dialog
 // that deletes the chosen prune candidates after one confirmation, with progress and a result per
-// token. Everything is built with dom.js (text only, never markup). app.js hooks it in.
+// token (cleanup-dialog.js). Everything is built with dom.js (text only, never markup). app.js
+// hooks it in.
 
-import { pruneCandidates } from '/bindings/audit.js';
-import { $, h, fill, clearAlert, openDialog } from './dom.js';
+import { h, fill, clearAlert } from './dom.js';
+import { createCleanupDialog } from './cleanup-dialog.js';
 import { relativeTime, exactTime } from './format.js';
 
 const REASONS = { admin: 'admin', delete: 'delete', org_write: 'org write', wildcard: 'wildcard', public_with_private: 'public + private' };
@@ -69,13 +70,8 @@ function rowFor(t) {
     h('td', { 'data-label': 'Expires' }, timeCell(t.expires_at, 'Never')));
 }
 
-/**
- * @param {HTMLElement} root the (empty) section of index.html
- * @param {{ call: (alertEl: HTMLElement, fn: (hub: any, org: string) => Promise<any>) => Promise<{ ok: boolean, value?: any }>,
- *           onChanged: () => void }} hooks app.js's session-guarded call, and a refresh of its list
- */
-export function createAuditView(root, { call, onChanged }) {
-  const state = { report: null, filter: 'all', query: '', sort: 'last-used-asc', seq: 0 };
+/** The panel's elements, built into `root`. */
+function buildAuditUi(root) {
   const ui = {
     usage: h('p', { class: 'audit-usage', id: 'audit-usage', text: 'Check which tokens are a risk or a waste.' }),
     plan: h('select', { id: 'audit-plan' },
@@ -108,216 +104,110 @@ export function createAuditView(root, { call, onChanged }) {
         h('div', { class: 'field inline' }, h('label', { for: 'audit-plan', text: 'Plan' }), ui.plan),
         ui.run, ui.cleanup)),
     ui.alert, ui.status, ui.results);
-  const dialog = createCleanupDialog({ call, afterDone: () => { run(); onChanged(); } });
+  return ui;
+}
 
-  function visible() {
-    const f = FILTERS.find((x) => x.id === state.filter);
-    const q = state.query.trim().toLowerCase();
-    const sort = SORTS[state.sort];
-    return state.report.tokens
-      .filter((t) => f.test(t) && (!q || t.label.toLowerCase().includes(q)))
-      .map((t, i) => ({ t, i, k: sort.key(t) }))
-      .sort((a, b) => (a.k === b.k ? a.i - b.i : a.k < b.k ? -sort.dir : sort.dir))
-      .map((x) => x.t);
+/** The report's tokens that pass the filter and the search, in the chosen order. */
+function visible(state) {
+  const f = FILTERS.find((x) => x.id === state.filter);
+  const q = state.query.trim().toLowerCase();
+  const sort = SORTS[state.sort];
+  return state.report.tokens
+    .filter((t) => f.test(t) && (!q || t.label.toLowerCase().includes(q)))
+    .map((t, i) => ({ t, i, k: sort.key(t) }))
+    .sort((a, b) => (a.k === b.k ? a.i - b.i : a.k < b.k ? -sort.dir : sort.dir))
+    .map((x) => x.t);
+}
+
+function renderChips(ctx) {
+  const { ui, state } = ctx;
+  fill(ui.chips, FILTERS.map((f) => {
+    const n = state.report.tokens.filter(f.test).length;
+    return h('button', {
+      type: 'button', class: 'filter-chip', 'aria-pressed': String(state.filter === f.id), dataset: { filter: f.id },
+      on: { click: () => { state.filter = f.id; render(ctx); ui.chips.querySelector(`[data-filter="${f.id}"]`)?.focus(); } },
+    }, f.text, h('span', { class: 'count', text: ` ${n}` }));
+  }));
+}
+
+function render(ctx) {
+  const { ui, state } = ctx;
+  if (!state.report) return;
+  renderChips(ctx);
+  const tokens = visible(state);
+  fill(ui.rows, tokens.map(rowFor));
+  ui.none.hidden = tokens.length > 0;
+  ui.results.hidden = false;
+}
+
+/** Runs the audit (a newer run or a reset drops an older one's answer) and shows its report. */
+async function run(ctx) {
+  const { ui, state, call } = ctx;
+  const seq = ++state.seq;
+  clearAlert(ui.alert);
+  ui.run.disabled = true;
+  ui.status.textContent = 'Checking tokens…';
+  const plan = ui.plan.value || undefined;
+  const r = await call(ui.alert, (hub, org) => hub.auditAccessTokens(org, {
+    plan,
+    onProgress: ({ phase, done, total }) => {
+      if (seq === state.seq && phase === 'resources') ui.status.textContent = `Reading token resources: ${done} of ${total}`;
+    },
+  }));
+  if (seq !== state.seq) return;
+  ui.run.disabled = false;
+  ui.run.textContent = 'Check again';
+  if (!r.ok) {
+    ui.status.textContent = '';
+    return;
   }
+  state.report = r.value;
+  const s = r.value.summary;
+  ui.usage.textContent = `${s.usage} · ${s.findings} ${s.findings === 1 ? 'finding' : 'findings'} in ${s.flaggedTokens} ${s.flaggedTokens === 1 ? 'token' : 'tokens'}`
+    + (s.atLimit ? ' · at the limit: delete a token before creating one' : '');
+  ui.status.textContent = 'Checked.';
+  ui.cleanup.disabled = false;
+  render(ctx);
+}
 
-  function renderChips() {
-    fill(ui.chips, FILTERS.map((f) => {
-      const n = state.report.tokens.filter(f.test).length;
-      return h('button', {
-        type: 'button', class: 'filter-chip', 'aria-pressed': String(state.filter === f.id), dataset: { filter: f.id },
-        on: { click: () => { state.filter = f.id; render(); ui.chips.querySelector(`[data-filter="${f.id}"]`)?.focus(); } },
-      }, f.text, h('span', { class: 'count', text: ` ${n}` }));
-    }));
-  }
+/** Forgets the report (sign-out, another organization). */
+function reset({ ui, state, dialog }) {
+  state.seq++;
+  state.report = null;
+  state.filter = 'all';
+  state.query = '';
+  ui.search.value = '';
+  ui.results.hidden = true;
+  ui.rows.replaceChildren();
+  ui.chips.replaceChildren();
+  ui.run.disabled = false;
+  ui.run.textContent = 'Check tokens';
+  ui.cleanup.disabled = true;
+  ui.usage.textContent = 'Check which tokens are a risk or a waste.';
+  ui.status.textContent = '';
+  clearAlert(ui.alert);
+  dialog.close();
+}
 
-  function render() {
-    if (!state.report) return;
-    renderChips();
-    const tokens = visible();
-    fill(ui.rows, tokens.map(rowFor));
-    ui.none.hidden = tokens.length > 0;
-    ui.results.hidden = false;
-  }
+/**
+ * @param {HTMLElement} root the (empty) section of index.html
+ * @param {{ call: (alertEl: HTMLElement, fn: (hub: any, org: string) => Promise<any>) => Promise<{ ok: boolean, value?: any }>,
+ *           onChanged: () => void }} hooks app.js's session-guarded call, and a refresh of its list
+ */
+export function createAuditView(root, { call, onChanged }) {
+  const ui = buildAuditUi(root);
+  const state = { report: null, filter: 'all', query: '', sort: 'last-used-asc', seq: 0 };
+  const ctx = { ui, state, call, dialog: null };
+  ctx.dialog = createCleanupDialog({ call, afterDone: () => { run(ctx); onChanged(); } });
 
-  async function run() {
-    const seq = ++state.seq;
-    clearAlert(ui.alert);
-    ui.run.disabled = true;
-    ui.status.textContent = 'Checking tokens…';
-    const plan = ui.plan.value || undefined;
-    const r = await call(ui.alert, (hub, org) => hub.auditAccessTokens(org, {
-      plan,
-      onProgress: ({ phase, done, total }) => {
-        if (seq === state.seq && phase === 'resources') ui.status.textContent = `Reading token resources: ${done} of ${total}`;
-      },
-    }));
-    if (seq !== state.seq) return;
-    ui.run.disabled = false;
-    ui.run.textContent = 'Check again';
-    if (!r.ok) {
-      ui.status.textContent = '';
-      return;
-    }
-    state.report = r.value;
-    const s = r.value.summary;
-    ui.usage.textContent = `${s.usage} · ${s.findings} ${s.findings === 1 ? 'finding' : 'findings'} in ${s.flaggedTokens} ${s.flaggedTokens === 1 ? 'token' : 'tokens'}`
-      + (s.atLimit ? ' · at the limit: delete a token before creating one' : '');
-    ui.status.textContent = 'Checked.';
-    ui.cleanup.disabled = false;
-    render();
-  }
-
-  ui.run.addEventListener('click', run);
-  ui.plan.addEventListener('change', () => { if (state.report) run(); });
-  ui.search.addEventListener('input', () => { state.query = ui.search.value; render(); });
-  ui.sort.addEventListener('change', () => { state.sort = ui.sort.value; render(); });
-  ui.cleanup.addEventListener('click', () => dialog.open(state.report));
+  ui.run.addEventListener('click', () => run(ctx));
+  ui.plan.addEventListener('change', () => { if (state.report) run(ctx); });
+  ui.search.addEventListener('input', () => { state.query = ui.search.value; render(ctx); });
+  ui.sort.addEventListener('change', () => { state.sort = ui.sort.value; render(ctx); });
+  ui.cleanup.addEventListener('click', () => ctx.dialog.open(state.report));
 
   return {
     /** Forgets the report (sign-out, another organization). */
-    reset() {
-      state.seq++;
-      state.report = null;
-      state.filter = 'all';
-      state.query = '';
-      ui.search.value = '';
-      ui.results.hidden = true;
-      ui.rows.replaceChildren();
-      ui.chips.replaceChildren();
-      ui.run.disabled = false;
-      ui.run.textContent = 'Check tokens';
-      ui.cleanup.disabled = true;
-      ui.usage.textContent = 'Check which tokens are a risk or a waste.';
-      ui.status.textContent = '';
-      clearAlert(ui.alert);
-      dialog.close();
-    },
+    reset: () => reset(ctx),
   };
-}
-
-/** The "Clean up" dialog: candidates with checkboxes, one confirmation, progress, a result per token. */
-function createCleanupDialog({ call, afterDone }) {
-  const ui = {
-    list: h('ul', { class: 'cleanup-list' }),
-    confirm: h('p', { class: 'cleanup-confirm', hidden: true }),
-    progress: h('progress', { hidden: true, value: 0, max: 1, 'aria-label': 'Deleted so far' }),
-    status: h('p', { class: 'status', role: 'status' }),
-    alert: h('div', { class: 'alert', role: 'alert', hidden: true }),
-    cancel: h('button', { type: 'button', class: 'quiet', id: 'cleanup-cancel', text: 'Cancel' }),
-    go: h('button', { type: 'button', class: 'danger', id: 'cleanup-delete', text: 'Delete' }),
-  };
-  const dialog = h('dialog', { id: 'cleanup-dialog', 'aria-labelledby': 'cleanup-title' },
-    h('div', { class: 'dialog-form' },
-      h('header', { class: 'dialog-head' }, h('h2', { id: 'cleanup-title', text: 'Clean up tokens' })),
-      h('div', { class: 'dialog-body' },
-        ui.alert,
-        h('p', { class: 'hint', text: 'Expired and deactivated tokens still count toward the organization’s limit until they are deleted. Unused ones are listed too, unchecked: check them only if nothing needs them.' }),
-        ui.list, ui.confirm, ui.progress, ui.status),
-      h('footer', { class: 'dialog-actions' }, h('span', { class: 'spacer' }), ui.cancel, ui.go)));
-  document.body.append(dialog);
-  let step = 'choose';
-  let changed = false;
-  let candidates = [];
-
-  const boxes = () => [...ui.list.querySelectorAll('input[type=checkbox]')];
-  const chosen = () => candidates.filter((c, i) => boxes()[i].checked);
-  const plural = (n) => `${n} ${n === 1 ? 'token' : 'tokens'}`;
-
-  function update() {
-    const n = chosen().length;
-    ui.go.disabled = n === 0;
-    ui.go.textContent = step === 'confirm' ? `Yes, delete ${plural(n)}` : `Delete ${plural(n)}…`;
-  }
-
-  function open(report) {
-    candidates = pruneCandidates(report, { expired: true, inactive: true, unusedDays: report.unusedDays });
-    step = 'choose';
-    changed = false;
-    clearAlert(ui.alert);
-    ui.confirm.hidden = true;
-    ui.progress.hidden = true;
-    ui.status.textContent = candidates.length ? '' : 'Nothing to clean up: no expired, inactive or unused token.';
-    ui.cancel.textContent = 'Cancel';
-    ui.go.hidden = candidates.length === 0;
-    fill(ui.list, candidates.map((c, i) => h('li', { dataset: { id: c.id } },
-      h('label', { class: 'check' },
-        h('input', { type: 'checkbox', checked: c.reason !== 'unused', id: `cleanup-${i}`, on: { change: update } }),
-        h('span', {}, h('strong', { text: c.label }), ' ', h('span', { class: 'muted', text: c.sentence }))),
-      h('span', { class: 'result', role: 'status' }))));
-    update();
-    openDialog(dialog);
-  }
-
-  async function deleteChosen() {
-    const list = chosen();
-    step = 'deleting';
-    ui.go.hidden = true;
-    ui.cancel.disabled = true;
-    ui.confirm.hidden = true;
-    ui.progress.hidden = false;
-    ui.progress.max = list.length;
-    ui.progress.value = 0;
-    let failed = false;
-    for (const [i, c] of list.entries()) {
-      const result = $(`li[data-id="${CSS.escape(c.id)}"] .result`, ui.list);
-      if (failed) {
-        result.textContent = 'Not attempted';
-        result.className = 'result muted';
-        continue;
-      }
-      ui.status.textContent = `Deleting ${i + 1} of ${list.length}: ${c.label}…`;
-      const r = await call(ui.alert, (hub, org) => hub.deleteAccessToken(org, c.id));
-      if (r.ok) {
-        changed = true;
-        result.textContent = 'Deleted';
-        result.className = 'result ok';
-        ui.progress.value = i + 1;
-      } else {
-        failed = true;
-        result.textContent = 'Failed';
-        result.className = 'result bad';
-      }
-    }
-    const done = ui.progress.value;
-    ui.status.textContent = failed
-      ? `Deleted ${done} of ${list.length}; stopped at the first failure (see above). The rest were not attempted.`
-      : `Deleted ${plural(done)}.`;
-    step = 'done';
-    ui.cancel.disabled = false;
-    ui.cancel.textContent = 'Close';
-    ui.cancel.focus();
-  }
-
-  ui.go.addEventListener('click', () => {
-    if (step === 'choose') {
-      step = 'confirm';
-      for (const b of boxes()) b.disabled = true;
-      ui.confirm.hidden = false;
-      ui.confirm.textContent = `Delete ${chosen().map((c) => c.label).join(', ')} for good? This cannot be undone.`;
-      ui.cancel.textContent = 'Back';
-      update();
-      ui.go.focus();
-    } else if (step === 'confirm') {
-      deleteChosen();
-    }
-  });
-  ui.cancel.addEventListener('click', () => {
-    if (step === 'confirm') {
-      step = 'choose';
-      for (const b of boxes()) b.disabled = false;
-      ui.confirm.hidden = true;
-      ui.cancel.textContent = 'Cancel';
-      update();
-      return;
-    }
-    dialog.close();
-  });
-  dialog.addEventListener('cancel', (e) => { if (step === 'deleting') e.preventDefault(); });
-  dialog.addEventListener('close', () => {
-    if (changed) afterDone();
-    changed = false;
-  });
-
-  return { open, close: () => { if (dialog.open) dialog.close(); } };
 }

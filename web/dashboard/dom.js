@@ -116,3 +116,18 @@ export function openDialog(dialog, { returnTo } = {}) {
   for (const body of dialog.querySelectorAll('.dialog-body')) body.scrollTop = 0;
   if (!dialog.open) dialog.showModal();
 }
+
+/** Disables a button while its call runs, optionally with a "…ing" text. */
+export function busy(button, on, text) {
+  if (on) {
+    button.dataset.text = button.textContent;
+    if (text) button.textContent = text;
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+  } else {
+    if (button.dataset.text) button.textContent = button.dataset.text;
+    delete button.dataset.text;
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}

@@ -1,5 +1,6 @@
 // Pure helpers of the dashboard: token status, relative and exact dates, scope names, error text.
 // No DOM here, so each function can be checked on its own.
+import { SCOPES, IMPLIES, ORG_SCOPE_LABELS } from '/bindings/scopes.js';
 
 export const SOON_DAYS = 7;
 const DAY = 86_400_000;
@@ -53,49 +54,22 @@ export function exactTime(iso) {
   return Number.isNaN(t) ? iso : exactFormat.format(t);
 }
 
-/** Scope names as a person reads them, and the order and grouping of the docs. */
-export const REPO_GROUPS = [
-  { name: 'Image', scopes: [['scope-image-pull', 'Pull'], ['scope-image-push', 'Push'], ['scope-image-delete', 'Delete']] },
-  { name: 'Repository', scopes: [['scope-repository-read', 'Read'], ['scope-repository-edit', 'Edit'], ['scope-repository-admin', 'Admin']] },
-  { name: 'Tag', scopes: [['scope-tag-read', 'Read'], ['scope-tag-admin', 'Admin']] },
-  { name: 'Webhook', scopes: [['scope-webhook-read', 'Read'], ['scope-webhook-edit', 'Edit'], ['scope-webhook-admin', 'Admin']] },
-  { name: 'Repository group', scopes: [['scope-repo-group-read', 'Read'], ['scope-repo-group-edit', 'Edit'], ['scope-repo-group-admin', 'Admin']] },
-  { name: 'Settings', scopes: [['scope-repository-settings-admin', 'Admin']] },
-];
+/** The titles of the catalogue's repository groups (bindings/scopes.js). */
+const GROUP_TITLES = { image: 'Image', repository: 'Repository', tag: 'Tag', webhook: 'Webhook', repoGroup: 'Repository group', settings: 'Settings' };
 
-/**
- * What a scope brings with it, where Docker's documentation says so ("push (pull)", "delete (push)",
- * "edit (read)", "admin (edit)", tag "admin (read)"). The webhook and repository-group scopes carry
- * no such note in the docs, so they imply nothing here.
- */
-export const IMPLIES = {
-  'scope-image-push': ['scope-image-pull'],
-  'scope-image-delete': ['scope-image-push', 'scope-image-pull'],
-  'scope-repository-edit': ['scope-repository-read'],
-  'scope-repository-admin': ['scope-repository-edit', 'scope-repository-read'],
-  'scope-tag-admin': ['scope-tag-read'],
+/** "Pull" for "scope-image-pull": a repository scope's last word. */
+const lastWord = (scope) => {
+  const w = scope.slice(scope.lastIndexOf('-') + 1);
+  return w.charAt(0).toUpperCase() + w.slice(1);
 };
 
-export const ORG_SCOPE_NAMES = {
-  'scope-member-read': 'Members: read',
-  'scope-member-edit': 'Members: edit',
-  'scope-invite-read': 'Invites: read',
-  'scope-invite-edit': 'Invites: edit',
-  'scope-group-read': 'Teams: read',
-  'scope-group-edit': 'Teams: edit',
-  'scope-activity-read': 'Activity: read',
-  'scope-siem_credentials-read': 'SIEM credentials: read',
-  'scope-ram-read': 'Registry access management: read',
-  'scope-ram-write': 'Registry access management: write',
-  'scope-report-read': 'Reports: read',
-  'scope-repository-create': 'Repositories: create',
-  'scope-repository-list': 'Repositories: list',
-  'scope-registry-usage-read': 'Registry usage: read',
-  'scope-cloud-connect': 'Cloud connect',
-  'scope-audit_events-read': 'Audit events: read',
-  'scope-governance-policy-read': 'Governance policies: read',
-  'scope-governance-policy-write': 'Governance policies: write',
-};
+/** The catalogue's repository scopes in its order and grouping, each as [scope, short name]. */
+export const REPO_GROUPS = Object.entries(SCOPES.TYPE_REPO).map(([key, scopes]) => ({
+  name: GROUP_TITLES[key] ?? key,
+  scopes: scopes.map((s) => [s, lastWord(s)]),
+}));
+
+export { IMPLIES, ORG_SCOPE_LABELS as ORG_SCOPE_NAMES };
 
 const REPO_SCOPE_NAMES = Object.fromEntries(
   REPO_GROUPS.flatMap((g) => g.scopes.map(([id, short]) => [id, `${g.name} ${short.toLowerCase()}`])),
@@ -103,10 +77,10 @@ const REPO_SCOPE_NAMES = Object.fromEntries(
 
 /** "Image pull", "Members: read"; an unknown scope shows as sent. */
 export function scopeName(scope) {
-  return REPO_SCOPE_NAMES[scope] ?? ORG_SCOPE_NAMES[scope] ?? scope;
+  return REPO_SCOPE_NAMES[scope] ?? ORG_SCOPE_LABELS[scope] ?? scope;
 }
 
-export const PUBLIC_PATH = '*/*/public';
+export const PUBLIC_PATH = SCOPES.PUBLIC_READ.path;
 
 /** "1 h 0 min 0 s", "59 min 59 s", "42 s": a countdown that visibly ticks every second. */
 export function duration(seconds) {

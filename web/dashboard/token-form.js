@@ -53,21 +53,21 @@ function repoRow(org, index, onRemove) {
   return row;
 }
 
-/**
- * @param {HTMLElement} container filled with the editor
- * @param {string} org the organization (TYPE_ORG path, placeholders)
- */
-export function createResourceEditor(container, org) {
-  const rows = h('div', { class: 'repo-rows' });
-  const publicBox = h('input', { type: 'checkbox', id: nextId('public-read') });
-  const orgBoxes = Object.entries(ORG_SCOPE_NAMES).map(([scope, name]) => h('label', { class: 'check' },
-    h('input', { type: 'checkbox', dataset: { scope } }), name));
-  const orgDetails = h('details', { class: 'org-scopes' },
-    h('summary', {}, 'Organization access (', h('span', { class: 'mono', text: org }), ')'),
-    h('div', { class: 'org-grid', role: 'group', 'aria-label': `Organization scopes for ${org}` }, orgBoxes));
-  /** Scopes and resources the editor has no control for: kept as they were, sent back unchanged. */
-  let kept = { publicScopes: PUBLIC_READ_SCOPES, others: [], orgExtra: [], extraByRow: new WeakMap() };
+const freshKept = () => ({ publicScopes: PUBLIC_READ_SCOPES, others: [], orgExtra: [], extraByRow: new WeakMap() });
 
+/** The organization scope boxes, folded in a <details>. */
+function orgSection(org) {
+  const boxes = Object.entries(ORG_SCOPE_NAMES).map(([scope, name]) => h('label', { class: 'check' },
+    h('input', { type: 'checkbox', dataset: { scope } }), name));
+  const details = h('details', { class: 'org-scopes' },
+    h('summary', {}, 'Organization access (', h('span', { class: 'mono', text: org }), ')'),
+    h('div', { class: 'org-grid', role: 'group', 'aria-label': `Organization scopes for ${org}` }, boxes));
+  return { boxes, details };
+}
+
+/** The repository rows with their Add button; addRow() appends a blank row and returns it. */
+function repoRows(org) {
+  const rows = h('div', { class: 'repo-rows' });
   const renumber = () => {
     [...rows.children].forEach((row, i) => {
       row.setAttribute('aria-label', `Repository ${i + 1}`);
@@ -86,7 +86,14 @@ export function createResourceEditor(container, org) {
   };
   const addButton = h('button', { type: 'button', class: 'quiet small', text: 'Add repository',
     on: { click: () => addRow().querySelector('.repo-path').focus() } });
+  return { rows, addRow, addButton };
+}
 
+/** Fills `container` with the editor's sections; returns its parts. */
+function buildEditor(container, org) {
+  const { rows, addRow, addButton } = repoRows(org);
+  const publicBox = h('input', { type: 'checkbox', id: nextId('public-read') });
+  const { boxes: orgBoxes, details: orgDetails } = orgSection(org);
   fill(container,
     h('fieldset', { class: 'resources' },
       h('legend', { text: 'Repository access' }),
@@ -98,6 +105,72 @@ export function createResourceEditor(container, org) {
       h('label', { for: publicBox.id, text: 'Public repositories (read)' }),
       h('p', { class: 'hint', text: 'Lets the token pull any public image on Docker Hub. Tokens made through the API leave it out unless asked.' })),
     orgDetails);
+  return { org, rows, addRow, publicBox, orgBoxes, orgDetails };
+}
+
+/** Shows one repository resource in a new row; scopes the row has no box for are kept. */
+function showRepo(parts, kept, r) {
+  const row = parts.addRow();
+  row.querySelector('.repo-path').value = r.path;
+  for (const scope of r.scopes ?? []) {
+    const box = row.querySelector(`input[data-scope="${CSS.escape(scope)}"]`);
+    if (box) choose(box, true);
+  }
+  kept.extraByRow.set(row, (r.scopes ?? []).filter((s) => !KNOWN_REPO_SCOPES.has(s)));
+  applyImplications(row);
+}
+
+/** Shows the organization resource's scopes; scopes with no box are kept. */
+function showOrg(parts, kept, r) {
+  for (const scope of r.scopes ?? []) {
+    const box = parts.orgDetails.querySelector(`input[data-scope="${CSS.escape(scope)}"]`);
+    if (box) box.checked = true;
+    else kept.orgExtra.push(scope);
+  }
+  parts.orgDetails.open = true;
+}
+
+/** Shows each resource where it belongs; one the editor has no control for is kept as it is. */
+function showResources(parts, kept, resources) {
+  for (const r of resources) {
+    if (r.type === 'TYPE_REPO' && r.path === PUBLIC_PATH) {
+      parts.publicBox.checked = true;
+      kept.publicScopes = r.scopes?.length ? [...r.scopes] : PUBLIC_READ_SCOPES;
+    } else if (r.type === 'TYPE_REPO') {
+      showRepo(parts, kept, r);
+    } else if (r.type === 'TYPE_ORG' && r.path === parts.org) {
+      showOrg(parts, kept, r);
+    } else {
+      kept.others.push(r);
+    }
+  }
+}
+
+/** The repository rows as resources, and the problems of the rows a person must fix. */
+function readRepos(parts, kept, resources, problems) {
+  const { rows, org } = parts;
+  [...rows.children].forEach((row, i) => {
+    const path = row.querySelector('.repo-path').value.trim();
+    const scopes = [...row.querySelectorAll('input[data-scope]')].filter((b) => b.checked).map((b) => b.dataset.scope);
+    scopes.push(...(kept.extraByRow.get(row) ?? []));
+    const n = rows.children.length > 1 ? ` ${i + 1}` : '';
+    if (!path && !scopes.length) return;
+    if (!path) problems.push(`Repository${n}: enter a repository (${org}/name) or a pattern (${org}/*) for the scopes you chose.`);
+    else if (!path.includes('/')) problems.push(`Repository${n}: write it with its namespace, as ${org}/${path}.`);
+    else if (!scopes.length) problems.push(`Repository${n} (${path}): choose at least one scope.`);
+    else resources.push({ type: 'TYPE_REPO', path, scopes });
+  });
+}
+
+/**
+ * @param {HTMLElement} container filled with the editor
+ * @param {string} org the organization (TYPE_ORG path, placeholders)
+ */
+export function createResourceEditor(container, org) {
+  const parts = buildEditor(container, org);
+  const { rows, addRow, publicBox, orgBoxes, orgDetails } = parts;
+  /** Scopes and resources the editor has no control for: kept as they were, sent back unchanged. */
+  let kept = freshKept();
 
   return {
     /** Empties the editor: one blank repository row. */
@@ -107,37 +180,14 @@ export function createResourceEditor(container, org) {
       publicBox.checked = false;
       for (const l of orgBoxes) l.querySelector('input').checked = false;
       orgDetails.open = false;
-      kept = { publicScopes: PUBLIC_READ_SCOPES, others: [], orgExtra: [], extraByRow: new WeakMap() };
+      kept = freshKept();
     },
 
     /** Shows a token's resources. */
     set(resources = []) {
       this.reset();
       rows.replaceChildren();
-      for (const r of resources) {
-        if (r.type === 'TYPE_REPO' && r.path === PUBLIC_PATH) {
-          publicBox.checked = true;
-          kept.publicScopes = r.scopes?.length ? [...r.scopes] : PUBLIC_READ_SCOPES;
-        } else if (r.type === 'TYPE_REPO') {
-          const row = addRow();
-          row.querySelector('.repo-path').value = r.path;
-          for (const scope of r.scopes ?? []) {
-            const box = row.querySelector(`input[data-scope="${CSS.escape(scope)}"]`);
-            if (box) choose(box, true);
-          }
-          kept.extraByRow.set(row, (r.scopes ?? []).filter((s) => !KNOWN_REPO_SCOPES.has(s)));
-          applyImplications(row);
-        } else if (r.type === 'TYPE_ORG' && r.path === org) {
-          for (const scope of r.scopes ?? []) {
-            const box = orgDetails.querySelector(`input[data-scope="${CSS.escape(scope)}"]`);
-            if (box) box.checked = true;
-            else kept.orgExtra.push(scope);
-          }
-          orgDetails.open = true;
-        } else {
-          kept.others.push(r);
-        }
-      }
+      showResources(parts, kept, resources);
       if (!rows.children.length) addRow();
     },
 
@@ -148,17 +198,7 @@ export function createResourceEditor(container, org) {
     read() {
       const resources = [];
       const problems = [];
-      [...rows.children].forEach((row, i) => {
-        const path = row.querySelector('.repo-path').value.trim();
-        const scopes = [...row.querySelectorAll('input[data-scope]')].filter((b) => b.checked).map((b) => b.dataset.scope);
-        scopes.push(...(kept.extraByRow.get(row) ?? []));
-        const n = rows.children.length > 1 ? ` ${i + 1}` : '';
-        if (!path && !scopes.length) return;
-        if (!path) problems.push(`Repository${n}: enter a repository (${org}/name) or a pattern (${org}/*) for the scopes you chose.`);
-        else if (!path.includes('/')) problems.push(`Repository${n}: write it with its namespace, as ${org}/${path}.`);
-        else if (!scopes.length) problems.push(`Repository${n} (${path}): choose at least one scope.`);
-        else resources.push({ type: 'TYPE_REPO', path, scopes });
-      });
+      readRepos(parts, kept, resources, problems);
       if (publicBox.checked) resources.push({ type: 'TYPE_REPO', path: PUBLIC_PATH, scopes: [...kept.publicScopes] });
       const orgScopes = orgBoxes.map((l) => l.querySelector('input')).filter((b) => b.checked).map((b) => b.dataset.scope);
       orgScopes.push(...kept.orgExtra);

@@ -5,7 +5,7 @@
  *                           [--data FILE] [--seed FILE] [--jwt-ttl 600] [--rate-limit-style seconds] [--quiet]
  * Prints the URL and the seeded credentials, then logs one line per request.
  */
-import { parseArgs } from 'node:util';
+import { readArgs, logToStdout, closeOnSignal } from './run.js';
 import { startSandbox } from './index.js';
 
 const USAGE = `Usage: node web/sandbox/cli.js [options]
@@ -33,23 +33,11 @@ function intArg(name, v, min) {
   return Number(v);
 }
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      port: { type: 'string' }, host: { type: 'string' }, 'rate-limit': { type: 'string' },
-      data: { type: 'string' }, seed: { type: 'string' }, 'jwt-ttl': { type: 'string' }, 'rate-limit-style': { type: 'string' },
-      quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
-  }).values;
-} catch (e) {
-  process.stderr.write(`sandbox: ${e.message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (args.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
+const args = readArgs('sandbox', {
+  port: { type: 'string' }, host: { type: 'string' }, 'rate-limit': { type: 'string' },
+  data: { type: 'string' }, seed: { type: 'string' }, 'jwt-ttl': { type: 'string' }, 'rate-limit-style': { type: 'string' },
+  quiet: { type: 'boolean' },
+}, USAGE);
 
 let sb;
 try {
@@ -61,7 +49,7 @@ try {
     rateLimitStyle: args['rate-limit-style'],
     dataFile: args.data,
     seedFile: args.seed,
-    log: args.quiet ? false : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    log: args.quiet ? false : logToStdout,
   });
 } catch (e) {
   const msg = e.code === 'EADDRINUSE' ? `port ${args.port ?? 4010} is already in use; pick another with --port` : String(e.message).replace(/^sandbox: /, '');
@@ -88,12 +76,4 @@ lines.push('', 'Control (loopback only, JSON, header X-Sandbox-Token): POST /_sa
 process.stdout.write(lines.join('\n'));
 if (args.data && c.source !== 'data-file') process.stdout.write(`State is kept in ${args.data}.\n`);
 
-let stopping = false;
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, async () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    await sb.close();
-    process.exit(0);
-  });
-}
+closeOnSignal(sb);

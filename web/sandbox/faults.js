@@ -7,7 +7,7 @@
 const html = (code, text) => `<html>\r\n<head><title>${code} ${text}</title></head>\r\n<body>\r\n<center><h1>${code} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 
 import { isProtectedHeader, isAllowedFaultType } from './guard.js';
-import { RATE_LIMIT_STYLES } from './ratelimit.js';
+import { RATE_LIMIT_STYLES, retryHeaders } from './ratelimit.js';
 
 const RATE_LIMITED = { detail: 'Rate limit exceeded', error: false };
 
@@ -42,6 +42,14 @@ export function normalizeFault(spec) {
   }
   const s = { ...base, ...spec, headers: { ...(base.headers ?? {}), ...(spec.headers ?? {}) } };
   const f = { method: null, path: null, times: 1, status: null, headers: {}, body: undefined, delayMs: 0, stall: false, reset: false, preset: spec.preset ?? null, rateLimitStyle: base.rateLimitStyle ?? null, waitSeconds: null };
+  checkMatch(s, f);
+  checkAnswer(s, f);
+  checkTiming(s, f);
+  return f;
+}
+
+/** Which requests the fault takes: method, path, how many times. */
+function checkMatch(s, f) {
   if (s.method != null) {
     if (typeof s.method !== 'string') throw new TypeError('fault.method must be a string');
     f.method = s.method.toUpperCase();
@@ -56,6 +64,10 @@ export function normalizeFault(spec) {
     if (!Number.isInteger(s.times) || s.times < 1) throw new TypeError('fault.times must be an integer >= 1');
     f.times = s.times;
   }
+}
+
+/** The answer: status, headers (none protected, a content type a browser never runs), body. */
+function checkAnswer(s, f) {
   if (s.status != null) {
     if (!Number.isInteger(s.status) || s.status < 200 || s.status > 599) throw new TypeError('fault.status must be an integer from 200 to 599');
     f.status = s.status;
@@ -64,7 +76,9 @@ export function normalizeFault(spec) {
     if (typeof v !== 'string' && typeof v !== 'number') throw new TypeError(`fault header ${k} must be a string or number`);
     // The origin's security policy, CORS, cookies and the message framing stay the server's.
     if (isProtectedHeader(k)) throw new TypeError(`a fault may not set the header ${k.toLowerCase()} (see "What a fault may not set" in web/sandbox/README.md)`);
-    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(k) || /[\r\n\0]/.test(String(v))) throw new TypeError(`fault header ${JSON.stringify(k)} is not a valid header`);
+    // A value node:http cannot send (a control character, one past U+00FF) is refused here, not
+    // turned into a "sandbox internal error" on every request it matches.
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(k) || /[^\t\x20-\x7e\x80-\xff]/.test(String(v))) throw new TypeError(`fault header ${JSON.stringify(k)} is not a valid header`);
     f.headers[k.toLowerCase()] = String(v);
   }
   const type = f.headers['content-type'];
@@ -83,6 +97,10 @@ export function normalizeFault(spec) {
       f.headers['content-type'] ??= 'application/json';
     }
   }
+}
+
+/** When and how it answers: a delay, a stall, a reset, or a lost answer; else it passes the request on. */
+function checkTiming(s, f) {
   if (s.delayMs !== undefined) {
     if (typeof s.delayMs !== 'number' || !(s.delayMs >= 0) || s.delayMs > 600000) throw new TypeError('fault.delayMs must be a number of milliseconds from 0 to 600000');
     f.delayMs = s.delayMs;
@@ -99,7 +117,6 @@ export function normalizeFault(spec) {
   if (f.passThrough && f.delayMs === 0 && !f.lose) throw new TypeError('a fault needs one of: preset, status, body, stall, reset, delayMs, lose');
   if (f.status === null) f.status = 200;
   if (f.body !== undefined) f.headers['content-type'] ??= 'text/plain';
-  return f;
 }
 
 /** The pending faults, consumed first-match-first. */
@@ -128,4 +145,36 @@ export class FaultQueue {
   list() {
     return this.items.map((f) => ({ preset: f.preset, method: f.method, path: f.path ? f.path.source : null, times: f.times, status: f.status, delayMs: f.delayMs, stall: f.stall, reset: f.reset, lose: f.lose, waitSeconds: f.waitSeconds }));
   }
+}
+
+/**
+ * Sends a fault's answer instead of the route's: its status, headers and body, or only the headers
+ * (stall), or half the body and then a reset.
+ * @param {number} nowUs the sandbox's clock, in microseconds (for a rate-limit style's reset time)
+ */
+export function sendFault(res, f, baseHeaders, nowUs) {
+  let styled = {};
+  if (f.rateLimitStyle) {
+    const wait = f.waitSeconds ?? 2;
+    styled = retryHeaders(f.rateLimitStyle, wait, Math.ceil(nowUs / 1_000_000 + wait));
+  }
+  // Protected headers cannot be in f.headers (normalizeFault refuses them): nosniff stays ours.
+  const headers = { ...baseHeaders, ...styled, ...f.headers, 'x-content-type-options': 'nosniff' };
+  if (f.stall) {
+    // Headers only; the body never comes (the client's timeout must fire).
+    res.writeHead(f.status, headers);
+    res.flushHeaders();
+    return;
+  }
+  // Without a body: empty, except that a reset needs something to cut in half.
+  const body = Buffer.from(f.body ?? (f.reset ? JSON.stringify({ total: 0, next: null, previous: null, results: [] }) : ''));
+  if (f.reset) {
+    headers['content-type'] ??= 'application/json';
+    res.writeHead(f.status, { ...headers, 'content-length': body.length });
+    const part = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
+    res.write(part, () => setImmediate(() => res.socket?.destroy()));
+    return;
+  }
+  res.writeHead(f.status, { ...headers, 'content-length': body.length });
+  res.end(body);
 }

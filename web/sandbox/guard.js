@@ -6,13 +6,20 @@
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
-/** True for hosts that only the local machine can reach. */
-export const isLoopbackHost = (host) => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
-
 /** An address as it is written in a Host header ("::1" -> "[::1]", "::ffff:127.0.0.1" -> "127.0.0.1"). */
 function hostForm(address) {
-  const a = String(address ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '').toLowerCase();
-  return a.includes(':') ? `[${a}]` : a;
+  const a = String(address ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '').toLowerCase();
+  return a.includes(':') && !a.startsWith('[') ? `[${a}]` : a;
+}
+
+/**
+ * The one loopback check of both servers: true for a host name or address that only the local
+ * machine can reach (localhost, 127.0.0.0/8, ::1, also as "[::1]" or IPv4-mapped "::ffff:127.0.0.1").
+ * It decides both where a server may listen without a warning and who may call the control routes.
+ */
+export function isLoopbackHost(host) {
+  const h = hostForm(host);
+  return h === 'localhost' || h === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
 /**

@@ -32,6 +32,12 @@ export interface SandboxOptions {
   tokenLimits?: Record<string, number>;
   /** false: a JWT from a PAT gets 403 on the OAT routes. Default true. */
   patCanManage?: boolean;
+  /** How a 429 says when to retry; default 'seconds'. */
+  rateLimitStyle?: 'seconds' | 'unix' | 'x-retry-after' | 'reset-only';
+  /** Host names besides loopback that the Host check lets in (the name it was started with). */
+  hostNames?: string[];
+  /** The origin that `next` links are built from (a server that mounts the handler). */
+  origin?: string;
 }
 
 export interface StartSandboxOptions extends SandboxOptions {
@@ -59,6 +65,10 @@ export interface FaultSpec {
   stall?: boolean;
   /** Reset the connection mid-body. */
   reset?: boolean;
+  /** Do the request as usual, then close the connection instead of answering. */
+  lose?: boolean;
+  /** With a rate-limit-* preset: seconds until the retry, 0..86400 (default 2). */
+  waitSeconds?: number;
 }
 
 export interface SandboxRequest {
@@ -91,6 +101,8 @@ export interface SandboxHandler {
   resetRequests(): void;
   readonly credentials: SandboxCredentials;
   mintJwt(auth: MintJwtRequest): string;
+  /** This start's control token (header X-Sandbox-Token). */
+  readonly controlToken: string;
   close(): void;
   [more: string]: unknown;
 }
@@ -114,6 +126,12 @@ export interface Sandbox {
   /** The seeded secrets, known only when the world came from a seed. */
   readonly credentials: SandboxCredentials;
   mintJwt(auth: MintJwtRequest): string;
+  /** This start's control token, sent as the X-Sandbox-Token header of the /_sandbox routes. */
+  readonly controlToken: string;
+  /** The headers of a control request: the token and the JSON content type. */
+  controlHeaders(): Record<string, string>;
+  /** One control request over HTTP, e.g. control('POST', '/_sandbox/faults', spec). */
+  control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   readonly handler: SandboxHandler;
   readonly server: SandboxServer;
   close(): Promise<void>;
@@ -125,3 +143,8 @@ export declare function isLoopbackHost(host: string): boolean;
 export declare const FAULT_PRESETS: Readonly<Record<string, Readonly<FaultSpec>>>;
 export declare const REPO_SCOPES: readonly string[];
 export declare const ORG_SCOPES: readonly string[];
+/** 'x-sandbox-token': the header of the control token. */
+export declare const CONTROL_TOKEN_HEADER: string;
+export declare const RATE_LIMIT_STYLES: readonly ('seconds' | 'unix' | 'x-retry-after' | 'reset-only')[];
+/** The response headers that only the server sets (a fault may not). */
+export declare const PROTECTED_HEADERS: readonly string[];

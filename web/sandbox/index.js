@@ -9,11 +9,24 @@ import { PRESETS } from './faults.js';
 import { REPO_SCOPES, ORG_SCOPES } from './scopes.js';
 import { RATE_LIMIT_STYLES } from './ratelimit.js';
 import { isLoopbackHost, hostNamesFor, PROTECTED_HEADERS } from './guard.js';
+import { listen } from './listen.js';
 
 export {
   createSandboxHandler, PRESETS as FAULT_PRESETS, REPO_SCOPES, ORG_SCOPES, RATE_LIMIT_STYLES,
   PROTECTED_HEADERS, CONTROL_TOKEN_HEADER, isLoopbackHost,
 };
+
+/** The warning of a sandbox that others can reach. */
+const exposedWarning = (host) => `\n!!! WARNING: the Docker Hub sandbox is listening on ${host}, not on loopback.\n`
+  + '!!! Anyone who can reach this address can log in with the seeded credentials and use its tokens.\n'
+  + '!!! The /_sandbox control routes still answer on loopback only.\n\n';
+
+/** One control request; the body is parsed from JSON (undefined when empty). */
+async function controlRequest(url, method, headers, body) {
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
 
 /**
  * Starts the sandbox on its own HTTP server.
@@ -22,32 +35,18 @@ export {
  */
 export async function startSandbox(options = {}) {
   const host = options.host ?? '127.0.0.1';
-  const port = options.port ?? 0;
   const h = createSandboxHandler({ ...options, hostNames: [...(options.hostNames ?? []), ...hostNamesFor(host)] });
   const server = createServer((req, res) => { h.handle(req, res); });
   // Fault-injected stalls keep sockets open; keep-alive must not hold the process either.
   server.keepAliveTimeout = 1000;
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => { server.off('error', reject); resolve(); });
-  });
-  if (!isLoopbackHost(host)) {
-    process.stderr.write(
-      `\n!!! WARNING: the Docker Hub sandbox is listening on ${host}, not on loopback.\n`
-      + '!!! Anyone who can reach this address can log in with the seeded credentials and use its tokens.\n'
-      + '!!! The /_sandbox control routes still answer on loopback only.\n\n',
-    );
-  }
-  const addr = server.address();
-  const urlHost = addr.family === 'IPv6' || addr.family === 6 ? `[${addr.address}]` : addr.address;
-  const shownHost = host === 'localhost' ? 'localhost' : (addr.address === '0.0.0.0' || addr.address === '::') ? '127.0.0.1' : urlHost;
-  const url = `http://${shownHost}:${addr.port}`;
+  const { port, url } = await listen(server, options.port ?? 0, host);
+  if (!isLoopbackHost(host)) process.stderr.write(exposedWarning(host));
   h.setOrigin(url);
   const controlHeaders = () => ({ [CONTROL_TOKEN_HEADER]: h.controlToken, 'content-type': 'application/json' });
   let closing = null;
   return {
     url,
-    port: addr.port,
+    port,
     host,
     /** Adds one fault spec or an array of them (see faults.js). @returns {number} how many were added */
     faults: (spec) => h.faults.add(spec),
@@ -67,11 +66,7 @@ export async function startSandbox(options = {}) {
      * One control request over HTTP, e.g. control('POST', '/_sandbox/faults', spec).
      * @returns {Promise<{ status: number, body: any }>} body parsed from JSON (undefined when empty)
      */
-    async control(method, path, body) {
-      const res = await fetch(`${url}${path}`, { method, headers: controlHeaders(), body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    },
+    control: (method, path, body) => controlRequest(`${url}${path}`, method, controlHeaders(), body),
     /** A deep copy of the current world (users, orgs, tokens with hashes only). */
     get state() { return h.store.snapshot(); },
     /** The seeded secrets (passwords, PATs, OAT values), known only when the world came from a seed. */

@@ -1,6 +1,7 @@
 // Collecting every piece of text a user of the client could see (errors in every form, console
 // output, log lines) and looking for secrets in it. For tests/node/secrets.test.js.
 import util from 'node:util';
+import { rejectionOf } from './hub.js';
 
 /** Any JWT-shaped string: three base64url parts, the first a JSON object's start. */
 export const JWT_PATTERN = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/;
@@ -90,12 +91,7 @@ export class TextCollector {
 
 /** Catches the rejection of `promise`, records it, and returns the error (fails if it resolved). */
 export async function rejection(collector, where, promise) {
-  let value;
-  try {
-    value = await promise;
-  } catch (err) {
-    collector.addError(where, err);
-    return err;
-  }
-  throw new Error(`${where}: expected a rejection, got ${util.inspect(value, { depth: 1 }).slice(0, 200)}`);
+  const err = await rejectionOf(promise, where);
+  collector.addError(where, err);
+  return err;
 }

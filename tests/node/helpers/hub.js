@@ -1,8 +1,8 @@
-// Shared pieces of the end-to-end client suites (client.test.js, client-resilience.test.js):
-// a sandbox with every client made against it tracked and closed, error assertions, polling
-// without sleeps, and an "attacker" server that records whatever reaches it.
+// The one sandbox fixture of the Node suites (openWorld: a sandbox with every client made against
+// it tracked and closed), the one "must reject" helper (rejectionOf, rejectsWith), and polling
+// without sleeps (until). A server that misbehaves on purpose is tests/node/helpers/hostile-server.js.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { inspect } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { startSandbox } from '../../../web/sandbox/index.js';
 import { createClient, DockerHubError } from '../../../bindings/index.node.js';
@@ -51,23 +51,44 @@ export async function openWorld(sandboxOptions = {}) {
 }
 
 /**
+ * openWorld, with `hub`: a client signed in as the owner (closed with the world).
+ * @param {object} [sandboxOptions]
+ */
+export async function openOwnerWorld(sandboxOptions) {
+  const world = await openWorld(sandboxOptions);
+  world.hub = await world.client();
+  return world;
+}
+
+/**
+ * The one "this must reject" of the Node suites: the error `promise` rejected with, or a failure
+ * naming `what` and the value it resolved with instead.
+ * @param {Promise<unknown>} promise
+ * @param {string} [what] the call, for the failure message
+ */
+export async function rejectionOf(promise, what = 'the call') {
+  let value;
+  try {
+    value = await promise;
+  } catch (err) {
+    return err;
+  }
+  return assert.fail(`${what}: expected a rejection, but it resolved with ${inspect(value, { depth: 1 }).slice(0, 200)}`);
+}
+
+/**
  * Asserts that `promise` rejects with a DockerHubError of `code`, and returns the error.
  * @param {Promise<unknown>} promise
  * @param {string} code
  */
 export async function rejectsWith(promise, code) {
-  let settled;
-  try {
-    settled = { value: await promise };
-  } catch (err) {
-    assert.ok(err instanceof DockerHubError, `expected a DockerHubError, got ${err?.stack ?? err}`);
-    assert.ok(err instanceof Error, 'a DockerHubError is an Error');
-    assert.equal(err.code, code, `expected code ${code}, got ${err.code}: ${err.message}`);
-    assert.equal(typeof err.status, 'number', 'every error has a numeric status');
-    assert.equal(typeof err.message, 'string');
-    return err;
-  }
-  assert.fail(`expected a rejection with code ${code}, but it resolved with ${JSON.stringify(settled.value)}`);
+  const err = await rejectionOf(promise, `a rejection with code ${code}`);
+  assert.ok(err instanceof DockerHubError, `expected a DockerHubError, got ${err?.stack ?? err}`);
+  assert.ok(err instanceof Error, 'a DockerHubError is an Error');
+  assert.equal(err.code, code, `expected code ${code}, got ${err.code}: ${err.message}`);
+  assert.equal(typeof err.status, 'number', 'every error has a numeric status');
+  assert.equal(typeof err.message, 'string');
+  return err;
 }
 
 /** Drains an async iterable into an array. */
@@ -98,26 +119,6 @@ export async function timed(promise) {
   } catch (error) {
     return { ms: performance.now() - start, error };
   }
-}
-
-/** A loopback server that answers 404 to everything and records each request it gets. */
-export async function startAttacker() {
-  const requests = [];
-  const server = createServer((req, res) => {
-    requests.push({ method: req.method, url: req.url, authorization: req.headers.authorization ?? null });
-    req.resume();
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end('{"message":"attacker"}');
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: server.address().port,
-    requests,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
 }
 
 /** A list page body as the sandbox would send it, for fault bodies. */

@@ -1,0 +1,87 @@
+// apply -f FILE [--prune] [--yes]: does the plan, step by step; asks on a terminal, refuses
+// without one unless --yes; stops at the first failure and says what was done and what was not.
+// A new token's secret goes where its entry's "secret" says (bindings/handover.js, relative to the
+// manifest's folder) and nowhere else: a file that creates a token without saying where its secret
+// goes is refused before any change.
+
+import { handOver, preflight } from '../../handover.js';
+import { describeStep } from '../../plan.js';
+import { UsageError, YES_OPTION } from '../args.js';
+import { json, plural } from '../output.js';
+import { confirmed } from '../terminal.js';
+import { FILE_HELP, FILE_OPTIONS, makePlan } from './plan.js';
+
+/** Every new secret must have somewhere to go, and that place must work: checked before any change. */
+function checkHandOvers(plan, dir, io) {
+  for (const s of plan.steps) {
+    if (s.action !== 'create' && s.action !== 'replace') continue;
+    const at = `token ${JSON.stringify(s.label)} (line ${s.line})`;
+    if (!s.secret) {
+      throw new UsageError(`${at} would be created, but the file does not say where its secret goes: `
+        + 'add "secret": { "exec": "COMMAND" } or { "out": "FILE" }');
+    }
+    try {
+      preflight(s.secret, { cwd: dir, env: io.env });
+    } catch (err) {
+      throw new UsageError(`${at}: ${err.message}; nothing was changed`);
+    }
+  }
+}
+
+function stepLine(e) {
+  const head = `[${e.index + 1}/${e.count}] ${e.action} ${e.label}${e.id ? ` (${e.id})` : ''}`;
+  if (e.status === 'started') return `${head} ...`;
+  if (e.status === 'done') return `${head}: done${e.newId ? `, new token ${e.newId}` : ''}`;
+  return `${head}: FAILED: ${e.error.code}: ${e.error.message}`;
+}
+
+function summary(result) {
+  const brief = (s) => ({ action: s.action, label: s.label, id: s.id ?? null });
+  return json({ ok: result.ok, done: result.done.map(brief), failed: result.failed && brief(result.failed),
+    notDone: result.notDone.map(brief), error: result.error && result.error.toJSON?.() });
+}
+
+function failed(io, result) {
+  const list = (steps) => (steps.length ? steps.map((s) => `  ${describeStep(s)[0].trim()}`).join('\n') : '  (none)');
+  io.stderr.write(`\nerror: ${result.error.code}: ${result.error.message}\n`
+    + `Done:\n${list(result.done)}\nFailed:\n${list([result.failed])}\nNot done:\n${list(result.notDone)}\n`
+    + 'Run plan again to see what is left.\n');
+  return 1;
+}
+
+async function run(ctx) {
+  const { values, hub, org, io } = ctx;
+  const made = await makePlan(ctx, 'apply');
+  if (!made) return 1;
+  const { plan, dir } = made;
+  const report = values.json ? (s) => io.stderr.write(s) : (s) => io.stdout.write(s);
+  report(plan.text);
+  if (plan.changes === 0) return 0;
+  checkHandOvers(plan, dir, io);
+  if (!(await confirmed(io, values, 'apply', () => `Apply ${plural(plan.changes, 'change')} to ${plan.org}? [y/N] `))) {
+    io.stderr.write('Not applied.\n');
+    return 1;
+  }
+  report('\n');
+  const result = await hub.applyAccessTokens(org, plan, {
+    onSecret: ({ token, secret }) => handOver(token.token, secret, { cwd: dir, env: io.env, stderr: io.stderr }),
+    onStep: (e) => report(`${stepLine(e)}\n`),
+  });
+  if (values.json) io.stdout.write(summary(result));
+  if (!result.ok) return failed(io, result);
+  report(`\nApplied ${plural(result.done.length, 'change')} to ${org}.\n`);
+  return 0;
+}
+
+export default {
+  name: 'apply',
+  args: '',
+  options: { ...FILE_OPTIONS, ...YES_OPTION },
+  summary: 'make the org\'s tokens match a file, step by step',
+  help: `${FILE_HELP}
+  -y, --yes         do not ask; without it a terminal is asked, and anything else is refused
+  A new token's secret goes where its entry's "secret" says (exec: a command's stdin, run
+  without a shell; out: a new file, mode 0600, never overwritten), relative to the file's folder.
+  Stops at the first failure and says what was done and what was not; apply again to go on.`,
+  run,
+};

@@ -1,0 +1,107 @@
+// The CLI's output layer: tables and dates for people, JSON for scripts, and the error lines.
+// Every command writes through these, so one token, one date and one error read the same anywhere.
+
+import { DockerHubError } from '../errors.js';
+import { parseTime } from '../time.js';
+import { UsageError } from './args.js';
+
+export const PROG = 'dockerhub-oat';
+
+export const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
+/** Server text made safe for a terminal: control characters (ESC, CR, C1 ...) shown as \xNN, so a
+ * label cannot move the cursor, rewrite a line of the audit, or set the clipboard (OSC 52). */
+export const printable = (v) => String(v).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g,
+  (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+export const named = (t) => printable(`${t.label} (${t.id})`);
+export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A line on stderr: what the CLI says beside its output. */
+export const say = (io, s) => { io.stderr.write(`${s}\n`); };
+
+/** A date-time to the minute, "2027-01-31 00:00Z"; `none` where there is none. */
+export function when(s, none) {
+  if (s == null) return none;
+  const t = parseTime(s);
+  return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')}Z` : String(s);
+}
+
+function status(t, now = Date.now()) {
+  if (!t.is_active) return 'inactive';
+  if (t.expires_at != null && parseTime(t.expires_at) <= now) return 'expired';
+  return 'active';
+}
+
+/** Columns padded to their widest cell; the last one is not padded. */
+export function table(rows) {
+  rows = rows.map((r) => r.map(printable));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? String(c) : String(c).padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+}
+
+export function listTable(tokens) {
+  const rows = [['ID', 'LABEL', 'STATUS', 'CREATED', 'EXPIRES', 'LAST USED']];
+  for (const t of tokens) {
+    rows.push([t.id, t.label, status(t), when(t.created_at, '-'), when(t.expires_at, 'never'), when(t.last_used_at, 'never')]);
+  }
+  return table(rows);
+}
+
+/** One token, a field a line, its resources last. */
+export function detail(t) {
+  const rows = [
+    ['id', t.id],
+    ['label', t.label],
+    ['description', t.description || '-'],
+    ['status', status(t)],
+    ['created', `${when(t.created_at, '-')}${t.created_by ? ` by ${t.created_by}` : ''}`],
+    ['expires', when(t.expires_at, 'never')],
+    ['last used', when(t.last_used_at, 'never')],
+  ];
+  const resources = t.resources ?? [];
+  if (resources.length === 0) rows.push(['resources', '-']);
+  const pathWidth = Math.max(0, ...resources.map((r) => r.path.length));
+  resources.forEach((r, i) => {
+    rows.push([i === 0 ? 'resources' : '', `${r.type.padEnd(9)}  ${r.path.padEnd(pathWidth)}  ${r.scopes.join(', ')}`]);
+  });
+  return table(rows);
+}
+
+/** `error: CODE: MESSAGE`, then the fields and the retry hint the message does not say already. */
+export function errorLine(err) {
+  let text = `error: ${err.code}: ${printable(err.message)}\n`;
+  if (err.fields && typeof err.fields === 'object') {
+    for (const [field, problems] of Object.entries(err.fields)) {
+      for (const p of [].concat(problems)) {
+        const line = `${field}: ${typeof p === 'string' ? p : JSON.stringify(p)}`;
+        if (!err.message.includes(line)) text += `  ${line}\n`; // often the message already lists them
+      }
+    }
+  }
+  if (err.retryAfter !== undefined) text += `  retry after ${err.retryAfter} s\n`;
+  return text;
+}
+
+/** errorLine, with what could not be done put before the message. */
+export const errorDoing = (err, what) => errorLine(err).replace(/^error: (\S+): /, `error: $1: could not ${what}: `);
+
+/** { code, status, message } of an error, for a --json document. */
+export const errorBrief = (err) => err && { code: err.code, status: err.status, message: err.message };
+
+/** The exit status of a failure: 2 for wrong usage, else 1. */
+export const failureStatus = (err) => (err instanceof UsageError || err?.code === 'invalid_argument' ? 2 : 1);
+
+/** With --json, a failure is one JSON document on stderr: { error: { code, status, message, ... } }. */
+export function jsonError(err, io) {
+  let error;
+  if (err instanceof UsageError) {
+    error = { code: 'usage', message: err.message };
+  } else if (err instanceof DockerHubError) {
+    const { headers: _headers, ...rest } = err.toJSON();
+    error = rest;
+  } else {
+    error = { code: 'internal', message: String(err?.message ?? err) };
+  }
+  io.stderr.write(json({ error }));
+  return err instanceof UsageError || err instanceof DockerHubError ? failureStatus(err) : 1;
+}

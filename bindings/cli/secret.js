@@ -1,0 +1,83 @@
+// The hand-over flags of `create` and `rotate` (--exec, --exec-shell, --out) and what the CLI says
+// around them. The hand-over itself is bindings/handover.js, the one apply uses too.
+// The flags are checked before the token is created, so a wrong use creates nothing. If the
+// hand-over fails after Docker Hub created the token, the CLI names the token and says how to
+// recover; the secret goes only to the child's stdin or the file.
+
+import { resolve } from 'node:path';
+import { describeTarget, handOver, preflightOut, splitWords } from '../handover.js';
+import { UsageError } from './args.js';
+import { json } from './output.js';
+
+export const HANDOVER_OPTIONS = {
+  exec: { type: 'string' },
+  'exec-shell': { type: 'boolean' },
+  out: { type: 'string' },
+};
+
+export const HANDOVER_HELP = `  --exec 'CMD ...'           hand the secret to CMD on its stdin instead of printing it
+                             (e.g. --exec 'gh secret set DOCKERHUB_TOKEN'); run without a shell
+  --exec-shell               run the --exec command with /bin/sh -c (pipes, variables)
+  --out FILE                 write the secret to a new file, mode 0600; an existing FILE is refused`;
+
+function execTarget(exec, shell) {
+  if (exec.trim() === '') throw new UsageError('--exec needs a command');
+  if (!shell) {
+    try {
+      splitWords(exec);
+    } catch (err) {
+      throw new UsageError(/unclosed/.test(err.message) ? '--exec has an unclosed quote' : '--exec needs a command');
+    }
+  }
+  return { exec, shell };
+}
+
+/**
+ * The hand-over the flags ask for, checked before anything is created.
+ * @returns {null | { exec: string, shell: boolean } | { out: string }} out is an absolute path
+ */
+export function handoverFromFlags(values) {
+  const { exec, out } = values;
+  if (exec !== undefined && out !== undefined) throw new UsageError('give --exec or --out, not both');
+  if (values['exec-shell'] && exec === undefined) throw new UsageError('--exec-shell needs --exec');
+  if (exec !== undefined) return execTarget(exec, Boolean(values['exec-shell']));
+  if (out === undefined) return null;
+  if (out === '') throw new UsageError('--out needs a file name');
+  try {
+    preflightOut(out);
+  } catch (err) {
+    throw new UsageError(`--out ${err.message}`);
+  }
+  return { out: resolve(out) };
+}
+
+export const withoutSecret = ({ token: _secret, ...rest }) => rest;
+
+/**
+ * After a create: hands the secret over, or says the token exists without it.
+ * @returns {Promise<boolean>} true when handed over
+ */
+export async function deliver({ token, target, io, org }) {
+  const named = `${token.label} (${token.id})`;
+  try {
+    await handOver(token.token, target, { env: io.env, stdout: io.stdout, stderr: io.stderr, newline: false });
+  } catch (err) {
+    io.stderr.write(`error: handover: Created token ${named} in ${org}, but its secret could not be handed to `
+      + `${describeTarget(target)}: ${err.message}.\n`
+      + 'The secret was not shown anywhere and Docker Hub will not show it again.\n');
+    return false;
+  }
+  io.stderr.write(`Created token ${named} in ${org}; its secret went to ${describeTarget(target)}.\n`);
+  return true;
+}
+
+/** create with --exec or --out, after the token was created. @returns {Promise<number>} exit status */
+export async function finishCreate({ token, target, io, org, values }) {
+  const ok = await deliver({ token, target, io, org });
+  if (values.json) io.stdout.write(json({ ...withoutSecret(token), handedOver: ok }));
+  if (!ok) {
+    io.stderr.write(`To recover: delete it with 'dockerhub-oat delete ${token.id} --yes' and create it again.\n`);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,122 @@
+// The details dialog of one token: its facts and resources (fetched when it opens), and its
+// Activate/Deactivate and Delete actions (Delete through a confirmation dialog).
+
+import { h, fill, busy, clearAlert, openDialog } from './dom.js';
+import { tokenStatus, scopeName, PUBLIC_PATH } from './format.js';
+import { el, rowButton } from './elements.js';
+import { view } from './state.js';
+import { call } from './session.js';
+import { badge, fullTime } from './cells.js';
+
+function kindOf(r) {
+  if (r.type === 'TYPE_ORG') return 'Organization';
+  if (r.path === PUBLIC_PATH) return 'Public repositories';
+  if (r.path.includes('*')) return 'Repository pattern';
+  return 'Repository';
+}
+
+/** The resources section's list: each path, its kind and its scopes as chips. */
+function resourceList(t) {
+  if (!Array.isArray(t.resources)) return h('p', { class: 'muted', text: 'Loading…' });
+  if (t.resources.length === 0) return h('p', { class: 'muted', text: 'None: this token can reach nothing.' });
+  return h('ul', { class: 'resource-list' }, t.resources.map((r) => h('li', { class: 'resource' },
+    h('div', { class: 'resource-head' },
+      h('span', { class: 'mono path', text: r.path }),
+      h('span', { class: 'kind', text: kindOf(r) })),
+    h('ul', { class: 'chips', 'aria-label': `Scopes for ${r.path}` },
+      (r.scopes ?? []).map((s) => h('li', { class: 'chip', title: s, text: scopeName(s) }))))));
+}
+
+/** Shows token `t` in the details dialog; its actions wait until its resources have loaded. */
+export function renderDetails(t) {
+  const status = tokenStatus(t);
+  el.detailsTitle.textContent = t.label;
+  fill(el.detailsBadge, badge(status));
+  const loaded = Array.isArray(t.resources);
+  const fact = (name, value) => [h('dt', { text: name }), h('dd', {}, value)];
+  fill(el.detailsBody,
+    loaded ? h('p', { class: t.description ? 'description' : 'description muted', text: t.description || 'No description.' }) : null,
+    h('dl', { class: 'facts' },
+      fact('Status', status === 'Expired' && !t.is_active ? 'Expired (and inactive)' : status),
+      fact('Created by', t.created_by || '—'),
+      fact('Created', fullTime(t.created_at, 'Unknown')),
+      fact('Last used', fullTime(t.last_used_at, 'Never')),
+      fact('Expires', fullTime(t.expires_at, 'Never')),
+      fact('ID', h('code', { text: t.id }))),
+    h('h3', { text: 'Resources' }),
+    resourceList(t));
+  el.detailsToggle.textContent = t.is_active ? 'Deactivate' : 'Activate';
+  for (const b of [el.detailsEdit, el.detailsToggle, el.detailsDelete]) b.disabled = !loaded;
+}
+
+/** Opens the dialog on a list row's summary at once, then shows the token as fetched. */
+export async function openDetails(summary) {
+  const id = summary.id;
+  view.current = { ...summary };
+  clearAlert(el.detailsAlert);
+  el.detailsStatus.textContent = '';
+  renderDetails(view.current);
+  openDialog(el.detailsDialog, { returnTo: () => rowButton(id) ?? el.newToken });
+  const r = await call(el.detailsAlert, (hub, org) => hub.getAccessToken(org, id));
+  if (!r.ok || view.current?.id !== id) return;
+  view.current = r.value;
+  renderDetails(r.value);
+}
+
+async function toggleActive(onChanged) {
+  const t = view.current;
+  if (!t?.resources) return;
+  clearAlert(el.detailsAlert);
+  el.detailsStatus.textContent = '';
+  busy(el.detailsToggle, true, t.is_active ? 'Deactivating…' : 'Activating…');
+  const r = await call(el.detailsAlert, (hub, org) => hub.updateAccessToken(org, t.id, { is_active: !t.is_active }));
+  busy(el.detailsToggle, false);
+  if (!r.ok) return;
+  if (view.current?.id === t.id) {
+    view.current = r.value;
+    renderDetails(r.value);
+    el.detailsStatus.textContent = r.value.is_active
+      ? 'Activated: the token works again.'
+      : 'Deactivated: Docker Hub refuses this token until it is activated again.';
+  }
+  onChanged();
+}
+
+function askDelete() {
+  const t = view.current;
+  if (!t) return;
+  clearAlert(el.deleteAlert);
+  fill(el.deleteText, 'Delete ', h('strong', { text: `“${t.label}”` }),
+    '? Anything that uses it stops working at once. This cannot be undone.');
+  el.deleteConfirm.dataset.id = t.id;
+  openDialog(el.deleteDialog);
+}
+
+async function confirmDelete(onChanged) {
+  const t = view.current;
+  if (!t || t.id !== el.deleteConfirm.dataset.id) return;
+  clearAlert(el.deleteAlert);
+  busy(el.deleteConfirm, true, 'Deleting…');
+  const r = await call(el.deleteAlert, (hub, org) => hub.deleteAccessToken(org, t.id));
+  busy(el.deleteConfirm, false);
+  if (!r.ok) return;
+  el.deleteDialog.close();
+  el.detailsDialog.close();
+  el.mainStatus.textContent = `Deleted “${t.label}”.`;
+  await onChanged();
+  el.newToken.focus();
+}
+
+/**
+ * @param {{ onChanged: () => Promise<unknown>, onEdit: (token: object) => void }} hooks
+ *   onChanged reloads the list after a change; onEdit opens the token dialog on the loaded token
+ */
+export function wireDetails({ onChanged, onEdit }) {
+  el.detailsDialog.addEventListener('close', () => { view.current = null; });
+  el.detailsToggle.addEventListener('click', () => toggleActive(onChanged));
+  el.detailsEdit.addEventListener('click', () => {
+    if (view.current?.resources) onEdit(view.current);
+  });
+  el.detailsDelete.addEventListener('click', askDelete);
+  el.deleteConfirm.addEventListener('click', () => confirmDelete(onChanged));
+}

@@ -1,0 +1,52 @@
+// The created token's value, shown once: moved off the answer into one read-only field, copied on
+// request, and removed from the page as soon as its dialog is done (Done, Escape, close or sign-out).
+
+import { openDialog } from './dom.js';
+import { el, rowButton } from './elements.js';
+import { app } from './state.js';
+
+/** Moves the created token's value into the read-only field and off the object. */
+export function showSecret(created) {
+  el.secretValue.value = created.token;
+  delete created.token;
+  el.secretOrg.textContent = app.session.org;
+  el.secretStatus.textContent = '';
+  const id = created.id;
+  openDialog(el.secretDialog, { returnTo: () => rowButton(id) ?? el.newToken });
+}
+
+/** Done, Escape or sign-out: the value leaves the page at once (the close event comes later). */
+export function forgetSecret() {
+  el.secretValue.value = '';
+  el.secretStatus.textContent = '';
+  document.getSelection()?.removeAllRanges();
+}
+
+/** Copies the value: the Clipboard API, else a selected field and execCommand, else a hint. */
+async function copySecret() {
+  if (!el.secretValue.value) return;
+  try {
+    await navigator.clipboard.writeText(el.secretValue.value);
+    el.secretStatus.textContent = 'Copied to the clipboard.';
+  } catch {
+    el.secretValue.focus();
+    el.secretValue.select();
+    let copied = false;
+    try {
+      copied = document.execCommand('copy');
+    } catch {
+      copied = false;
+    }
+    el.secretStatus.textContent = copied ? 'Copied to the clipboard.' : 'Selected: press Ctrl+C (⌘C on a Mac) to copy it.';
+  }
+}
+
+export function wireSecretDialog() {
+  el.secretDialog.addEventListener('cancel', forgetSecret);
+  el.secretDialog.addEventListener('close', forgetSecret);
+  el.secretDone.addEventListener('click', () => {
+    forgetSecret();
+    el.secretDialog.close();
+  });
+  el.secretCopy.addEventListener('click', copySecret);
+}

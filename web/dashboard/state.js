@@ -1,0 +1,19 @@
+// The dashboard's mutable state, shared by its modules. Nothing here is ever written to storage.
+
+/**
+ * `session`: the signed-in session { hub, org, user } (the client holds the JWT), null when signed out.
+ * `editor`: the token dialog's resource editor (made per session: it names the organization).
+ * `audit`: the hygiene view (see audit-view.js), made once by app.js.
+ */
+export const app = { session: null, editor: null, audit: null };
+
+export const view = {
+  page: 1,
+  pageSize: 10,
+  total: 0,
+  listSeq: 0,
+  /** The token shown in the details dialog (with resources once loaded). */
+  current: null,
+  /** The token being edited, or null when the token dialog creates one. */
+  editing: null,
+};

@@ -1,0 +1,139 @@
+// The token dialog: "New access token" (label, description, expiry, resources) and "Edit access
+// token" (the same but the expiry, which Docker Hub fixes at creation). Its form is checked here
+// before any request; a created token's value goes straight to the secret dialog.
+
+import { busy, clearAlert, showAlert, openDialog } from './dom.js';
+import { relativeTime, exactTime } from './format.js';
+import { el } from './elements.js';
+import { app, view } from './state.js';
+import { call } from './session.js';
+import { renderDetails } from './details.js';
+import { loadPage } from './token-list.js';
+import { showSecret } from './secret.js';
+
+const isoDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const addDays = (d, n) => new Date(d.getFullYear(), d.getMonth(), d.getDate() + n);
+
+/** The chosen expiry as RFC 3339, null for never, undefined when a custom date is missing. */
+function chosenExpiry() {
+  const v = el.expiry.value;
+  if (v === 'never') return null;
+  if (v === 'custom') {
+    const [y, m, d] = el.expiryDate.value.split('-').map(Number);
+    if (!y) return undefined;
+    return new Date(y, m - 1, d, 23, 59, 59).toISOString();
+  }
+  return new Date(Date.now() + Number(v) * 86_400_000).toISOString();
+}
+
+/** The expiry part of the form: a choice when creating, a fixed line when editing `token`. */
+function showExpiry(token) {
+  const editing = Boolean(token);
+  el.expiryField.hidden = editing;
+  el.expiryDateField.hidden = true;
+  el.expiryDate.required = false;
+  const today = new Date();
+  el.expiryDate.min = isoDay(addDays(today, 1));
+  el.expiryDate.max = isoDay(addDays(today, 364));
+  el.expiryFixed.hidden = !editing;
+  if (!editing) return;
+  el.expiryFixed.textContent = token.expires_at
+    ? `Expires ${relativeTime(token.expires_at)} (${exactTime(token.expires_at)}). The expiry cannot be changed after creation.`
+    : 'Never expires. The expiry cannot be changed after creation.';
+}
+
+/** Opens the token dialog: empty to create, or filled with `token` to edit it. */
+export function openTokenDialog(token = null) {
+  if (!app.session || !app.editor) return;
+  view.editing = token;
+  const editing = Boolean(token);
+  el.tokenForm.reset();
+  clearAlert(el.tokenAlert);
+  el.tokenTitle.textContent = editing ? 'Edit access token' : 'New access token';
+  el.tokenSubmit.textContent = editing ? 'Save' : 'Create';
+  showExpiry(token);
+  if (editing) {
+    el.tokenLabel.value = token.label;
+    el.tokenDescription.value = token.description ?? '';
+    app.editor.set(token.resources);
+  } else {
+    app.editor.reset();
+  }
+  openDialog(el.tokenDialog);
+}
+
+/**
+ * The form as the API takes it, and the problems a person must fix first.
+ * @returns {{ label: string, description: string, resources: object[], expiresAt: string | null | undefined, problems: string[] }}
+ */
+function readTokenForm(editing) {
+  const label = el.tokenLabel.value.trim();
+  const description = el.tokenDescription.value.trim();
+  const { resources, problems } = app.editor.read();
+  if (!label) problems.unshift('Give the token a label.');
+  if (!resources.length && !problems.length) {
+    problems.push('Give the token access to something: a repository, public repositories or an organization scope.');
+  }
+  let expiresAt = null;
+  if (!editing) {
+    expiresAt = chosenExpiry();
+    if (expiresAt === undefined) problems.push('Choose an expiration date.');
+  }
+  return { label, description, resources, expiresAt, problems };
+}
+
+async function saveEdit(editing, { label, description, resources }) {
+  const r = await call(el.tokenAlert, (hub, org) => hub.updateAccessToken(org, editing.id, { label, description, resources }));
+  busy(el.tokenSubmit, false);
+  if (!r.ok) return;
+  el.tokenDialog.close();
+  if (view.current?.id === editing.id) {
+    view.current = r.value;
+    renderDetails(r.value);
+    el.detailsStatus.textContent = 'Saved.';
+  }
+  loadPage();
+}
+
+async function create({ label, description, resources, expiresAt }) {
+  const body = { label, resources };
+  if (description) body.description = description;
+  if (expiresAt) body.expires_at = expiresAt;
+  const r = await call(el.tokenAlert, (hub, org) => hub.createAccessToken(org, body));
+  busy(el.tokenSubmit, false);
+  if (!r.ok) return;
+  el.tokenDialog.close();
+  const created = r.value;
+  showSecret(created);
+  el.mainStatus.textContent = `Created “${created.label}”.`;
+  view.page = 1;
+  loadPage();
+}
+
+async function submitTokenForm(event) {
+  event.preventDefault();
+  if (el.tokenSubmit.disabled || !app.editor) return;
+  clearAlert(el.tokenAlert);
+  const editing = view.editing;
+  const form = readTokenForm(editing);
+  if (form.problems.length) {
+    showAlert(el.tokenAlert, form.problems.join('\n'), { title: 'Check the form:' });
+    if (!form.label) el.tokenLabel.focus();
+    return;
+  }
+  busy(el.tokenSubmit, true, editing ? 'Saving…' : 'Creating…');
+  if (editing) await saveEdit(editing, form);
+  else await create(form);
+}
+
+export function wireTokenDialog() {
+  el.expiry.addEventListener('change', () => {
+    const custom = el.expiry.value === 'custom';
+    el.expiryDateField.hidden = !custom;
+    el.expiryDate.required = custom;
+    if (custom) el.expiryDate.focus();
+  });
+  el.newToken.addEventListener('click', () => openTokenDialog());
+  el.firstToken.addEventListener('click', () => openTokenDialog());
+  el.tokenForm.addEventListener('submit', submitTokenForm);
+}

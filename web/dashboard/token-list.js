@@ -1,0 +1,86 @@
+// The tokens table: one page of the organization's tokens, its pager and page size, Refresh, and
+// the rule that keeps a page that came back empty from starting a loop of requests.
+
+import { h, fill, busy, clearAlert } from './dom.js';
+import { tokenStatus } from './format.js';
+import { el } from './elements.js';
+import { app, view } from './state.js';
+import { call } from './session.js';
+import { badge, timeCell, refreshRelativeTimes } from './cells.js';
+import { openDetails } from './details.js';
+
+function rowFor(t) {
+  return h('tr', { dataset: { id: t.id } },
+    h('th', { scope: 'row', class: 'label-cell' },
+      h('button', { type: 'button', class: 'link', text: t.label, on: { click: () => openDetails(t) } })),
+    h('td', { 'data-label': 'Status' }, badge(tokenStatus(t))),
+    h('td', { 'data-label': 'Created by', class: t.created_by ? '' : 'muted', text: t.created_by || '—' }),
+    h('td', { 'data-label': 'Created' }, timeCell(t.created_at, 'Unknown')),
+    h('td', { 'data-label': 'Last used' }, timeCell(t.last_used_at, 'Never')),
+    h('td', { 'data-label': 'Expires' }, timeCell(t.expires_at, 'Never')),
+  );
+}
+
+/** Shows one list answer ({ total, next, results }) as page view.page. */
+export function renderPage(page) {
+  view.total = page.total;
+  const pages = Math.max(1, Math.ceil(page.total / view.pageSize));
+  fill(el.rows, page.results.map(rowFor));
+  el.total.textContent = `${page.total} ${page.total === 1 ? 'token' : 'tokens'}`;
+  const empty = page.total === 0;
+  el.empty.hidden = !empty;
+  el.emptyTitle.textContent = `${app.session.org} has no access tokens yet`;
+  el.tableWrap.hidden = empty;
+  el.pager.hidden = empty;
+  el.pageInfo.textContent = `Page ${view.page} of ${pages}`;
+  el.prev.disabled = view.page <= 1;
+  // An empty page has nothing after it, whatever `next` claims.
+  el.next.disabled = page.results.length === 0 || (!page.next && view.page >= pages);
+}
+
+/**
+ * Loads and shows the current page: one request, two at most. A page that came back empty although
+ * the organization has tokens (a delete, another admin) moves back once to the last page that
+ * `total` promises, and only if that page comes before this one; whatever that answers is shown as
+ * it is. So no click can start a loop of requests, even against a server whose `total` is wrong.
+ */
+export async function loadPage(mayMoveBack = true) {
+  const seq = ++view.listSeq;
+  el.table.setAttribute('aria-busy', 'true');
+  const r = await call(el.mainAlert, (hub, org) => hub.listAccessTokens(org, { page: view.page, pageSize: view.pageSize }));
+  if (seq !== view.listSeq) return false;
+  el.table.removeAttribute('aria-busy');
+  if (!r.ok) return false;
+  const { total, results } = r.value;
+  const last = Math.max(1, Math.ceil(total / view.pageSize));
+  if (mayMoveBack && results.length === 0 && total > 0 && last < view.page) {
+    view.page = last;
+    return loadPage(false);
+  }
+  clearAlert(el.mainAlert);
+  renderPage(r.value);
+  if (results.length === 0 && total > 0) {
+    el.mainStatus.textContent = `Page ${view.page} is empty, although Docker Hub counts ${total} ${total === 1 ? 'token' : 'tokens'}. Go back a page, or refresh.`;
+  }
+  return true;
+}
+
+export function wireTokenList() {
+  el.refresh.addEventListener('click', async () => {
+    el.mainStatus.textContent = '';
+    busy(el.refresh, true, 'Refreshing…');
+    const ok = await loadPage();
+    busy(el.refresh, false);
+    if (ok) el.mainStatus.textContent = 'Up to date.';
+  });
+  el.prev.addEventListener('click', () => {
+    if (view.page > 1) { view.page--; loadPage(); }
+  });
+  el.next.addEventListener('click', () => { view.page++; loadPage(); });
+  el.pageSize.addEventListener('change', () => {
+    view.pageSize = Number(el.pageSize.value);
+    view.page = 1;
+    loadPage();
+  });
+  setInterval(refreshRelativeTimes, 60_000);
+}
