@@ -1,5 +1,6 @@
 // createClient and the operations: checks the JS types, marshals strings into the WASM heap,
-// makes one C call, and settles a Promise when the C core calls back (bindings/wasm_exports.c).
+// makes one C call, and resolves a Promise with the answer the C core delivers (what crosses is
+// described once, in bindings/wasm_exports.c; #resolve below is where it is read).
 // Host-agnostic: the entries (index.node.js, index.web.js) say how to find the .wasm.
 
 import createDockerHubOat from '../dist/dockerhub_oat.mjs';
@@ -13,6 +14,14 @@ const OPTION_KEYS = new Set(['baseUrl', 'token', 'credentials', 'timeoutMs', 'ma
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const MAX_RESPONSE_BYTES = 2 ** 32 - 1; // a size_t on wasm32
 const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+// The bits of dh_js_deliver's flags (bindings/wasm_exports.c).
+const MORE = 1;
+const ALREADY_DELETED = 2;
+const MAYBE_CREATED = 4;
+// The core's own sentences name C's fields; a JS user knows them by the option's name.
+const JS_NAMES = { max_response_bytes: 'maxResponseBytes', page_size: 'pageSize' };
+const C_NAMES = /\b(max_response_bytes|page_size)\b/g;
+const ENCODER = new TextEncoder();
 
 /** One instantiated module per wasm source, shared by the clients made from it. */
 const instances = new Map();
@@ -61,18 +70,19 @@ async function instantiateFrom(wasm, host, signal) {
   // Per-client and per-call state is keyed by ids that are never used twice. emmalloc hands a
   // freed pointer out again, so a C pointer names a client only while that client lives: it is
   // looked up (byPtr) the moment C asks, and an answer for a closed client finds nothing.
-  const pending = new Map(); // call id -> ({ doc, body }, more) => void
+  const pending = new Map(); // call id -> (answer, more) => void
   const clients = new Map(); // client id -> { ptr, tokenFn }
   const byPtr = new Map(); // C pointer -> client id, while that client lives
   const XHR = typeof fetch === 'function' ? makeFetchXHR(fetch) : undefined;
   const moduleArgs = {
     xhrImpl: XHR,
-    dhSettle(callId, doc, body, more) {
-      const settle = pending.get(callId);
+    dhReceive(callId, status, flags, headers, body, error) {
+      const receive = pending.get(callId);
+      const more = (flags & MORE) !== 0;
       if (!more) pending.delete(callId);
-      // A call that fails for good on a fetch() rejection settles inside that XHR's onerror:
+      // A call that fails for good on a fetch() rejection is delivered inside that XHR's onerror:
       // the rejection is the error's cause (bindings/xhr.js).
-      settle?.({ doc, body, cause: XHR?.failing }, more);
+      receive?.({ status, flags, headers, body, error, cause: XHR?.failing }, more);
     },
     dhNeedToken(clientPtr) {
       const id = byPtr.get(clientPtr);
@@ -135,14 +145,16 @@ class HeapStrings {
     this.blocks = [];
   }
 
-  /** @param {string|null|undefined} s */
+  /** Measured once: a UTF-16 unit takes at most 3 bytes of UTF-8, so 3 * length + 1 holds it.
+   * @param {string|null|undefined} s */
   put(s) {
     if (s == null) return 0;
-    const n = this.Module.lengthBytesUTF8(s) + 1;
+    const n = s.length * 3 + 1;
     const p = this.Module._malloc(n);
     if (!p) throw new DockerHubError('invalid_response', 'out of memory');
     this.blocks.push([p, n]);
-    this.Module.stringToUTF8(s, p, n);
+    const heap = this.Module.HEAPU8; // read after malloc: a memory growth replaces it
+    heap[p + ENCODER.encodeInto(s, heap.subarray(p, p + n - 1)).written] = 0;
     return p;
   }
 
@@ -191,21 +203,36 @@ function checkBody(body, what) {
   return json;
 }
 
-/** Docker's `errinfo` and `fields` objects from an error body, where it has them. */
-function errorObjects(body) {
-  if (body === null) return {};
-  let parsed;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return {};
-  }
+/** The "name:value\n" lines of a delivered answer as an object; a repeated name joins its
+ * values with ", ", as fetch's Headers do. */
+function parseHeaders(text) {
   const out = {};
-  for (const key of ['errinfo', 'fields']) {
-    const v = parsed?.[key];
-    if (v && typeof v === 'object' && !Array.isArray(v)) out[key] = v;
+  for (let at = 0; at < text.length;) {
+    const colon = text.indexOf(':', at);
+    const eol = text.indexOf('\n', colon);
+    const name = text.slice(at, colon);
+    const value = text.slice(colon + 1, eol);
+    if (Object.hasOwn(out, name)) out[name] += `, ${value}`;
+    // `out.__proto__ = v` would set the prototype: that one name is defined, as JSON.parse would.
+    else if (name === '__proto__') Object.defineProperty(out, name, { value, writable: true, enumerable: true, configurable: true });
+    else out[name] = value;
+    at = eol + 1;
   }
   return out;
+}
+
+/** A delivered error as a DockerHubError; the core's own sentences (no status) in JS's words. */
+function toError({ status, flags, headers, error, cause }) {
+  const { code, errinfo, fields, retryAfter, ...words } = error;
+  const message = status ? words.message : words.message.replace(C_NAMES, (m) => JS_NAMES[m]);
+  const extra = { detail: words.detail, text: words.text, status };
+  if (retryAfter >= 0) extra.retryAfter = retryAfter;
+  if (flags & MAYBE_CREATED) extra.maybeCreated = true;
+  if (code === 'network' && cause !== undefined) extra.cause = cause;
+  if (status) extra.headers = headers;
+  if (errinfo !== undefined) extra.errinfo = JSON.parse(errinfo); // printed by cJSON: valid
+  if (fields !== undefined) extra.fields = JSON.parse(fields);
+  return new DockerHubError(code, message, extra);
 }
 
 function parseRateLimit(headers) {
@@ -374,14 +401,14 @@ class Client {
         while (!page) await new Promise((resolve) => (wake = resolve));
         const { answer, more } = page;
         page = null;
-        const { data } = this.#settle(answer);
+        const { data } = this.#resolve(answer);
         for (const t of data.results) {
           if (given.has(t.id)) continue;
           given.add(t.id);
           yield t;
         }
         if (!more) return;
-        if (page) continue; // settled while the consumer held the page: aborted or closed
+        if (page) continue; // delivered while the consumer held the page: aborted or closed
         // The consumer wants more: only now is the next page asked for.
         if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
         this.#inst.Module._dhw_list_all_next(this.#ptr, handle.callId);
@@ -411,7 +438,7 @@ class Client {
     return n;
   }
 
-  /** Calls of this module waiting for the C core to settle them (all clients): for leak tests. */
+  /** Calls of this module waiting for the C core to deliver their answer (all clients): for leak tests. */
   debugPendingCalls() {
     return this.#inst.pending.size;
   }
@@ -484,15 +511,15 @@ class Client {
       handle = this.#start(signal, resolve, start);
     });
     handle.done();
-    return this.#settle(answer);
+    return this.#resolve(answer);
   }
 
   /**
-   * Starts a C operation whose answers go to onSettle({ doc, body }, more); an abort of `signal` cancels
-   * it in C (which settles it with 'aborted' at once and stops the request). Returns { done() }
+   * Starts a C operation whose answers go to onAnswer(answer, more); an abort of `signal` cancels
+   * it in C (which delivers 'aborted' at once and stops the request). Returns { done() }
    * to call when no more answers are wanted.
    */
-  #start(signal, onSettle, start) {
+  #start(signal, onAnswer, start) {
     checkSignal(signal);
     if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
     const inst = this.#inst;
@@ -510,7 +537,7 @@ class Client {
       inst.pending.delete(callId);
       open = false;
     };
-    inst.pending.set(callId, onSettle);
+    inst.pending.set(callId, onAnswer);
     signal?.addEventListener('abort', onAbort, { once: true });
     const strings = new HeapStrings(inst.Module);
     try {
@@ -524,37 +551,26 @@ class Client {
     return { done, callId };
   }
 
-  /** { doc, body } from the C core to { data, status, headers }, or a thrown DockerHubError. */
-  #settle({ doc: docText, body, cause }) {
-    const doc = JSON.parse(docText); // written by wasm_exports.c: always valid
-    const rateLimit = parseRateLimit(doc.headers);
+  /** An answer the C core delivered (see dhReceive) to { data, status, headers }, or a thrown
+   * DockerHubError. */
+  #resolve(answer) {
+    const { status, flags, body } = answer;
+    const headers = parseHeaders(answer.headers);
+    const rateLimit = parseRateLimit(headers);
     if (rateLimit) this.#rateLimit = rateLimit;
-    if (doc.alreadyDeleted) {
+    if (answer.error) throw toError({ ...answer, headers });
+    if (flags & ALREADY_DELETED) {
       // A retried DELETE found it gone: an earlier attempt, whose answer was lost, deleted it.
-      return { data: undefined, status: doc.status, headers: doc.headers, alreadyDeleted: true };
-    }
-    if (doc.error) {
-      const { code, message, ...rest } = doc.error;
-      const extra = { ...rest, status: doc.status };
-      if (code === 'network' && cause !== undefined) extra.cause = cause;
-      if (doc.status) {
-        extra.headers = doc.headers;
-        Object.assign(extra, errorObjects(body));
-      }
-      throw new DockerHubError(code, message, extra);
+      return { data: undefined, status, headers, alreadyDeleted: true };
     }
     let data;
     if (body !== null) {
       try {
         data = JSON.parse(body); // checked by the C core already; JSON.parse builds the objects
       } catch {
-        throw new DockerHubError('invalid_response', 'the response body is not valid JSON', {
-          status: doc.status,
-          headers: doc.headers,
-        });
+        throw new DockerHubError('invalid_response', 'the response body is not valid JSON', { status, headers });
       }
     }
-    return { data, status: doc.status, headers: doc.headers };
+    return { data, status, headers };
   }
-
 }

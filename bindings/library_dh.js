@@ -1,10 +1,18 @@
-// The JS imports of the WASM module (wasm_exports.c): a call settles with a JSON document, and a
-// client with a token function asks JS for a JWT.
+// The JS imports of the WASM module (bindings/wasm_exports.c, which describes what crosses):
+// dh_js_deliver turns one reply's spans and strings into JS strings for bindings/client.js, and a
+// client with a token function asks JS for a JWT through dh_js_need_token.
 mergeInto(LibraryManager.library, {
-  // Decoded by length (UTF8ToString would scan byte by byte for a NUL first).
-  dh_js_settle: function (callId, doc, docLen, body, bodyLen, more) {
-    var text = function (p, n) { return UTF8Decoder.decode(HEAPU8.subarray(p, p + n)); };
-    Module['dhSettle'](callId, text(doc, docLen), bodyLen ? text(body, bodyLen) : null, more);
+  // Spans are decoded by length (UTF8ToString would scan byte by byte for a NUL first).
+  dh_js_deliver: function (callId, status, flags, headers, headersLen, body, bodyLen, code, message,
+    detail, text, errinfo, fields, retryAfter) {
+    var span = function (p, n) { return UTF8Decoder.decode(HEAPU8.subarray(p, p + n)); };
+    var str = function (p) { return p ? UTF8ToString(p) : undefined; };
+    var error = code ? {
+      code: UTF8ToString(code), message: UTF8ToString(message), detail: str(detail), text: str(text),
+      errinfo: str(errinfo), fields: str(fields), retryAfter: retryAfter,
+    } : null;
+    Module['dhReceive'](callId, status, flags, headersLen ? span(headers, headersLen) : '',
+      bodyLen ? span(body, bodyLen) : null, error);
   },
   dh_js_need_token: function (client) {
     Module['dhNeedToken'](client);

@@ -1,8 +1,14 @@
-/* The WASM export layer: the C entry points the JS bindings call, and the import through which
- * every call settles (dh_js_settle, bindings/library_dh.js) with a small JSON document and the
- * response body beside it:
- *   {"status": 200, "headers": {...}}                              + the body, on success
- *   {"status": 404, "headers": {...}, "error": {"code": ..., ...}} + the body, on failure
+/* The WASM export layer: the C entry points the JS bindings call, and the one place the answer
+ * to JS is built. deliver() hands each reply to the import dh_js_deliver (bindings/library_dh.js),
+ * which bindings/client.js reads (#resolve). What crosses, and in what form:
+ *   status, flags      numbers (DH_JS_MORE: another page follows; DH_JS_ALREADY_DELETED;
+ *                      DH_JS_MAYBE_CREATED)
+ *   headers            one block of "name:value\n" lines, as the core unpacked and redacted them
+ *                      (names lower-case; values hold no control character, so no '\n')
+ *   body               the response body as received, on success only (JS parses it once)
+ *   error              NULL on success, else the dh_error's strings as they are: code name,
+ *                      message, detail, text, and errinfo and fields as JSON text
+ * The common case, a 2xx, is three numbers and two spans: no document is printed or parsed.
  * Strings from JS are only read during the call; the core copies what it keeps. */
 #include <emscripten/emscripten.h>
 #include <malloc.h>
@@ -10,82 +16,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cJSON.h"
-#include "internal.h"
-#include "transport_fetch.h"
+#include "dockerhub_oat_fetch.h"
+#include "request_json.h"
 #include "wasm_exports.h"
 
-extern void dh_js_settle(int call_id, const char *doc, size_t doc_len, const char *body,
-                         size_t body_len, int more);
+/* The flags of dh_js_deliver; bindings/client.js reads the same bits. */
+enum { DH_JS_MORE = 1, DH_JS_ALREADY_DELETED = 2, DH_JS_MAYBE_CREATED = 4 };
+
+extern void dh_js_deliver(int call_id, int status, int flags, const char *headers, size_t headers_len,
+                          const char *body, size_t body_len, const char *code, const char *message,
+                          const char *detail, const char *text, const char *errinfo,
+                          const char *fields, double retry_after);
 extern void dh_js_need_token(dh_client *client);
 
 static const char *last_error;
 
 #define USER(call_id) ((void *)(intptr_t)(call_id))
 
-static void add_string(dh_buf *b, const char *name, const char *value) {
-    if (!value) return;
-    dh_buf_puts(b, ",");
-    dh_buf_json_string(b, name);
-    dh_buf_puts(b, ":");
-    dh_buf_json_string(b, value);
-}
-
-/* {"name": "value", ...}; a repeated name joins its values with ", " as fetch's Headers do. */
-static void add_headers(dh_buf *b, const dh_reply *r) {
-    dh_buf_puts(b, ",\"headers\":{");
-    bool first = true;
+/* The headers as one malloc'd block of "name:value\n" lines (caller frees); *len its length.
+ * NULL on oom (an empty reply's block is a one-byte allocation). */
+static char *pack_headers(const dh_reply *r, size_t *len) {
+    size_t n = 0;
+    for (size_t i = 0; i < r->header_count; i++)
+        n += strlen(r->headers[i].name) + strlen(r->headers[i].value) + 2;
+    char *out = malloc(n + 1);
+    if (!out) return NULL;
+    char *p = out;
     for (size_t i = 0; i < r->header_count; i++) {
-        const char *name = r->headers[i].name;
-        bool seen = false;
-        for (size_t k = 0; k < i && !seen; k++) seen = strcmp(r->headers[k].name, name) == 0;
-        if (seen) continue;
-        if (!first) dh_buf_puts(b, ",");
-        first = false;
-        dh_buf_json_string(b, name);
-        dh_buf_puts(b, ":");
-        dh_buf joined = {0};
-        for (size_t k = i; k < r->header_count; k++) {
-            if (strcmp(r->headers[k].name, name) != 0) continue;
-            if (joined.len) dh_buf_puts(&joined, ", ");
-            dh_buf_puts(&joined, r->headers[k].value);
-        }
-        dh_buf_json_string(b, joined.data ? joined.data : "");
-        dh_buf_free(&joined);
+        size_t k = strlen(r->headers[i].name), v = strlen(r->headers[i].value);
+        memcpy(p, r->headers[i].name, k);
+        p[k] = ':';
+        memcpy(p + k + 1, r->headers[i].value, v);
+        p[k + 1 + v] = '\n';
+        p += k + v + 2;
     }
-    dh_buf_puts(b, "}");
+    *len = n;
+    return out;
 }
 
-/* The settle document: status, headers and the error, if any. The body goes beside it as it
- * came, so JS parses it once with JSON.parse and nothing is printed here. */
-static void settle(const dh_reply *r, void *user) {
+/* The completion callback of every call: one reply, handed to JS once. */
+static void deliver(const dh_reply *r, void *user) {
     int call_id = (int)(intptr_t)user;
-    dh_buf b = {0};
-    dh_buf_puts(&b, "{\"status\":");
-    dh_buf_int(&b, r->status);
-    add_headers(&b, r);
-    if (r->error) {
-        const dh_error *e = r->error;
-        dh_buf_puts(&b, ",\"error\":{\"code\":");
-        dh_buf_json_string(&b, dh_code_name(e->code == DH_ERR_NO_MEMORY ? DH_ERR_INVALID_RESPONSE : e->code));
-        add_string(&b, "message", e->message);
-        add_string(&b, "detail", e->detail);
-        add_string(&b, "text", e->text);
-        if (e->retry_after >= 0) {
-            dh_buf_puts(&b, ",\"retryAfter\":");
-            dh_buf_int(&b, e->retry_after);
-        }
-        if (e->maybe_created) dh_buf_puts(&b, ",\"maybeCreated\":true");
-        dh_buf_puts(&b, "}");
+    size_t headers_len = 0;
+    char *headers = pack_headers(r, &headers_len);
+    if (!headers) {
+        dh_js_deliver(call_id, 0, 0, NULL, 0, NULL, 0, "invalid_response", "out of memory", NULL, NULL,
+                      NULL, NULL, -1);
+        return;
     }
-    if (r->already_deleted) dh_buf_puts(&b, ",\"alreadyDeleted\":true");
-    dh_buf_puts(&b, "}");
-    static const char oom[] = "{\"status\":0,\"headers\":{},\"error\":{\"code\":\"invalid_response\","
-                              "\"message\":\"out of memory\"}}";
-    bool ok = !b.oom;
-    dh_js_settle(call_id, ok ? b.data : oom, ok ? b.len : sizeof oom - 1, ok ? r->body : NULL,
-                 ok ? r->body_len : 0, r->more);
-    dh_buf_free(&b);
+    int flags = (r->more ? DH_JS_MORE : 0) | (r->already_deleted ? DH_JS_ALREADY_DELETED : 0);
+    const dh_error *e = r->error;
+    if (!e) {
+        dh_js_deliver(call_id, r->status, flags, headers, headers_len, r->body, r->body_len, NULL,
+                      NULL, NULL, NULL, NULL, NULL, -1);
+    } else {
+        dh_code code = e->code == DH_ERR_NO_MEMORY ? DH_ERR_INVALID_RESPONSE : e->code;
+        dh_js_deliver(call_id, r->status, flags | (e->maybe_created ? DH_JS_MAYBE_CREATED : 0), headers, headers_len,
+                      NULL, 0, dh_code_name(code), e->message, e->detail, e->text, e->errinfo,
+                      e->fields, (double)e->retry_after);
+    }
+    free(headers);
 }
 
 static void need_token(void *ctx, dh_client *client) {
@@ -99,7 +89,7 @@ EMSCRIPTEN_KEEPALIVE dh_client *dhw_client_new(const char *base_url, const char 
                                                int max_retries, double max_response_bytes) {
     /* A size_t holds this much on wasm32; a larger double would wrap to a small limit. */
     if (!(max_response_bytes >= 1 && max_response_bytes <= (double)SIZE_MAX)) {
-        last_error = "maxResponseBytes must be a whole number of bytes from 1 to 4294967295";
+        last_error = "max_response_bytes must be a whole number of bytes from 1 to 4294967295";
         return NULL;
     }
     dh_config cfg = {.base_url = base_url,
@@ -121,7 +111,7 @@ EMSCRIPTEN_KEEPALIVE void dhw_token_ready(dh_client *c, const char *jwt, const c
 EMSCRIPTEN_KEEPALIVE int dhw_cancel(dh_client *c, int call_id) { return dh_cancel(c, USER(call_id)); }
 
 EMSCRIPTEN_KEEPALIVE void dhw_list_all(dh_client *c, int call_id, const char *org, int page_size) {
-    dh_list_all_tokens(c, org, page_size, settle, USER(call_id));
+    dh_list_all_tokens(c, org, page_size, deliver, USER(call_id));
 }
 
 EMSCRIPTEN_KEEPALIVE int dhw_list_all_next(dh_client *c, int call_id) {
@@ -133,44 +123,40 @@ EMSCRIPTEN_KEEPALIVE const char *dhw_last_error(void) { return last_error ? last
 EMSCRIPTEN_KEEPALIVE void dhw_client_free(dh_client *c) { dh_client_free(c); }
 
 EMSCRIPTEN_KEEPALIVE void dhw_list(dh_client *c, int call_id, const char *org, int page, int page_size) {
-    dh_list_tokens(c, org, &(dh_list_options){page, page_size}, settle, USER(call_id));
+    dh_list_tokens(c, org, &(dh_list_options){page, page_size}, deliver, USER(call_id));
 }
 
 EMSCRIPTEN_KEEPALIVE void dhw_get(dh_client *c, int call_id, const char *org, const char *id) {
-    dh_get_token(c, org, id, settle, USER(call_id));
+    dh_get_token(c, org, id, deliver, USER(call_id));
 }
 
 EMSCRIPTEN_KEEPALIVE void dhw_delete(dh_client *c, int call_id, const char *org, const char *id) {
-    dh_delete_token(c, org, id, settle, USER(call_id));
+    dh_delete_token(c, org, id, deliver, USER(call_id));
 }
 
 static void refuse_body(int call_id, dh_op op, const char *why) {
     dh_error e = {.code = DH_ERR_INVALID_ARGUMENT, .message = why, .retry_after = -1};
     dh_reply r = {.op = op, .error = &e};
-    settle(&r, USER(call_id));
+    deliver(&r, USER(call_id));
 }
 
 EMSCRIPTEN_KEEPALIVE void dhw_create(dh_client *c, int call_id, const char *org, const char *body) {
-    dh_arena *a = dh_arena_new();
-    cJSON *root = NULL;
+    dh_request_json *held;
     dh_create_request req;
-    const char *why = a ? dh_create_request_from_json(body, a, &root, &req) : "out of memory";
+    const char *why = dh_create_request_from_json(body, &held, &req);
     if (why) refuse_body(call_id, DH_OP_CREATE, why);
-    else dh_create_token(c, org, &req, settle, USER(call_id));
-    cJSON_Delete(root);
-    dh_arena_free(a);
+    else dh_create_token(c, org, &req, deliver, USER(call_id));
+    dh_request_json_free(held);
 }
 
 EMSCRIPTEN_KEEPALIVE void dhw_update(dh_client *c, int call_id, const char *org, const char *id,
                                      const char *body) {
-    dh_arena *a = dh_arena_new();
-    cJSON *root = NULL;
+    dh_request_json *held;
     dh_update_request req;
-    const char *why = a ? dh_update_request_from_json(body, a, &root, &req) : "out of memory";
+    const char *why = dh_update_request_from_json(body, &held, &req);
     if (why) refuse_body(call_id, DH_OP_UPDATE, why);
-    else dh_update_token(c, org, id, &req, settle, USER(call_id));
-    cJSON_Delete(root);
-    dh_arena_free(a);
+    else dh_update_token(c, org, id, &req, deliver, USER(call_id));
+    dh_request_json_free(held);
 }
 
 /* Bytes the allocator has handed out and not got back: what the leak tests watch. */

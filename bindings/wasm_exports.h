@@ -12,14 +12,14 @@ dh_client *dhw_client_new(const char *base_url, const char *bearer, const char *
                           int max_retries, double max_response_bytes);
 /* The JS token function's answer to dh_js_need_token (a JWT, or NULL and why not). */
 void dhw_token_ready(dh_client *c, const char *jwt, const char *why_not);
-/* Settles call_id with `aborted` now, if it is in flight. */
+/* Delivers `aborted` for call_id now, if it is in flight. */
 int dhw_cancel(dh_client *c, int call_id);
-/* Settles call_id once per page; `more` says another page follows, fetched by dhw_list_all_next. */
+/* Delivers call_id once per page; DH_JS_MORE says another page follows, fetched by dhw_list_all_next. */
 void dhw_list_all(dh_client *c, int call_id, const char *org, int page_size);
 int dhw_list_all_next(dh_client *c, int call_id);
 const char *dhw_last_error(void);
 void dhw_client_free(dh_client *c);
-/* Each settles call_id exactly once through dh_js_settle, possibly before returning. */
+/* Each delivers call_id exactly once through dh_js_deliver, possibly before returning. */
 void dhw_list(dh_client *c, int call_id, const char *org, int page, int page_size);
 void dhw_get(dh_client *c, int call_id, const char *org, const char *id);
 void dhw_delete(dh_client *c, int call_id, const char *org, const char *id);

@@ -2,14 +2,9 @@
 // It implements just what Emscripten 3.1.6's Fetch API (its library_fetch.js) uses: readyState is 4
 // before onload/onerror run, no onprogress ever, header lines end in \r\n, the method is
 // upper-cased, GET/HEAD carry no body, and abort() is silent (no callback after it), as in browsers.
-// Additions the transport reads (src/transport_fetch.c): `maxResponseBytes`, past which the body
-// is not read on (failure 'too_large'); `failure`, the host's reason when fetch() rejected (see
-// failureOf) or 'redirected' (a browser's opaque redirect), which the core words the error by and
-// retries by; `responseURL`, as in browsers. Browsers get this XHR too, for redirect: 'manual'.
-//
-// The rejection itself becomes the DockerHubError's `cause`: the class keeps it in `failing`
-// while its onerror runs. The C core settles a call that fails for good inside that handler,
-// synchronously, so bindings/client.js reads it there and nowhere else.
+// Its additions (maxResponseBytes, failure and its words, responseURL, the static failing) are the
+// transport's contract with it, written once in src/include/dockerhub_oat_fetch.h: change them
+// there and in src/transport_fetch.c together. Browsers get this XHR too, for redirect: 'manual'.
 
 // Each test looks at what one host really rejects with (seen on Node 18-22 (undici), Deno 2,
 // Bun 1 and workerd): the error, its `cause`, and an AggregateError's `errors`.

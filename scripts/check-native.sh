@@ -4,8 +4,8 @@
 #       memory errors, and definite, indirect or possible leaks;
 #   (a2) the native end-to-end tests (ctest label e2e: libcurl against the sandbox, and the example
 #       program) under valgrind, with the same checks; prints their pass count;
-#   (b) cppcheck (warning, style, performance, portability) over src/;
-#   (c) clang-tidy over src/*.c with the repository's .clang-tidy, every warning an error
+#   (b) cppcheck (warning, style, performance, portability) over src/ and bindings/request_json.c;
+#   (c) clang-tidy over src/*.c and bindings/request_json.c with the repository's .clang-tidy, every warning an error
 #       (not transport_fetch.c: it needs Emscripten's headers).
 # Tools: valgrind, cppcheck, clang-tidy, node (scripts/setup.sh installs them). About a minute and a half on 2 cores.
 set -euo pipefail
@@ -94,7 +94,7 @@ took "$t"
 t=$SECONDS
 step "(b) cppcheck"
 if cppcheck --enable=warning,style,performance,portability --error-exitcode=1 --inline-suppr --std=c11 \
-     --quiet --library=scripts/cppcheck-emscripten.cfg -I src -I src/include src/; then
+     --quiet --library=scripts/cppcheck-emscripten.cfg -I src -I src/include -I bindings src/ bindings/request_json.c; then
   echo "   clean"
 else
   status=1
@@ -103,7 +103,7 @@ took "$t"
 
 t=$SECONDS
 step "(c) clang-tidy ($(clang-tidy --version | sed -n 's/.*LLVM version \([0-9.]*\).*/\1/p'), .clang-tidy)"
-mapfile -t files < <(ls src/*.c | grep -v '^src/transport_fetch\.c$')
+mapfile -t files < <(ls src/*.c bindings/request_json.c | grep -v '^src/transport_fetch\.c$')
 tidy() {
   local f=$1 extra=$2 log
   log=build/native/clang-tidy/$(basename "$f").log

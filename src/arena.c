@@ -35,13 +35,13 @@ struct dh_arena {
     size_t next_cap;
 };
 
-dh_arena *dh_arena_new(void) { return calloc(1, sizeof(dh_arena)); }
+dh_arena *dh_arena_new(void) { return dh_calloc(1, sizeof(dh_arena)); }
 
 static block *grow(dh_arena *a, size_t size) {
     size_t cap = DH_ARENA_PRECISE ? size : a->next_cap ? a->next_cap : FIRST_BLOCK;
     if (cap < size) cap = size;
     if (cap > SIZE_MAX - sizeof(block)) return NULL;
-    block *b = malloc(sizeof(block) + cap);
+    block *b = dh_malloc(sizeof(block) + cap);
     if (!b) return NULL;
     b->used = 0;
     b->cap = cap;
@@ -75,29 +75,33 @@ void dh_arena_free(dh_arena *a) {
         next = b->next;
         /* Zeroed: a reply's strings and the redaction's windows may hold pieces of secrets. */
         dh_wipe(b->data, b->used);
-        free(b);
+        dh_free(b);
     }
-    free(a);
+    dh_free(a);
 }
 
 /* cJSON's hooks are global, so they route: to the arena of the parse running on this thread,
- * else to malloc and free (every tree parsed outside dh_arena_parse_json, and its cJSON_Delete). */
+ * else to dh_malloc and dh_free (every tree parsed outside dh_arena_parse_json, and its
+ * cJSON_Delete). The arena's own blocks come from dh_malloc: the caller's allocator sees all. */
 static _Thread_local dh_arena *parsing;
 
-static void *json_malloc(size_t n) { return parsing ? dh_arena_alloc(parsing, n) : malloc(n); }
+static void *json_malloc(size_t n) { return parsing ? dh_arena_alloc(parsing, n) : dh_malloc(n); }
 
 /* A failed parse deletes what it built: that memory goes with the arena. */
 static void json_free(void *p) {
-    if (!parsing) free(p);
+    if (!parsing) dh_free(p);
+}
+
+static bool hooked = false; /* the hooks' state lives in `parsing` and alloc.c, not in cJSON */
+
+void dh_install_json_hooks(void) {
+    cJSON_Hooks hooks = {json_malloc, json_free};
+    cJSON_InitHooks(&hooks);
+    hooked = true;
 }
 
 cJSON *dh_arena_parse_json(dh_arena *a, const char *s, size_t len, const char **end) {
-    static bool hooked = false; /* once: the hooks' state lives in `parsing`, not in cJSON */
-    if (!hooked) {
-        cJSON_Hooks hooks = {json_malloc, json_free};
-        cJSON_InitHooks(&hooks);
-        hooked = true;
-    }
+    if (!hooked) dh_install_json_hooks();
     parsing = a;
     cJSON *root = cJSON_ParseWithLengthOpts(s, len, end, false);
     parsing = NULL;

@@ -46,7 +46,7 @@ static dh_audit_finding *push(sink *k, const dh_token *t, size_t index, dh_audit
     if (k->oom) return NULL;
     if (k->count == k->cap) {
         size_t cap = k->cap ? k->cap * 2 : 16;
-        dh_audit_finding *grown = realloc(k->items, cap * sizeof *grown);
+        dh_audit_finding *grown = dh_realloc(k->items, cap * sizeof *grown);
         if (!grown) {
             k->oom = true;
             return NULL;
@@ -91,10 +91,10 @@ static void broad_scopes(sink *k, const dh_token *t, size_t index, const dh_reso
     size_t hits = 0;
     for (size_t j = 0; j < r->scope_count; j++) hits += r->scopes[j] && scope_has_reason(r->type, r->scopes[j], reason);
     if (!hits) return;
-    const char **list = malloc(hits * sizeof *list);
+    const char **list = dh_malloc(hits * sizeof *list);
     dh_audit_finding *f = list ? push(k, t, index, DH_AUDIT_BROAD, DH_SEVERITY_HIGH) : NULL;
     if (!f) {
-        free(list);
+        dh_free(list);
         k->oom = true;
         return;
     }
@@ -237,7 +237,7 @@ dh_code dh_audit_tokens(const dh_token *tokens, size_t n, const dh_audit_options
 
 void dh_audit_result_free(dh_audit_result *result) {
     if (!result) return;
-    for (size_t i = 0; i < result->count; i++) free((void *)result->findings[i].scopes);
-    free(result->findings);
+    for (size_t i = 0; i < result->count; i++) dh_free((void *)result->findings[i].scopes);
+    dh_free(result->findings);
     memset(result, 0, sizeof *result);
 }

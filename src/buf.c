@@ -9,7 +9,7 @@ void dh_buf_append(dh_buf *b, const char *s, size_t n) {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 64;
         while (cap < b->len + n + 1) cap *= 2;
-        char *p = b->wipe ? malloc(cap) : realloc(b->data, cap);
+        char *p = b->wipe ? dh_malloc(cap) : dh_realloc(b->data, cap);
         if (!p) {
             b->oom = true;
             return;
@@ -17,7 +17,7 @@ void dh_buf_append(dh_buf *b, const char *s, size_t n) {
         if (b->wipe && b->data) { /* a secret must not stay behind in the block given back */
             memcpy(p, b->data, b->len + 1);
             dh_wipe(b->data, b->cap);
-            free(b->data);
+            dh_free(b->data);
         }
         b->data = p;
         b->cap = cap;
@@ -31,7 +31,7 @@ void dh_buf_puts(dh_buf *b, const char *s) { dh_buf_append(b, s, strlen(s)); }
 
 void dh_buf_free(dh_buf *b) {
     if (b->wipe && b->data) dh_wipe(b->data, b->cap);
-    free(b->data);
+    dh_free(b->data);
     *b = (dh_buf){0};
 }
 
@@ -39,7 +39,7 @@ char *dh_buf_take(dh_buf *b) {
     if (b->oom || !b->data) {
         bool empty_ok = !b->oom;
         dh_buf_free(b);
-        return empty_ok ? calloc(1, 1) : NULL;
+        return empty_ok ? dh_calloc(1, 1) : NULL;
     }
     char *s = b->data;
     *b = (dh_buf){0};
@@ -57,12 +57,12 @@ void dh_wipe(void *p, size_t n) {
 void dh_wipe_free(char *s) {
     if (!s) return;
     dh_wipe(s, strlen(s));
-    free(s);
+    dh_free(s);
 }
 
 char *dh_strdup(const char *s) {
     size_t n = strlen(s) + 1;
-    char *p = malloc(n);
+    char *p = dh_malloc(n);
     if (p) memcpy(p, s, n);
     return p;
 }

@@ -1,5 +1,5 @@
 /* Response bodies to typed structs. A body that is not what the API promises gets a sentence
- * saying why; fields the spec lacks are kept in the tree (dh_token.json) untouched. */
+ * saying why; fields the spec lacks stay in the tree untouched (the JS bindings parse the body itself). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,15 +66,15 @@ static const char *take_string(const cJSON *v, need n, const char **out, const c
     return NULL;
 }
 
-static const char *decode_resources(const cJSON *arr, dh_arena *a, dh_token *t) {
-    static const char *bad = "a token's resources are not an array of {type, path, scopes}";
-    if (!cJSON_IsArray(arr)) return bad;
+dh_resource_fault dh_decode_resources(const cJSON *arr, dh_arena *a, bool only_known,
+                                     const dh_resource **out, size_t *count) {
+    if (!cJSON_IsArray(arr)) return DH_RES_NOT_ARRAY;
     size_t n = (size_t)cJSON_GetArraySize(arr);
-    dh_resource *res = dh_arena_alloc(a, n * sizeof *res);
-    if (!res) return "out of memory";
+    dh_resource *res = dh_arena_alloc(a, (n ? n : 1) * sizeof *res);
+    if (!res) return DH_RES_NO_MEMORY;
     size_t i = 0;
     for (const cJSON *r = arr->child; r; r = r->next, i++) {
-        if (!cJSON_IsObject(r)) return bad;
+        if (!cJSON_IsObject(r)) return DH_RES_NOT_OBJECT;
         /* Each known key once: JS reads the last of two duplicates, cJSON the first. */
         const cJSON *type = NULL, *path = NULL, *scopes = NULL;
         for (const cJSON *f = r->child; f; f = f->next) {
@@ -83,24 +83,36 @@ static const char *decode_resources(const cJSON *arr, dh_arena *a, dh_token *t) 
                                  : k[0] == 'p' && strcmp(k, "path") == 0   ? &path
                                  : k[0] == 's' && strcmp(k, "scopes") == 0 ? &scopes
                                                                            : NULL;
-            if (slot && *slot) return "a token's resource has a duplicate field";
+            if (slot && *slot) return DH_RES_DUPLICATE;
+            if (!slot && only_known) return DH_RES_UNKNOWN_KEY;
             if (slot) *slot = f;
         }
-        if (!type || !path || !scopes || !cJSON_IsString(type) || !cJSON_IsString(path) || !cJSON_IsArray(scopes))
-            return bad;
+        if (!type || !cJSON_IsString(type)) return DH_RES_TYPE;
+        if (!path || !cJSON_IsString(path)) return DH_RES_PATH;
+        if (!scopes || !cJSON_IsArray(scopes)) return DH_RES_SCOPES;
         size_t m = (size_t)cJSON_GetArraySize(scopes);
         const char **sc = dh_arena_alloc(a, (m ? m : 1) * sizeof *sc);
-        if (!sc) return "out of memory";
+        if (!sc) return DH_RES_NO_MEMORY;
         size_t j = 0;
         for (const cJSON *s = scopes->child; s; s = s->next, j++) {
-            if (!cJSON_IsString(s)) return bad;
+            if (!cJSON_IsString(s)) return DH_RES_SCOPES;
             sc[j] = s->valuestring;
         }
         res[i] = (dh_resource){type->valuestring, path->valuestring, sc, m};
     }
-    t->resources = res;
-    t->resource_count = n;
-    return NULL;
+    *out = res;
+    *count = n;
+    return DH_RES_OK;
+}
+
+/* A response's resources: any fault is the server's, told in one sentence. */
+static const char *decode_resources(const cJSON *arr, dh_arena *a, dh_token *t) {
+    switch (dh_decode_resources(arr, a, false, &t->resources, &t->resource_count)) {
+    case DH_RES_OK: return NULL;
+    case DH_RES_NO_MEMORY: return "out of memory";
+    case DH_RES_DUPLICATE: return "a token's resource has a duplicate field";
+    default: return "a token's resources are not an array of {type, path, scopes}";
+    }
 }
 
 /* The known fields, each allowed once: a duplicate could make two readers see two values. */
@@ -125,7 +137,6 @@ static int token_field(const char *k) {
 const char *dh_decode_token_object(const cJSON *o, dh_arena *a, dh_token *t) {
     memset(t, 0, sizeof *t);
     t->is_active = -1;
-    t->json = o;
     if (!cJSON_IsObject(o)) return "a token is not a JSON object";
     bool seen[F_N] = {false};
     for (const cJSON *v = o->child; v; v = v->next) {
@@ -165,7 +176,6 @@ const char *dh_decode_page(const char *body, size_t len, dh_arena *a, cJSON **ro
     memset(out, 0, sizeof *out);
     const char *why = parse(body, len, a, root);
     if (why) return why;
-    out->json = *root;
     const cJSON *results = NULL, *total = NULL;
     bool seen_next = false, seen_prev = false;
     for (const cJSON *v = (*root)->child; v; v = v->next) {

@@ -209,6 +209,63 @@ static bool hides_nul(const char *body, size_t len) {
     return false;
 }
 
+static const char *skip_space(const char *p, const char *end) {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) p++;
+    return p;
+}
+
+static const char *skip_string(const char *p, const char *end) {
+    for (p++; p < end && *p != '"'; p++)
+        if (*p == '\\') p++;
+    return p < end ? p + 1 : end;
+}
+
+/* To the ',' or closing bracket after the value at p, in text cJSON has read whole. */
+static const char *skip_value(const char *p, const char *end) {
+    int depth = 0;
+    while (p < end) {
+        if (*p == '"') {
+            p = skip_string(p, end);
+            continue;
+        }
+        if (depth == 0 && (*p == ',' || *p == '}' || *p == ']')) break;
+        if (*p == '{' || *p == '[') depth++;
+        else if (*p == '}' || *p == ']') depth--;
+        p++;
+    }
+    return p;
+}
+
+/* The body's `errinfo` and `fields` objects as the text the server sent (the top level's members
+ * walked beside cJSON's children, which are in the same order), so JS reads them exactly as
+ * JSON.parse(body) would, numbers included; of a repeated key the last, as JSON.parse keeps. */
+static void take_objects(const cJSON *root, const char *body, size_t len, dh_arena *a, dh_error *err) {
+    const char *end = body + len, *p = skip_space(body, end) + 1; /* past the '{' */
+    for (const cJSON *v = root->child; v && p < end; v = v->next) {
+        p = skip_space(skip_string(skip_space(p, end), end), end) + 1; /* the key and the ':' */
+        const char *start = skip_space(p, end);
+        p = skip_value(start, end);
+        int k = strcmp(v->string, "errinfo") == 0 ? 0 : strcmp(v->string, "fields") == 0 ? 1 : -1;
+        const char **slot = k == 0 ? &err->errinfo : k == 1 ? &err->fields : NULL;
+        if (slot && !cJSON_IsObject(v)) *slot = NULL;
+        if (slot && cJSON_IsObject(v)) {
+            char *copy = dh_arena_alloc(a, (size_t)(p - start) + 1);
+            if (copy) {
+                memcpy(copy, start, (size_t)(p - start)); /* NOLINT(bugprone-not-null-terminated-result) */
+                copy[p - start] = '\0';
+            }
+            *slot = copy;
+        }
+        if (p < end && *p == ',') p++;
+    }
+}
+
+/* Nothing but white space from p to end: the body was one JSON value, as JSON.parse wants. */
+static bool only_space(const char *p, const char *end) {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) p++;
+    return p == end;
+}
+
 static void wipe_tree(cJSON *item) {
     for (; item; item = item->next) {
         if (item->string) dh_wipe(item->string, strlen(item->string));
@@ -225,7 +282,8 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
     err->retry_after = -1;
     if (!body) len = 0;
     const words w = {a, scrubber_new(a, secrets, n)};
-    cJSON *root = len ? cJSON_ParseWithLength(body, len) : NULL;
+    const char *end = NULL;
+    cJSON *root = len ? cJSON_ParseWithLengthOpts(body, len, &end, false) : NULL;
     if (cJSON_IsObject(root)) {
         err->message = string_field(root, "message", &w);
         err->detail = string_field(root, "detail", &w);
@@ -241,6 +299,7 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
     for (size_t i = 0; i < n; i++) any_secret = any_secret || (secrets[i] && *secrets[i]);
     bool clean = !any_secret || (!scrub_finds(w.sc, body, len) && !holds_secret(root, &w) &&
                                  !(root && hides_nul(body, len)));
+    if (clean && root && end && cJSON_IsObject(root) && only_space(end, body + len)) take_objects(root, body, len, a, err);
     wipe_tree(root); /* it may hold what the server echoed of a secret */
     cJSON_Delete(root);
     if (!err->message) {

@@ -74,15 +74,6 @@ static int64_t parse_uint(const char *s) {
     return v;
 }
 
-static int64_t days_from_civil(int64_t y, int m, int d) {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* IMF-fixdate, the form HTTP senders must use: "Sun, 06 Nov 1994 08:49:37 GMT". */
 static int64_t parse_http_date(const char *s) {
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -99,7 +90,7 @@ static int64_t parse_http_date(const char *s) {
     NUM(5, 2, d); NUM(12, 4, y); NUM(17, 2, h); NUM(20, 2, mi); NUM(23, 2, se);
     #undef NUM
     if (m < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
-    return days_from_civil(y, m, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + se;
+    return dh_days_from_civil(y, m, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + se;
 }
 
 /* Our reference for "now" when reading a moment: the server's own Date where it sent one, so a

@@ -13,6 +13,15 @@ struct cJSON;
 #define DH_NAME_MAX 255
 #define DH_DEFAULT_BASE_URL "https://hub.docker.com"
 
+/* ---- alloc.c: the allocator of dh_set_allocators (libc's unless one was set). ---- */
+void *dh_malloc(size_t n);
+void *dh_calloc(size_t n, size_t size);
+void *dh_realloc(void *p, size_t n);
+void dh_free(void *p);
+/* Points cJSON's hooks at the arena of the parse running, else at dh_malloc and dh_free
+ * (arena.c); dh_set_allocators and the first arena parse call it. */
+void dh_install_json_hooks(void);
+
 /* ---- buf.c: a growable byte string, always NUL-terminated. Owner: whoever holds the buf;
  * free with dh_buf_free. A failed append sets `oom` and leaves the content as it was. ---- */
 typedef struct dh_buf {
@@ -51,6 +60,9 @@ struct cJSON *dh_arena_parse_json(dh_arena *a, const char *s, size_t len, const 
 /* ---- validate.c: each returns NULL when valid, else a static sentence saying what is wrong. */
 const char *dh_check_name(const char *name);
 const char *dh_check_rfc3339(const char *s);
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil): what
+ * dh_parse_rfc3339 and the HTTP dates of headers.c count with. */
+int64_t dh_days_from_civil(int64_t y, int m, int d);
 const char *dh_check_resources(const dh_resource *res, size_t n);
 const char *dh_check_create(const dh_create_request *req);
 const char *dh_check_update(const dh_update_request *req);
@@ -78,17 +90,18 @@ const char *dh_decode_token(const char *body, size_t len, dh_arena *a, struct cJ
                             dh_token *out);
 const char *dh_decode_page(const char *body, size_t len, dh_arena *a, struct cJSON **root,
                            dh_token_page *out);
+/* A resources array of a parsed tree (a response's or a request's); arrays from the arena,
+ * strings borrowed from the tree. only_known: a key besides type, path and scopes is a fault. */
+typedef enum {
+    DH_RES_OK, DH_RES_NOT_ARRAY, DH_RES_NOT_OBJECT, DH_RES_UNKNOWN_KEY, DH_RES_DUPLICATE,
+    DH_RES_TYPE, DH_RES_PATH, DH_RES_SCOPES, DH_RES_NO_MEMORY
+} dh_resource_fault;
+dh_resource_fault dh_decode_resources(const struct cJSON *arr, dh_arena *a, bool only_known,
+                                      const dh_resource **out, size_t *count);
 /* One token object of a parsed tree (what the two above use for each token). */
 const char *dh_decode_token_object(const struct cJSON *o, dh_arena *a, dh_token *out);
 /* The JWT of POST /v2/auth/token's answer; a malloc'd copy (caller wipes) or NULL + *why. */
 char *dh_decode_auth(const char *body, size_t len, const char **why);
-
-/* ---- request_json.c: requests given as JSON text (the JS bindings' form), decoded strictly.
- * Strings are borrowed from *root (caller: cJSON_Delete), arrays from the arena. NULL or why. */
-const char *dh_create_request_from_json(const char *json, dh_arena *a, struct cJSON **root,
-                                        dh_create_request *out);
-const char *dh_update_request_from_json(const char *json, dh_arena *a, struct cJSON **root,
-                                        dh_update_request *out);
 
 /* ---- strtod.c: cJSON's strtod (decimal only; exact for integers up to 2^53; see the file). */
 double dh_strtod(const char *s, char **end);

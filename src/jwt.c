@@ -20,7 +20,7 @@ static int b64url_value(unsigned char c) {
 static char *b64url_decode(const char *s, size_t n, size_t *out_len) {
     while (n && s[n - 1] == '=') n--;
     if (n % 4 == 1) return NULL;
-    char *out = malloc(n / 4 * 3 + 3);
+    char *out = dh_malloc(n / 4 * 3 + 3);
     if (!out) return NULL;
     size_t o = 0;
     uint32_t acc = 0;
@@ -28,7 +28,7 @@ static char *b64url_decode(const char *s, size_t n, size_t *out_len) {
     for (size_t i = 0; i < n; i++) {
         int v = b64url_value((unsigned char)s[i]);
         if (v < 0) {
-            free(out);
+            dh_free(out);
             return NULL;
         }
         acc = (acc << 6) | (uint32_t)v;
@@ -59,6 +59,6 @@ int64_t dh_jwt_exp(const char *jwt) {
     cJSON_Delete(root);
     /* The payload names the user; wipe it like the token it came from. */
     memset(payload, 0, len);
-    free(payload);
+    dh_free(payload);
     return exp;
 }

@@ -293,7 +293,7 @@ static bool expiry(parser *p, const cJSON *v, dh_manifest_token *t) {
     char full[40];
     if (n == 10) (void)snprintf(full, sizeof full, "%sT00:00:00Z", s);
     else (void)snprintf(full, sizeof full, "%.39s", s);
-    if (n > 39 || dh_check_rfc3339(full) || dh_rfc3339_to_unix(full, &t->expiry_at))
+    if (n > 39 || dh_check_rfc3339(full) || dh_parse_rfc3339(full, &t->expiry_at))
         return REFUSE(p, v, "%s, not \"%.40s\"", bad, s);
     t->expiry = DH_EXPIRY_AT;
     return true;
@@ -383,8 +383,8 @@ dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manifest_error *
     if (!text) text = "";
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3;
     parser p = {.text = text, .len = len, .err = err};
-    dh_manifest *m = calloc(1, sizeof *m);
-    struct manifest_priv *priv = calloc(1, sizeof *priv);
+    dh_manifest *m = dh_calloc(1, sizeof *m);
+    struct manifest_priv *priv = dh_calloc(1, sizeof *priv);
     p.arena = dh_arena_new();
     bool ok = false;
     if (!m || !priv || !p.arena) refuse_line(&p, 0, "out of memory");
@@ -392,8 +392,8 @@ dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manifest_error *
     if (!ok) {
         cJSON_Delete(p.root);
         dh_arena_free(p.arena);
-        free(priv);
-        free(m);
+        dh_free(priv);
+        dh_free(m);
         return NULL;
     }
     *priv = (struct manifest_priv){p.root, p.arena};
@@ -406,38 +406,6 @@ void dh_manifest_free(dh_manifest *m) {
     struct manifest_priv *priv = m->priv;
     cJSON_Delete(priv->root);
     dh_arena_free(priv->arena);
-    free(priv);
-    free(m);
-}
-
-/* ---- dates ---- */
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d) {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int num(const char *s, int n) {
-    int v = 0;
-    for (int i = 0; i < n; i++) v = v * 10 + (s[i] - '0');
-    return v;
-}
-
-int dh_rfc3339_to_unix(const char *s, int64_t *out) {
-    if (!s || dh_check_rfc3339(s)) return -1;
-    int64_t t = days_from_civil(num(s, 4), num(s + 5, 2), num(s + 8, 2)) * 86400 +
-                (int64_t)num(s + 11, 2) * 3600 + (int64_t)num(s + 14, 2) * 60 + num(s + 17, 2);
-    const char *z = s + 19;
-    while (*z == '.' || (*z >= '0' && *z <= '9')) z++;
-    if (*z == '+' || *z == '-') {
-        int64_t off = (int64_t)num(z + 1, 2) * 3600 + (int64_t)num(z + 4, 2) * 60;
-        t += *z == '+' ? -off : off;
-    }
-    *out = t;
-    return 0;
+    dh_free(priv);
+    dh_free(m);
 }

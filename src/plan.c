@@ -69,9 +69,9 @@ static bool resources_equal(const dh_resource *want, size_t n, const dh_resource
 static bool expiry_differs(const dh_manifest_token *e, const dh_token *t) {
     int64_t expires, created;
     if (e->expiry == DH_EXPIRY_NEVER) return t->expires_at != NULL;
-    if (!t->expires_at || dh_rfc3339_to_unix(t->expires_at, &expires)) return true;
+    if (!t->expires_at || dh_parse_rfc3339(t->expires_at, &expires)) return true;
     if (e->expiry == DH_EXPIRY_AT) return llabs(expires - e->expiry_at) > EXPIRY_AT_SLACK;
-    if (!t->created_at || dh_rfc3339_to_unix(t->created_at, &created)) return true;
+    if (!t->created_at || dh_parse_rfc3339(t->created_at, &created)) return true;
     return llabs(expires - (created + e->expiry_days * DAY)) > DAY;
 }
 
@@ -192,8 +192,8 @@ dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tok
                       int64_t now, int prune, dh_manifest_error *err) {
     *err = (dh_manifest_error){0};
     if (!m || (n && !tokens) || dh_check_name(org)) return plan_error(err, 0, "a manifest, an org name and the tokens are required"), NULL;
-    dh_plan *p = calloc(1, sizeof *p);
-    struct plan_priv *priv = calloc(1, sizeof *priv);
+    dh_plan *p = dh_calloc(1, sizeof *p);
+    struct plan_priv *priv = dh_calloc(1, sizeof *priv);
     dh_arena *a = dh_arena_new();
     dh_plan_step *steps = a ? dh_arena_alloc(a, (m->count + n + 1) * sizeof *steps) : NULL;
     const char *org_copy = steps ? dh_arena_strdup(a, org) : NULL;
@@ -223,8 +223,8 @@ dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tok
             steps[count++] = (dh_plan_step){.kind = prune ? DH_STEP_DELETE : DH_STEP_UNMANAGED, .token = &tokens[j]};
     if (!ok) {
         dh_arena_free(a);
-        free(priv);
-        free(p);
+        dh_free(priv);
+        dh_free(p);
         return NULL;
     }
     priv->arena = a;
@@ -238,8 +238,8 @@ void dh_plan_free(dh_plan *p) {
     if (!p) return;
     struct plan_priv *priv = p->priv;
     dh_arena_free(priv->arena);
-    free(priv);
-    free(p);
+    dh_free(priv);
+    dh_free(p);
 }
 
 /* ---- JSON ---- */

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "internal.h" /* dh_wipe */
-#include "transport_fetch.h"
+#include "dockerhub_oat_fetch.h"
 
 typedef struct fetch_req {
     emscripten_fetch_t *fetch;
@@ -33,15 +33,13 @@ EM_JS(void, dh_xhr_abort, (unsigned id), {
     if (xhr) xhr.abort();
 });
 
-/* The fetch()-backed XHR of bindings/xhr.js stops reading past this many bytes; a browser's
- * XHR ignores it and the size is checked when the body has arrived. */
+/* The XHR's maxResponseBytes, failure and responseURL: the contract in dockerhub_oat_fetch.h. */
 EM_JS(void, dh_xhr_limit, (unsigned id, double max_bytes), {
     var xhr = Fetch.xhrs[id - 1];
     if (xhr) xhr.maxResponseBytes = max_bytes;
 });
 
-/* The XHR's `failure` word (bindings/xhr.js) as an index into failures[] below; 0: unknown (a
- * browser's XHR gives no reason at all). */
+/* The XHR's `failure` word as an index into failures[] below, in the contract's order. */
 EM_JS(int, dh_xhr_failure, (unsigned id), {
     var xhr = Fetch.xhrs[id - 1];
     var words = ['refused', 'too_large', 'denied', 'blocked', 'dns', 'tls', 'reset', 'redirected'];
@@ -52,9 +50,8 @@ static const dh_http_failure failures[] = {DH_HTTP_NETWORK, DH_HTTP_REFUSED, DH_
                                            DH_HTTP_DENIED,  DH_HTTP_BLOCKED, DH_HTTP_DNS,
                                            DH_HTTP_TLS,     DH_HTTP_RESET,   DH_HTTP_REDIRECTED};
 
-/* 1 when the answer came from another URL than the one asked for: a browser's own XHR (where
- * the host has no fetch) follows redirects itself, and the promise is that none is followed.
- * An unreadable URL counts as another. */
+/* 1 when the answer came from another URL than the one asked for (a browser's own XHR, where the
+ * host has no fetch, follows redirects itself); an unreadable URL counts as another. */
 EM_JS(int, dh_xhr_redirected, (unsigned id, const char *url), {
     var xhr = Fetch.xhrs[id - 1];
     var got = xhr && xhr.responseURL;
@@ -64,6 +61,24 @@ EM_JS(int, dh_xhr_redirected, (unsigned id, const char *url), {
     } catch (e) {
         return 1;
     }
+});
+
+/* The response's header block, copied in once: the Fetch API's own pair of calls
+ * (emscripten_fetch_get_response_headers_length, then _get_response_headers) builds the string
+ * and measures it twice. A UTF-16 unit takes at most 3 bytes of UTF-8, so 3 * length + 1 holds it.
+ * NULL (and *len 0) when there are none or on oom; else free() it. */
+EM_JS(char *, dh_xhr_headers, (unsigned id, size_t *len), {
+    var xhr = Fetch.xhrs[id - 1];
+    var text = xhr ? xhr.getAllResponseHeaders() : null;
+    HEAPU32[len >> 2] = 0;
+    if (!text) return 0;
+    var cap = text.length * 3 + 1;
+    var p = _malloc(cap);
+    if (!p) return 0;
+    var n = (Fetch.dhEncoder || (Fetch.dhEncoder = new TextEncoder())).encodeInto(text, HEAPU8.subarray(p, p + cap - 1)).written;
+    HEAPU8[p + n] = 0;
+    HEAPU32[len >> 2] = n;
+    return p;
 });
 
 /* close frees, without zeroing, the fetch's copy of each request header (Authorization holds
@@ -78,7 +93,7 @@ static void close_req(fetch_req *r) {
     r->closing = true;
     wipe_fetch(r->fetch);
     emscripten_fetch_close(r->fetch);
-    free(r);
+    dh_free(r);
 }
 
 static void on_finish(emscripten_fetch_t *f) {
@@ -99,26 +114,20 @@ static void on_finish(emscripten_fetch_t *f) {
         resp.failure = DH_HTTP_TOO_LARGE;
     } else {
         resp.status = f->status;
-        size_t len = emscripten_fetch_get_response_headers_length(f);
-        headers = len ? malloc(len + 1) : NULL;
-        if (headers) {
-            emscripten_fetch_get_response_headers(f, headers, len + 1);
-            headers[len] = '\0';
-            resp.raw_headers = headers;
-            resp.raw_headers_len = strlen(headers);
-        }
+        headers = dh_xhr_headers(f->id, &resp.raw_headers_len);
+        resp.raw_headers = headers;
         resp.body = f->data;
         resp.body_len = (size_t)f->numBytes;
     }
     r->done(r->call, &resp);
-    if (headers) dh_wipe(headers, strlen(headers)); /* a server may echo a secret in one */
-    free(headers);
+    if (headers) dh_wipe(headers, resp.raw_headers_len); /* a server may echo a secret in one */
+    free(headers); /* the glue's _malloc: libc's, whatever dh_set_allocators was given */
     close_req(r);
 }
 
 static void *fetch_send(void *ctx, const dh_http_request *req, dh_http_done done, void *call) {
     (void)ctx;
-    fetch_req *r = calloc(1, sizeof *r);
+    fetch_req *r = dh_calloc(1, sizeof *r);
     if (!r) return NULL;
     emscripten_fetch_attr_t attr;
     emscripten_fetch_attr_init(&attr);
@@ -138,7 +147,7 @@ static void *fetch_send(void *ctx, const dh_http_request *req, dh_http_done done
     r->fetch = emscripten_fetch(&attr, req->url);
     r->in_send = false;
     if (!r->fetch) {
-        free(r);
+        dh_free(r);
         return NULL;
     }
     if (r->failed_in_send) {

@@ -114,8 +114,7 @@ static const char *check_scope(const char *scope) {
     return "resources: each scope needs the scope- prefix, as in scope-image-pull or scope-member-read";
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d) {
+int64_t dh_days_from_civil(int64_t y, int m, int d) {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
     int64_t yoe = y - era * 400;
@@ -127,7 +126,7 @@ static int64_t days_from_civil(int64_t y, int m, int d) {
 /* The shape is dh_check_rfc3339's, so the digits below are known to be there. */
 int dh_parse_rfc3339(const char *s, int64_t *out) {
     if (dh_check_rfc3339(s)) return -1;
-    int64_t t = days_from_civil(digits(s, 4), digits(s + 5, 2), digits(s + 8, 2)) * 86400 +
+    int64_t t = dh_days_from_civil(digits(s, 4), digits(s + 5, 2), digits(s + 8, 2)) * 86400 +
                 (int64_t)digits(s + 11, 2) * 3600 + (int64_t)digits(s + 14, 2) * 60 + digits(s + 17, 2);
     const char *p = s + 19;
     if (*p == '.')
@@ -229,7 +228,7 @@ const char *dh_check_base_url(const char *base_url, char **out) {
         return "baseUrl must name a host (letters, digits, '.', '-', '_', or an [IPv6] address) and at most a port from 1 to 65535";
     size_t n = strlen(base_url);
     while (n > scheme && base_url[n - 1] == '/') n--;
-    char *copy = malloc(n + 1);
+    char *copy = dh_malloc(n + 1);
     if (!copy) return "out of memory";
     memcpy(copy, base_url, n);
     copy[n] = '\0';

@@ -24,7 +24,26 @@
 extern "C" {
 #endif
 
-struct cJSON;
+/* The version, the same as package.json's (tests/node/package.test.js checks that they agree). */
+#define DH_VERSION_MAJOR 0
+#define DH_VERSION_MINOR 1
+#define DH_VERSION_PATCH 0
+#define DH_VERSION "0.1.0"
+
+/* Allocator hooks, in the style of hiredisSetAllocators and cJSON_InitHooks: every allocation
+ * the core makes (cJSON's included: they pass through to its hooks) goes to these. Set them
+ * before any other call, and keep them while anything the library allocated lives. Each must
+ * act as its libc namesake. dh_set_allocators returns the ones it replaced; NULL, or a set with
+ * a function missing, restores libc's. What this header says to free() is then given back with
+ * free_fn. Not thread-safe: set them once, at start. */
+typedef struct dh_allocators {
+    void *(*malloc_fn)(size_t size);
+    void *(*calloc_fn)(size_t count, size_t size);
+    void *(*realloc_fn)(void *ptr, size_t size);
+    void (*free_fn)(void *ptr);
+} dh_allocators;
+dh_allocators dh_set_allocators(const dh_allocators *allocators);
+void dh_reset_allocators(void);
 
 /* Error codes: the same set, with the same names, as DockerHubError.code in JS. */
 typedef enum dh_code {
@@ -49,6 +68,11 @@ typedef enum dh_code {
 /* "invalid_argument", "bad_request", ...: the JS code. Static string. */
 const char *dh_code_name(dh_code code);
 
+/* An RFC 3339 date-time (fraction and offset allowed; NULL refused) to unix seconds, the
+ * fraction dropped: the one reader of the dates the API sends and a manifest gives. Returns 0
+ * and sets *out, or -1 where the text is not such a date-time. */
+int dh_parse_rfc3339(const char *s, int64_t *out);
+
 typedef enum dh_op { DH_OP_LIST, DH_OP_CREATE, DH_OP_GET, DH_OP_UPDATE, DH_OP_DELETE, DH_OP_AUTH } dh_op;
 
 /* A response header. `name` is lower-case; `value` has no surrounding white space. */
@@ -57,15 +81,17 @@ typedef struct dh_header {
     const char *value;
 } dh_header;
 
-/* An error. Strings are NULL where absent; `errinfo` and `fields` are in the reply's body.
- * Secrets the client knows (its credential secret, its JWT) are replaced by "[redacted]" in
- * every string here. */
+/* An error. Strings are NULL where absent. Secrets the client knows (its credential secret, its
+ * JWT) are replaced by "[redacted]" in message, detail and text; errinfo and fields are given
+ * only where the body holds none of them. */
 typedef struct dh_error {
     dh_code code;
     int status;              /* HTTP status; 0 where there was no response */
     const char *message;     /* human sentence; never NULL in a reply */
     const char *detail;
     const char *text;
+    const char *errinfo;     /* Docker's `errinfo` object as compact JSON text */
+    const char *fields;      /* Docker's `fields` object (per-field complaints) as JSON text */
     int64_t retry_after;     /* seconds to wait, from Retry-After or X-Retry-After (seconds, a unix
                               * time or an HTTP date) or a 429's X-RateLimit-Reset; -1 if absent */
     int maybe_created;       /* a create that failed in flight: the token may exist all the same */
@@ -82,7 +108,7 @@ typedef struct dh_resource {
 } dh_resource;
 
 /* An organization access token as the API returns it. Strings are NULL where the server sent
- * null or nothing. `json` is the object as received (unknown fields included). */
+ * null or nothing. Fields the API adds later are in the reply's body, as received. */
 typedef struct dh_token {
     const char *id;
     const char *label;
@@ -95,7 +121,6 @@ typedef struct dh_token {
     const char *token;         /* the secret: create's response only, shown once */
     const dh_resource *resources; /* absent (NULL, 0) in list items */
     size_t resource_count;
-    const struct cJSON *json;
 } dh_token;
 
 /* One page of a list. `next`/`previous` are absolute URLs or NULL. */
@@ -105,7 +130,6 @@ typedef struct dh_token_page {
     const char *previous;
     const dh_token *results;
     size_t count;
-    const struct cJSON *json;
 } dh_token_page;
 
 /* What a completion callback receives. Exactly one of error, token, page is set, except

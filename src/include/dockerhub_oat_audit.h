@@ -116,9 +116,6 @@ dh_code dh_audit_tokens(const dh_token *tokens, size_t n, const dh_audit_options
                         dh_audit_result *out);
 void dh_audit_result_free(dh_audit_result *result);
 
-/* An RFC 3339 date-time (fraction and offset allowed) to unix seconds, the fraction dropped.
- * Returns 0 and sets *out, or -1 where dh_check_rfc3339 would refuse it. */
-int dh_parse_rfc3339(const char *s, int64_t *out);
 
 /* The bindings' form, JSON in and JSON out:
  *   in:  {"now": 1764547200, "unused_days": 90, "expiring_days": 14, "limit": 10 | null,

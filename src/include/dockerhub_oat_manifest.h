@@ -132,8 +132,6 @@ void dh_plan_free(dh_plan *p);
  * oom. */
 char *dh_plan_to_json(const dh_plan *p);
 
-/* Unix seconds of an RFC 3339 date-time (fractions dropped); 0 on success, -1 if unreadable. */
-int dh_rfc3339_to_unix(const char *s, int64_t *out);
 
 #ifdef __cplusplus
 }

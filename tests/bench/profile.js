@@ -61,7 +61,7 @@ function part(frame, viaUndici) {
     if (/malloc|free|sbrk|dlmalloc|dlfree|realloc|calloc|mallinfo|tmalloc|prepend_alloc|release_unused/i.test(fn)) return 'wasm: allocator';
     if (/^(memcpy|memset|memmove|strlen|strcmp|strncmp|strncpy|memcmp|strchr|__.*)$/.test(fn)) return 'wasm: libc';
     if (/^wasm-function/.test(fn)) return 'wasm: ours, unnamed (build with --profiling-funcs)';
-    return 'wasm: core (dh_*, settle, headers, utf-8 check)';
+    return 'wasm: core (dh_*, deliver, headers, utf-8 check)';
   }
   if (url.includes('dist/dockerhub_oat.mjs')) return 'Emscripten glue (dockerhub_oat.mjs)';
   if (url.includes('bindings/xhr.js')) return 'bindings/xhr.js (fetch-backed XHR)';
@@ -126,7 +126,7 @@ async function summarize(file, calls) {
   for (const [f, us] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, 40))
     console.log(`  ${f.slice(0, 90).padEnd(90)} ${(us / 1000).toFixed(1).padStart(8)} ms ${pct(us, busy)} ${per(us)}`);
   console.log('\ninclusive time of entry points:');
-  const want = /^(dhSettle|#settle|dh_js_settle|parse|send|onload|_emscripten_start_fetch|fetchXHR|fetchLoadCachedData|UTF8ToString|put|#start|#call|getAccessToken.*|listAccessTokens.*|createAccessToken.*|readLimited|finish|dhw_.*|on_finish|on_http_done|settle|dh_decode_.*|cJSON_.*|dh_headers_unpack|malloc|free|fetch|emscripten_fetch|dh_get_token|dh_list_tokens|dh_create_token|getAllResponseHeaders|stringToUTF8|lengthBytesUTF8|stringify|decode|Headers|setRequestHeader|arrayBuffer|text|json)\b/;
+  const want = /^(dhSettle|#settle|dh_js_settle|dhReceive|#resolve|dh_js_deliver|parseHeaders|deliver|complete|parse|send|onload|_emscripten_start_fetch|fetchXHR|fetchLoadCachedData|UTF8ToString|put|#start|#call|getAccessToken.*|listAccessTokens.*|createAccessToken.*|readLimited|finish|dhw_.*|on_finish|on_http_done|settle|dh_decode_.*|cJSON_.*|dh_headers_unpack|malloc|free|fetch|emscripten_fetch|dh_get_token|dh_list_tokens|dh_create_token|getAllResponseHeaders|stringToUTF8|lengthBytesUTF8|stringify|decode|Headers|setRequestHeader|arrayBuffer|text|json)\b/;
   for (const [f, us] of [...inclusive].filter(([k]) => want.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 45))
     console.log(`  ${f.slice(0, 60).padEnd(60)} ${(us / 1000).toFixed(1).padStart(8)} ms ${pct(us, busy)} ${per(us)}`);
 }

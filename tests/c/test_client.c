@@ -98,6 +98,13 @@ static void errors_and_failures(void) {
     CHECK(s[2].code == DH_ERR_NETWORK && s[2].status == 0);
     CHECK(s[3].code == DH_ERR_TIMEOUT);
     CHECK(s[4].code == DH_ERR_INVALID_RESPONSE && s[4].status == 200);
+    /* The core's own sentences name C's fields; the JS bindings word them for JS. */
+    seen more[2] = {0};
+    dh_get_token(c, "acme", "t1", record, &more[0]);
+    st_fail(&st, 5, DH_HTTP_TOO_LARGE);
+    CHECK_STR(more[0].message, "the response body is larger than max_response_bytes");
+    dh_list_all_tokens(c, "acme", 101, record, &more[1]);
+    CHECK_STR(more[1].message, "page_size must be a whole number from 1 to 100");
     dh_client_free(c);
     st_free(&st);
 }
@@ -186,7 +193,60 @@ static void config_refusals(void) {
     CHECK_STR(dh_code_name(DH_ERR_RATE_LIMITED), "rate_limited");
 }
 
+/* dh_set_allocators: every block the core takes, cJSON's trees and the arenas included, comes
+ * from the caller's allocator and goes back to it. */
+static long live_blocks, blocks_taken;
+static void *count_malloc(size_t n) {
+    void *p = malloc(n);
+    live_blocks += p != NULL;
+    blocks_taken += p != NULL;
+    return p;
+}
+static void *count_calloc(size_t n, size_t size) {
+    void *p = calloc(n, size);
+    live_blocks += p != NULL;
+    blocks_taken += p != NULL;
+    return p;
+}
+static void *count_realloc(void *old, size_t n) {
+    void *p = realloc(old, n);
+    if (!old && p) live_blocks++, blocks_taken++;
+    return p;
+}
+static void count_free(void *p) {
+    live_blocks -= p != NULL;
+    free(p);
+}
+
+static void allocators_see_everything(void) {
+    dh_allocators mine = {count_malloc, count_calloc, count_realloc, count_free};
+    dh_allocators before = dh_set_allocators(&mine);
+    CHECK(before.malloc_fn != NULL && before.free_fn != NULL);
+    scripted st = {0};
+    dh_client *c = make(&st, "jwt.a.b", NULL, NULL);
+    seen s[2] = {0};
+    dh_list_tokens(c, "acme", NULL, record, &s[0]);
+    long taken = blocks_taken;
+    st_respond(&st, 0, 200, NULL, "{\"total\":1,\"next\":null,\"results\":[{\"id\":\"t1\",\"label\":\"x\"}]}");
+    CHECK(s[0].code == DH_OK && s[0].count == 1);
+    CHECK(blocks_taken > taken); /* the reply's arena */
+    dh_get_token(c, "acme", "t1", record, &s[1]);
+    taken = blocks_taken;
+    st_respond(&st, 1, 404, NULL, "{\"message\":\"gone\",\"errinfo\":{\"a\":[1,2,3]},\"detail\":\"d\"}");
+    CHECK(s[1].code == DH_ERR_NOT_FOUND);
+    CHECK(blocks_taken - taken >= 8); /* cJSON's nodes of the error body, each its own block */
+    dh_client_free(c);
+    st_free(&st);
+    CHECK(live_blocks == 0);
+    dh_reset_allocators();
+    long after = blocks_taken;
+    char *copy = dh_strdup("x");
+    free(copy);
+    CHECK(blocks_taken == after); /* libc's again */
+}
+
 TEST_GROUP(client_tests) = {{"every_operation", every_operation},
+                            {"allocators_see_everything", allocators_see_everything},
                             {"refusals_send_nothing", refusals_send_nothing},
                             {"errors_and_failures", errors_and_failures},
                             {"sign_in_is_shared", sign_in_is_shared},

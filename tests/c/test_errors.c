@@ -107,7 +107,30 @@ static void secret_runs(void) {
     dh_arena_free(a);
 }
 
-TEST_GROUP(error_tests) = {{"status_codes", status_codes}, {"echoed_secrets", echoed_secrets},
+/* errinfo and fields cross as the server's own text, as JSON.parse(body) would read them: the
+ * last of a repeated key, numbers untouched, nothing from a body that is not one JSON object or
+ * that echoed a secret. */
+static void errinfo_and_fields(void) {
+    dh_arena *a = dh_arena_new();
+    dh_error e;
+    const char *body = "{\"errinfo\":{\"a\":1},\"message\":\"m\",\"errinfo\" : { \"n\": 9007199254740993, "
+                       "\"s\": \"}\\\"]\" } ,\"fields\":{\"label\":[\"required\"]}}\n";
+    CHECK(dh_error_from_response(400, body, strlen(body), NULL, 0, a, &e));
+    CHECK_STR(e.errinfo, "{ \"n\": 9007199254740993, \"s\": \"}\\\"]\" } ");
+    CHECK_STR(e.fields, "{\"label\":[\"required\"]}");
+    const char *none[] = {"{\"errinfo\":[1]}", "{\"errinfo\":{}} x", "[{\"errinfo\":{}}]", "{\"errinfo\":{},\"errinfo\":2}"};
+    for (size_t i = 0; i < 4; i++) {
+        dh_error_from_response(400, none[i], strlen(none[i]), NULL, 0, a, &e);
+        CHECK(e.errinfo == NULL && e.fields == NULL);
+    }
+    const char *secrets[] = {"pa55word"};
+    body = "{\"errinfo\":{\"got\":\"pa55word\"},\"fields\":{}}";
+    CHECK(!dh_error_from_response(401, body, strlen(body), secrets, 1, a, &e));
+    CHECK(e.errinfo == NULL && e.fields == NULL);
+    dh_arena_free(a);
+}
+
+TEST_GROUP(error_tests) = {{"errinfo_and_fields", errinfo_and_fields}, {"status_codes", status_codes}, {"echoed_secrets", echoed_secrets},
                            {"long_messages_are_clipped", long_messages_are_clipped},
                            {"redaction", redaction}, {"secret_straddling_the_cut", secret_straddling_the_cut},
                            {"secret_runs", secret_runs}, END_GROUP};

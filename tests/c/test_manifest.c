@@ -161,11 +161,11 @@ static void test_bom_and_crlf(void) {
 
 static void test_rfc3339_to_unix(void) {
     int64_t t;
-    CHECK(dh_rfc3339_to_unix("1970-01-01T00:00:00Z", &t) == 0 && t == 0);
-    CHECK(dh_rfc3339_to_unix("2026-12-01T20:01:30.123456Z", &t) == 0 && t == 1796155290);
-    CHECK(dh_rfc3339_to_unix("2000-03-01T00:00:00-05:00", &t) == 0 && t == 951886800);
-    CHECK(dh_rfc3339_to_unix("2000-02-30T00:00:00Z", &t) == -1);
-    CHECK(dh_rfc3339_to_unix(NULL, &t) == -1);
+    CHECK(dh_parse_rfc3339("1970-01-01T00:00:00Z", &t) == 0 && t == 0);
+    CHECK(dh_parse_rfc3339("2026-12-01T20:01:30.123456Z", &t) == 0 && t == 1796155290);
+    CHECK(dh_parse_rfc3339("2000-03-01T00:00:00-05:00", &t) == 0 && t == 951886800);
+    CHECK(dh_parse_rfc3339("2000-02-30T00:00:00Z", &t) == -1);
+    CHECK(dh_parse_rfc3339(NULL, &t) == -1);
 }
 
 TEST_GROUP(manifest_tests) = {

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     dh_token_page p;
     const char *why = dh_decode_page(body, size, a, &root, &p);
     if (!why) {
-        FUZZ_CHECK(root != NULL && p.json == root);
+        FUZZ_CHECK(cJSON_IsObject(root));
         FUZZ_CHECK(p.total >= -1); /* -1: the page gives no total */
         FUZZ_CHECK(p.count == 0 || p.results);
         touch(p.next);

@@ -29,7 +29,6 @@ static void check_token(const dh_token *t) {
             touch(r->scopes[j]);
         }
     }
-    FUZZ_CHECK(cJSON_IsObject(t->json));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -40,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     dh_token t;
     const char *why = dh_decode_token(body, size, a, &root, &t);
     if (!why) {
-        FUZZ_CHECK(root != NULL);
+        FUZZ_CHECK(cJSON_IsObject(root)); /* the token is the whole body, unknown fields kept */
         check_token(&t);
     } else {
         FUZZ_CHECK(*why);

@@ -7,15 +7,15 @@
 #include "cJSON.h"
 #include "fuzz.h"
 #include "internal.h"
+#include "request_json.h"
 
 static char *round_trip(const char *json, bool *valid) {
-    dh_arena *a = dh_arena_new();
-    if (!a) abort();
-    cJSON *root = NULL;
+    dh_request_json *held = NULL;
     REQ_TYPE req;
     char *out = NULL;
     *valid = false;
-    const char *why = REQ_FROM_JSON(json, a, &root, &req);
+    const char *why = REQ_FROM_JSON(json, &held, &req);
+    if (!held) abort();
     if (!why && !REQ_CHECK(&req)) {
         *valid = true;
         /* Docker Hub knows no scope without the prefix: none passes the check. */
@@ -25,8 +25,7 @@ static char *round_trip(const char *json, bool *valid) {
         out = REQ_ENCODE(&req);
         FUZZ_CHECK(out != NULL);
     }
-    cJSON_Delete(root);
-    dh_arena_free(a);
+    dh_request_json_free(held);
     return out;
 }
 

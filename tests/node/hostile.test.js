@@ -376,6 +376,19 @@ const CASES = [
       for (const [k, v] of Object.entries(result.headers)) assert.doesNotMatch(`${k}: ${v}`, /[\r\n\0]/);
     },
   },
+  {
+    name: 'headers named like Object members, repeated, or empty stay plain own strings',
+    answer: raw(head(['Content-Type: application/json', 'Constructor: a', '__proto__: b', 'toString: c', 'X-Dup: 1', 'X-Dup: 2', 'X-Empty:', 'X-Colon: a:b']) + TOKEN),
+    code: null,
+    check: ({ result }) => {
+      const h = result.headers;
+      assert.equal(Object.getPrototypeOf(h), Object.prototype);
+      for (const [k, v] of [['constructor', 'a'], ['__proto__', 'b'], ['tostring', 'c'], ['x-dup', '1, 2'], ['x-empty', ''], ['x-colon', 'a:b']]) {
+        assert.ok(Object.hasOwn(h, k), `${k} is an own property`);
+        assert.equal(h[k], v, k);
+      }
+    },
+  },
   { name: 'a bare CR inside a header value', answer: raw(head(['Content-Type: application/json', 'X-RateLimit-Remaining: 5\rX-Evil: 1']) + TOKEN), code: 'network', status: 0 },
   { name: 'a NUL inside a header value', answer: raw(head(['Content-Type: application/json', 'X-A: a\0b']) + TOKEN), code: 'network', status: 0 },
   { name: 'header lines ending in bare LF', answer: raw(`HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: ${TOKEN.length}\n\n${TOKEN}`), code: 'network', status: 0 },
