@@ -12,8 +12,8 @@ static void field(dh_buf *b, const char *name, const char *value, bool *first) {
     if (value) dh_buf_json_string(b, value);
 }
 
-static void resources(dh_buf *b, const dh_resource *res, size_t n, bool *first) {
-    field(b, "resources", NULL, first);
+/* [{"type": ..., "path": ..., "scopes": [...]}, ...]: the one writer of a resource list. */
+void dh_encode_resources(dh_buf *b, const dh_resource *res, size_t n) {
     dh_buf_puts(b, "[");
     for (size_t i = 0; i < n; i++) {
         bool f = true;
@@ -29,6 +29,11 @@ static void resources(dh_buf *b, const dh_resource *res, size_t n, bool *first) 
         dh_buf_puts(b, "]}");
     }
     dh_buf_puts(b, "]");
+}
+
+static void resources(dh_buf *b, const dh_resource *res, size_t n, bool *first) {
+    field(b, "resources", NULL, first);
+    dh_encode_resources(b, res, n);
 }
 
 static char *finish(dh_buf *b, bool first) {

@@ -82,6 +82,8 @@ char *dh_url_tokens(const char *base, const char *org, const char *id, const dh_
 char *dh_encode_create(const dh_create_request *req);
 char *dh_encode_update(const dh_update_request *req);
 char *dh_encode_auth(const char *identifier, const char *secret); /* caller wipes */
+/* Appends a resource list as JSON (the wire names) to b. */
+void dh_encode_resources(dh_buf *b, const dh_resource *res, size_t n);
 
 /* ---- decode.c: JSON text to typed structs. The cJSON tree (*root), the structs' strings and
  * arrays all live in the arena: freeing it frees them (no cJSON_Delete). On failure returns a

@@ -244,37 +244,24 @@ void dh_plan_free(dh_plan *p) {
 
 /* ---- JSON ---- */
 
-static void key(dh_buf *b, const char *k) {
-    dh_buf_json_string(b, k);
-    dh_buf_puts(b, ":");
-}
-
 static void str_or_null(dh_buf *b, const char *s) {
     if (s) dh_buf_json_string(b, s);
     else dh_buf_puts(b, "null");
 }
 
-static void resources_json(dh_buf *b, const dh_resource *r, size_t n) {
-    dh_buf_puts(b, "[");
+static void named_fields(dh_buf *b, const char *const (*f)[2], size_t n) {
     for (size_t i = 0; i < n; i++) {
-        dh_buf_puts(b, i ? ",{" : "{");
-        key(b, "type");
-        dh_buf_json_string(b, r[i].type);
         dh_buf_puts(b, ",");
-        key(b, "path");
-        dh_buf_json_string(b, r[i].path);
-        dh_buf_puts(b, ",\"scopes\":[");
-        for (size_t j = 0; j < r[i].scope_count; j++) {
-            if (j) dh_buf_puts(b, ",");
-            dh_buf_json_string(b, r[i].scopes[j]);
-        }
-        dh_buf_puts(b, "]}");
+        dh_buf_json_string(b, f[i][0]);
+        dh_buf_puts(b, ":");
+        str_or_null(b, f[i][1]);
     }
-    dh_buf_puts(b, "]");
 }
 
 /* The org's token as it is now: what a plan's reader compares against. */
 static void token_json(dh_buf *b, const dh_token *t) {
+    const char *const dates[][2] = {
+        {"created_at", t->created_at}, {"expires_at", t->expires_at}, {"last_used_at", t->last_used_at}};
     dh_buf_puts(b, ",\"id\":");
     dh_buf_json_string(b, t->id);
     dh_buf_puts(b, ",\"before\":{\"label\":");
@@ -283,14 +270,9 @@ static void token_json(dh_buf *b, const dh_token *t) {
     str_or_null(b, t->description);
     dh_buf_puts(b, ",\"is_active\":");
     dh_buf_puts(b, t->is_active == 0 ? "false" : "true");
-    dh_buf_puts(b, ",\"created_at\":");
-    str_or_null(b, t->created_at);
-    dh_buf_puts(b, ",\"expires_at\":");
-    str_or_null(b, t->expires_at);
-    dh_buf_puts(b, ",\"last_used_at\":");
-    str_or_null(b, t->last_used_at);
+    named_fields(b, dates, 3);
     dh_buf_puts(b, ",\"resources\":");
-    resources_json(b, t->resources, t->resource_count);
+    dh_encode_resources(b, t->resources, t->resource_count);
     dh_buf_puts(b, "}");
 }
 
@@ -316,7 +298,7 @@ static void request_json(dh_buf *b, const dh_plan_step *s) {
 #define FIELD(name) (dh_buf_puts(b, first ? "\"" name "\":" : ",\"" name "\":"), first = false)
     if (create || s->changes & DH_CHANGE_LABEL) FIELD("label"), dh_buf_json_string(b, e->label);
     if (create || s->changes & DH_CHANGE_DESCRIPTION) FIELD("description"), dh_buf_json_string(b, e->description);
-    if (create || s->changes & DH_CHANGE_RESOURCES) FIELD("resources"), resources_json(b, s->resources, s->resource_count);
+    if (create || s->changes & DH_CHANGE_RESOURCES) FIELD("resources"), dh_encode_resources(b, s->resources, s->resource_count);
     if (create) FIELD("expires_at"), str_or_null(b, s->expires_at);
     if (!create && s->changes & DH_CHANGE_ACTIVE) FIELD("is_active"), dh_buf_puts(b, e->active ? "true" : "false");
 #undef FIELD
