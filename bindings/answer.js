@@ -1,0 +1,52 @@
+// Reading what the C core delivers (the form is described once, at the top of
+// bindings/wasm_exports.c): the header block, the flags, an error in the JS user's words.
+import { DockerHubError } from './errors.js';
+
+export const MORE = 1;
+export const ALREADY_DELETED = 2;
+export const MAYBE_CREATED = 4;
+
+const JS_NAMES = { max_response_bytes: 'maxResponseBytes', page_size: 'pageSize' };
+const C_NAMES = /\b(max_response_bytes|page_size)\b/g;
+
+/** The "name:value\n" lines of a delivered answer as an object; a repeated name joins its
+ * values with ", ", as fetch's Headers do. */
+export function parseHeaders(text) {
+  const out = {};
+  for (let at = 0; at < text.length;) {
+    const colon = text.indexOf(':', at);
+    const eol = text.indexOf('\n', colon);
+    const name = text.slice(at, colon);
+    const value = text.slice(colon + 1, eol);
+    if (Object.hasOwn(out, name)) out[name] += `, ${value}`;
+    // `out.__proto__ = v` would set the prototype: that one name is defined, as JSON.parse would.
+    else if (name === '__proto__') Object.defineProperty(out, name, { value, writable: true, enumerable: true, configurable: true });
+    else out[name] = value;
+    at = eol + 1;
+  }
+  return out;
+}
+
+/** A delivered error as a DockerHubError; the core's own sentences (no status) in JS's words. */
+export function toError({ status, flags, headers, error, cause }) {
+  const { code, errinfo, fields, retryAfter, ...words } = error;
+  const message = status ? words.message : words.message.replace(C_NAMES, (m) => JS_NAMES[m]);
+  const extra = { detail: words.detail, text: words.text, status };
+  if (retryAfter >= 0) extra.retryAfter = retryAfter;
+  if (flags & MAYBE_CREATED) extra.maybeCreated = true;
+  if (code === 'network' && cause !== undefined) extra.cause = cause;
+  if (status) extra.headers = headers;
+  if (errinfo !== undefined) extra.errinfo = JSON.parse(errinfo); // printed by cJSON: valid
+  if (fields !== undefined) extra.fields = JSON.parse(fields);
+  return new DockerHubError(code, message, extra);
+}
+
+export function parseRateLimit(headers) {
+  const limit = headers['x-ratelimit-limit'];
+  const remaining = headers['x-ratelimit-remaining'];
+  const reset = headers['x-ratelimit-reset'];
+  if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
+  const num = (v) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : null);
+  return { limit: num(limit), remaining: num(remaining), reset: num(reset) };
+}
+

@@ -1,0 +1,148 @@
+// One instantiated WASM module per wasm source, shared by the clients made from it: loading,
+// compiling (synchronously where the host allows it), and the module's two imports into JS
+// (an answer delivered, a JWT asked for).
+import createDockerHubOat from '../dist/dockerhub_oat.mjs';
+import { MORE } from './answer.js';
+import { DockerHubError, invalidArgument } from './errors.js';
+import { HeapStrings } from './heap.js';
+import { makeFetchXHR } from './xhr.js';
+
+/** One instantiated module per wasm source, shared by the clients made from it. */
+const instances = new Map();
+
+/**
+ * @param {unknown} wasm WebAssembly.Module | BufferSource | URL | string | undefined
+ * @param {{ loadDefault: (signal: AbortSignal) => Promise<BufferSource|WebAssembly.Module>,
+ *           loadUrl: (url: URL, signal: AbortSignal) => Promise<BufferSource> }} host
+ * @param {number} timeoutMs
+ */
+export function instance(wasm, host, timeoutMs) {
+  const key = wasm ?? host;
+  let promise = instances.get(key);
+  if (!promise) {
+    promise = instantiate(wasm, host, timeoutMs);
+    instances.set(key, promise);
+    promise.catch(() => instances.delete(key));
+  }
+  return promise;
+}
+
+/** Loading or compiling the wasm failed: a DockerHubError that says what to pass instead. */
+function wasmError(wasm, err) {
+  const why = String(err?.message ?? err).replace(/^Aborted\((.*)\)(\. Build with .*)?$/s, '$1');
+  const what = wasm === undefined ? "the package's WebAssembly module" : 'the wasm option';
+  return invalidArgument(`createClient: could not load or compile ${what} (${why}). Pass \`wasm\`: `
+    + 'a WebAssembly.Module where the host forbids compiling at run time (Cloudflare Workers: '
+    + "import wasm from 'dockerhub-oat/dockerhub_oat.wasm'), else the bytes of dockerhub_oat.wasm or the URL it is served at");
+}
+
+async function instantiate(wasm, host, timeoutMs) {
+  // A fetch of the wasm that stalls must not hold createClient: it gets the client's timeoutMs.
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    return await instantiateFrom(wasm, host, signal);
+  } catch (err) {
+    if (err instanceof DockerHubError) throw err;
+    throw wasmError(wasm, signal.aborted ? new Error(`it did not arrive within timeoutMs (${timeoutMs} ms)`) : err);
+  }
+}
+
+async function instantiateFrom(wasm, host, signal) {
+  let source = wasm;
+  if (source === undefined) source = await host.loadDefault(signal);
+  else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source, globalThis.location?.href), signal);
+  // Per-client and per-call state is keyed by ids that are never used twice. emmalloc hands a
+  // freed pointer out again, so a C pointer names a client only while that client lives: it is
+  // looked up (byPtr) the moment C asks, and an answer for a closed client finds nothing.
+  const pending = new Map(); // call id -> (answer, more) => void
+  const clients = new Map(); // client id -> { ptr, tokenFn }
+  const byPtr = new Map(); // C pointer -> client id, while that client lives
+  const XHR = typeof fetch === 'function' ? makeFetchXHR(fetch) : undefined;
+  const moduleArgs = {
+    xhrImpl: XHR,
+    dhReceive(callId, status, flags, headers, body, error) {
+      const receive = pending.get(callId);
+      const more = (flags & MORE) !== 0;
+      if (!more) pending.delete(callId);
+      // A call that fails for good on a fetch() rejection is delivered inside that XHR's onerror:
+      // the rejection is the error's cause (bindings/xhr.js).
+      receive?.({ status, flags, headers, body, error, cause: XHR?.failing }, more);
+    },
+    dhNeedToken(clientPtr) {
+      const id = byPtr.get(clientPtr);
+      const client = clients.get(id);
+      if (client?.tokenFn) answerTokenRequest(inst, id, client.tokenFn);
+    },
+    print() {},
+    printErr() {},
+    // The .wasm is always handed over here: the glue must not resolve a URL of its own
+    // (import.meta.url is empty in some bundles and hosts).
+    locateFile: (path) => path,
+  };
+  // Where the host allows it (host.syncCompile: Node, Deno, Bun), compile and instantiate at
+  // once: an async compile waits behind the host's own (undici's wasm, after a first fetch()).
+  // V8 compiles lazily, so the module's size costs little here. Browsers keep the async path.
+  const sync = host.syncCompile === true;
+  if (sync && (ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) source = new WebAssembly.Module(source);
+  // The glue swallows an error in its instantiateWasm hook and never settles: race it.
+  let fail;
+  const failed = new Promise((resolve, reject) => (fail = reject));
+  if (typeof WebAssembly.Module === 'function' && source instanceof WebAssembly.Module) {
+    const module = source;
+    moduleArgs.instantiateWasm = (imports, receive) => {
+      const deliver = (inst) => {
+        try {
+          receive(inst, module);
+        } catch {
+          fail(new Error("it is not this version's dockerhub_oat.wasm"));
+        }
+      };
+      if (!sync) WebAssembly.instantiate(module, imports).then(deliver, fail);
+      else {
+        let inst;
+        try {
+          inst = new WebAssembly.Instance(module, imports);
+        } catch (e) {
+          fail(e);
+          return {};
+        }
+        deliver(inst);
+      }
+      return {};
+    };
+  } else if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
+    moduleArgs.wasmBinary = source;
+  } else {
+    throw invalidArgument('wasm must be a WebAssembly.Module, bytes or a URL');
+  }
+  const inst = { Module: null, pending, clients, byPtr, nextId: 1 };
+  // The glue's promise never settles when instantiateWasm fails: race it with that failure.
+  inst.Module = await Promise.race([createDockerHubOat(moduleArgs), failed]);
+  return inst;
+}
+
+/** The C core asked client `id` for a JWT (first call, near expiry, or after a 401): call the
+ * function, and hand the answer to that client if it still lives. */
+async function answerTokenRequest(inst, id, tokenFn) {
+  let jwt = null;
+  let whyNot = null;
+  try {
+    jwt = await tokenFn();
+    if (typeof jwt !== 'string' || !jwt || jwt.includes('\0')) {
+      jwt = null;
+      whyNot = 'the token function must return a non-empty string';
+    }
+  } catch {
+    whyNot = 'the token function threw or rejected';
+  }
+  const client = inst.clients.get(id);
+  if (client) {
+    const strings = new HeapStrings(inst.Module);
+    try {
+      inst.Module._dhw_token_ready(client.ptr, strings.put(jwt), strings.put(whyNot));
+    } finally {
+      strings.free();
+    }
+  }
+}
+
