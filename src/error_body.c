@@ -70,6 +70,14 @@ static bool has_key(const scrubber *s, uint64_t k) {
     return false;
 }
 
+/* NULL, or the same text as an earlier secret (the JWT is both the client's and the one sent). */
+static bool repeated(const char *const *secrets, size_t i) {
+    if (!secrets[i]) return true;
+    for (size_t k = 0; k < i; k++)
+        if (secrets[k] && strcmp(secrets[k], secrets[i]) == 0) return true;
+    return false;
+}
+
 /* Every DH_SECRET_RUN-byte window of every secret (those inside a public prefix left out), and
  * the secrets shorter than that, whole. NULL on oom (the caller then redacts everything). */
 static scrubber *scrubber_new(dh_arena *a, const char *const *secrets, size_t n) {
@@ -77,7 +85,7 @@ static scrubber *scrubber_new(dh_arena *a, const char *const *secrets, size_t n)
     if (!s) return NULL;
     memset(s, 0, sizeof *s);
     size_t windows = 0, slots = 16;
-    for (size_t i = 0; i < n; i++) windows += secrets[i] ? strlen(secrets[i]) : 0;
+    for (size_t i = 0; i < n; i++) windows += repeated(secrets, i) ? 0 : strlen(secrets[i]);
     while (slots < 2 * windows) slots *= 2; /* at most half full: probes stay short */
     s->mask = slots - 1;
     s->slots = dh_arena_alloc(a, slots * sizeof *s->slots);
@@ -86,7 +94,7 @@ static scrubber *scrubber_new(dh_arena *a, const char *const *secrets, size_t n)
     memset(s->slots, 0, slots * sizeof *s->slots);
     for (size_t i = 0; i < n; i++) {
         const char *sec = secrets[i];
-        size_t len = sec ? strlen(sec) : 0;
+        size_t len = repeated(secrets, i) ? 0 : strlen(sec);
         if (len && len < DH_SECRET_RUN) s->whole[s->n_whole++] = sec;
         if (len < DH_SECRET_RUN) continue;
         size_t pub = public_prefix(sec, len);
@@ -313,20 +321,40 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
     return clean;
 }
 
+/* The windows of a call's secrets, as they are and lowercased (header names were lowercased
+ * when they were unpacked, in headers.c), built once for every string of one reply: a reply has
+ * many headers, and building the set is what costs. Arena memory, wiped with the arena. */
+struct dh_redactor {
+    const scrubber *plain, *lower;
+};
+
+dh_redactor *dh_redactor_new(dh_arena *a, const char *const *secrets, size_t n) {
+    dh_redactor *r = dh_arena_alloc(a, sizeof *r);
+    const char **lowered = dh_arena_alloc(a, (n ? n : 1) * sizeof *lowered);
+    if (!r || !lowered) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char *low = secrets[i] ? dh_arena_strdup(a, secrets[i]) : NULL;
+        if (secrets[i] && !low) return NULL;
+        for (char *p = low; p && *p; p++) *p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+        lowered[i] = low;
+    }
+    r->plain = scrubber_new(a, secrets, n);
+    r->lower = scrubber_new(a, lowered, n);
+    return r->plain && r->lower ? r : NULL;
+}
+
+const char *dh_redact_with(dh_arena *a, const dh_redactor *r, const char *s) {
+    return scrub(a, r ? r->plain : NULL, s);
+}
+
+const char *dh_redact_name_with(dh_arena *a, const dh_redactor *r, const char *name) {
+    return scrub(a, r ? r->lower : NULL, name);
+}
+
 const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n) {
     return s ? scrub(a, scrubber_new(a, secrets, n), s) : NULL;
 }
 
-/* The header names were lowercased when they were unpacked (headers.c), so a secret echoed in a
- * name is looked for lowercased too. The lowered copies live in the arena, which is wiped. */
 const char *dh_redact_name(dh_arena *a, const char *name, const char *const *secrets, size_t n) {
-    const char **lowered = dh_arena_alloc(a, (n ? n : 1) * sizeof *lowered);
-    if (!lowered) return "[redacted]";
-    for (size_t i = 0; i < n; i++) {
-        char *low = secrets[i] ? dh_arena_strdup(a, secrets[i]) : NULL;
-        if (secrets[i] && !low) return "[redacted]";
-        for (char *p = low; p && *p; p++) *p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
-        lowered[i] = low;
-    }
-    return dh_redact(a, name, lowered, n);
+    return name ? dh_redact_name_with(a, dh_redactor_new(a, secrets, n), name) : NULL;
 }

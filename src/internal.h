@@ -156,5 +156,11 @@ dh_code dh_code_for_status(int status);
 const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n);
 /* dh_redact for a lowercased header name: the secrets are looked for lowercased. */
 const char *dh_redact_name(dh_arena *a, const char *name, const char *const *secrets, size_t n);
+/* The same, with the secrets' windows built once for many strings (every header of a reply).
+ * From the arena; NULL on oom, and then every non-empty string comes back "[redacted]". */
+typedef struct dh_redactor dh_redactor;
+dh_redactor *dh_redactor_new(dh_arena *a, const char *const *secrets, size_t n);
+const char *dh_redact_with(dh_arena *a, const dh_redactor *r, const char *s);
+const char *dh_redact_name_with(dh_arena *a, const dh_redactor *r, const char *name);
 
 #endif

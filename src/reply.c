@@ -75,9 +75,10 @@ static bool open_reply(const dh_call *c, const dh_http_response *resp, reply_sto
     r->headers = headers;
     const char *secrets[N_SECRETS];
     call_secrets(c, secrets);
+    const dh_redactor *red = r->header_count ? dh_redactor_new(rs->arena, secrets, N_SECRETS) : NULL;
     for (size_t i = 0; i < r->header_count; i++) {
-        headers[i].name = dh_redact_name(rs->arena, headers[i].name, secrets, N_SECRETS);
-        headers[i].value = dh_redact(rs->arena, headers[i].value, secrets, N_SECRETS);
+        headers[i].name = dh_redact_name_with(rs->arena, red, headers[i].name);
+        headers[i].value = dh_redact_with(rs->arena, red, headers[i].value);
     }
     r->error = &rs->error;
     rs->error.retry_after = -1;
