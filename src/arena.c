@@ -33,6 +33,7 @@ typedef struct block {
 struct dh_arena {
     block *head;
     size_t next_cap;
+    bool failed; /* an allocation was refused: a parse that came back empty ran out of memory */
 };
 
 dh_arena *dh_arena_new(void) { return dh_calloc(1, sizeof(dh_arena)); }
@@ -52,15 +53,23 @@ static block *grow(dh_arena *a, size_t size) {
 }
 
 void *dh_arena_alloc(dh_arena *a, size_t size) {
-    if (size > SIZE_MAX - ARENA_ALIGN) return NULL;
+    if (size > SIZE_MAX - ARENA_ALIGN) {
+        a->failed = true;
+        return NULL;
+    }
     size = size ? (size + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN : ARENA_ALIGN;
     block *b = a->head;
     if (!b || b->cap - b->used < size) b = grow(a, size);
-    if (!b) return NULL;
+    if (!b) {
+        a->failed = true;
+        return NULL;
+    }
     void *p = b->data + b->used;
     b->used += size;
     return p;
 }
+
+bool dh_arena_failed(const dh_arena *a) { return a->failed; }
 
 char *dh_arena_strdup(dh_arena *a, const char *s) {
     size_t n = strlen(s) + 1;

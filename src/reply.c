@@ -148,7 +148,9 @@ static const char *decode_success(dh_call *c, const dh_http_response *resp, repl
         break;
     case DH_OP_AUTH: {
         char *jwt = dh_decode_auth(resp->body, resp->body_len, &why);
-        if (jwt && set_bearer(c->client, jwt) != DH_OK) why = "the sign-in answer has no usable access_token";
+        dh_code set = jwt ? set_bearer(c->client, jwt) : DH_OK;
+        if (set == DH_ERR_NO_MEMORY) why = DH_OOM_MESSAGE;
+        else if (set != DH_OK) why = "the sign-in answer has no usable access_token";
         dh_wipe_free(jwt);
         break;
     }
@@ -168,7 +170,8 @@ static void decode_answer(dh_call *c, const dh_http_response *resp, reply_store 
         rs->reply.error = NULL;
         return;
     }
-    rs->error.code = DH_ERR_INVALID_RESPONSE;
+    /* A decoder that ran out of memory says so in these words: the body may be fine. */
+    rs->error.code = strcmp(why, DH_OOM_MESSAGE) == 0 ? DH_ERR_NO_MEMORY : DH_ERR_INVALID_RESPONSE;
     rs->error.status = resp->status;
     rs->error.message = why;
     rs->reply.page = NULL;
