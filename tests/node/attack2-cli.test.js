@@ -1,0 +1,65 @@
+// Attack (outside review 2): the split CLI's paths that attack-terminal.test.js does not walk. A
+// hostile server's text (labels, error messages, error fields) with ESC, CR, OSC 52 and C1 controls
+// must never reach the terminal raw: not the failure lines of prune --yes, apply and rotate, not
+// the fields listed under an error line, not export's duplicate-label warning, not --json output
+// (JSON.stringify escapes U+0000-U+001F only: DEL, the C1 range and U+2028/9 went through raw).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startRawServer, respond, tokenJson } from './helpers/hostile-server.js';
+
+const CLI = fileURLToPath(new URL('../../bindings/cli.js', import.meta.url));
+const JWT = 'eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln';
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+const EVIL = '\u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b[2K\r\u009b31m\u009d52;c;eA==\u009c\u007f\u2028';
+
+function cli(args, url, cwd) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, DOCKERHUB_BASE_URL: url, DOCKERHUB_ORG: 'acme', DOCKERHUB_TOKEN: JWT },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+test('no command puts a control character of the server on the terminal, --json included', async () => {
+  const a = tokenJson({ id: 'a7f1c0de-0000-4000-8000-00000000000a', label: `ok${EVIL}end`, description: EVIL, is_active: false, last_used_at: null });
+  const b = tokenJson({ id: 'a7f1c0de-0000-4000-8000-00000000000b', label: `ok${EVIL}end`, is_active: false });
+  const refusal = { message: `refused${EVIL}`, fields: { [`label${EVIL}`]: [`bad${EVIL}`], resources: [`also${EVIL}`] } };
+  const srv = await startRawServer((req, sock) => {
+    const u = new URL(req.path, 'http://x');
+    if (req.method === 'GET' && u.pathname.endsWith('/access-tokens')) return respond(sock, req, 200, { body: { total: 2, next: null, previous: null, results: [a, b] } });
+    if (req.method === 'GET') return respond(sock, req, 200, { body: u.pathname.endsWith('b') ? b : a });
+    return respond(sock, req, 400, { body: refusal });
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'attack2-cli-'));
+  writeFileSync(join(dir, 'tokens.json'), JSON.stringify({ version: 1, tokens: { fresh: { resources: { repositories: { 'acme/api': ['image-pull'] } }, secret: { out: 'fresh.secret' } } } }));
+  try {
+    const runs = [
+      ['prune', '--inactive', '--yes'], ['prune', '--inactive', '--yes', '--json'],
+      ['apply', '-f', 'tokens.json', '--prune', '--yes'], ['apply', '-f', 'tokens.json', '--yes', '--json'],
+      ['rotate', a.id], ['rotate', a.id, '--json'], ['update', a.id, '--description', 'x'],
+      ['export'], ['list', '--json'], ['get', a.id, '--json'], ['audit', '--json'], ['plan', '-f', 'tokens.json', '--prune', '--json'],
+      ['delete', a.id, '--yes'], ['delete', a.id, '--yes', '--json'],
+    ];
+    const seen = [];
+    for (const args of runs) {
+      const { out, code } = await cli(args, srv.url, dir);
+      const at = out.search(CONTROL);
+      if (at !== -1) seen.push(`${args.join(' ')} (exit ${code}): ${JSON.stringify(out.slice(Math.max(0, at - 30), at + 20))}`);
+    }
+    assert.deepEqual(seen, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await srv.close();
+  }
+});
