@@ -63,3 +63,12 @@ test('no command puts a control character of the server on the terminal, --json 
     await srv.close();
   }
 });
+
+test("a label holding a replacement pattern ($', $&, $1) is printed as it is in a failure line", async () => {
+  const { errorDoing } = await import('../../bindings/cli/output.js');
+  const { DockerHubError } = await import('../../bindings/errors.js');
+  const err = new DockerHubError('bad_request', 'refused', { status: 400 });
+  for (const label of ["$'", '$&', '$1', '$`']) {
+    assert.equal(errorDoing(err, `delete ${label} (x)`), `error: bad_request: could not delete ${label} (x): refused\n`);
+  }
+});
