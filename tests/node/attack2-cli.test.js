@@ -72,3 +72,44 @@ test("a label holding a replacement pattern ($', $&, $1) is printed as it is in 
     assert.equal(errorDoing(err, `delete ${label} (x)`), `error: bad_request: could not delete ${label} (x): refused\n`);
   }
 });
+
+test('no run of the password or the JWT reaches stdout or stderr of any command, --json included', async () => {
+  const { findRun } = await import('./helpers/hostile-secrets.js');
+  const fc = (await import('fast-check')).default;
+  const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  await fc.assert(fc.asyncProperty(fc.string({ unit: fc.constantFrom(...ALNUM), minLength: 12, maxLength: 20 }), fc.nat(4),
+    async (password, from) => {
+      const jwt = `${b64({ alg: 'none' })}.${b64({ exp: 4102444800, sub: password.length })}.c2lnbmF0dXJl`;
+      const bit = (s) => s.slice(from, from + 8);
+      const said = `p${bit(password)}p j${bit(jwt.slice(40))}j`;
+      const t = tokenJson({ is_active: false });
+      const srv = await startRawServer((req, sock) => {
+        const u = new URL(req.path, 'http://x');
+        if (u.pathname === '/v2/auth/token') return respond(sock, req, 200, { body: { access_token: jwt } });
+        if (req.method === 'GET' && u.pathname.endsWith('/access-tokens')) return respond(sock, req, 200, { body: { total: 1, next: null, previous: null, results: [t] } });
+        if (req.method === 'GET' && u.pathname.endsWith(t.id)) return respond(sock, req, 200, { body: t });
+        respond(sock, req, 400, {
+          headers: { 'X-Echo': said, [`X-${bit(password)}`]: '1' },
+          body: { message: said, detail: said, text: said, errinfo: { said }, fields: { [said]: [said] } },
+        });
+      });
+      try {
+        for (const args of [['get', 'missing'], ['get', 'missing', '--json'], ['delete', t.id, '--yes'], ['delete', t.id, '--yes', '--json'],
+          ['prune', '--inactive', '--yes'], ['update', t.id, '--description', 'x', '--json'], ['rotate', t.id]]) {
+          const child = spawn(process.execPath, [CLI, ...args, '--identifier', 'owner'], {
+            env: { PATH: process.env.PATH, DOCKERHUB_BASE_URL: srv.url, DOCKERHUB_ORG: 'acme', DOCKERHUB_SECRET: password },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let out = '';
+          child.stdout.on('data', (d) => (out += d));
+          child.stderr.on('data', (d) => (out += d));
+          const code = await new Promise((resolve) => child.on('close', resolve));
+          assert.equal(code, 1, `${args.join(' ')}: ${out}`);
+          assert.equal(findRun(out, [password, jwt]), null, `${args.join(' ')}: ${out}`);
+        }
+      } finally {
+        await srv.close();
+      }
+    }), { numRuns: 3 });
+});
