@@ -33,7 +33,6 @@ typedef struct block {
 struct dh_arena {
     block *head;
     size_t next_cap;
-    bool failed; /* an allocation was refused: a parse that came back empty ran out of memory */
 };
 
 dh_arena *dh_arena_new(void) { return dh_calloc(1, sizeof(dh_arena)); }
@@ -53,23 +52,15 @@ static block *grow(dh_arena *a, size_t size) {
 }
 
 void *dh_arena_alloc(dh_arena *a, size_t size) {
-    if (size > SIZE_MAX - ARENA_ALIGN) {
-        a->failed = true;
-        return NULL;
-    }
+    if (size > SIZE_MAX - ARENA_ALIGN) return NULL;
     size = size ? (size + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN : ARENA_ALIGN;
     block *b = a->head;
     if (!b || b->cap - b->used < size) b = grow(a, size);
-    if (!b) {
-        a->failed = true;
-        return NULL;
-    }
+    if (!b) return NULL;
     void *p = b->data + b->used;
     b->used += size;
     return p;
 }
-
-bool dh_arena_failed(const dh_arena *a) { return a->failed; }
 
 char *dh_arena_strdup(dh_arena *a, const char *s) {
     size_t n = strlen(s) + 1;
@@ -94,7 +85,13 @@ void dh_arena_free(dh_arena *a) {
  * cJSON_Delete). The arena's own blocks come from dh_malloc: the caller's allocator sees all. */
 static _Thread_local dh_arena *parsing;
 
-static void *json_malloc(size_t n) { return parsing ? dh_arena_alloc(parsing, n) : dh_malloc(n); }
+static _Thread_local bool parse_refused; /* an allocation of the parse running was refused */
+
+static void *json_malloc(size_t n) {
+    void *p = parsing ? dh_arena_alloc(parsing, n) : dh_malloc(n);
+    if (!p) parse_refused = true;
+    return p;
+}
 
 /* A failed parse deletes what it built: that memory goes with the arena. */
 static void json_free(void *p) {
@@ -112,7 +109,10 @@ void dh_install_json_hooks(void) {
 cJSON *dh_arena_parse_json(dh_arena *a, const char *s, size_t len, const char **end) {
     if (!hooked) dh_install_json_hooks();
     parsing = a;
+    parse_refused = false;
     cJSON *root = cJSON_ParseWithLengthOpts(s, len, end, false);
     parsing = NULL;
     return root;
 }
+
+bool dh_arena_parse_ran_out(void) { return parse_refused; }

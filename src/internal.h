@@ -51,8 +51,9 @@ typedef struct dh_arena dh_arena;
 dh_arena *dh_arena_new(void);
 void *dh_arena_alloc(dh_arena *a, size_t size);
 char *dh_arena_strdup(dh_arena *a, const char *s);
-/* Has the arena refused an allocation? (cJSON says only that a parse failed, not why.) */
-bool dh_arena_failed(const dh_arena *a);
+/* Did the last dh_arena_parse_json on this thread run out of memory? (cJSON says only that a
+ * parse failed, not why.) */
+bool dh_arena_parse_ran_out(void);
 void dh_arena_free(dh_arena *a);
 /* Parses len bytes of JSON into the arena (cJSON_ParseWithLengthOpts, *end after the value):
  * the tree goes with the arena and must never see cJSON_Delete. The core owns cJSON's hooks

@@ -24,7 +24,10 @@ static const char *failure_message(const dh_call *c, dh_http_failure f, dh_code 
                "that does not speak TLS there); not retried";
     case DH_HTTP_TOO_LARGE:
         *code = DH_ERR_INVALID_RESPONSE;
-        return "the response body is larger than max_response_bytes";
+        *maybe_created = c->op == DH_OP_CREATE; /* the answer came: a 201 too long to read */
+        return *maybe_created ? "the response body is larger than max_response_bytes; the token may have been "
+                                "created: list the tokens"
+                              : "the response body is larger than max_response_bytes";
     case DH_HTTP_REDIRECTED:
         /* The host followed it: a 307 or 308 sent the request again, body and all. */
         *code = DH_ERR_UNEXPECTED_STATUS;
@@ -174,6 +177,16 @@ static void decode_answer(dh_call *c, const dh_http_response *resp, reply_store 
     rs->error.code = strcmp(why, DH_OOM_MESSAGE) == 0 ? DH_ERR_NO_MEMORY : DH_ERR_INVALID_RESPONSE;
     rs->error.status = resp->status;
     rs->error.message = why;
+    if (c->op == DH_OP_CREATE) {
+        /* A 2xx: Docker Hub made the token, whose secret is now lost. Say so, or it is made twice. */
+        rs->error.maybe_created = true;
+        dh_buf b = {0};
+        dh_buf_puts(&b, why);
+        dh_buf_puts(&b, "; the token was created: list the tokens, and delete it before creating it again");
+        const char *said = b.oom ? NULL : dh_arena_strdup(rs->arena, b.data);
+        dh_buf_free(&b);
+        if (said) rs->error.message = said;
+    }
     rs->reply.page = NULL;
     rs->reply.token = NULL;
 }

@@ -134,3 +134,26 @@ test('any header lines a server sends become headers with no run of a secret, on
   }
   assert.deepEqual(failures.seen, []);
 });
+
+// A create Docker Hub answered with a 2xx did create the token, whatever its body: one that cannot
+// be read (not JSON, no secret in it, too large) must say so (maybeCreated), or the caller creates
+// it again and the first token lives on, its secret known to no one.
+test('a create answered 2xx with a body that cannot be read rejects with maybeCreated', async () => {
+  let body;
+  const h = await hostile(() => ({ status: 201, body }));
+  const small = await createClient({ baseUrl: h.srv.url, token: JWT, maxRetries: 0, maxResponseBytes: 64 });
+  const request = { label: 'ci', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }] };
+  try {
+    for (const [hub, b] of [[h.hub, 'not json'], [h.hub, JSON.stringify({ id: ID, label: 'ci', is_active: true, created_at: '2026-01-01T00:00:00Z', resources: [] })],
+      [small, JSON.stringify({ id: ID, label: 'ci', padding: 'x'.repeat(200), token: 'dckr_oat_abcdefghijklmnopqrstuvwxyz' })]]) {
+      body = b;
+      const err = await hub.createAccessToken('acme', request).then(() => null, (e) => e);
+      assert.ok(err instanceof DockerHubError, String(err));
+      assert.equal(err.code, 'invalid_response');
+      assert.equal(err.maybeCreated, true, `${b.slice(0, 30)}: ${err.message}`);
+    }
+  } finally {
+    small.close();
+    await h.close();
+  }
+});
