@@ -64,6 +64,32 @@ static void call_secrets(const dh_call *c, const char *out[N_SECRETS]) {
     out[2] = c->authorization ? c->authorization + 7 : NULL;
 }
 
+static bool first_of_name(const dh_header *h, size_t i) {
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(h[i].name, h[j].name) == 0) return false;
+    return true;
+}
+
+/* A repeated name (Set-Cookie comes one value a header) is read joined, "a, b, c", as fetch's
+ * Headers and bindings/client.js join it: a run of a secret could span a join. Then all go. */
+static void redact_joins(dh_arena *a, dh_header *h, size_t n, const char *const *secrets, size_t n_secrets) {
+    for (size_t i = 0; i < n; i++) {
+        if (!first_of_name(h, i)) continue;
+        dh_buf b = {.wipe = true};
+        size_t count = 0;
+        for (size_t j = i; j < n; j++) {
+            if (strcmp(h[i].name, h[j].name) != 0) continue;
+            if (count++) dh_buf_puts(&b, ", ");
+            dh_buf_puts(&b, h[j].value);
+        }
+        const char *joined = count < 2 || b.oom ? NULL : dh_arena_strdup(a, b.data);
+        bool hides = count >= 2 && (!joined || dh_redact(a, joined, secrets, n_secrets) != joined);
+        dh_buf_free(&b);
+        for (size_t j = i; hides && j < n; j++)
+            if (strcmp(h[i].name, h[j].name) == 0) h[j].value = "[redacted]";
+    }
+}
+
 /* The reply's status, body and headers (unpacked, and redacted, names and values: a server may
  * echo the JWT or the secret in one, WWW-Authenticate, say). False on oom. */
 static bool open_reply(const dh_call *c, const dh_http_response *resp, reply_store *rs) {
@@ -82,6 +108,7 @@ static bool open_reply(const dh_call *c, const dh_http_response *resp, reply_sto
         headers[i].name = dh_redact_name(rs->arena, headers[i].name, secrets, N_SECRETS);
         headers[i].value = dh_redact(rs->arena, headers[i].value, secrets, N_SECRETS);
     }
+    redact_joins(rs->arena, headers, r->header_count, secrets, N_SECRETS);
     r->error = &rs->error;
     rs->error.retry_after = -1;
     return true;

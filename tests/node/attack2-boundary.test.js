@@ -157,3 +157,24 @@ test('a create answered 2xx with a body that cannot be read rejects with maybeCr
     await h.close();
   }
 });
+
+// Set-Cookie reaches the core one value a line, each clean, and #resolve joins them with ", ": a
+// password holding ", " could be spelt across the join. The core looks at the joined text too.
+test('a run of the password spelt across repeated Set-Cookie lines never reaches err.headers', async () => {
+  const password = 'abc123, xyz789!, q';
+  const srv = await startRawServer((req, sock) => {
+    if (req.path === '/v2/auth/token') return respond(sock, req, 200, { body: { access_token: JWT } });
+    respond(sock, req, 400, { headers: ['Content-Type: application/json', 'Content-Length: 2', 'Set-Cookie: a=abc123',
+      'Set-Cookie: xyz789!', 'Set-Cookie: q', 'Set-Cookie: z=1'], body: '{}' });
+  });
+  const hub = await createClient({ baseUrl: srv.url, credentials: { identifier: 'owner', secret: password }, maxRetries: 0 });
+  try {
+    const err = await hub.getAccessToken('acme', ID).then(() => null, (e) => e);
+    assert.ok(err instanceof DockerHubError);
+    assert.equal(findRun(views(err), [password, JWT]), null, JSON.stringify(err.headers));
+    assert.equal(err.headers['content-type'], 'application/json');
+  } finally {
+    hub.close();
+    await srv.close();
+  }
+});
