@@ -27,6 +27,14 @@ export function parseHeaders(text) {
   return out;
 }
 
+function parseOrUndefined(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A delivered error as a DockerHubError; the core's own sentences (no status) in JS's words. */
 export function toError({ status, flags, headers, error, cause }) {
   const { code, errinfo, fields, retryAfter, ...words } = error;
@@ -36,8 +44,10 @@ export function toError({ status, flags, headers, error, cause }) {
   if (flags & MAYBE_CREATED) extra.maybeCreated = true;
   if (code === 'network' && cause !== undefined) extra.cause = cause;
   if (status) extra.headers = headers;
-  if (errinfo !== undefined) extra.errinfo = JSON.parse(errinfo); // printed by cJSON: valid
-  if (fields !== undefined) extra.fields = JSON.parse(fields);
+  // The server's own text, which cJSON read: JSON.parse is stricter (01, 1., raw control
+  // characters), and such an object is left out rather than thrown as a SyntaxError.
+  if (errinfo !== undefined) extra.errinfo = parseOrUndefined(errinfo);
+  if (fields !== undefined) extra.fields = parseOrUndefined(fields);
   return new DockerHubError(code, message, extra);
 }
 

@@ -85,7 +85,13 @@ void dh_arena_free(dh_arena *a) {
  * cJSON_Delete). The arena's own blocks come from dh_malloc: the caller's allocator sees all. */
 static _Thread_local dh_arena *parsing;
 
-static void *json_malloc(size_t n) { return parsing ? dh_arena_alloc(parsing, n) : dh_malloc(n); }
+static _Thread_local bool parse_refused; /* an allocation of the parse running was refused */
+
+static void *json_malloc(size_t n) {
+    void *p = parsing ? dh_arena_alloc(parsing, n) : dh_malloc(n);
+    if (!p) parse_refused = true;
+    return p;
+}
 
 /* A failed parse deletes what it built: that memory goes with the arena. */
 static void json_free(void *p) {
@@ -103,7 +109,10 @@ void dh_install_json_hooks(void) {
 cJSON *dh_arena_parse_json(dh_arena *a, const char *s, size_t len, const char **end) {
     if (!hooked) dh_install_json_hooks();
     parsing = a;
+    parse_refused = false;
     cJSON *root = cJSON_ParseWithLengthOpts(s, len, end, false);
     parsing = NULL;
     return root;
 }
+
+bool dh_arena_parse_ran_out(void) { return parse_refused; }

@@ -49,7 +49,7 @@ static const char *parse(const char *body, size_t len, dh_arena *a, cJSON **root
     if (!valid_utf8((const unsigned char *)body, len)) return "the response body is not valid UTF-8";
     const char *end = NULL;
     *root = dh_arena_parse_json(a, body, len, &end);
-    if (!*root) return "the response body is not valid JSON";
+    if (!*root) return dh_arena_parse_ran_out() ? DH_OOM_MESSAGE : "the response body is not valid JSON";
     for (const char *p = end; p < body + len; p++)
         if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') return "the response body is not valid JSON";
     if (!cJSON_IsObject(*root)) return "the response body is not a JSON object";

@@ -51,6 +51,9 @@ typedef struct dh_arena dh_arena;
 dh_arena *dh_arena_new(void);
 void *dh_arena_alloc(dh_arena *a, size_t size);
 char *dh_arena_strdup(dh_arena *a, const char *s);
+/* Did the last dh_arena_parse_json on this thread run out of memory? (cJSON says only that a
+ * parse failed, not why.) */
+bool dh_arena_parse_ran_out(void);
 void dh_arena_free(dh_arena *a);
 /* Parses len bytes of JSON into the arena (cJSON_ParseWithLengthOpts, *end after the value):
  * the tree goes with the arena and must never see cJSON_Delete. The core owns cJSON's hooks
@@ -145,6 +148,8 @@ int64_t dh_retry_after(const dh_header *h, size_t n, int status, int64_t now_uni
 /* A run of this many bytes of a secret counts as the secret (a secret shorter than this counts
  * whole). Windows that lie inside a public prefix (dckr_pat_, dckr_oat_) alone do not count. */
 #define DH_SECRET_RUN 8
+/* The words of every out-of-memory failure; a decoder's "why" of these means DH_ERR_NO_MEMORY. */
+#define DH_OOM_MESSAGE "out of memory"
 /* Fills err from an HTTP status and a response body of any shape; strings from the arena,
  * redacted (see dh_redact), then clipped to 1000 bytes. Returns false when the body itself holds
  * a run of one of the secrets (in any string, however escaped): then it must not be passed on. */

@@ -24,7 +24,10 @@ static const char *failure_message(const dh_call *c, dh_http_failure f, dh_code 
                "that does not speak TLS there); not retried";
     case DH_HTTP_TOO_LARGE:
         *code = DH_ERR_INVALID_RESPONSE;
-        return "the response body is larger than max_response_bytes";
+        *maybe_created = c->op == DH_OP_CREATE; /* the answer came: a 201 too long to read */
+        return *maybe_created ? "the response body is larger than max_response_bytes; the token may have been "
+                                "created: list the tokens"
+                              : "the response body is larger than max_response_bytes";
     case DH_HTTP_REDIRECTED:
         /* The host followed it: a 307 or 308 sent the request again, body and all. */
         *code = DH_ERR_UNEXPECTED_STATUS;
@@ -61,6 +64,32 @@ static void call_secrets(const dh_call *c, const char *out[N_SECRETS]) {
     out[2] = c->authorization ? c->authorization + 7 : NULL;
 }
 
+static bool first_of_name(const dh_header *h, size_t i) {
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(h[i].name, h[j].name) == 0) return false;
+    return true;
+}
+
+/* A repeated name (Set-Cookie comes one value a header) is read joined, "a, b, c", as fetch's
+ * Headers and bindings/client.js join it: a run of a secret could span a join. Then all go. */
+static void redact_joins(dh_arena *a, dh_header *h, size_t n, const dh_redactor *red) {
+    for (size_t i = 0; i < n; i++) {
+        if (!first_of_name(h, i)) continue;
+        dh_buf b = {.wipe = true};
+        size_t count = 0;
+        for (size_t j = i; j < n; j++) {
+            if (strcmp(h[i].name, h[j].name) != 0) continue;
+            if (count++) dh_buf_puts(&b, ", ");
+            dh_buf_puts(&b, h[j].value);
+        }
+        const char *joined = count < 2 || b.oom ? NULL : dh_arena_strdup(a, b.data);
+        bool hides = count >= 2 && (!joined || dh_redact_with(a, red, joined) != joined);
+        dh_buf_free(&b);
+        for (size_t j = i; hides && j < n; j++)
+            if (strcmp(h[i].name, h[j].name) == 0) h[j].value = "[redacted]";
+    }
+}
+
 /* The reply's status, body and headers (unpacked, and redacted, names and values: a server may
  * echo the JWT or the secret in one, WWW-Authenticate, say). False on oom. */
 static bool open_reply(const dh_call *c, const dh_http_response *resp, reply_store *rs) {
@@ -80,6 +109,7 @@ static bool open_reply(const dh_call *c, const dh_http_response *resp, reply_sto
         headers[i].name = dh_redact_name_with(rs->arena, red, headers[i].name);
         headers[i].value = dh_redact_with(rs->arena, red, headers[i].value);
     }
+    redact_joins(rs->arena, headers, r->header_count, red);
     r->error = &rs->error;
     rs->error.retry_after = -1;
     return true;
@@ -149,7 +179,9 @@ static const char *decode_success(dh_call *c, const dh_http_response *resp, repl
         break;
     case DH_OP_AUTH: {
         char *jwt = dh_decode_auth(resp->body, resp->body_len, &why);
-        if (jwt && set_bearer(c->client, jwt) != DH_OK) why = "the sign-in answer has no usable access_token";
+        dh_code set = jwt ? set_bearer(c->client, jwt) : DH_OK;
+        if (set == DH_ERR_NO_MEMORY) why = DH_OOM_MESSAGE;
+        else if (set != DH_OK) why = "the sign-in answer has no usable access_token";
         dh_wipe_free(jwt);
         break;
     }
@@ -169,9 +201,20 @@ static void decode_answer(dh_call *c, const dh_http_response *resp, reply_store 
         rs->reply.error = NULL;
         return;
     }
-    rs->error.code = DH_ERR_INVALID_RESPONSE;
+    /* A decoder that ran out of memory says so in these words: the body may be fine. */
+    rs->error.code = strcmp(why, DH_OOM_MESSAGE) == 0 ? DH_ERR_NO_MEMORY : DH_ERR_INVALID_RESPONSE;
     rs->error.status = resp->status;
     rs->error.message = why;
+    if (c->op == DH_OP_CREATE) {
+        /* A 2xx: Docker Hub made the token, whose secret is now lost. Say so, or it is made twice. */
+        rs->error.maybe_created = true;
+        dh_buf b = {0};
+        dh_buf_puts(&b, why);
+        dh_buf_puts(&b, "; the token was created: list the tokens, and delete it before creating it again");
+        const char *said = b.oom ? NULL : dh_arena_strdup(rs->arena, b.data);
+        dh_buf_free(&b);
+        if (said) rs->error.message = said;
+    }
     rs->reply.page = NULL;
     rs->reply.token = NULL;
 }

@@ -7,7 +7,11 @@ import { UsageError } from './args.js';
 
 export const PROG = 'dockerhub-oat';
 
-export const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
+/** JSON for scripts, which a terminal may show too: JSON.stringify escapes U+0000-U+001F only, so
+ * DEL, the C1 controls (U+009B is a CSI) and U+2028/9 are escaped here (outside strings JSON has
+ * none of them, so the document reads the same). */
+export const json = (value) => `${JSON.stringify(value, null, 2)}\n`.replace(/[\u007f-\u009f\u2028\u2029]/g,
+  (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 /** Server text made safe for a terminal: control characters (ESC, CR, C1 ...) shown as \xNN, so a
  * label cannot move the cursor, rewrite a line of the audit, or set the clipboard (OSC 52). */
 export const printable = (v) => String(v).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g,
@@ -17,7 +21,7 @@ export const named = (t) => printable(`${t.label} (${t.id})`);
 export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A line on stderr: what the CLI says beside its output. */
-export const say = (io, s) => { io.stderr.write(`${s}\n`); };
+export const say = (io, s) => { io.stderr.write(`${printable(s)}\n`); };
 
 /** A date-time to the minute, "2027-01-31 00:00Z"; `none` where there is none. */
 export function when(s, none) {
@@ -74,7 +78,7 @@ export function errorLine(err) {
     for (const [field, problems] of Object.entries(err.fields)) {
       for (const p of [].concat(problems)) {
         const line = `${field}: ${typeof p === 'string' ? p : JSON.stringify(p)}`;
-        if (!err.message.includes(line)) text += `  ${line}\n`; // often the message already lists them
+        if (!err.message.includes(line)) text += `  ${printable(line)}\n`; // often the message already lists them
       }
     }
   }
@@ -83,7 +87,7 @@ export function errorLine(err) {
 }
 
 /** errorLine, with what could not be done put before the message. */
-export const errorDoing = (err, what) => errorLine(err).replace(/^error: (\S+): /, `error: $1: could not ${what}: `);
+export const errorDoing = (err, what) => errorLine(err).replace(/^error: (\S+): /, (_, code) => `error: ${code}: could not ${printable(what)}: `);
 
 /** { code, status, message } of an error, for a --json document. */
 export const errorBrief = (err) => err && { code: err.code, status: err.status, message: err.message };

@@ -130,7 +130,22 @@ static void errinfo_and_fields(void) {
     dh_arena_free(a);
 }
 
-TEST_GROUP(error_tests) = {{"errinfo_and_fields", errinfo_and_fields}, {"status_codes", status_codes}, {"echoed_secrets", echoed_secrets},
+/* Attack: a body that is not JSON (cut short, say) has no tree to look in, and its bytes were the
+ * only thing checked: a secret spelt with an escape every few characters has no run of 8 in them,
+ * yet anyone who reads the body as the JSON it almost is reads the secret. Such a body is withheld. */
+static void escaped_secret_in_broken_json(void) {
+    dh_arena *a = dh_arena_new();
+    dh_error e;
+    const char *secrets[] = {"pa55word-and-more"};
+    const char *cut[] = {"{\"message\":\"pa5\\u0035word-a\\u006ed-more\"", "{\"x\":\"pa5\\u0035wor\\u0064-and-more\",,}",
+                         "{\"message\":\"m\"} \"pa5\\u0035word-a\\u006ed-more\""};
+    for (size_t i = 0; i < 3; i++) CHECK(!dh_error_from_response(400, cut[i], strlen(cut[i]), secrets, 1, a, &e));
+    const char *plain = "<html>no escapes here</html>";
+    CHECK(dh_error_from_response(502, plain, strlen(plain), secrets, 1, a, &e));
+    dh_arena_free(a);
+}
+
+TEST_GROUP(error_tests) = {{"escaped_secret_in_broken_json", escaped_secret_in_broken_json}, {"errinfo_and_fields", errinfo_and_fields}, {"status_codes", status_codes}, {"echoed_secrets", echoed_secrets},
                            {"long_messages_are_clipped", long_messages_are_clipped},
                            {"redaction", redaction}, {"secret_straddling_the_cut", secret_straddling_the_cut},
                            {"secret_runs", secret_runs}, END_GROUP};

@@ -7,7 +7,7 @@
 import { handOver, preflight } from '../../handover.js';
 import { describeStep } from '../../plan.js';
 import { UsageError, YES_OPTION } from '../args.js';
-import { json, plural } from '../output.js';
+import { json, plural, printable } from '../output.js';
 import { confirmed } from '../terminal.js';
 import { FILE_HELP, FILE_OPTIONS, makePlan } from './plan.js';
 
@@ -28,7 +28,9 @@ function checkHandOvers(plan, dir, io) {
   }
 }
 
-function stepLine(e) {
+const stepLine = (e) => printable(stepWords(e));
+
+function stepWords(e) {
   const head = `[${e.index + 1}/${e.count}] ${e.action} ${e.label}${e.id ? ` (${e.id})` : ''}`;
   if (e.status === 'started') return `${head} ...`;
   if (e.status === 'done') return `${head}: done${e.newId ? `, new token ${e.newId}` : ''}`;
@@ -43,7 +45,7 @@ function summary(result) {
 
 function failed(io, result) {
   const list = (steps) => (steps.length ? steps.map((s) => `  ${describeStep(s)[0].trim()}`).join('\n') : '  (none)');
-  io.stderr.write(`\nerror: ${result.error.code}: ${result.error.message}\n`
+  io.stderr.write(`\nerror: ${result.error.code}: ${printable(result.error.message)}\n`
     + `Done:\n${list(result.done)}\nFailed:\n${list([result.failed])}\nNot done:\n${list(result.notDone)}\n`
     + 'Run plan again to see what is left.\n');
   return 1;

@@ -3,7 +3,7 @@
 
 import { DAY_MS, parseTime } from '../../time.js';
 import { noArgs } from '../args.js';
-import { json } from '../output.js';
+import { json, printable } from '../output.js';
 
 /** An expiry as the manifest writes it: "90d" when it is a whole number of days after creation. */
 function exportExpiry(t) {
@@ -51,7 +51,7 @@ async function run({ rest, hub, org, io }) {
       throw err;
     }
     if (Object.hasOwn(manifest.tokens, t.label)) {
-      io.stderr.write(`warning: token ${t.id} is labelled ${JSON.stringify(t.label)} like another: left out (labels must be unique)\n`);
+      io.stderr.write(`warning: token ${t.id} is labelled ${printable(JSON.stringify(t.label))} like another: left out (labels must be unique)\n`);
       status = 1;
       continue;
     }
