@@ -5,6 +5,8 @@
 // Its additions (maxResponseBytes, failure and its words, responseURL, the static failing) are the
 // transport's contract with it, written once in src/include/dockerhub_oat_fetch.h: change them
 // there and in src/transport_fetch.c together. Browsers get this XHR too, for redirect: 'manual'.
+// makeFetchXHR's class is longer than 60 lines because it is one object with the XHR's own
+// surface (open, setRequestHeader, send, abort, the getters): its methods are short.
 
 // Each test looks at what one host really rejects with (seen on Node 18-22 (undici), Deno 2,
 // Bun 1 and workerd): the error, its `cause`, and an AggregateError's `errors`.

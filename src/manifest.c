@@ -1,6 +1,8 @@
 /* The tokens manifest (dockerhub_oat_manifest.h): parsed with cJSON, checked strictly, every
  * refusal naming the line. cJSON keeps no positions, so the line of a node is found by walking
- * the text beside the tree (walk_*): cJSON built the tree from the same text in the same order. */
+ * the text beside the tree (walk_*): cJSON built the tree from the same text in the same order.
+ * Longer than 400 lines on purpose: the walk and the checks it serves must move together, and
+ * split apart each would need the other's private cursor. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
-/* Retries, deadlines, sign-in renewal, cancellation and pagination, on a fake clock. */
+/* Retries, deadlines, sign-in renewal, cancellation and pagination, on a fake clock. One file of
+ * 700 lines: each test reads alone, and they share one scripted client set-up. */
 #include <stdlib.h>
 
 #include "internal.h"
