@@ -4,31 +4,15 @@
 // error line: an org member could hide a finding from the audit or plant a command in the clipboard.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { cli } from './helpers/cli-child.js';
 import { startRawServer, respond, tokenJson } from './helpers/hostile-server.js';
 
-const CLI = fileURLToPath(new URL('../../bindings/cli.js', import.meta.url));
-const JWT = 'eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln';
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
-function cli(args, url, cwd) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH, DOCKERHUB_BASE_URL: url, DOCKERHUB_ORG: 'acme', DOCKERHUB_TOKEN: JWT },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => resolve({ code, out }));
-  });
-}
 
 const controlArb = fc.string({ unit: fc.constantFrom('\u001b', '\u0007', '\r', '\u009b', '\u0000', '\u007f', ']52;c;', '[2K', 'x'), minLength: 1, maxLength: 12 })
   .filter((s) => CONTROL.test(s));

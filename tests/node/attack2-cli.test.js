@@ -9,27 +9,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI, JWT, cli } from './helpers/cli-child.js';
 import { startRawServer, respond, tokenJson } from './helpers/hostile-server.js';
 
-const CLI = fileURLToPath(new URL('../../bindings/cli.js', import.meta.url));
-const JWT = 'eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln';
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 const EVIL = '\u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b[2K\r\u009b31m\u009d52;c;eA==\u009c\u007f\u2028';
 
-function cli(args, url, cwd) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH, DOCKERHUB_BASE_URL: url, DOCKERHUB_ORG: 'acme', DOCKERHUB_TOKEN: JWT },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => resolve({ code, out }));
-  });
-}
 
 test('no command puts a control character of the server on the terminal, --json included', async () => {
   const a = tokenJson({ id: 'a7f1c0de-0000-4000-8000-00000000000a', label: `ok${EVIL}end`, description: EVIL, is_active: false, last_used_at: null });
