@@ -2,31 +2,12 @@
 // the rate-limit styles of Docker Hub (issue 12), and what a fault may and may not change.
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { startSandbox, FAULT_PRESETS, PROTECTED_HEADERS } from '../../web/sandbox/index.js';
+import { raw } from './helpers/raw-request.js';
 import { sandboxControl } from './helpers/sandbox-control.js';
-
-/** One request exactly as written (the Host header included), over a fresh connection. */
-function raw(base, { method = 'GET', path = '/', headers = {}, body } = {}) {
-  const u = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, method, path, headers, agent: false }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 async function login(sb, identifier = 'acme-owner', secret = 'sandbox-password') {
   const r = await raw(sb.url, {

@@ -7,21 +7,8 @@ import { networkInterfaces } from 'node:os';
 import fc from 'fast-check';
 import { startServer, parseUpstream, CSP } from '../../web/server.js';
 import { FAULT_PRESETS } from '../../web/sandbox/index.js';
+import { raw } from './helpers/raw-request.js';
 import { sandboxControl } from './helpers/sandbox-control.js';
-
-/** One request with the path sent exactly as written (no client-side normalizing). */
-function raw(base, { method = 'GET', path = '/', headers = {}, body } = {}) {
-  const u = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, method, path, headers, agent: false }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 function assertSecurityHeaders(res, what) {
   assert.equal(res.headers['content-security-policy'], CSP, `CSP on ${what}`);
