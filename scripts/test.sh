@@ -47,3 +47,8 @@ node --test --test-reporter=spec tests/hosts/
 
 step "browser tests (Chromium, playwright-core)"
 node --test --test-reporter=spec tests/browser/
+
+# A journey packs the package, installs it into a temp project and walks one user's path end to end
+# (tests/journeys/README.md).
+step "journeys: a user's path from the installed package"
+node --test --test-reporter=spec tests/journeys/
