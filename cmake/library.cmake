@@ -52,9 +52,6 @@ if(DH_CURL)
 endif()
 target_include_directories(dockerhub_oat_shared INTERFACE
   $<BUILD_INTERFACE:${CMAKE_SOURCE_DIR}/src/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-if(DH_SANITIZE)
-  target_link_options(dockerhub_oat_shared PRIVATE -fsanitize=address,undefined)
-endif()
 
 # The static archive. An archive has no version script, so hiding takes one more step: the parts
 # are linked into one relocatable object (ld -r), whose hidden symbols objcopy then makes local.
@@ -82,6 +79,12 @@ if(DH_CURL)
 endif()
 target_include_directories(dockerhub_oat_static INTERFACE
   $<BUILD_INTERFACE:${CMAKE_SOURCE_DIR}/src/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+
+# A sanitized or fuzzing build instruments these objects for its tests: its libraries are not
+# ones to install (and a shared library cannot carry the sanitizers' runtimes).
+if(DH_SANITIZE OR DH_FUZZ)
+  set_target_properties(dockerhub_oat_shared dockerhub_oat_static PROPERTIES EXCLUDE_FROM_ALL TRUE)
+endif()
 
 # ---- install ----
 set(DH_PUBLIC_HEADERS src/include/dockerhub_oat.h src/include/dockerhub_oat_audit.h

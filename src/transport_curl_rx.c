@@ -40,7 +40,7 @@ static bool keep_header_bytes(dh_curl_rx *rx, const char *data, size_t n) {
 static bool fold(dh_curl_rx *rx, const char *data, size_t n) {
     size_t len = rx->headers_len;
     if (len == 0) return true;
-    if (len && rx->headers[len - 1] == '\n') len--;
+    if (rx->headers[len - 1] == '\n') len--;
     if (len && rx->headers[len - 1] == '\r') len--;
     rx->headers_len = len;
     while (n && (*data == ' ' || *data == '\t')) data++, n--;
