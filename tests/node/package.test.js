@@ -48,6 +48,7 @@ const SHIPPED = [
   'bindings/heap.js',
   'bindings/module.js',
   'bindings/errors.js',
+  'bindings/exports.js',
   'bindings/fetch-wasm.js',
   'bindings/handover.js',
   'bindings/index.d.ts',
