@@ -79,6 +79,7 @@ export async function main(argv, io) {
     command = parsed.command;
     const answered = answerWithoutClient(parsed, io);
     if (answered !== undefined) return answered;
+    if (COMMANDS[command].offline) return (await COMMANDS[command].run({ rest: parsed.rest, values: parsed.values, io })) ?? 0;
     const org = parsed.values.org ?? io.env.DOCKERHUB_ORG;
     if (!org) throw new UsageError('no organization: give --org or set DOCKERHUB_ORG');
     hub = await createClient(await clientOptions(parsed.values, io));
