@@ -6,6 +6,7 @@ import { loadUrl } from './fetch-wasm.js';
 export { DockerHubError, ERROR_CODES } from './errors.js';
 export { SCOPES } from './scopes.js';
 export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit.js';
+export { parseRetired, retiredLabel } from './retired.js';
 
 const host = {
   // Bundlers that understand new URL('…', import.meta.url) ship the file and rewrite the URL.

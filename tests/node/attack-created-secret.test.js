@@ -87,7 +87,7 @@ for (const [name, extra, onStdout] of [['', [], true], [' --exec true', ['--exec
     child.stderr.on('data', (c) => (err += c));
     await new Promise((resolve) => child.on('close', resolve));
     assert.equal(out.includes(secret), onStdout, out);
-    assert.match(err, /could not deactivate the old token old/);
+    assert.match(err, /could not retire the old token old/);
     assert.equal(findRun(err, [secret]), null, err);
   } finally {
     await srv.close();

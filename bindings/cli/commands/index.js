@@ -1,6 +1,7 @@
 // Every command of the CLI, in the order the help lists them. Each module exports one command:
 // { name, args, options, summary, help, run(ctx) }, where ctx is { rest, values, hub, org, io }
-// and run resolves to the exit status (nothing means 0).
+// and run resolves to the exit status (nothing means 0). `readOnly: true` marks a command that
+// changes nothing, which a signal stops at once (cli/interrupt.js).
 
 import list from './list.js';
 import get from './get.js';
