@@ -1,12 +1,13 @@
-// rotate ID [--expires WHEN] [--description D] [--retire MODE] [--overlap 1h] [--grace 7d]: the
+// rotate ID|LABEL [--expires WHEN] [--description D] [--retire MODE] [--overlap 1h] [--grace 7d]: the
 // verified rotation of bindings/rotate.js, each phase said on stderr as it ends. The new secret is
 // printed once on stdout, or handed over (--exec, --out); either way that is the hand-over phase,
 // so the old token is retired only after it, and a new token never handed over is deleted again.
 
 import { RETIRE_MODES, rotateAccessToken } from '../../rotate.js';
-import { oneId, parseExpires, UsageError } from '../args.js';
+import { parseExpires, UsageError } from '../args.js';
 import { errorBrief, errorDoing, json, PROG, say, when } from '../output.js';
 import { handoverFromFlags, HANDOVER_HELP, HANDOVER_OPTIONS, handOverFlags, withoutSecret } from '../secret.js';
+import { oneRef, resolveRef } from '../token-ref.js';
 
 const UNITS = { m: 60, h: 3600, d: 86400, w: 7 * 86400 };
 
@@ -51,9 +52,10 @@ function retireFailed(io, err, id) {
 }
 
 async function run({ rest, values, hub, org, io, stop }) {
-  const id = oneId(rest, 'rotate');
+  const ref = oneRef(rest, 'rotate');
   const o = options(values);
   const target = handoverFromFlags(values);
+  const id = await resolveRef(hub, org, ref);
   let handedTo = 'stdout';
   const result = await rotateAccessToken(hub, org, id, {
     ...o,
@@ -87,7 +89,7 @@ async function run({ rest, values, hub, org, io, stop }) {
 
 export default {
   name: 'rotate',
-  args: 'ID',
+  args: 'ID|LABEL',
   options: {
     retire: { type: 'string' }, expires: { type: 'string' }, description: { type: 'string' },
     overlap: { type: 'string' }, grace: { type: 'string' }, ...HANDOVER_OPTIONS,
