@@ -22,7 +22,7 @@ import { parse, UsageError } from './cli/args.js';
 import { COMMANDS } from './cli/commands/index.js';
 import { runSandbox } from './cli/commands/sandbox.js';
 import { runDashboard } from './cli/commands/dashboard.js';
-import { clientOptions } from './cli/credentials.js';
+import { clientOptions, credentialWords } from './cli/credentials.js';
 import { commandUsage, mainUsage } from './cli/help.js';
 import { listenForInterrupts, EXIT_INTERRUPTED } from './cli/interrupt.js';
 import { errorLine, EXIT_FAILURE, failureStatus, jsonError, printable, PROG } from './cli/output.js';
@@ -54,14 +54,19 @@ function answerWithoutClient({ command, rest, values }, io) {
   return undefined;
 }
 
-function failure(err, argv, command, io) {
+/** The refusals that come from who signed in. */
+const AUTH_FAILURES = new Set(['unauthorized', 'forbidden']);
+
+function failure(err, argv, command, io, signedInWith) {
   if (argv.includes('--json')) return jsonError(err, io);
   if (err instanceof UsageError) {
+    command ??= err.command;
     io.stderr.write(`${PROG}: ${printable(err.message)}\nRun '${PROG} ${command && COMMANDS[command] ? `${command} ` : ''}--help' for usage.\n`);
     return EXIT_FAILURE;
   }
   if (err instanceof DockerHubError) {
     io.stderr.write(errorLine(err));
+    if (signedInWith && AUTH_FAILURES.has(err.code)) io.stderr.write(`  ${printable(signedInWith)}\n`);
     return failureStatus(err);
   }
   io.stderr.write(`error: internal: ${printable(err?.message ?? err)}\n`);
@@ -77,20 +82,23 @@ export async function main(argv, io) {
   let hub;
   let command;
   let interrupts;
+  let signedInWith;
   try {
     const parsed = parse(argv, COMMANDS);
     command = parsed.command;
     const answered = answerWithoutClient(parsed, io);
     if (answered !== undefined) return answered;
+    if (COMMANDS[command].offline) return (await COMMANDS[command].run({ rest: parsed.rest, values: parsed.values, io })) ?? 0;
     const org = parsed.values.org ?? io.env.DOCKERHUB_ORG;
     if (!org) throw new UsageError('no organization: give --org or set DOCKERHUB_ORG');
     interrupts = listenForInterrupts(io.process, io, { graceful: !COMMANDS[command].readOnly });
     hub = await createClient(await clientOptions(parsed.values, io));
+    signedInWith = credentialWords(parsed.values, io);
     const ctx = { rest: parsed.rest, values: parsed.values, hub, org, io, stop: interrupts.signal, interrupts };
     const status = await COMMANDS[command].run(ctx);
     return interrupts.signal.aborted ? EXIT_INTERRUPTED : typeof status === 'number' ? status : 0;
   } catch (err) {
-    const status = failure(err, argv, command, io);
+    const status = failure(err, argv, command, io, signedInWith);
     return interrupts?.signal.aborted ? EXIT_INTERRUPTED : status;
   } finally {
     interrupts?.dispose();
