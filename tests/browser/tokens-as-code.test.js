@@ -2,7 +2,8 @@
 // is the CLI's `export` of the same org; a file dropped in (or chosen) shows the plan the CLI's
 // `plan -f` prints, word for word, with no write request; a broken file names its line; text from
 // a file is shown as text. And create refuses a label the org already has before any write, until
-// the person allows the duplicate (the CLI's --allow-duplicate-label). Screenshots at 1280 and 390.
+// the person allows the duplicate (the CLI's --allow-duplicate-label); the scope picker words each
+// scope as the catalogue (bindings/scopes.js) does. Screenshots at 1280 and 390.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDashboard, writes, ARTIFACTS, PASSWORD } from './helpers/dashboard.js';
+import { SCOPES, SCOPE_WORDS } from '../../bindings/scopes.js';
 
 const CLI = fileURLToPath(new URL('../../bindings/cli.js', import.meta.url));
 
@@ -40,7 +42,7 @@ async function dropFile(page, name, text) {
   await page.locator('#code-drop').dispatchEvent('drop', { dataTransfer });
 }
 
-describe('tokens as code and unique labels in the dashboard (Chromium)', () => {
+describe('tokens as code, unique labels and scope words in the dashboard (Chromium)', () => {
   let d;
   let page;
   const dir = mkdtempSync(join(tmpdir(), 'dash-code-'));
@@ -157,6 +159,28 @@ describe('tokens as code and unique labels in the dashboard (Chromium)', () => {
     await secret.waitFor();
     await secret.getByRole('button', { name: 'Done' }).click();
     assert.deepEqual(writes(d.srv.sandbox.requests).map((r) => `${r.method} ${r.path}`), ['POST /v2/orgs/acme/access-tokens']);
+  });
+
+  test('the scope picker words every scope as the catalogue does (dockerhub-oat scopes)', async () => {
+    await page.getByRole('button', { name: 'New token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New access token' });
+    await dialog.getByText(/^Organization access/).click();
+    const shown = await dialog.locator('input[type=checkbox][data-scope]').evaluateAll((boxes) => boxes.map((b) => ({
+      scope: b.dataset.scope,
+      name: b.getAttribute('aria-label') ?? b.closest('label').textContent,
+      title: b.closest('label').title,
+    })));
+    const catalogue = [...Object.values(SCOPES.TYPE_REPO).flat(), ...SCOPES.TYPE_ORG];
+    assert.deepEqual(shown.map((s) => s.scope), catalogue, 'every scope, in the catalogue\'s order');
+    for (const s of shown) {
+      assert.equal(s.name, SCOPE_WORDS[s.scope], `${s.scope} is worded as the catalogue words it`);
+      assert.equal(s.title, s.scope, 'its API name on hover');
+    }
+    await dialog.getByRole('checkbox', { name: 'Images: delete (and push, pull)', exact: true }).check();
+    assert.ok(await dialog.getByRole('checkbox', { name: 'Images: pull', exact: true }).isChecked(), 'what a scope includes is checked with it');
+    await page.screenshot({ path: `${ARTIFACTS}scope-words-1280x800.png` });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
   });
 
   test('at 390 px the panel reads without sideways scrolling', async () => {
