@@ -96,11 +96,15 @@ async function saveEdit(editing, { label, description, resources }) {
   loadPage();
 }
 
-/** The org's tokens labelled `label` (a read: list requests only). */
+/** The ids of the org's tokens labelled `label` (the library's findAccessToken: reads only). */
 async function holdersOf(hub, org, label) {
-  const found = [];
-  for await (const t of hub.listAllAccessTokens(org, { pageSize: 100 })) if (t.label === label) found.push(t);
-  return found;
+  try {
+    const t = await hub.findAccessToken(org, label);
+    return t ? [t.id] : [];
+  } catch (err) {
+    if (err?.code === 'conflict' && Array.isArray(err.ids)) return err.ids; // several have it already
+    throw err;
+  }
 }
 
 /**
@@ -113,7 +117,7 @@ async function labelFree(label) {
   const r = await call(el.tokenAlert, (hub, org) => holdersOf(hub, org, label));
   if (!r.ok) return false;
   if (r.value.length === 0) return true;
-  const ids = r.value.map((t) => t.id).join(', ');
+  const ids = r.value.join(', ');
   showAlert(el.tokenAlert, `${app.session.org} already has a token labelled “${label}” (${ids}). `
     + 'Labels should be unique: tokens as code and the CLI find a token by its label. '
     + 'Choose another label, or check the box below the label to create it anyway.', { title: 'This label is taken.' });
