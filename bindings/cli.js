@@ -114,10 +114,14 @@ const isMain = (() => {
   }
 })();
 
-if (isMain && process.argv[2] === 'sandbox') {
-  await runSandbox(process.argv.slice(3));
-} else if (isMain && process.argv[2] === 'dashboard') {
-  await runDashboard(process.argv.slice(3));
+/** The two servers have their own command lines: `X ...` and `help X` are theirs. */
+const SERVERS = { sandbox: runSandbox, dashboard: runDashboard };
+const [first, second] = process.argv.slice(2);
+
+if (isMain && Object.hasOwn(SERVERS, first)) {
+  await SERVERS[first](process.argv.slice(3));
+} else if (isMain && first === 'help' && Object.hasOwn(SERVERS, second ?? '')) {
+  await SERVERS[second](['--help']);
 } else if (isMain) {
   process.exitCode = await main(process.argv.slice(2), {
     stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, process,

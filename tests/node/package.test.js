@@ -52,6 +52,7 @@ const SHIPPED = [
   'bindings/heap.js',
   'bindings/module.js',
   'bindings/errors.js',
+  'bindings/export.js',
   'bindings/exports.js',
   'bindings/fetch-wasm.js',
   'bindings/find.js',
