@@ -42,6 +42,7 @@ struct dh_curl {
     char *ca_file;
     char *proxy;            /* dh_curl_options.proxy, or NULL */
     bool proxy_from_env;
+    long connect_timeout_ms; /* 0: libcurl's own */
     /* SSLKEYLOGFILE is set and not allowed: each TLS context gets its key log callback taken
      * away again (libcurl set it from the variable) through OpenSSL's own setter. */
     void (*unset_keylog)(void *ssl_ctx, void *callback);
@@ -235,6 +236,8 @@ static bool configure(curl_req *r, const dh_http_request *req) {
     if (ok && max < (size_t)INT64_MAX)
         ok = curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max) == CURLE_OK;
     if (ok && r->loop->ca_file) ok = curl_easy_setopt(e, CURLOPT_CAINFO, r->loop->ca_file) == CURLE_OK;
+    if (ok && r->loop->connect_timeout_ms > 0)
+        ok = curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->loop->connect_timeout_ms) == CURLE_OK;
     return ok;
 }
 
@@ -396,6 +399,7 @@ dh_curl *dh_curl_new(const dh_curl_options *options, const char **err) {
     const char *why = loop ? guard_keylog(loop, o) : NULL;
     if (loop && !why) {
         loop->proxy_from_env = o->proxy_from_env != 0;
+        loop->connect_timeout_ms = o->connect_timeout_ms;
         bool ok = (!o->ca_file || (loop->ca_file = strdup(o->ca_file))) &&
                   (!o->proxy || (loop->proxy = strdup(o->proxy))) && (loop->multi = curl_multi_init());
         if (!ok) why = "out of memory";

@@ -29,7 +29,8 @@
  * server that does not speak TLS there), DH_HTTP_REFUSED, DH_HTTP_RESET (the connection closed
  * or was reset before the whole answer), DH_HTTP_TOO_LARGE, DH_HTTP_HEADERS_TOO_LARGE (over
  * 256 KiB of header block or trailers, or a line over libcurl's 100 KiB), DH_HTTP_NETWORK
- * (anything else). The call's deadline (dh_config.timeout_ms) is the core's own timer.
+ * (anything else), DH_HTTP_TIMEOUT (a connection not open within connect_timeout_ms). The
+ * call's deadline (dh_config.timeout_ms) is the core's own timer.
  *
  * Threads: a loop, its clients and their callbacks belong to one thread.
  */
@@ -56,6 +57,9 @@ typedef struct dh_curl_options {
      * Wireshark. 0 (the default): they are not written, and where this libcurl's TLS library
      * gives no way to stop it (not OpenSSL), dh_curl_new refuses while SSLKEYLOGFILE is set. */
     int allow_ssl_keylog;
+    /* How long a connection may take to open, in ms; 0: libcurl's 300 s. Past it the request
+     * fails with DH_HTTP_TIMEOUT (a list or get is tried again, within the call's timeout_ms). */
+    long connect_timeout_ms;
 } dh_curl_options;
 
 /* Makes a loop (NULL options: the defaults). NULL with *err set (a static sentence) when libcurl

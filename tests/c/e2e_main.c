@@ -105,7 +105,7 @@ int e2e_open(e2e *t, const e2e_opts *opts) {
     const char *why = NULL;
     *t = (e2e){.org = getenv("DOCKERHUB_ORG")};
     dh_curl_options lo = {.ca_file = opts->ca_file, .proxy = opts->proxy, .proxy_from_env = opts->proxy_from_env,
-                          .allow_ssl_keylog = opts->allow_ssl_keylog};
+                          .allow_ssl_keylog = opts->allow_ssl_keylog, .connect_timeout_ms = opts->connect_timeout_ms};
     t->loop = dh_curl_new(&lo, &why);
     CHECK(t->loop != NULL);
     if (!t->loop) {

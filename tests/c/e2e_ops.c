@@ -461,9 +461,13 @@ static void on_seam(void *call, const dh_http_response *resp) {
 }
 
 seam_result seam_send(const char *method, const char *url, size_t max_bytes) {
+    return seam_send_with(NULL, method, url, max_bytes);
+}
+
+seam_result seam_send_with(const dh_curl_options *options, const char *method, const char *url, size_t max_bytes) {
     seam_result o = {0};
     const char *err = NULL;
-    dh_curl *loop = dh_curl_new(NULL, &err);
+    dh_curl *loop = dh_curl_new(options, &err);
     CHECK(loop != NULL);
     if (!loop) return o;
     dh_transport tr = dh_curl_transport(loop);

@@ -105,6 +105,33 @@ static void timeout(void) {
     check_message(&r, "did not answer in time");
 }
 
+/* A port whose accept queue is full (listen backlog 0, filled by connections nobody accepts):
+ * the kernel drops the next connection's SYN, so it never opens. Past connect_timeout_ms the
+ * transport reports DH_HTTP_TIMEOUT, and a list tries again before it gives up. */
+static void connect_timeout(void) {
+    int s = socket(AF_INET, SOCK_STREAM, 0), fillers[3];
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(s, (struct sockaddr *)&a, &len) == 0);
+    CHECK(listen(s, 0) == 0);
+    for (int i = 0; i < 3; i++) {
+        fillers[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        (void)connect(fillers[i], (struct sockaddr *)&a, sizeof a); /* EINPROGRESS once the queue is full */
+    }
+    char base[64], url[128];
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", ntohs(a.sin_port));
+    snprintf(url, sizeof url, "%s%s", base, ACME);
+    dh_curl_options quick = {.connect_timeout_ms = 200};
+    CHECK(seam_send_with(&quick, "GET", url, 1 << 20).failure == DH_HTTP_TIMEOUT);
+
+    e2e_opts o = {.connect_timeout_ms = 200, .max_retries = 1};
+    result r = list_at(base, "acme", &o);
+    CHECK(r.code == DH_ERR_TIMEOUT && r.status == 0);
+    check_message(&r, "did not answer in time");
+    for (int i = 0; i < 3; i++) close(fillers[i]);
+    close(s);
+}
+
 TEST_GROUP(transport_kind_tests) = {
     {"dns", dns},
     {"tls_certificate_not_trusted", tls_certificate_not_trusted},
@@ -112,6 +139,7 @@ TEST_GROUP(transport_kind_tests) = {
     {"refused", refused},
     {"reset", reset},
     {"timeout", timeout},
+    {"connect_timeout", connect_timeout},
     END_GROUP,
 };
 
