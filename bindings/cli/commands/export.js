@@ -18,6 +18,7 @@ async function run({ rest, hub, org, io }) {
 
 export default {
   name: 'export',
+  readOnly: true,
   args: '',
   options: {},
   summary: 'print the org\'s tokens as a manifest (no secrets: Docker Hub never returns them)',
