@@ -127,6 +127,12 @@ describe('Rotate in the dashboard (Chromium)', () => {
     const [old] = holders('ci-pull');
     await startRotation('ci-pull');
     const fresh = holders('ci-pull').find((t) => t.id !== old.id);
+    const leaving = () => page.evaluate(() => {
+      const e = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(e);
+      return e.defaultPrevented;
+    });
+    assert.equal(await leaving(), true, 'leaving the page mid-hand-over is asked about first');
     await dialog().getByRole('button', { name: 'Not stored: delete the new token' }).click();
     await dialog().getByRole('alert').filter({ hasText: 'so it was deleted again' }).waitFor();
     assert.equal(await phaseState('handover'), 'failed');
@@ -137,6 +143,7 @@ describe('Rotate in the dashboard (Chromium)', () => {
     const now = holders('ci-pull');
     assert.deepEqual(now.map((t) => [t.id, t.is_active]), [[old.id, true]], 'the old one, untouched');
     await page.screenshot({ path: `${ARTIFACTS}rotate-not-stored-1280x800.png` });
+    assert.equal(await leaving(), false, 'once the rotation is over, the page may be left freely');
     await dialog().getByRole('button', { name: 'Close' }).click();
   });
 
