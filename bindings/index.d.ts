@@ -260,7 +260,9 @@ export interface Manifest {
   tokens: Record<string, ManifestToken>;
 }
 
-export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged';
+/** 'retired': a token a rotation retired (LABEL~retired~...), waiting out its grace; a retired
+ * token past its overlap is an 'update' (deactivate), past its grace a 'delete', on any apply. */
+export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged' | 'retired';
 export type PlanChange = 'label' | 'description' | 'resources' | 'active' | 'expiry';
 
 /** The org's token as it was when the plan was made. */
@@ -288,6 +290,11 @@ export interface PlanStep {
   changes?: PlanChange[];
   /** What is sent: a create's whole body (create, replace) or an update's changed fields. */
   request?: CreateAccessTokenRequest & UpdateAccessTokenRequest;
+  /** A token retired by a rotation: when its overlap and its grace end (ISO 8601). */
+  retired?: { deleteAfter: string; activeUntil: string | null };
+  /** An entry with rotate_every: when its token is next due (ISO 8601), and whether it is now. */
+  rotateEvery?: string;
+  rotationDue?: string;
 }
 
 export interface AccessTokenPlan {
@@ -299,6 +306,9 @@ export interface AccessTokenPlan {
   steps: PlanStep[];
   /** The plan in words, as a diff. */
   text: string;
+  /** "sha256:HEX" of the org's tokens the plan was made from (all but last_used_at):
+   * applyAccessTokens refuses the plan, before any change, once they no longer give it. */
+  stateDigest?: string;
 }
 
 export interface PlanOptions extends CallOptions {
@@ -523,7 +533,7 @@ export declare function hasFindingAtLeast(report: AuditReport, severity: Severit
 export declare function pruneCandidates(
   report: AuditReport,
   which?: { expired?: boolean; inactive?: boolean; unusedDays?: number | null },
-): { id: string; label: string; reason: 'expired' | 'inactive' | 'unused'; sentence: string }[];
+): { id: string; label: string; reason: 'expired' | 'inactive' | 'unused' | 'retired'; sentence: string }[];
 export declare const SEVERITIES: readonly Severity[];
 
 export declare const SCOPES: {

@@ -19,6 +19,7 @@
 
 import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
 import { closestScopes, ORG_SCOPES, REPO_SCOPES } from './scopes.js';
+import { addRetiredSteps, splitRetired, stateDigest } from './plan-retired.js';
 import { parseTime } from './time.js';
 
 const PLAN_OPTIONS = ['prune', 'now', 'signal'];
@@ -116,7 +117,10 @@ export async function planAccessTokens(client, Module, org, manifest, options) {
   const text = manifestText(manifest);
   corePlan(Module, text, org, null, now, prune); // a broken file is refused before any request
   const tokens = await readTokens(client, org, signal);
-  const plan = corePlan(Module, text, org, tokens, now, prune);
+  const { live, retired } = splitRetired(tokens);
+  const plan = corePlan(Module, text, org, live, now, prune);
+  addRetiredSteps(plan, retired, now);
+  plan.stateDigest = await stateDigest(tokens);
   plan.text = formatPlan(plan);
   return plan;
 }
@@ -189,11 +193,16 @@ export function describeStep(original) {
   const step = { ...original, label: shown(original.label) };
   switch (step.action) {
     case 'create': return [`+ create ${step.label}${where(step)}`, ...wantedLines(step)];
-    case 'update': return [`~ update ${step.label} (${step.id})${where(step)}`, ...changeLines(step)];
+    case 'update':
+      if (step.retired) return [`~ deactivate ${step.label} (${step.id}): retired, its overlap ended ${when(step.retired.activeUntil)}`];
+      return [`~ update ${step.label} (${step.id})${where(step)}`, ...changeLines(step)];
     case 'replace':
       return [`-/+ replace ${step.label} (${step.id})${where(step)}`, ...changeLines(step),
         '    (Docker Hub cannot change an expiry: a new token is created, its secret handed over, then the old one deleted)'];
-    case 'delete': return [`- delete ${step.label} (${step.id}), last used ${when(step.before.last_used_at)}`];
+    case 'delete':
+      if (step.retired) return [`- delete ${step.label} (${step.id}): retired, its grace ended ${when(step.retired.deleteAfter)}`];
+      return [`- delete ${step.label} (${step.id}), last used ${when(step.before.last_used_at)}`];
+    case 'retired': return [`  retired ${step.label} (${step.id}): deleted by an apply or prune after ${when(step.retired.deleteAfter)}`];
     case 'unmanaged': return [`? unmanaged ${step.label} (${step.id}): not in the file, left alone (--prune deletes it)`];
     default: return [`  unchanged ${step.label} (${step.id})`];
   }
@@ -201,7 +210,7 @@ export function describeStep(original) {
 
 /** How many steps of each kind. */
 export function countSteps(plan) {
-  const n = { create: 0, update: 0, replace: 0, delete: 0, unmanaged: 0, unchanged: 0 };
+  const n = { create: 0, update: 0, replace: 0, delete: 0, unmanaged: 0, unchanged: 0, retired: 0 };
   for (const s of plan.steps) n[s.action]++;
   return n;
 }
@@ -212,10 +221,11 @@ export function formatPlan(plan) {
   const head = plan.changes === 0
     ? `No changes: the tokens of ${plan.org} match the file.`
     : `Plan for ${plan.org}: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete.`;
-  const lines = plan.steps.filter((s) => s.action !== 'unchanged').flatMap(describeStep);
+  const lines = plan.steps.filter((s) => s.action !== 'unchanged' && s.action !== 'retired').flatMap(describeStep);
   const tail = [];
   if (n.unchanged) tail.push(`${n.unchanged} unchanged.`);
   if (n.unmanaged) tail.push(`${n.unmanaged} unmanaged (not in the file).`);
+  if (n.retired) tail.push(`${n.retired} retired by a rotation, in their grace.`);
   return `${[head, ...(lines.length ? ['', ...lines] : []), ...(tail.length ? ['', tail.join(' ')] : [])].join('\n')}\n`;
 }
 
@@ -235,9 +245,20 @@ function checkPlan(plan, org) {
   }
 }
 
-/** Refuses, before any change, a plan the org no longer fits: a label to create is taken, a token
- * to change or delete is gone or relabelled. */
-async function checkStillFits(client, org, steps, signal) {
+/** Refuses, before any change, a plan the org no longer fits. A plan that carries the digest of
+ * the tokens it was made from (planAccessTokens adds it) fits only an org whose tokens still give
+ * that digest: a token changed, appeared or went, and the plan is refused. So is the same plan
+ * applied twice, since its first apply changed the tokens. Without a digest: a label to create is
+ * taken, a token to change or delete is gone or relabelled. */
+async function checkStillFits(client, org, plan, steps, signal) {
+  if (typeof plan.stateDigest === 'string') {
+    const seen = await stateDigest(await readTokens(client, org, signal));
+    if (seen !== plan.stateDigest) {
+      throw new DockerHubError('conflict', 'the organization\'s tokens changed since this plan was made (a token '
+        + 'changed, appeared or went, or this plan was applied already); nothing was changed: plan again');
+    }
+    return;
+  }
   const now = [];
   for await (const t of client.listAllAccessTokens(org, { pageSize: 100, ...(signal ? { signal } : {}) })) now.push(t);
   const byId = new Map(now.map((t) => [t.id, t]));
@@ -343,7 +364,7 @@ export async function applyAccessTokens(client, org, plan, options) {
   if (steps.length === 0) return result;
   const madeSecrets = []; // a later error that echoes one is scrubbed of it
   if (signal?.aborted) throw new DockerHubError('aborted', 'the apply was aborted before it started');
-  await checkStillFits(client, org, steps, signal);
+  await checkStillFits(client, org, plan, steps, signal);
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
     const event = { index: i, count: steps.length, action: step.action, label: step.label, id: step.id ?? null };
