@@ -247,6 +247,8 @@ export interface ManifestToken {
   expires?: string;
   /** Default true. */
   active?: boolean;
+  /** Nd, Nw or Ny: plan proposes a rotation of a token created that long ago; apply does it. */
+  rotate_every?: string;
   /** Where a new secret goes (the CLI's apply): a command's stdin (no shell), or a new 0600 file. */
   secret?: SecretTarget;
 }
@@ -262,7 +264,8 @@ export interface Manifest {
 
 /** 'retired': a token a rotation retired (LABEL~retired~...), waiting out its grace; a retired
  * token past its overlap is an 'update' (deactivate), past its grace a 'delete', on any apply. */
-export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged' | 'retired';
+/** 'rotate': the entry's rotate_every is due (verified phases, the old token retired with a 7-day grace). */
+export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged' | 'retired' | 'rotate';
 export type PlanChange = 'label' | 'description' | 'resources' | 'active' | 'expiry';
 
 /** The org's token as it was when the plan was made. */
@@ -293,8 +296,8 @@ export interface PlanStep {
   /** A token retired by a rotation: when its overlap and its grace end (ISO 8601). */
   retired?: { deleteAfter: string; activeUntil: string | null };
   /** An entry with rotate_every: when its token is next due (ISO 8601), and whether it is now. */
-  rotateEvery?: string;
-  rotationDue?: string;
+  rotate_every?: string;
+  rotation_due?: string;
 }
 
 export interface AccessTokenPlan {
@@ -343,6 +346,11 @@ export interface ApplyOptions extends CallOptions {
   /** Gets each new secret; required when the plan creates. A rejection stops the apply. */
   onSecret?: (handOver: SecretHandOver) => void | Promise<void>;
   onStep?: (event: ApplyStepEvent) => void;
+  /** Checked between steps only: once aborted, the step in flight finishes and no other starts
+   * (the result's failed step has code 'aborted'). `signal`, by contrast, cancels requests. */
+  stop?: AbortSignal;
+  /** The clock (ms) for the retired labels of rotations. Default Date.now(). */
+  now?: number;
 }
 
 /** What apply did: it stops at the first failure. */

@@ -165,3 +165,53 @@ describe('rotation keeps the file true', () => {
     assert.match(plan.text, /- delete ci-90~retired~delete-after-.* retired, its grace ended/);
   });
 });
+
+describe('rotate_every', () => {
+  test('plan says when each token is next due; once due, apply rotates it in verified phases through the entry\'s hand-over', async () => {
+    let clock = Date.now(); // the sandbox's clock and the library's: moved, never slept
+    await world.close();
+    world = await openWorld({ now: () => clock });
+    sb = world.sb;
+    hub = await world.client({ credentials: OWNER });
+    const m = { tokens: { 'ci-sched': { expires: '90d', rotate_every: '60d', resources: { repositories: { 'acme/api': ['image-pull'] } }, secret: { out: 'sched-1.token' } } } };
+    writeFileSync(file(), JSON.stringify(m, null, 2));
+    assert.equal((await cli(['apply', '-f', 'tokens.json', '--yes'])).code, 0);
+    const first = readFileSync(file('sched-1.token'), 'utf8');
+    const now = await cli(['plan', '-f', 'tokens.json']);
+    assert.equal(now.code, 0, now.stdout);
+    assert.match(now.stdout, /Rotation schedule:\n {2}ci-sched: rotate_every 60d, next due \d{4}-\d\d-\d\d \d\d:\d\dZ/);
+    // 61 days later, the plan proposes the rotation and apply does it.
+    clock += 61 * 86400e3;
+    const later = clock;
+    m.tokens['ci-sched'].secret = { out: 'sched-2.token' };
+    const text = JSON.stringify(m, null, 2);
+    const plan = await hub.planAccessTokens(ORG, text, { now: later });
+    const step = plan.steps.find((s) => s.label === 'ci-sched');
+    assert.equal(step.action, 'rotate');
+    assert.match(plan.text, /~> rotate ci-sched .*rotate_every 60d, due since/);
+    const oldId = step.id;
+    sb.resetRequests();
+    const secrets = [];
+    const result = await hub.applyAccessTokens(ORG, plan, { now: later, onSecret: ({ token }) => { secrets.push(token); } });
+    assert.equal(result.ok, true, result.error?.message);
+    const newId = secrets[0].id;
+    const log = sb.requests.map((r) => (r.signedIn ? `sign-in ${r.signedIn.tokenId}` : `${r.method} ${r.path.split('/').at(-1)}`));
+    const signIn = log.indexOf(`sign-in ${newId}`);
+    const retire = log.indexOf(`PATCH ${oldId}`);
+    assert.ok(signIn > 0 && retire > signIn, `sign-in with the new token before the retire: ${log.join(', ')}`);
+    const old = await hub.getAccessToken(ORG, oldId);
+    assert.equal(old.is_active, false);
+    assert.match(old.label, /^ci-sched~retired~delete-after-/);
+    assert.notEqual(secrets[0].token, first);
+    const after = await hub.planAccessTokens(ORG, text, { now: later });
+    assert.equal(after.changes, 0, after.text);
+    assert.match(after.text, /1 retired by a rotation, in their grace/);
+  });
+
+  test('the manifest refuses a rotate_every that is not Nd, Nw or Ny, with its line', async () => {
+    writeFileSync(file(), '{\n  "tokens": {\n    "x": { "rotate_every": "2027-01-01" }\n  }\n}\n');
+    const r = await cli(['plan', '-f', 'tokens.json']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /line 3: rotate_every must be "60d", "12w" or "1y", not "2027-01-01"/);
+  });
+});

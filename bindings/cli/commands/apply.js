@@ -15,7 +15,7 @@ import { FILE_HELP, FILE_OPTIONS, makePlan } from './plan.js';
 /** Every new secret must have somewhere to go, and that place must work: checked before any change. */
 function checkHandOvers(plan, dir, io) {
   for (const s of plan.steps) {
-    if (s.action !== 'create' && s.action !== 'replace') continue;
+    if (s.action !== 'create' && s.action !== 'replace' && s.action !== 'rotate') continue;
     const at = `token ${JSON.stringify(s.label)} (line ${s.line})`;
     if (!s.secret) {
       throw new UsageError(`${at} would be created, but the file does not say where its secret goes: `
