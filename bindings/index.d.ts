@@ -347,7 +347,8 @@ export interface ApplyOptions extends CallOptions {
   onSecret?: (handOver: SecretHandOver) => void | Promise<void>;
   onStep?: (event: ApplyStepEvent) => void;
   /** Checked between steps only: once aborted, the step in flight finishes and no other starts
-   * (the result's failed step has code 'aborted'). `signal`, by contrast, cancels requests. */
+   * (the result has ok: false, stopped: true, failed: null, the rest in notDone, an 'aborted'
+   * error). `signal`, by contrast, cancels the requests in flight. */
   stop?: AbortSignal;
   /** The clock (ms) for the retired labels of rotations. Default Date.now(). */
   now?: number;
