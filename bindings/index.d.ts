@@ -391,6 +391,9 @@ export interface Finding {
   severity: Severity;
   /** A sentence for people, in English. */
   sentence: string;
+  /** The command that fixes it, as argv (['dockerhub-oat', 'rotate', ID, '--expires', '90d']),
+   * or null where a person must decide (broad scopes, a retired token in its grace). */
+  fix: string[] | null;
   /** expired: days since; unused: days since last use (or creation); expiring: whole days left. */
   days?: number;
   /** The moment the finding rests on (expiry, last use or creation), ISO 8601. */
