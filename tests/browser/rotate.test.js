@@ -189,6 +189,7 @@ describe('Rotate in the dashboard (Chromium)', () => {
   test('at 390 px the rotation reads without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const details = await d.details('legacy-deploy');
+    await page.screenshot({ path: `${ARTIFACTS}details-rotate-390x844.png` });
     await details.getByRole('button', { name: 'Rotate…' }).click();
     await dialog().waitFor();
     await page.screenshot({ path: `${ARTIFACTS}rotate-choose-390x844.png` });
