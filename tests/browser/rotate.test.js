@@ -4,8 +4,7 @@
 // anything happens to the old one, its secret is shown once, and only when the person says it is
 // stored is the old one relabelled and deactivated (or kept working for an overlap). "Not stored"
 // and a refused sign-in delete the new token again and leave the old one as it was; a refused
-// retire leaves both working and says so. The secret
-// leaves the page. Screenshots at 1280 and 390.
+// retire leaves both working and says so. The secret leaves the page. Screenshots at 1280 and 390.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDashboard, writes, ARTIFACTS } from './helpers/dashboard.js';
