@@ -3,14 +3,16 @@
 
 import { DAY_MS, parseTime } from '../../time.js';
 import { noArgs } from '../args.js';
-import { json, printable } from '../output.js';
+import { json, printable, quoted } from '../output.js';
 
 /** An expiry as the manifest writes it: "90d" when it is a whole number of days after creation. */
 function exportExpiry(t) {
   if (t.expires_at == null) return 'never';
   const span = parseTime(t.expires_at) - parseTime(t.created_at);
   const days = Math.round(span / DAY_MS);
-  if (Number.isFinite(span) && days >= 1 && Math.abs(span - days * DAY_MS) <= 60e3)
+  // A relative expiry only within the year a manifest allows; a longer one (the API has taken
+  // them) is written as its date, which a plan leaves alone on the token that has it.
+  if (Number.isFinite(span) && days >= 1 && days <= 365 && Math.abs(span - days * DAY_MS) <= 60e3)
     return days % 365 === 0 ? `${days / 365}y` : `${days}d`;
   return new Date(parseTime(t.expires_at)).toISOString().replace('.000Z', 'Z');
 }
@@ -51,7 +53,7 @@ async function run({ rest, hub, org, io }) {
       throw err;
     }
     if (Object.hasOwn(manifest.tokens, t.label)) {
-      io.stderr.write(`warning: token ${t.id} is labelled ${printable(JSON.stringify(t.label))} like another: left out (labels must be unique)\n`);
+      io.stderr.write(`warning: token ${printable(t.id)} is labelled ${quoted(t.label)} like another: left out (labels must be unique)\n`);
       status = 1;
       continue;
     }
