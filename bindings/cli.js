@@ -22,7 +22,7 @@ import { COMMANDS } from './cli/commands/index.js';
 import { runSandbox } from './cli/commands/sandbox.js';
 import { clientOptions } from './cli/credentials.js';
 import { commandUsage, mainUsage } from './cli/help.js';
-import { errorLine, failureStatus, jsonError, PROG } from './cli/output.js';
+import { errorLine, failureStatus, jsonError, printable, PROG } from './cli/output.js';
 
 export { parseExpires } from './cli/args.js';
 
@@ -54,14 +54,14 @@ function answerWithoutClient({ command, rest, values }, io) {
 function failure(err, argv, command, io) {
   if (argv.includes('--json')) return jsonError(err, io);
   if (err instanceof UsageError) {
-    io.stderr.write(`${PROG}: ${err.message}\nRun '${PROG} ${command && COMMANDS[command] ? `${command} ` : ''}--help' for usage.\n`);
+    io.stderr.write(`${PROG}: ${printable(err.message)}\nRun '${PROG} ${command && COMMANDS[command] ? `${command} ` : ''}--help' for usage.\n`);
     return 2;
   }
   if (err instanceof DockerHubError) {
     io.stderr.write(errorLine(err));
     return failureStatus(err);
   }
-  io.stderr.write(`error: internal: ${err?.message ?? err}\n`);
+  io.stderr.write(`error: internal: ${printable(err?.message ?? err)}\n`);
   return 1;
 }
 

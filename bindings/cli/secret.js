@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { describeTarget, handOver, preflightOut, splitWords } from '../handover.js';
 import { UsageError } from './args.js';
-import { json } from './output.js';
+import { json, named, printable } from './output.js';
 
 export const HANDOVER_OPTIONS = {
   exec: { type: 'string' },
@@ -58,16 +58,16 @@ export const withoutSecret = ({ token: _secret, ...rest }) => rest;
  * @returns {Promise<boolean>} true when handed over
  */
 export async function deliver({ token, target, io, org }) {
-  const named = `${token.label} (${token.id})`;
+  const where = printable(describeTarget(target));
   try {
     await handOver(token.token, target, { env: io.env, stdout: io.stdout, stderr: io.stderr, newline: false });
   } catch (err) {
-    io.stderr.write(`error: handover: Created token ${named} in ${org}, but its secret could not be handed to `
-      + `${describeTarget(target)}: ${err.message}.\n`
+    io.stderr.write(`error: handover: Created token ${named(token)} in ${org}, but its secret could not be handed to `
+      + `${where}: ${printable(err.message)}.\n`
       + 'The secret was not shown anywhere and Docker Hub will not show it again.\n');
     return false;
   }
-  io.stderr.write(`Created token ${named} in ${org}; its secret went to ${describeTarget(target)}.\n`);
+  io.stderr.write(`Created token ${named(token)} in ${org}; its secret went to ${where}.\n`);
   return true;
 }
 
@@ -76,7 +76,7 @@ export async function finishCreate({ token, target, io, org, values }) {
   const ok = await deliver({ token, target, io, org });
   if (values.json) io.stdout.write(json({ ...withoutSecret(token), handedOver: ok }));
   if (!ok) {
-    io.stderr.write(`To recover: delete it with 'dockerhub-oat delete ${token.id} --yes' and create it again.\n`);
+    io.stderr.write(`To recover: delete it with 'dockerhub-oat delete ${printable(token.id)} --yes' and create it again.\n`);
     return 1;
   }
   return 0;

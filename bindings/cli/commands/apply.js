@@ -4,18 +4,21 @@
 // manifest's folder) and nowhere else: a file that creates a token without saying where its secret
 // goes is refused before any change.
 
-import { handOver, preflight } from '../../handover.js';
+import { handOver, handOverKey, preflight } from '../../handover.js';
 import { describeStep } from '../../plan.js';
 import { UsageError, YES_OPTION } from '../args.js';
-import { json, plural, printable } from '../output.js';
+import { json, plural, printable, quoted } from '../output.js';
 import { confirmed } from '../terminal.js';
 import { FILE_HELP, FILE_OPTIONS, makePlan } from './plan.js';
 
-/** Every new secret must have somewhere to go, and that place must work: checked before any change. */
+/** Every new secret must have somewhere to go of its own, and that place must work: checked
+ * before any change. Two entries handing over to one file (by its resolved path) or one command
+ * (by its words) are refused: the second secret would be lost or overwrite the first. */
 function checkHandOvers(plan, dir, io) {
+  const taken = new Map();
   for (const s of plan.steps) {
     if (s.action !== 'create' && s.action !== 'replace') continue;
-    const at = `token ${JSON.stringify(s.label)} (line ${s.line})`;
+    const at = `token ${quoted(s.label)} (line ${s.line})`;
     if (!s.secret) {
       throw new UsageError(`${at} would be created, but the file does not say where its secret goes: `
         + 'add "secret": { "exec": "COMMAND" } or { "out": "FILE" }');
@@ -25,6 +28,13 @@ function checkHandOvers(plan, dir, io) {
     } catch (err) {
       throw new UsageError(`${at}: ${err.message}; nothing was changed`);
     }
+    const key = handOverKey(s.secret, dir);
+    const first = taken.get(key);
+    if (first) {
+      throw new UsageError(`${at} hands its secret over to the same ${s.secret.exec !== undefined ? 'command' : 'file'} as token `
+        + `${quoted(first.label)} (line ${first.line}): each new secret needs a place of its own; nothing was changed`);
+    }
+    taken.set(key, s);
   }
 }
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { noArgs, UsageError } from '../args.js';
-import { json } from '../output.js';
+import { json, printable } from '../output.js';
 
 export const FILE_OPTIONS = { file: { type: 'string', short: 'f' }, prune: { type: 'boolean' } };
 
@@ -29,7 +29,7 @@ export async function makePlan({ rest, values, hub, org, io }, command) {
     return { plan: await hub.planAccessTokens(org, text, { prune: values.prune === true }), dir };
   } catch (err) {
     if (err?.code !== 'invalid_argument' || err.line === undefined) throw err;
-    io.stderr.write(`error: ${values.file}: ${err.message}\n`);
+    io.stderr.write(`error: ${printable(values.file)}: ${printable(err.message)}\n`);
     return null;
   }
 }

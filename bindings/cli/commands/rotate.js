@@ -4,7 +4,7 @@
 
 import { RETIRE_MODES, retireToken, rotateAccessToken } from '../../rotate.js';
 import { oneId, UsageError } from '../args.js';
-import { errorBrief, errorDoing, json, PROG, say } from '../output.js';
+import { errorBrief, errorDoing, json, printable, PROG, say } from '../output.js';
 import { deliver, handoverFromFlags, HANDOVER_HELP, HANDOVER_OPTIONS, withoutSecret } from '../secret.js';
 import { sayCreated } from './create.js';
 
@@ -31,7 +31,7 @@ async function handedOver({ values, hub, org, io }, id, retire, target) {
   if (!(await deliver({ token, target, io, org }))) {
     if (values.json) io.stdout.write(json({ token: withoutSecret(token), handedOver: false, retired: false }));
     io.stderr.write(`The old token ${id} was left as it is, so nothing stopped working.\n`
-      + `To recover: delete the new token with '${PROG} delete ${token.id} --yes' and rotate again.\n`);
+      + `To recover: delete the new token with '${PROG} delete ${printable(token.id)} --yes' and rotate again.\n`);
     return 1;
   }
   const retireError = await retireToken(hub, org, id, retire, undefined, token.token);
