@@ -27,7 +27,7 @@ if (TOO_OLD) {
     delete env.NODE_TEST_CONTEXT; // else the child reports to this runner's protocol, not as TAP
     const r = spawnSync(node22, ['--test', '--test-reporter=tap', fileURLToPath(import.meta.url)], { cwd: root, env, encoding: 'utf8', timeout: 240_000 });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-    assert.match(r.stdout, /^# pass 3$/m);
+    assert.match(r.stdout, /^# pass 4$/m);
     assert.match(r.stdout, /^# fail 0$/m);
   });
 }
@@ -37,14 +37,18 @@ let hook;
 const posts = [];
 let hookStatus = 200;
 
-/** The recipe bundled as a user's build would: the package by name, the .wasm as a module. */
-async function bundle() {
+/** The recipe bundled as a user's build would: the package by name, the .wasm as a module (for
+ * Node, a module that compiles dist's .wasm). */
+async function bundle({ node = false } = {}) {
+  const wasmModule = `export default new WebAssembly.Module(await (await import('node:fs/promises')).readFile(${JSON.stringify(join(root, 'dist/dockerhub_oat.wasm'))}));`;
   const result = await esbuild.build({
     entryPoints: [RECIPE], bundle: true, write: false, format: 'esm', platform: 'neutral', target: 'es2022', logLevel: 'silent',
     plugins: [{
       name: 'package-by-name',
       setup(b) {
-        b.onResolve({ filter: /^dockerhub-oat\/dockerhub_oat\.wasm$/ }, () => ({ path: './dockerhub_oat.wasm', external: true }));
+        b.onResolve({ filter: /^dockerhub-oat\/dockerhub_oat\.wasm$/ }, () => (node ? { path: 'wasm', namespace: 'wasm' } : { path: './dockerhub_oat.wasm', external: true }));
+        b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, external: true }));
+        b.onLoad({ filter: /.*/, namespace: 'wasm' }, () => ({ contents: wasmModule, loader: 'js' }));
         b.onResolve({ filter: /^dockerhub-oat$/ }, () => ({ path: join(root, 'bindings/index.web.js') }));
       },
     }],
@@ -123,6 +127,39 @@ async function worker(bindings) {
   } finally {
     hookStatus = 200;
     await mf.dispose();
+  }
+});
+
+// Rule: the report goes to WEBHOOK_URL and nowhere else. A 307 sent the whole report to another
+// host and the run still said ok; a redirect is now a failure that says it was one.
+(TOO_OLD ? () => {} : test)('a webhook that answers 307 is not followed: the run fails, saying it was a redirect', async () => {
+  const elsewhere = [];
+  const other = createServer((req, res) => {
+    elsewhere.push(req.url);
+    req.resume().on('end', () => res.writeHead(200).end());
+  });
+  await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const redirecting = createServer((req, res) => {
+    req.resume().on('end', () => res.writeHead(307, { location: `http://127.0.0.1:${other.address().port}/stolen` }).end());
+  });
+  await new Promise((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+  const mf = await worker({ WEBHOOK_URL: `http://127.0.0.1:${redirecting.address().port}/hook` });
+  try {
+    const w = await mf.getWorker();
+    const result = await w.scheduled({ scheduledTime: new Date(NOW) });
+    assert.equal(result.outcome, 'exception');
+    assert.deepEqual(elsewhere, [], 'nothing reached the host the redirect named');
+    // workerd keeps the exception's words to itself: the same recipe run in Node says them.
+    const recipe = await import(`data:text/javascript;base64,${Buffer.from(await bundle({ node: true })).toString('base64')}`);
+    const env = { ORG, HUB_URL: sb.url, HUB_IDENTIFIER: OWNER.identifier, HUB_SECRET: OWNER.secret, PLAN: 'team',
+      WEBHOOK_URL: `http://127.0.0.1:${redirecting.address().port}/hook` };
+    await assert.rejects(recipe.default.scheduled({ scheduledTime: NOW }, env),
+      /^Error: the webhook answered a redirect \(HTTP 307\): not followed/);
+    assert.deepEqual(elsewhere, []);
+  } finally {
+    await mf.dispose();
+    await new Promise((resolve) => other.close(resolve));
+    await new Promise((resolve) => redirecting.close(resolve));
   }
 });
 

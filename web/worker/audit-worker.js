@@ -20,8 +20,11 @@ export default {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ text: auditMarkdown(report) }),
+        redirect: 'manual', // the report goes to WEBHOOK_URL only, never where a redirect points
       });
       // A failed run shows in the Worker's logs and cron history; the secret is in no message.
+      if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400))
+        throw new Error(`the webhook answered a redirect (HTTP ${res.status}): not followed; set WEBHOOK_URL to the final address`);
       if (!res.ok) throw new Error(`the webhook answered HTTP ${res.status}`);
     } finally {
       hub.close();
