@@ -18,7 +18,10 @@ export const HANDOVER_OPTIONS = {
 export const HANDOVER_HELP = `  --exec 'CMD ...'           hand the secret to CMD on its stdin instead of printing it
                              (e.g. --exec 'gh secret set DOCKERHUB_TOKEN'); run without a shell
   --exec-shell               run the --exec command with /bin/sh -c (pipes, variables)
-  --out FILE                 write the secret to a new file, mode 0600; an existing FILE is refused`;
+  --out FILE                 write the secret to a new file, mode 0600; an existing FILE is refused
+  The command runs as you and can read what you can, this CLI's environment included
+  (/proc/$PPID/environ): where it is not fully trusted, give your secret with --secret-stdin or
+  the prompt, not DOCKERHUB_SECRET.`;
 
 function execTarget(exec, shell) {
   if (exec.trim() === '') throw new UsageError('--exec needs a command');

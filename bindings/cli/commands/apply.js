@@ -94,6 +94,9 @@ export default {
   -y, --yes         do not ask; without it a terminal is asked, and anything else is refused
   A new token's secret goes where its entry's "secret" says (exec: a command's stdin, run
   without a shell; out: a new file, mode 0600, never overwritten), relative to the file's folder.
-  Stops at the first failure and says what was done and what was not; apply again to go on.`,
+  Stops at the first failure and says what was done and what was not; apply again to go on.
+  An exec command runs as you and can read what you can, this CLI's environment included
+  (/proc/$PPID/environ): where it is not fully trusted, give your secret with --secret-stdin or
+  the prompt, not DOCKERHUB_SECRET.`,
   run,
 };
