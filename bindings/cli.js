@@ -20,6 +20,7 @@ import { createClient, DockerHubError } from './index.node.js';
 import { parse, UsageError } from './cli/args.js';
 import { COMMANDS } from './cli/commands/index.js';
 import { runSandbox } from './cli/commands/sandbox.js';
+import { runDashboard } from './cli/commands/dashboard.js';
 import { clientOptions } from './cli/credentials.js';
 import { commandUsage, mainUsage } from './cli/help.js';
 import { errorLine, failureStatus, jsonError, printable, PROG } from './cli/output.js';
@@ -78,6 +79,7 @@ export async function main(argv, io) {
     command = parsed.command;
     const answered = answerWithoutClient(parsed, io);
     if (answered !== undefined) return answered;
+    if (COMMANDS[command].offline) return (await COMMANDS[command].run({ rest: parsed.rest, values: parsed.values, io })) ?? 0;
     const org = parsed.values.org ?? io.env.DOCKERHUB_ORG;
     if (!org) throw new UsageError('no organization: give --org or set DOCKERHUB_ORG');
     hub = await createClient(await clientOptions(parsed.values, io));
@@ -100,6 +102,8 @@ const isMain = (() => {
 
 if (isMain && process.argv[2] === 'sandbox') {
   await runSandbox(process.argv.slice(3));
+} else if (isMain && process.argv[2] === 'dashboard') {
+  await runDashboard(process.argv.slice(3));
 } else if (isMain) {
   process.exitCode = await main(process.argv.slice(2), {
     stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env,

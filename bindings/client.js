@@ -12,6 +12,7 @@ import { instance } from './module.js';
 import { rotateAccessToken } from './rotate.js';
 import { planAccessTokens, applyAccessTokens } from './plan.js';
 import { auditAccessTokens } from './audit.js';
+import { findAccessToken } from './find.js';
 
 /**
  * @param {object} [options] see index.d.ts
@@ -155,6 +156,11 @@ class Client {
   /** Calls of this module waiting for the C core to deliver their answer (all clients): for leak tests. */
   debugPendingCalls() {
     return this.#inst.pending.size;
+  }
+
+  /** A token by its label: see find.js. */
+  findAccessToken(org, label, options) {
+    return findAccessToken(this, org, label, options);
   }
 
   /** Rotates a token: see rotate.js. */

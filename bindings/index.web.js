@@ -3,9 +3,7 @@
 import { createClient as create } from './client.js';
 import { loadUrl } from './fetch-wasm.js';
 
-export { DockerHubError, ERROR_CODES } from './errors.js';
-export { SCOPES } from './scopes.js';
-export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit.js';
+export * from './exports.js';
 
 const host = {
   // Bundlers that understand new URL('…', import.meta.url) ship the file and rewrite the URL.

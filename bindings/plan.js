@@ -18,6 +18,7 @@
 // fits it (a second apply of the same plan included).
 
 import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
+import { closestScopes, ORG_SCOPES, REPO_SCOPES } from './scopes.js';
 import { printable, quoted } from './text.js';
 import { parseTime } from './time.js';
 
@@ -39,6 +40,14 @@ function manifestText(manifest) {
   if (typeof manifest === 'string') return manifest;
   if (manifest && typeof manifest === 'object' && !Array.isArray(manifest)) return JSON.stringify(manifest, null, 2);
   throw invalidArgument('the manifest must be its JSON text or an object');
+}
+
+/** The core's 'unknown scope "x"' refusal, with the catalogue's "did you mean" added. */
+function withScopeHint(message) {
+  const m = /^(.*?)(org|a repository's scopes): unknown scope "([^"]*)"$/s.exec(message);
+  if (!m) return message;
+  const near = closestScopes(m[3], m[2] === 'org' ? ORG_SCOPES : REPO_SCOPES);
+  return near.length ? `${message}; did you mean ${near.map((s) => JSON.stringify(s)).join(' or ')}?` : message;
 }
 
 /** Calls the C core; a refusal becomes invalid_argument with the line in `message` and `line`. */
@@ -68,7 +77,7 @@ function corePlan(Module, text, org, tokens, now, prune) {
     for (const p of ptrs) Module._free(p);
   }
   if (doc.error) {
-    const err = invalidArgument(doc.error.message);
+    const err = invalidArgument(withScopeHint(doc.error.message));
     if (doc.error.line > 0) err.line = doc.error.line;
     throw err;
   }

@@ -4,6 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { SCOPES } from '../index.node.js';
+import { closestScopes, ORG_SCOPES, REPO_SCOPES } from '../scopes.js';
 import { DAY_MS } from '../time.js';
 
 export class UsageError extends Error {}
@@ -69,25 +70,35 @@ export function noArgs(rest, command, hint = '') {
   if (rest.length) throw new UsageError(`${command} takes no arguments${hint}`);
 }
 
-export function oneId(rest, command) {
-  if (rest.length === 0) throw new UsageError(`${command} needs the token's ID`);
-  if (rest.length > 1) throw new UsageError(`${command} takes one ID, got ${rest.length} arguments`);
-  if (rest[0] === '') throw new UsageError('the ID is empty');
-  return rest[0];
+const scopeName = (s) => (s.startsWith('scope-') ? s : `scope-${s}`);
+const shown = (s) => s.replace(/^scope-/, '');
+
+/** Refuses a scope the catalogue does not have for this resource type, saying which one was meant. */
+function checkScope(typed, scope, known, what) {
+  if (known.includes(scope)) return scope;
+  const repo = known === REPO_SCOPES;
+  let hint = '';
+  if ((repo ? ORG_SCOPES : REPO_SCOPES).includes(scope)) {
+    hint = repo ? `: ${shown(scope)} is an organization scope (--org-scope ${shown(scope)})`
+      : `: ${shown(scope)} is a repository scope (--repo PATH=${shown(scope)})`;
+  } else {
+    const near = closestScopes(typed, known);
+    if (near.length) hint = `; did you mean ${near.map(shown).join(' or ')}?`;
+  }
+  throw new UsageError(`${what}: unknown ${repo ? 'repository' : 'organization'} scope ${JSON.stringify(typed)}${hint} `
+    + "('dockerhub-oat scopes' lists every scope)");
 }
 
-const scopeName = (s) => (s.startsWith('scope-') ? s : `scope-${s}`);
-
-function scopeList(text, what) {
-  const scopes = text.split(',').map((s) => s.trim()).filter(Boolean).map(scopeName);
-  if (scopes.length === 0) throw new UsageError(`${what} needs at least one scope`);
-  return scopes;
+function scopeList(text, what, known) {
+  const typed = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typed.length === 0) throw new UsageError(`${what} needs at least one scope`);
+  return typed.map((s) => checkScope(s, scopeName(s), known, what));
 }
 
 function repoResource(spec) {
   const eq = spec.indexOf('=');
   if (eq <= 0) throw new UsageError(`--repo needs PATH=SCOPE[,SCOPE], not '${spec}'`);
-  return { type: 'TYPE_REPO', path: spec.slice(0, eq), scopes: scopeList(spec.slice(eq + 1), `--repo ${spec}`) };
+  return { type: 'TYPE_REPO', path: spec.slice(0, eq), scopes: scopeList(spec.slice(eq + 1), `--repo ${spec}`, REPO_SCOPES) };
 }
 
 /** The resources given by --repo, --org-scope and --public-read, or undefined if none was. */
@@ -101,7 +112,7 @@ export function resourcesFrom(values, org) {
     resources.push({ type, path, scopes: [...scopes] });
   }
   if (orgScopes.length) {
-    const scopes = [...new Set(orgScopes.flatMap((s) => scopeList(s, '--org-scope')))];
+    const scopes = [...new Set(orgScopes.flatMap((s) => scopeList(s, '--org-scope', ORG_SCOPES)))];
     resources.push({ type: 'TYPE_ORG', path: org, scopes });
   }
   return resources;
