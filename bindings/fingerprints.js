@@ -29,13 +29,22 @@ function lane(text, seed) {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** 128 random bits: the host's crypto where it has one (every host the package supports does); a
+ * bare JS context without it (a vm sandbox) gets Math.random's, still different for each client. */
+function randomKey() {
+  const key = new Uint32Array(4);
+  if (typeof globalThis.crypto?.getRandomValues === 'function') return globalThis.crypto.getRandomValues(key);
+  for (let i = 0; i < key.length; i++) key[i] = Math.floor(Math.random() * 2 ** 32);
+  return key;
+}
+
 export class Fingerprints {
-  #key = globalThis.crypto.getRandomValues(new Uint32Array(4));
+  #key = null; // drawn at the first secret: a client that creates nothing draws none
   #count = new Map(); // fingerprint -> how many remembered secrets have it
   #order = []; // per secret, its fingerprints, oldest first
 
   #print(run) {
-    const k = this.#key;
+    const k = (this.#key ??= randomKey());
     return (lane(run, k[0] ^ k[2]) & 0x1fffff) * 2 ** 32 + lane(run, k[1] ^ k[3]);
   }
 
@@ -73,6 +82,7 @@ export class Fingerprints {
     for (const prints of this.#order) prints.fill(0);
     this.#order = [];
     this.#count.clear();
-    this.#key.fill(0);
+    this.#key?.fill(0);
+    this.#key = null;
   }
 }
