@@ -7,7 +7,13 @@ import { SCOPES } from '../index.node.js';
 import { closestScopes, ORG_SCOPES, REPO_SCOPES } from '../scopes.js';
 import { DAY_MS } from '../time.js';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** @param {string} message @param {string} [command] the command it is about, for its --help */
+  constructor(message, command) {
+    super(message);
+    if (command !== undefined) this.command = command;
+  }
+}
 
 export const GLOBAL_OPTIONS = {
   org: { type: 'string' },
@@ -49,7 +55,10 @@ export function parse(argv, commands) {
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
-    throw new UsageError(err.message.replace(/\. To specify a positional argument.*$/s, ''));
+    // The command is still known, so the hint is its own --help, not the list of commands.
+    const named = parseArgs({ args: argv, options, allowPositionals: true, strict: false }).positionals
+      .find((word) => Object.hasOwn(commands, word));
+    throw new UsageError(err.message.replace(/\. To specify a positional argument.*$/s, ''), named);
   }
   const { values, positionals, tokens } = parsed;
   const [command, ...rest] = positionals;

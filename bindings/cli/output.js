@@ -31,9 +31,18 @@ function status(t, now = Date.now()) {
   return 'active';
 }
 
-/** Columns padded to their widest cell; the last one is not padded. */
+/** The widest a cell but the last of a row may be: a label of 300 characters would stretch every line. */
+export const CELL_WIDTH = 40;
+
+/** `text` cut to `width` characters, its end shown as "…" (--json has it in full). */
+export function cut(text, width = CELL_WIDTH) {
+  const chars = [...text]; // by code point: an emoji is never split in two
+  return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text;
+}
+
+/** Columns padded to their widest cell, each but the last cut to CELL_WIDTH; the last one is not padded. */
 export function table(rows) {
-  rows = rows.map((r) => r.map(printable));
+  rows = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? printable(c) : cut(printable(c)))));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? String(c) : String(c).padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }
@@ -89,8 +98,9 @@ export const errorDoing = (err, what) => errorLine(err).replace(/^error: (\S+): 
 /** { code, status, message } of an error, for a --json document. */
 export const errorBrief = (err) => err && { code: err.code, status: err.status, message: err.message };
 
-/** The exit status of a failure: 2 for wrong usage, else 1. */
-export const failureStatus = (err) => (err instanceof UsageError || err?.code === 'invalid_argument' ? 2 : 1);
+/** Every failure, wrong usage included, exits 1 (2 is plan's "there are changes"). */
+export const EXIT_FAILURE = 1;
+export const failureStatus = () => EXIT_FAILURE;
 
 /** With --json, a failure is one JSON document on stderr: { error: { code, status, message, ... } }. */
 export function jsonError(err, io) {
@@ -104,5 +114,5 @@ export function jsonError(err, io) {
     error = { code: 'internal', message: String(err?.message ?? err) };
   }
   io.stderr.write(json({ error }));
-  return err instanceof UsageError || err instanceof DockerHubError ? failureStatus(err) : 1;
+  return EXIT_FAILURE;
 }

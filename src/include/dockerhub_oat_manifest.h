@@ -87,8 +87,8 @@ typedef struct dh_manifest_error {
 
 /* Parses and checks a manifest of `len` bytes. NULL with *err filled when it is refused (or out
  * of memory). Free with dh_manifest_free. */
-dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manifest_error *err);
-void dh_manifest_free(dh_manifest *m);
+DH_PUBLIC dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manifest_error *err);
+DH_PUBLIC void dh_manifest_free(dh_manifest *m);
 
 typedef enum dh_step_kind {
     DH_STEP_UNCHANGED, DH_STEP_CREATE, DH_STEP_UPDATE, DH_STEP_REPLACE, DH_STEP_DELETE,
@@ -124,13 +124,13 @@ typedef struct dh_plan {
  * expiry of new tokens. NULL with *err filled (line 0 or the entry's) when no plan can be made:
  * two org tokens share a listed label, an id is not in the org, a repository is not the org's, or
  * a token to create would expire before `now`. Free with dh_plan_free. */
-dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tokens, size_t n,
-                      int64_t now, int prune, dh_manifest_error *err);
-void dh_plan_free(dh_plan *p);
+DH_PUBLIC dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tokens, size_t n,
+                                int64_t now, int prune, dh_manifest_error *err);
+DH_PUBLIC void dh_plan_free(dh_plan *p);
 
 /* The plan as a JSON document (see bindings/plan.js for its shape); malloc'd (free()), NULL on
  * oom. */
-char *dh_plan_to_json(const dh_plan *p);
+DH_PUBLIC char *dh_plan_to_json(const dh_plan *p);
 
 
 #ifdef __cplusplus

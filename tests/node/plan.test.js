@@ -277,11 +277,11 @@ describe('failures', () => {
     writeManifest({ tokens: { fine: { secret: { out: 'fine.token' } }, taken: { secret: { out: 'taken.token' } } } });
     sb.resetRequests();
     const apply = await cli(['apply', '-f', 'tokens.json', '--yes']);
-    assert.equal(apply.code, 2);
+    assert.equal(apply.code, 1);
     assert.match(apply.stderr, /token "taken" \(line 8\): taken\.token: the file exists; refusing to overwrite it; nothing was changed/);
     writeManifest({ tokens: { x: { secret: { exec: 'no-such-command-here --flag' } } } });
     const missing = await cli(['apply', '-f', 'tokens.json', '--yes']);
-    assert.equal(missing.code, 2);
+    assert.equal(missing.code, 1);
     assert.match(missing.stderr, /the command "no-such-command-here" is not found/);
     assert.deepEqual(writes(), []);
     assert.equal(readFileSync(file('taken.token'), 'utf8'), 'keep me\n');
@@ -301,11 +301,11 @@ describe('failures', () => {
     writeManifest({ tokens: { x: { secret: { out: 'x.token' } } } });
     sb.resetRequests();
     const r = await cli(['apply', '-f', 'tokens.json']);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.match(r.stderr, /refusing to apply without --yes: stdin is not a terminal/);
     writeManifest({ tokens: { x: {} } });
     const nowhere = await cli(['apply', '-f', 'tokens.json', '--yes']);
-    assert.equal(nowhere.code, 2);
+    assert.equal(nowhere.code, 1);
     assert.match(nowhere.stderr, /token "x" \(line 3\) would be created, but the file does not say where its secret goes/);
     assert.deepEqual(writes(), []);
   });

@@ -41,6 +41,7 @@ function withoutText(plan) {
 
 export default {
   name: 'plan',
+  readOnly: true,
   args: '',
   options: FILE_OPTIONS,
   summary: 'show what apply would change to make the org\'s tokens match a file',
