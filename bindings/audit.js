@@ -7,6 +7,7 @@
 // deleted between the list and its GET (404) is left out. Any other failure stops the audit: the
 // GETs not yet started are not sent, and the error propagates.
 
+import { parseRetired } from './retired.js';
 import { printable } from './text.js';
 import { DockerHubError, invalidArgument } from './errors.js';
 
@@ -203,14 +204,24 @@ export async function auditAccessTokens(client, Module, org, options) {
 
 /**
  * The tokens a clean-up would delete, from an audit report: expired ones, inactive ones, and
- * (where `unusedDays` is given) active ones unused for at least that many days.
+ * (where `unusedDays` is given) active ones unused for at least that many days. A token retired
+ * by a rotation is left alone during its grace and is a candidate ('retired') once it is over.
  * @param {import('./index').AuditReport} auditReport
  * @param {{ expired?: boolean, inactive?: boolean, unusedDays?: number | null }} [which]
- * @returns {{ id: string, label: string, reason: 'expired'|'inactive'|'unused', sentence: string }[]}
+ * @returns {{ id: string, label: string, reason: 'expired'|'inactive'|'unused'|'retired', sentence: string }[]}
  */
 export function pruneCandidates(auditReport, { expired = true, inactive = true, unusedDays = null } = {}) {
   const out = [];
+  const now = Date.parse(auditReport.now);
   for (const t of auditReport.tokens) {
+    // A token retired by a rotation waits out its grace (bindings/retired.js), then always goes.
+    const retired = parseRetired(t.label);
+    if (retired) {
+      if (retired.deleteAfter <= now) {
+        out.push({ id: t.id, label: t.label, reason: 'retired', sentence: `Retired by a rotation; its grace ended ${new Date(retired.deleteAfter).toISOString().slice(0, 16).replace('T', ' ')}Z.` });
+      }
+      continue;
+    }
     const f = t.findings.find((x) => (expired && x.kind === 'expired') || (inactive && x.kind === 'inactive')
       || (unusedDays != null && x.kind === 'unused' && x.days >= unusedDays));
     if (f) out.push({ id: t.id, label: t.label, reason: f.kind, sentence: f.sentence });

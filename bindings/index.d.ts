@@ -247,6 +247,8 @@ export interface ManifestToken {
   expires?: string;
   /** Default true. */
   active?: boolean;
+  /** Nd, Nw or Ny: plan proposes a rotation of a token created that long ago; apply does it. */
+  rotate_every?: string;
   /** Where a new secret goes (the CLI's apply): a command's stdin (no shell), or a new 0600 file. */
   secret?: SecretTarget;
 }
@@ -260,7 +262,10 @@ export interface Manifest {
   tokens: Record<string, ManifestToken>;
 }
 
-export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged';
+/** 'retired': a token a rotation retired (LABEL~retired~...), waiting out its grace; a retired
+ * token past its overlap is an 'update' (deactivate), past its grace a 'delete', on any apply. */
+/** 'rotate': the entry's rotate_every is due (verified phases, the old token retired with a 7-day grace). */
+export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged' | 'retired' | 'rotate';
 export type PlanChange = 'label' | 'description' | 'resources' | 'active' | 'expiry';
 
 /** The org's token as it was when the plan was made. */
@@ -288,6 +293,11 @@ export interface PlanStep {
   changes?: PlanChange[];
   /** What is sent: a create's whole body (create, replace) or an update's changed fields. */
   request?: CreateAccessTokenRequest & UpdateAccessTokenRequest;
+  /** A token retired by a rotation: when its overlap and its grace end (ISO 8601). */
+  retired?: { deleteAfter: string; activeUntil: string | null };
+  /** An entry with rotate_every: when its token is next due (ISO 8601), and whether it is now. */
+  rotate_every?: string;
+  rotation_due?: string;
 }
 
 export interface AccessTokenPlan {
@@ -299,6 +309,9 @@ export interface AccessTokenPlan {
   steps: PlanStep[];
   /** The plan in words, as a diff. */
   text: string;
+  /** "sha256:HEX" of the org's tokens the plan was made from (all but last_used_at):
+   * applyAccessTokens refuses the plan, before any change, once they no longer give it. */
+  stateDigest?: string;
 }
 
 export interface PlanOptions extends CallOptions {
@@ -333,6 +346,11 @@ export interface ApplyOptions extends CallOptions {
   /** Gets each new secret; required when the plan creates. A rejection stops the apply. */
   onSecret?: (handOver: SecretHandOver) => void | Promise<void>;
   onStep?: (event: ApplyStepEvent) => void;
+  /** Checked between steps only: once aborted, the step in flight finishes and no other starts
+   * (the result's failed step has code 'aborted'). `signal`, by contrast, cancels requests. */
+  stop?: AbortSignal;
+  /** The clock (ms) for the retired labels of rotations. Default Date.now(). */
+  now?: number;
 }
 
 /** What apply did: it stops at the first failure. */
@@ -523,7 +541,7 @@ export declare function hasFindingAtLeast(report: AuditReport, severity: Severit
 export declare function pruneCandidates(
   report: AuditReport,
   which?: { expired?: boolean; inactive?: boolean; unusedDays?: number | null },
-): { id: string; label: string; reason: 'expired' | 'inactive' | 'unused'; sentence: string }[];
+): { id: string; label: string; reason: 'expired' | 'inactive' | 'unused' | 'retired'; sentence: string }[];
 export declare const SEVERITIES: readonly Severity[];
 
 export declare const SCOPES: {

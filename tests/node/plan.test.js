@@ -292,7 +292,8 @@ describe('failures', () => {
     writeManifest({ tokens: { first: { secret: { exec: `${process.execPath} -e process.exit(3)` } }, later: { secret: { out: 'later.token' } } } });
     const apply = await cli(['apply', '-f', 'tokens.json', '--yes']);
     assert.equal(apply.code, 1);
-    assert.match(apply.stderr, /was created but its secret could not be handed over: .* exited with status 3\. Delete or rotate the new token/);
+    assert.match(apply.stderr, /error: handover_failed: the new token \S+ \("first"\) could not be handed over: .* exited with status 3; it was deleted again\n/);
+    assert.deepEqual((await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter((t) => t.label === 'first'), [], 'no stray new token');
     assert.match(apply.stderr, /Done:\n {2}\(none\)\nFailed:\n {2}\+ create first.*\nNot done:\n {2}\+ create later/);
     assert.ok(!existsSync(file('later.token')));
   });
@@ -435,7 +436,7 @@ describe('the JSON Schema', () => {
     const res = schema.$defs.resources.properties;
     assert.deepEqual(res.repositories.additionalProperties.items.enum, both(Object.values(SCOPES.TYPE_REPO).flat()));
     assert.deepEqual(res.org.items.enum, both(SCOPES.TYPE_ORG));
-    assert.deepEqual(Object.keys(schema.$defs.token.properties).sort(), ['active', 'description', 'expires', 'id', 'resources', 'secret']);
+    assert.deepEqual(Object.keys(schema.$defs.token.properties).sort(), ['active', 'description', 'expires', 'id', 'resources', 'rotate_every', 'secret']);
   });
 
   test('the core takes every scope the schema names', async () => {

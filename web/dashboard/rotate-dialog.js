@@ -79,7 +79,8 @@ function mark(ui, phase, state) {
   }
   if (!li) return;
   li.dataset.state = state;
-  li.querySelector('.phase-state').textContent = STATE_WORDS[state];
+  // The hand-over waits on the person, not on the network.
+  li.querySelector('.phase-state').textContent = phase === 'handover' && state === 'running' ? 'Your turn' : STATE_WORDS[state];
 }
 
 /** The rotate options chosen in the dialog. */
@@ -167,17 +168,31 @@ async function rotate(d) {
   setStep(d, 'running');
   ui.status.textContent = `Rotating “${token.label}”…`;
   const options = { ...chosenOptions(ui), handOver: (t) => handOver(d, t), onPhase: (e) => onPhase(d, e) };
-  const r = await call(ui.alert, (hub, org) => hub.rotateAccessToken(org, token.id, options));
+  // A failure of the new token's own phases (its sign-in refused, the hand-over declined) is the
+  // rotation's, reported here with what the library left; it must not read as this session's
+  // failure (a 401 of the new token's sign-in would otherwise sign the person out).
+  const r = await call(ui.alert, async (hub, org) => {
+    try {
+      return { result: await hub.rotateAccessToken(org, token.id, options) };
+    } catch (err) {
+      if (typeof err?.phase === 'string' && 'undone' in err) return { failed: err };
+      throw err;
+    }
+  });
   forget(ui);
   d.changed = true;
   for (const li of ui.phases.querySelectorAll('li[data-state=waiting]')) mark(ui, li.dataset.phase, 'skipped');
   ui.status.textContent = '';
   setStep(d, 'done');
-  if (r.ok) {
-    delete r.value.token.token; // shown once, and only in the hand-over's field
-    showOutcome(d, r.value);
+  if (r.ok && r.value.result) {
+    delete r.value.result.token.token; // shown once, and only in the hand-over's field
+    showOutcome(d, r.value.result);
+  } else if (r.ok) {
+    const err = r.value.failed;
+    showAlert(ui.alert, `${err.message.charAt(0).toUpperCase()}${err.message.slice(1)}.`,
+      { title: err.undone ? 'The rotation was undone.' : 'The rotation failed half-way.' });
   } else {
-    fill(ui.outcome, h('p', { text: 'Nothing else was changed.' }));
+    fill(ui.outcome, h('p', { text: 'The old token was left as it was.' }));
   }
   ui.cancel.focus();
 }
