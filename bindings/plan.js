@@ -398,9 +398,14 @@ export async function applyAccessTokens(client, org, plan, options) {
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
     const event = { index: i, count: steps.length, action: step.action, label: step.label, id: step.id ?? null };
+    if (stop?.aborted) {
+      // A safe point: the step before finished; this one never started.
+      Object.assign(result, { ok: false, stopped: true, notDone: steps.slice(i),
+        error: new DockerHubError('aborted', `stopped before step ${i + 1} of ${steps.length}; the steps before it are done`) });
+      return result;
+    }
     try {
       if (signal?.aborted) throw new DockerHubError('aborted', 'the apply was aborted');
-      if (stop?.aborted) throw new DockerHubError('aborted', 'the apply was stopped before this step');
       report({ ...event, status: 'started' });
       const made = await runStep(client, org, step, { onSecret, signal, madeSecrets, now });
       result.done.push(step);

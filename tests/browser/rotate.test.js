@@ -9,6 +9,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDashboard, writes, ARTIFACTS } from './helpers/dashboard.js';
 import { parseRetired } from '../../bindings/retired.js';
+import { createClient } from '../../bindings/index.node.js';
 
 const SECRET = /^dckr_oat_[A-Za-z0-9]{32}$/;
 
@@ -32,6 +33,18 @@ describe('Rotate in the dashboard (Chromium)', () => {
     }
     await dialog().getByRole('button', { name: 'Rotate', exact: true }).click();
     await dialog().getByLabel('The new secret', { exact: true }).waitFor();
+  }
+
+  /** Whether the page's JS heap (after a full GC) still holds `needle`, through a heap snapshot. */
+  async function heapHolds(needle) {
+    const cdp = await page.context().newCDPSession(page);
+    const chunks = [];
+    cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => chunks.push(e.chunk));
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    await cdp.detach();
+    return chunks.join('').includes(needle);
   }
 
   before(async () => {
@@ -83,6 +96,7 @@ describe('Rotate in the dashboard (Chromium)', () => {
     await dialog().getByText(`was deactivated and relabelled “${retired.label}”`, { exact: false }).waitFor();
     assert.equal(await page.locator('#rotate-secret').inputValue(), '');
     assert.ok(!(await page.content()).includes(secret), 'the secret left the page');
+    assert.equal(await heapHolds(secret), false, 'no JS object of the page still holds it');
     await page.screenshot({ path: `${ARTIFACTS}rotate-done-1280x800.png` });
 
     await dialog().getByRole('button', { name: 'Close' }).click();
@@ -113,6 +127,12 @@ describe('Rotate in the dashboard (Chromium)', () => {
     const [old] = holders('ci-pull');
     await startRotation('ci-pull');
     const fresh = holders('ci-pull').find((t) => t.id !== old.id);
+    const leaving = () => page.evaluate(() => {
+      const e = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(e);
+      return e.defaultPrevented;
+    });
+    assert.equal(await leaving(), true, 'leaving the page mid-hand-over is asked about first');
     await dialog().getByRole('button', { name: 'Not stored: delete the new token' }).click();
     await dialog().getByRole('alert').filter({ hasText: 'so it was deleted again' }).waitFor();
     assert.equal(await phaseState('handover'), 'failed');
@@ -123,6 +143,7 @@ describe('Rotate in the dashboard (Chromium)', () => {
     const now = holders('ci-pull');
     assert.deepEqual(now.map((t) => [t.id, t.is_active]), [[old.id, true]], 'the old one, untouched');
     await page.screenshot({ path: `${ARTIFACTS}rotate-not-stored-1280x800.png` });
+    assert.equal(await leaving(), false, 'once the rotation is over, the page may be left freely');
     await dialog().getByRole('button', { name: 'Close' }).click();
   });
 
@@ -144,6 +165,25 @@ describe('Rotate in the dashboard (Chromium)', () => {
     assert.ok(page.url().startsWith(d.srv.url), 'still signed in: the refusal was the new token\'s, not the session\'s');
     await dialog().getByRole('button', { name: 'Close' }).click();
     await d.tokensTable().waitFor();
+  });
+
+  test('a label made of markup is rotated as text: its dialog, phases and outcome run nothing', async () => {
+    const label = '<img src=x onerror="window.__xss=1">';
+    const hub = await createClient({ baseUrl: d.srv.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+    try {
+      await hub.createAccessToken('acme', { label, resources: [{ type: 'TYPE_REPO', path: '*/*/public', scopes: ['scope-image-pull'] }] });
+    } finally {
+      hub.close();
+    }
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await startRotation(label);
+    assert.equal(await dialog().locator('#rotate-title').textContent(), `Rotate “${label}”`);
+    await dialog().getByRole('button', { name: 'Stored it: retire the old token' }).click();
+    await dialog().getByText(/was deactivated and relabelled/).waitFor();
+    assert.equal(await page.locator('img').count(), 0, 'no element was made from the label');
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.equal(holders(label).length, 1);
+    await dialog().getByRole('button', { name: 'Close' }).click();
   });
 
   test('at 390 px the rotation reads without sideways scrolling', async () => {

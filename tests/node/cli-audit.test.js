@@ -85,7 +85,9 @@ test('audit --json gives exactly the library\'s findings for the same world and 
 test('audit prints a table with every finding, the summary line, and progress on stderr only', async () => {
   const r = await cli(['audit', '--limit', '10']);
   assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.trimEnd().split('\n');
+  const [tableText, fixText] = r.stdout.split('\nTo fix (each command as printed; the finding is then gone):\n');
+  const lines = tableText.trimEnd().split('\n');
+  assert.match(fixText, /^ {2}dockerhub-oat (delete|deactivate|rotate) [0-9a-f-]{36}/m);
   assert.match(lines[0], /^SEVERITY\s+TOKEN\s+ID\s+FINDING$/);
   assert.equal(lines.length, 1 + EXPECTED.length + 1);
   assert.match(lines[1], /^high +admin-everything /, 'the highest severity first');
@@ -93,7 +95,7 @@ test('audit prints a table with every finding, the summary line, and progress on
   assert.doesNotMatch(r.stdout, /Reading token resources/);
 });
 
-test('audit --fail-on gates: exit 3 at or above the severity, 0 below it, 2 for a wrong one', async () => {
+test('audit --fail-on gates: exit 3 at or above the severity, 0 below it, 1 for a wrong one', async () => {
   // acme (the default world, same sandbox): one medium (expired), two low findings, no high.
   const acme = { DOCKERHUB_ORG: 'acme', DOCKERHUB_IDENTIFIER: 'acme-owner' };
   const high = await cli(['audit', '--fail-on', 'high'], { env: acme });

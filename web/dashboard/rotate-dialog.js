@@ -214,6 +214,9 @@ export function createRotateDialog({ call, afterDone }) {
   ui.cancel.addEventListener('click', () => ui.dialog.close());
   // While a rotation runs (or waits on the hand-over), Escape does not walk away from it.
   ui.dialog.addEventListener('cancel', (e) => { if (d.step === 'running' || d.step === 'handover') e.preventDefault(); });
+  // Leaving the page mid-rotation would leave the new token made but never handed over (and two
+  // tokens with one label): the browser asks first.
+  window.addEventListener('beforeunload', (e) => { if (d.step === 'running' || d.step === 'handover') e.preventDefault(); });
   ui.dialog.addEventListener('close', () => {
     forget(ui);
     if (d.changed) afterDone();

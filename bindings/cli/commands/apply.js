@@ -10,6 +10,7 @@ import { noArgs, UsageError, YES_OPTION } from '../args.js';
 import { loadPlan } from '../saved-plan.js';
 import { json, plural, printable, quoted } from '../output.js';
 import { confirmed } from '../terminal.js';
+import { EXIT_INTERRUPTED } from '../interrupt.js';
 import { FILE_HELP, FILE_OPTIONS, makePlan } from './plan.js';
 
 /** Every new secret must have somewhere to go of its own, and that place must work: checked
@@ -54,6 +55,13 @@ function summary(result) {
     notDone: result.notDone.map(brief), error: result.error && result.error.toJSON?.() });
 }
 
+function stopped(io, result) {
+  const list = (steps) => (steps.length ? steps.map((s) => `  ${describeStep(s)[0].trim()}`).join('\n') : '  (none)');
+  io.stderr.write(`\nInterrupted: the step in flight finished, and nothing after it was started.\n`
+    + `Done:\n${list(result.done)}\nNot done:\n${list(result.notDone)}\nRun plan again to see what is left.\n`);
+  return EXIT_INTERRUPTED;
+}
+
 function failed(io, result) {
   const list = (steps) => (steps.length ? steps.map((s) => `  ${describeStep(s)[0].trim()}`).join('\n') : '  (none)');
   io.stderr.write(`\nerror: ${result.error.code}: ${printable(result.error.message)}\n`
@@ -87,9 +95,15 @@ async function run(ctx) {
   report('\n');
   const result = await hub.applyAccessTokens(org, plan, {
     onSecret: ({ token, secret }) => handOver(token.token, secret, { cwd: dir, env: io.env, stderr: io.stderr }),
-    onStep: (e) => report(`${stepLine(e)}\n`),
+    onStep: (e) => {
+      report(`${stepLine(e)}\n`);
+      if (e.status === 'started') ctx.interrupts?.abandoning(() => `step ${e.index + 1} of ${e.count} (${printable(`${e.action} ${e.label}${e.id ? ` (${e.id})` : ''}`)}) in flight, `
+        + `and ${e.count - e.index - 1} after it; run plan to see whether it happened`);
+    },
+    stop: ctx.stop,
   });
   if (values.json) io.stdout.write(summary(result));
+  if (result.stopped) return stopped(io, result);
   if (!result.ok) return failed(io, result);
   report(`\nApplied ${plural(result.done.length, 'change')} to ${org}.\n`);
   return 0;
