@@ -103,6 +103,16 @@ test('every command shows file and server text escaped, no line starts with it, 
       assert.deepEqual(steps.map((m) => [m[3], m[4]]), heads.map((m) => [m[1].split(' ').at(-1), m[2]]),
         `plan:\n${plan.stdout}\napply:\n${applied.stdout}`);
       assert.deepEqual(steps.map((m) => Number(m[2])), steps.map(() => heads.length));
+
+      // The changing commands on a token the org labelled and described with it, by id and by label.
+      const other = await hub.createAccessToken('acme', { label: `${label}x`, description,
+        resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }] });
+      for (const argv of [['deactivate', other.id], ['activate', other.id], ['activate', other.id, '--json'],
+        ['update', other.id, '--description', 'plain'], ['update', other.id, '--json', '--description', 'plain'],
+        ['rotate', other.id, '--out', 'rotated.token'], ['get', `${label}x`], ['delete', `${label}x`, '--yes']]) {
+        const r = await shown(ctx, argv);
+        assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await world.close();
