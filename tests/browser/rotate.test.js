@@ -3,8 +3,8 @@
 // each sign-in was: the new token is created, signs in (as the org, with its own secret) before
 // anything happens to the old one, its secret is shown once, and only when the person says it is
 // stored is the old one relabelled and deactivated (or kept working for an overlap). "Not stored"
-// and a refused sign-in delete the new token again and leave the old one as it was. The secret
-// leaves the page. Screenshots at 1280 and 390.
+// and a refused sign-in delete the new token again and leave the old one as it was; a refused
+// retire leaves both working and says so. The secret leaves the page. Screenshots at 1280 and 390.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDashboard, writes, ARTIFACTS } from './helpers/dashboard.js';
@@ -167,6 +167,31 @@ describe('Rotate in the dashboard (Chromium)', () => {
     await d.tokensTable().waitFor();
   });
 
+  test('a retire Docker Hub refuses leaves both tokens working and says what to do', async () => {
+    const [old] = holders('ci-pull');
+    await startRotation('ci-pull');
+    d.srv.sandbox.faults.add({ method: 'PATCH', path: `/access-tokens/${old.id}$`, status: 403, body: { message: 'Not allowed right now.', errinfo: {} }, times: 1 });
+    await dialog().getByRole('button', { name: 'Stored it: retire the old token' }).click();
+    const alert = dialog().getByRole('alert').filter({ hasText: 'The new token is in place, but:' });
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /could not be retired: Not allowed: Not allowed right now\. It still works/);
+    assert.equal(await phaseState('retire'), 'failed');
+    const both = holders('ci-pull');
+    assert.equal(both.length, 2, 'the old one keeps its label');
+    assert.ok(both.every((t) => t.is_active), 'and both work');
+    assert.ok(d.srv.sandbox.requests.findIndex((q) => q.signedIn?.kind === 'oat') < d.srv.sandbox.requests.findIndex((q) => q.method === 'PATCH'));
+    await dialog().getByRole('button', { name: 'Close' }).click();
+    await d.tokensTable().waitFor();
+    // Put the org back as the tests after this expect it: one ci-pull.
+    const hub = await createClient({ baseUrl: d.srv.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+    try {
+      await hub.deleteAccessToken('acme', old.id);
+    } finally {
+      hub.close();
+    }
+    await page.getByRole('button', { name: 'Refresh' }).click();
+  });
+
   test('a label made of markup is rotated as text: its dialog, phases and outcome run nothing', async () => {
     const label = '<img src=x onerror="window.__xss=1">';
     const hub = await createClient({ baseUrl: d.srv.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
@@ -189,6 +214,7 @@ describe('Rotate in the dashboard (Chromium)', () => {
   test('at 390 px the rotation reads without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const details = await d.details('legacy-deploy');
+    await page.screenshot({ path: `${ARTIFACTS}details-rotate-390x844.png` });
     await details.getByRole('button', { name: 'Rotate…' }).click();
     await dialog().waitFor();
     await page.screenshot({ path: `${ARTIFACTS}rotate-choose-390x844.png` });

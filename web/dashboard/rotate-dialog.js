@@ -151,7 +151,8 @@ function showOutcome(d, r) {
     `: the new token (${r.token.id}) signed in and is in place, expiring ${r.token.expires_at ? at(r.token.expires_at) : 'never'}.`)];
   if (r.retireError) {
     showAlert(ui.alert, `The old token (${r.old.id}) could not be retired: ${errorMessage(r.retireError)} `
-      + 'It still works and still has the label: deactivate it from its details, or rotate again.', { title: 'The new token is in place, but:' });
+      + `It still works, and still has the label “${r.old.label}” as the new one does: deactivate or delete it from its details.`,
+    { title: 'The new token is in place, but:' });
   } else {
     lines.push(h('p', { text: describeOld(r) }));
   }
