@@ -31,6 +31,7 @@ const SHIPPED = [
   'bindings/cli/interrupt.js',
   'bindings/cli/saved-plan.js',
   'bindings/cli/token-ref.js',
+  'bindings/cli/labels.js',
   'bindings/cli/commands/activate.js',
   'bindings/cli/commands/apply.js',
   'bindings/cli/commands/audit.js',
