@@ -106,27 +106,15 @@ export function usageLine(summary) {
   return summary.limit ? `Tokens used: ${summary.tokens} of ${summary.limit}` : `Tokens: ${summary.tokens}`;
 }
 
-/** Runs the C rules on tokens that have their resources. @returns the core's answer, camelCased */
-export function runAuditRules(Module, tokens, o) {
-  const input = JSON.stringify({
+/** Runs the C rules (the tools module, bindings/tools.js) on tokens that have their resources.
+ * @returns the core's answer, camelCased */
+export function runAuditRules(tools, tokens, o) {
+  const answer = tools.audit(JSON.stringify({
     now: o.now, unused_days: o.unusedDays, expiring_days: o.expiringDays, limit: o.limit, tokens,
-  });
-  const n = Module.lengthBytesUTF8(input);
-  const inPtr = Module._malloc(n + 1);
-  if (!inPtr) throw new DockerHubError('invalid_response', 'out of memory');
-  let outPtr = 0;
-  try {
-    Module.stringToUTF8(input, inPtr, n + 1);
-    outPtr = Module._dhw_audit(inPtr, n);
-    if (!outPtr) throw new DockerHubError('invalid_response', 'out of memory');
-    const answer = JSON.parse(Module.UTF8ToString(outPtr));
-    // The tokens came from the server: a refusal means the server sent what the API does not promise.
-    if (answer.error) throw new DockerHubError('invalid_response', `the tokens cannot be audited: ${answer.error}`);
-    return answer.ok;
-  } finally {
-    Module._free(inPtr);
-    if (outPtr) Module._free(outPtr);
-  }
+  }));
+  // The tokens came from the server: a refusal means the server sent what the API does not promise.
+  if (answer.error) throw new DockerHubError('invalid_response', `the tokens cannot be audited: ${answer.error.message}`);
+  return answer.ok;
 }
 
 /** The report from the tokens and the core's answer. */
@@ -184,12 +172,12 @@ async function withResources(client, org, list, o) {
 /**
  * Audits an organization's tokens.
  * @param {import('./index').Client} client
- * @param {object} Module the instantiated WASM module of that client
+ * @param {object} tools the tools module (bindings/tools.js)
  * @param {string} org
  * @param {import('./index').AuditOptions} [options]
  * @returns {Promise<import('./index').AuditReport>}
  */
-export async function auditAccessTokens(client, Module, org, options) {
+export async function auditAccessTokens(client, tools, org, options) {
   if (typeof org !== 'string' || org === '') throw invalidArgument('org must be a non-empty string');
   const o = checkOptions(options);
   if (o.signal?.aborted) throw new DockerHubError('aborted', 'the audit was aborted before it started');
@@ -197,7 +185,7 @@ export async function auditAccessTokens(client, Module, org, options) {
   const list = [];
   for await (const t of client.listAllAccessTokens(org, o.signal ? { pageSize: 100, signal: o.signal } : { pageSize: 100 })) list.push(t);
   const tokens = await withResources(client, org, list, o);
-  return report(org, tokens, runAuditRules(Module, tokens, o), o);
+  return report(org, tokens, runAuditRules(tools, tokens, o), o);
 }
 
 /**

@@ -11,6 +11,7 @@ export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from '.
 const host = {
   syncCompile: true, // Node, Deno and Bun compile wasm synchronously (bindings/client.js)
   loadDefault: (signal) => readFile(new URL('../dist/dockerhub_oat.wasm', import.meta.url), { signal }),
+  loadTools: () => readFile(new URL('../dist/dockerhub_oat_tools.wasm', import.meta.url)),
   loadUrl: (url, signal) => (url.protocol === 'file:' ? readFile(url, { signal }) : fetchUrl(url, signal)),
 };
 
