@@ -6,7 +6,7 @@ import { loadUrl as fetchUrl } from './fetch-wasm.js';
 
 export { DockerHubError, ERROR_CODES } from './errors.js';
 export { SCOPES } from './scopes.js';
-export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit.js';
+export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit-report.js';
 
 const host = {
   syncCompile: true, // Node, Deno and Bun compile wasm synchronously (bindings/client.js)

@@ -8,7 +8,7 @@ import { loadUrl } from './fetch-wasm.js';
 
 export { DockerHubError, ERROR_CODES } from './errors.js';
 export { SCOPES } from './scopes.js';
-export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit.js';
+export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit-report.js';
 
 const host = {
   loadDefault: (signal) => loadUrl(coreWasmUrl(), signal),

@@ -21,7 +21,7 @@ import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
 import { parseTime } from './time.js';
 
 /** What becomes of the old token; the first is the default. */
-export const RETIRE_MODES = Object.freeze(['deactivate', 'delete', 'keep']);
+export const RETIRE_MODES = /* @__PURE__ */ Object.freeze(['deactivate', 'delete', 'keep']);
 const OPTION_KEYS = ['retire', 'signal'];
 
 /** The create request for the new token: the old one's label, description, resources and span. */

@@ -20,6 +20,7 @@ const SHIPPED = [
   'LICENSE',
   'README.md',
   'package.json',
+  'bindings/audit-report.js',
   'bindings/audit.js',
   'bindings/cli.js',
   'bindings/cli/args.js',
@@ -59,10 +60,15 @@ const SHIPPED = [
   'bindings/rotate.js',
   'bindings/scopes.js',
   'bindings/time.js',
+  'bindings/tools.js',
   'bindings/xhr.js',
   'dist/dockerhub_oat.inline.mjs',
   'dist/dockerhub_oat.mjs',
   'dist/dockerhub_oat.wasm',
+  'dist/dockerhub_oat_tools.inline.mjs',
+  'dist/dockerhub_oat_tools.mjs',
+  'dist/dockerhub_oat_tools.wasm',
+  'dist/wasm-url.mjs',
   'schema/tokens.schema.json',
 ];
 
