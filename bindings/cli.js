@@ -20,6 +20,7 @@ import { createClient, DockerHubError } from './index.node.js';
 import { parse, UsageError } from './cli/args.js';
 import { COMMANDS } from './cli/commands/index.js';
 import { runSandbox } from './cli/commands/sandbox.js';
+import { runDashboard } from './cli/commands/dashboard.js';
 import { clientOptions } from './cli/credentials.js';
 import { commandUsage, mainUsage } from './cli/help.js';
 import { errorLine, failureStatus, jsonError, PROG } from './cli/output.js';
@@ -100,6 +101,8 @@ const isMain = (() => {
 
 if (isMain && process.argv[2] === 'sandbox') {
   await runSandbox(process.argv.slice(3));
+} else if (isMain && process.argv[2] === 'dashboard') {
+  await runDashboard(process.argv.slice(3));
 } else if (isMain) {
   process.exitCode = await main(process.argv.slice(2), {
     stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env,

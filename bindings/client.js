@@ -11,6 +11,7 @@ import { checkBody, checkClientOptions, checkName, checkOptions, checkSignal, MA
 import { DockerHubError, invalidArgument } from './errors.js';
 import { HeapStrings } from './heap.js';
 import { instance } from './module.js';
+import { findAccessToken } from './find.js';
 
 /**
  * @param {object} [options] see index.d.ts
@@ -152,6 +153,11 @@ class Client {
   /** Calls of this module waiting for the C core to deliver their answer (all clients): for leak tests. */
   debugPendingCalls() {
     return this.#inst.pending.size;
+  }
+
+  /** A token by its label: see find.js. */
+  findAccessToken(org, label, options) {
+    return findAccessToken(this, org, label, options);
   }
 
   /** Rotates a token: see rotate.js. */

@@ -7,14 +7,14 @@ export const ERROR_CODES = Object.freeze([
   'aborted', 'closed',
 ]);
 
-const OPTIONAL_FIELDS = ['detail', 'errinfo', 'fields', 'text', 'retryAfter', 'maybeCreated', 'headers'];
+const OPTIONAL_FIELDS = ['detail', 'errinfo', 'fields', 'text', 'retryAfter', 'maybeCreated', 'ids', 'headers'];
 
 export class DockerHubError extends Error {
   /**
    * @param {string} code one of ERROR_CODES
    * @param {string} message a human sentence; never a secret
    * @param {{status?: number, detail?: string, errinfo?: object, fields?: object, text?: string,
-   *          retryAfter?: number, maybeCreated?: boolean, headers?: Record<string, string>,
+   *          retryAfter?: number, maybeCreated?: boolean, ids?: string[], headers?: Record<string, string>,
    *          cause?: unknown}} [extra] `cause`: what the host rejected with, for `network`
    */
   constructor(code, message, extra = {}) {

@@ -41,6 +41,8 @@ export declare class DockerHubError extends Error {
   cause?: unknown;
   /** On a create that failed after the request went out: the token may exist; list before retrying. */
   readonly maybeCreated?: boolean;
+  /** findAccessToken's 'conflict': the ids of the tokens that share the label. */
+  readonly ids?: string[];
   /** Response headers, names lower-case. */
   readonly headers?: Record<string, string>;
   /** planAccessTokens: the manifest's line the refusal is about. */
@@ -410,6 +412,13 @@ export interface Client {
 
   deleteAccessToken(org: string, id: string, options?: CallOptions): Promise<void>;
   deleteAccessTokenWithHttpInfo(org: string, id: string, options?: CallOptions): Promise<DeleteHttpInfo>;
+
+  /**
+   * The token whose label is exactly `label` (its summary, as the list gives it), or null when no
+   * token has it. Docker Hub does not keep labels unique: when several tokens have it, rejects with
+   * 'conflict' (status 0) and their `ids`. Reads the whole list, page after page.
+   */
+  findAccessToken(org: string, label: string, options?: CallOptions): Promise<AccessTokenSummary | null>;
 
   /**
    * Creates a token with the old one's label, description, resources and expiry span (from now),

@@ -5,8 +5,7 @@ import wasmBytes from '../dist/dockerhub_oat.inline.mjs';
 import { createClient as create } from './client.js';
 import { loadUrl } from './fetch-wasm.js';
 
-export { DockerHubError, ERROR_CODES } from './errors.js';
-export { SCOPES } from './scopes.js';
+export * from './exports.js';
 
 const host = {
   loadDefault: async () => wasmBytes(),

@@ -4,9 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createClient as create } from './client.js';
 import { loadUrl as fetchUrl } from './fetch-wasm.js';
 
-export { DockerHubError, ERROR_CODES } from './errors.js';
-export { SCOPES } from './scopes.js';
-export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit-report.js';
+export * from './exports.js';
 
 const host = {
   syncCompile: true, // Node, Deno and Bun compile wasm synchronously (bindings/client.js)

@@ -6,9 +6,7 @@ import { coreWasmUrl, toolsWasmUrl } from '../dist/wasm-url.mjs';
 import { createClient as create } from './client.js';
 import { loadUrl } from './fetch-wasm.js';
 
-export { DockerHubError, ERROR_CODES } from './errors.js';
-export { SCOPES } from './scopes.js';
-export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit-report.js';
+export * from './exports.js';
 
 const host = {
   loadDefault: (signal) => loadUrl(coreWasmUrl(), signal),

@@ -6,8 +6,7 @@ import toolsWasm from '../dist/dockerhub_oat_tools.wasm'; // compiled with the W
 import { createClient as create } from './client.js';
 import { loadUrl } from './fetch-wasm.js';
 
-export { DockerHubError, ERROR_CODES } from './errors.js';
-export { SCOPES } from './scopes.js';
+export * from './exports.js';
 
 const host = { loadDefault: async () => wasm, loadTools: async () => toolsWasm, loadUrl };
 

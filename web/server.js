@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * The dashboard's server (`npm start`): serves the admin dashboard, the package's browser build,
- * and either the embedded Docker Hub sandbox or, with `--upstream`, a proxy of `/v2/` to the real Hub
- * (Docker Hub sends no CORS headers, so a page cannot call it directly).
+ * The dashboard's server (`dockerhub-oat dashboard`, and `npm start` in the repository, which calls
+ * the same runDashboard): serves the admin dashboard, the package's browser build, and either the
+ * embedded Docker Hub sandbox or, with `--upstream`, a proxy of `/v2/` to the real Hub (Docker Hub
+ * sends no CORS headers, so a page cannot call it directly).
  *
- *   node web/server.js [--port 8080] [--host 127.0.0.1] [--upstream https://hub.docker.com] [--quiet]
+ *   dockerhub-oat dashboard [--port 8080] [--host 127.0.0.1] [--upstream https://hub.docker.com] [--quiet]
  *
  Its parts: server/static.js (the allow-list of files), server/proxy.js (the upstream proxy),
  * server/headers.js (the security headers), and from the sandbox guard.js (the Host and loopback
@@ -134,7 +135,10 @@ export async function startServer(options = {}) {
   };
 }
 
-const USAGE = `Usage: npm start -- [options]    (or: node web/server.js [options])
+const USAGE = `Usage: dockerhub-oat dashboard [options]    (in a clone of the repository: npm start -- [options])
+
+Serves the admin dashboard on this machine and prints its URL. By default it runs on an embedded
+local Docker Hub sandbox and prints how to sign in; --upstream manages a real organization.
 
   --port N          port to listen on (default 8080; 0 picks a free one)
   --host H          address to listen on (default 127.0.0.1; anything else is reachable by others)
@@ -180,10 +184,14 @@ function sandboxLines(srv) {
   return lines;
 }
 
-async function main() {
+/**
+ * The dashboard's command line: starts the server, prints the banner, and runs until Ctrl-C.
+ * @param {string[]} [argv] what followed `dashboard`
+ */
+export async function runDashboard(argv = process.argv.slice(2)) {
   const args = readArgs('dashboard', {
     port: { type: 'string' }, host: { type: 'string' }, upstream: { type: 'string' }, quiet: { type: 'boolean' },
-  }, USAGE);
+  }, USAGE, argv);
   if (args.port !== undefined && (!/^\d+$/.test(args.port) || Number(args.port) > 65535)) {
     process.stderr.write(`dashboard: --port needs an integer from 0 to 65535, got ${JSON.stringify(args.port)}\n`);
     process.exit(2);
@@ -202,5 +210,5 @@ async function main() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await main();
+  await runDashboard();
 }

@@ -69,13 +69,6 @@ export function noArgs(rest, command, hint = '') {
   if (rest.length) throw new UsageError(`${command} takes no arguments${hint}`);
 }
 
-export function oneId(rest, command) {
-  if (rest.length === 0) throw new UsageError(`${command} needs the token's ID`);
-  if (rest.length > 1) throw new UsageError(`${command} takes one ID, got ${rest.length} arguments`);
-  if (rest[0] === '') throw new UsageError('the ID is empty');
-  return rest[0];
-}
-
 const scopeName = (s) => (s.startsWith('scope-') ? s : `scope-${s}`);
 
 function scopeList(text, what) {

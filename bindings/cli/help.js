@@ -35,6 +35,7 @@ Commands:
 ${lines.join('\n')}
 
 Run '${PROG} <command> --help' for a command's options.
+Run '${PROG} dashboard' for the admin page in your browser ('${PROG} dashboard --help').
 Run '${PROG} sandbox [--port N]' for a local Docker Hub to try it on ('${PROG} sandbox --help').
 
 ${COMMON_HELP}

@@ -1,11 +1,12 @@
 // The hand-over flags of `create` and `rotate` (--exec, --exec-shell, --out) and what the CLI says
 // around them. The hand-over itself is bindings/handover.js, the one apply uses too.
-// The flags are checked before the token is created, so a wrong use creates nothing. If the
+// The flags are checked before the token is created, so a wrong use creates nothing: --exec's
+// program is looked up on PATH (or by its path) and --out's file must not exist yet. If the
 // hand-over fails after Docker Hub created the token, the CLI names the token and says how to
 // recover; the secret goes only to the child's stdin or the file.
 
 import { resolve } from 'node:path';
-import { describeTarget, handOver, preflightOut, splitWords } from '../handover.js';
+import { describeTarget, handOver, preflight, preflightOut, splitWords } from '../handover.js';
 import { UsageError } from './args.js';
 import { json } from './output.js';
 
@@ -20,7 +21,7 @@ export const HANDOVER_HELP = `  --exec 'CMD ...'           hand the secret to CM
   --exec-shell               run the --exec command with /bin/sh -c (pipes, variables)
   --out FILE                 write the secret to a new file, mode 0600; an existing FILE is refused`;
 
-function execTarget(exec, shell) {
+function execTarget(exec, shell, env) {
   if (exec.trim() === '') throw new UsageError('--exec needs a command');
   if (!shell) {
     try {
@@ -29,18 +30,26 @@ function execTarget(exec, shell) {
       throw new UsageError(/unclosed/.test(err.message) ? '--exec has an unclosed quote' : '--exec needs a command');
     }
   }
-  return { exec, shell };
+  const target = { exec, shell };
+  try {
+    preflight(target, { env });
+  } catch (err) {
+    throw new UsageError(`--exec: ${err.message}; nothing was created`);
+  }
+  return target;
 }
 
 /**
  * The hand-over the flags ask for, checked before anything is created.
+ * @param {object} values the parsed flags
+ * @param {Record<string, string | undefined>} [env] whose PATH finds --exec's program
  * @returns {null | { exec: string, shell: boolean } | { out: string }} out is an absolute path
  */
-export function handoverFromFlags(values) {
+export function handoverFromFlags(values, env = process.env) {
   const { exec, out } = values;
   if (exec !== undefined && out !== undefined) throw new UsageError('give --exec or --out, not both');
   if (values['exec-shell'] && exec === undefined) throw new UsageError('--exec-shell needs --exec');
-  if (exec !== undefined) return execTarget(exec, Boolean(values['exec-shell']));
+  if (exec !== undefined) return execTarget(exec, Boolean(values['exec-shell']), env);
   if (out === undefined) return null;
   if (out === '') throw new UsageError('--out needs a file name');
   try {

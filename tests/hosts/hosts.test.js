@@ -8,15 +8,15 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { basename, extname, join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
+import { basename, extname, join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { chromium } from 'playwright-core';
 import { createSandboxHandler, startSandbox } from '../../web/sandbox/index.js';
 import { installPacked, root } from './pack.js';
 import { readmeExamples } from './readme.js';
+import { bundleWorker } from './wrangler.js';
 
 const bin = (p) => join(root, 'node_modules', p);
 const NODES = {
@@ -171,36 +171,6 @@ hub.close();
     assert.equal(sb.requests.length, 0);
   }));
 });
-
-/** Bundles a Worker as wrangler does: its conditions, and each .wasm import kept as a module of its own. */
-async function bundleWorker(entry, outDir, conditions = ['workerd', 'worker', 'browser']) {
-  mkdirSync(outDir, { recursive: true });
-  const wasmFiles = [];
-  const wasmModules = {
-    name: 'wasm-modules',
-    setup(build) {
-      build.onResolve({ filter: /\.wasm$/ }, (args) => {
-        const file = resolve(args.resolveDir, args.path);
-        copyFileSync(file, join(outDir, basename(file)));
-        wasmFiles.push(join(outDir, basename(file)));
-        return { path: `./${basename(file)}`, external: true };
-      });
-    },
-  };
-  const result = await esbuild.build({
-    entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'],
-    conditions, outfile: join(outDir, 'worker.js'), plugins: [wasmModules],
-    metafile: true, logLevel: 'error',
-  });
-  const inputs = Object.keys(result.metafile.inputs);
-  return {
-    modules: [
-      { type: 'ESModule', path: join(outDir, 'worker.js') },
-      ...wasmFiles.map((path) => ({ type: 'CompiledWasm', path })),
-    ],
-    inputs,
-  };
-}
 
 async function runWorker(t, entry, outDir, options, conditions) {
   const { modules, inputs } = await bundleWorker(entry, outDir, conditions);

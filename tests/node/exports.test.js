@@ -1,49 +1,80 @@
-// The WASM exports are written once, in bindings/exports.txt: each built module exports exactly
-// the dhw_ names listed for it, bindings/wasm_exports.h declares every one, and only the boundary
-// files call them from JS (the core's from module.js and client.js, the tools' from tools.js).
-import { test } from 'node:test';
+// One export list for every entry: whatever condition a host or bundler resolves `dockerhub-oat`
+// under, the bundle exports exactly the runtime names bindings/index.d.ts declares. Each condition
+// is bundled by esbuild from a project that has the package by name (a node_modules link to this
+// repository), with the conditions that host's tooling passes, and the bundle's exports are compared
+// with the .d.ts read by the pinned TypeScript.
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, mkdir, rm, symlink, writeFile, readFile, realpath } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import ts from 'typescript';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const read = (p) => readFileSync(`${ROOT}${p}`, 'utf8');
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
-const LISTED = { core: [], tools: [] };
-for (const line of read('bindings/exports.txt').split('\n')) {
-  const m = /^(core|tools) +(\w+)$/.exec(line);
-  if (m) LISTED[m[1]].push(m[2]);
+/** Each condition of package.json, the way its tooling asks for it, and the entry it must reach. */
+const HOSTS = [
+  { condition: 'workerd', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'], entry: 'index.workerd.js' }, // wrangler
+  { condition: 'deno', platform: 'neutral', conditions: ['deno', 'node'], entry: 'index.inline.js' },
+  { condition: 'worker', platform: 'neutral', conditions: ['worker', 'browser'], entry: 'index.inline.js' },
+  { condition: 'browser', platform: 'browser', conditions: [], entry: 'index.inline.js' },
+  { condition: 'node', platform: 'node', conditions: [], entry: 'index.node.js' },
+  { condition: 'default', platform: 'neutral', conditions: [], entry: 'index.web.js' },
+];
+
+/** The names index.d.ts declares as values (a const, function or class, exported). */
+async function declaredValues() {
+  const file = join(root, 'bindings/index.d.ts');
+  const source = ts.createSourceFile(file, await readFile(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const names = [];
+  const exported = (node) => node.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  for (const node of source.statements) {
+    if (!exported(node)) continue;
+    if (ts.isVariableStatement(node)) names.push(...node.declarationList.declarations.map((d) => d.name.getText()));
+    else if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isEnumDeclaration(node)) && node.name) names.push(node.name.text);
+  }
+  return [...new Set(names)].sort();
 }
-const BUILT = { core: 'dockerhub_oat', tools: 'dockerhub_oat_tools' };
-const CALLERS = { core: ['client.js', 'module.js'], tools: ['tools.js'] };
 
-// The .wasm's own export names are minified (-Oz): the glue's Module maps each to its C name.
-test('each module exports exactly its listed functions', async () => {
-  for (const [mod, names] of Object.entries(LISTED)) {
-    const { default: factory } = await import(`../../dist/${BUILT[mod]}.mjs`);
-    const Module = await factory({ wasmBinary: readFileSync(`${ROOT}dist/${BUILT[mod]}.wasm`), locateFile: (p) => p, print() {}, printErr() {} });
-    const exported = Object.keys(Module).filter((k) => k.startsWith('_') && typeof Module[k] === 'function').map((k) => k.slice(1));
-    for (const name of names) assert.ok(exported.includes(name), `${mod} exports ${name}`);
-    assert.deepEqual(exported.filter((n) => n.startsWith('dhw_')).sort(), names.filter((n) => n.startsWith('dhw_')).sort(), mod);
-  }
+let project;
+let declared;
+
+before(async () => {
+  project = await realpath(await mkdtemp(join(tmpdir(), 'dh-exports-')));
+  await mkdir(join(project, 'node_modules'));
+  await symlink(root, join(project, 'node_modules', 'dockerhub-oat'), 'dir');
+  await writeFile(join(project, 'entry.js'), "export * from 'dockerhub-oat';\n");
+  declared = await declaredValues();
+});
+after(() => rm(project, { recursive: true, force: true }));
+
+/** Bundles `export * from 'dockerhub-oat'` for one host. @returns {{ exports: string[], inputs: string[] }} */
+async function bundle({ platform, conditions }) {
+  const result = await esbuild.build({
+    entryPoints: [join(project, 'entry.js')], bundle: true, write: false, format: 'esm', platform, conditions,
+    outfile: join(project, 'out.js'), metafile: true, logLevel: 'silent',
+    external: ['node:*', '*.wasm'],
+  });
+  const [output] = Object.values(result.metafile.outputs);
+  return { exports: [...output.exports].sort(), inputs: Object.keys(result.metafile.inputs) };
+}
+
+test('index.d.ts declares the runtime names a user imports', () => {
+  for (const name of ['createClient', 'DockerHubError', 'ERROR_CODES', 'SCOPES', 'auditMarkdown', 'hasFindingAtLeast', 'pruneCandidates', 'SEVERITIES'])
+    assert.ok(declared.includes(name), `${name} in ${declared.join(', ')}`);
 });
 
-test('bindings/wasm_exports.h declares every listed dhw_ function', () => {
-  const header = read('bindings/wasm_exports.h');
-  const declared = [...header.matchAll(/\b(dhw_\w+)\(/g)].map((m) => m[1]);
-  const listed = new Set([...LISTED.core, ...LISTED.tools].filter((n) => n.startsWith('dhw_')));
-  assert.deepEqual([...new Set(declared)].sort(), [...listed].sort());
+test('package.json has exactly these conditions', async () => {
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  assert.deepEqual(Object.keys(pkg.exports['.']).filter((c) => c !== 'types'), HOSTS.map((h) => h.condition));
 });
 
-test('only the boundary files call _dhw_, and only their own module\'s functions', () => {
-  const calls = {};
-  for (const name of readdirSync(`${ROOT}bindings`).filter((n) => n.endsWith('.js'))) {
-    const used = [...read(`bindings/${name}`).matchAll(/\b_(dhw_\w+)\b/g)].map((m) => m[1]);
-    if (used.length) calls[name] = [...new Set(used)];
-  }
-  const boundary = Object.values(CALLERS).flat();
-  assert.deepEqual(Object.keys(calls).filter((f) => !boundary.includes(f)), [], 'no other file calls the WASM exports');
-  for (const [mod, files] of Object.entries(CALLERS)) {
-    for (const f of files) for (const name of calls[f] ?? []) assert.ok(LISTED[mod].includes(name), `${f} calls ${name}, listed for ${mod}`);
-  }
-});
+for (const host of HOSTS) {
+  test(`the ${host.condition} condition (esbuild --platform=${host.platform}${host.conditions.length ? ` --conditions=${host.conditions}` : ''}) exports every declared name`, async () => {
+    const { exports, inputs } = await bundle(host);
+    assert.ok(inputs.some((p) => p.endsWith(`bindings/${host.entry}`)), `${host.entry} not among ${inputs.join(', ')}`);
+    assert.deepEqual(exports, declared);
+  });
+}

@@ -29,10 +29,12 @@ const SHIPPED = [
   'bindings/cli/output.js',
   'bindings/cli/secret.js',
   'bindings/cli/terminal.js',
+  'bindings/cli/token-ref.js',
   'bindings/cli/commands/activate.js',
   'bindings/cli/commands/apply.js',
   'bindings/cli/commands/audit.js',
   'bindings/cli/commands/create.js',
+  'bindings/cli/commands/dashboard.js',
   'bindings/cli/commands/delete.js',
   'bindings/cli/commands/export.js',
   'bindings/cli/commands/get.js',
@@ -49,7 +51,9 @@ const SHIPPED = [
   'bindings/heap.js',
   'bindings/module.js',
   'bindings/errors.js',
+  'bindings/exports.js',
   'bindings/fetch-wasm.js',
+  'bindings/find.js',
   'bindings/handover.js',
   'bindings/index.d.ts',
   'bindings/index.inline.js',
@@ -70,15 +74,23 @@ const SHIPPED = [
   'dist/dockerhub_oat_tools.wasm',
   'dist/wasm-url.mjs',
   'schema/tokens.schema.json',
+  'web/server.js',
+  'web/server/headers.js',
+  'web/server/proxy.js',
+  'web/server/static.js',
 ];
 
-/** Every file under web/sandbox/ ships: it is a tool of the package (the ./sandbox export). */
-async function sandboxFiles() {
-  const dir = join(root, 'web/sandbox');
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.'))
-    .map((e) => relative(root, join(e.parentPath ?? e.path, e.name)).split(sep).join('/'));
+/** Every file under web/sandbox/ and web/dashboard/ ships: the sandbox is a tool of the package
+ * (the ./sandbox export), the dashboard its page (`dockerhub-oat dashboard`). */
+async function shippedFolders() {
+  const files = [];
+  for (const folder of ['web/sandbox', 'web/dashboard']) {
+    const entries = await readdir(join(root, folder), { recursive: true, withFileTypes: true });
+    files.push(...entries
+      .filter((e) => e.isFile() && !e.name.startsWith('.'))
+      .map((e) => relative(root, join(e.parentPath ?? e.path, e.name)).split(sep).join('/')));
+  }
+  return files;
 }
 
 let work;
@@ -95,7 +107,7 @@ after(() => rm(work, { recursive: true, force: true }));
 describe('npm pack', () => {
   test('ships exactly the allow-list', async () => {
     const files = pack.files.map((f) => f.path).sort();
-    const expected = [...SHIPPED, ...(await sandboxFiles())].sort();
+    const expected = [...SHIPPED, ...(await shippedFolders())].sort();
     const extra = files.filter((f) => !expected.includes(f));
     const missing = expected.filter((f) => !files.includes(f));
     assert.deepEqual({ extra, missing }, { extra: [], missing: [] });
@@ -104,8 +116,17 @@ describe('npm pack', () => {
   test('no build input, C source, test or state file slips in', () => {
     for (const { path } of pack.files) {
       assert.doesNotMatch(path, /\.(c|h|cmake|o|a|tgz|json\.tmp)$|(^|\/)(pre|library_dh)\.js$|^(src|tests|build|scripts)\//, path);
-      if (path.startsWith('web/')) assert.match(path, /^web\/sandbox\/.*\.(js|d\.ts|md)$/, path);
+      if (path.startsWith('web/')) assert.match(path, /^web\/(sandbox\/.*\.(js|d\.ts|md)|dashboard\/[\w.-]+\.(html|js|css|svg)|server\.js|server\/[\w-]+\.js)$/, path);
     }
+  });
+
+  test('every file the dashboard\'s server serves is in the package (dockerhub-oat dashboard)', async () => {
+    const { buildRoutes } = await import('../../web/server/static.js');
+    const files = new Set(pack.files.map((f) => f.path));
+    const served = [...new Set([...buildRoutes().values()].map((r) => relative(root, r.file).split(sep).join('/')))];
+    assert.ok(served.includes('web/dashboard/index.html') && served.includes('dist/dockerhub_oat.wasm'), served.join(', '));
+    assert.deepEqual(served.filter((f) => !files.has(f)), []);
+    for (const f of ['web/server.js', 'web/server/static.js', 'bindings/cli/commands/dashboard.js']) assert.ok(files.has(f), f);
   });
 
   test('the wasm and the glue are the built ones, and the CLI is a script', async () => {

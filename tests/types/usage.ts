@@ -163,6 +163,10 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   // @ts-expect-error: the expiry cannot change after creation
   await hub.updateAccessToken(ORG, got.id, { expires_at: null });
   const updatedInfo: HttpInfo<AccessToken> = await hub.updateAccessTokenWithHttpInfo(ORG, got.id, { description: '' });
+  const byLabel: AccessTokenSummary | null = await hub.findAccessToken(ORG, 'ci-push-2', { signal });
+  const foundId: string | undefined = byLabel?.id;
+  // @ts-expect-error: a label is a string
+  await hub.findAccessToken(ORG, 42);
   const nothing: void = await hub.deleteAccessToken(ORG, updated.id);
   const deleted: HttpInfo<undefined> = await hub.deleteAccessTokenWithHttpInfo(ORG, createdInfo.data.id);
 
@@ -224,7 +228,7 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   hub.rateLimit = null;
   hub.close();
 
-  void [pull, total, next, previous, remaining, seen, secret, paths, updatedInfo, nothing, deleted, newSecret, left, badResource,
+  void [pull, foundId, total, next, previous, remaining, seen, secret, paths, updatedInfo, nothing, deleted, newSecret, left, badResource,
     fromText, actions, lost, badManifest, badAction];
 }
 

@@ -1,20 +1,23 @@
 #!/usr/bin/env node
 /**
- * Command line entry of the Docker Hub sandbox:
- *   node web/sandbox/cli.js [--port 4010] [--host 127.0.0.1] [--rate-limit 600]
- *                           [--data FILE] [--seed FILE] [--jwt-ttl 600] [--rate-limit-style seconds] [--quiet]
+ * Command line entry of the Docker Hub sandbox (`dockerhub-oat sandbox`, or node web/sandbox/cli.js):
+ *   dockerhub-oat sandbox [--port 4010] [--host 127.0.0.1] [--rate-limit 600]
+ *                         [--data FILE] [--seed NAME|FILE] [--jwt-ttl 600] [--rate-limit-style seconds] [--quiet]
  * Prints the URL and the seeded credentials, then logs one line per request.
  */
 import { readArgs, logToStdout, closeOnSignal } from './run.js';
 import { startSandbox } from './index.js';
+import { NAMED_SEEDS } from './seed-hygiene.js';
 
-const USAGE = `Usage: node web/sandbox/cli.js [options]
+const NAMES = Object.keys(NAMED_SEEDS);
+const USAGE = `Usage: dockerhub-oat sandbox [options]
 
   --port N         port to listen on (default 4010; 0 picks a free one)
   --host H         address to listen on (default 127.0.0.1; anything else is reachable by others)
   --rate-limit N   requests per minute before 429 (default 600)
   --data FILE      keep the state in FILE (atomic writes) so it survives a restart
-  --seed FILE      JSON seed merged onto the built-in world (see web/sandbox/README.md)
+  --seed NAME|FILE a named world merged onto the built-in one (${NAMES.join(', ')}), or a JSON seed
+                   file (see the sandbox's README.md; write ./${NAMES[0]} for a file of that name)
   --jwt-ttl S      lifetime of minted JWTs in seconds (default 600)
   --rate-limit-style STYLE
                    how a 429 says when to retry: seconds (Retry-After: seconds, the default),
@@ -48,7 +51,8 @@ try {
     jwtTtlSeconds: intArg('jwt-ttl', args['jwt-ttl'], 1),
     rateLimitStyle: args['rate-limit-style'],
     dataFile: args.data,
-    seedFile: args.seed,
+    // A built-in name is that world; anything else names a file.
+    ...(Object.hasOwn(NAMED_SEEDS, args.seed ?? '') ? { seed: args.seed } : { seedFile: args.seed }),
     log: args.quiet ? false : logToStdout,
   });
 } catch (e) {

@@ -10,11 +10,12 @@ import { parseArgs } from 'node:util';
  * @param {string} name the program's name in messages
  * @param {Record<string, { type: 'string' | 'boolean', short?: string }>} options without help
  * @param {string} usage
+ * @param {string[]} [argv] the arguments (default: the process's)
  */
-export function readArgs(name, options, usage) {
+export function readArgs(name, options, usage, argv = process.argv.slice(2)) {
   let args;
   try {
-    args = parseArgs({ options: { ...options, help: { type: 'boolean', short: 'h' } } }).values;
+    args = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } } }).values;
   } catch (e) {
     process.stderr.write(`${name}: ${e.message}\n\n${usage}`);
     process.exit(2);

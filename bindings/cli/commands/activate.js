@@ -1,18 +1,19 @@
-// activate ID and deactivate ID: one PATCH of is_active each.
+// activate ID|LABEL and deactivate ID|LABEL: one PATCH of is_active each.
 
-import { oneId } from '../args.js';
+import { tokenRef } from '../token-ref.js';
 import { json, named } from '../output.js';
 
 function toggle(name, active, summary) {
   const done = active ? 'Activated' : 'Deactivated';
   return {
     name,
-    args: 'ID',
+    args: 'ID|LABEL',
     options: {},
     summary,
     help: '',
-    async run({ rest, values, hub, org, io }) {
-      const t = await hub.updateAccessToken(org, oneId(rest, name), { is_active: active });
+    async run(ctx) {
+      const { values, hub, org, io } = ctx;
+      const t = await hub.updateAccessToken(org, await tokenRef(ctx, name), { is_active: active });
       io.stdout.write(values.json ? json(t) : `${done} token ${named(t)}.\n`);
     },
   };

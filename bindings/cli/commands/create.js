@@ -1,7 +1,10 @@
 // create --label L ...: prints the new secret, once, on stdout (with --json: one document that
-// holds it), or hands it over with --exec or --out (../secret.js).
+// holds it), or hands it over with --exec or --out (../secret.js). Labels name tokens (every
+// command takes one for an id, ../token-ref.js), so a label the org already has is refused before
+// the create, unless --allow-duplicate-label.
 
 import { noArgs, parseExpires, resourcesFrom, RESOURCE_OPTIONS, UsageError } from '../args.js';
+import { DockerHubError } from '../../errors.js';
 import { json, named, say, when } from '../output.js';
 import { finishCreate, handoverFromFlags, HANDOVER_HELP, HANDOVER_OPTIONS } from '../secret.js';
 
@@ -21,10 +24,20 @@ export function sayCreated(io, token, org) {
   say(io, 'The secret below is shown once: store it now.');
 }
 
+/** Refuses a label some token of the org already has (one read of the list, no write). */
+async function refuseTakenLabel(hub, org, label) {
+  const ids = [];
+  for await (const t of hub.listAllAccessTokens(org, { pageSize: 100 })) if (t.label === label) ids.push(t.id);
+  if (ids.length === 0) return;
+  throw new DockerHubError('conflict', `${org} already has a token labelled ${JSON.stringify(label)} (${ids.join(', ')}); `
+    + 'nothing was created. Labels name tokens: pick another label, or give --allow-duplicate-label', { ids });
+}
+
 async function run({ rest, values, hub, org, io }) {
   noArgs(rest, 'create', ' (give the label with --label)');
   const request = createRequest(values, org);
-  const target = handoverFromFlags(values);
+  const target = handoverFromFlags(values, io.env);
+  if (!values['allow-duplicate-label']) await refuseTakenLabel(hub, org, request.label);
   const t = await hub.createAccessToken(org, request);
   if (target) return finishCreate({ token: t, target, io, org, values });
   sayCreated(io, t, org);
@@ -35,11 +48,12 @@ export default {
   name: 'create',
   args: '',
   options: {
-    label: { type: 'string' }, description: { type: 'string' }, ...RESOURCE_OPTIONS, expires: { type: 'string' },
-    ...HANDOVER_OPTIONS,
+    label: { type: 'string' }, 'allow-duplicate-label': { type: 'boolean' }, description: { type: 'string' },
+    ...RESOURCE_OPTIONS, expires: { type: 'string' }, ...HANDOVER_OPTIONS,
   },
   summary: 'create a token; prints its secret, once, on stdout',
-  help: `  --label L                  the token's label (required)
+  help: `  --label L                  the token's label (required); one the org already has is refused
+  --allow-duplicate-label    create it even so (then give the id, not the label, to other commands)
   --description D            what it is for (up to 200 characters)
   --repo PATH=SCOPE[,SCOPE]  a repository resource, repeatable: acme/api=image-pull,image-push,
                              acme/*=image-pull (the "scope-" prefix may be left out)

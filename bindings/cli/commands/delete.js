@@ -1,11 +1,13 @@
-// delete ID [--yes]: asks on a terminal, refuses without one unless --yes.
+// delete ID|LABEL [--yes]: asks on a terminal, refuses without one unless --yes.
 
-import { oneId, YES_OPTION } from '../args.js';
+import { YES_OPTION } from '../args.js';
 import { json, named, say } from '../output.js';
 import { confirmed } from '../terminal.js';
+import { tokenRef } from '../token-ref.js';
 
-async function run({ rest, values, hub, org, io }) {
-  const id = oneId(rest, 'delete');
+async function run(ctx) {
+  const { values, hub, org, io } = ctx;
+  const id = await tokenRef(ctx, 'delete');
   const ask = async () => `Delete token ${named(await hub.getAccessToken(org, id))} from ${org}? This cannot be undone. [y/N] `;
   if (!(await confirmed(io, values, 'delete', ask))) {
     say(io, 'Not deleted.');
@@ -17,7 +19,7 @@ async function run({ rest, values, hub, org, io }) {
 
 export default {
   name: 'delete',
-  args: 'ID',
+  args: 'ID|LABEL',
   options: YES_OPTION,
   summary: 'delete a token for good',
   help: `  -y, --yes         do not ask; without it a terminal is asked, and anything else is refused`,

@@ -1,16 +1,17 @@
-// get ID: one token and its resources.
+// get ID|LABEL: one token and its resources.
 
-import { oneId } from '../args.js';
+import { tokenRef } from '../token-ref.js';
 import { detail, json } from '../output.js';
 
 export default {
   name: 'get',
-  args: 'ID',
+  args: 'ID|LABEL',
   options: {},
   summary: 'show one token and its resources',
   help: '',
-  async run({ rest, values, hub, org, io }) {
-    const t = await hub.getAccessToken(org, oneId(rest, 'get'));
+  async run(ctx) {
+    const { values, hub, org, io } = ctx;
+    const t = await hub.getAccessToken(org, await tokenRef(ctx, 'get'));
     io.stdout.write(values.json ? json(t) : detail(t));
   },
 };

@@ -3,9 +3,10 @@
 // retired only after the hand-over worked, so a failed one leaves everything working.
 
 import { RETIRE_MODES, retireToken, rotateAccessToken } from '../../rotate.js';
-import { oneId, UsageError } from '../args.js';
+import { UsageError } from '../args.js';
 import { errorBrief, errorDoing, json, PROG, say } from '../output.js';
 import { deliver, handoverFromFlags, HANDOVER_HELP, HANDOVER_OPTIONS, withoutSecret } from '../secret.js';
+import { oneRef, resolveRef } from '../token-ref.js';
 import { sayCreated } from './create.js';
 
 function sayRetired(io, retire, id, retired) {
@@ -43,16 +44,17 @@ async function handedOver({ values, hub, org, io }, id, retire, target) {
 }
 
 async function run(ctx) {
-  const id = oneId(ctx.rest, 'rotate');
+  const ref = oneRef(ctx.rest, 'rotate');
   const retire = ctx.values.retire ?? RETIRE_MODES[0];
   if (!RETIRE_MODES.includes(retire)) throw new UsageError(`--retire needs ${RETIRE_MODES.join(', ').replace(/, (?=\w+$)/, ' or ')}, not '${retire}'`);
   const target = handoverFromFlags(ctx.values);
+  const id = await resolveRef(ctx.hub, ctx.org, ref);
   return target ? handedOver(ctx, id, retire, target) : printed(ctx, id, retire);
 }
 
 export default {
   name: 'rotate',
-  args: 'ID',
+  args: 'ID|LABEL',
   options: { retire: { type: 'string' }, ...HANDOVER_OPTIONS },
   summary: 'replace a token by a new one like it; prints the new secret, once, on stdout',
   help: `  --retire MODE     what becomes of the old token: ${RETIRE_MODES[0]} (default), ${RETIRE_MODES.slice(1).join(' or ')}

@@ -1,7 +1,8 @@
-// update ID: a new label, description or resource list (the expiry cannot change: rotate).
+// update ID|LABEL: a new label, description or resource list (the expiry cannot change: rotate).
 
-import { oneId, resourcesFrom, RESOURCE_OPTIONS, UsageError } from '../args.js';
+import { resourcesFrom, RESOURCE_OPTIONS, UsageError } from '../args.js';
 import { detail, json, named, say } from '../output.js';
+import { oneRef, resolveRef } from '../token-ref.js';
 
 function updateRequest(values, org) {
   const request = {};
@@ -19,7 +20,7 @@ function updateRequest(values, org) {
 
 export default {
   name: 'update',
-  args: 'ID',
+  args: 'ID|LABEL',
   options: { label: { type: 'string' }, description: { type: 'string' }, ...RESOURCE_OPTIONS },
   summary: 'change a token\'s label, description or resources',
   help: `  --label L                  a new label
@@ -29,8 +30,9 @@ export default {
   --public-read
   The expiry cannot change after creation (rotate instead).`,
   async run({ rest, values, hub, org, io }) {
-    const id = oneId(rest, 'update');
-    const t = await hub.updateAccessToken(org, id, updateRequest(values, org));
+    const ref = oneRef(rest, 'update');
+    const request = updateRequest(values, org);
+    const t = await hub.updateAccessToken(org, await resolveRef(hub, org, ref), request);
     say(io, `Updated token ${named(t)}.`);
     io.stdout.write(values.json ? json(t) : detail(t));
   },
