@@ -192,7 +192,7 @@ describe('workerd (Miniflare)', () => {
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(r.body, TOUR);
     assert.ok(r.inputs.some((p) => p.endsWith('node_modules/dockerhub-oat/bindings/index.workerd.js')), r.inputs.join(', '));
-    assert.deepEqual(r.modules.map((m) => m.type), ['ESModule', 'CompiledWasm']);
+    assert.deepEqual(r.modules.map((m) => m.type), ['ESModule', 'CompiledWasm', 'CompiledWasm'], 'the bundle, the core, and the tools (imported on first use)');
     assertTourRequests(sb);
   }));
 
