@@ -35,10 +35,16 @@ function parseOrUndefined(text) {
   }
 }
 
-/** A delivered error as a DockerHubError; the core's own sentences (no status) in JS's words. */
-export function toError({ status, flags, headers, error, cause }) {
+const UNREACHED = new Set(['network', 'timeout']);
+
+/**
+ * A delivered error as a DockerHubError; the core's own sentences (no status) in JS's words, a
+ * network failure or a timeout naming the server (`where`: "http://127.0.0.1:4010").
+ */
+export function toError({ status, flags, headers, error, cause, where }) {
   const { code, errinfo, fields, retryAfter, ...words } = error;
-  const message = status ? words.message : words.message.replace(C_NAMES, (m) => JS_NAMES[m]);
+  let message = status ? words.message : words.message.replace(C_NAMES, (m) => JS_NAMES[m]);
+  if (!status && where && UNREACHED.has(code)) message = message.replace('Docker Hub', `Docker Hub at ${where}`);
   const extra = { detail: words.detail, text: words.text, status };
   if (retryAfter >= 0) extra.retryAfter = retryAfter;
   if (flags & MAYBE_CREATED) extra.maybeCreated = true;

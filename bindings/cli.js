@@ -21,9 +21,9 @@ import { parse, UsageError } from './cli/args.js';
 import { COMMANDS } from './cli/commands/index.js';
 import { runSandbox } from './cli/commands/sandbox.js';
 import { runDashboard } from './cli/commands/dashboard.js';
-import { clientOptions } from './cli/credentials.js';
+import { clientOptions, credentialWords } from './cli/credentials.js';
 import { commandUsage, mainUsage } from './cli/help.js';
-import { errorLine, failureStatus, jsonError, PROG } from './cli/output.js';
+import { errorLine, failureStatus, jsonError, printable, PROG } from './cli/output.js';
 
 export { parseExpires } from './cli/args.js';
 
@@ -52,14 +52,19 @@ function answerWithoutClient({ command, rest, values }, io) {
   return undefined;
 }
 
-function failure(err, argv, command, io) {
+/** The refusals that come from who signed in. */
+const AUTH_FAILURES = new Set(['unauthorized', 'forbidden']);
+
+function failure(err, argv, command, io, signedInWith) {
   if (argv.includes('--json')) return jsonError(err, io);
   if (err instanceof UsageError) {
+    command ??= err.command;
     io.stderr.write(`${PROG}: ${err.message}\nRun '${PROG} ${command && COMMANDS[command] ? `${command} ` : ''}--help' for usage.\n`);
     return 2;
   }
   if (err instanceof DockerHubError) {
     io.stderr.write(errorLine(err));
+    if (signedInWith && AUTH_FAILURES.has(err.code)) io.stderr.write(`  ${printable(signedInWith)}\n`);
     return failureStatus(err);
   }
   io.stderr.write(`error: internal: ${err?.message ?? err}\n`);
@@ -74,18 +79,21 @@ function failure(err, argv, command, io) {
 export async function main(argv, io) {
   let hub;
   let command;
+  let signedInWith;
   try {
     const parsed = parse(argv, COMMANDS);
     command = parsed.command;
     const answered = answerWithoutClient(parsed, io);
     if (answered !== undefined) return answered;
+    if (COMMANDS[command].offline) return (await COMMANDS[command].run({ rest: parsed.rest, values: parsed.values, io })) ?? 0;
     const org = parsed.values.org ?? io.env.DOCKERHUB_ORG;
     if (!org) throw new UsageError('no organization: give --org or set DOCKERHUB_ORG');
     hub = await createClient(await clientOptions(parsed.values, io));
+    signedInWith = credentialWords(parsed.values, io);
     const status = await COMMANDS[command].run({ rest: parsed.rest, values: parsed.values, hub, org, io });
     return typeof status === 'number' ? status : 0;
   } catch (err) {
-    return failure(err, argv, command, io);
+    return failure(err, argv, command, io, signedInWith);
   } finally {
     hub?.close();
   }

@@ -42,7 +42,13 @@ export async function createClient(options = {}, host) {
   const id = inst.nextId++;
   inst.clients.set(id, { ptr, tokenFn: typeof token === 'function' ? token : null });
   inst.byPtr.set(ptr, id);
-  return new Client(inst, id, ptr);
+  return new Client(inst, id, ptr, baseUrl);
+}
+
+/** The base URL without a user name, password, query or fragment: what an error may name. */
+function serverName(baseUrl) {
+  const u = new URL(baseUrl);
+  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
 }
 
 class Client {
@@ -50,11 +56,13 @@ class Client {
   #id;
   #ptr; // 0 once closed
   #rateLimit = null;
+  #where; // the server, as a network error names it
 
-  constructor(inst, id, ptr) {
+  constructor(inst, id, ptr, baseUrl) {
     this.#inst = inst;
     this.#id = id;
     this.#ptr = ptr;
+    this.#where = serverName(baseUrl);
   }
 
   /** The X-RateLimit-* figures of the last response that carried them, else null. */
@@ -288,7 +296,7 @@ class Client {
     const headers = parseHeaders(answer.headers);
     const rateLimit = parseRateLimit(headers);
     if (rateLimit) this.#rateLimit = rateLimit;
-    if (answer.error) throw toError({ ...answer, headers });
+    if (answer.error) throw toError({ ...answer, headers, where: this.#where });
     if (flags & ALREADY_DELETED) {
       // A retried DELETE found it gone: an earlier attempt, whose answer was lost, deleted it.
       return { data: undefined, status, headers, alreadyDeleted: true };

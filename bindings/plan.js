@@ -18,6 +18,7 @@
 // fits it (a second apply of the same plan included).
 
 import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
+import { closestScopes, ORG_SCOPES, REPO_SCOPES } from './scopes.js';
 import { parseTime } from './time.js';
 
 const PLAN_OPTIONS = ['prune', 'now', 'signal'];
@@ -40,6 +41,14 @@ function manifestText(manifest) {
   throw invalidArgument('the manifest must be its JSON text or an object');
 }
 
+/** The core's 'unknown scope "x"' refusal, with the catalogue's "did you mean" added. */
+function withScopeHint(message) {
+  const m = /^(.*?)(org|a repository's scopes): unknown scope "([^"]*)"$/s.exec(message);
+  if (!m) return message;
+  const near = closestScopes(m[3], m[2] === 'org' ? ORG_SCOPES : REPO_SCOPES);
+  return near.length ? `${message}; did you mean ${near.map((s) => JSON.stringify(s)).join(' or ')}?` : message;
+}
+
 /** Calls the C core (the tools module, bindings/tools.js); a refusal becomes invalid_argument with
  * the line in `message` and `line`. */
 function corePlan(tools, text, org, tokens, now, prune) {
@@ -47,7 +56,7 @@ function corePlan(tools, text, org, tokens, now, prune) {
   const tokensJson = tokens === null ? null : JSON.stringify({ results: tokens });
   const doc = tools.plan(text, org, tokensJson, Math.floor(now / 1000), prune);
   if (doc.error) {
-    const err = invalidArgument(doc.error.message);
+    const err = invalidArgument(withScopeHint(doc.error.message));
     if (doc.error.line > 0) err.line = doc.error.line;
     throw err;
   }

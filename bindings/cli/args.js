@@ -4,9 +4,16 @@
 
 import { parseArgs } from 'node:util';
 import { SCOPES } from '../index.node.js';
+import { closestScopes, ORG_SCOPES, REPO_SCOPES } from '../scopes.js';
 import { DAY_MS } from '../time.js';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** @param {string} message @param {string} [command] the command it is about, for its --help */
+  constructor(message, command) {
+    super(message);
+    if (command !== undefined) this.command = command;
+  }
+}
 
 export const GLOBAL_OPTIONS = {
   org: { type: 'string' },
@@ -48,7 +55,10 @@ export function parse(argv, commands) {
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
-    throw new UsageError(err.message.replace(/\. To specify a positional argument.*$/s, ''));
+    // The command is still known, so the hint is its own --help, not the list of commands.
+    const named = parseArgs({ args: argv, options, allowPositionals: true, strict: false }).positionals
+      .find((word) => Object.hasOwn(commands, word));
+    throw new UsageError(err.message.replace(/\. To specify a positional argument.*$/s, ''), named);
   }
   const { values, positionals, tokens } = parsed;
   const [command, ...rest] = positionals;
@@ -70,17 +80,34 @@ export function noArgs(rest, command, hint = '') {
 }
 
 const scopeName = (s) => (s.startsWith('scope-') ? s : `scope-${s}`);
+const shown = (s) => s.replace(/^scope-/, '');
 
-function scopeList(text, what) {
-  const scopes = text.split(',').map((s) => s.trim()).filter(Boolean).map(scopeName);
-  if (scopes.length === 0) throw new UsageError(`${what} needs at least one scope`);
-  return scopes;
+/** Refuses a scope the catalogue does not have for this resource type, saying which one was meant. */
+function checkScope(typed, scope, known, what) {
+  if (known.includes(scope)) return scope;
+  const repo = known === REPO_SCOPES;
+  let hint = '';
+  if ((repo ? ORG_SCOPES : REPO_SCOPES).includes(scope)) {
+    hint = repo ? `: ${shown(scope)} is an organization scope (--org-scope ${shown(scope)})`
+      : `: ${shown(scope)} is a repository scope (--repo PATH=${shown(scope)})`;
+  } else {
+    const near = closestScopes(typed, known);
+    if (near.length) hint = `; did you mean ${near.map(shown).join(' or ')}?`;
+  }
+  throw new UsageError(`${what}: unknown ${repo ? 'repository' : 'organization'} scope ${JSON.stringify(typed)}${hint} `
+    + "('dockerhub-oat scopes' lists every scope)");
+}
+
+function scopeList(text, what, known) {
+  const typed = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typed.length === 0) throw new UsageError(`${what} needs at least one scope`);
+  return typed.map((s) => checkScope(s, scopeName(s), known, what));
 }
 
 function repoResource(spec) {
   const eq = spec.indexOf('=');
   if (eq <= 0) throw new UsageError(`--repo needs PATH=SCOPE[,SCOPE], not '${spec}'`);
-  return { type: 'TYPE_REPO', path: spec.slice(0, eq), scopes: scopeList(spec.slice(eq + 1), `--repo ${spec}`) };
+  return { type: 'TYPE_REPO', path: spec.slice(0, eq), scopes: scopeList(spec.slice(eq + 1), `--repo ${spec}`, REPO_SCOPES) };
 }
 
 /** The resources given by --repo, --org-scope and --public-read, or undefined if none was. */
@@ -94,7 +121,7 @@ export function resourcesFrom(values, org) {
     resources.push({ type, path, scopes: [...scopes] });
   }
   if (orgScopes.length) {
-    const scopes = [...new Set(orgScopes.flatMap((s) => scopeList(s, '--org-scope')))];
+    const scopes = [...new Set(orgScopes.flatMap((s) => scopeList(s, '--org-scope', ORG_SCOPES)))];
     resources.push({ type: 'TYPE_ORG', path: org, scopes });
   }
   return resources;

@@ -29,6 +29,25 @@ async function secretFor(identifier, values, io) {
   return secret;
 }
 
+/**
+ * Which credential the CLI signs in with, in words, for an auth failure to say: a stale
+ * DOCKERHUB_TOKEN wins over DOCKERHUB_IDENTIFIER, and the user should see that it did.
+ * Call after clientOptions succeeded (the same rules); it names sources, never a secret.
+ */
+export function credentialWords(values, io) {
+  const env = io.env;
+  const identifier = identifierFrom(values, env);
+  if (identifier === undefined) {
+    return 'signed in with the JWT in DOCKERHUB_TOKEN from the environment'
+      + (env.DOCKERHUB_IDENTIFIER ? ' (it wins over DOCKERHUB_IDENTIFIER; unset it to sign in as that user)' : '');
+  }
+  const who = values.identifier !== undefined ? '--identifier' : 'DOCKERHUB_IDENTIFIER';
+  const secret = values['secret-stdin'] ? 'the secret read from stdin'
+    : values.secret !== undefined ? 'the secret given by --secret'
+      : env.DOCKERHUB_SECRET ? 'the secret in DOCKERHUB_SECRET from the environment' : 'the secret typed at the prompt';
+  return `signed in as ${JSON.stringify(identifier)} (${who}) with ${secret}`;
+}
+
 /** The options of createClient. */
 export async function clientOptions(values, io) {
   const env = io.env;

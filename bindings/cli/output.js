@@ -36,9 +36,18 @@ function status(t, now = Date.now()) {
   return 'active';
 }
 
-/** Columns padded to their widest cell; the last one is not padded. */
+/** The widest a cell but the last of a row may be: a label of 300 characters would stretch every line. */
+export const CELL_WIDTH = 40;
+
+/** `text` cut to `width` characters, its end shown as "…" (--json has it in full). */
+export function cut(text, width = CELL_WIDTH) {
+  const chars = [...text]; // by code point: an emoji is never split in two
+  return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text;
+}
+
+/** Columns padded to their widest cell, each but the last cut to CELL_WIDTH; the last one is not padded. */
 export function table(rows) {
-  rows = rows.map((r) => r.map(printable));
+  rows = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? printable(c) : cut(printable(c)))));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? String(c) : String(c).padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }

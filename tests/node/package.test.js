@@ -43,6 +43,7 @@ const SHIPPED = [
   'bindings/cli/commands/plan.js',
   'bindings/cli/commands/prune.js',
   'bindings/cli/commands/rotate.js',
+  'bindings/cli/commands/scopes.js',
   'bindings/cli/commands/sandbox.js',
   'bindings/cli/commands/update.js',
   'bindings/answer.js',

@@ -246,7 +246,7 @@ describe('what other hosts reject with is read right', () => {
       catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, cause: e.cause?.code })); }
       hub.close();`;
     const got = await inTempFile(script, (file) => run(`${ROOT}node_modules/.bin/bun`, [file]));
-    assert.deepEqual(got, { code: 'network', message: 'could not reach Docker Hub (connection refused)', cause: 'ECONNREFUSED' });
+    assert.deepEqual(got, { code: 'network', message: `could not reach Docker Hub at http://127.0.0.1:${port} (connection refused)`, cause: 'ECONNREFUSED' });
   });
 
   test('workerd: a loopback address its network policy blocks reads as blocked, not refused', async () => {

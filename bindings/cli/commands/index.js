@@ -1,6 +1,7 @@
 // Every command of the CLI, in the order the help lists them. Each module exports one command:
 // { name, args, options, summary, help, run(ctx) }, where ctx is { rest, values, hub, org, io }
-// and run resolves to the exit status (nothing means 0).
+// and run resolves to the exit status (nothing means 0). A command with `offline: true` needs no
+// organization and no sign-in: its ctx is { rest, values, io }.
 
 import list from './list.js';
 import get from './get.js';
@@ -14,8 +15,9 @@ import prune from './prune.js';
 import plan from './plan.js';
 import apply from './apply.js';
 import exportManifest from './export.js';
+import scopes from './scopes.js';
 
 export const COMMANDS = Object.fromEntries(
-  [list, get, create, update, activate, deactivate, del, rotate, audit, prune, plan, apply, exportManifest]
+  [list, get, create, update, activate, deactivate, del, rotate, audit, prune, plan, apply, exportManifest, scopes]
     .map((c) => [c.name, c]),
 );
