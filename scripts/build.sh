@@ -8,6 +8,7 @@ export NODE_PATH=/usr/share/nodejs   # emcc's acorn-optimizer.js needs Debian's 
 if [ ! -f build/wasm/CMakeCache.txt ]; then
   emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
 fi
+mkdir -p dist
 cmake --build build/wasm -j"$(nproc)" -- --no-print-directory >/dev/null
 
 # Where the .wasm files are, beside this module (bindings/index.web.js): a bundler that rewrites
