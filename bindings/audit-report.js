@@ -2,6 +2,7 @@
 // severity check, the markdown. Apart from the audit itself so that the entries can export these
 // without putting the audit (and its WASM tools) in an app's static imports.
 import { invalidArgument } from './errors.js';
+import { parseRetired } from './retired.js';
 
 export const SEVERITIES = /* @__PURE__ */ Object.freeze(['low', 'medium', 'high']);
 
@@ -9,14 +10,24 @@ export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * The tokens a clean-up would delete, from an audit report: expired ones, inactive ones, and
- * (where `unusedDays` is given) active ones unused for at least that many days.
+ * (where `unusedDays` is given) active ones unused for at least that many days. A token retired
+ * by a rotation is left alone during its grace and is a candidate ('retired') once it is over.
  * @param {import('./index').AuditReport} auditReport
  * @param {{ expired?: boolean, inactive?: boolean, unusedDays?: number | null }} [which]
- * @returns {{ id: string, label: string, reason: 'expired'|'inactive'|'unused', sentence: string }[]}
+ * @returns {{ id: string, label: string, reason: 'expired'|'inactive'|'unused'|'retired', sentence: string }[]}
  */
 export function pruneCandidates(auditReport, { expired = true, inactive = true, unusedDays = null } = {}) {
   const out = [];
+  const now = Date.parse(auditReport.now);
   for (const t of auditReport.tokens) {
+    // A token retired by a rotation waits out its grace (bindings/retired.js), then always goes.
+    const retired = parseRetired(t.label);
+    if (retired) {
+      if (retired.deleteAfter <= now) {
+        out.push({ id: t.id, label: t.label, reason: 'retired', sentence: `Retired by a rotation; its grace ended ${new Date(retired.deleteAfter).toISOString().slice(0, 16).replace('T', ' ')}Z.` });
+      }
+      continue;
+    }
     const f = t.findings.find((x) => (expired && x.kind === 'expired') || (inactive && x.kind === 'inactive')
       || (unusedDays != null && x.kind === 'unused' && x.days >= unusedDays));
     if (f) out.push({ id: t.id, label: t.label, reason: f.kind, sentence: f.sentence });

@@ -3,8 +3,9 @@
 //
 // Output: tables for people, --json for scripts. create and rotate print the new secret, once, and
 // nothing else on stdout (with --json: one JSON document that holds it); everything else they say
-// goes to stderr. Exit 0 on success, 1 when the API (or the network) fails, 2 on wrong usage,
-// 3 when audit --fail-on finds what it gates on.
+// goes to stderr. One exit-status table for every command (cli/help.js EXIT_HELP, the README):
+// 0 done; 1 any failure, wrong usage included; 2 plan only: there are changes; 3 audit --fail-on
+// found; 130 interrupted (cli/interrupt.js).
 // Secrets: from the environment (DOCKERHUB_SECRET, DOCKERHUB_TOKEN), stdin (--secret-stdin) or a
 // hidden prompt on a terminal; on the command line only with --i-know-this-leaks-to-shell-history.
 // Nothing is written to a file except by --out (bindings/handover.js), and no secret is ever
@@ -23,7 +24,8 @@ import { runSandbox } from './cli/commands/sandbox.js';
 import { runDashboard } from './cli/commands/dashboard.js';
 import { clientOptions, credentialWords } from './cli/credentials.js';
 import { commandUsage, mainUsage } from './cli/help.js';
-import { errorLine, failureStatus, jsonError, printable, PROG } from './cli/output.js';
+import { listenForInterrupts, EXIT_INTERRUPTED } from './cli/interrupt.js';
+import { errorLine, EXIT_FAILURE, failureStatus, jsonError, printable, PROG } from './cli/output.js';
 
 export { parseExpires } from './cli/args.js';
 
@@ -46,7 +48,7 @@ function answerWithoutClient({ command, rest, values }, io) {
   }
   if (!command) {
     io.stderr.write(mainUsage());
-    return 2;
+    return EXIT_FAILURE;
   }
   if (values.version) throw new UsageError('--version takes no command');
   return undefined;
@@ -59,16 +61,16 @@ function failure(err, argv, command, io, signedInWith) {
   if (argv.includes('--json')) return jsonError(err, io);
   if (err instanceof UsageError) {
     command ??= err.command;
-    io.stderr.write(`${PROG}: ${err.message}\nRun '${PROG} ${command && COMMANDS[command] ? `${command} ` : ''}--help' for usage.\n`);
-    return 2;
+    io.stderr.write(`${PROG}: ${printable(err.message)}\nRun '${PROG} ${command && COMMANDS[command] ? `${command} ` : ''}--help' for usage.\n`);
+    return EXIT_FAILURE;
   }
   if (err instanceof DockerHubError) {
     io.stderr.write(errorLine(err));
     if (signedInWith && AUTH_FAILURES.has(err.code)) io.stderr.write(`  ${printable(signedInWith)}\n`);
     return failureStatus(err);
   }
-  io.stderr.write(`error: internal: ${err?.message ?? err}\n`);
-  return 1;
+  io.stderr.write(`error: internal: ${printable(err?.message ?? err)}\n`);
+  return EXIT_FAILURE;
 }
 
 /**
@@ -79,6 +81,7 @@ function failure(err, argv, command, io, signedInWith) {
 export async function main(argv, io) {
   let hub;
   let command;
+  let interrupts;
   let signedInWith;
   try {
     const parsed = parse(argv, COMMANDS);
@@ -88,13 +91,17 @@ export async function main(argv, io) {
     if (COMMANDS[command].offline) return (await COMMANDS[command].run({ rest: parsed.rest, values: parsed.values, io })) ?? 0;
     const org = parsed.values.org ?? io.env.DOCKERHUB_ORG;
     if (!org) throw new UsageError('no organization: give --org or set DOCKERHUB_ORG');
+    interrupts = listenForInterrupts(io.process, io, { graceful: !COMMANDS[command].readOnly });
     hub = await createClient(await clientOptions(parsed.values, io));
     signedInWith = credentialWords(parsed.values, io);
-    const status = await COMMANDS[command].run({ rest: parsed.rest, values: parsed.values, hub, org, io });
-    return typeof status === 'number' ? status : 0;
+    const ctx = { rest: parsed.rest, values: parsed.values, hub, org, io, stop: interrupts.signal, interrupts };
+    const status = await COMMANDS[command].run(ctx);
+    return interrupts.signal.aborted ? EXIT_INTERRUPTED : typeof status === 'number' ? status : 0;
   } catch (err) {
-    return failure(err, argv, command, io, signedInWith);
+    const status = failure(err, argv, command, io, signedInWith);
+    return interrupts?.signal.aborted ? EXIT_INTERRUPTED : status;
   } finally {
+    interrupts?.dispose();
     hub?.close();
   }
 }
@@ -107,12 +114,16 @@ const isMain = (() => {
   }
 })();
 
-if (isMain && process.argv[2] === 'sandbox') {
-  await runSandbox(process.argv.slice(3));
-} else if (isMain && process.argv[2] === 'dashboard') {
-  await runDashboard(process.argv.slice(3));
+/** The two servers have their own command lines: `X ...` and `help X` are theirs. */
+const SERVERS = { sandbox: runSandbox, dashboard: runDashboard };
+const [first, second] = process.argv.slice(2);
+
+if (isMain && Object.hasOwn(SERVERS, first)) {
+  await SERVERS[first](process.argv.slice(3));
+} else if (isMain && first === 'help' && Object.hasOwn(SERVERS, second ?? '')) {
+  await SERVERS[second](['--help']);
 } else if (isMain) {
   process.exitCode = await main(process.argv.slice(2), {
-    stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env,
+    stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, process,
   });
 }

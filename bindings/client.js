@@ -42,7 +42,7 @@ export async function createClient(options = {}, host) {
   const id = inst.nextId++;
   inst.clients.set(id, { ptr, tokenFn: typeof token === 'function' ? token : null });
   inst.byPtr.set(ptr, id);
-  return new Client(inst, id, ptr, baseUrl);
+  return new Client(inst, id, ptr, { options, host, baseUrl });
 }
 
 /** The base URL without a user name, password, query or fragment: what an error may name. */
@@ -56,13 +56,15 @@ class Client {
   #id;
   #ptr; // 0 once closed
   #rateLimit = null;
+  #origin; // { options, host }: what verifyAccessToken makes its own client from
   #where; // the server, as a network error names it
 
-  constructor(inst, id, ptr, baseUrl) {
+  constructor(inst, id, ptr, origin) {
     this.#inst = inst;
     this.#id = id;
     this.#ptr = ptr;
-    this.#where = serverName(baseUrl);
+    this.#origin = origin;
+    this.#where = serverName(origin.baseUrl);
   }
 
   /** The X-RateLimit-* figures of the last response that carried them, else null. */
@@ -161,6 +163,36 @@ class Client {
   /** Calls of this module waiting for the C core to deliver their answer (all clients): for leak tests. */
   debugPendingCalls() {
     return this.#inst.pending.size;
+  }
+
+  /**
+   * Signs in as the organization with an access token's secret (POST /v2/auth/token), through a
+   * client of its own on the same base URL, and says whether Docker Hub took it. The sign-in is
+   * made by that client's first call, a read of `probeId` (a JWT from an OAT may not manage
+   * tokens, so Docker Hub answers it 403): a 401 means the secret was refused.
+   * @returns {Promise<boolean>}
+   */
+  async verifyAccessToken(org, secret, probeId, options) {
+    checkName(org, 'org');
+    checkName(probeId, 'probeId');
+    if (typeof secret !== 'string' || secret === '') throw invalidArgument('secret must be a non-empty string');
+    const { signal } = checkOptions(options, ['signal'], 'options');
+    if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
+    const { options: made, host } = this.#origin;
+    const probe = await createClient({
+      baseUrl: made.baseUrl, timeoutMs: made.timeoutMs, maxRetries: made.maxRetries,
+      maxResponseBytes: made.maxResponseBytes, wasm: made.wasm, credentials: { identifier: org, secret },
+    }, host);
+    try {
+      await probe.getAccessToken(org, probeId, signal ? { signal } : undefined);
+      return true;
+    } catch (err) {
+      if (err instanceof DockerHubError && err.status === 403) return true;
+      if (err instanceof DockerHubError && err.status === 401) return false;
+      throw err;
+    } finally {
+      probe.close();
+    }
   }
 
   /** A token by its label: see find.js. */

@@ -4,7 +4,7 @@
 export const ERROR_CODES = Object.freeze([
   'invalid_argument', 'bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict',
   'rate_limited', 'server_error', 'unexpected_status', 'invalid_response', 'network', 'timeout',
-  'aborted', 'closed',
+  'aborted', 'closed', 'handover_failed',
 ]);
 
 const OPTIONAL_FIELDS = ['detail', 'errinfo', 'fields', 'text', 'retryAfter', 'maybeCreated', 'ids', 'headers'];

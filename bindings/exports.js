@@ -5,3 +5,4 @@
 export { DockerHubError, ERROR_CODES } from './errors.js';
 export { SCOPES } from './scopes.js';
 export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit-report.js';
+export { parseRetired, retiredLabel } from './retired.js';

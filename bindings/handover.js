@@ -8,8 +8,10 @@
 //   out:  creates FILE with O_CREAT | O_EXCL | O_NOFOLLOW, mode 0600 whatever the umask: an existing
 //         file, or a link planted at that name, is never overwritten or followed. A failed write
 //         removes the file again.
-// `newline` (the default, as apply documents) puts a newline after the secret; the CLI's flags
-// write none. preflight says, before any token is made, what would fail. No error message here
+// One format everywhere (the manifest's exec and out, the CLI's --exec and --out): the secret's
+// bytes exactly, no newline, so what a file holds or a command reads is the secret and nothing
+// else (a stored newline would become part of a secret set from stdin, e.g. `vault kv put ... -`).
+// preflight says, before any token is made, what would fail. No error message here
 // holds the secret.
 
 import { spawn } from 'node:child_process';
@@ -125,14 +127,14 @@ async function writeNewFile(name, full, input) {
  * Hands a secret over as `target` says. Rejects with an Error whose message holds no secret.
  * @param {string} secret
  * @param {{ exec: string, shell?: boolean } | { out: string }} target
- * @param {{ cwd?: string, env?: object, stdout?: object | 'ignore', stderr?: object | 'ignore', newline?: boolean }} [options]
+ * @param {{ cwd?: string, env?: object, stdout?: object | 'ignore', stderr?: object | 'ignore' }} [options]
  *   stdout and stderr: where the child's output goes (streams; stdout defaults to stderr, which
  *   defaults to process.stderr)
  */
 export async function handOver(secret, target, options = {}) {
   if (typeof secret !== 'string' || secret === '') throw new Error('there is no secret to hand over');
-  const { cwd = '.', newline = true } = options;
-  const input = newline ? `${secret}\n` : secret;
+  const { cwd = '.' } = options;
+  const input = secret;
   if (target?.exec !== undefined) return runCommand(commandWords(target), input, { ...options, cwd });
   if (target?.out !== undefined) return writeNewFile(target.out, resolve(cwd, target.out), input);
   throw new Error('a hand-over needs exec or out');

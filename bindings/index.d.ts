@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'network'
   | 'timeout'
   | 'aborted'
-  | 'closed';
+  | 'closed'
+  /** A new token's secret could not be handed over (rotate, apply); the message says what became of it. */
+  | 'handover_failed';
 
 export declare const ERROR_CODES: readonly ErrorCode[];
 
@@ -147,21 +149,82 @@ export interface ListAllOptions extends CallOptions {
   pageSize?: number;
 }
 
-/** How rotateAccessToken retires the old token once the new one exists. */
+/**
+ * How rotateAccessToken retires the old token once the new one is proven and handed over. In
+ * every mode the old token loses the label, so the org holds exactly one token with it:
+ * 'deactivate' (default): relabelled `LABEL~retired~delete-after-T` and deactivated (with
+ * overlapSeconds: `LABEL~retired~active-until-T1~delete-after-T2`, left active until T1);
+ * 'delete': deleted now; 'keep': relabelled and left active until it is deleted after the grace.
+ * A later prune or apply deactivates it after T1 and deletes it after T (see parseRetired).
+ */
 export type RetireMode = 'deactivate' | 'delete' | 'keep';
 
+/** The phases of a rotation, in order ('undo' only after a failed verify or handover). */
+export type RotatePhase = 'read' | 'create' | 'verify' | 'handover' | 'retire' | 'undo';
+
+export interface RotatePhaseEvent {
+  phase: RotatePhase;
+  status: 'started' | 'done' | 'failed';
+  /** The old token's id. */
+  id: string;
+  /** The new token's id, from the create on. */
+  newId?: string;
+  /** retire: what became of the old token, and its new label. */
+  as?: 'deactivated' | 'deleted' | 'overlap';
+  label?: string | null;
+  error?: DockerHubError;
+}
+
 export interface RotateOptions extends CallOptions {
-  /** Default 'deactivate' (PATCH is_active=false); 'delete' removes it; 'keep' leaves it as it is. */
   retire?: RetireMode;
+  /** The new token's expiry (RFC 3339) or null (never). Default: the old token's lifetime
+   * (expires_at - created_at) from now, so a relative expiry in a manifest still matches. */
+  expiresAt?: string | null;
+  /** The new token's description. Default: the old one's. */
+  description?: string;
+  /** With retire 'deactivate': the old token stays active this long (an overlap). */
+  overlapSeconds?: number;
+  /** The retired token is deleted by a later prune or apply after this long. Default 7 days. */
+  graceSeconds?: number;
+  /** Sign in with the new token (POST /v2/auth/token as the org) before the hand-over. Default true. */
+  verify?: boolean;
+  /** Phase 3: put the new secret where it is used. A throw (or rejection) deletes the new token
+   * again and rejects with code 'handover_failed'; the old token is untouched. */
+  handOver?: (token: CreatedAccessToken) => void | Promise<void>;
+  /** Each phase as it starts, ends or fails. A throw here changes nothing. */
+  onPhase?: (event: RotatePhaseEvent) => void;
+  /** The clock (ms since the epoch) for the expiry span and the retired label. Default Date.now(). */
+  now?: number;
 }
 
 /**
- * The new token (with its secret, shown this once) and what became of the old one. A failed
- * retire does not reject: the new token is there, retired is false and retireError says why.
+ * The new token (with its secret, shown this once) and what became of the old one. A failure
+ * before the retire rejects with a RotateError (the old token untouched and working, the new one
+ * deleted again). A failed retire does not reject: the new token is in place and handed over,
+ * retired is false, retireError says why, and the old token still holds the label.
  */
 export type RotateResult =
-  | { token: CreatedAccessToken; retired: true; retireError: null }
-  | { token: CreatedAccessToken; retired: false; retireError: DockerHubError | null };
+  | (RotateResultBase & { retired: true; retiredAs: 'deactivated' | 'deleted' | 'overlap'; retireError: null })
+  | (RotateResultBase & { retired: false; retiredAs: null; retireError: DockerHubError });
+
+export interface RotateResultBase {
+  token: CreatedAccessToken;
+  old: { id: string; label: string };
+  /** The old token's label now, e.g. "ci-pull~retired~delete-after-2026-12-14T21:44Z". */
+  retiredLabel: string | null;
+  /** When a later prune or apply deactivates it (an overlap), ISO 8601, else null. */
+  activeUntil: string | null;
+  /** When a later prune or apply deletes it, ISO 8601, else null. */
+  deleteAfter: string | null;
+}
+
+/** What rotateAccessToken rejects with after the create: which phase failed, and whether the
+ * new token was deleted again (`undone`). */
+export interface RotateError extends DockerHubError {
+  phase?: 'verify' | 'handover';
+  newId?: string;
+  undone?: boolean;
+}
 
 // ---- tokens as code (planAccessTokens, applyAccessTokens; the manifest: schema/tokens.schema.json)
 
@@ -184,6 +247,8 @@ export interface ManifestToken {
   expires?: string;
   /** Default true. */
   active?: boolean;
+  /** Nd, Nw or Ny: plan proposes a rotation of a token created that long ago; apply does it. */
+  rotate_every?: string;
   /** Where a new secret goes (the CLI's apply): a command's stdin (no shell), or a new 0600 file. */
   secret?: SecretTarget;
 }
@@ -197,7 +262,10 @@ export interface Manifest {
   tokens: Record<string, ManifestToken>;
 }
 
-export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged';
+/** 'retired': a token a rotation retired (LABEL~retired~...), waiting out its grace; a retired
+ * token past its overlap is an 'update' (deactivate), past its grace a 'delete', on any apply. */
+/** 'rotate': the entry's rotate_every is due (verified phases, the old token retired with a 7-day grace). */
+export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged' | 'retired' | 'rotate';
 export type PlanChange = 'label' | 'description' | 'resources' | 'active' | 'expiry';
 
 /** The org's token as it was when the plan was made. */
@@ -225,6 +293,11 @@ export interface PlanStep {
   changes?: PlanChange[];
   /** What is sent: a create's whole body (create, replace) or an update's changed fields. */
   request?: CreateAccessTokenRequest & UpdateAccessTokenRequest;
+  /** A token retired by a rotation: when its overlap and its grace end (ISO 8601). */
+  retired?: { deleteAfter: string; activeUntil: string | null };
+  /** An entry with rotate_every: when its token is next due (ISO 8601), and whether it is now. */
+  rotate_every?: string;
+  rotation_due?: string;
 }
 
 export interface AccessTokenPlan {
@@ -236,6 +309,9 @@ export interface AccessTokenPlan {
   steps: PlanStep[];
   /** The plan in words, as a diff. */
   text: string;
+  /** "sha256:HEX" of the org's tokens the plan was made from (all but last_used_at):
+   * applyAccessTokens refuses the plan, before any change, once they no longer give it. */
+  stateDigest?: string;
 }
 
 export interface PlanOptions extends CallOptions {
@@ -270,6 +346,11 @@ export interface ApplyOptions extends CallOptions {
   /** Gets each new secret; required when the plan creates. A rejection stops the apply. */
   onSecret?: (handOver: SecretHandOver) => void | Promise<void>;
   onStep?: (event: ApplyStepEvent) => void;
+  /** Checked between steps only: once aborted, the step in flight finishes and no other starts
+   * (the result's failed step has code 'aborted'). `signal`, by contrast, cancels requests. */
+  stop?: AbortSignal;
+  /** The clock (ms) for the retired labels of rotations. Default Date.now(). */
+  now?: number;
 }
 
 /** What apply did: it stops at the first failure. */
@@ -428,6 +509,13 @@ export interface Client {
   rotateAccessToken(org: string, id: string, options?: RotateOptions): Promise<RotateResult>;
 
   /**
+   * Signs in as `org` with an organization access token's secret (POST /v2/auth/token), through a
+   * client of its own on the same base URL, and resolves whether Docker Hub took it (a 401: false).
+   * The sign-in is made by a read of `probeId`, which Docker Hub answers 403 to a JWT from an OAT.
+   */
+  verifyAccessToken(org: string, secret: string, probeId: string, options?: CallOptions): Promise<boolean>;
+
+  /**
    * What would make the org's tokens match the manifest (its JSON text, whose errors then name the
    * line, or an object). Rejects with invalid_argument (and `line`) for a refused manifest, before
    * any request.
@@ -453,7 +541,7 @@ export declare function hasFindingAtLeast(report: AuditReport, severity: Severit
 export declare function pruneCandidates(
   report: AuditReport,
   which?: { expired?: boolean; inactive?: boolean; unusedDays?: number | null },
-): { id: string; label: string; reason: 'expired' | 'inactive' | 'unused'; sentence: string }[];
+): { id: string; label: string; reason: 'expired' | 'inactive' | 'unused' | 'retired'; sentence: string }[];
 export declare const SEVERITIES: readonly Severity[];
 
 export declare const SCOPES: {
@@ -469,3 +557,8 @@ export declare const SCOPES: {
   /** A resource: pass it in `resources` as it is. */
   readonly PUBLIC_READ: { readonly type: 'TYPE_REPO'; readonly path: '*/*/public'; readonly scopes: readonly ['scope-image-pull'] };
 };
+
+/** What a retired token's label says (see RetireMode), or null for any other label. Times are ms. */
+export declare function parseRetired(label: string): { label: string; activeUntil: number | null; deleteAfter: number } | null;
+/** The label rotateAccessToken gives a retired token (times in ms, rounded up to the minute). */
+export declare function retiredLabel(label: string, when: { deleteAfter: number; activeUntil?: number }): string;

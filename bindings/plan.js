@@ -18,12 +18,17 @@
 // fits it (a second apply of the same plan included).
 
 import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
+import { retiredLabel } from './retired.js';
+import { DEFAULT_GRACE_SECONDS } from './rotate.js';
 import { closestScopes, ORG_SCOPES, REPO_SCOPES } from './scopes.js';
+import { addRetiredSteps, splitRetired, stateDigest } from './plan-retired.js';
 import { parseTime } from './time.js';
 
 const PLAN_OPTIONS = ['prune', 'now', 'signal'];
-const APPLY_OPTIONS = ['onSecret', 'onStep', 'signal'];
-const CHANGING = new Set(['create', 'update', 'replace', 'delete']);
+const APPLY_OPTIONS = ['onSecret', 'onStep', 'signal', 'now', 'stop'];
+const CHANGING = new Set(['create', 'update', 'replace', 'delete', 'rotate']);
+const MAKES_TOKEN = new Set(['create', 'replace', 'rotate']);
+const GRACE_MS = DEFAULT_GRACE_SECONDS * 1000;
 
 function checkOptions(options, allowed) {
   if (options === undefined) return {};
@@ -96,7 +101,10 @@ export async function planAccessTokens(client, tools, org, manifest, options) {
   const text = manifestText(manifest);
   corePlan(tools, text, org, null, now, prune); // a broken file is refused before any request
   const tokens = await readTokens(client, org, signal);
-  const plan = corePlan(tools, text, org, tokens, now, prune);
+  const { live, retired } = splitRetired(tokens);
+  const plan = corePlan(tools, text, org, live, now, prune);
+  addRetiredSteps(plan, retired, now);
+  plan.stateDigest = await stateDigest(tokens);
   plan.text = formatPlan(plan);
   return plan;
 }
@@ -169,11 +177,20 @@ export function describeStep(original) {
   const step = { ...original, label: shown(original.label) };
   switch (step.action) {
     case 'create': return [`+ create ${step.label}${where(step)}`, ...wantedLines(step)];
-    case 'update': return [`~ update ${step.label} (${step.id})${where(step)}`, ...changeLines(step)];
+    case 'update':
+      if (step.retired) return [`~ deactivate ${step.label} (${step.id}): retired, its overlap ended ${when(step.retired.activeUntil)}`];
+      return [`~ update ${step.label} (${step.id})${where(step)}`, ...changeLines(step)];
     case 'replace':
       return [`-/+ replace ${step.label} (${step.id})${where(step)}`, ...changeLines(step),
         '    (Docker Hub cannot change an expiry: a new token is created, its secret handed over, then the old one deleted)'];
-    case 'delete': return [`- delete ${step.label} (${step.id}), last used ${when(step.before.last_used_at)}`];
+    case 'rotate':
+      return [`~> rotate ${step.label} (${step.id})${where(step)}: rotate_every ${step.rotate_every}, due since ${when(step.rotation_due)}`,
+        ...changeLines(step), ...wantedLines(step).filter((l) => /^ {4}(expires|secret):/.test(l)),
+        '    (verified: a new token, signed in with, handed over; then the old one relabelled ~retired, deactivated, deleted after 7 days)'];
+    case 'delete':
+      if (step.retired) return [`- delete ${step.label} (${step.id}): retired, its grace ended ${when(step.retired.deleteAfter)}`];
+      return [`- delete ${step.label} (${step.id}), last used ${when(step.before.last_used_at)}`];
+    case 'retired': return [`  retired ${step.label} (${step.id}): deleted by an apply or prune after ${when(step.retired.deleteAfter)}`];
     case 'unmanaged': return [`? unmanaged ${step.label} (${step.id}): not in the file, left alone (--prune deletes it)`];
     default: return [`  unchanged ${step.label} (${step.id})`];
   }
@@ -181,7 +198,7 @@ export function describeStep(original) {
 
 /** How many steps of each kind. */
 export function countSteps(plan) {
-  const n = { create: 0, update: 0, replace: 0, delete: 0, unmanaged: 0, unchanged: 0 };
+  const n = { create: 0, update: 0, replace: 0, delete: 0, unmanaged: 0, unchanged: 0, retired: 0, rotate: 0 };
   for (const s of plan.steps) n[s.action]++;
   return n;
 }
@@ -191,11 +208,15 @@ export function formatPlan(plan) {
   const n = countSteps(plan);
   const head = plan.changes === 0
     ? `No changes: the tokens of ${plan.org} match the file.`
-    : `Plan for ${plan.org}: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete.`;
-  const lines = plan.steps.filter((s) => s.action !== 'unchanged').flatMap(describeStep);
+    : `Plan for ${plan.org}: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete${n.rotate ? `, ${n.rotate} to rotate` : ''}.`;
+  const lines = plan.steps.filter((s) => s.action !== 'unchanged' && s.action !== 'retired').flatMap(describeStep);
   const tail = [];
   if (n.unchanged) tail.push(`${n.unchanged} unchanged.`);
   if (n.unmanaged) tail.push(`${n.unmanaged} unmanaged (not in the file).`);
+  if (n.retired) tail.push(`${n.retired} retired by a rotation, in their grace.`);
+  const schedule = plan.steps.filter((s) => s.rotation_due && s.action !== 'rotate')
+    .map((s) => `  ${shown(s.label)}: rotate_every ${s.rotate_every}, next due ${when(s.rotation_due)}`);
+  if (schedule.length) tail.push(['Rotation schedule:', ...schedule].join('\n'));
   return `${[head, ...(lines.length ? ['', ...lines] : []), ...(tail.length ? ['', tail.join(' ')] : [])].join('\n')}\n`;
 }
 
@@ -208,16 +229,27 @@ function checkPlan(plan, org) {
   for (const s of plan.steps) {
     if (!s || typeof s.action !== 'string') throw invalidArgument('plan must be what planAccessTokens returned');
     const what = `the plan's ${s.action} of ${JSON.stringify(s.label)}`;
-    if (['create', 'update', 'replace'].includes(s.action) && (!s.request || typeof s.request !== 'object'))
+    if (['create', 'update', 'replace', 'rotate'].includes(s.action) && (!s.request || typeof s.request !== 'object'))
       throw invalidArgument(`${what} has no request`);
-    if (['update', 'replace', 'delete'].includes(s.action) && (typeof s.id !== 'string' || !s.before))
+    if (['update', 'replace', 'delete', 'rotate'].includes(s.action) && (typeof s.id !== 'string' || !s.before))
       throw invalidArgument(`${what} does not name the token it changes`);
   }
 }
 
-/** Refuses, before any change, a plan the org no longer fits: a label to create is taken, a token
- * to change or delete is gone or relabelled. */
-async function checkStillFits(client, org, steps, signal) {
+/** Refuses, before any change, a plan the org no longer fits. A plan that carries the digest of
+ * the tokens it was made from (planAccessTokens adds it) fits only an org whose tokens still give
+ * that digest: a token changed, appeared or went, and the plan is refused. So is the same plan
+ * applied twice, since its first apply changed the tokens. Without a digest: a label to create is
+ * taken, a token to change or delete is gone or relabelled. */
+async function checkStillFits(client, org, plan, steps, signal) {
+  if (typeof plan.stateDigest === 'string') {
+    const seen = await stateDigest(await readTokens(client, org, signal));
+    if (seen !== plan.stateDigest) {
+      throw new DockerHubError('conflict', 'the organization\'s tokens changed since this plan was made (a token '
+        + 'changed, appeared or went, or this plan was applied already); nothing was changed: plan again');
+    }
+    return;
+  }
   const now = [];
   for await (const t of client.listAllAccessTokens(org, { pageSize: 100, ...(signal ? { signal } : {}) })) now.push(t);
   const byId = new Map(now.map((t) => [t.id, t]));
@@ -237,7 +269,7 @@ async function handOver(onSecret, step, created) {
 }
 
 /** Runs one changing step; returns what the step made (the new token's id), if anything. */
-async function runStep(client, org, step, { onSecret, signal, madeSecrets }) {
+async function runStep(client, org, step, { onSecret, signal, madeSecrets, now }) {
   const callOptions = signal === undefined ? undefined : { signal };
   switch (step.action) {
     case 'update':
@@ -247,20 +279,18 @@ async function runStep(client, org, step, { onSecret, signal, madeSecrets }) {
       await client.deleteAccessToken(org, step.id, callOptions);
       return {};
     default: {
-      // Not cancellable once sent (as in rotate): an aborted create could still happen.
+      // The phases of a rotation (bindings/rotate.js): create, sign in with it, hand it over, and
+      // only then touch the old token. Not cancellable once sent: an aborted create could happen.
       const created = await client.createAccessToken(org, step.request);
       madeSecrets.push(created.token);
-      try {
-        await handOver(onSecret, step, created);
-      } catch (err) {
-        throw handOverFailed(step, created, err);
-      }
-      if (!step.active) await client.updateAccessToken(org, created.id, { is_active: false }, callOptions);
-      if (step.action === 'replace') {
+      await proveAndHandOver(client, org, onSecret, step, created);
+      if (!step.active) await client.updateAccessToken(org, created.id, { is_active: false });
+      if (step.action !== 'create') {
         try {
-          await client.deleteAccessToken(org, step.id, callOptions);
+          if (step.action === 'replace') await client.deleteAccessToken(org, step.id);
+          else await client.updateAccessToken(org, step.id, { label: retiredLabel(step.before.label, { deleteAfter: now + GRACE_MS }), is_active: false });
         } catch (err) {
-          throw oldNotDeleted(step, created, err);
+          throw oldNotRetired(step, created, err);
         }
       }
       return { newId: created.id };
@@ -268,20 +298,39 @@ async function runStep(client, org, step, { onSecret, signal, madeSecrets }) {
   }
 }
 
-function handOverFailed(step, created, err) {
-  const why = err instanceof Error ? err.message : String(err);
-  const kept = step.action === 'replace' ? `; the old token ${step.id} was kept` : '';
-  const e = new DockerHubError('aborted', `token ${created.id} (${JSON.stringify(step.label)}) was created but its `
-    + `secret could not be handed over: ${why}${kept}. Delete or rotate the new token.`);
-  e.newId = created.id;
-  return e;
+/** Sign in with the new token, then hand it over; a failure deletes it again (the old token, if
+ * any, was not touched) and throws an error that says exactly that. */
+async function proveAndHandOver(client, org, onSecret, step, created) {
+  let phase = 'verify';
+  try {
+    if (typeof client.verifyAccessToken === 'function' && !(await client.verifyAccessToken(org, created.token, created.id)))
+      throw new DockerHubError('unauthorized', 'Docker Hub refused to sign in with it', { status: 401 });
+    phase = 'handover';
+    await handOver(onSecret, step, created);
+  } catch (err) {
+    let undone = true;
+    try {
+      await client.deleteAccessToken(org, created.id);
+    } catch {
+      undone = false;
+    }
+    const why = err instanceof Error ? err.message : String(err);
+    const old = step.action === 'create' ? '' : `; the old token ${step.id} was not touched and still works`;
+    const code = phase === 'handover' && !(err instanceof DockerHubError) ? 'handover_failed' : (err?.code ?? 'invalid_response');
+    const e = new DockerHubError(code, `the new token ${created.id} (${JSON.stringify(step.label)}) `
+      + `${phase === 'verify' ? 'could not sign in' : 'could not be handed over'}: ${why}; `
+      + `${undone ? 'it was deleted again' : `it could not be deleted again: delete it`}${old}`, { status: err?.status });
+    Object.assign(e, { newId: created.id, undone, phase });
+    throw e;
+  }
 }
 
-/** The new token is in place and its secret handed over; only the old one is left to delete. */
-function oldNotDeleted(step, created, err) {
+/** The new token is in place and its secret handed over; only the old one is left to retire. */
+function oldNotRetired(step, created, err) {
+  const what = step.action === 'replace' ? 'deleted' : 'relabelled and deactivated';
   const e = new DockerHubError(err?.code ?? 'invalid_response', `the new token ${created.id} is in place and its secret `
-    + `handed over, but the old token ${step.id} could not be deleted (${err?.message ?? 'no reason given'}); `
-    + 'delete it, then plan again', { status: err?.status });
+    + `handed over, but the old token ${step.id} could not be ${what} (${err?.message ?? 'no reason given'}); `
+    + `${step.action === 'replace' ? 'delete' : 'deactivate'} it, then plan again`, { status: err?.status });
   e.newId = created.id;
   return e;
 }
@@ -303,12 +352,13 @@ function lostCreateMessage(step, err) {
  * @param {{ onSecret?: Function, onStep?: Function, signal?: AbortSignal }} [options]
  */
 export async function applyAccessTokens(client, org, plan, options) {
-  const { onSecret, onStep, signal } = checkOptions(options, APPLY_OPTIONS);
+  const { onSecret, onStep, signal, now = Date.now(), stop } = checkOptions(options, APPLY_OPTIONS);
+  if (!Number.isFinite(now)) throw invalidArgument('now must be milliseconds since the epoch');
   checkPlan(plan, org);
   if (onStep !== undefined && typeof onStep !== 'function') throw invalidArgument('onStep must be a function');
   if (onSecret !== undefined && typeof onSecret !== 'function') throw invalidArgument('onSecret must be a function');
   const steps = plan.steps.filter((s) => CHANGING.has(s.action));
-  if (steps.some((s) => s.action === 'create' || s.action === 'replace') && !onSecret)
+  if (steps.some((s) => MAKES_TOKEN.has(s.action)) && !onSecret)
     throw invalidArgument('the plan creates tokens: give onSecret, or their secrets would be lost');
   // A reporter that throws must not change what apply does, nor make a done step look failed.
   const report = (e) => {
@@ -323,14 +373,15 @@ export async function applyAccessTokens(client, org, plan, options) {
   if (steps.length === 0) return result;
   const madeSecrets = []; // a later error that echoes one is scrubbed of it
   if (signal?.aborted) throw new DockerHubError('aborted', 'the apply was aborted before it started');
-  await checkStillFits(client, org, steps, signal);
+  await checkStillFits(client, org, plan, steps, signal);
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
     const event = { index: i, count: steps.length, action: step.action, label: step.label, id: step.id ?? null };
     try {
       if (signal?.aborted) throw new DockerHubError('aborted', 'the apply was aborted');
+      if (stop?.aborted) throw new DockerHubError('aborted', 'the apply was stopped before this step');
       report({ ...event, status: 'started' });
-      const made = await runStep(client, org, step, { onSecret, signal, madeSecrets });
+      const made = await runStep(client, org, step, { onSecret, signal, madeSecrets, now });
       result.done.push(step);
       report({ ...event, ...made, status: 'done' });
     } catch (caught) {

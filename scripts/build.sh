@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs   # emcc's acorn-optimizer.js needs Debian's acorn
 if [ ! -f build/wasm/CMakeCache.txt ]; then
-  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
+  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=MinSizeRel -DDH_WERROR=ON >/dev/null
 fi
 mkdir -p dist
 cmake --build build/wasm -j"$(nproc)" -- --no-print-directory >/dev/null

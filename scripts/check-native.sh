@@ -32,9 +32,9 @@ declare -A TIDY_EXTRA=([src/client.c]='-clang-analyzer-unix.Malloc')
 t=$SECONDS
 step "build $out (compile_commands.json for clang-tidy)"
 if [ -f "$out/CMakeCache.txt" ]; then
-  cmake -S . -B "$out" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+  cmake -S . -B "$out" -DBUILD_TESTING=ON -DDH_WERROR=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 else
-  cmake -S . -B "$out" -DCMAKE_C_COMPILER=gcc -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+  cmake -S . -B "$out" -DCMAKE_C_COMPILER=gcc -DBUILD_TESTING=ON -DDH_WERROR=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 fi
 cmake --build "$out" -j"$jobs" -- --no-print-directory >/dev/null
 took "$t"

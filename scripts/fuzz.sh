@@ -22,9 +22,9 @@ out=build/fuzz
 
 # Configured every time (a second is enough): the target list comes from tests/fuzz/CMakeLists.txt.
 if [ -f "$out/CMakeCache.txt" ]; then
-  cmake -S . -B "$out" -DDH_FUZZ=ON >/dev/null
+  cmake -S . -B "$out" -DDH_FUZZ=ON -DBUILD_TESTING=ON -DDH_WERROR=ON >/dev/null
 else
-  cmake -S . -B "$out" -DCMAKE_C_COMPILER=clang -DDH_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake -S . -B "$out" -DCMAKE_C_COMPILER=clang -DDH_FUZZ=ON -DBUILD_TESTING=ON -DDH_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
 mapfile -t all < "$out/fuzz-targets.txt"
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi

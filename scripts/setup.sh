@@ -15,8 +15,13 @@ for cmd in "${!NEED[@]}"; do
   if [ "$cmd" = chromium ]; then [ -x /usr/bin/chromium ] || missing+=(chromium); continue; fi
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}")
 done
-# The native build's libcurl transport (src/transport_curl.c) and its headers: no command to look for.
-pkg-config --exists libcurl 2>/dev/null || missing+=(libcurl4-openssl-dev)
+# Libraries with no command to look for: the native build's libcurl transport
+# (src/transport_curl.c); libuv for examples/libuv.c; Debian's cJSON for the C journey's program
+# that brings its own (tests/examples/own_cjson.c).
+declare -A NEED_PC=([libcurl]=libcurl4-openssl-dev [libuv]=libuv1-dev [libcjson]=libcjson-dev)
+for pc in "${!NEED_PC[@]}"; do
+  pkg-config --exists "$pc" 2>/dev/null || missing+=("${NEED_PC[$pc]}")
+done
 # emcc's optimizer (acorn-optimizer.js) needs Debian's acorn on NODE_PATH; it comes with the emscripten package.
 [ -d /usr/share/nodejs/acorn ] || missing+=(node-acorn)
 if [ ${#missing[@]} -gt 0 ]; then

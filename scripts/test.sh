@@ -12,18 +12,20 @@ step() { printf '\n== %s\n' "$*"; }
 
 # Both native builds are configured every time (a second): libcurl may have come since the cache.
 step "native C unit tests (gcc, -Wall -Wextra -Werror)"
-cmake -S . -B build/native -DCMAKE_C_COMPILER=gcc >/dev/null
+# The project's own builds: tests on, warnings as errors (a user's build of the library has neither).
+native_flags=(-DBUILD_TESTING=ON -DDH_WERROR=ON)
+cmake -S . -B build/native -DCMAKE_C_COMPILER=gcc "${native_flags[@]}" >/dev/null
 cmake --build build/native -j"$(nproc)" -- --no-print-directory >/dev/null
 ctest --test-dir build/native --output-on-failure -LE e2e
 
 # Each e2e group starts its own sandbox (node web/sandbox, loopback port 0) and ends it.
 e2e_passed() { awk '/^[0-9]+ passed, [0-9]+ failed$/ { n += $1 } END { print n + 0 }' "$1/Testing/Temporary/LastTest.log"; }
-step "native end-to-end tests (gcc, libcurl against the sandbox; the example; cmake --install + pkg-config)"
+step "native end-to-end tests (gcc, libcurl against the sandbox; the examples; cmake --install + pkg-config)"
 ctest --test-dir build/native --output-on-failure --no-tests=error -L e2e
 echo "e2e test cases passed (plain): $(e2e_passed build/native)"
 
 step "native C unit tests and end-to-end tests (clang, ASan + UBSan)"
-cmake -S . -B build/asan -DCMAKE_C_COMPILER=clang -DDH_SANITIZE=ON >/dev/null
+cmake -S . -B build/asan -DCMAKE_C_COMPILER=clang -DDH_SANITIZE=ON "${native_flags[@]}" >/dev/null
 cmake --build build/asan -j"$(nproc)" -- --no-print-directory >/dev/null
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan --output-on-failure -LE e2e
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan --output-on-failure --no-tests=error -L e2e

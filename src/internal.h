@@ -174,4 +174,14 @@ bool dh_redactor_fits(const dh_redactor *r, const char *const *secrets, size_t n
 const char *dh_redact_with(dh_arena *a, const dh_redactor *r, const char *s);
 const char *dh_redact_name_with(dh_arena *a, const dh_redactor *r, const char *name);
 
+/* ---- audit_json.c: the audit in the JS bindings' form (bindings/wasm_audit.c), JSON in and out:
+ *   in:  {"now": 1764547200, "unused_days": 90, "expiring_days": 14, "limit": 10 | null,
+ *         "tokens": [ token objects as the API returns them, with "resources" ]}
+ *   out: {"findings": [{"token_index", "token_id", "kind", "severity", "days"?, "at"?,
+ *         "never_used"?, "reason"?, "path"?, "scopes"?}], "summary": {...}}
+ * Returns a malloc'd NUL-terminated string (free with free()) or NULL with *why a static
+ * sentence (the input is refused, or out of memory). Not installed: C programs call
+ * dh_audit_tokens. ---- */
+char *dh_audit_json(const char *json, size_t len, const char **why);
+
 #endif

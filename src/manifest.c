@@ -301,6 +301,19 @@ static bool expiry(parser *p, const cJSON *v, dh_manifest_token *t) {
     return true;
 }
 
+/* "rotate_every": the relative forms of "expires" only (a schedule has no date). */
+static bool rotate_every(parser *p, const cJSON *v, dh_manifest_token *t) {
+    static const char *bad = "rotate_every must be \"60d\", \"12w\" or \"1y\"";
+    if (!cJSON_IsString(v)) return REFUSE(p, v, "%s", bad);
+    const char *s = v->valuestring;
+    size_t n = strlen(s);
+    if (!(n >= 2 && n <= 6 && s[0] >= '1' && s[0] <= '9' && strspn(s, "0123456789") == n - 1 && strchr("dwy", s[n - 1])))
+        return REFUSE(p, v, "%s, not \"%.40s\"", bad, s);
+    t->rotate_every = s;
+    t->rotate_every_days = strtol(s, NULL, 10) * (s[n - 1] == 'd' ? 1 : s[n - 1] == 'w' ? 7 : 365);
+    return true;
+}
+
 static bool secret(parser *p, const cJSON *obj, dh_manifest_token *t) {
     static const char *bad = "secret must be { \"exec\": \"COMMAND\" } or { \"out\": \"FILE\" }";
     if (!cJSON_IsObject(obj) || cJSON_GetArraySize(obj) != 1) return REFUSE(p, obj, "%s", bad);
@@ -326,7 +339,7 @@ static bool entry_field(parser *p, const cJSON *f, dh_manifest_token *t) {
         t->id = f->valuestring;
         return true;
     case 'd': return text_field(p, f, &t->description);
-    case 'r': return resources(p, f, t);
+    case 'r': return strcmp(f->string, "rotate_every") == 0 ? rotate_every(p, f, t) : resources(p, f, t);
     case 'e': return expiry(p, f, t);
     case 's': return secret(p, f, t);
     default:
@@ -337,7 +350,7 @@ static bool entry_field(parser *p, const cJSON *f, dh_manifest_token *t) {
 }
 
 static bool entry(parser *p, const cJSON *e, dh_manifest_token *t) {
-    static const char *const keys[] = {"id", "description", "resources", "expires", "active", "secret", NULL};
+    static const char *const keys[] = {"id", "description", "resources", "expires", "active", "secret", "rotate_every", NULL};
     *t = (dh_manifest_token){.label = e->string, .line = line_of(p, e), .description = "",
                              .expires = "never", .active = 1};
     const char *l = e->string;

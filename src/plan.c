@@ -171,16 +171,31 @@ static bool entry_sound(const dh_manifest_token *e, const char *org, int64_t now
     return true;
 }
 
+/* rotate_every: when the token is due (its created_at + the interval); *due is 0 without one. */
+static bool rotation_due(const dh_manifest_token *e, const dh_token *t, int64_t *due) {
+    int64_t created;
+    *due = 0;
+    if (!e->rotate_every_days || !t || !t->created_at || dh_parse_rfc3339(t->created_at, &created)) return false;
+    *due = created + e->rotate_every_days * DAY;
+    return true;
+}
+
+static bool makes_token(dh_step_kind k) { return k == DH_STEP_CREATE || k == DH_STEP_REPLACE || k == DH_STEP_ROTATE; }
+
 static bool entry_step(dh_arena *a, const dh_manifest_token *e, const char *org, const dh_token *t,
                        int64_t now, dh_plan_step *s) {
     *s = (dh_plan_step){.entry = e, .token = t};
     if (!wanted_resources(a, e, org, s)) return false;
     s->changes = t ? changes_of(e, t, s) : 0;
+    int64_t due;
+    bool scheduled = rotation_due(e, t, &due);
     s->kind = !t ? DH_STEP_CREATE
               : s->changes & DH_CHANGE_EXPIRY ? DH_STEP_REPLACE
+              : scheduled && due <= now ? DH_STEP_ROTATE
               : s->changes ? DH_STEP_UPDATE
                            : DH_STEP_UNCHANGED;
-    if (s->kind == DH_STEP_CREATE || s->kind == DH_STEP_REPLACE) {
+    if (scheduled && !(s->rotation_due = format_time(a, due))) return false;
+    if (makes_token(s->kind)) {
         if (e->expiry == DH_EXPIRY_DAYS) s->expires_at = format_time(a, now + e->expiry_days * DAY);
         else if (e->expiry == DH_EXPIRY_AT) s->expires_at = format_time(a, e->expiry_at);
         if (e->expiry != DH_EXPIRY_NEVER && !s->expires_at) return false;
@@ -213,7 +228,7 @@ dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tok
         }
         if (ok) {
             dh_step_kind k = steps[count++].kind;
-            ok = entry_sound(&m->tokens[i], org, now, k == DH_STEP_CREATE || k == DH_STEP_REPLACE, err);
+            ok = entry_sound(&m->tokens[i], org, now, makes_token(k), err);
         }
     }
     ok = ok && !label_clash(steps, count, tokens, n, err);
@@ -292,7 +307,7 @@ static void changes_json(dh_buf *b, unsigned c) {
 /* The request to send: a create's whole body, or an update's changed fields. */
 static void request_json(dh_buf *b, const dh_plan_step *s) {
     const dh_manifest_token *e = s->entry;
-    bool create = s->kind == DH_STEP_CREATE || s->kind == DH_STEP_REPLACE;
+    bool create = makes_token(s->kind);
     bool first = true;
     dh_buf_puts(b, ",\"request\":{");
 #define FIELD(name) (dh_buf_puts(b, first ? "\"" name "\":" : ",\"" name "\":"), first = false)
@@ -305,7 +320,15 @@ static void request_json(dh_buf *b, const dh_plan_step *s) {
     dh_buf_puts(b, "}");
 }
 
-static void entry_json(dh_buf *b, const dh_manifest_token *e) {
+static void entry_json(dh_buf *b, const dh_manifest_token *e, const dh_plan_step *s) {
+    if (e->rotate_every) {
+        dh_buf_puts(b, ",\"rotate_every\":");
+        dh_buf_json_string(b, e->rotate_every);
+    }
+    if (s->rotation_due) {
+        dh_buf_puts(b, ",\"rotation_due\":");
+        dh_buf_json_string(b, s->rotation_due);
+    }
     dh_buf_puts(b, ",\"line\":");
     dh_buf_int(b, e->line);
     dh_buf_puts(b, ",\"expires\":");
@@ -323,14 +346,14 @@ static void entry_json(dh_buf *b, const dh_manifest_token *e) {
 }
 
 static void step_json(dh_buf *b, const dh_plan_step *s) {
-    static const char *const actions[] = {"unchanged", "create", "update", "replace", "delete", "unmanaged"};
+    static const char *const actions[] = {"unchanged", "create", "update", "replace", "delete", "unmanaged", "rotate"};
     dh_buf_puts(b, "{\"action\":");
     dh_buf_json_string(b, actions[s->kind]);
     dh_buf_puts(b, ",\"label\":");
     str_or_null(b, s->entry ? s->entry->label : s->token->label);
     if (s->token) token_json(b, s->token);
     if (s->entry) {
-        entry_json(b, s->entry);
+        entry_json(b, s->entry, s);
         changes_json(b, s->changes);
         if (s->kind != DH_STEP_UNCHANGED) request_json(b, s);
     }

@@ -28,6 +28,18 @@ static const char *failure_message(const dh_call *c, dh_http_failure f, dh_code 
         return *maybe_created ? "the response body is larger than max_response_bytes; the token may have been "
                                 "created: list the tokens"
                               : "the response body is larger than max_response_bytes";
+    case DH_HTTP_HEADERS_TOO_LARGE:
+        *code = DH_ERR_INVALID_RESPONSE;
+        *maybe_created = c->op == DH_OP_CREATE; /* an answer began: the server acted */
+        return *maybe_created ? "Docker Hub's response headers are larger than the transport reads (256 KiB in all, "
+                                "100 KiB a line); the token may have been created: list the tokens"
+                              : "Docker Hub's response headers are larger than the transport reads (256 KiB in all, "
+                                "100 KiB a line)";
+    case DH_HTTP_MALFORMED:
+        *code = DH_ERR_INVALID_RESPONSE;
+        *maybe_created = c->op == DH_OP_CREATE;
+        return *maybe_created ? "Docker Hub's answer is not valid HTTP; the token may have been created: list the tokens"
+                              : "Docker Hub's answer is not valid HTTP";
     case DH_HTTP_REDIRECTED:
         /* The host followed it: a 307 or 308 sent the request again, body and all. */
         *code = DH_ERR_UNEXPECTED_STATUS;

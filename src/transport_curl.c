@@ -5,7 +5,9 @@
  * inside dh_curl_step, so `done` never runs inside send, and never inside a libcurl callback:
  * the core may start and cancel transfers from it. */
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,12 @@ struct dh_curl {
     dh_timer *timers;   /* sorted by due_ms; owned here until fired or cleared */
     int req_count, timer_count;
     char *ca_file;
+    char *proxy;            /* dh_curl_options.proxy, or NULL */
+    bool proxy_from_env;
+    long connect_timeout_ms; /* 0: libcurl's own */
+    /* SSLKEYLOGFILE is set and not allowed: each TLS context gets its key log callback taken
+     * away again (libcurl set it from the variable) through OpenSSL's own setter. */
+    void (*unset_keylog)(void *ssl_ctx, void *callback);
     uint64_t rng;
 };
 
@@ -184,6 +192,29 @@ static bool set_method(CURL *e, const dh_http_request *req) {
     return ok;
 }
 
+/* CURLOPT_SSL_CTX_FUNCTION: runs after libcurl has set up the OpenSSL context, its key log
+ * callback included, and before the handshake. */
+static CURLcode no_keylog(CURL *easy, void *ssl_ctx, void *loop) {
+    (void)easy;
+    ((dh_curl *)loop)->unset_keylog(ssl_ctx, NULL);
+    return CURLE_OK;
+}
+
+/* Nothing from the environment that the program did not choose: a proxy only when the options
+ * name one (NO_PROXY ignored then too) or ask for the environment's, and no TLS key log. */
+static bool configure_environment(CURL *e, const dh_curl *loop) {
+    bool ok = true;
+    if (loop->proxy)
+        ok = curl_easy_setopt(e, CURLOPT_PROXY, loop->proxy) == CURLE_OK &&
+             curl_easy_setopt(e, CURLOPT_NOPROXY, "") == CURLE_OK;
+    else if (!loop->proxy_from_env)
+        ok = curl_easy_setopt(e, CURLOPT_PROXY, "") == CURLE_OK; /* "": no proxy, whatever the environment says */
+    if (ok && loop->unset_keylog)
+        ok = curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, no_keylog) == CURLE_OK &&
+             curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, (void *)loop) == CURLE_OK;
+    return ok;
+}
+
 static bool configure(curl_req *r, const dh_http_request *req) {
     CURL *e = r->easy;
     size_t max = req->max_response_bytes;
@@ -198,12 +229,15 @@ static bool configure(curl_req *r, const dh_http_request *req) {
               curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, dh_curl_rx_body) == CURLE_OK &&
               curl_easy_setopt(e, CURLOPT_WRITEDATA, &r->rx) == CURLE_OK &&
               curl_easy_setopt(e, CURLOPT_PRIVATE, r) == CURLE_OK &&
+              configure_environment(e, r->loop) &&
               build_headers(req, &r->headers) &&
               curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers) == CURLE_OK && set_method(e, req);
     /* A declared Content-Length over the limit is refused before the body is read. */
     if (ok && max < (size_t)INT64_MAX)
         ok = curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max) == CURLE_OK;
     if (ok && r->loop->ca_file) ok = curl_easy_setopt(e, CURLOPT_CAINFO, r->loop->ca_file) == CURLE_OK;
+    if (ok && r->loop->connect_timeout_ms > 0)
+        ok = curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->loop->connect_timeout_ms) == CURLE_OK;
     return ok;
 }
 
@@ -238,17 +272,57 @@ static void curl_cancel(void *ctx, void *handle) {
     req_free(handle);
 }
 
+/* libcurl turns down a header line over 100 KiB as if memory had run out, and says nothing
+ * more (CURLE_TOO_LARGE from curl 8.6 on): inside a header block, that is what it means. */
+static bool header_line_refused(const curl_req *r, CURLcode rc) {
+#if LIBCURL_VERSION_NUM >= 0x080600
+    if (rc == CURLE_TOO_LARGE) return r->rx.in_block;
+#endif
+    return rc == CURLE_OUT_OF_MEMORY && r->rx.in_block;
+}
+
+/* An answer that is not HTTP, or a header block libcurl refuses to read (a folded line with
+ * nothing before it to continue: CURLE_BAD_FUNCTION_ARGUMENT in libcurl 7.x). */
+static bool malformed(const curl_req *r, CURLcode rc) {
+    return rc == CURLE_WEIRD_SERVER_REPLY || (rc == CURLE_BAD_FUNCTION_ARGUMENT && r->rx.in_block);
+}
+
+static long os_errno_of(const curl_req *r) {
+    long os_errno = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
+    return os_errno;
+}
+
 /* The seam's failure kinds, as the Fetch transport reports them: "refused" only where the
- * connection was refused, so nothing was sent and a create may be tried again. */
+ * connection was refused, so nothing was sent and a create may be tried again; "reset" where
+ * the connection ended before a whole answer came, so the server may have acted. */
 static dh_http_failure failure_of(const curl_req *r, CURLcode rc) {
+    if (r->rx.headers_too_large || header_line_refused(r, rc)) return DH_HTTP_HEADERS_TOO_LARGE;
     if (r->rx.too_large || rc == CURLE_FILESIZE_EXCEEDED) return DH_HTTP_TOO_LARGE;
-    if (rc == CURLE_OPERATION_TIMEDOUT) return DH_HTTP_TIMEOUT;
-    if (rc == CURLE_COULDNT_CONNECT) {
-        long os_errno = 0;
-        curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
-        if (os_errno == ECONNREFUSED) return DH_HTTP_REFUSED;
+    if (malformed(r, rc)) return DH_HTTP_MALFORMED;
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT: return DH_HTTP_TIMEOUT;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return DH_HTTP_DNS;
+    case CURLE_COULDNT_CONNECT: return os_errno_of(r) == ECONNREFUSED ? DH_HTTP_REFUSED : DH_HTTP_NETWORK;
+    case CURLE_PEER_FAILED_VERIFICATION: /* a certificate nobody vouches for, or for another name */
+    case CURLE_SSL_CONNECT_ERROR:        /* the handshake failed: a server that does not speak TLS there */
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE: return DH_HTTP_TLS;
+    case CURLE_GOT_NOTHING:              /* closed before a status line */
+    case CURLE_PARTIAL_FILE: return DH_HTTP_RESET; /* closed before the whole body */
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR: {
+        long e = os_errno_of(r);
+        return e == ECONNRESET || e == EPIPE || e == ECONNABORTED ? DH_HTTP_RESET : DH_HTTP_NETWORK;
     }
-    return DH_HTTP_NETWORK;
+    default: return DH_HTTP_NETWORK;
+    }
 }
 
 static void finish(curl_req *r, CURLcode rc) {
@@ -283,26 +357,57 @@ dh_transport dh_curl_transport(dh_curl *loop) {
                           curl_set_timer, curl_clear_timer, curl_random};
 }
 
+/* SSLKEYLOGFILE makes libcurl write every TLS session's secrets to that file. Unless the options
+ * allow it, each TLS context has the key log callback taken away again, through OpenSSL's own
+ * setter found in the process (libcurl brought OpenSSL in). With another TLS library, or
+ * without the setter, there is no way to stop it: then the loop is refused. NULL when fine, else
+ * why not. */
+static const char *guard_keylog(dh_curl *loop, const dh_curl_options *o) {
+    const char *file = getenv("SSLKEYLOGFILE");
+    if (!file || !*file || (o && o->allow_ssl_keylog)) return NULL;
+    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+    if (v && v->ssl_version && strncmp(v->ssl_version, "OpenSSL/", 8) == 0) {
+        void *self = dlopen(NULL, RTLD_LAZY);
+        void *setter = self ? dlsym(self, "SSL_CTX_set_keylog_callback") : NULL;
+        if (self) dlclose(self);
+        if (setter) {
+            memcpy(&loop->unset_keylog, &setter, sizeof setter); /* POSIX: a function's address */
+            return NULL;
+        }
+    }
+    return "SSLKEYLOGFILE is set, and this libcurl's TLS library would write the TLS secrets there: "
+           "unset it, or set dh_curl_options.allow_ssl_keylog to debug with it";
+}
+
+static void loop_free(dh_curl *loop) {
+    if (loop->multi) curl_multi_cleanup(loop->multi);
+    free(loop->ca_file);
+    free(loop->proxy);
+    free(loop);
+}
+
 dh_curl *dh_curl_new(const dh_curl_options *options, const char **err) {
     const char *dummy;
     if (!err) err = &dummy;
+    static const dh_curl_options defaults = {0};
+    const dh_curl_options *o = options ? options : &defaults;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         *err = "libcurl could not start (curl_global_init)";
         return NULL;
     }
     dh_curl *loop = calloc(1, sizeof *loop);
-    if (loop && options && options->ca_file && !(loop->ca_file = strdup(options->ca_file))) {
-        free(loop);
-        loop = NULL;
+    const char *why = loop ? guard_keylog(loop, o) : NULL;
+    if (loop && !why) {
+        loop->proxy_from_env = o->proxy_from_env != 0;
+        loop->connect_timeout_ms = o->connect_timeout_ms;
+        bool ok = (!o->ca_file || (loop->ca_file = strdup(o->ca_file))) &&
+                  (!o->proxy || (loop->proxy = strdup(o->proxy))) && (loop->multi = curl_multi_init());
+        if (!ok) why = "out of memory";
     }
-    if (loop && !(loop->multi = curl_multi_init())) {
-        free(loop->ca_file);
-        free(loop);
-        loop = NULL;
-    }
-    if (!loop) {
+    if (!loop || why) {
+        *err = why ? why : "out of memory";
+        if (loop) loop_free(loop);
         curl_global_cleanup();
-        *err = "out of memory";
         return NULL;
     }
     loop->rng = (uint64_t)(mono_ms() * 1000.0) ^ (uint64_t)(uintptr_t)loop ^ 0x9E3779B97F4A7C15ULL;
@@ -324,9 +429,7 @@ void dh_curl_free(dh_curl *loop) {
         loop->timers = t->next;
         free(t);
     }
-    curl_multi_cleanup(loop->multi);
-    free(loop->ca_file);
-    free(loop);
+    loop_free(loop);
     curl_global_cleanup();
 }
 

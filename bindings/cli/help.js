@@ -16,7 +16,13 @@ const COMMON_HELP = `Common options:
   given (it wins over DOCKERHUB_IDENTIFIER).
   (--secret S works only with --i-know-this-leaks-to-shell-history: it lands in your history.)`;
 
-const EXIT_HELP = 'Exit status: 0 done, 1 the API or the network failed, 2 wrong usage, 3 audit --fail-on found findings.';
+/** The one exit-status table of every command (the README's "Exit status" says the same). */
+export const EXIT_HELP = `Exit status (every command):
+  0    done
+  1    any failure, wrong usage included
+  2    plan only: there are changes
+  3    audit --fail-on found a finding at or above that severity
+  130  interrupted (SIGINT or SIGTERM)`;
 
 export function commandUsage(name) {
   const c = COMMANDS[name];

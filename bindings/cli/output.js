@@ -101,8 +101,9 @@ export const errorDoing = (err, what) => errorLine(err).replace(/^error: (\S+): 
 /** { code, status, message } of an error, for a --json document. */
 export const errorBrief = (err) => err && { code: err.code, status: err.status, message: err.message };
 
-/** The exit status of a failure: 2 for wrong usage, else 1. */
-export const failureStatus = (err) => (err instanceof UsageError || err?.code === 'invalid_argument' ? 2 : 1);
+/** Every failure, wrong usage included, exits 1 (2 is plan's "there are changes"). */
+export const EXIT_FAILURE = 1;
+export const failureStatus = () => EXIT_FAILURE;
 
 /** With --json, a failure is one JSON document on stderr: { error: { code, status, message, ... } }. */
 export function jsonError(err, io) {
@@ -116,5 +117,5 @@ export function jsonError(err, io) {
     error = { code: 'internal', message: String(err?.message ?? err) };
   }
   io.stderr.write(json({ error }));
-  return err instanceof UsageError || err instanceof DockerHubError ? failureStatus(err) : 1;
+  return EXIT_FAILURE;
 }

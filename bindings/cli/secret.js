@@ -69,7 +69,7 @@ export const withoutSecret = ({ token: _secret, ...rest }) => rest;
 export async function deliver({ token, target, io, org }) {
   const named = `${token.label} (${token.id})`;
   try {
-    await handOver(token.token, target, { env: io.env, stdout: io.stdout, stderr: io.stderr, newline: false });
+    await handOver(token.token, target, { env: io.env, stdout: io.stdout, stderr: io.stderr });
   } catch (err) {
     io.stderr.write(`error: handover: Created token ${named} in ${org}, but its secret could not be handed to `
       + `${describeTarget(target)}: ${err.message}.\n`
@@ -78,6 +78,16 @@ export async function deliver({ token, target, io, org }) {
   }
   io.stderr.write(`Created token ${named} in ${org}; its secret went to ${describeTarget(target)}.\n`);
   return true;
+}
+
+/** rotate's hand-over phase: throws (the rotation then deletes the new token again) or says where it went. */
+export async function handOverFlags(token, target, io) {
+  try {
+    await handOver(token.token, target, { env: io.env, stdout: io.stdout, stderr: io.stderr });
+  } catch (err) {
+    throw new Error(`its secret could not be handed to ${describeTarget(target)}: ${err.message}`);
+  }
+  io.stderr.write(`Handed the new token's secret to ${describeTarget(target)}.\n`);
 }
 
 /** create with --exec or --out, after the token was created. @returns {Promise<number>} exit status */

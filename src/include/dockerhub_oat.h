@@ -24,11 +24,23 @@
 extern "C" {
 #endif
 
+/* Marks what the library exports. It is built with -fvisibility=hidden (and its shared library
+ * with a version script): every other name it has stays inside it. */
+#if defined(__GNUC__) || defined(__clang__)
+#define DH_PUBLIC __attribute__((visibility("default")))
+#else
+#define DH_PUBLIC
+#endif
+
 /* The version, the same as package.json's (tests/node/package.test.js checks that they agree). */
 #define DH_VERSION_MAJOR 0
 #define DH_VERSION_MINOR 1
 #define DH_VERSION_PATCH 0
 #define DH_VERSION "0.1.0"
+
+/* The version of the library linked at run time ("0.1.0"), which may differ from the DH_VERSION
+ * a program was compiled with when a shared library was replaced under it. Static string. */
+DH_PUBLIC const char *dh_version(void);
 
 /* Allocator hooks, in the style of hiredisSetAllocators and cJSON_InitHooks: every allocation
  * the core makes (cJSON's included: they pass through to its hooks) goes to these. Set them
@@ -42,8 +54,8 @@ typedef struct dh_allocators {
     void *(*realloc_fn)(void *ptr, size_t size);
     void (*free_fn)(void *ptr);
 } dh_allocators;
-dh_allocators dh_set_allocators(const dh_allocators *allocators);
-void dh_reset_allocators(void);
+DH_PUBLIC dh_allocators dh_set_allocators(const dh_allocators *allocators);
+DH_PUBLIC void dh_reset_allocators(void);
 
 /* Error codes: the same set, with the same names, as DockerHubError.code in JS. */
 typedef enum dh_code {
@@ -66,12 +78,12 @@ typedef enum dh_code {
 } dh_code;
 
 /* "invalid_argument", "bad_request", ...: the JS code. Static string. */
-const char *dh_code_name(dh_code code);
+DH_PUBLIC const char *dh_code_name(dh_code code);
 
 /* An RFC 3339 date-time (fraction and offset allowed; NULL refused) to unix seconds, the
  * fraction dropped: the one reader of the dates the API sends and a manifest gives. Returns 0
  * and sets *out, or -1 where the text is not such a date-time. */
-int dh_parse_rfc3339(const char *s, int64_t *out);
+DH_PUBLIC int dh_parse_rfc3339(const char *s, int64_t *out);
 
 typedef enum dh_op { DH_OP_LIST, DH_OP_CREATE, DH_OP_GET, DH_OP_UPDATE, DH_OP_DELETE, DH_OP_AUTH } dh_op;
 
@@ -205,7 +217,10 @@ typedef enum dh_http_failure {
     DH_HTTP_DNS,             /* the host name did not resolve: nothing was sent */
     DH_HTTP_TLS,             /* the TLS handshake failed (a certificate, say): never retried */
     DH_HTTP_RESET,           /* the connection was reset or closed early: the server may have acted */
-    DH_HTTP_REDIRECTED       /* the answer came from another URL (a redirect the host followed) */
+    DH_HTTP_REDIRECTED,      /* the answer came from another URL (a redirect the host followed) */
+    DH_HTTP_HEADERS_TOO_LARGE, /* the response's header block (or trailers) passed the transport's
+                                * limit, or one line passed libcurl's: the server may have acted */
+    DH_HTTP_MALFORMED        /* what came back is not valid HTTP: the server may have acted */
 } dh_http_failure;
 
 typedef struct dh_http_response {
@@ -265,37 +280,37 @@ typedef struct dh_config {
 
 /* Makes a client; NULL with *err set (a static message) when the config is refused.
  * Free with dh_client_free. */
-dh_client *dh_client_new(const dh_config *config, const char **err);
+DH_PUBLIC dh_client *dh_client_new(const dh_config *config, const char **err);
 
 /* Replaces the bearer JWT (a copy is kept; NULL clears it). Returns DH_ERR_INVALID_ARGUMENT for
  * a value that cannot go in a header. */
-dh_code dh_client_set_bearer(dh_client *client, const char *bearer);
+DH_PUBLIC dh_code dh_client_set_bearer(dh_client *client, const char *bearer);
 
 /* The token provider's answer: a JWT, or NULL with a sentence saying why there is none (the
  * waiting calls then fail with DH_ERR_UNAUTHORIZED). Ignored when nothing was asked. */
-void dh_client_token_ready(dh_client *client, const char *jwt, const char *why_not);
+DH_PUBLIC void dh_client_token_ready(dh_client *client, const char *jwt, const char *why_not);
 
 /* Settles with DH_ERR_ABORTED, now, every call in flight whose `user` pointer is `user`, and
  * stops its request; a late answer is discarded. Returns how many calls it settled. */
-int dh_cancel(dh_client *client, const void *user);
+DH_PUBLIC int dh_cancel(dh_client *client, const void *user);
 
 /* Settles every call in flight with DH_ERR_CLOSED (callbacks run before this returns), cancels
  * their requests, wipes the secrets and frees the client. */
-void dh_client_free(dh_client *client);
+DH_PUBLIC void dh_client_free(dh_client *client);
 
 /* The operations. Each returns DH_OK once the call is under way; its callback runs later,
  * exactly once. On a refusal (invalid argument, out of memory) the callback still runs, before
  * the function returns, and the code is also returned. `org` and `id` are names: 1..255 of
  * [A-Za-z0-9._-], not all dots. */
-dh_code dh_list_tokens(dh_client *client, const char *org, const dh_list_options *options,
-                       dh_callback cb, void *user);
-dh_code dh_create_token(dh_client *client, const char *org, const dh_create_request *request,
-                        dh_callback cb, void *user);
-dh_code dh_get_token(dh_client *client, const char *org, const char *id, dh_callback cb, void *user);
-dh_code dh_update_token(dh_client *client, const char *org, const char *id,
-                        const dh_update_request *request, dh_callback cb, void *user);
-dh_code dh_delete_token(dh_client *client, const char *org, const char *id, dh_callback cb,
-                        void *user);
+DH_PUBLIC dh_code dh_list_tokens(dh_client *client, const char *org, const dh_list_options *options,
+                                 dh_callback cb, void *user);
+DH_PUBLIC dh_code dh_create_token(dh_client *client, const char *org, const dh_create_request *request,
+                                  dh_callback cb, void *user);
+DH_PUBLIC dh_code dh_get_token(dh_client *client, const char *org, const char *id, dh_callback cb, void *user);
+DH_PUBLIC dh_code dh_update_token(dh_client *client, const char *org, const char *id,
+                                  const dh_update_request *request, dh_callback cb, void *user);
+DH_PUBLIC dh_code dh_delete_token(dh_client *client, const char *org, const char *id, dh_callback cb,
+                                  void *user);
 
 /* Every token, page after page of `page_size` (1..100): `cb` runs once per page with
  * reply->more set while another page follows, and ends on an error, a null `next`, an empty
@@ -305,11 +320,11 @@ dh_code dh_delete_token(dh_client *client, const char *org, const char *id, dh_c
  * A page after the first is fetched only when dh_list_all_next(client, user) asks for it; the
  * call's timeout_ms bounds each page's fetch (retries and sign-in included) from the moment it is
  * asked for, and the time between pages does not count. */
-dh_code dh_list_all_tokens(dh_client *client, const char *org, int page_size, dh_callback cb,
-                           void *user);
+DH_PUBLIC dh_code dh_list_all_tokens(dh_client *client, const char *org, int page_size, dh_callback cb,
+                                     void *user);
 /* Fetches the next page of the dh_list_all_tokens whose `user` pointer is `user` (it may be
  * called from that page's callback). DH_ERR_INVALID_ARGUMENT when no such list waits for it. */
-dh_code dh_list_all_next(dh_client *client, const void *user);
+DH_PUBLIC dh_code dh_list_all_next(dh_client *client, const void *user);
 
 #ifdef __cplusplus
 }

@@ -57,11 +57,11 @@ typedef enum dh_audit_reason {
 } dh_audit_reason;
 
 /* "expired", "high", "org_write", ...: the JS names. Static strings. */
-const char *dh_audit_kind_name(dh_audit_kind kind);
-const char *dh_severity_name(dh_severity severity);
-const char *dh_audit_reason_name(dh_audit_reason reason);
+DH_PUBLIC const char *dh_audit_kind_name(dh_audit_kind kind);
+DH_PUBLIC const char *dh_severity_name(dh_severity severity);
+DH_PUBLIC const char *dh_audit_reason_name(dh_audit_reason reason);
 /* "low", "medium", "high" to the enum; 0 for anything else. */
-int dh_severity_from_name(const char *name);
+DH_PUBLIC int dh_severity_from_name(const char *name);
 
 typedef struct dh_audit_options {
     int64_t now;          /* unix seconds */
@@ -112,19 +112,10 @@ typedef struct dh_audit_result {
 /* Audits `n` tokens. Returns DH_OK, DH_ERR_INVALID_ARGUMENT (a negative window, NULL tokens with
  * n > 0, a token without an id) or DH_ERR_NO_MEMORY; on failure *out is empty and needs no free.
  * `options` may be NULL for the defaults with now = 0. */
-dh_code dh_audit_tokens(const dh_token *tokens, size_t n, const dh_audit_options *options,
-                        dh_audit_result *out);
-void dh_audit_result_free(dh_audit_result *result);
+DH_PUBLIC dh_code dh_audit_tokens(const dh_token *tokens, size_t n, const dh_audit_options *options,
+                                  dh_audit_result *out);
+DH_PUBLIC void dh_audit_result_free(dh_audit_result *result);
 
-
-/* The bindings' form, JSON in and JSON out:
- *   in:  {"now": 1764547200, "unused_days": 90, "expiring_days": 14, "limit": 10 | null,
- *         "tokens": [ token objects as the API returns them, with "resources" ]}
- *   out: {"findings": [{"token_index", "token_id", "kind", "severity", "days"?, "at"?,
- *         "never_used"?, "reason"?, "path"?, "scopes"?}], "summary": {...}}
- * Returns a malloc'd NUL-terminated string (free with free()) or NULL with *why a static
- * sentence (the input is refused, or out of memory). */
-char *dh_audit_json(const char *json, size_t len, const char **why);
 
 #ifdef __cplusplus
 }

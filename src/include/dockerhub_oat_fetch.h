@@ -3,6 +3,10 @@
 #define DH_TRANSPORT_FETCH_H
 #include "dockerhub_oat.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A transport with no state of its own; each request frees itself when done or cancelled. */
 dh_transport dh_fetch_transport(void);
 
@@ -23,4 +27,7 @@ dh_transport dh_fetch_transport(void);
  *                     bindings/client.js reads it there as the DockerHubError's cause.
  * Besides: readyState is 4 before onload or onerror runs, abort() is silent, and header lines
  * end in "\r\n", as Emscripten 3.1.6's Fetch code expects of a browser's XHR. */
+#ifdef __cplusplus
+}
+#endif
 #endif

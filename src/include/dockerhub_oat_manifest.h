@@ -17,6 +17,8 @@
  *         "expires": "90d",                   "Nd", "Nw", "Ny" (365 days), "2027-01-31",
  *                                             an RFC 3339 date-time, or "never" (the default)
  *         "active": true,                     optional, default true
+ *         "rotate_every": "60d",              optional, Nd, Nw or Ny: the plan rotates a token
+ *                                             created that long ago (a "rotate" step)
  *         "secret": { "exec": "vault kv put secret/ci token=-" }   or { "out": "ci.token" }
  *       }
  *     }
@@ -72,6 +74,8 @@ typedef struct dh_manifest_token {
     int active;
     dh_secret_kind secret;
     const char *secret_target; /* the command (exec) or the file (out) */
+    int64_t rotate_every_days; /* "rotate_every": "60d" (Nd, Nw, Ny); 0 when absent */
+    const char *rotate_every;  /* as written; NULL when absent */
 } dh_manifest_token;
 
 typedef struct dh_manifest {
@@ -87,12 +91,13 @@ typedef struct dh_manifest_error {
 
 /* Parses and checks a manifest of `len` bytes. NULL with *err filled when it is refused (or out
  * of memory). Free with dh_manifest_free. */
-dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manifest_error *err);
-void dh_manifest_free(dh_manifest *m);
+DH_PUBLIC dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manifest_error *err);
+DH_PUBLIC void dh_manifest_free(dh_manifest *m);
 
 typedef enum dh_step_kind {
     DH_STEP_UNCHANGED, DH_STEP_CREATE, DH_STEP_UPDATE, DH_STEP_REPLACE, DH_STEP_DELETE,
-    DH_STEP_UNMANAGED
+    DH_STEP_UNMANAGED,
+    DH_STEP_ROTATE /* rotate_every is due: a new token like the entry, then the old one retired */
 } dh_step_kind;
 
 /* What differs, for an update or a replace. */
@@ -107,7 +112,8 @@ typedef struct dh_plan_step {
     /* The wanted resources in the API's form (create, update, replace). */
     const dh_resource *resources;
     size_t resource_count;
-    const char *expires_at;         /* create and replace: the new token's; NULL never */
+    const char *expires_at;         /* create, replace and rotate: the new token's; NULL never */
+    const char *rotation_due;       /* with rotate_every and a token: when it is (was) due; else NULL */
 } dh_plan_step;
 
 typedef struct dh_plan {
@@ -124,13 +130,13 @@ typedef struct dh_plan {
  * expiry of new tokens. NULL with *err filled (line 0 or the entry's) when no plan can be made:
  * two org tokens share a listed label, an id is not in the org, a repository is not the org's, or
  * a token to create would expire before `now`. Free with dh_plan_free. */
-dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tokens, size_t n,
-                      int64_t now, int prune, dh_manifest_error *err);
-void dh_plan_free(dh_plan *p);
+DH_PUBLIC dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tokens, size_t n,
+                                int64_t now, int prune, dh_manifest_error *err);
+DH_PUBLIC void dh_plan_free(dh_plan *p);
 
 /* The plan as a JSON document (see bindings/plan.js for its shape); malloc'd (free()), NULL on
  * oom. */
-char *dh_plan_to_json(const dh_plan *p);
+DH_PUBLIC char *dh_plan_to_json(const dh_plan *p);
 
 
 #ifdef __cplusplus

@@ -157,8 +157,8 @@ describe('admin dashboard (Chromium)', () => {
     await dialog.getByLabel('Description').fill('Pushes the api image from CI');
     await dialog.getByLabel('Expiration', { exact: true }).selectOption({ label: '90 days' });
     await dialog.getByLabel('Repository', { exact: true }).fill('acme/api');
-    const pull = dialog.getByRole('checkbox', { name: 'Image pull' });
-    const push = dialog.getByRole('checkbox', { name: 'Image push' });
+    const pull = dialog.getByRole('checkbox', { name: 'Images: pull', exact: true });
+    const push = dialog.getByRole('checkbox', { name: 'Images: push (and pull)', exact: true });
     await pull.check();
     await push.check();
     assert.ok(await pull.isChecked() && await pull.isDisabled(), 'push checks and disables pull');
@@ -208,8 +208,8 @@ describe('admin dashboard (Chromium)', () => {
     await details.getByText('acme/api', { exact: true }).waitFor();
     await details.getByText('*/*/public', { exact: true }).waitFor();
     await details.getByText('Public repositories', { exact: true }).waitFor();
-    await details.getByRole('list', { name: 'Scopes for acme/api' }).getByText('Image push').waitFor();
-    await details.getByRole('list', { name: 'Scopes for acme/api' }).getByText('Image pull').waitFor();
+    await details.getByRole('list', { name: 'Scopes for acme/api' }).getByText('Images: push (and pull)', { exact: true }).waitFor();
+    await details.getByRole('list', { name: 'Scopes for acme/api' }).getByText('Images: pull', { exact: true }).waitFor();
     await details.getByText('acme-owner', { exact: true }).waitFor();
     await details.getByText('Pushes the api image from CI').waitFor();
 
@@ -218,7 +218,7 @@ describe('admin dashboard (Chromium)', () => {
     await edit.waitFor();
     assert.equal(await edit.getByLabel('Label').inputValue(), 'ci-push');
     assert.equal(await edit.getByLabel('Repository', { exact: true }).inputValue(), 'acme/api');
-    assert.ok(await edit.getByRole('checkbox', { name: 'Image push' }).isChecked());
+    assert.ok(await edit.getByRole('checkbox', { name: 'Images: push (and pull)', exact: true }).isChecked());
     assert.ok(await edit.getByRole('checkbox', { name: 'Public repositories (read)' }).isChecked());
     await edit.getByLabel('Label').fill('ci-push-api');
     await edit.getByRole('button', { name: 'Save' }).click();
@@ -265,7 +265,7 @@ describe('admin dashboard (Chromium)', () => {
     await dialog.getByLabel('Label').fill(XSS_LABEL);
     await dialog.getByLabel('Expiration', { exact: true }).selectOption({ label: 'Never' });
     await dialog.getByLabel('Repository', { exact: true }).fill('acme/web');
-    await dialog.getByRole('checkbox', { name: 'Image pull' }).check();
+    await dialog.getByRole('checkbox', { name: 'Images: pull', exact: true }).check();
     await dialog.getByRole('button', { name: 'Create' }).click();
     const secretDialog = page.getByRole('dialog', { name: 'Copy your access token' });
     await secretDialog.waitFor();
@@ -331,7 +331,7 @@ describe('admin dashboard (Chromium)', () => {
     const dialog = page.getByRole('dialog', { name: 'New access token' });
     await dialog.getByLabel('Label').fill('wrong-repo');
     await dialog.getByLabel('Repository', { exact: true }).fill('globex/app');
-    await dialog.getByRole('checkbox', { name: 'Image pull' }).check();
+    await dialog.getByRole('checkbox', { name: 'Images: pull', exact: true }).check();
     await dialog.getByRole('button', { name: 'Create' }).click();
     const alert = dialog.getByRole('alert').filter({ hasText: 'Resource 1 (path)' });
     await alert.waitFor();

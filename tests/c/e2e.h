@@ -38,6 +38,9 @@ typedef struct e2e_opts {
     const char *base_url;     /* NULL: the sandbox */
     const char *ca_file;      /* dh_curl_options.ca_file */
     const char *bearer;       /* a JWT used as is, instead of signing in */
+    const char *proxy;        /* dh_curl_options.proxy, .proxy_from_env, .allow_ssl_keylog */
+    int proxy_from_env, allow_ssl_keylog;
+    long connect_timeout_ms;  /* dh_curl_options.connect_timeout_ms */
 } e2e_opts;
 
 /* Fills `t`; CHECKs and returns 0 when the loop or client cannot be made. Free with e2e_close. */
@@ -62,6 +65,15 @@ typedef struct result {
 } result;
 
 void e2e_on_reply(const dh_reply *r, void *user);
+
+/* One request through the libcurl transport's seam, without a client, on a loop of its own. */
+typedef struct seam_result {
+    int done;
+    dh_http_failure failure;
+    int status;
+} seam_result;
+seam_result seam_send(const char *method, const char *url, size_t max_bytes);
+seam_result seam_send_with(const dh_curl_options *options, const char *method, const char *url, size_t max_bytes);
 /* Steps the loop until `r` has settled (ctest's timeout is the guard against a hang). */
 void e2e_wait(e2e *t, result *r);
 #endif

@@ -46,15 +46,18 @@ static void ratelimit_reset_only(char *out, size_t n, int64_t due) {
 }
 
 /* The fault's headers, with a Date of the frozen moment first: a moment is measured from the
- * answer's Date, and the real one could tick past the frozen second on a slow run (valgrind). */
-static void fault_headers(char *out, size_t n, style s, int64_t due) {
-    char styled[192], date[64];
+ * answer's Date, and the real one could tick past the frozen second on a slow run (valgrind).
+ * `out` holds HEADERS_MAX bytes: the styled object, the date and the words around them. */
+enum { STYLED_MAX = 192, DATE_MAX = 64, HEADERS_MAX = STYLED_MAX + DATE_MAX + 16 };
+static void fault_headers(char out[HEADERS_MAX], style s, int64_t due) {
+    char styled[STYLED_MAX], date[DATE_MAX];
     s(styled, sizeof styled, due);
     time_t t = (time_t)e2e_unix_frozen;
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    snprintf(out, n, "{\"date\":\"%s\",%s", date, styled + 1);
+    int n = snprintf(out, HEADERS_MAX, "{\"date\":\"%s\",%s", date, styled + 1);
+    CHECK(n > 0 && n < HEADERS_MAX);
 }
 
 /* With no retry left, the error says how long the server asked to wait; with one, the call
@@ -62,8 +65,8 @@ static void fault_headers(char *out, size_t n, style s, int64_t due) {
  * wall clock is frozen, so "due in 7 s" is exactly 7. */
 static void rate_limited(style s) {
     e2e_unix_frozen = (int64_t)time(NULL);
-    char headers[256], spec[512];
-    fault_headers(headers, sizeof headers, s, e2e_unix_frozen + 7);
+    char headers[HEADERS_MAX], spec[HEADERS_MAX + 256];
+    fault_headers(headers, s, e2e_unix_frozen + 7);
     snprintf(spec, sizeof spec, LIST_FAULT "\"headers\":%s}", headers);
     e2e t;
     if (!e2e_open(&t, NULL)) return;
@@ -78,7 +81,7 @@ static void rate_limited(style s) {
     e2e_reset();
     e2e_opts once = {.max_retries = 1};
     if (!e2e_open(&t, &once)) return;
-    fault_headers(headers, sizeof headers, s, e2e_unix_frozen + 1);
+    fault_headers(headers, s, e2e_unix_frozen + 1);
     snprintf(spec, sizeof spec, LIST_FAULT "\"headers\":%s}", headers);
     e2e_fault(spec);
     list(&t, &r);

@@ -104,10 +104,14 @@ int e2e_open(e2e *t, const e2e_opts *opts) {
     if (!opts) opts = &none;
     const char *why = NULL;
     *t = (e2e){.org = getenv("DOCKERHUB_ORG")};
-    dh_curl_options lo = {.ca_file = opts->ca_file};
+    dh_curl_options lo = {.ca_file = opts->ca_file, .proxy = opts->proxy, .proxy_from_env = opts->proxy_from_env,
+                          .allow_ssl_keylog = opts->allow_ssl_keylog, .connect_timeout_ms = opts->connect_timeout_ms};
     t->loop = dh_curl_new(&lo, &why);
     CHECK(t->loop != NULL);
-    if (!t->loop) return 0;
+    if (!t->loop) {
+        fprintf(stderr, "e2e: dh_curl_new: %s\n", why);
+        return 0;
+    }
     dh_transport tr = dh_curl_transport(t->loop);
     real = tr;
     tr.send = e2e_send;
@@ -183,7 +187,8 @@ void e2e_wait(e2e *t, result *r) {
 /* ---- groups ---- */
 
 extern const test_case ops_tests[], renewal_tests[], retry_after_tests[], fault_tests[],
-    pagination_tests[], loop_tests[], soak_tests[], tls_tests[], transport_tests[];
+    pagination_tests[], loop_tests[], soak_tests[], tls_tests[], transport_tests[], transport_kind_tests[],
+    header_tests[], environment_tests[];
 
 static const struct {
     const char *name;
@@ -191,7 +196,8 @@ static const struct {
 } groups[] = {{"ops", ops_tests},       {"renewal", renewal_tests},       {"retry_after", retry_after_tests},
               {"faults", fault_tests}, {"pagination", pagination_tests}, {"loop", loop_tests},
               {"soak", soak_tests},     {"tls", tls_tests},
-              {"transport", transport_tests}};
+              {"transport", transport_tests}, {"failures", transport_kind_tests},
+              {"headers", header_tests},         {"environment", environment_tests}};
 
 int main(int argc, char **argv) {
     int ran = 0, failed = 0;

@@ -20,10 +20,18 @@
 // Beside the sandbox, a raw server (DH_E2E_RAW_URL) answers what the sandbox cannot, on
 // GET /v2/orgs/R/access-tokens: R = endless (a body that never ends), stall (headers, then
 // nothing), hints (a 103 Early Hints with its own headers before the 200).
+// A hostile server (DH_E2E_HOSTILE_URL) writes raw bytes no HTTP library would, on
+// GET /v2/orgs/R/access-tokens: R = bigblock (300 KiB of header lines), bigline (one 200 KB
+// header line), folded (an obs-fold continuation line), leadfold (a folded line before any
+// header), trailers (a chunked body with trailers), stall (accepts, reads, never answers).
+// A proxy (DH_E2E_PROXY_URL) answers 502 to anything, and records what it was sent:
+//   {"op":"proxied"}              -> "POST http://127.0.0.1:PORT/v2/auth/token|CONNECT 127.0.0.1:PORT|..."
+//   --expect-line TEXT PROGRAM    the program's stdout must hold TEXT as a whole line (examples/)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -32,6 +40,11 @@ import { startSandbox } from '../../web/sandbox/index.js';
 const args = process.argv.slice(2);
 const checkExample = args[0] === '--check-example';
 if (checkExample) args.shift();
+let expectLine = null;
+if (args[0] === '--expect-line') {
+  expectLine = args[1];
+  args.splice(0, 2);
+}
 let jwtTtlSeconds = 600;
 if (args[0] === '--jwt-ttl') {
   jwtTtlSeconds = Number(args[1]);
@@ -102,6 +115,49 @@ const raw = createServer((req, res) => {
 });
 await new Promise((resolve) => raw.listen(0, '127.0.0.1', resolve));
 
+const PAGE_CHUNKED = `${EMPTY_PAGE.length.toString(16)}\r\n${EMPTY_PAGE}\r\n`;
+const hostileAnswers = {
+  bigblock: () => `HTTP/1.1 200 OK\r\n${'x-filler: '.concat('f'.repeat(1000), '\r\n').repeat(300)}` +
+    `content-type: application/json\r\ncontent-length: ${EMPTY_PAGE.length}\r\n\r\n${EMPTY_PAGE}`,
+  bigline: () => `HTTP/1.1 200 OK\r\nx-big: ${'b'.repeat(200 * 1000)}\r\n` +
+    `content-type: application/json\r\ncontent-length: ${EMPTY_PAGE.length}\r\n\r\n${EMPTY_PAGE}`,
+  folded: () => 'HTTP/1.1 200 OK\r\nx-folded: first\r\n \t second\r\n\tthird\r\nx-after: 1\r\n' +
+    `content-type: application/json\r\ncontent-length: ${EMPTY_PAGE.length}\r\n\r\n${EMPTY_PAGE}`,
+  leadfold: () => 'HTTP/1.1 200 OK\r\n x-hidden: 1\r\nx-after: 1\r\n' +
+    `content-type: application/json\r\ncontent-length: ${EMPTY_PAGE.length}\r\n\r\n${EMPTY_PAGE}`,
+  trailers: () => 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n' +
+    `trailer: x-ratelimit-reset, x-trailer\r\n\r\n${PAGE_CHUNKED}0\r\nx-trailer: late\r\nx-ratelimit-reset: 1\r\n\r\n`,
+};
+const hostileSockets = new Set();
+const hostile = createTcpServer((socket) => {
+  hostileSockets.add(socket);
+  socket.on('close', () => hostileSockets.delete(socket));
+  let head = '';
+  socket.on('error', () => {});
+  socket.on('data', (d) => {
+    head += d.toString('latin1');
+    if (!head.includes('\r\n\r\n')) return;
+    const route = /^GET \/v2\/orgs\/([a-z]+)\/access-tokens/.exec(head)?.[1];
+    head = '';
+    if (route === 'stall') return; // read, never answered
+    const answer = hostileAnswers[route];
+    socket.end(answer ? answer() : 'HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+  });
+});
+await new Promise((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+
+const proxied = [];
+const proxy = createServer((req, res) => {
+  proxied.push(`${req.method} ${req.url}`);
+  res.writeHead(502, { 'content-type': 'text/plain', connection: 'close' });
+  res.end('the e2e proxy forwards nothing');
+});
+proxy.on('connect', (req, socket) => {
+  proxied.push(`CONNECT ${req.url}`);
+  socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n');
+});
+await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+
 async function control(line) {
   let msg;
   try {
@@ -113,7 +169,8 @@ async function control(line) {
     switch (msg.op) {
       case 'faults': sb.faults(msg.spec); return 'ok';
       case 'requests': return sb.requests.map(logEntry).join('|');
-      case 'reset': sb.resetRequests(); sb.clearFaults(); fixedMs = null; offsetMs = 0; return 'ok';
+      case 'reset': sb.resetRequests(); sb.clearFaults(); fixedMs = null; offsetMs = 0; proxied.length = 0; return 'ok';
+      case 'proxied': return proxied.join('|');
       case 'advance': if (fixedMs === null) offsetMs += msg.seconds * 1000; else fixedMs += msg.seconds * 1000; return 'ok';
       case 'freeze': fixedMs = msg.unix * 1000; return 'ok';
       case 'closed': {
@@ -160,7 +217,7 @@ const closeTls = tls ? await tlsServers(tlsEnv) : async () => {};
 const wrap = (process.env.DH_E2E_WRAP ?? '').split(' ').filter(Boolean);
 const cmd = [...wrap, ...args];
 const child = spawn(cmd[0], cmd.slice(1), {
-  stdio: ['ignore', checkExample ? 'pipe' : 'inherit', 'inherit', 'pipe'],
+  stdio: ['ignore', checkExample || expectLine !== null ? 'pipe' : 'inherit', 'inherit', 'pipe'],
   env: {
     ...process.env,
     DOCKERHUB_BASE_URL: sb.url,
@@ -169,6 +226,8 @@ const child = spawn(cmd[0], cmd.slice(1), {
     DOCKERHUB_ORG: 'acme',
     ...tlsEnv,
     DH_E2E_RAW_URL: `http://127.0.0.1:${raw.address().port}`,
+    DH_E2E_HOSTILE_URL: `http://127.0.0.1:${hostile.address().port}`,
+    DH_E2E_PROXY_URL: `http://127.0.0.1:${proxy.address().port}`,
     // libcurl honours the proxy variables; the sandbox is on loopback, never behind one.
     no_proxy: '127.0.0.1,localhost',
     NO_PROXY: '127.0.0.1,localhost',
@@ -183,14 +242,23 @@ createInterface({ input: ctl }).on('line', (line) => {
   answering = answering.then(async () => ctl.write(`${await control(line)}\n`));
 });
 let out = '';
-if (checkExample) child.stdout.on('data', (d) => { out += d; });
+if (checkExample || expectLine !== null) child.stdout.on('data', (d) => { out += d; });
 
 const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(sig ? 128 : c)));
 await closeTls();
 raw.closeAllConnections();
 await new Promise((resolve) => raw.close(resolve));
+proxy.closeAllConnections();
+await new Promise((resolve) => proxy.close(resolve));
+await new Promise((resolve) => { hostile.close(resolve); for (const s of hostileSockets) s.destroy(); });
 await sb.close();
 
+if (expectLine !== null) {
+  process.stdout.write(out);
+  const has = out.split('\n').includes(expectLine);
+  if (!has) process.stderr.write(`e2e_sandbox: the program printed no line "${expectLine}"\n`);
+  process.exit(code || (has ? 0 : 1));
+}
 if (checkExample) {
   process.stdout.write(out);
   process.exit(code || exampleProblems(out));

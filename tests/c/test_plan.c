@@ -221,7 +221,38 @@ static void test_rename_by_id(void) {
     dh_manifest_free(m);
 }
 
+/* rotate_every: due from created_at; a token that old is a rotate step with the entry's new
+ * expiry, a younger one is unchanged and says when it is due; a bad interval is refused. */
+static void test_rotate_every(void) {
+    static const char fmt[] = "{\"tokens\": {\"ci\": {\"description\": \"CI\", \"expires\": \"90d\", \"rotate_every\": \"%s\","
+                              "\"resources\": {\"org\": [\"member-read\"], \"repositories\": {\"acme/api\": [\"image-pull\"]}}}}}";
+    static const struct { const char *every; dh_step_kind kind; const char *due; } cases[] = {
+        {"60d", DH_STEP_ROTATE, "2026-11-30T10:00:00Z"},    /* created 2026-10-01: due the day before NOW */
+        {"61d", DH_STEP_ROTATE, "2026-12-01T10:00:00Z"},    /* due 10:00, NOW is 20:01: due */
+        {"9w", DH_STEP_UNCHANGED, "2026-12-03T10:00:00Z"},  /* 63 days: not yet */
+    };
+    dh_token t = token("t1", "ci", "2026-10-01T10:00:00Z", "2026-12-30T10:00:00Z");
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char text[400];
+        (void)snprintf(text, sizeof text, fmt, cases[i].every);
+        dh_manifest *m;
+        dh_manifest_error err;
+        dh_plan *p = plan(text, &t, 1, 0, &m, &err);
+        dh_step_kind want = cases[i].kind;
+        CHECK(p && p->steps[0].kind == want);
+        if (p) CHECK_STR(p->steps[0].rotation_due, cases[i].due);
+        if (p && want == DH_STEP_ROTATE) CHECK(p->changes == 1 && p->steps[0].expires_at != NULL);
+        dh_plan_free(p);
+        dh_manifest_free(m);
+    }
+    dh_manifest_error err;
+    char bad[400];
+    (void)snprintf(bad, sizeof bad, fmt, "2027-01-01");
+    CHECK(dh_manifest_parse(bad, strlen(bad), &err) == NULL && err.line == 1);
+}
+
 TEST_GROUP(plan_tests) = {
+    {"rotate_every", test_rotate_every},
     {"no_change", test_no_change},
     {"relative_expiry_tolerance", test_relative_expiry_tolerance},
     {"absolute_and_never", test_absolute_and_never},

@@ -90,7 +90,7 @@ for (const [name, extra, onStdout] of [['', [], true], [' --exec true', ['--exec
     child.stderr.on('data', (c) => (err += c));
     await new Promise((resolve) => child.on('close', resolve));
     assert.equal(out.includes(secret), onStdout, out);
-    assert.ok(err.includes(`could not deactivate the old token ${OLD_ID}`), err);
+    assert.ok(err.includes(`could not retire the old token ${OLD_ID}`), err);
     assert.equal(findRun(err, [secret]), null, err);
   } finally {
     await srv.close();

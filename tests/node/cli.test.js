@@ -67,7 +67,7 @@ const json = (r) => {
 };
 
 function assertUsage(r, pattern) {
-  assert.equal(r.code, 2, `expected exit 2, got ${r.code}: ${r.stderr}`);
+  assert.equal(r.code, 1, `expected exit 1 (wrong usage), got ${r.code}: ${r.stderr}`);
   assert.equal(r.stdout, '');
   assert.match(r.stderr, pattern);
   assert.match(r.stderr, /--help' for usage/);
@@ -107,9 +107,9 @@ describe('help and usage', () => {
     const r = await cli(['--help'], { env: { DOCKERHUB_IDENTIFIER: null, DOCKERHUB_SECRET: null } });
     assert.equal(r.code, 0);
     for (const c of COMMANDS) assert.match(r.stdout, new RegExp(`^  ${c}\\b`, 'm'));
-    assert.match(r.stdout, /Exit status: 0 done, 1 .*, 2 wrong usage/);
+    assert.match(r.stdout, /Exit status \(every command\):\n  0    done\n  1    any failure, wrong usage included\n  2    plan only: there are changes\n  3    audit --fail-on found .*\n  130  interrupted/);
     const none = await cli([]);
-    assert.equal(none.code, 2);
+    assert.equal(none.code, 1);
     assert.equal(none.stdout, '');
     assert.match(none.stderr, /^Usage: dockerhub-oat <command>/);
   });
@@ -137,14 +137,14 @@ describe('help and usage', () => {
     });
   }
 
-  test('an unknown command, an unknown option, an option of another command: exit 2', async () => {
+  test('an unknown command, an unknown option, an option of another command: exit 1', async () => {
     assertUsage(await cli(['lsit']), /unknown command 'lsit'/);
     assertUsage(await cli(['list', '--colour']), /Unknown option '--colour'/);
     assertUsage(await cli(['create', '--label', 'x', '--yes']), /create has no option '--yes'/);
     assertUsage(await cli(['help', 'nope']), /unknown command 'nope'/);
   });
 
-  test('no organization, no credentials, an incomplete identity: exit 2 before any request', async () => {
+  test('no organization, no credentials, an incomplete identity: exit 1 before any request', async () => {
     sb.resetRequests();
     assertUsage(await cli(['list'], { env: { DOCKERHUB_ORG: null } }), /no organization/);
     assertUsage(await cli(['list'], { env: { DOCKERHUB_IDENTIFIER: null, DOCKERHUB_SECRET: null } }), /no credentials/);
@@ -247,10 +247,10 @@ describe('list', () => {
     assert.equal(error.headers, undefined);
   });
 
-  test('--json: a usage error is JSON on stderr too, exit 2', async () => {
+  test('--json: a usage error is JSON on stderr too, exit 1', async () => {
     for (const args of [['list', '--page', '0', '--json'], ['list', '--json', '--no-such-option']]) {
       const r = await cli(args);
-      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.code, 1, args.join(' '));
       assert.equal(r.stdout, '');
       const { error } = JSON.parse(r.stderr);
       assert.equal(error.code, 'usage');
@@ -258,7 +258,7 @@ describe('list', () => {
     }
   });
 
-  test('bad paging: exit 2', async () => {
+  test('bad paging: exit 1', async () => {
     assertUsage(await cli(['list', '--page', '0']), /--page needs a whole number/);
     assertUsage(await cli(['list', '--page-size', '101']), /--page-size needs a whole number from 1 to 100/);
     assertUsage(await cli(['list', '--page', 'two']), /--page/);
@@ -295,7 +295,7 @@ describe('get', () => {
     assert.ok(!('token' in t));
   });
 
-  test('no ID or two: exit 2; an unknown ID: exit 1 not_found', async () => {
+  test('no ID or two: exit 1; an unknown ID: exit 1 not_found', async () => {
     assertUsage(await cli(['get']), /get needs the token's ID/);
     assertUsage(await cli(['get', 'a', 'b']), /takes one ID/);
     const r = await cli(['get', '00000000-0000-4000-8000-000000000000']);
@@ -354,7 +354,7 @@ describe('create', () => {
     assert.ok(!r.stderr.includes(t.token));
   });
 
-  test('usage errors: exit 2, nothing created', async () => {
+  test('usage errors: exit 1, nothing created', async () => {
     const before = json(await cli(['list', '--json'])).total;
     assertUsage(await cli(['create']), /create needs --label/);
     assertUsage(await cli(['create', '--label', 'x', '--repo', 'acme/api']), /--repo needs PATH=SCOPE/);
@@ -387,7 +387,7 @@ describe('update, activate, deactivate', () => {
     assert.equal(j.description || '', '');
   });
 
-  test('update with nothing to change, or no ID: exit 2; an unknown ID: exit 1', async () => {
+  test('update with nothing to change, or no ID: exit 1; an unknown ID: exit 1', async () => {
     const id = await seededId('ci-pull');
     assertUsage(await cli(['update', id]), /update needs --label/);
     assertUsage(await cli(['update', '--label', 'x']), /update needs the token's ID/);
@@ -410,7 +410,7 @@ describe('update, activate, deactivate', () => {
 });
 
 describe('delete', () => {
-  test('without --yes and without a terminal: refused with exit 2, the token kept', async () => {
+  test('without --yes and without a terminal: refused with exit 1, the token kept', async () => {
     const { id } = await createToken('cli-del-refused');
     assertUsage(await cli(['delete', id]), /refusing to delete without --yes/);
     assert.equal(json(await cli(['get', id, '--json'])).id, id);
@@ -440,18 +440,21 @@ describe('delete', () => {
 });
 
 describe('rotate', () => {
-  test('prints only the new secret on stdout; the old token is deactivated', async () => {
+  test('prints only the new secret on stdout, each phase on stderr; the old token deactivated and relabelled', async () => {
     const { id, secret: oldSecret } = await createToken('cli-rot', ['--repo', 'acme/api=image-pull', '--expires', '90d']);
     const r = await cli(['rotate', id]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^${OAT.source}\\n$`));
     assert.notEqual(r.stdout.trim(), oldSecret);
-    const newId = /Created token cli-rot \(([0-9a-f-]{36})\)/.exec(r.stderr)[1];
-    assert.match(r.stderr, new RegExp(`Deactivated the old token ${id}`));
+    const newId = /Created the new token ([0-9a-f-]{36})\./.exec(r.stderr)[1];
+    assert.match(r.stderr, new RegExp(`Signed in with the new token ${newId}: it works\\.`));
+    assert.match(r.stderr, new RegExp(`Deactivated and relabelled the old token ${id} as cli-rot~retired~delete-after-\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ\\.`));
     assert.ok(!r.stderr.includes(r.stdout.trim()));
     const [oldT, newT] = [json(await cli(['get', id, '--json'])), json(await cli(['get', newId, '--json']))];
     assert.equal(oldT.is_active, false);
+    assert.match(oldT.label, /^cli-rot~retired~/);
     assert.equal(newT.is_active, true);
+    assert.equal(newT.label, 'cli-rot');
     assert.deepEqual(newT.resources, oldT.resources);
   });
 
@@ -465,14 +468,18 @@ describe('rotate', () => {
     const kept = await createToken('cli-rot-keep');
     r = await cli(['rotate', kept.id, '--retire', 'keep', '--json']);
     const out = json(r);
-    assert.equal(out.retired, false);
+    assert.equal(out.retired, true);
+    assert.equal(out.retiredAs, 'overlap');
     assert.equal(out.retireError, null);
     assert.match(out.token.token, OAT);
     assert.equal(out.token.label, 'cli-rot-keep');
-    assert.equal(json(await cli(['get', kept.id, '--json'])).is_active, true);
+    const old = json(await cli(['get', kept.id, '--json']));
+    assert.equal(old.is_active, true, 'keep: still active');
+    assert.equal(old.label, out.retiredLabel);
+    assert.match(old.label, /^cli-rot-keep~retired~active-until-.*~delete-after-/);
   });
 
-  test('a bad --retire or no ID: exit 2', async () => {
+  test('a bad --retire or no ID: exit 1', async () => {
     assertUsage(await cli(['rotate', 'x', '--retire', 'revoke']), /--retire needs deactivate, delete or keep/);
     assertUsage(await cli(['rotate']), /rotate needs the token's ID/);
   });
@@ -491,7 +498,7 @@ describe('rotate', () => {
     assert.equal(json(await cli(['get', id, '--json'])).is_active, true);
   });
 
-  test('a failing retire: the new secret still on stdout, exit 1, the error on stderr', async () => {
+  test('a failing retire: the new secret still on stdout (handed over), exit 1, the error on stderr', async () => {
     const { id } = await createToken('cli-rot-retire-fail');
     sb.faults({ method: 'PATCH', path: '/access-tokens/', status: 500, body: { message: 'patch broke' }, times: 10 });
     let r;
@@ -502,8 +509,8 @@ describe('rotate', () => {
     }
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, new RegExp(`^${OAT.source}\\n$`));
-    assert.match(r.stderr, new RegExp(`^error: server_error: could not deactivate the old token ${id}: patch broke$`, 'm'));
-    assert.match(r.stderr, new RegExp(`Retry with: dockerhub-oat deactivate ${id}`));
+    assert.match(r.stderr, new RegExp(`^error: server_error: could not retire the old token ${id}: patch broke$`, 'm'));
+    assert.match(r.stderr, new RegExp(`Deactivate it with: dockerhub-oat deactivate ${id}`));
     assert.ok(!r.stderr.includes(r.stdout.trim()));
     assert.equal(json(await cli(['get', id, '--json'])).is_active, true);
   });

@@ -77,11 +77,11 @@ describe('splitWords', () => {
 });
 
 describe('exec', () => {
-  test('the command gets the secret and a newline on stdin, and never in its arguments', async (t) => {
+  test('the command gets the secret alone (no newline: one format everywhere) on stdin, and never in its arguments', async (t) => {
     const dir = tempDir(t);
     const script = "const fs=require('fs');fs.writeFileSync('in.txt',fs.readFileSync(0));fs.writeFileSync('argv.txt',JSON.stringify(process.argv))";
     await handOver(SECRET, { exec: `${process.execPath} -e "${script}" one 'two words'` }, { cwd: dir, stderr: 'ignore' });
-    assert.equal(readFileSync(join(dir, 'in.txt'), 'utf8'), `${SECRET}\n`);
+    assert.equal(readFileSync(join(dir, 'in.txt'), 'utf8'), SECRET);
     const argv = JSON.parse(readFileSync(join(dir, 'argv.txt'), 'utf8'));
     assert.deepEqual(argv.slice(1), ['one', 'two words']);
     assert.ok(!readFileSync(join(dir, 'argv.txt'), 'utf8').includes(SECRET.slice(9, 17)));
@@ -97,9 +97,9 @@ describe('exec', () => {
     assert.ok(!('DOCKERHUB_SECRET' in seen) && !('DOCKERHUB_TOKEN' in seen));
   });
 
-  test('with shell set, /bin/sh -c runs it; newline: false writes the secret alone', async (t) => {
+  test('with shell set, /bin/sh -c runs it with the secret alone on stdin', async (t) => {
     const dir = tempDir(t);
-    await handOver(SECRET, { exec: 'cat > in.txt && test -s in.txt', shell: true }, { cwd: dir, newline: false, stderr: 'ignore' });
+    await handOver(SECRET, { exec: 'cat > in.txt && test -s in.txt', shell: true }, { cwd: dir, stderr: 'ignore' });
     assert.equal(readFileSync(join(dir, 'in.txt'), 'utf8'), SECRET);
   });
 
@@ -116,7 +116,7 @@ describe('exec', () => {
 });
 
 describe('out', () => {
-  test('creates the file with mode 0600 whatever the umask, holding the secret and a newline', async (t) => {
+  test('creates the file with mode 0600 whatever the umask, holding the secret alone (no newline)', async (t) => {
     const dir = tempDir(t);
     const old = process.umask(0o000);
     try {
@@ -125,7 +125,7 @@ describe('out', () => {
       process.umask(old);
     }
     assert.equal(statSync(join(dir, 'a.token')).mode & 0o777, 0o600);
-    assert.equal(readFileSync(join(dir, 'a.token'), 'utf8'), `${SECRET}\n`);
+    assert.equal(readFileSync(join(dir, 'a.token'), 'utf8'), SECRET);
   });
 
   test('never overwrites a file, nor follows a link, even a dangling one', async (t) => {

@@ -277,11 +277,11 @@ describe('failures', () => {
     writeManifest({ tokens: { fine: { secret: { out: 'fine.token' } }, taken: { secret: { out: 'taken.token' } } } });
     sb.resetRequests();
     const apply = await cli(['apply', '-f', 'tokens.json', '--yes']);
-    assert.equal(apply.code, 2);
+    assert.equal(apply.code, 1);
     assert.match(apply.stderr, /token "taken" \(line 8\): taken\.token: the file exists; refusing to overwrite it; nothing was changed/);
     writeManifest({ tokens: { x: { secret: { exec: 'no-such-command-here --flag' } } } });
     const missing = await cli(['apply', '-f', 'tokens.json', '--yes']);
-    assert.equal(missing.code, 2);
+    assert.equal(missing.code, 1);
     assert.match(missing.stderr, /the command "no-such-command-here" is not found/);
     assert.deepEqual(writes(), []);
     assert.equal(readFileSync(file('taken.token'), 'utf8'), 'keep me\n');
@@ -292,7 +292,8 @@ describe('failures', () => {
     writeManifest({ tokens: { first: { secret: { exec: `${process.execPath} -e process.exit(3)` } }, later: { secret: { out: 'later.token' } } } });
     const apply = await cli(['apply', '-f', 'tokens.json', '--yes']);
     assert.equal(apply.code, 1);
-    assert.match(apply.stderr, /was created but its secret could not be handed over: .* exited with status 3\. Delete or rotate the new token/);
+    assert.match(apply.stderr, /error: handover_failed: the new token \S+ \("first"\) could not be handed over: .* exited with status 3; it was deleted again\n/);
+    assert.deepEqual((await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter((t) => t.label === 'first'), [], 'no stray new token');
     assert.match(apply.stderr, /Done:\n {2}\(none\)\nFailed:\n {2}\+ create first.*\nNot done:\n {2}\+ create later/);
     assert.ok(!existsSync(file('later.token')));
   });
@@ -301,11 +302,11 @@ describe('failures', () => {
     writeManifest({ tokens: { x: { secret: { out: 'x.token' } } } });
     sb.resetRequests();
     const r = await cli(['apply', '-f', 'tokens.json']);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.match(r.stderr, /refusing to apply without --yes: stdin is not a terminal/);
     writeManifest({ tokens: { x: {} } });
     const nowhere = await cli(['apply', '-f', 'tokens.json', '--yes']);
-    assert.equal(nowhere.code, 2);
+    assert.equal(nowhere.code, 1);
     assert.match(nowhere.stderr, /token "x" \(line 3\) would be created, but the file does not say where its secret goes/);
     assert.deepEqual(writes(), []);
   });
@@ -435,7 +436,7 @@ describe('the JSON Schema', () => {
     const res = schema.$defs.resources.properties;
     assert.deepEqual(res.repositories.additionalProperties.items.enum, both(Object.values(SCOPES.TYPE_REPO).flat()));
     assert.deepEqual(res.org.items.enum, both(SCOPES.TYPE_ORG));
-    assert.deepEqual(Object.keys(schema.$defs.token.properties).sort(), ['active', 'description', 'expires', 'id', 'resources', 'secret']);
+    assert.deepEqual(Object.keys(schema.$defs.token.properties).sort(), ['active', 'description', 'expires', 'id', 'resources', 'rotate_every', 'secret']);
   });
 
   test('the core takes every scope the schema names', async () => {

@@ -1,5 +1,7 @@
-// rotateAccessToken (bindings/rotate.js) against the sandbox: each retire mode, a failing read,
-// create and retire, argument checks and cancellation. Nothing may be lost on any path.
+// rotateAccessToken (bindings/rotate.js) against the sandbox: each retire mode, the verified
+// phases (sign-in with the new token before the old one is touched, proved by the sandbox's
+// request log), a failing read, create, sign-in, hand-over and retire, argument checks and
+// cancellation. Nothing may be lost on any path, and afterwards one token holds the label.
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { openOwnerWorld } from './helpers/hub.js';
@@ -17,8 +19,12 @@ const RESOURCES = [
 ];
 
 const ms = (s) => Date.parse(s.replace(/(\.\d{3})\d+/, '$1'));
-/** Requests to the token routes (the login is not counted). */
+/** Requests to the token routes (the owner's login is not counted; the probe's read is). */
 const tokenCalls = (sb) => sb.requests.filter((r) => r.path.includes('/access-tokens')).map((r) => r.method);
+/** The request log in words: "POST /v2/auth/token as oat ID", "PATCH OLD-ID". */
+const steps = (sb) => sb.requests.map((r) => (r.signedIn ? `sign-in ${r.signedIn.kind} ${r.signedIn.tokenId ?? r.signedIn.sub}`
+  : `${r.method} ${r.path.replace(/^\/v2\/orgs\/acme\/access-tokens\/?/, '') || 'list'}`))
+  .filter((s) => !s.startsWith('POST /v2/auth/token'));
 
 let world;
 let sb;
@@ -69,9 +75,20 @@ describe('retire modes', () => {
     assert.equal(result.retired, true);
     assert.equal(result.retireError, null);
     assertLike(result.token, old);
-    assert.deepEqual(Object.keys(result).sort(), ['retireError', 'retired', 'token']);
-    assert.deepEqual(tokenCalls(sb), ['GET', 'POST', 'PATCH']);
-    assert.equal((await hub.getAccessToken(ORG, old.id)).is_active, false);
+    assert.deepEqual(Object.keys(result).sort(),
+      ['activeUntil', 'deleteAfter', 'old', 'retireError', 'retired', 'retiredAs', 'retiredLabel', 'token']);
+    assert.equal(result.retiredAs, 'deactivated');
+    const n = result.token.id;
+    assert.deepEqual(steps(sb), [`GET ${old.id}`, 'POST list', `sign-in oat ${n}`, `GET ${n}`, `PATCH ${old.id}`],
+      'the new token signs in before the old one is touched');
+    const retired = await hub.getAccessToken(ORG, old.id);
+    assert.equal(retired.is_active, false);
+    assert.equal(retired.label, result.retiredLabel);
+    assert.equal(result.retiredLabel, `deploy-bot~retired~delete-after-${result.deleteAfter.slice(0, 16)}Z`);
+    const graceMs = Date.parse(result.deleteAfter) - Date.now();
+    assert.ok(graceMs > 7 * DAY - 120e3 && graceMs <= 7 * DAY + 60e3, 'a grace of 7 days');
+    const holders = (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter((t) => t.label === 'deploy-bot');
+    assert.deepEqual(holders.map((t) => t.id), [n], 'one token holds the label: the new one');
     const fresh = await hub.getAccessToken(ORG, result.token.id);
     assert.equal(fresh.is_active, true);
     assert.deepEqual(fresh.resources, old.resources);
@@ -83,18 +100,38 @@ describe('retire modes', () => {
     assert.equal(result.retired, true);
     assert.equal(result.retireError, null);
     assertLike(result.token, old);
-    assert.deepEqual(tokenCalls(sb), ['GET', 'POST', 'DELETE']);
+    assert.deepEqual(tokenCalls(sb), ['GET', 'POST', 'GET', 'DELETE']);
     await assert.rejects(hub.getAccessToken(ORG, old.id), { code: 'not_found', status: 404 });
   });
 
-  test('keep: both tokens active, retired false, no retire request', async () => {
+  test('keep: both tokens active, the old one relabelled (active until deleted after the grace)', async () => {
     const old = await oldToken({ expiresInDays: 7 });
-    const result = await rotateAccessToken(hub, ORG, old.id, { retire: 'keep' });
-    assert.equal(result.retired, false);
+    const result = await rotateAccessToken(hub, ORG, old.id, { retire: 'keep', graceSeconds: 3600 });
+    assert.equal(result.retired, true);
+    assert.equal(result.retiredAs, 'overlap');
     assert.equal(result.retireError, null);
     assertLike(result.token, old);
-    assert.deepEqual(tokenCalls(sb), ['GET', 'POST']);
+    assert.deepEqual(tokenCalls(sb), ['GET', 'POST', 'GET', 'PATCH']);
+    const kept = await hub.getAccessToken(ORG, old.id);
+    assert.equal(kept.is_active, true);
+    assert.match(kept.label, /^deploy-bot~retired~active-until-(.*)~delete-after-\1$/);
+  });
+
+  test('an overlap: the old token stays active, relabelled with both times', async () => {
+    const old = await oldToken();
+    const now = Date.parse('2026-12-07T10:00:30Z');
+    const result = await rotateAccessToken(hub, ORG, old.id, { overlapSeconds: 3600, graceSeconds: 86400, now });
+    assert.equal(result.retiredLabel, 'deploy-bot~retired~active-until-2026-12-07T11:01Z~delete-after-2026-12-08T10:01Z');
+    assert.equal(result.activeUntil, '2026-12-07T11:01:00.000Z');
     assert.equal((await hub.getAccessToken(ORG, old.id)).is_active, true);
+  });
+
+  test('--expires and --description: the new token takes them', async () => {
+    const old = await oldToken({ expiresInDays: null });
+    const expiresAt = new Date(Date.now() + 90 * DAY).toISOString();
+    const result = await rotateAccessToken(hub, ORG, old.id, { expiresAt, description: 'now it expires' });
+    assert.equal(ms(result.token.expires_at), ms(expiresAt));
+    assert.equal(result.token.description, 'now it expires');
   });
 
   test('a token that never expires gets a successor that never expires', async () => {
@@ -118,7 +155,7 @@ describe('the client method', () => {
   test('hub.rotateAccessToken(org, id, options) is this function', async () => {
     const old = await oldToken();
     const result = await hub.rotateAccessToken(ORG, old.id, { retire: 'keep' });
-    assert.equal(result.retired, false);
+    assert.equal(result.retired, true);
     assertLike(result.token, old);
     await assert.rejects(hub.rotateAccessToken(ORG, old.id, { retire: 'nope' }), { code: 'invalid_argument' });
   });
@@ -227,7 +264,7 @@ describe('cancellation', () => {
     assert.deepEqual(tokenCalls(sb), []);
   });
 
-  test('an abort while the create is in flight: the new token is kept, the old one left alone', async () => {
+  test('an abort while the create is in flight: the new token is deleted again, the old one left alone', async () => {
     const old = await oldToken();
     const controller = new AbortController();
     // The abort lands exactly when the create is sent: no timing involved.
@@ -243,11 +280,77 @@ describe('cancellation', () => {
         },
       },
     });
-    const result = await rotateAccessToken(spy, ORG, old.id, { signal: controller.signal });
-    assert.equal(result.retired, false);
-    assert.equal(result.retireError.code, 'aborted');
-    assertLike(result.token, old);
-    assert.deepEqual(tokenCalls(sb), ['GET', 'POST']);
-    assert.equal((await hub.getAccessToken(ORG, old.id)).is_active, true);
+    const err = await rotateAccessToken(spy, ORG, old.id, { signal: controller.signal }).then(
+      () => assert.fail('resolved'), (e) => e);
+    assert.equal(err.code, 'aborted');
+    assert.equal(err.undone, true);
+    assert.match(err.message, /so it was deleted again; the old token .* is untouched and still works/);
+    assert.deepEqual(tokenCalls(sb), ['GET', 'POST', 'DELETE']);
+    const left = (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter((t) => t.label === 'deploy-bot');
+    assert.deepEqual(left.map((t) => [t.id, t.is_active]), [[old.id, true]]);
+  });
+});
+
+describe('verified phases', () => {
+  const labelHolders = async () => (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter((t) => t.label === 'deploy-bot');
+
+  test('sign-in refused: the new token is deleted again, the old one untouched, the error says so', async () => {
+    const old = await oldToken();
+    sb.faults({ method: 'POST', path: '/v2/auth/token$', status: 401, body: { message: 'no', errinfo: {} }, times: 1 });
+    const phases = [];
+    const err = await rotateAccessToken(hub, ORG, old.id, { onPhase: (e) => phases.push(`${e.phase} ${e.status}`) })
+      .then(() => assert.fail('resolved'), (e) => e);
+    assert.equal(err.code, 'unauthorized');
+    assert.equal(err.phase, 'verify');
+    assert.equal(err.undone, true);
+    assert.match(err.message, new RegExp(`^the new token ${err.newId} could not sign in .*so it was deleted again; the old token ${old.id} is untouched and still works$`));
+    assert.deepEqual(phases, ['read started', 'read done', 'create started', 'create done', 'verify started', 'verify failed', 'undo started', 'undo done']);
+    assert.deepEqual(tokenCalls(sb), ['GET', 'POST', 'DELETE']);
+    assert.deepEqual((await labelHolders()).map((t) => [t.id, t.is_active]), [[old.id, true]]);
+  });
+
+  test('a hand-over that throws: handover_failed, the new token deleted again, no secret in the message', async () => {
+    const old = await oldToken();
+    let secret;
+    const err = await rotateAccessToken(hub, ORG, old.id, {
+      handOver: (t) => { secret = t.token; throw new Error(`vault refused ${t.token}`); },
+    }).then(() => assert.fail('resolved'), (e) => e);
+    assert.equal(err.code, 'handover_failed');
+    assert.equal(err.phase, 'handover');
+    assert.ok(!err.message.includes(secret.slice(9, 17)), 'no run of the secret');
+    assert.match(err.message, /could not be handed over \(handover_failed: vault refused .*\), so it was deleted again/);
+    assert.deepEqual((await labelHolders()).map((t) => [t.id, t.is_active]), [[old.id, true]]);
+  });
+
+  test('a failed undo says the new token is left and names it', async () => {
+    const old = await oldToken();
+    sb.faults({ method: 'DELETE', path: '/access-tokens/', status: 500, body: { message: 'delete broke' }, times: 10 });
+    const err = await rotateAccessToken(hub, ORG, old.id, { handOver: () => { throw new Error('nowhere'); } })
+      .then(() => assert.fail('resolved'), (e) => e);
+    sb.clearFaults();
+    assert.equal(err.undone, false);
+    assert.match(err.message, new RegExp(`and it could not be deleted again \\(delete broke\\): delete it; the old token ${old.id} is untouched`));
+    assert.equal((await hub.getAccessToken(ORG, err.newId)).label, 'deploy-bot');
+  });
+
+  test('the phases, in order: the hand-over sees a token that signed in; the retire comes after it', async () => {
+    const old = await oldToken();
+    const order = [];
+    const result = await rotateAccessToken(hub, ORG, old.id, {
+      handOver: (t) => { order.push(`handover after ${steps(sb).at(-2)}`); void t; },
+      onPhase: (e) => { if (e.status === 'done') order.push(e.phase); },
+    });
+    assert.deepEqual(order, ['read', 'create', 'verify', `handover after sign-in oat ${result.token.id}`, 'handover', 'retire']);
+    assert.equal(steps(sb).at(-1), `PATCH ${old.id}`);
+    assert.ok(await hub.verifyAccessToken(ORG, result.token.token, result.token.id), 'the new secret signs in');
+    const oldSecretless = await hub.getAccessToken(ORG, old.id);
+    assert.equal(oldSecretless.is_active, false);
+  });
+
+  test('a plain rotate keeps the lifetime exactly (a relative expiry still matches)', async () => {
+    const old = await oldToken({ expiresInDays: 90 });
+    const { token } = await rotateAccessToken(hub, ORG, old.id);
+    const span = (t) => ms(t.expires_at) - ms(t.created_at);
+    assert.ok(Math.abs(span(token) - span(old)) < 60e3, `${span(token)} vs ${span(old)}`);
   });
 });

@@ -167,6 +167,6 @@ describe('cli', () => {
     }
     const help = runCli(['--help']);
     assert.equal(await help.exited, 0);
-    assert.match(help.out, /Usage: node web\/sandbox\/cli\.js/);
+    assert.match(help.out, /^Usage: dockerhub-oat sandbox \[options\]/);
   });
 });

@@ -56,6 +56,11 @@ test('dockerhub-oat dashboard --help and a bad option speak of dockerhub-oat das
   assert.match(bad.stderr, /dashboard: --port needs an integer/);
   const top = await runCli(['--help']);
   assert.match(top.stdout, /dockerhub-oat dashboard/);
+  for (const server of ['dashboard', 'sandbox']) {
+    const topic = await runCli(['help', server]);
+    assert.equal(topic.code, 0, topic.stderr);
+    assert.match(topic.stdout, new RegExp(`^Usage: dockerhub-oat ${server} \\[options\\]`));
+  }
 });
 
 test('npm start is a thin call to the same command', () => {

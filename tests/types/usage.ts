@@ -1,6 +1,6 @@
 // A typed walk through the whole public API of dockerhub-oat. Never run: `tsc --strict` checks it
 // (tests/node/types.test.js). Every `@ts-expect-error` line must stay an error, or tsc fails.
-import { createClient, DockerHubError, ERROR_CODES, SCOPES, auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from 'dockerhub-oat';
+import { createClient, DockerHubError, ERROR_CODES, SCOPES, auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES, parseRetired, retiredLabel } from 'dockerhub-oat';
 import { startSandbox, type FaultSpec, type Sandbox } from 'dockerhub-oat/sandbox';
 import type {
   AccessToken,
@@ -27,6 +27,8 @@ import type {
   RetireMode,
   RotateOptions,
   RotateResult,
+  RotatePhase,
+  RotatePhaseEvent,
   UpdateAccessTokenRequest,
 } from 'dockerhub-oat';
 
@@ -92,6 +94,7 @@ function describeError(err: unknown): string {
     case 'network':
     case 'aborted':
     case 'closed':
+    case 'handover_failed':
       return `${code} ${status}`;
     // @ts-expect-error: not an error code (it is not_found)
     case 'notfound':
@@ -183,6 +186,18 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
     void why;
   }
   await hub.rotateAccessToken(ORG, got.id);
+  const phases: RotatePhase[] = [];
+  const verified: RotateResult = await hub.rotateAccessToken(ORG, got.id, {
+    expiresAt: null, description: 'd', retire: 'deactivate', overlapSeconds: 3600, graceSeconds: 7 * 86400,
+    handOver: async (t: CreatedAccessToken) => { void t.token; }, onPhase: (e: RotatePhaseEvent) => { phases.push(e.phase); },
+  });
+  const retiredAs: string | null = verified.retiredAs;
+  const label: string | null = verified.retiredLabel;
+  const parsed = parseRetired(label ?? '');
+  const deleteAfter: number | undefined = parsed?.deleteAfter;
+  const signsIn: boolean = await hub.verifyAccessToken(ORG, newSecret, got.id);
+  const relabel: string = retiredLabel('ci-pull', { deleteAfter: Date.now() });
+  void retiredAs; void deleteAfter; void signsIn; void relabel;
   // @ts-expect-error: 'revoke' is not a retire mode
   await hub.rotateAccessToken(ORG, got.id, { retire: 'revoke' });
 

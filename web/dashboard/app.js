@@ -3,8 +3,10 @@
 // parts together; each part is a module of its own:
 //   signin.js        the sign-in form          session.js  a call for the session, sign-out
 //   token-list.js    the table and its pager   details.js  one token, (de)activate, delete
+//   rotate-dialog.js the verified rotation of one token, phase by phase
 //   token-dialog.js  new and edit              token-form.js  the dialog's resource editor
 //   secret.js        a created token's value   audit-view.js  the hygiene audit
+//   tokens-as-code.js  download tokens.json, a dropped file's plan; rotation-due.js its due dates
 //   elements.js, state.js, cells.js, dom.js, format.js: the elements, the state, shared pieces.
 //
 // Secrets: the password is read once from its field (which is cleared at once) and handed to the
@@ -19,16 +21,20 @@ import { el } from './elements.js';
 import { app } from './state.js';
 import { call } from './session.js';
 import { wireSignIn } from './signin.js';
-import { loadPage, wireTokenList } from './token-list.js';
+import { loadPage, showDue, wireTokenList } from './token-list.js';
 import { wireDetails } from './details.js';
 import { openTokenDialog, wireTokenDialog } from './token-dialog.js';
 import { wireSecretDialog } from './secret.js';
 import { createAuditView } from './audit-view.js';
+import { createTokensAsCode } from './tokens-as-code.js';
+import { createRotateDialog } from './rotate-dialog.js';
 
 wireSignIn();
 app.audit = createAuditView($('#audit-view'), { call, onChanged: () => loadPage() });
+app.code = createTokensAsCode($('#code-view'), { call, onDue: showDue });
 wireTokenList();
-wireDetails({ onChanged: () => loadPage(), onEdit: openTokenDialog });
+app.rotate = createRotateDialog({ call, afterDone: () => { loadPage(); app.code.refresh(); } });
+wireDetails({ onChanged: () => loadPage(), onEdit: openTokenDialog, onRotate: (t) => app.rotate.open(t) });
 wireTokenDialog();
 wireSecretDialog();
 

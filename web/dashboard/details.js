@@ -1,5 +1,6 @@
 // The details dialog of one token: its facts and resources (fetched when it opens), and its
-// Activate/Deactivate and Delete actions (Delete through a confirmation dialog).
+// Activate/Deactivate, Rotate (rotate-dialog.js) and Delete actions (Delete through a confirmation
+// dialog). With a checked file, when the token is next due for rotation.
 
 import { h, fill, busy, clearAlert, openDialog } from './dom.js';
 import { tokenStatus, scopeName, PUBLIC_PATH } from './format.js';
@@ -27,6 +28,13 @@ function resourceList(t) {
       (r.scopes ?? []).map((s) => h('li', { class: 'chip', title: s, text: scopeName(s) }))))));
 }
 
+/** When `t` is next due under the checked file's rotate_every. */
+function dueFact(t) {
+  const d = view.due.get(t.id);
+  if (!d) return h('span', { class: 'muted', text: 'No rotate_every for it in the checked file' });
+  return h('span', {}, fullTime(d.due, 'Unknown'), h('span', { class: 'muted', text: ` · rotate_every ${d.every}` }));
+}
+
 /** Shows token `t` in the details dialog; its actions wait until its resources have loaded. */
 export function renderDetails(t) {
   const status = tokenStatus(t);
@@ -42,11 +50,12 @@ export function renderDetails(t) {
       fact('Created', fullTime(t.created_at, 'Unknown')),
       fact('Last used', fullTime(t.last_used_at, 'Never')),
       fact('Expires', fullTime(t.expires_at, 'Never')),
+      view.due ? fact('Rotation due', dueFact(t)) : null,
       fact('ID', h('code', { text: t.id }))),
     h('h3', { text: 'Resources' }),
     resourceList(t));
   el.detailsToggle.textContent = t.is_active ? 'Deactivate' : 'Activate';
-  for (const b of [el.detailsEdit, el.detailsToggle, el.detailsDelete]) b.disabled = !loaded;
+  for (const b of [el.detailsEdit, el.detailsToggle, el.detailsRotate, el.detailsDelete]) b.disabled = !loaded;
 }
 
 /** Opens the dialog on a list row's summary at once, then shows the token as fetched. */
@@ -108,14 +117,21 @@ async function confirmDelete(onChanged) {
 }
 
 /**
- * @param {{ onChanged: () => Promise<unknown>, onEdit: (token: object) => void }} hooks
- *   onChanged reloads the list after a change; onEdit opens the token dialog on the loaded token
+ * @param {{ onChanged: () => Promise<unknown>, onEdit: (token: object) => void, onRotate: (token: object) => void }} hooks
+ *   onChanged reloads the list after a change; onEdit opens the token dialog on the loaded token;
+ *   onRotate opens the rotation on it (in place of the details)
  */
-export function wireDetails({ onChanged, onEdit }) {
+export function wireDetails({ onChanged, onEdit, onRotate }) {
   el.detailsDialog.addEventListener('close', () => { view.current = null; });
   el.detailsToggle.addEventListener('click', () => toggleActive(onChanged));
   el.detailsEdit.addEventListener('click', () => {
     if (view.current?.resources) onEdit(view.current);
+  });
+  el.detailsRotate.addEventListener('click', () => {
+    const t = view.current;
+    if (!t?.resources) return;
+    el.detailsDialog.close();
+    onRotate(t);
   });
   el.detailsDelete.addEventListener('click', askDelete);
   el.deleteConfirm.addEventListener('click', () => confirmDelete(onChanged));

@@ -1,6 +1,6 @@
 // Pure helpers of the dashboard: token status, relative and exact dates, scope names, error text.
 // No DOM here, so each function can be checked on its own.
-import { SCOPES, IMPLIES, ORG_SCOPE_LABELS } from '/bindings/scopes.js';
+import { SCOPES, IMPLIES, SCOPE_WORDS } from '/bindings/scopes.js';
 
 export const SOON_DAYS = 7;
 const DAY = 86_400_000;
@@ -54,30 +54,31 @@ export function exactTime(iso) {
   return Number.isNaN(t) ? iso : exactFormat.format(t);
 }
 
-/** The titles of the catalogue's repository groups (bindings/scopes.js). */
-const GROUP_TITLES = { image: 'Image', repository: 'Repository', tag: 'Tag', webhook: 'Webhook', repoGroup: 'Repository group', settings: 'Settings' };
+/** "Images: push (and pull)" -> ["Images", "Push (and pull)"]: a catalogue entry's group and words. */
+function splitWords(words) {
+  const i = words.indexOf(': ');
+  const rest = i < 0 ? words : words.slice(i + 2);
+  return [i < 0 ? words : words.slice(0, i), rest.charAt(0).toUpperCase() + rest.slice(1)];
+}
 
-/** "Pull" for "scope-image-pull": a repository scope's last word. */
-const lastWord = (scope) => {
-  const w = scope.slice(scope.lastIndexOf('-') + 1);
-  return w.charAt(0).toUpperCase() + w.slice(1);
-};
-
-/** The catalogue's repository scopes in its order and grouping, each as [scope, short name]. */
-export const REPO_GROUPS = Object.entries(SCOPES.TYPE_REPO).map(([key, scopes]) => ({
-  name: GROUP_TITLES[key] ?? key,
-  scopes: scopes.map((s) => [s, lastWord(s)]),
+/**
+ * The catalogue's repository scopes in its order and grouping, each group titled and each scope
+ * worded as the catalogue words it (bindings/scopes.js, as `dockerhub-oat scopes` prints them):
+ * { name: 'Images', scopes: [['scope-image-push', 'Push (and pull)'], ...] }.
+ */
+export const REPO_GROUPS = Object.values(SCOPES.TYPE_REPO).map((scopes) => ({
+  name: splitWords(SCOPE_WORDS[scopes[0]])[0],
+  scopes: scopes.map((s) => [s, splitWords(SCOPE_WORDS[s])[1]]),
 }));
 
-export { IMPLIES, ORG_SCOPE_LABELS as ORG_SCOPE_NAMES };
+/** The organization scopes and their words, in the catalogue's order. */
+export const ORG_SCOPE_NAMES = Object.freeze(Object.fromEntries(SCOPES.TYPE_ORG.map((s) => [s, SCOPE_WORDS[s]])));
 
-const REPO_SCOPE_NAMES = Object.fromEntries(
-  REPO_GROUPS.flatMap((g) => g.scopes.map(([id, short]) => [id, `${g.name} ${short.toLowerCase()}`])),
-);
+export { IMPLIES };
 
-/** "Image pull", "Members: read"; an unknown scope shows as sent. */
+/** The catalogue's words for a scope ("Images: pull", "Members: read"); an unknown one as sent. */
 export function scopeName(scope) {
-  return REPO_SCOPE_NAMES[scope] ?? ORG_SCOPE_LABELS[scope] ?? scope;
+  return Object.hasOwn(SCOPE_WORDS, scope) ? SCOPE_WORDS[scope] : scope;
 }
 
 export const PUBLIC_PATH = SCOPES.PUBLIC_READ.path;

@@ -22,23 +22,28 @@ export function forgetSecret() {
   document.getSelection()?.removeAllRanges();
 }
 
-/** Copies the value: the Clipboard API, else a selected field and execCommand, else a hint. */
-async function copySecret() {
-  if (!el.secretValue.value) return;
+/** Copies a field's value: the Clipboard API, else a selected field and execCommand, else a hint. */
+async function copyValue(input, statusEl) {
+  if (!input.value) return;
   try {
-    await navigator.clipboard.writeText(el.secretValue.value);
-    el.secretStatus.textContent = 'Copied to the clipboard.';
+    await navigator.clipboard.writeText(input.value);
+    statusEl.textContent = 'Copied to the clipboard.';
   } catch {
-    el.secretValue.focus();
-    el.secretValue.select();
+    input.focus();
+    input.select();
     let copied = false;
     try {
       copied = document.execCommand('copy');
     } catch {
       copied = false;
     }
-    el.secretStatus.textContent = copied ? 'Copied to the clipboard.' : 'Selected: press Ctrl+C (⌘C on a Mac) to copy it.';
+    statusEl.textContent = copied ? 'Copied to the clipboard.' : 'Selected: press Ctrl+C (⌘C on a Mac) to copy it.';
   }
+}
+
+/** Makes `button` copy the secret in `input`, saying how in `statusEl` (here and in the rotation). */
+export function copyField(input, button, statusEl) {
+  button.addEventListener('click', () => copyValue(input, statusEl));
 }
 
 export function wireSecretDialog() {
@@ -48,5 +53,5 @@ export function wireSecretDialog() {
     forgetSecret();
     el.secretDialog.close();
   });
-  el.secretCopy.addEventListener('click', copySecret);
+  copyField(el.secretValue, el.secretCopy, el.secretStatus);
 }

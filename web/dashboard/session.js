@@ -56,6 +56,7 @@ export function showRateInfo() {
 export function enterTokensView() {
   const { org, user } = app.session;
   app.audit.reset();
+  app.code.reset();
   app.editor = createResourceEditor(el.resourceEditor, org);
   el.sessionInfo.replaceChildren(
     h('span', { class: 'muted', text: 'Signed in as ' }), user,
@@ -76,9 +77,12 @@ export function signOut(reason) {
   view.current = null;
   view.editing = null;
   forgetSecret();
+  app.rotate.close();
   for (const d of document.querySelectorAll('dialog[open]')) d.close();
   s?.hub.close();
+  view.shown = null;
   app.audit.reset();
+  app.code.reset();
   app.editor = null;
   clearShown();
   el.tokensView.hidden = true;

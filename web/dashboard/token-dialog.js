@@ -52,6 +52,7 @@ export function openTokenDialog(token = null) {
   el.tokenTitle.textContent = editing ? 'Edit access token' : 'New access token';
   el.tokenSubmit.textContent = editing ? 'Save' : 'Create';
   showExpiry(token);
+  el.dupAllowField.hidden = true;
   if (editing) {
     el.tokenLabel.value = token.label;
     el.tokenDescription.value = token.description ?? '';
@@ -95,7 +96,42 @@ async function saveEdit(editing, { label, description, resources }) {
   loadPage();
 }
 
+/** The ids of the org's tokens labelled `label` (the library's findAccessToken: reads only). */
+async function holdersOf(hub, org, label) {
+  try {
+    const t = await hub.findAccessToken(org, label);
+    return t ? [t.id] : [];
+  } catch (err) {
+    if (err?.code === 'conflict' && Array.isArray(err.ids)) return err.ids; // several have it already
+    throw err;
+  }
+}
+
+/**
+ * Labels stay unique unless the person says otherwise (the CLI's --allow-duplicate-label): a
+ * label the org already has is refused before any write, and the box that allows it is shown.
+ * @returns {Promise<boolean>} whether create may go on
+ */
+async function labelFree(label) {
+  if (el.dupAllow.checked && !el.dupAllowField.hidden) return true;
+  const r = await call(el.tokenAlert, (hub, org) => holdersOf(hub, org, label));
+  if (!r.ok) return false;
+  if (r.value.length === 0) return true;
+  const ids = r.value.join(', ');
+  showAlert(el.tokenAlert, `${app.session.org} already has a token labelled “${label}” (${ids}). `
+    + 'Labels should be unique: tokens as code and the CLI find a token by its label. '
+    + 'Choose another label, or check the box below the label to create it anyway.', { title: 'This label is taken.' });
+  el.dupAllow.checked = false;
+  el.dupAllowField.hidden = false;
+  el.tokenLabel.focus();
+  return false;
+}
+
 async function create({ label, description, resources, expiresAt }) {
+  if (!(await labelFree(label))) {
+    busy(el.tokenSubmit, false);
+    return;
+  }
   const body = { label, resources };
   if (description) body.description = description;
   if (expiresAt) body.expires_at = expiresAt;
@@ -133,6 +169,8 @@ export function wireTokenDialog() {
     el.expiryDate.required = custom;
     if (custom) el.expiryDate.focus();
   });
+  // Another label is another question: the allowance was for the label it was shown for.
+  el.tokenLabel.addEventListener('input', () => { el.dupAllowField.hidden = true; el.dupAllow.checked = false; });
   el.newToken.addEventListener('click', () => openTokenDialog());
   el.firstToken.addEventListener('click', () => openTokenDialog());
   el.tokenForm.addEventListener('submit', submitTokenForm);

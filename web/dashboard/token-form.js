@@ -1,9 +1,11 @@
 // The resource editor of the "New access token" and "Edit access token" dialogs: repository rows
 // (a path or glob, and scope checkboxes grouped as Docker's docs group them), public-repository read,
-// and the organization scopes. A higher scope checks and disables the ones it includes.
+// and the organization scopes. Every scope is worded as the catalogue words it (bindings/scopes.js,
+// the words `dockerhub-oat scopes` prints), its API name on hover. A higher scope checks and
+// disables the ones it includes.
 
 import { h, fill } from './dom.js';
-import { REPO_GROUPS, IMPLIES, ORG_SCOPE_NAMES, PUBLIC_PATH } from './format.js';
+import { REPO_GROUPS, IMPLIES, ORG_SCOPE_NAMES, PUBLIC_PATH, scopeName } from './format.js';
 
 const KNOWN_REPO_SCOPES = new Set(REPO_GROUPS.flatMap((g) => g.scopes.map(([id]) => id)));
 const PUBLIC_READ_SCOPES = ['scope-image-pull'];
@@ -40,9 +42,9 @@ function repoRow(org, index, onRemove) {
   });
   const groups = REPO_GROUPS.map((g) => h('fieldset', { class: 'scope-group' },
     h('legend', { text: g.name }),
-    g.scopes.map(([scope, short]) => h('label', { class: 'check' },
-      h('input', { type: 'checkbox', dataset: { scope }, on: { change: (e) => { choose(e.target, e.target.checked); applyImplications(row); } } }),
-      h('span', { class: 'vh', text: `${g.name} ` }),
+    g.scopes.map(([scope, short]) => h('label', { class: 'check', title: scope },
+      // Named as the catalogue words it in full ("Images: push (and pull)"), shown in the group.
+      h('input', { type: 'checkbox', 'aria-label': scopeName(scope), dataset: { scope }, on: { change: (e) => { choose(e.target, e.target.checked); applyImplications(row); } } }),
       short))));
   row.append(
     h('div', { class: 'repo-head' },
@@ -57,7 +59,7 @@ const freshKept = () => ({ publicScopes: PUBLIC_READ_SCOPES, others: [], orgExtr
 
 /** The organization scope boxes, folded in a <details>. */
 function orgSection(org) {
-  const boxes = Object.entries(ORG_SCOPE_NAMES).map(([scope, name]) => h('label', { class: 'check' },
+  const boxes = Object.entries(ORG_SCOPE_NAMES).map(([scope, name]) => h('label', { class: 'check', title: scope },
     h('input', { type: 'checkbox', dataset: { scope } }), name));
   const details = h('details', { class: 'org-scopes' },
     h('summary', {}, 'Organization access (', h('span', { class: 'mono', text: org }), ')'),

@@ -9,6 +9,14 @@ import { call } from './session.js';
 import { badge, timeCell, refreshRelativeTimes } from './cells.js';
 import { openDetails } from './details.js';
 
+/** The "Rotation due" cell, shown once a checked file has a `rotate_every` (rotation-due.js). */
+function dueCell(t) {
+  if (!view.due) return null;
+  const d = view.due.get(t.id);
+  if (!d) return h('td', { 'data-label': 'Rotation due', class: 'muted', text: 'No schedule' });
+  return h('td', { 'data-label': 'Rotation due', title: `rotate_every ${d.every}` }, timeCell(d.due, 'Unknown'));
+}
+
 function rowFor(t) {
   return h('tr', { dataset: { id: t.id } },
     h('th', { scope: 'row', class: 'label-cell' },
@@ -18,12 +26,15 @@ function rowFor(t) {
     h('td', { 'data-label': 'Created' }, timeCell(t.created_at, 'Unknown')),
     h('td', { 'data-label': 'Last used' }, timeCell(t.last_used_at, 'Never')),
     h('td', { 'data-label': 'Expires' }, timeCell(t.expires_at, 'Never')),
+    dueCell(t),
   );
 }
 
 /** Shows one list answer ({ total, next, results }) as page view.page. */
 export function renderPage(page) {
   view.total = page.total;
+  view.shown = page;
+  el.dueHead.hidden = !view.due;
   const pages = Math.max(1, Math.ceil(page.total / view.pageSize));
   fill(el.rows, page.results.map(rowFor));
   el.total.textContent = `${page.total} ${page.total === 1 ? 'token' : 'tokens'}`;
@@ -63,6 +74,12 @@ export async function loadPage(mayMoveBack = true) {
     el.mainStatus.textContent = `Page ${view.page} is empty, although Docker Hub counts ${total} ${total === 1 ? 'token' : 'tokens'}. Go back a page, or refresh.`;
   }
   return true;
+}
+
+/** Shows the next-due dates of a checked file (null: none) on the page already shown. */
+export function showDue(due) {
+  view.due = due && due.size ? due : null;
+  if (view.shown && app.session) renderPage(view.shown);
 }
 
 export function wireTokenList() {

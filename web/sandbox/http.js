@@ -4,6 +4,10 @@
  */
 
 /** Docker's generic error body (401/403/404 and non-field 400s). */
+/** Where a response keeps its request's entry in the request log, for what a route adds to it
+ * (a sign-in's identity: see auth/session.js). */
+export const LOG_ENTRY = Symbol('sandbox request log entry');
+
 export const errorBody = (message) => ({ message, errinfo: {} });
 
 /**

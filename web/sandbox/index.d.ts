@@ -75,6 +75,8 @@ export interface SandboxRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** A successful sign-in: who it was (an OAT by its token id); never the secret. */
+  signedIn?: { kind: 'password' | 'pat' | 'oat'; sub: string; tokenId?: string };
 }
 
 export interface SandboxCredentials {

@@ -13,7 +13,7 @@ import { FaultQueue, sendFault } from './faults.js';
 import { RateLimiter } from './ratelimit.js';
 import { hostAllowed, HOST_REFUSED } from './guard.js';
 import { DEFAULT_LIMITS } from './validate.js';
-import { errorBody, createSender } from './http.js';
+import { errorBody, createSender, LOG_ENTRY } from './http.js';
 import { routeOf, createRoutes } from './routes.js';
 import { createControl, isControlPath, CONTROL_TOKEN_HEADER } from './control.js';
 
@@ -67,7 +67,7 @@ function logWhenDone(logLine, req, res, pathname) {
 
 /** The request log of the /v2 routes: every request, and a count per route key. */
 function createRequestLog() {
-  /** @type {{ method: string, path: string, query: Record<string,string> }[]} */
+  /** @type {{ method: string, path: string, query: Record<string,string>, signedIn?: object }[]} */
   const requests = [];
   /** @type {Record<string, number>} requests per route, e.g. "GET /v2/orgs/{name}/access-tokens" */
   const counts = {};
@@ -75,8 +75,10 @@ function createRequestLog() {
     requests,
     counts,
     add(method, url, key) {
-      requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams) });
+      const entry = { method, path: url.pathname, query: Object.fromEntries(url.searchParams) };
+      requests.push(entry);
       counts[key] = (counts[key] ?? 0) + 1;
+      return entry;
     },
     reset() {
       requests.length = 0;
@@ -130,7 +132,7 @@ function createV2(p, log, delays, route, isClosed) {
   const { send, faults, limiter } = p;
   return async function v2(req, res, url) {
     const r = routeOf(req.method, url.pathname);
-    log.add(req.method, url, r.key);
+    res[LOG_ENTRY] = log.add(req.method, url, r.key);
     const rl = limiter.hit();
     const f = faults.take(req.method, url.pathname);
     if (f) {

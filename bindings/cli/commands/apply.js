@@ -6,7 +6,8 @@
 
 import { handOver, preflight } from '../../handover.js';
 import { describeStep } from '../../plan.js';
-import { UsageError, YES_OPTION } from '../args.js';
+import { noArgs, UsageError, YES_OPTION } from '../args.js';
+import { loadPlan } from '../saved-plan.js';
 import { json, plural, printable } from '../output.js';
 import { confirmed } from '../terminal.js';
 import { FILE_HELP, FILE_OPTIONS, makePlan } from './plan.js';
@@ -14,7 +15,7 @@ import { FILE_HELP, FILE_OPTIONS, makePlan } from './plan.js';
 /** Every new secret must have somewhere to go, and that place must work: checked before any change. */
 function checkHandOvers(plan, dir, io) {
   for (const s of plan.steps) {
-    if (s.action !== 'create' && s.action !== 'replace') continue;
+    if (s.action !== 'create' && s.action !== 'replace' && s.action !== 'rotate') continue;
     const at = `token ${JSON.stringify(s.label)} (line ${s.line})`;
     if (!s.secret) {
       throw new UsageError(`${at} would be created, but the file does not say where its secret goes: `
@@ -51,9 +52,18 @@ function failed(io, result) {
   return 1;
 }
 
+/** The plan to apply: a saved one (--plan), or one made now from the file (-f). */
+async function thePlan(ctx) {
+  const { values, rest } = ctx;
+  if (values.plan === undefined) return makePlan(ctx, 'apply');
+  noArgs(rest, 'apply');
+  if (values.file !== undefined || values.prune) throw new UsageError('give -f FILE [--prune] or --plan PLAN, not both: a saved plan says what it does');
+  return loadPlan(values.plan, ctx.org);
+}
+
 async function run(ctx) {
   const { values, hub, org, io } = ctx;
-  const made = await makePlan(ctx, 'apply');
+  const made = await thePlan(ctx);
   if (!made) return 1;
   const { plan, dir } = made;
   const report = values.json ? (s) => io.stderr.write(s) : (s) => io.stdout.write(s);
@@ -78,9 +88,12 @@ async function run(ctx) {
 export default {
   name: 'apply',
   args: '',
-  options: { ...FILE_OPTIONS, ...YES_OPTION },
+  options: { ...FILE_OPTIONS, plan: { type: 'string' }, ...YES_OPTION },
   summary: 'make the org\'s tokens match a file, step by step',
   help: `${FILE_HELP}
+  --plan PLAN       apply a plan saved by 'plan --save PLAN': exactly its steps, deletes
+                    included, and nothing else; refused, with nothing changed, if the file was
+                    edited or the org's tokens changed since (a second apply of it included)
   -y, --yes         do not ask; without it a terminal is asked, and anything else is refused
   A new token's secret goes where its entry's "secret" says (exec: a command's stdin, run
   without a shell; out: a new file, mode 0600, never overwritten), relative to the file's folder.

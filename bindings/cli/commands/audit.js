@@ -84,6 +84,7 @@ async function run({ rest, values, hub, org, io }) {
 
 export default {
   name: 'audit',
+  readOnly: true,
   args: '',
   options: {
     unused: { type: 'string' },

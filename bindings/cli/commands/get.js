@@ -5,6 +5,7 @@ import { detail, json } from '../output.js';
 
 export default {
   name: 'get',
+  readOnly: true,
   args: 'ID|LABEL',
   options: {},
   summary: 'show one token and its resources',

@@ -2,6 +2,8 @@
 // { name, args, options, summary, help, run(ctx) }, where ctx is { rest, values, hub, org, io }
 // and run resolves to the exit status (nothing means 0). A command with `offline: true` needs no
 // organization and no sign-in: its ctx is { rest, values, io }.
+// `readOnly: true` marks a command that changes nothing, which a signal stops at once
+// (cli/interrupt.js).
 
 import list from './list.js';
 import get from './get.js';

@@ -30,6 +30,7 @@ async function run(ctx) {
 
 export default {
   name: 'list',
+  readOnly: true,
   args: '',
   options: { all: { type: 'boolean' }, page: { type: 'string' }, 'page-size': { type: 'string' } },
   summary: 'list the organization\'s tokens',

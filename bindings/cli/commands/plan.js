@@ -1,11 +1,13 @@
-// plan -f FILE [--prune] [--json]: what apply would change to make the org's tokens match the
-// manifest ("Tokens as code" in the README). Exit 0 no changes, 2 changes, 1 the file or the API
-// failed. The parse and the diff are the C core's (bindings/plan.js); this prints them.
+// plan -f FILE [--prune] [--json] [--save PLAN]: what apply would change to make the org's tokens
+// match the manifest ("Tokens as code" in the README). Exit 0 no changes, 2 changes, 1 any
+// failure. The parse and the diff are the C core's (bindings/plan.js); this prints them, and
+// --save writes them for apply --plan (../saved-plan.js).
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { noArgs, UsageError } from '../args.js';
-import { json } from '../output.js';
+import { json, printable } from '../output.js';
+import { relativeDir, savePlan } from '../saved-plan.js';
 
 export const FILE_OPTIONS = { file: { type: 'string', short: 'f' }, prune: { type: 'boolean' } };
 
@@ -41,16 +43,22 @@ function withoutText(plan) {
 
 export default {
   name: 'plan',
+  readOnly: true,
   args: '',
-  options: FILE_OPTIONS,
+  options: { ...FILE_OPTIONS, save: { type: 'string' } },
   summary: 'show what apply would change to make the org\'s tokens match a file',
   help: `${FILE_HELP}
   --json            the plan as JSON
-  Exit status: 0 no changes, 2 changes (or wrong usage), 1 the file or the API failed.`,
+  --save PLAN       also write the plan to PLAN, for 'apply --plan PLAN': that apply does exactly
+                    these steps, and refuses once the org's tokens or the file changed
+  Exit status: 0 no changes, 2 changes, 1 any failure (wrong usage, no secret, the file).`,
   async run(ctx) {
+    if (ctx.values.save === '') throw new UsageError('--save needs a file name');
     const made = await makePlan(ctx, 'plan');
     if (!made) return 1;
+    if (ctx.values.save !== undefined) await savePlan(ctx.values.save, made.plan, relativeDir(ctx.values.save, made.dir));
     ctx.io.stdout.write(ctx.values.json ? json(withoutText(made.plan)) : made.plan.text);
+    if (ctx.values.save !== undefined && !ctx.values.json) ctx.io.stderr.write(`Saved the plan to ${printable(ctx.values.save)}: apply it with 'apply --plan ${printable(ctx.values.save)}'.\n`);
     return made.plan.changes ? 2 : 0;
   },
 };

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createJwtSigner } from './jwt.js';
-import { errorBody, parseJson } from '../http.js';
+import { errorBody, LOG_ENTRY, parseJson } from '../http.js';
 import { valueError, REQUIRED } from '../validate.js';
 
 /**
@@ -53,6 +53,12 @@ export function createAuth({ store, nowSeconds, jwtTtl, patCanManage, tokenLimit
   return { mint, checkBearer, orgForManagement, signIn: signInRoute(store, mint, send) };
 }
 
+/** Who signed in, in the request log (never the secret): an OAT by its token id. */
+function noteSignIn(res, auth) {
+  const entry = res[LOG_ENTRY];
+  if (entry) entry.signedIn = { kind: auth.kind, sub: auth.sub, ...(auth.tokenId ? { tokenId: auth.tokenId } : {}) };
+}
+
 /**
  * POST /v2/auth/token (`route` 'auth': identifier and secret) or the deprecated
  * POST /v2/users/login ('login': username and password, for users only).
@@ -74,6 +80,7 @@ function signInRoute(store, mint, send) {
     }
     const auth = store.authenticate(body.identifier, body.secret);
     if (!auth) return send(res, 401, errorBody('Incorrect authentication credentials.'), h);
+    noteSignIn(res, auth);
     return send(res, 200, { access_token: mint(auth) }, h);
   };
 }
