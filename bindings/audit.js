@@ -7,6 +7,7 @@
 // deleted between the list and its GET (404) is left out. Any other failure stops the audit: the
 // GETs not yet started are not sent, and the error propagates.
 
+import { parseRetired } from './retired.js';
 import { DockerHubError, invalidArgument } from './errors.js';
 import { plural } from './audit-report.js';
 
@@ -96,11 +97,30 @@ export function wordFinding(f, { limit } = {}) {
         case 'org_write': return `Can change the organization ${f.path}: ${f.scopes.join(', ')}.`;
         case 'wildcard': return `Reaches every repository matching ${f.path}, including ones created later.`;
         case 'public_with_private':
-          return 'Reads all public repositories and also reaches private ones: one leaked secret opens both; split it in two.';
+          return 'Reads all public repositories and also reaches private ones: one leaked secret opens both.';
         default: return `Grants broad access (${f.reason}) on ${f.path}.`;
       }
     default:
       return `${f.kind}.`;
+  }
+}
+
+/**
+ * The command that fixes a finding, as an argv array (the CLI's name first), or null where only a
+ * person can decide (a broad scope). Each works as printed: after it, that finding is gone.
+ *   expired, inactive  delete it (a token retired by a rotation waits out its grace: null)
+ *   unused             deactivate it (an inactive token is not "unused")
+ *   expiring, no_expiry  rotate it into a token that expires in 90 days
+ */
+export function fixFor(f, label) {
+  const id = f.tokenId;
+  switch (f.kind) {
+    case 'expired': return ['dockerhub-oat', 'delete', id, '--yes'];
+    case 'inactive': return parseRetired(label) ? null : ['dockerhub-oat', 'delete', id, '--yes'];
+    case 'unused': return ['dockerhub-oat', 'deactivate', id];
+    case 'expiring':
+    case 'no_expiry': return ['dockerhub-oat', 'rotate', id, '--expires', '90d'];
+    default: return null;
   }
 }
 
@@ -138,6 +158,7 @@ function report(org, tokens, answer, o) {
     if (f.never_used !== undefined) finding.neverUsed = f.never_used;
     if (f.reason !== undefined) Object.assign(finding, { reason: f.reason, path: f.path, scopes: f.scopes });
     finding.sentence = wordFinding({ ...finding, at: f.at }, { limit: s.limit });
+    finding.fix = fixFor(finding, t.label);
     byToken[f.token_index].findings.push(finding);
     return finding;
   });

@@ -347,7 +347,8 @@ export interface ApplyOptions extends CallOptions {
   onSecret?: (handOver: SecretHandOver) => void | Promise<void>;
   onStep?: (event: ApplyStepEvent) => void;
   /** Checked between steps only: once aborted, the step in flight finishes and no other starts
-   * (the result's failed step has code 'aborted'). `signal`, by contrast, cancels requests. */
+   * (the result has ok: false, stopped: true, failed: null, the rest in notDone, an 'aborted'
+   * error). `signal`, by contrast, cancels the requests in flight. */
   stop?: AbortSignal;
   /** The clock (ms) for the retired labels of rotations. Default Date.now(). */
   now?: number;
@@ -390,6 +391,9 @@ export interface Finding {
   severity: Severity;
   /** A sentence for people, in English. */
   sentence: string;
+  /** The command that fixes it, as argv (['dockerhub-oat', 'rotate', ID, '--expires', '90d']),
+   * or null where a person must decide (broad scopes, a retired token in its grace). */
+  fix: string[] | null;
   /** expired: days since; unused: days since last use (or creation); expiring: whole days left. */
   days?: number;
   /** The moment the finding rests on (expiry, last use or creation), ISO 8601. */

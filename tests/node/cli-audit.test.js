@@ -85,15 +85,17 @@ test('audit --json gives exactly the library\'s findings for the same world and 
 test('audit prints a table with every finding, the summary line, and progress on stderr only', async () => {
   const r = await cli(['audit', '--limit', '10']);
   assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.trimEnd().split('\n');
-  assert.match(lines[0], /^TOKEN\s+ID\s+SEVERITY\s+FINDING$/);
+  const [tableText, fixText] = r.stdout.split('\nTo fix (each command as printed; the finding is then gone):\n');
+  const lines = tableText.trimEnd().split('\n');
+  assert.match(fixText, /^ {2}dockerhub-oat (delete|deactivate|rotate) [0-9a-f-]{36}/m);
+  assert.match(lines[0], /^SEVERITY\s+TOKEN\s+ID\s+FINDING$/);
   assert.equal(lines.length, 1 + EXPECTED.length + 1);
-  assert.match(lines[1], /^admin-everything .* high /, 'the highest severity first');
+  assert.match(lines[1], /^high +admin-everything /, 'the highest severity first');
   assert.equal(lines.at(-1), 'Tokens used: 10 of 10. 12 findings (3 high, 5 medium, 4 low) in 8 of 10 tokens.');
   assert.doesNotMatch(r.stdout, /Reading token resources/);
 });
 
-test('audit --fail-on gates: exit 3 at or above the severity, 0 below it, 2 for a wrong one', async () => {
+test('audit --fail-on gates: exit 3 at or above the severity, 0 below it, 1 for a wrong one', async () => {
   // acme (the default world, same sandbox): one medium (expired), two low findings, no high.
   const acme = { DOCKERHUB_ORG: 'acme', DOCKERHUB_IDENTIFIER: 'acme-owner' };
   const high = await cli(['audit', '--fail-on', 'high'], { env: acme });

@@ -6,6 +6,7 @@ import { pruneCandidates } from '../../audit.js';
 import { daysArg, noArgs, YES_OPTION } from '../args.js';
 import { errorDoing, json, plural, PROG, say, table } from '../output.js';
 import { auditOptions, readAudit } from './audit.js';
+import { EXIT_INTERRUPTED } from '../interrupt.js';
 
 /** Which kinds to delete: the ones named, or expired and inactive when none is. */
 function selection(values) {
@@ -30,9 +31,17 @@ function stopped(io, values, { plan, deleted, i, err }) {
   return 1;
 }
 
-async function deleteAll({ values, hub, org, io }, plan) {
+async function deleteAll({ values, hub, org, io, stop, interrupts }, plan) {
   const deleted = [];
   for (const [i, c] of plan.entries()) {
+    if (stop?.aborted) {
+      // A safe point: the delete before finished; this one never started.
+      const left = plan.slice(i);
+      if (values.json) io.stdout.write(json({ plan, deleted: deleted.map((x) => x.id), failed: null, notAttempted: left.map((x) => x.id) }));
+      say(io, `Interrupted: deleted ${deleted.length} of ${plan.length}${deleted.length ? `: ${labels(deleted)}` : ''}. Not deleted: ${labels(left)}.`);
+      return EXIT_INTERRUPTED;
+    }
+    interrupts?.abandoning(() => `the delete of ${c.label} (${c.id}) in flight, and ${plan.length - i - 1} after it; run prune to see what is left`);
     try {
       await hub.deleteAccessToken(org, c.id);
     } catch (err) {
@@ -59,7 +68,8 @@ async function run(ctx) {
   }
   if (!values.json) {
     io.stdout.write(`${values.yes ? 'Deleting' : 'Would delete'} ${plural(plan.length, 'token')} from ${org}:\n`);
-    io.stdout.write(table([['TOKEN', 'ID', 'WHY'], ...plan.map((c) => [c.label, c.id, c.sentence])]));
+    // The reason first: every line starts with a word of ours, never a label (output.js listTable).
+    io.stdout.write(table([['REASON', 'TOKEN', 'ID', 'WHY'], ...plan.map((c) => [c.reason, c.label, c.id, c.sentence])]));
   }
   if (values.yes) return deleteAll(ctx, plan);
   if (values.json) io.stdout.write(json({ plan, deleted: [], failed: null, notAttempted: plan.map((c) => c.id) }));
