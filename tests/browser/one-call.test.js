@@ -24,11 +24,12 @@ const LAUNCH = {
 };
 const KiB = 1024;
 // Issue 23's target is 20 KiB. What stands in the way (npm run bench, the one-call rows): the core
-// .wasm alone is 20.1 KB gzip'd (cJSON, the calls, sign-in, retries, redaction, decoding, and
-// its messages), and the JS about 13.7 KB (the Emscripten glue with its Fetch API, the XHR over
-// fetch(), the client, the argument checks, the export list's errors and scopes). This budget
-// holds the figure reached (esbuild 33 770 B, vite 34 402 B), so that it can only go down.
-const BUDGET = 34.5 * KiB;
+// .wasm alone is 20.2 KB gzip'd (cJSON, the calls, sign-in, retries, redaction, decoding, and
+// its messages), and the JS about 15 KB (the Emscripten glue with its Fetch API, the XHR over
+// fetch(), the client with its created-secret fingerprints, the argument checks, and what the
+// one export list pulls in: errors, scopes, the audit report's readers, retired labels). This
+// budget holds the figure reached (esbuild 35 474 B, vite 36 094 B) so that it can only go down.
+const BUDGET = 36 * KiB;
 const TOKEN_ID = 'a7a5ef25-8889-43a0-8cc7-f2a94268e861';
 const TOKEN = JSON.stringify({ id: TOKEN_ID, label: 'ci', is_active: true, created_at: '2026-01-01T00:00:00Z',
   expires_at: null, last_used_at: null, resources: [] });
