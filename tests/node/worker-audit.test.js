@@ -79,6 +79,7 @@ async function worker(bindings) {
   // The bundle, the core's wasm and the tools' (imported on the first audit).
   assert.deepEqual(modules.map((m) => m.type), ['ESModule', 'CompiledWasm', 'CompiledWasm']);
   const mf = new Miniflare({
+    cf: false, // no fetch of workers.cloudflare.com: loopback only
     log: new NoOpLog(),
     modulesRoot: join(project, 'dist'),
     modules,
