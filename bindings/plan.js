@@ -149,7 +149,8 @@ function wantedLines(step) {
   lines.push(field('expires', `${printable(step.expires)}${r.expires_at ? ` (${when(r.expires_at)})` : ''}`));
   resourceLines(r.resources).forEach((l, i) => lines.push(i ? `${' '.repeat(17)}${l}` : field('resources', l)));
   if (!step.active) lines.push(field('active', 'false'));
-  lines.push(field('secret', step.secret ? (step.secret.exec ? `to the command ${printable(step.secret.exec)}` : `to the file ${printable(step.secret.out)}`) : 'to onSecret'));
+  lines.push(field('secret', step.secret ? (step.secret.exec ? `to the command ${printable(step.secret.exec)}` : `to the file ${printable(step.secret.out)}`)
+    : 'the file does not say where (the CLI and the dashboard refuse this entry)'));
   return lines;
 }
 
@@ -166,6 +167,18 @@ function changeLines(step) {
   if (step.changes.includes('active')) lines.push(field('active', `${b.is_active} -> ${step.active}`));
   if (step.changes.includes('expiry')) lines.push(field('expires', `${when(b.expires_at)} -> ${printable(step.expires)}`));
   return lines;
+}
+
+/**
+ * The steps that make a token whose entry says nothing of where its new secret goes, each as the
+ * words of a refusal ("line 3: token ..."). The CLI's plan and apply and the dashboard's plan
+ * refuse a file with one: its secret would have nowhere to go, so a plan that passed in CI would
+ * fail at apply.
+ */
+export function secretlessEntries(plan) {
+  return plan.steps.filter((s) => MAKES_TOKEN.has(s.action) && !s.secret).map((s) => `line ${s.line}: token ${quoted(s.label)} `
+    + `would be ${s.action === 'create' ? 'created' : s.action === 'replace' ? 'replaced by a new token' : 'rotated into a new token'}, `
+    + 'but the file does not say where its secret goes: add "secret": { "exec": "COMMAND" } or { "out": "FILE" }');
 }
 
 const where = (step) => (step.line ? `  (line ${step.line})` : '');
