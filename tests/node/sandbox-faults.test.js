@@ -227,7 +227,7 @@ describe('request accounting', () => {
   before(async () => { sb = await startSandbox({ port: 0 }); });
   after(() => sb.close());
 
-  test('requests holds {method, path, query} only; counts per route; resetRequests clears both in place', async () => {
+  test('requests holds {method, path, query} only (and who a sign-in was, never its secret); counts per route; resetRequests clears both in place', async () => {
     const owner = await login(sb);
     await api(sb, 'GET', '/v2/orgs/acme/access-tokens?page=2&page_size=1', { token: owner });
     await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: owner });
@@ -236,7 +236,7 @@ describe('request accounting', () => {
     await ctl.addFaults({ status: 500, path: 'never-matches' });
     const reqs = sb.requests;
     assert.deepEqual(reqs, [
-      { method: 'POST', path: '/v2/auth/token', query: {} },
+      { method: 'POST', path: '/v2/auth/token', query: {}, signedIn: { kind: 'password', sub: 'acme-owner' } },
       { method: 'GET', path: '/v2/orgs/acme/access-tokens', query: { page: '2', page_size: '1' } },
       { method: 'GET', path: '/v2/orgs/acme/access-tokens', query: {} },
       { method: 'DELETE', path: '/v2/orgs/acme/access-tokens/00000000-0000-4000-8000-000000000000', query: {} },
