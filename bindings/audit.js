@@ -8,6 +8,7 @@
 // GETs not yet started are not sent, and the error propagates.
 
 import { parseRetired } from './retired.js';
+import { printable } from './text.js';
 import { DockerHubError, invalidArgument } from './errors.js';
 
 export const SEVERITIES = Object.freeze(['low', 'medium', 'high']);
@@ -258,8 +259,9 @@ export function hasFindingAtLeast(auditReport, severity) {
 }
 
 /** Markdown text safe to put in a table cell: no pipes, no line breaks, no markup. */
-const cell = (s) => String(s).replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ')
-  .replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD'); // no terminal control (ESC, OSC 52) where it is shown
+// Markdown's characters escaped, a line break made a space, then what is left shown escaped
+// (bindings/text.js): no terminal control (ESC, OSC 52, bidi) where the report is shown.
+const cell = (s) => printable(String(s).replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' '));
 
 /** The report as a markdown document: a summary line and one table row per finding. */
 export function auditMarkdown(auditReport) {

@@ -5,7 +5,8 @@
 
 import { ALREADY_DELETED, parseHeaders, parseRateLimit, toError } from './answer.js';
 import { checkBody, checkClientOptions, checkName, checkOptions, checkSignal, MAX_TIMEOUT_MS } from './checks.js';
-import { DockerHubError, invalidArgument } from './errors.js';
+import { DockerHubError, invalidArgument, scrubRuns } from './errors.js';
+import { Fingerprints } from './fingerprints.js';
 import { HeapStrings } from './heap.js';
 import { instance } from './module.js';
 import { rotateAccessToken } from './rotate.js';
@@ -56,6 +57,7 @@ class Client {
   #id;
   #ptr; // 0 once closed
   #rateLimit = null;
+  #made = new Fingerprints(); // the secrets this client created, as keyed fingerprints only
   #origin; // { options, host }: what verifyAccessToken makes its own client from
   #where; // the server, as a network error names it
 
@@ -78,6 +80,7 @@ class Client {
     if (!this.#ptr) return;
     const ptr = this.#ptr;
     this.#ptr = 0;
+    this.#made.clear();
     this.#inst.clients.delete(this.#id);
     this.#inst.byPtr.delete(ptr);
     this.#inst.Module._dhw_client_free(ptr);
@@ -224,7 +227,9 @@ class Client {
     checkName(org, 'org');
     const json = checkBody(body, 'the create request');
     const { signal } = checkOptions(options, ['signal'], 'options');
-    return this.#call(signal, (M, id, s) => M._dhw_create(this.#ptr, id, s.put(org), s.put(json)));
+    const created = await this.#call(signal, (M, id, s) => M._dhw_create(this.#ptr, id, s.put(org), s.put(json)));
+    this.#made.add(created.data?.token); // a later error that echoes it is scrubbed of it
+    return created;
   }
 
   async getAccessToken(org, id, options) {
@@ -315,7 +320,7 @@ class Client {
     const headers = parseHeaders(answer.headers);
     const rateLimit = parseRateLimit(headers);
     if (rateLimit) this.#rateLimit = rateLimit;
-    if (answer.error) throw toError({ ...answer, headers, where: this.#where });
+    if (answer.error) throw scrubRuns(toError({ ...answer, headers, where: this.#where }), this.#made);
     if (flags & ALREADY_DELETED) {
       // A retried DELETE found it gone: an earlier attempt, whose answer was lost, deleted it.
       return { data: undefined, status, headers, alreadyDeleted: true };

@@ -10,7 +10,9 @@ function exportExpiry(t) {
   if (t.expires_at == null) return 'never';
   const span = parseTime(t.expires_at) - parseTime(t.created_at);
   const days = Math.round(span / DAY_MS);
-  if (Number.isFinite(span) && days >= 1 && Math.abs(span - days * DAY_MS) <= 60e3)
+  // A relative expiry only within the year a manifest allows; a longer one (the API has taken
+  // them) is written as its date, which a plan leaves alone on the token that has it.
+  if (Number.isFinite(span) && days >= 1 && days <= 365 && Math.abs(span - days * DAY_MS) <= 60e3)
     return days % 365 === 0 ? `${days / 365}y` : `${days}d`;
   return new Date(parseTime(t.expires_at)).toISOString().replace('.000Z', 'Z');
 }

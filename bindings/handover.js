@@ -15,8 +15,8 @@
 // holds the secret.
 
 import { spawn } from 'node:child_process';
-import { accessSync, constants, lstatSync, statSync, promises as fs } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { accessSync, constants, lstatSync, realpathSync, statSync, promises as fs } from 'node:fs';
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 
 /** Splits a command line into words as a POSIX shell would, without expanding anything. */
 export function splitWords(command) {
@@ -147,6 +147,23 @@ function executable(path) {
   } catch {
     return false;
   }
+}
+
+/**
+ * Where a target really sends a secret, for telling two hand-overs apart before any change: an
+ * out's path resolved against cwd, its folder through realpath (so "a.secret", "./a.secret",
+ * "sub/../a.secret" and a path through a linked folder are one file); an exec's words as it runs
+ * them (a command gets no label, so two secrets sent to one command could not be told apart).
+ * @returns {string}
+ */
+export function handOverKey(target, cwd = '.') {
+  if (target?.exec !== undefined) return `exec ${JSON.stringify(commandWords(target))}`;
+  const full = resolve(cwd, target.out);
+  let folder = dirname(full);
+  try {
+    folder = realpathSync(folder);
+  } catch { /* absent: preflight says so */ }
+  return `out ${join(folder, basename(full))}`;
 }
 
 /** Throws unless `out` (relative to cwd) is absent and its folder exists. */

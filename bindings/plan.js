@@ -22,6 +22,7 @@ import { retiredLabel } from './retired.js';
 import { DEFAULT_GRACE_SECONDS } from './rotate.js';
 import { closestScopes, ORG_SCOPES, REPO_SCOPES } from './scopes.js';
 import { addRetiredSteps, splitRetired, stateDigest } from './plan-retired.js';
+import { printable, quoted } from './text.js';
 import { parseTime } from './time.js';
 
 const PLAN_OPTIONS = ['prune', 'now', 'signal'];
@@ -117,7 +118,8 @@ export async function planAccessTokens(client, Module, org, manifest, options) {
   const { prune = false, now = Date.now(), signal } = checkOptions(options, PLAN_OPTIONS);
   if (typeof org !== 'string' || org === '') throw invalidArgument('org must be a non-empty string');
   if (typeof prune !== 'boolean') throw invalidArgument('prune must be true or false');
-  if (!Number.isFinite(now)) throw invalidArgument('now must be milliseconds since the epoch');
+  if (!Number.isFinite(now) || now < 0 || now >= 32503680000e3)
+    throw invalidArgument('now must be milliseconds since the epoch, between 1970 and 3000');
   const text = manifestText(manifest);
   corePlan(Module, text, org, null, now, prune); // a broken file is refused before any request
   const tokens = await readTokens(client, org, signal);
@@ -140,8 +142,9 @@ const when = (s) => {
 function resourceLines(resources) {
   if (!resources?.length) return ['(none)'];
   return resources.map((r) => {
-    const where = r.path === '*/*/public' ? 'public repositories' : r.type === 'TYPE_ORG' ? `org ${r.path}` : r.path;
-    return `${where}: ${r.scopes.map(short).join(', ')}`;
+    const path = printable(r.path);
+    const where = r.path === '*/*/public' ? 'public repositories' : r.type === 'TYPE_ORG' ? `org ${path}` : path;
+    return `${where}: ${printable(r.scopes.map(short).join(', '))}`;
   });
 }
 
@@ -162,11 +165,11 @@ function resourceDiff(before, after) {
 function wantedLines(step) {
   const r = step.request;
   const lines = [];
-  if (r.description) lines.push(field('description', JSON.stringify(r.description)));
-  lines.push(field('expires', `${step.expires}${r.expires_at ? ` (${when(r.expires_at)})` : ''}`));
+  if (r.description) lines.push(field('description', quoted(r.description)));
+  lines.push(field('expires', `${printable(step.expires)}${r.expires_at ? ` (${when(r.expires_at)})` : ''}`));
   resourceLines(r.resources).forEach((l, i) => lines.push(i ? `${' '.repeat(17)}${l}` : field('resources', l)));
   if (!step.active) lines.push(field('active', 'false'));
-  lines.push(field('secret', step.secret ? (step.secret.exec ? `to the command ${step.secret.exec}` : `to the file ${step.secret.out}`) : 'to onSecret'));
+  lines.push(field('secret', step.secret ? (step.secret.exec ? `to the command ${printable(step.secret.exec)}` : `to the file ${printable(step.secret.out)}`) : 'to onSecret'));
   return lines;
 }
 
@@ -174,45 +177,43 @@ function changeLines(step) {
   const b = step.before;
   const r = step.request ?? {};
   const lines = [];
-  if (step.changes.includes('label')) lines.push(field('label', `${JSON.stringify(b.label)} -> ${JSON.stringify(step.label)}`));
+  if (step.changes.includes('label')) lines.push(field('label', `${quoted(b.label)} -> ${quoted(step.label)}`));
   if (step.changes.includes('description'))
-    lines.push(field('description', `${JSON.stringify(b.description ?? '')} -> ${JSON.stringify(r.description)}`));
+    lines.push(field('description', `${quoted(b.description ?? '')} -> ${quoted(r.description)}`));
   if (step.changes.includes('resources')) {
     resourceDiff(b.resources, r.resources).forEach((l, i) => lines.push(i ? `${' '.repeat(17)}${l}` : field('resources', l)));
   }
   if (step.changes.includes('active')) lines.push(field('active', `${b.is_active} -> ${step.active}`));
-  if (step.changes.includes('expiry')) lines.push(field('expires', `${when(b.expires_at)} -> ${step.expires}`));
+  if (step.changes.includes('expiry')) lines.push(field('expires', `${when(b.expires_at)} -> ${printable(step.expires)}`));
   return lines;
 }
 
 const where = (step) => (step.line ? `  (line ${step.line})` : '');
 
-/** A label shown as it is, but for control characters (\xNN): a token's label is the org's text,
- * and one with ESC or CR in it could rewrite a "- delete" line on the reviewer's terminal. */
-const shown = (label) => String(label).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-  (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-
 /** One plan step in words: a head line and what changes. */
-export function describeStep(original) {
-  const step = { ...original, label: shown(original.label) };
+export function describeStep(step) {
+  // The label and id are the file's or the org's text: shown escaped (bindings/text.js), so one
+  // holding ESC, CR or a line break cannot rewrite or forge a line of the plan.
+  const label = printable(step.label);
+  const named = `${label} (${printable(step.id)})`;
   switch (step.action) {
-    case 'create': return [`+ create ${step.label}${where(step)}`, ...wantedLines(step)];
+    case 'create': return [`+ create ${label}${where(step)}`, ...wantedLines(step)];
     case 'update':
-      if (step.retired) return [`~ deactivate ${step.label} (${step.id}): retired, its overlap ended ${when(step.retired.activeUntil)}`];
-      return [`~ update ${step.label} (${step.id})${where(step)}`, ...changeLines(step)];
+      if (step.retired) return [`~ deactivate ${named}: retired, its overlap ended ${when(step.retired.activeUntil)}`];
+      return [`~ update ${named}${where(step)}`, ...changeLines(step)];
     case 'replace':
-      return [`-/+ replace ${step.label} (${step.id})${where(step)}`, ...changeLines(step),
+      return [`-/+ replace ${named}${where(step)}`, ...changeLines(step),
         '    (Docker Hub cannot change an expiry: a new token is created, its secret handed over, then the old one deleted)'];
     case 'rotate':
-      return [`~> rotate ${step.label} (${step.id})${where(step)}: rotate_every ${step.rotate_every}, due since ${when(step.rotation_due)}`,
+      return [`~> rotate ${named}${where(step)}: rotate_every ${printable(step.rotate_every)}, due since ${when(step.rotation_due)}`,
         ...changeLines(step), ...wantedLines(step).filter((l) => /^ {4}(expires|secret):/.test(l)),
         '    (verified: a new token, signed in with, handed over; then the old one relabelled ~retired, deactivated, deleted after 7 days)'];
     case 'delete':
-      if (step.retired) return [`- delete ${step.label} (${step.id}): retired, its grace ended ${when(step.retired.deleteAfter)}`];
-      return [`- delete ${step.label} (${step.id}), last used ${when(step.before.last_used_at)}`];
-    case 'retired': return [`  retired ${step.label} (${step.id}): deleted by an apply or prune after ${when(step.retired.deleteAfter)}`];
-    case 'unmanaged': return [`? unmanaged ${step.label} (${step.id}): not in the file, left alone (--prune deletes it)`];
-    default: return [`  unchanged ${step.label} (${step.id})`];
+      if (step.retired) return [`- delete ${named}: retired, its grace ended ${when(step.retired.deleteAfter)}`];
+      return [`- delete ${named}, last used ${when(step.before.last_used_at)}`];
+    case 'retired': return [`  retired ${named}: deleted by an apply or prune after ${when(step.retired.deleteAfter)}`];
+    case 'unmanaged': return [`? unmanaged ${named}: not in the file, left alone (--prune deletes it)`];
+    default: return [`  unchanged ${named}`];
   }
 }
 
@@ -235,7 +236,7 @@ export function formatPlan(plan) {
   if (n.unmanaged) tail.push(`${n.unmanaged} unmanaged (not in the file).`);
   if (n.retired) tail.push(`${n.retired} retired by a rotation, in their grace.`);
   const schedule = plan.steps.filter((s) => s.rotation_due && s.action !== 'rotate')
-    .map((s) => `  ${shown(s.label)}: rotate_every ${s.rotate_every}, next due ${when(s.rotation_due)}`);
+    .map((s) => `  ${printable(s.label)}: rotate_every ${printable(s.rotate_every)}, next due ${when(s.rotation_due)}`);
   if (schedule.length) tail.push(['Rotation schedule:', ...schedule].join('\n'));
   return `${[head, ...(lines.length ? ['', ...lines] : []), ...(tail.length ? ['', tail.join(' ')] : [])].join('\n')}\n`;
 }

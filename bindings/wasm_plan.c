@@ -46,7 +46,9 @@ EMSCRIPTEN_KEEPALIVE char *dhw_plan(const char *manifest, const char *org, const
             (void)snprintf(err.message, sizeof err.message, "the organization's tokens: %s", why);
             out = error_doc(&err);
         } else {
-            dh_plan *p = dh_plan_make(m, org, page.results, page.count, (int64_t)now, prune, &err);
+            /* Out of int64's range the cast is undefined: -1 is refused by dh_plan_make like any clock out of range. */
+            int64_t secs = now >= 0 && now < 9e15 ? (int64_t)now : -1;
+            dh_plan *p = dh_plan_make(m, org, page.results, page.count, secs, prune, &err);
             out = p ? dh_plan_to_json(p) : error_doc(&err);
             dh_plan_free(p);
         }

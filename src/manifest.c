@@ -1,6 +1,9 @@
 /* The tokens manifest (dockerhub_oat_manifest.h): parsed with cJSON, checked strictly, every
- * refusal naming the line. cJSON keeps no positions, so the line of a node is found by walking
- * the text beside the tree (walk_*): cJSON built the tree from the same text in the same order.
+ * refusal naming the line. cJSON keeps no positions, so the lines are found by one walk of the
+ * text beside the tree (walk_*), cJSON having built the tree from the same text in the same order:
+ * the walk records every node's line in document order, and the checks, which visit the tree in
+ * that order too, read them with a cursor. Parsing is linear in the text (the walk once, every
+ * duplicate check against a fixed set or a capped count).
  * Longer than 400 lines on purpose: the walk and the checks it serves must move together, and
  * split apart each would need the other's private cursor. */
 #include <stdarg.h>
@@ -16,6 +19,13 @@
  * the duplicate checks, which compare pairs, fast on any input. */
 #define MAX_TOKENS 1000
 #define MAX_REPOS 1000
+/* The largest manifest read. Docker Hub's own limits make the largest useful file (100 tokens, 50
+ * repositories each with every scope, 200-character descriptions) under 1 MB; a bigger one is a
+ * mistake or an attack, and cJSON's tree of 1 MiB is already some 20 MB of memory at worst. */
+#define MAX_BYTES (1024 * 1024)
+/* The furthest expiry Docker Hub takes: a year ahead, as its manuals say and its page offers (the
+ * API has taken more, and "9999y" made an expires_at in year 12019 that failed apply halfway). */
+#define MAX_EXPIRY_DAYS 365
 
 static const char *const repo_scopes[] = {
     "scope-image-pull", "scope-image-push", "scope-image-delete", "scope-repository-read",
@@ -29,12 +39,19 @@ static const char *const org_scopes[] = {
     "scope-repository-list", "scope-registry-usage-read", "scope-cloud-connect",
     "scope-audit_events-read", "scope-governance-policy-read", "scope-governance-policy-write", NULL};
 
+typedef struct node_line {
+    const cJSON *node;
+    int line;
+} node_line;
+
 typedef struct parser {
     const char *text; /* after any byte order mark */
     size_t len;
     cJSON *root;
     dh_arena *arena;
     dh_manifest_error *err;
+    node_line *lines; /* every node the walk reached, in document order */
+    size_t line_count, cursor;
 } parser;
 
 struct manifest_priv {
@@ -54,9 +71,11 @@ typedef struct walk {
     const char *s;
     size_t len, pos;
     int line;
-    const cJSON *target;
-    bool found;
+    node_line *out; /* room for every node of the tree */
+    size_t count;
 } walk;
+
+static void walk_record(walk *w, const cJSON *node) { w->out[w->count++] = (node_line){node, w->line}; }
 
 /* cJSON's own rule: every byte up to 0x20 is white space. */
 static void walk_ws(walk *w) {
@@ -74,21 +93,21 @@ static bool walk_string(walk *w) {
     return false;
 }
 
-static bool walk_value(walk *w, const cJSON *node);
+static bool walk_value(walk *w, const cJSON *node, bool recorded);
 
-/* Members of an object or items of an array; false once found or lost. */
+/* Members of an object or items of an array; false once lost. A member's line is its key's. */
 static bool walk_children(walk *w, const cJSON *node, bool keyed, char close) {
     w->pos++;
     for (const cJSON *c = node->child; c; c = c->next) {
         walk_ws(w);
         if (keyed) {
-            if (c == w->target) return w->found = true, false;
+            walk_record(w, c);
             if (!walk_string(w)) return false;
             walk_ws(w);
             if (w->pos >= w->len || w->s[w->pos] != ':') return false;
             w->pos++;
         }
-        if (!walk_value(w, c)) return false;
+        if (!walk_value(w, c, keyed)) return false;
         walk_ws(w);
         if (w->pos < w->len && w->s[w->pos] == ',') w->pos++;
     }
@@ -98,9 +117,9 @@ static bool walk_children(walk *w, const cJSON *node, bool keyed, char close) {
     return true;
 }
 
-static bool walk_value(walk *w, const cJSON *node) {
+static bool walk_value(walk *w, const cJSON *node, bool recorded) {
     walk_ws(w);
-    if (node == w->target) return w->found = true, false;
+    if (!recorded) walk_record(w, node);
     if (w->pos >= w->len) return false;
     char c = w->s[w->pos];
     if (c == '{') return walk_children(w, node, true, '}');
@@ -111,11 +130,70 @@ static bool walk_value(walk *w, const cJSON *node) {
     return true;
 }
 
-/* The line of a node: of its key for an object's member, else of its value. 0 if lost. */
-static int line_of(const parser *p, const cJSON *node) {
-    walk w = {p->text, p->len, 0, 1, node, false};
-    walk_value(&w, p->root);
-    return w.found ? w.line : 0;
+static size_t count_nodes(const cJSON *node) {
+    size_t n = 1;
+    for (const cJSON *c = node->child; c; c = c->next) n += count_nodes(c);
+    return n;
+}
+
+/* The one walk: the line of every node, in document order. */
+static bool record_lines(parser *p) {
+    size_t n = count_nodes(p->root);
+    walk w = {p->text, p->len, 0, 1, dh_arena_alloc(p->arena, n * sizeof(node_line)), 0};
+    if (!w.out) return false;
+    (void)walk_value(&w, p->root, false);
+    p->lines = w.out;
+    p->line_count = w.count;
+    return true;
+}
+
+/* The line of a node: of its key for an object's member, else of its value. 0 if lost. The checks
+ * ask in document order, so the search goes on from the last answer (linear overall); a refusal,
+ * asked once, may look back. */
+static int line_of(parser *p, const cJSON *node) {
+    for (size_t k = 0; k < p->line_count; k++) {
+        size_t i = (p->cursor + k) % p->line_count;
+        if (p->lines[i].node == node) return p->cursor = i, p->lines[i].line;
+    }
+    return 0;
+}
+
+/* ---- text shown to a reviewer ---- */
+
+/* The length of the character at s when it is one a terminal or an editor acts on, else 0: a C0
+ * control (line breaks and tabs too), DEL, a C1 control, U+061C, U+200E/F, U+2028/9, the bidi
+ * controls U+202A-202E and U+2066-2069. The same set as bindings/text.js. s is valid UTF-8. */
+static size_t unsafe_at(const unsigned char *s) {
+    if (s[0] < 0x20 || s[0] == 0x7f) return 1;
+    if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F) return 2;
+    if (s[0] == 0xD8 && s[1] == 0x9C) return 2;
+    if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0x8E || s[2] == 0x8F || (s[2] >= 0xA8 && s[2] <= 0xAE))) return 3;
+    if (s[0] == 0xE2 && s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9) return 3;
+    return 0;
+}
+
+static bool unsafe_text(const char *s) {
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        if (unsafe_at(c)) return true;
+    return false;
+}
+
+/* Text of the file for a refusal: unsafe characters as \xNN or \uNNNN, cut after `max` bytes on
+ * a character's boundary. In the parser's arena; "" when out of memory. */
+static const char *shown(parser *p, const char *s, size_t max) {
+    char *out = dh_arena_alloc(p->arena, max * 6 + 4);
+    if (!out) return "";
+    size_t o = 0;
+    for (const unsigned char *c = (const unsigned char *)s; *c && o < max;) {
+        size_t n = unsafe_at(c), len = (*c & 0xE0) == 0xC0 ? 2 : (*c & 0xF0) == 0xE0 ? 3 : (*c & 0xF8) == 0xF0 ? 4 : 1;
+        if (n == 1) o += (size_t)snprintf(out + o, 5, "\\x%02x", *c);
+        else if (n > 1) o += (size_t)snprintf(out + o, 7, "\\u%04x", n == 2 ? ((c[0] & 0x1Fu) << 6 | (c[1] & 0x3Fu))
+                                                                    : ((c[0] & 0x0Fu) << 12 | (c[1] & 0x3Fu) << 6 | (c[2] & 0x3Fu)));
+        else memcpy(out + o, c, len), o += len;
+        c += n ? n : len;
+    }
+    out[o] = '\0';
+    return out;
 }
 
 /* ---- refusals ---- */
@@ -199,17 +277,22 @@ static bool duplicate_key(parser *p, const cJSON *obj, const char *what) {
     for (const cJSON *a = obj->child; a; a = a->next)
         for (const cJSON *b = obj->child; b != a; b = b->next)
             if (strcmp(a->string, b->string) == 0)
-                return REFUSE(p, a, "%s \"%.80s\" appears twice", what, a->string), true;
+                return REFUSE(p, a, "%s \"%s\" appears twice", what, shown(p, a->string, 80)), true;
     return false;
 }
 
+/* Every key one of `known` (at most 32), each once: checked against the set, so an object of
+ * a hundred thousand repeated keys costs no more than its length. */
 static bool check_keys(parser *p, const cJSON *obj, const char *const *known, const char *where) {
+    uint32_t seen = 0;
     for (const cJSON *f = obj->child; f; f = f->next) {
         size_t k = 0;
         while (known[k] && strcmp(known[k], f->string) != 0) k++;
-        if (!known[k]) return REFUSE(p, f, "unknown key \"%.60s\" in %s", f->string, where);
+        if (!known[k]) return REFUSE(p, f, "unknown key \"%s\" in %s", shown(p, f->string, 60), where);
+        if (seen & (1u << k)) return REFUSE(p, f, "the key \"%s\" appears twice", known[k]);
+        seen |= 1u << k;
     }
-    return !duplicate_key(p, obj, "the key");
+    return true;
 }
 
 static const char *scope_name(dh_arena *a, const char *s) {
@@ -233,9 +316,9 @@ static bool scopes(parser *p, const cJSON *arr, const char *const *known, const 
         if (!name) return refuse_line(p, 0, "out of memory");
         size_t k = 0;
         while (known[k] && strcmp(known[k], name) != 0) k++;
-        if (!known[k]) return REFUSE(p, s, "%s: unknown scope \"%.60s\"", what, s->valuestring);
+        if (!known[k]) return REFUSE(p, s, "%s: unknown scope \"%s\"", what, shown(p, s->valuestring, 60));
         for (size_t j = 0; j < n; j++)
-            if (list[j] == known[k]) return REFUSE(p, s, "%s: scope \"%.60s\" appears twice", what, s->valuestring);
+            if (list[j] == known[k]) return REFUSE(p, s, "%s: scope \"%s\" appears twice", what, known[k]);
         list[n++] = known[k];
     }
     *out = list;
@@ -252,6 +335,9 @@ static bool repositories(parser *p, const cJSON *obj, dh_manifest_token *t) {
     size_t n = 0;
     for (const cJSON *r = obj->child; r; r = r->next, n++) {
         if (!*r->string) return REFUSE(p, r, "a repository path may not be empty");
+        if (unsafe_text(r->string))
+            return REFUSE(p, r, "repository \"%s\": a path may not hold control, line-break or bidi characters",
+                          shown(p, r->string, 60));
         if (strcmp(r->string, "*/*/public") == 0)
             return REFUSE(p, r, "write public read access as \"public_read\": true");
         repos[n].path = r->string;
@@ -289,14 +375,18 @@ static bool expiry(parser *p, const cJSON *v, dh_manifest_token *t) {
     if (n >= 2 && n <= 6 && s[0] >= '1' && s[0] <= '9' && strspn(s, "0123456789") == n - 1 &&
         strchr("dwy", s[n - 1])) {
         t->expiry = DH_EXPIRY_DAYS;
+        /* At most 5 digits (n <= 6): 99999 * 365 cannot overflow. */
         t->expiry_days = strtol(s, NULL, 10) * (s[n - 1] == 'd' ? 1 : s[n - 1] == 'w' ? 7 : 365);
+        if (t->expiry_days > MAX_EXPIRY_DAYS)
+            return REFUSE(p, v, "expires \"%s\" is past what Docker Hub takes: at most %d days ahead (\"1y\", \"52w\", \"365d\")",
+                          s, MAX_EXPIRY_DAYS);
         return true;
     }
     char full[40];
     if (n == 10) (void)snprintf(full, sizeof full, "%sT00:00:00Z", s);
     else (void)snprintf(full, sizeof full, "%.39s", s);
     if (n > 39 || dh_check_rfc3339(full) || dh_parse_rfc3339(full, &t->expiry_at))
-        return REFUSE(p, v, "%s, not \"%.40s\"", bad, s);
+        return REFUSE(p, v, "%s, not \"%s\"", bad, shown(p, s, 40));
     t->expiry = DH_EXPIRY_AT;
     return true;
 }
@@ -321,6 +411,9 @@ static bool secret(parser *p, const cJSON *obj, dh_manifest_token *t) {
     bool exec = strcmp(f->string, "exec") == 0;
     if (!exec && strcmp(f->string, "out") != 0) return REFUSE(p, f, "%s", bad);
     if (!cJSON_IsString(f) || !*f->valuestring) return REFUSE(p, f, "secret.%s must be a non-empty string", f->string);
+    if (unsafe_text(f->valuestring))
+        return REFUSE(p, f, "secret.%s \"%s\" may not hold control, line-break or bidi characters: the plan "
+                      "shows it to whoever approves it", f->string, shown(p, f->valuestring, 60));
     t->secret = exec ? DH_SECRET_EXEC : DH_SECRET_OUT;
     t->secret_target = f->valuestring;
     return true;
@@ -356,11 +449,12 @@ static bool entry(parser *p, const cJSON *e, dh_manifest_token *t) {
     const char *l = e->string;
     while (*l == ' ' || *l == '\t') l++;
     if (!*l) return REFUSE(p, e, "a token's label may not be empty");
-    for (const unsigned char *c = (const unsigned char *)e->string; *c; c++)
-        if (*c < 0x20 || *c == 0x7f) return REFUSE(p, e, "a token's label may not hold control characters");
-    if (!cJSON_IsObject(e)) return REFUSE(p, e, "token \"%.80s\" must be an object", e->string);
+    if (unsafe_text(e->string))
+        return REFUSE(p, e, "label \"%s\": a token's label may not hold control, line-break or bidi characters",
+                      shown(p, e->string, 60));
+    if (!cJSON_IsObject(e)) return REFUSE(p, e, "token \"%s\" must be an object", shown(p, e->string, 80));
     char where[120];
-    (void)snprintf(where, sizeof where, "token \"%.60s\"", e->string);
+    (void)snprintf(where, sizeof where, "token \"%s\"", shown(p, e->string, 60));
     if (!check_keys(p, e, keys, where)) return false;
     for (const cJSON *f = e->child; f; f = f->next)
         if (!entry_field(p, f, t)) return false;
@@ -403,7 +497,11 @@ dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manifest_error *
     p.arena = dh_arena_new();
     bool ok = false;
     if (!m || !priv || !p.arena) refuse_line(&p, 0, "out of memory");
-    else ok = check_text(&p) && parse_json(&p) && top(&p, m);
+    else if (len > MAX_BYTES)
+        refuse_line(&p, 0, "the manifest is %zu bytes; at most %d are read (1 MiB, far above what Docker Hub's "
+                    "token limits can use)", len, MAX_BYTES);
+    else if (check_text(&p) && parse_json(&p))
+        ok = record_lines(&p) ? top(&p, m) : refuse_line(&p, 0, "out of memory");
     if (!ok) {
         cJSON_Delete(p.root);
         dh_arena_free(p.arena);

@@ -11,6 +11,11 @@
 
 #define DAY 86400
 #define EXPIRY_AT_SLACK 60
+/* The furthest expiry Docker Hub takes (manifest.c refuses a longer relative one). */
+#define MAX_EXPIRY_DAYS 365
+/* The clock's range: 1970 to 3000. With it and RFC 3339's four-digit years, no sum or product of
+ * times below can overflow int64, and now + a year is still a four-digit year. */
+#define MAX_NOW INT64_C(32503680000)
 
 struct plan_priv {
     dh_arena *arena;
@@ -168,6 +173,11 @@ static bool entry_sound(const dh_manifest_token *e, const char *org, int64_t now
         (void)snprintf(what, sizeof what, "token \"%.60s\": expires %.40s is in the past", e->label, e->expires);
         return plan_error(err, e->line, what), false;
     }
+    if (creates && e->expiry == DH_EXPIRY_AT && e->expiry_at > now + MAX_EXPIRY_DAYS * DAY) {
+        (void)snprintf(what, sizeof what, "token \"%.60s\": expires %.40s is past what Docker Hub takes: at most %d days ahead",
+                       e->label, e->expires, MAX_EXPIRY_DAYS);
+        return plan_error(err, e->line, what), false;
+    }
     return true;
 }
 
@@ -207,6 +217,7 @@ dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tok
                       int64_t now, int prune, dh_manifest_error *err) {
     *err = (dh_manifest_error){0};
     if (!m || (n && !tokens) || dh_check_name(org)) return plan_error(err, 0, "a manifest, an org name and the tokens are required"), NULL;
+    if (now < 0 || now > MAX_NOW) return plan_error(err, 0, "the clock must be between 1970 and 3000"), NULL;
     dh_plan *p = dh_calloc(1, sizeof *p);
     struct plan_priv *priv = dh_calloc(1, sizeof *priv);
     dh_arena *a = dh_arena_new();

@@ -4,18 +4,13 @@
 import { DockerHubError } from '../errors.js';
 import { parseTime } from '../time.js';
 import { UsageError } from './args.js';
+import { jsonDocument as json, printable, quoted } from '../text.js';
 
 export const PROG = 'dockerhub-oat';
 
-/** JSON for scripts, which a terminal may show too: JSON.stringify escapes U+0000-U+001F only, so
- * DEL, the C1 controls (U+009B is a CSI) and U+2028/9 are escaped here (outside strings JSON has
- * none of them, so the document reads the same). */
-export const json = (value) => `${JSON.stringify(value, null, 2)}\n`.replace(/[\u007f-\u009f\u2028\u2029]/g,
-  (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-/** Server text made safe for a terminal: control characters (ESC, CR, C1 ...) shown as \xNN, so a
- * label cannot move the cursor, rewrite a line of the audit, or set the clipboard (OSC 52). */
-export const printable = (v) => String(v).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g,
-  (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/** JSON for scripts, which a terminal may show too, and one field of terminal text: the one
+ * escaping of file and server text (bindings/text.js says what is escaped and why). */
+export { json, printable, quoted };
 
 export const named = (t) => printable(`${t.label} (${t.id})`);
 export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -52,10 +47,12 @@ export function table(rows) {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? String(c) : String(c).padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }
 
+/** A token a row, its status first: every line starts with a word of ours, never the server's text
+ * (a label "::add-mask::..." at a line's start is a GitHub Actions command in a CI log). */
 export function listTable(tokens) {
-  const rows = [['ID', 'LABEL', 'STATUS', 'CREATED', 'EXPIRES', 'LAST USED']];
+  const rows = [['STATUS', 'ID', 'LABEL', 'CREATED', 'EXPIRES', 'LAST USED']];
   for (const t of tokens) {
-    rows.push([t.id, t.label, status(t), when(t.created_at, '-'), when(t.expires_at, 'never'), when(t.last_used_at, 'never')]);
+    rows.push([status(t), t.id, t.label, when(t.created_at, '-'), when(t.expires_at, 'never'), when(t.last_used_at, 'never')]);
   }
   return table(rows);
 }
@@ -73,9 +70,9 @@ export function detail(t) {
   ];
   const resources = t.resources ?? [];
   if (resources.length === 0) rows.push(['resources', '-']);
-  const pathWidth = Math.max(0, ...resources.map((r) => r.path.length));
+  const pathWidth = Math.max(0, ...resources.map((r) => printable(r.path).length));
   resources.forEach((r, i) => {
-    rows.push([i === 0 ? 'resources' : '', `${r.type.padEnd(9)}  ${r.path.padEnd(pathWidth)}  ${r.scopes.join(', ')}`]);
+    rows.push([i === 0 ? 'resources' : '', `${printable(r.type).padEnd(9)}  ${printable(r.path).padEnd(pathWidth)}  ${printable(r.scopes.join(', '))}`]);
   });
   return table(rows);
 }
@@ -87,7 +84,7 @@ export function errorLine(err) {
     for (const [field, problems] of Object.entries(err.fields)) {
       for (const p of [].concat(problems)) {
         const line = `${field}: ${typeof p === 'string' ? p : JSON.stringify(p)}`;
-        if (!err.message.includes(line)) text += `  ${printable(line)}\n`; // often the message already lists them
+        if (!err.message.includes(line)) text += `  - ${printable(line)}\n`; // often the message already lists them; a dash of ours starts the line
       }
     }
   }

@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { describeTarget, handOver, preflight, preflightOut, splitWords } from '../handover.js';
 import { UsageError } from './args.js';
-import { json } from './output.js';
+import { json, named, printable } from './output.js';
 
 export const HANDOVER_OPTIONS = {
   exec: { type: 'string' },
@@ -19,7 +19,10 @@ export const HANDOVER_OPTIONS = {
 export const HANDOVER_HELP = `  --exec 'CMD ...'           hand the secret to CMD on its stdin instead of printing it
                              (e.g. --exec 'gh secret set DOCKERHUB_TOKEN'); run without a shell
   --exec-shell               run the --exec command with /bin/sh -c (pipes, variables)
-  --out FILE                 write the secret to a new file, mode 0600; an existing FILE is refused`;
+  --out FILE                 write the secret to a new file, mode 0600; an existing FILE is refused
+  The command runs as you and can read what you can, this CLI's environment included
+  (/proc/$PPID/environ): where it is not fully trusted, give your secret with --secret-stdin or
+  the prompt, not DOCKERHUB_SECRET.`;
 
 function execTarget(exec, shell, env) {
   if (exec.trim() === '') throw new UsageError('--exec needs a command');
@@ -67,16 +70,16 @@ export const withoutSecret = ({ token: _secret, ...rest }) => rest;
  * @returns {Promise<boolean>} true when handed over
  */
 export async function deliver({ token, target, io, org }) {
-  const named = `${token.label} (${token.id})`;
+  const where = printable(describeTarget(target));
   try {
     await handOver(token.token, target, { env: io.env, stdout: io.stdout, stderr: io.stderr });
   } catch (err) {
-    io.stderr.write(`error: handover: Created token ${named} in ${org}, but its secret could not be handed to `
-      + `${describeTarget(target)}: ${err.message}.\n`
+    io.stderr.write(`error: handover: Created token ${named(token)} in ${org}, but its secret could not be handed to `
+      + `${where}: ${printable(err.message)}.\n`
       + 'The secret was not shown anywhere and Docker Hub will not show it again.\n');
     return false;
   }
-  io.stderr.write(`Created token ${named} in ${org}; its secret went to ${describeTarget(target)}.\n`);
+  io.stderr.write(`Created token ${named(token)} in ${org}; its secret went to ${where}.\n`);
   return true;
 }
 
@@ -87,7 +90,7 @@ export async function handOverFlags(token, target, io) {
   } catch (err) {
     throw new Error(`its secret could not be handed to ${describeTarget(target)}: ${err.message}`);
   }
-  io.stderr.write(`Handed the new token's secret to ${describeTarget(target)}.\n`);
+  io.stderr.write(`Handed the new token's secret to ${printable(describeTarget(target))}.\n`);
 }
 
 /** create with --exec or --out, after the token was created. @returns {Promise<number>} exit status */
@@ -95,7 +98,7 @@ export async function finishCreate({ token, target, io, org, values }) {
   const ok = await deliver({ token, target, io, org });
   if (values.json) io.stdout.write(json({ ...withoutSecret(token), handedOver: ok }));
   if (!ok) {
-    io.stderr.write(`To recover: delete it with 'dockerhub-oat delete ${token.id} --yes' and create it again.\n`);
+    io.stderr.write(`To recover: delete it with 'dockerhub-oat delete ${printable(token.id)} --yes' and create it again.\n`);
     return 1;
   }
   return 0;

@@ -26,6 +26,8 @@
 // - browser payload: the web entry bundled and minified by esbuild, and the .wasm, gzip -9,
 //   against openapi-fetch bundled the same way;
 // - our WASM heap (heap.js): at rest, per call in flight, growth over 1000 calls.
+// - tokens as code (manifest.js): a plan of N entries and of 4N, the ratio of their times (linear:
+//   about 4 or less).
 // The figures go to the JSON file and a table with the ratios ours / peer. Noise never fails the
 // run: it exits 0 unless something crashed. Not part of `npm test`.
 import { fork, spawn } from 'node:child_process';
@@ -507,6 +509,10 @@ async function main() {
     log('bench: heap (fresh process)');
     const heap = await runNode([join(HERE, 'heap.js'), JSON.stringify({ ...common, peer: peers[0].url, calls: config.heapCalls, warmup: config.heapWarmup })]);
     results.heap = heap.result;
+
+    log('bench: tokens as code, a plan of N and of 4N entries (fresh process)');
+    results.manifest_plan = (await runNode([join(HERE, 'manifest.js'), JSON.stringify({ runs: config.quick ? 3 : 7 })])).result;
+    log(`bench: plan of ${results.manifest_plan.n4.entries} entries over ${results.manifest_plan.n.entries}: x${results.manifest_plan.ratio_4x} (linear: about 4 or less)`);
 
     log('bench: client work alone, no network (fresh process)');
     const alone = await runNode([join(HERE, 'client-only.js'), JSON.stringify({

@@ -3,12 +3,13 @@
 // each sign-in was: the new token is created, signs in (as the org, with its own secret) before
 // anything happens to the old one, its secret is shown once, and only when the person says it is
 // stored is the old one relabelled and deactivated (or kept working for an overlap). "Not stored"
-// and a refused sign-in delete the new token again and leave the old one as it was. The secret
-// leaves the page. Screenshots at 1280 and 390.
+// and a refused sign-in delete the new token again and leave the old one as it was; a refused
+// retire leaves both working and says so. The secret leaves the page. Screenshots at 1280 and 390.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDashboard, writes, ARTIFACTS } from './helpers/dashboard.js';
 import { parseRetired } from '../../bindings/retired.js';
+import { createClient } from '../../bindings/index.node.js';
 
 const SECRET = /^dckr_oat_[A-Za-z0-9]{32}$/;
 
@@ -32,6 +33,18 @@ describe('Rotate in the dashboard (Chromium)', () => {
     }
     await dialog().getByRole('button', { name: 'Rotate', exact: true }).click();
     await dialog().getByLabel('The new secret', { exact: true }).waitFor();
+  }
+
+  /** Whether the page's JS heap (after a full GC) still holds `needle`, through a heap snapshot. */
+  async function heapHolds(needle) {
+    const cdp = await page.context().newCDPSession(page);
+    const chunks = [];
+    cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => chunks.push(e.chunk));
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    await cdp.detach();
+    return chunks.join('').includes(needle);
   }
 
   before(async () => {
@@ -83,6 +96,7 @@ describe('Rotate in the dashboard (Chromium)', () => {
     await dialog().getByText(`was deactivated and relabelled “${retired.label}”`, { exact: false }).waitFor();
     assert.equal(await page.locator('#rotate-secret').inputValue(), '');
     assert.ok(!(await page.content()).includes(secret), 'the secret left the page');
+    assert.equal(await heapHolds(secret), false, 'no JS object of the page still holds it');
     await page.screenshot({ path: `${ARTIFACTS}rotate-done-1280x800.png` });
 
     await dialog().getByRole('button', { name: 'Close' }).click();
@@ -113,6 +127,12 @@ describe('Rotate in the dashboard (Chromium)', () => {
     const [old] = holders('ci-pull');
     await startRotation('ci-pull');
     const fresh = holders('ci-pull').find((t) => t.id !== old.id);
+    const leaving = () => page.evaluate(() => {
+      const e = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(e);
+      return e.defaultPrevented;
+    });
+    assert.equal(await leaving(), true, 'leaving the page mid-hand-over is asked about first');
     await dialog().getByRole('button', { name: 'Not stored: delete the new token' }).click();
     await dialog().getByRole('alert').filter({ hasText: 'so it was deleted again' }).waitFor();
     assert.equal(await phaseState('handover'), 'failed');
@@ -123,6 +143,7 @@ describe('Rotate in the dashboard (Chromium)', () => {
     const now = holders('ci-pull');
     assert.deepEqual(now.map((t) => [t.id, t.is_active]), [[old.id, true]], 'the old one, untouched');
     await page.screenshot({ path: `${ARTIFACTS}rotate-not-stored-1280x800.png` });
+    assert.equal(await leaving(), false, 'once the rotation is over, the page may be left freely');
     await dialog().getByRole('button', { name: 'Close' }).click();
   });
 
@@ -146,9 +167,54 @@ describe('Rotate in the dashboard (Chromium)', () => {
     await d.tokensTable().waitFor();
   });
 
+  test('a retire Docker Hub refuses leaves both tokens working and says what to do', async () => {
+    const [old] = holders('ci-pull');
+    await startRotation('ci-pull');
+    d.srv.sandbox.faults.add({ method: 'PATCH', path: `/access-tokens/${old.id}$`, status: 403, body: { message: 'Not allowed right now.', errinfo: {} }, times: 1 });
+    await dialog().getByRole('button', { name: 'Stored it: retire the old token' }).click();
+    const alert = dialog().getByRole('alert').filter({ hasText: 'The new token is in place, but:' });
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /could not be retired: Not allowed: Not allowed right now\. It still works/);
+    assert.equal(await phaseState('retire'), 'failed');
+    const both = holders('ci-pull');
+    assert.equal(both.length, 2, 'the old one keeps its label');
+    assert.ok(both.every((t) => t.is_active), 'and both work');
+    assert.ok(d.srv.sandbox.requests.findIndex((q) => q.signedIn?.kind === 'oat') < d.srv.sandbox.requests.findIndex((q) => q.method === 'PATCH'));
+    await dialog().getByRole('button', { name: 'Close' }).click();
+    await d.tokensTable().waitFor();
+    // Put the org back as the tests after this expect it: one ci-pull.
+    const hub = await createClient({ baseUrl: d.srv.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+    try {
+      await hub.deleteAccessToken('acme', old.id);
+    } finally {
+      hub.close();
+    }
+    await page.getByRole('button', { name: 'Refresh' }).click();
+  });
+
+  test('a label made of markup is rotated as text: its dialog, phases and outcome run nothing', async () => {
+    const label = '<img src=x onerror="window.__xss=1">';
+    const hub = await createClient({ baseUrl: d.srv.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+    try {
+      await hub.createAccessToken('acme', { label, resources: [{ type: 'TYPE_REPO', path: '*/*/public', scopes: ['scope-image-pull'] }] });
+    } finally {
+      hub.close();
+    }
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await startRotation(label);
+    assert.equal(await dialog().locator('#rotate-title').textContent(), `Rotate “${label}”`);
+    await dialog().getByRole('button', { name: 'Stored it: retire the old token' }).click();
+    await dialog().getByText(/was deactivated and relabelled/).waitFor();
+    assert.equal(await page.locator('img').count(), 0, 'no element was made from the label');
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.equal(holders(label).length, 1);
+    await dialog().getByRole('button', { name: 'Close' }).click();
+  });
+
   test('at 390 px the rotation reads without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const details = await d.details('legacy-deploy');
+    await page.screenshot({ path: `${ARTIFACTS}details-rotate-390x844.png` });
     await details.getByRole('button', { name: 'Rotate…' }).click();
     await dialog().waitFor();
     await page.screenshot({ path: `${ARTIFACTS}rotate-choose-390x844.png` });

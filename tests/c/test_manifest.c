@@ -106,6 +106,24 @@ static void test_expiry_forms(void) {
     }
 }
 
+/* No expiry past what Docker Hub takes (365 days ahead): refused with the line, before any plan. */
+static void test_expiry_capped(void) {
+    static const char *const ok[] = {"365d", "52w", "1y"};
+    static const char *const far[] = {"366d", "53w", "2y", "9999y", "99999y", "99999d", "99999w"};
+    char text[200];
+    dh_manifest_error err;
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\"expires\": \"%s\"}}}", ok[i]);
+        dh_manifest *m = parse(text, &err);
+        CHECK(m != NULL);
+        dh_manifest_free(m);
+    }
+    for (size_t i = 0; i < sizeof far / sizeof *far; i++) {
+        snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\n\"expires\": \"%s\"}}}", far[i]);
+        refused(text, 2, "is past what Docker Hub takes: at most 365 days ahead");
+    }
+}
+
 static void test_syntax_errors_name_the_line(void) {
     refused("{\n  \"tokens\": {\n    \"a\": {},\n    \"b\": {,}\n  }\n}\n", 4, "not valid JSON");
     refused("{\n  \"tokens\": {\n    \"a\": {}\n\n", 3, "ends too early"); /* cut short */
@@ -128,7 +146,7 @@ static void test_semantic_errors_name_the_line(void) {
     refused("{\n  \"tokens\": []\n}", 2, "tokens must be an object");
     refused("{\"tokens\": {\n\"a\": 1}}", 2, "must be an object");
     refused("{\"tokens\": {\n\"  \": {}}}", 2, "label may not be empty");
-    refused("{\"tokens\": {\n\"a\\tb\": {}}}", 2, "control characters");
+    refused("{\"tokens\": {\n\"a\\tb\": {}}}", 2, "label \"a\\x09b\": a token's label may not hold control");
     refused("{\"tokens\": {\"a\": {\n\"active\": \"yes\"}}}", 2, "active must be true or false");
     refused("{\"tokens\": {\"a\": {\"description\": \"x\",\n\"description\": \"y\"}}}", 2, "appears twice");
     refused("{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\n\"acme/api\": [\"image-pul\"]}}}}}", 2,
@@ -148,6 +166,70 @@ static void test_semantic_errors_name_the_line(void) {
     refused("{\"tokens\": {\"a\": {\n\"id\": \"x/y\"}}}", 2, "id must be");
     /* A label that also appears as a string value earlier must not confuse the line search. */
     refused("{\"tokens\": {\"b\": {\"description\": \"a\"},\n\"a\": {},\n\"a\": {}}}", 3, "label \"a\" appears twice");
+}
+
+/* What a reviewer reads in a plan is the file's text: a label, a repository path, an exec or an out
+ * holding a character a terminal acts on (escaped in the JSON as much as raw) is refused with its
+ * line, and a refusal quotes the file's text escaped. A description may hold one (export carries
+ * what the org has); the plan shows it escaped. */
+static void test_reviewer_text_refused(void) {
+    static const char *const evil[] = {"\\u001b[5A", "\\r", "\\n::warning::x", "\\t", "\\u007f", "\\u009b2J",
+                                       "\\u2028", "\\u2029", "\\u202e", "\\u2066", "\\u2069", "\\u200f", "\\u061c",
+                                       "\xC2\x9B", "\xE2\x80\xAE"};
+    char text[512];
+    for (size_t i = 0; i < sizeof evil / sizeof *evil; i++) {
+        snprintf(text, sizeof text, "{\"tokens\": {\n\"a%sb\": {}}}", evil[i]);
+        refused(text, 2, "label may not hold control, line-break or bidi characters");
+        snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\n\"acme/x%s\": [\"image-pull\"]}}}}}", evil[i]);
+        refused(text, 2, "a path may not hold control");
+        snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\"secret\": {\n\"exec\": \"gh secret set X%s\"}}}}", evil[i]);
+        refused(text, 2, "secret.exec");
+        snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\"secret\": {\n\"out\": \"a%s.token\"}}}}", evil[i]);
+        refused(text, 2, "secret.out");
+        snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\n\"description\": \"d%s\"}}}", evil[i]);
+        dh_manifest_error err;
+        dh_manifest *m = parse(text, &err);
+        CHECK(m != NULL);
+        dh_manifest_free(m);
+    }
+    /* The refusal's quote of the file is escaped: no ESC, no C1, no U+202E in the message. */
+    refused("{\"tokens\": {\"a\": {\n\"x\\u001b]52;c;eA==\\u0007\xC2\x9B\xE2\x80\xAE\": 1}}}", 2,
+            "unknown key \"x\\x1b]52;c;eA==\\x07\\u009b\\u202e\"");
+    refused("{\"tokens\": {\"a\": {\n\"expires\": \"9\\u001b[2K\"}}}", 2, "not \"9\\x1b[2K\"");
+    refused("{\"tokens\": {\"a\": {\"resources\": {\"org\": [\n\"x\\u009b\"]}}}}", 2, "unknown scope \"x\\u009b\"");
+}
+
+/* Repeated keys cost no more than their length: refused at the second one, whatever follows. */
+static void test_repeated_keys_refused_at_the_second(void) {
+    size_t n = 70000, len = 0; /* 980 KB: under the cap */
+    char *text = malloc(n * 16 + 64);
+    CHECK(text != NULL);
+    if (!text) return;
+    len += (size_t)sprintf(text + len, "{\"tokens\": {\"a\": {\n");
+    for (size_t i = 0; i < n; i++) len += (size_t)sprintf(text + len, "\"active\":true,");
+    len += (size_t)sprintf(text + len, "\"active\":true}}}");
+    dh_manifest_error err;
+    dh_manifest *m = dh_manifest_parse(text, len, &err);
+    CHECK(m == NULL);
+    CHECK(err.line == 2 && strstr(err.message, "the key \"active\" appears twice") != NULL);
+    free(text);
+}
+
+/* Past 1 MiB the manifest is refused before it is parsed, saying the limit. */
+static void test_size_cap(void) {
+    size_t len = 1024 * 1024 + 1;
+    char *text = malloc(len);
+    CHECK(text != NULL);
+    if (!text) return;
+    memset(text, ' ', len);
+    memcpy(text, "{\"tokens\": {}}", 14);
+    dh_manifest_error err;
+    dh_manifest *m = dh_manifest_parse(text, len, &err);
+    CHECK(m == NULL && strstr(err.message, "1048577 bytes; at most 1048576") != NULL);
+    m = dh_manifest_parse(text, len - 1, &err);
+    CHECK(m != NULL);
+    dh_manifest_free(m);
+    free(text);
 }
 
 static void test_bom_and_crlf(void) {
@@ -171,8 +253,12 @@ static void test_rfc3339_to_unix(void) {
 TEST_GROUP(manifest_tests) = {
     {"full", test_full},
     {"expiry_forms", test_expiry_forms},
+    {"expiry_capped", test_expiry_capped},
     {"syntax_errors_name_the_line", test_syntax_errors_name_the_line},
     {"semantic_errors_name_the_line", test_semantic_errors_name_the_line},
+    {"reviewer_text_refused", test_reviewer_text_refused},
+    {"repeated_keys_refused_at_the_second", test_repeated_keys_refused_at_the_second},
+    {"size_cap", test_size_cap},
     {"bom_and_crlf", test_bom_and_crlf},
     {"rfc3339_to_unix", test_rfc3339_to_unix},
     END_GROUP,

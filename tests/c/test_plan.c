@@ -208,6 +208,51 @@ static void test_refused_before_any_change(void) {
     dh_manifest_free(m);
 }
 
+/* A date past what Docker Hub takes is refused for a token to create (an existing one that already
+ * has it is left alone); the clock is refused out of 1970-3000, so no time arithmetic overflows.
+ * The extremes run under UBSan in the sanitized build. */
+static void test_expiry_cap_and_clock_range(void) {
+    dh_manifest *m;
+    dh_manifest_error err;
+    dh_plan *p = plan("{\"tokens\": {\n\"ci\": {\"expires\": \"2027-12-02\"}}}", NULL, 0, 0, &m, &err);
+    CHECK(p == NULL && err.line == 2 && strstr(err.message, "past what Docker Hub takes"));
+    dh_manifest_free(m);
+    p = plan("{\"tokens\": {\n\"ci\": {\"expires\": \"9999-12-31T23:59:59-23:59\"}}}", NULL, 0, 0, &m, &err);
+    CHECK(p == NULL && err.line == 2 && strstr(err.message, "past what Docker Hub takes"));
+    dh_manifest_free(m);
+    p = plan("{\"tokens\": {\"ci\": {\"expires\": \"2027-11-30\"}}}", NULL, 0, 0, &m, &err);
+    CHECK(p != NULL && p->steps[0].expires_at && strcmp(p->steps[0].expires_at, "2027-11-30T00:00:00Z") == 0);
+    dh_plan_free(p);
+    dh_manifest_free(m);
+    dh_token t = token("t1", "ci", "2026-10-01T10:00:00Z", "9999-12-31T23:59:59Z");
+    t.description = "";
+    t.resource_count = 0;
+    p = plan("{\"tokens\": {\"ci\": {\"expires\": \"9999-12-31T23:59:59Z\"}}}", &t, 1, 0, &m, &err);
+    CHECK(p && p->steps[0].kind == DH_STEP_UNCHANGED);
+    dh_plan_free(p);
+    /* A relative expiry against the farthest dates a token can carry: compared, never overflowed. */
+    static const char *const dates[] = {"0000-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"};
+    dh_manifest_free(m);
+    static const char one_year[] = "{\"tokens\": {\"ci\": {\"expires\": \"1y\"}}}";
+    m = dh_manifest_parse(one_year, strlen(one_year), &err);
+    CHECK(m != NULL);
+    for (size_t i = 0; m && i < 2; i++)
+        for (size_t j = 0; j < 2; j++) {
+            t = token("t1", "ci", dates[i], dates[j]);
+            for (int64_t now = 0; now <= INT64_C(32503680000); now += INT64_C(32503680000)) {
+                p = dh_plan_make(m, "acme", &t, 1, now, 0, &err);
+                CHECK(p != NULL);
+                dh_plan_free(p);
+            }
+        }
+    static const int64_t bad_now[] = {-1, INT64_C(32503680001), INT64_MAX, INT64_MIN};
+    for (size_t i = 0; m && i < sizeof bad_now / sizeof *bad_now; i++) {
+        p = dh_plan_make(m, "acme", NULL, 0, bad_now[i], 0, &err);
+        CHECK(p == NULL && strstr(err.message, "clock"));
+    }
+    dh_manifest_free(m);
+}
+
 /* An id renames: the label is an update. */
 static void test_rename_by_id(void) {
     dh_token t = token("t1", "old-name", "2026-10-01T10:00:00Z", "2026-12-30T10:00:00Z");
@@ -261,5 +306,6 @@ TEST_GROUP(plan_tests) = {
     {"refusals", test_refusals},
     {"rename_by_id", test_rename_by_id},
     {"refused_before_any_change", test_refused_before_any_change},
+    {"expiry_cap_and_clock_range", test_expiry_cap_and_clock_range},
     END_GROUP,
 };

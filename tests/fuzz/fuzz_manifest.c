@@ -1,7 +1,8 @@
 /* dh_manifest_parse and dh_plan_make on any bytes. A refusal names a line inside the text; an
  * accepted manifest has unique labels in increasing lines, plans as one create per token
- * against an empty org (or is refused for a repository of another org or a date in the past), and
- * its plan's JSON parses. */
+ * against an empty org (or is refused for a repository of another org, a date in the past or past
+ * what Docker Hub takes), and its plan's JSON parses. What a reviewer reads holds no control
+ * character: an accepted label, repository path, exec or out has none. */
 #include "cJSON.h"
 #include "dockerhub_oat_manifest.h"
 #include "fuzz.h"
@@ -13,6 +14,12 @@ static int lines_in(const uint8_t *data, size_t size) {
     return n;
 }
 
+static bool has_control(const char *s) {
+    for (const unsigned char *c = (const unsigned char *)s; c && *c; c++)
+        if (*c < 0x20 || *c == 0x7f || (*c == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F)) return true;
+    return false;
+}
+
 static void check_plan(const dh_manifest *m) {
     dh_manifest_error err;
     dh_plan *p = dh_plan_make(m, "acme", NULL, 0, 1796155290, 1, &err);
@@ -20,7 +27,7 @@ static void check_plan(const dh_manifest *m) {
     for (size_t i = 0; i < m->count; i++) by_id |= m->tokens[i].id != NULL;
     if (!p) { /* an empty org has no token of that id; or what Docker Hub would refuse */
         FUZZ_CHECK(strstr(err.message, "no token with id") || strstr(err.message, "is not in acme") ||
-                   strstr(err.message, "is in the past"));
+                   strstr(err.message, "is in the past") || strstr(err.message, "past what Docker Hub takes"));
         FUZZ_CHECK(err.line >= 1);
         return;
     }
@@ -49,6 +56,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             FUZZ_CHECK(m->tokens[i].line >= 1 && m->tokens[i].line <= lines_in(data, size));
             FUZZ_CHECK(i == 0 || m->tokens[i].line >= m->tokens[i - 1].line);
             for (size_t j = 0; j < i; j++) FUZZ_CHECK(strcmp(m->tokens[i].label, m->tokens[j].label) != 0);
+            FUZZ_CHECK(!has_control(m->tokens[i].label) && !has_control(m->tokens[i].secret_target));
+            for (size_t r = 0; r < m->tokens[i].repo_count; r++) FUZZ_CHECK(!has_control(m->tokens[i].repos[r].path));
+            FUZZ_CHECK(m->tokens[i].expiry != DH_EXPIRY_DAYS || m->tokens[i].expiry_days <= 365);
         }
         check_plan(m);
         dh_manifest_free(m);

@@ -207,11 +207,11 @@ describe('list', () => {
     const r = await cli(['list']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
-    assert.match(lines[0], /^ID\s+LABEL\s+STATUS\s+CREATED\s+EXPIRES\s+LAST USED$/);
+    assert.match(lines[0], /^STATUS\s+ID\s+LABEL\s+CREATED\s+EXPIRES\s+LAST USED$/);
     const row = (label) => lines.find((l) => l.includes(` ${label} `));
-    assert.match(row('ci-pull'), / active /);
-    assert.match(row('legacy-deploy'), / inactive .* never /);
-    assert.match(row('q1-audit'), / expired /);
+    assert.match(row('ci-pull'), /^active /);
+    assert.match(row('legacy-deploy'), /^inactive .* never /);
+    assert.match(row('q1-audit'), /^expired /);
     assert.match(r.stderr, /\d+ tokens in acme; page 1 of \d+/);
   });
 

@@ -11,6 +11,7 @@ import { mkdtemp, mkdir, rm, symlink, writeFile, realpath } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 import { createClient, auditMarkdown } from '../../bindings/index.node.js';
 import { NOW, ORG, OWNER, EXPECTED, startHygieneSandbox } from './helpers/hygiene.js';
 import { readmeExamples } from '../hosts/readme.js';
@@ -30,7 +31,7 @@ if (TOO_OLD) {
     delete env.NODE_TEST_CONTEXT; // else the child reports to this runner's protocol, not as TAP
     const r = spawnSync(node22, ['--test', '--test-reporter=tap', fileURLToPath(import.meta.url)], { cwd: root, env, encoding: 'utf8', timeout: 240_000 });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-    assert.match(r.stdout, /^# pass 2$/m);
+    assert.match(r.stdout, /^# pass 3$/m);
     assert.match(r.stdout, /^# fail 0$/m);
   });
 }
@@ -126,5 +127,55 @@ async function worker(bindings) {
   } finally {
     hookStatus = 200;
     await mf.dispose();
+  }
+});
+
+/** The recipe bundled for Node (the .wasm import as a module compiling dist's .wasm), to hear the
+ * words of its failure: workerd keeps an exception's message to itself. */
+async function recipeInNode() {
+  const wasmModule = `export default new WebAssembly.Module(await (await import('node:fs/promises')).readFile(${JSON.stringify(join(root, 'dist/dockerhub_oat.wasm'))}));`;
+  const result = await esbuild.build({
+    entryPoints: [join(project, 'audit-worker.mjs')], bundle: true, write: false, format: 'esm', platform: 'node',
+    target: 'es2022', logLevel: 'silent',
+    plugins: [{
+      name: 'wasm-as-module',
+      setup(b) {
+        b.onResolve({ filter: /^dockerhub-oat\/dockerhub_oat\.wasm$/ }, () => ({ path: 'wasm', namespace: 'wasm' }));
+        b.onLoad({ filter: /.*/, namespace: 'wasm' }, () => ({ contents: wasmModule, loader: 'js' }));
+      },
+    }],
+  });
+  return import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
+}
+
+// Rule: the report goes to WEBHOOK_URL and nowhere else. A 307 sent the whole report to another
+// host and the run still said ok; a redirect is now a failure that says it was one.
+(TOO_OLD ? () => {} : test)('a webhook that answers 307 is not followed: the run fails, saying it was a redirect', async () => {
+  const elsewhere = [];
+  const other = createServer((req, res) => {
+    elsewhere.push(req.url);
+    req.resume().on('end', () => res.writeHead(200).end());
+  });
+  await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const redirecting = createServer((req, res) => {
+    req.resume().on('end', () => res.writeHead(307, { location: `http://127.0.0.1:${other.address().port}/stolen` }).end());
+  });
+  await new Promise((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+  const WEBHOOK_URL = `http://127.0.0.1:${redirecting.address().port}/hook`;
+  const mf = await worker({ WEBHOOK_URL });
+  try {
+    const w = await mf.getWorker();
+    const result = await w.scheduled({ scheduledTime: new Date(NOW) });
+    assert.equal(result.outcome, 'exception');
+    assert.deepEqual(elsewhere, [], 'nothing reached the host the redirect named');
+    const recipe = await recipeInNode();
+    const env = { ORG, HUB_URL: sb.url, HUB_IDENTIFIER: OWNER.identifier, HUB_SECRET: OWNER.secret, PLAN: 'team', WEBHOOK_URL };
+    await assert.rejects(recipe.default.scheduled({ scheduledTime: NOW }, env),
+      /^Error: the webhook answered a redirect \(HTTP 307\): not followed/);
+    assert.deepEqual(elsewhere, []);
+  } finally {
+    await mf.dispose();
+    await new Promise((resolve) => other.close(resolve));
+    await new Promise((resolve) => redirecting.close(resolve));
   }
 });

@@ -8,6 +8,7 @@ import { el, rowButton } from './elements.js';
 import { view } from './state.js';
 import { call } from './session.js';
 import { badge, fullTime } from './cells.js';
+import { isDue } from './rotation-due.js';
 
 function kindOf(r) {
   if (r.type === 'TYPE_ORG') return 'Organization';
@@ -32,7 +33,8 @@ function resourceList(t) {
 function dueFact(t) {
   const d = view.due.get(t.id);
   if (!d) return h('span', { class: 'muted', text: 'No rotate_every for it in the checked file' });
-  return h('span', {}, fullTime(d.due, 'Unknown'), h('span', { class: 'muted', text: ` · rotate_every ${d.every}` }));
+  return h('span', {}, isDue(d.due) ? [h('span', { class: 'badge badge-warn', text: 'Due' }), ' '] : null,
+    fullTime(d.due, 'Unknown'), h('span', { class: 'muted', text: ` · rotate_every ${d.every}` }));
 }
 
 /** Shows token `t` in the details dialog; its actions wait until its resources have loaded. */

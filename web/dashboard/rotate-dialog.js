@@ -151,7 +151,8 @@ function showOutcome(d, r) {
     `: the new token (${r.token.id}) signed in and is in place, expiring ${r.token.expires_at ? at(r.token.expires_at) : 'never'}.`)];
   if (r.retireError) {
     showAlert(ui.alert, `The old token (${r.old.id}) could not be retired: ${errorMessage(r.retireError)} `
-      + 'It still works and still has the label: deactivate it from its details, or rotate again.', { title: 'The new token is in place, but:' });
+      + `It still works, and still has the label “${r.old.label}” as the new one does: deactivate or delete it from its details.`,
+    { title: 'The new token is in place, but:' });
   } else {
     lines.push(h('p', { text: describeOld(r) }));
   }
@@ -214,6 +215,9 @@ export function createRotateDialog({ call, afterDone }) {
   ui.cancel.addEventListener('click', () => ui.dialog.close());
   // While a rotation runs (or waits on the hand-over), Escape does not walk away from it.
   ui.dialog.addEventListener('cancel', (e) => { if (d.step === 'running' || d.step === 'handover') e.preventDefault(); });
+  // Leaving the page mid-rotation would leave the new token made but never handed over (and two
+  // tokens with one label): the browser asks first.
+  window.addEventListener('beforeunload', (e) => { if (d.step === 'running' || d.step === 'handover') e.preventDefault(); });
   ui.dialog.addEventListener('close', () => {
     forget(ui);
     if (d.changed) afterDone();

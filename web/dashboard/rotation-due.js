@@ -1,6 +1,7 @@
 // When each token is next due for rotation under a checked file's `rotate_every`. The dates are
-// the plan's (bindings/plan.js through the C core, the same the CLI's plan prints); this module
-// only picks them out of it, by token id, for the list and the details to show.
+// the plan's (the C core's `rotation_due`, created_at + rotate_every, the same the CLI's plan
+// prints as "next due"); this module only picks them out of it, by token id, for the list and the
+// details to show, and says whether one is due already (the plan's `rotate` step).
 
 /**
  * @param {object} plan from hub.planAccessTokens
@@ -9,8 +10,11 @@
 export function dueFromPlan(plan) {
   const due = new Map();
   for (const step of plan?.steps ?? []) {
-    if (typeof step.id !== 'string' || typeof step.rotate_every !== 'string' || typeof step.rotate_due !== 'string') continue;
-    due.set(step.id, { every: step.rotate_every, due: step.rotate_due });
+    if (typeof step.id !== 'string' || typeof step.rotate_every !== 'string' || typeof step.rotation_due !== 'string') continue;
+    due.set(step.id, { every: step.rotate_every, due: step.rotation_due });
   }
   return due;
 }
+
+/** Whether a due date has come (the plan then proposes the rotation). */
+export const isDue = (due, now = Date.now()) => Date.parse(due) <= now;

@@ -8,13 +8,15 @@ import { app, view } from './state.js';
 import { call } from './session.js';
 import { badge, timeCell, refreshRelativeTimes } from './cells.js';
 import { openDetails } from './details.js';
+import { isDue } from './rotation-due.js';
 
 /** The "Rotation due" cell, shown once a checked file has a `rotate_every` (rotation-due.js). */
 function dueCell(t) {
   if (!view.due) return null;
   const d = view.due.get(t.id);
   if (!d) return h('td', { 'data-label': 'Rotation due', class: 'muted', text: 'No schedule' });
-  return h('td', { 'data-label': 'Rotation due', title: `rotate_every ${d.every}` }, timeCell(d.due, 'Unknown'));
+  return h('td', { 'data-label': 'Rotation due', title: `rotate_every ${d.every}` },
+    isDue(d.due) ? [h('span', { class: 'badge badge-warn', text: 'Due' }), ' '] : null, timeCell(d.due, 'Unknown'));
 }
 
 function rowFor(t) {

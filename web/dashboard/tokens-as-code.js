@@ -5,6 +5,7 @@
 // (rotation-due.js). Everything read from a file or the server is set as text (dom.js).
 
 import { exportAccessTokens } from '/bindings/export.js';
+import { jsonDocument } from '/bindings/text.js';
 import { h, fill, busy, clearAlert, showAlert } from './dom.js';
 import { dueFromPlan } from './rotation-due.js';
 
@@ -61,7 +62,7 @@ async function download(ctx) {
   busy(ui.download, false);
   if (!r.ok) return;
   const { manifest, skipped } = r.value;
-  saveAs('tokens.json', `${JSON.stringify(manifest, null, 2)}\n`);
+  saveAs('tokens.json', jsonDocument(manifest)); // the bytes `dockerhub-oat export` prints
   ui.status.textContent = `Downloaded tokens.json: ${plural(Object.keys(manifest.tokens).length, 'token')}.`;
   if (skipped.length) {
     showAlert(ui.alert, skipped.map((t) => `Token ${t.id} is labelled “${t.label}” like another: left out (labels must be unique).`).join('\n'),

@@ -3,8 +3,8 @@
  * The state is plain JSON (what `sb.state` shows and what `--data` persists);
  * token and PAT secrets are kept only as SHA-256 hashes, passwords salted.
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { closeSync, constants, existsSync, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { formatMicros, parseRfc3339, toMicros, DAY_US, MINUTE_US } from './time.js';
 import { NAMED_SEEDS } from './seed-hygiene.js';
@@ -184,16 +184,26 @@ export function checkState(s) {
   }
 }
 
-/** Writes a file atomically: a temporary file in the same folder, fsync, then rename. */
+/**
+ * Writes a file atomically: a new temporary file beside it, fsync, then rename over it. The
+ * temporary name is random and opened O_CREAT|O_EXCL|O_NOFOLLOW with mode 0600, so a file or a
+ * link planted at a name someone guessed is never opened, followed or written through; the rename
+ * replaces the directory entry itself, so the data file is a regular file after every save, even
+ * where a link stood (its target is left as it was).
+ */
 export function writeFileAtomic(file, text) {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w', 0o600);
+  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(12).toString('hex')}.tmp`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
   try {
+    fchmodSync(fd, 0o600); // whatever the umask
     writeSync(fd, text);
     fsyncSync(fd);
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    try { unlinkSync(tmp); } catch { /* already gone */ }
+    throw err;
   }
+  closeSync(fd);
   try {
     renameSync(tmp, file);
   } catch (err) {

@@ -4,20 +4,23 @@
 // manifest's folder) and nowhere else: a file that creates a token without saying where its secret
 // goes is refused before any change.
 
-import { handOver, preflight } from '../../handover.js';
+import { handOver, handOverKey, preflight } from '../../handover.js';
 import { describeStep } from '../../plan.js';
 import { noArgs, UsageError, YES_OPTION } from '../args.js';
 import { loadPlan } from '../saved-plan.js';
-import { json, plural, printable } from '../output.js';
+import { json, plural, printable, quoted } from '../output.js';
 import { confirmed } from '../terminal.js';
 import { EXIT_INTERRUPTED } from '../interrupt.js';
 import { FILE_HELP, FILE_OPTIONS, makePlan } from './plan.js';
 
-/** Every new secret must have somewhere to go, and that place must work: checked before any change. */
+/** Every new secret must have somewhere to go of its own, and that place must work: checked
+ * before any change. Two entries handing over to one file (by its resolved path) or one command
+ * (by its words) are refused: the second secret would be lost or overwrite the first. */
 function checkHandOvers(plan, dir, io) {
+  const taken = new Map();
   for (const s of plan.steps) {
     if (s.action !== 'create' && s.action !== 'replace' && s.action !== 'rotate') continue;
-    const at = `token ${JSON.stringify(s.label)} (line ${s.line})`;
+    const at = `token ${quoted(s.label)} (line ${s.line})`;
     if (!s.secret) {
       throw new UsageError(`${at} would be created, but the file does not say where its secret goes: `
         + 'add "secret": { "exec": "COMMAND" } or { "out": "FILE" }');
@@ -27,6 +30,13 @@ function checkHandOvers(plan, dir, io) {
     } catch (err) {
       throw new UsageError(`${at}: ${err.message}; nothing was changed`);
     }
+    const key = handOverKey(s.secret, dir);
+    const first = taken.get(key);
+    if (first) {
+      throw new UsageError(`${at} hands its secret over to the same ${s.secret.exec !== undefined ? 'command' : 'file'} as token `
+        + `${quoted(first.label)} (line ${first.line}): each new secret needs a place of its own; nothing was changed`);
+    }
+    taken.set(key, s);
   }
 }
 
@@ -111,6 +121,9 @@ export default {
   -y, --yes         do not ask; without it a terminal is asked, and anything else is refused
   A new token's secret goes where its entry's "secret" says (exec: a command's stdin, run
   without a shell; out: a new file, mode 0600, never overwritten), relative to the file's folder.
-  Stops at the first failure and says what was done and what was not; apply again to go on.`,
+  Stops at the first failure and says what was done and what was not; apply again to go on.
+  An exec command runs as you and can read what you can, this CLI's environment included
+  (/proc/$PPID/environ): where it is not fully trusted, give your secret with --secret-stdin or
+  the prompt, not DOCKERHUB_SECRET.`,
   run,
 };

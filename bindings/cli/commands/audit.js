@@ -60,9 +60,10 @@ function summaryLine(s) {
 }
 
 function findingsTable(report) {
-  const rows = [['TOKEN', 'ID', 'SEVERITY', 'FINDING']];
+  // The severity first: every line starts with a word of ours, never a label (output.js listTable).
+  const rows = [['SEVERITY', 'TOKEN', 'ID', 'FINDING']];
   const sorted = [...report.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
-  for (const f of sorted) rows.push([f.label, f.tokenId, f.severity, f.sentence]);
+  for (const f of sorted) rows.push([f.severity, f.label, f.tokenId, f.sentence]);
   const fixes = sorted.filter((f) => f.fix).map((f) => `  ${printable(f.fix.join(' '))}`);
   const fixText = fixes.length ? `\nTo fix (each command as printed; the finding is then gone):\n${[...new Set(fixes)].join('\n')}\n` : '';
   return `${rows.length > 1 ? table(rows) : ''}${summaryLine(report.summary)}\n${fixText}`;

@@ -4,13 +4,13 @@
 
 import { exportAccessTokens } from '../../export.js';
 import { noArgs } from '../args.js';
-import { json, printable } from '../output.js';
+import { json, printable, quoted } from '../output.js';
 
 async function run({ rest, hub, org, io }) {
   noArgs(rest, 'export');
   const { manifest, skipped } = await exportAccessTokens(hub, org);
   for (const t of skipped) {
-    io.stderr.write(`warning: token ${t.id} is labelled ${printable(JSON.stringify(t.label))} like another: left out (labels must be unique)\n`);
+    io.stderr.write(`warning: token ${printable(t.id)} is labelled ${quoted(t.label)} like another: left out (labels must be unique)\n`);
   }
   io.stdout.write(json(manifest));
   return skipped.length ? 1 : 0;

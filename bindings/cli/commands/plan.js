@@ -31,7 +31,7 @@ export async function makePlan({ rest, values, hub, org, io }, command) {
     return { plan: await hub.planAccessTokens(org, text, { prune: values.prune === true }), dir };
   } catch (err) {
     if (err?.code !== 'invalid_argument' || err.line === undefined) throw err;
-    io.stderr.write(`error: ${values.file}: ${err.message}\n`);
+    io.stderr.write(`error: ${printable(values.file)}: ${printable(err.message)}\n`);
     return null;
   }
 }

@@ -68,7 +68,8 @@ async function run(ctx) {
   }
   if (!values.json) {
     io.stdout.write(`${values.yes ? 'Deleting' : 'Would delete'} ${plural(plan.length, 'token')} from ${org}:\n`);
-    io.stdout.write(table([['TOKEN', 'ID', 'WHY'], ...plan.map((c) => [c.label, c.id, c.sentence])]));
+    // The reason first: every line starts with a word of ours, never a label (output.js listTable).
+    io.stdout.write(table([['REASON', 'TOKEN', 'ID', 'WHY'], ...plan.map((c) => [c.reason, c.label, c.id, c.sentence])]));
   }
   if (values.yes) return deleteAll(ctx, plan);
   if (values.json) io.stdout.write(json({ plan, deleted: [], failed: null, notAttempted: plan.map((c) => c.id) }));
