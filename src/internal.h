@@ -178,4 +178,9 @@ const char *dh_redact_name_with(dh_arena *a, const dh_redactor *r, const char *n
  * dh_audit_tokens. ---- */
 char *dh_audit_json(const char *json, size_t len, const char **why);
 
+/* ---- plan.c: the plan as the bindings' JSON document (bindings/plan.js reads its shape);
+ * malloc'd (free()), NULL on oom. Not installed: C programs read the dh_plan. ---- */
+struct dh_plan;
+char *dh_plan_to_json(const struct dh_plan *p);
+
 #endif

@@ -24,9 +24,11 @@
 extern "C" {
 #endif
 
-/* Marks what the library exports. It is built with -fvisibility=hidden (and its shared library
- * with a version script): every other name it has stays inside it. */
-#if defined(__GNUC__) || defined(__clang__)
+/* Marks what the native library exports. It is built with -fvisibility=hidden (and its shared
+ * library with a version script): every other name it has stays inside it. Not in the WASM build,
+ * where a default-visibility function would become an export of the module beside the ones
+ * EXPORTED_FUNCTIONS names. */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__EMSCRIPTEN__)
 #define DH_PUBLIC __attribute__((visibility("default")))
 #else
 #define DH_PUBLIC

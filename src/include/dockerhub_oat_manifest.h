@@ -134,11 +134,6 @@ DH_PUBLIC dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_
                                 int64_t now, int prune, dh_manifest_error *err);
 DH_PUBLIC void dh_plan_free(dh_plan *p);
 
-/* The plan as a JSON document (see bindings/plan.js for its shape); malloc'd (free()), NULL on
- * oom. */
-DH_PUBLIC char *dh_plan_to_json(const dh_plan *p);
-
-
 #ifdef __cplusplus
 }
 #endif

@@ -57,6 +57,7 @@ export async function workerdStarts(peerKeys, common, runs) {
       if (key === 'ours') modules.push({ type: 'CompiledWasm', path: join(HERE, 'dockerhub_oat.wasm'), contents: wasm });
       const t0 = performance.now();
       const mf = new Miniflare({
+        cf: false, // no fetch of workers.cloudflare.com: loopback only
         modules, compatibilityDate: '2025-01-01',
         bindings: { BASE_URL: common.baseUrl, TOKEN: common.token, ORG: common.org, ID: common.id },
       });

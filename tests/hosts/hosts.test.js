@@ -175,7 +175,7 @@ hub.close();
 async function runWorker(t, entry, outDir, options, conditions) {
   const { modules, inputs } = await bundleWorker(entry, outDir, conditions);
   logRun(t, `miniflare (workerd): ${modules.map((m) => `${m.type} ${basename(m.path)}`).join(', ')}, bundled from ${basename(entry)}`);
-  const mf = new Miniflare({ modulesRoot: outDir, modules, compatibilityDate: '2025-01-01', ...options });
+  const mf = new Miniflare({ cf: false, modulesRoot: outDir, modules, compatibilityDate: '2025-01-01', ...options });
   try {
     const res = await mf.dispatchFetch('http://worker.example/');
     return { status: res.status, body: await res.json(), inputs, modules };

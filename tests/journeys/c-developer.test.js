@@ -100,7 +100,9 @@ for (const compiler of ['gcc', 'clang']) {
         assert.match(readFileSync(join(prefix, 'include', h), 'utf8'), /extern "C"/, `${h} has extern "C"`);
       }
       assert.ok(!existsSync(join(prefix, 'include', 'dockerhub_oat_fetch.h')), 'the WASM transport header is not installed');
-      assert.doesNotMatch(readFileSync(join(prefix, 'include', 'dockerhub_oat_audit.h'), 'utf8'), /dh_audit_json/);
+      for (const h of ['dockerhub_oat_audit.h', 'dockerhub_oat_manifest.h']) { // the bindings' JSON forms stay inside
+        assert.doesNotMatch(readFileSync(join(prefix, 'include', h), 'utf8'), /dh_audit_json|dh_plan_to_json/, h);
+      }
       for (const f of ['libdockerhub_oat.a', `libdockerhub_oat.so.${version}`, 'pkgconfig/dockerhub-oat.pc',
         'cmake/dockerhub_oat/dockerhub_oatConfig.cmake', 'cmake/dockerhub_oat/dockerhub_oatConfigVersion.cmake']) {
         assert.ok(existsSync(join(libdir, f)), f);

@@ -59,6 +59,7 @@ test('the README\'s audit Worker, bundled as wrangler does, runs on a schedule i
   assert.deepEqual(modules.map((m) => m.type), ['ESModule', 'CompiledWasm']);
 
   const mf = new Miniflare({
+    cf: false, // no fetch of workers.cloudflare.com: loopback only
     modulesRoot: join(project.work, 'worker-dist'),
     modules,
     compatibilityDate: '2025-01-01',

@@ -260,6 +260,7 @@ describe('what other hosts reject with is read right', () => {
     const seen = {};
     for (const [name, extra] of [['policy', { outboundService: { network: { allow: ['public'] } } }], ['open', {}]]) {
       const mf = new Miniflare({
+        cf: false, // no fetch of workers.cloudflare.com: loopback only
         modules: [{ type: 'ESModule', path: 'worker.mjs', contents: worker },
           { type: 'ESModule', path: 'xhr.js', contents: await readFile(`${ROOT}bindings/xhr.js`, 'utf8') }],
         modulesRoot: ROOT, compatibilityDate: '2024-09-23', ...extra,

@@ -227,7 +227,7 @@ describe('request accounting', () => {
   before(async () => { sb = await startSandbox({ port: 0 }); });
   after(() => sb.close());
 
-  test('requests holds {method, path, query} only (and who a sign-in was, never its secret); counts per route; resetRequests clears both in place', async () => {
+  test('requests holds {method, path, query} and, on a sign-in, who signed in (never a secret); counts per route; resetRequests clears both in place', async () => {
     const owner = await login(sb);
     await api(sb, 'GET', '/v2/orgs/acme/access-tokens?page=2&page_size=1', { token: owner });
     await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: owner });

@@ -78,6 +78,7 @@ async function worker(bindings) {
   assert.ok(inputs.some((p) => p.endsWith('bindings/index.workerd.js')), `the workerd entry, not ${inputs.join(', ')}`);
   assert.deepEqual(modules.map((m) => m.type), ['ESModule', 'CompiledWasm']);
   const mf = new Miniflare({
+    cf: false, // no fetch of workers.cloudflare.com: loopback only
     log: new NoOpLog(),
     modulesRoot: join(project, 'dist'),
     modules,
