@@ -8,18 +8,20 @@
 // GETs not yet started are not sent, and the error propagates.
 
 import { parseRetired } from './retired.js';
-import { printable } from './text.js';
 import { DockerHubError, invalidArgument } from './errors.js';
+import { plural } from './audit-report.js';
 
-export const SEVERITIES = Object.freeze(['low', 'medium', 'high']);
-export const FINDING_KINDS = Object.freeze(['expired', 'inactive', 'unused', 'expiring', 'no_expiry', 'broad']);
+// What reads a finished report lives in audit-report.js, which the entries export: this file is
+// imported on the first audit only (bindings/client.js).
+export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit-report.js';
+
+export const FINDING_KINDS = /* @__PURE__ */ Object.freeze(['expired', 'inactive', 'unused', 'expiring', 'no_expiry', 'broad']);
 /** Docker's documented token limits per plan. */
-export const PLAN_LIMITS = Object.freeze({ team: 10, business: 100 });
+export const PLAN_LIMITS = /* @__PURE__ */ Object.freeze({ team: 10, business: 100 });
 
 const OPTION_KEYS = ['now', 'unusedDays', 'expiringDays', 'limit', 'plan', 'concurrency', 'signal', 'onProgress'];
 const MAX_DAYS = 36500;
 
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const day = (unixSeconds) => new Date(unixSeconds * 1000).toISOString().slice(0, 10);
 
 /** The `now` option as unix seconds: a Date, or milliseconds since the epoch. */
@@ -127,27 +129,15 @@ export function usageLine(summary) {
   return summary.limit ? `Tokens used: ${summary.tokens} of ${summary.limit}` : `Tokens: ${summary.tokens}`;
 }
 
-/** Runs the C rules on tokens that have their resources. @returns the core's answer, camelCased */
-export function runAuditRules(Module, tokens, o) {
-  const input = JSON.stringify({
+/** Runs the C rules (the tools module, bindings/tools.js) on tokens that have their resources.
+ * @returns the core's answer, camelCased */
+export function runAuditRules(tools, tokens, o) {
+  const answer = tools.audit(JSON.stringify({
     now: o.now, unused_days: o.unusedDays, expiring_days: o.expiringDays, limit: o.limit, tokens,
-  });
-  const n = Module.lengthBytesUTF8(input);
-  const inPtr = Module._malloc(n + 1);
-  if (!inPtr) throw new DockerHubError('invalid_response', 'out of memory');
-  let outPtr = 0;
-  try {
-    Module.stringToUTF8(input, inPtr, n + 1);
-    outPtr = Module._dhw_audit(inPtr, n);
-    if (!outPtr) throw new DockerHubError('invalid_response', 'out of memory');
-    const answer = JSON.parse(Module.UTF8ToString(outPtr));
-    // The tokens came from the server: a refusal means the server sent what the API does not promise.
-    if (answer.error) throw new DockerHubError('invalid_response', `the tokens cannot be audited: ${answer.error}`);
-    return answer.ok;
-  } finally {
-    Module._free(inPtr);
-    if (outPtr) Module._free(outPtr);
-  }
+  }));
+  // The tokens came from the server: a refusal means the server sent what the API does not promise.
+  if (answer.error) throw new DockerHubError('invalid_response', `the tokens cannot be audited: ${answer.error.message}`);
+  return answer.ok;
 }
 
 /** The report from the tokens and the core's answer. */
@@ -206,12 +196,12 @@ async function withResources(client, org, list, o) {
 /**
  * Audits an organization's tokens.
  * @param {import('./index').Client} client
- * @param {object} Module the instantiated WASM module of that client
+ * @param {object} tools the tools module (bindings/tools.js)
  * @param {string} org
  * @param {import('./index').AuditOptions} [options]
  * @returns {Promise<import('./index').AuditReport>}
  */
-export async function auditAccessTokens(client, Module, org, options) {
+export async function auditAccessTokens(client, tools, org, options) {
   if (typeof org !== 'string' || org === '') throw invalidArgument('org must be a non-empty string');
   const o = checkOptions(options);
   if (o.signal?.aborted) throw new DockerHubError('aborted', 'the audit was aborted before it started');
@@ -219,61 +209,5 @@ export async function auditAccessTokens(client, Module, org, options) {
   const list = [];
   for await (const t of client.listAllAccessTokens(org, o.signal ? { pageSize: 100, signal: o.signal } : { pageSize: 100 })) list.push(t);
   const tokens = await withResources(client, org, list, o);
-  return report(org, tokens, runAuditRules(Module, tokens, o), o);
-}
-
-/**
- * The tokens a clean-up would delete, from an audit report: expired ones, inactive ones, and
- * (where `unusedDays` is given) active ones unused for at least that many days. A token retired
- * by a rotation is left alone during its grace and is a candidate ('retired') once it is over.
- * @param {import('./index').AuditReport} auditReport
- * @param {{ expired?: boolean, inactive?: boolean, unusedDays?: number | null }} [which]
- * @returns {{ id: string, label: string, reason: 'expired'|'inactive'|'unused'|'retired', sentence: string }[]}
- */
-export function pruneCandidates(auditReport, { expired = true, inactive = true, unusedDays = null } = {}) {
-  const out = [];
-  const now = Date.parse(auditReport.now);
-  for (const t of auditReport.tokens) {
-    // A token retired by a rotation waits out its grace (bindings/retired.js), then always goes.
-    const retired = parseRetired(t.label);
-    if (retired) {
-      if (retired.deleteAfter <= now) {
-        out.push({ id: t.id, label: t.label, reason: 'retired', sentence: `Retired by a rotation; its grace ended ${new Date(retired.deleteAfter).toISOString().slice(0, 16).replace('T', ' ')}Z.` });
-      }
-      continue;
-    }
-    const f = t.findings.find((x) => (expired && x.kind === 'expired') || (inactive && x.kind === 'inactive')
-      || (unusedDays != null && x.kind === 'unused' && x.days >= unusedDays));
-    if (f) out.push({ id: t.id, label: t.label, reason: f.kind, sentence: f.sentence });
-  }
-  return out;
-}
-
-const SEVERITY_RANK = { low: 1, medium: 2, high: 3 };
-
-/** True when the report holds a finding at or above `severity` ('low', 'medium', 'high'). */
-export function hasFindingAtLeast(auditReport, severity) {
-  const floor = SEVERITY_RANK[severity];
-  if (!floor) throw invalidArgument(`severity must be one of ${SEVERITIES.join(', ')}`);
-  return auditReport.findings.some((f) => SEVERITY_RANK[f.severity] >= floor);
-}
-
-/** Markdown text safe to put in a table cell: no pipes, no line breaks, no markup. */
-// Markdown's characters escaped, a line break made a space, then what is left shown escaped
-// (bindings/text.js): no terminal control (ESC, OSC 52, bidi) where the report is shown.
-const cell = (s) => printable(String(s).replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' '));
-
-/** The report as a markdown document: a summary line and one table row per finding. */
-export function auditMarkdown(auditReport) {
-  const { org, now, summary: s, findings } = auditReport;
-  const lines = [`## Token audit of ${cell(org)} (${now.slice(0, 10)})`, ''];
-  const counts = SEVERITIES.slice().reverse().map((v) => `${s.bySeverity[v]} ${v}`).join(', ');
-  lines.push(`${s.usage}. ${plural(s.findings, 'finding')} (${counts}) in ${plural(s.flaggedTokens, 'token')}.`);
-  if (s.atLimit) lines.push('', '**The organization is at its token limit**: no token can be created until one is deleted.');
-  if (findings.length) {
-    lines.push('', '| Token | Severity | Finding |', '|---|---|---|');
-    const order = [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
-    for (const f of order) lines.push(`| ${cell(f.label)} | ${f.severity} | ${cell(f.sentence)} |`);
-  }
-  return `${lines.join('\n')}\n`;
+  return report(org, tokens, runAuditRules(tools, tokens, o), o);
 }

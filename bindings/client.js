@@ -2,6 +2,9 @@
 // makes one C call, and resolves a Promise with the answer the C core delivers (what crosses is
 // described once, in bindings/wasm_exports.c; #resolve below is where it is read).
 // Host-agnostic: the entries (index.node.js, index.web.js) say how to find the .wasm.
+// Rotation, audit and tokens as code are imported on first use (import()), the audit's and the
+// plan's C with them (bindings/tools.js): a bundler makes them chunks of their own, and an app
+// that only calls the operations never loads them.
 
 import { ALREADY_DELETED, parseHeaders, parseRateLimit, toError } from './answer.js';
 import { checkBody, checkClientOptions, checkName, checkOptions, checkSignal, MAX_TIMEOUT_MS } from './checks.js';
@@ -9,9 +12,6 @@ import { DockerHubError, invalidArgument, scrubRuns } from './errors.js';
 import { Fingerprints } from './fingerprints.js';
 import { HeapStrings } from './heap.js';
 import { instance } from './module.js';
-import { rotateAccessToken } from './rotate.js';
-import { planAccessTokens, applyAccessTokens } from './plan.js';
-import { auditAccessTokens } from './audit.js';
 import { findAccessToken } from './find.js';
 
 /**
@@ -204,20 +204,33 @@ class Client {
   }
 
   /** Rotates a token: see rotate.js. */
-  rotateAccessToken(org, id, options) {
+  async rotateAccessToken(org, id, options) {
+    const { rotateAccessToken } = await import('./rotate.js');
     return rotateAccessToken(this, org, id, options);
   }
 
   /** Tokens as code: see plan.js. */
-  planAccessTokens(org, manifest, options) {
-    return planAccessTokens(this, this.#inst.Module, org, manifest, options);
+  async planAccessTokens(org, manifest, options) {
+    const [{ planAccessTokens }, tools] = await Promise.all([import('./plan.js'), this.#tools()]);
+    return planAccessTokens(this, tools, org, manifest, options);
   }
 
-  applyAccessTokens(org, plan, options) {
+  async applyAccessTokens(org, plan, options) {
+    const { applyAccessTokens } = await import('./plan.js');
     return applyAccessTokens(this, org, plan, options);
   }
+
   /** Audits the org's tokens: see audit.js. */
-  auditAccessTokens(org, options) { return auditAccessTokens(this, this.#inst.Module, org, options); }
+  async auditAccessTokens(org, options) {
+    const [{ auditAccessTokens }, tools] = await Promise.all([import('./audit.js'), this.#tools()]);
+    return auditAccessTokens(this, tools, org, options);
+  }
+
+  /** The tools module of this client's entry (bindings/tools.js), loaded on first use. */
+  async #tools() {
+    const { tools } = await import('./tools.js');
+    return tools(this.#inst.host);
+  }
 
   async createAccessToken(org, body, options) {
     return (await this.createAccessTokenWithHttpInfo(org, body, options)).data;

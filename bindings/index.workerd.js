@@ -7,7 +7,12 @@ import { loadUrl } from './fetch-wasm.js';
 
 export * from './exports.js';
 
-const host = { loadDefault: async () => wasm, loadUrl };
+const host = {
+  loadDefault: async () => wasm,
+  // The tools' module (audit, plan) is imported on first use: a Worker that never audits compiles only the core.
+  loadTools: async () => (await import('../dist/dockerhub_oat_tools.wasm')).default,
+  loadUrl,
+};
 
 /** @param {import('./index').ClientOptions} [options] */
 export function createClient(options) {

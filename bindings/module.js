@@ -79,12 +79,23 @@ async function instantiateFrom(wasm, host, signal) {
     // (import.meta.url is empty in some bundles and hosts).
     locateFile: (path) => path,
   };
-  // Where the host allows it (host.syncCompile: Node, Deno, Bun), compile and instantiate at
-  // once: an async compile waits behind the host's own (undici's wasm, after a first fetch()).
-  // V8 compiles lazily, so the module's size costs little here. Browsers keep the async path.
-  const sync = host.syncCompile === true;
+  const failed = wasmSource(moduleArgs, source, host.syncCompile === true);
+  const inst = { Module: null, pending, clients, byPtr, nextId: 1, host };
+  // The glue's promise never settles when instantiateWasm fails: race it with that failure.
+  inst.Module = await Promise.race([createDockerHubOat(moduleArgs), failed]);
+  return inst;
+}
+
+/**
+ * Hands `source` (bytes or a WebAssembly.Module) to an Emscripten factory's arguments, for this
+ * module and the tools' (bindings/tools.js). Returns a promise that rejects when instantiation
+ * fails: the glue swallows an error in its instantiateWasm hook and never settles, so race it.
+ * Where the host allows it (sync: Node, Deno, Bun), compile and instantiate at once: an async
+ * compile waits behind the host's own (undici's wasm, after a first fetch()). V8 compiles lazily,
+ * so the module's size costs little here. Browsers keep the async path.
+ */
+export function wasmSource(moduleArgs, source, sync) {
   if (sync && (ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) source = new WebAssembly.Module(source);
-  // The glue swallows an error in its instantiateWasm hook and never settles: race it.
   let fail;
   const failed = new Promise((resolve, reject) => (fail = reject));
   if (typeof WebAssembly.Module === 'function' && source instanceof WebAssembly.Module) {
@@ -115,10 +126,7 @@ async function instantiateFrom(wasm, host, signal) {
   } else {
     throw invalidArgument('wasm must be a WebAssembly.Module, bytes or a URL');
   }
-  const inst = { Module: null, pending, clients, byPtr, nextId: 1 };
-  // The glue's promise never settles when instantiateWasm fails: race it with that failure.
-  inst.Module = await Promise.race([createDockerHubOat(moduleArgs), failed]);
-  return inst;
+  return failed;
 }
 
 /** The C core asked client `id` for a JWT (first call, near expiry, or after a 401): call the

@@ -55,38 +55,18 @@ function withScopeHint(message) {
   return near.length ? `${message}; did you mean ${near.map((s) => JSON.stringify(s)).join(' or ')}?` : message;
 }
 
-/** Calls the C core; a refusal becomes invalid_argument with the line in `message` and `line`. */
-function corePlan(Module, text, org, tokens, now, prune) {
+/** Calls the C core (the tools module, bindings/tools.js); a refusal becomes invalid_argument with
+ * the line in `message` and `line`. */
+function corePlan(tools, text, org, tokens, now, prune) {
   if (text.includes('\0')) throw invalidArgument('the manifest may not contain a NUL character');
-  const ptrs = [];
-  const put = (s) => {
-    if (s == null) return 0;
-    const n = Module.lengthBytesUTF8(s) + 1;
-    const p = Module._malloc(n);
-    if (!p) throw new DockerHubError('invalid_response', 'out of memory');
-    Module.stringToUTF8(s, p, n);
-    ptrs.push(p);
-    return p;
-  };
-  let doc;
-  try {
-    const tokensJson = tokens === null ? null : JSON.stringify({ results: tokens });
-    const out = Module._dhw_plan(put(text), put(org), put(tokensJson), Math.floor(now / 1000), prune ? 1 : 0);
-    if (!out) throw new DockerHubError('invalid_response', 'out of memory');
-    try {
-      doc = JSON.parse(Module.UTF8ToString(out));
-    } finally {
-      Module._free(out);
-    }
-  } finally {
-    for (const p of ptrs) Module._free(p);
-  }
+  const tokensJson = tokens === null ? null : JSON.stringify({ results: tokens });
+  const doc = tools.plan(text, org, tokensJson, Math.floor(now / 1000), prune);
   if (doc.error) {
     const err = invalidArgument(withScopeHint(doc.error.message));
     if (doc.error.line > 0) err.line = doc.error.line;
     throw err;
   }
-  return doc;
+  return doc.ok;
 }
 
 /** Every token of the org with its description and resources (a list item has neither). */
@@ -109,22 +89,22 @@ async function readTokens(client, org, signal) {
 /**
  * The plan that turns the org's tokens into the manifest's.
  * @param {object} client a client from createClient()
- * @param {object} Module the client's WASM module
+ * @param {object} tools the tools module (bindings/tools.js)
  * @param {string} org
  * @param {string|object} manifest its JSON text (errors then name its lines) or an object
  * @param {{ prune?: boolean, now?: number, signal?: AbortSignal }} [options]
  */
-export async function planAccessTokens(client, Module, org, manifest, options) {
+export async function planAccessTokens(client, tools, org, manifest, options) {
   const { prune = false, now = Date.now(), signal } = checkOptions(options, PLAN_OPTIONS);
   if (typeof org !== 'string' || org === '') throw invalidArgument('org must be a non-empty string');
   if (typeof prune !== 'boolean') throw invalidArgument('prune must be true or false');
   if (!Number.isFinite(now) || now < 0 || now >= 32503680000e3)
     throw invalidArgument('now must be milliseconds since the epoch, between 1970 and 3000');
   const text = manifestText(manifest);
-  corePlan(Module, text, org, null, now, prune); // a broken file is refused before any request
+  corePlan(tools, text, org, null, now, prune); // a broken file is refused before any request
   const tokens = await readTokens(client, org, signal);
   const { live, retired } = splitRetired(tokens);
-  const plan = corePlan(Module, text, org, live, now, prune);
+  const plan = corePlan(tools, text, org, live, now, prune);
   addRetiredSteps(plan, retired, now);
   plan.stateDigest = await stateDigest(tokens);
   plan.text = formatPlan(plan);

@@ -35,7 +35,7 @@ import { ceilMinute, retiredLabel } from './retired.js';
 import { parseTime } from './time.js';
 
 /** What becomes of the old token; the first is the default. */
-export const RETIRE_MODES = Object.freeze(['deactivate', 'delete', 'keep']);
+export const RETIRE_MODES = /* @__PURE__ */ Object.freeze(['deactivate', 'delete', 'keep']);
 export const DEFAULT_GRACE_SECONDS = 7 * 86400;
 const OPTION_KEYS = ['retire', 'signal', 'expiresAt', 'description', 'overlapSeconds', 'graceSeconds',
   'verify', 'handOver', 'onPhase', 'now'];

@@ -45,7 +45,7 @@ const ORG = [
   ['scope-governance-policy-write', 'Governance policies: write'],
 ];
 
-export const SCOPES = Object.freeze({
+export const SCOPES = /* @__PURE__ */ Object.freeze({
   TYPE_REPO: Object.freeze({
     image: Object.freeze(['scope-image-pull', 'scope-image-push', 'scope-image-delete']),
     repository: Object.freeze(['scope-repository-read', 'scope-repository-edit', 'scope-repository-admin']),
@@ -60,13 +60,13 @@ export const SCOPES = Object.freeze({
 });
 
 /** Every repository scope, in the order of SCOPES.TYPE_REPO. */
-export const REPO_SCOPES = Object.freeze(Object.values(SCOPES.TYPE_REPO).flat());
+export const REPO_SCOPES = /* @__PURE__ */ Object.freeze(Object.values(SCOPES.TYPE_REPO).flat());
 
 /** Every organization scope (SCOPES.TYPE_ORG). */
 export const ORG_SCOPES = SCOPES.TYPE_ORG;
 
 /** "Members: read" for "scope-member-read", for each organization scope. */
-export const ORG_SCOPE_LABELS = Object.freeze(Object.fromEntries(ORG));
+export const ORG_SCOPE_LABELS = /* @__PURE__ */ Object.freeze(Object.fromEntries(ORG));
 
 /** The words for a person of every scope, repository scopes first: "Images: pull", "Members: read". */
 export const SCOPE_WORDS = Object.freeze({ ...REPO_WORDS, ...ORG_SCOPE_LABELS });
@@ -121,7 +121,7 @@ export function closestScopes(typed, candidates = [...REPO_SCOPES, ...ORG_SCOPES
  * "edit (read)", "admin (edit)", tag "admin (read)"). The webhook and repository-group scopes carry
  * no such note in the docs, so they imply nothing here.
  */
-export const IMPLIES = Object.freeze({
+export const IMPLIES = /* @__PURE__ */ Object.freeze({
   'scope-image-push': Object.freeze(['scope-image-pull']),
   'scope-image-delete': Object.freeze(['scope-image-push', 'scope-image-pull']),
   'scope-repository-edit': Object.freeze(['scope-repository-read']),

@@ -11,7 +11,6 @@
  * The common case, a 2xx, is three numbers and two spans: no document is printed or parsed.
  * Strings from JS are only read during the call; the core copies what it keeps. */
 #include <emscripten/emscripten.h>
-#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +157,3 @@ EMSCRIPTEN_KEEPALIVE void dhw_update(dh_client *c, int call_id, const char *org,
     else dh_update_token(c, org, id, &req, deliver, USER(call_id));
     dh_request_json_free(held);
 }
-
-/* Bytes the allocator has handed out and not got back: what the leak tests watch. */
-EMSCRIPTEN_KEEPALIVE size_t dhw_heap_in_use(void) { return (size_t)mallinfo().uordblks; }

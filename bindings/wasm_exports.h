@@ -1,4 +1,6 @@
-/* The entry points the JS bindings call (bindings/client.js); see wasm_exports.c. */
+/* The entry points the JS bindings call, of both modules: bindings/exports.txt lists them once
+ * (the link and tests/node/exports.test.js read it). Core: wasm_exports.c; tools: wasm_plan.c,
+ * wasm_audit.c; both: wasm_heap.c. */
 #ifndef DH_WASM_EXPORTS_H
 #define DH_WASM_EXPORTS_H
 #include <stddef.h>
@@ -25,5 +27,10 @@ void dhw_get(dh_client *c, int call_id, const char *org, const char *id);
 void dhw_delete(dh_client *c, int call_id, const char *org, const char *id);
 void dhw_create(dh_client *c, int call_id, const char *org, const char *body_json);
 void dhw_update(dh_client *c, int call_id, const char *org, const char *id, const char *body_json);
+/* Bytes the allocator has handed out and not got back (the module's own heap). */
 size_t dhw_heap_in_use(void);
+/* Tools: malloc'd JSON in the tools' envelope ({"ok": ...} or {"error": {"line", "message"}});
+ * NULL only when out of memory. The caller frees it. */
+char *dhw_plan(const char *manifest, const char *org, const char *tokens_json, double now, int prune);
+char *dhw_audit(const char *json);
 #endif

@@ -1,6 +1,7 @@
-/* The WASM entry point of tokens as code (src/manifest.c, src/plan.c): one synchronous call, no
- * request. JS hands over the manifest's text and the org's tokens, and gets a JSON document back:
- * the plan (dh_plan_to_json), or {"error": {"line": N, "message": "..."}}. */
+/* The WASM entry point of tokens as code (src/manifest.c, src/plan.c), in the tools module: one
+ * synchronous call, no request. JS hands over the manifest's text and the org's tokens, and gets
+ * the tools' one envelope back (bindings/tools.js reads it): {"ok": plan} (dh_plan_to_json), or
+ * {"error": {"line": N, "message": "..."}}. */
 #include <emscripten/emscripten.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +10,7 @@
 #include "cJSON.h"
 #include "dockerhub_oat_manifest.h"
 #include "internal.h"
-
-char *dhw_plan(const char *manifest, const char *org, const char *tokens_json, double now, int prune);
+#include "wasm_exports.h"
 
 static char *error_doc(const dh_manifest_error *err) {
     dh_buf b = {0};
@@ -24,8 +24,19 @@ static char *error_doc(const dh_manifest_error *err) {
 
 static char *oom(void) { return dh_strdup("{\"error\":{\"line\":0,\"message\":\"out of memory\"}}"); }
 
+/* {"ok": doc}; takes doc (NULL: out of memory). */
+static char *ok_doc(char *doc) {
+    if (!doc) return NULL;
+    dh_buf b = {0};
+    dh_buf_puts(&b, "{\"ok\":");
+    dh_buf_puts(&b, doc);
+    dh_buf_puts(&b, "}");
+    free(doc);
+    return dh_buf_take(&b);
+}
+
 /* tokens_json: {"results": [token, ...]} with each token's resources (a GET's answer), or NULL
- * to check the manifest only (then the answer is {} when it is sound). `now` is unix seconds.
+ * to check the manifest only (then the answer is {"ok": {}} when it is sound). `now` is unix seconds.
  * Returns a malloc'd document; the caller frees it with free(). */
 EMSCRIPTEN_KEEPALIVE char *dhw_plan(const char *manifest, const char *org, const char *tokens_json,
                                     double now, int prune) {
@@ -37,7 +48,7 @@ EMSCRIPTEN_KEEPALIVE char *dhw_plan(const char *manifest, const char *org, const
     cJSON *root = NULL;
     dh_token_page page;
     if (!tokens_json) {
-        out = dh_strdup("{}");
+        out = dh_strdup("{\"ok\":{}}");
     } else if (!a) {
         out = oom();
     } else {
@@ -49,7 +60,7 @@ EMSCRIPTEN_KEEPALIVE char *dhw_plan(const char *manifest, const char *org, const
             /* Out of int64's range the cast is undefined: -1 is refused by dh_plan_make like any clock out of range. */
             int64_t secs = now >= 0 && now < 9e15 ? (int64_t)now : -1;
             dh_plan *p = dh_plan_make(m, org, page.results, page.count, secs, prune, &err);
-            out = p ? dh_plan_to_json(p) : error_doc(&err);
+            out = p ? ok_doc(dh_plan_to_json(p)) : error_doc(&err);
             dh_plan_free(p);
         }
     }

@@ -54,6 +54,10 @@ struct dh_client {
     dh_transport tr;
     uint64_t rng;
     dh_call *calls, *calls_tail;
+    /* The redaction of replies, built once for the secrets of the moment (reply.c); wiped with
+     * its arena when they change and on free. */
+    dh_arena *red_arena;
+    const dh_redactor *red;
 };
 
 /* Everything a reply borrows, freed after the callback (reply_free). */

@@ -75,6 +75,7 @@ void dh_client_free(dh_client *cl) {
     dh_wipe_free(cl->bearer);
     dh_wipe_free(cl->identifier);
     dh_wipe_free(cl->secret);
+    dh_arena_free(cl->red_arena); /* zeroed: the secrets' windows */
     dh_free(cl);
 }
 

@@ -333,6 +333,8 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
  * many headers, and building the set is what costs. Arena memory, wiped with the arena. */
 struct dh_redactor {
     const scrubber *plain, *lower;
+    size_t n;        /* for a kept one (dh_redactor_keep): how many secrets, */
+    uint64_t *print; /* and a fingerprint of each (0: NULL); NULL otherwise */
 };
 
 dh_redactor *dh_redactor_new(dh_arena *a, const char *const *secrets, size_t n) {
@@ -347,7 +349,47 @@ dh_redactor *dh_redactor_new(dh_arena *a, const char *const *secrets, size_t n) 
     }
     r->plain = scrubber_new(a, secrets, n);
     r->lower = scrubber_new(a, lowered, n);
+    r->n = 0;
+    r->print = NULL;
+    /* The windows are what is kept: a lowercased copy a window long or more is zeroed now (a
+     * shorter one is compared whole, by the scrubber, and stays). */
+    for (size_t i = 0; i < n; i++)
+        if (lowered[i] && strlen(lowered[i]) >= DH_SECRET_RUN) dh_wipe((char *)lowered[i], strlen(lowered[i]));
     return r->plain && r->lower ? r : NULL;
+}
+
+/* FNV-1a of a secret, never 0 (0 stands for NULL): tells a kept redactor's secrets from others. */
+static uint64_t fingerprint(const char *s) {
+    if (!s) return 0;
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h | 1;
+}
+
+dh_redactor *dh_redactor_keep(dh_arena *a, const char *const *secrets, size_t n) {
+    const char **copies = dh_arena_alloc(a, (n ? n : 1) * sizeof *copies);
+    uint64_t *print = dh_arena_alloc(a, (n ? n : 1) * sizeof *print);
+    if (!copies || !print) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        copies[i] = secrets[i] ? dh_arena_strdup(a, secrets[i]) : NULL;
+        if (secrets[i] && !copies[i]) return NULL;
+        print[i] = fingerprint(secrets[i]);
+    }
+    dh_redactor *r = dh_redactor_new(a, copies, n);
+    /* As in dh_redactor_new: of a secret a window long or more only the windows are kept. */
+    for (size_t i = 0; i < n; i++)
+        if (copies[i] && strlen(copies[i]) >= DH_SECRET_RUN) dh_wipe((char *)copies[i], strlen(copies[i]));
+    if (!r) return NULL;
+    r->n = n;
+    r->print = print;
+    return r;
+}
+
+bool dh_redactor_fits(const dh_redactor *r, const char *const *secrets, size_t n) {
+    if (!r || !r->print || r->n != n) return false;
+    for (size_t i = 0; i < n; i++)
+        if (r->print[i] != fingerprint(secrets[i])) return false;
+    return true;
 }
 
 const char *dh_redact_with(dh_arena *a, const dh_redactor *r, const char *s) {

@@ -165,6 +165,12 @@ const char *dh_redact_name(dh_arena *a, const char *name, const char *const *sec
  * From the arena; NULL on oom, and then every non-empty string comes back "[redacted]". */
 typedef struct dh_redactor dh_redactor;
 dh_redactor *dh_redactor_new(dh_arena *a, const char *const *secrets, size_t n);
+/* A redactor that outlives `secrets` (a client keeps one for its replies, reply.c: building the
+ * windows is what costs, about 60 us a reply for a JWT): it keeps no text of a secret a window
+ * long or more, only its windows, and a fingerprint of each secret. dh_redactor_fits: were these
+ * the secrets it was made from? */
+dh_redactor *dh_redactor_keep(dh_arena *a, const char *const *secrets, size_t n);
+bool dh_redactor_fits(const dh_redactor *r, const char *const *secrets, size_t n);
 const char *dh_redact_with(dh_arena *a, const dh_redactor *r, const char *s);
 const char *dh_redact_name_with(dh_arena *a, const dh_redactor *r, const char *name);
 

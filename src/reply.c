@@ -102,6 +102,17 @@ static void redact_joins(dh_arena *a, dh_header *h, size_t n, const dh_redactor 
     }
 }
 
+/* The client's redactor for these secrets: the one it keeps, or a new one when they changed (a
+ * renewed JWT). NULL on oom: then every header is redacted whole. */
+static const dh_redactor *client_redactor(dh_client *cl, const char *const *secrets) {
+    if (dh_redactor_fits(cl->red, secrets, N_SECRETS)) return cl->red;
+    dh_arena_free(cl->red_arena);
+    cl->red = NULL;
+    cl->red_arena = dh_arena_new();
+    if (cl->red_arena) cl->red = dh_redactor_keep(cl->red_arena, secrets, N_SECRETS);
+    return cl->red;
+}
+
 /* The reply's status, body and headers (unpacked, and redacted, names and values: a server may
  * echo the JWT or the secret in one, WWW-Authenticate, say). False on oom. */
 static bool open_reply(const dh_call *c, const dh_http_response *resp, reply_store *rs) {
@@ -116,7 +127,7 @@ static bool open_reply(const dh_call *c, const dh_http_response *resp, reply_sto
     r->headers = headers;
     const char *secrets[N_SECRETS];
     call_secrets(c, secrets);
-    const dh_redactor *red = r->header_count ? dh_redactor_new(rs->arena, secrets, N_SECRETS) : NULL;
+    const dh_redactor *red = r->header_count ? client_redactor(c->client, secrets) : NULL;
     for (size_t i = 0; i < r->header_count; i++) {
         headers[i].name = dh_redact_name_with(rs->arena, red, headers[i].name);
         headers[i].value = dh_redact_with(rs->arena, red, headers[i].value);

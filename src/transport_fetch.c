@@ -39,38 +39,40 @@ EM_JS(void, dh_xhr_limit, (unsigned id, double max_bytes), {
     if (xhr) xhr.maxResponseBytes = max_bytes;
 });
 
-/* The XHR's `failure` word as an index into failures[] below, in the contract's order. */
-EM_JS(int, dh_xhr_failure, (unsigned id), {
-    var xhr = Fetch.xhrs[id - 1];
-    var words = ['refused', 'too_large', 'denied', 'blocked', 'dns', 'tls', 'reset', 'redirected'];
-    return words.indexOf(xhr && xhr.failure) + 1;
-});
-
 static const dh_http_failure failures[] = {DH_HTTP_NETWORK, DH_HTTP_REFUSED, DH_HTTP_TOO_LARGE,
                                            DH_HTTP_DENIED,  DH_HTTP_BLOCKED, DH_HTTP_DNS,
                                            DH_HTTP_TLS,     DH_HTTP_RESET,   DH_HTTP_REDIRECTED};
 
-/* 1 when the answer came from another URL than the one asked for (a browser's own XHR, where the
- * host has no fetch, follows redirects itself); an unreadable URL counts as another. */
-EM_JS(int, dh_xhr_redirected, (unsigned id, const char *url), {
+/* What the finished XHR says, in one crossing into JS. Without a status (*kind set): the XHR's
+ * `failure` word as an index into failures[] above, in the contract's order (0: none given).
+ * With one: *kind -1 when the answer came from another URL than the one asked for (a browser's
+ * own XHR, where the host has no fetch, follows redirects itself; an unreadable URL counts as
+ * another); else 0, and the response's header block copied in once (the Fetch API's own pair of
+ * calls, emscripten_fetch_get_response_headers_length and _get_response_headers, builds the
+ * string and measures it twice). A UTF-16 unit takes at most 3 bytes of UTF-8, so 3 * length + 1
+ * holds it. Returns the block, or NULL (and *len 0) when there is none or on oom; free() it. */
+EM_JS(char *, dh_xhr_outcome, (unsigned id, int status, const char *url, int *kind, size_t *len), {
     var xhr = Fetch.xhrs[id - 1];
-    var got = xhr && xhr.responseURL;
-    if (!got) return 0;
-    try {
-        return got != new URL(UTF8ToString(url)).href ? 1 : 0;
-    } catch (e) {
-        return 1;
-    }
-});
-
-/* The response's header block, copied in once: the Fetch API's own pair of calls
- * (emscripten_fetch_get_response_headers_length, then _get_response_headers) builds the string
- * and measures it twice. A UTF-16 unit takes at most 3 bytes of UTF-8, so 3 * length + 1 holds it.
- * NULL (and *len 0) when there are none or on oom; else free() it. */
-EM_JS(char *, dh_xhr_headers, (unsigned id, size_t *len), {
-    var xhr = Fetch.xhrs[id - 1];
-    var text = xhr ? xhr.getAllResponseHeaders() : null;
+    HEAP32[kind >> 2] = 0;
     HEAPU32[len >> 2] = 0;
+    if (!status) {
+        var words = ['refused', 'too_large', 'denied', 'blocked', 'dns', 'tls', 'reset', 'redirected'];
+        HEAP32[kind >> 2] = words.indexOf(xhr && xhr.failure) + 1;
+        return 0;
+    }
+    var got = xhr && xhr.responseURL;
+    if (got) {
+        var same = false;
+        try {
+            same = got == new URL(UTF8ToString(url)).href;
+        } catch (e) {
+        }
+        if (!same) {
+            HEAP32[kind >> 2] = -1;
+            return 0;
+        }
+    }
+    var text = xhr ? xhr.getAllResponseHeaders() : null;
     if (!text) return 0;
     var cap = text.length * 3 + 1;
     var p = _malloc(cap);
@@ -104,23 +106,24 @@ static void on_finish(emscripten_fetch_t *f) {
         return;
     }
     dh_http_response resp = {0};
-    char *headers = NULL;
+    int kind = 0;
+    size_t headers_len = 0;
+    char *headers = dh_xhr_outcome(f->id, f->status, f->url, &kind, &headers_len);
     if (f->status == 0) {
-        int kind = dh_xhr_failure(f->id);
         resp.failure = kind >= 0 && (size_t)kind < sizeof failures / sizeof *failures ? failures[kind] : DH_HTTP_NETWORK;
-    } else if (dh_xhr_redirected(f->id, f->url)) {
+    } else if (kind < 0) {
         resp.failure = DH_HTTP_REDIRECTED;
     } else if ((size_t)f->numBytes > r->max_bytes) {
         resp.failure = DH_HTTP_TOO_LARGE;
     } else {
         resp.status = f->status;
-        headers = dh_xhr_headers(f->id, &resp.raw_headers_len);
         resp.raw_headers = headers;
+        resp.raw_headers_len = headers_len;
         resp.body = f->data;
         resp.body_len = (size_t)f->numBytes;
     }
     r->done(r->call, &resp);
-    if (headers) dh_wipe(headers, resp.raw_headers_len); /* a server may echo a secret in one */
+    if (headers) dh_wipe(headers, headers_len); /* a server may echo a secret in one */
     free(headers); /* the glue's _malloc: libc's, whatever dh_set_allocators was given */
     close_req(r);
 }

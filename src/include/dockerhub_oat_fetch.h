@@ -17,7 +17,7 @@ dh_transport dh_fetch_transport(void);
  *                     bytes and fails with failure 'too_large' (a browser's own XHR ignores it;
  *                     the transport checks the size once the body is in).
  *   failure           why there is no answer (status 0), one word, in this order (the index + 1
- *                     is what dh_xhr_failure returns; 0: no word, a browser's XHR):
+ *                     is what dh_xhr_outcome gives; 0: no word, a browser's XHR):
  *                     'refused', 'too_large', 'denied', 'blocked', 'dns', 'tls', 'reset',
  *                     'redirected'. Anything else counts as a network failure.
  *   responseURL       as in browsers: an answer from another URL than the one asked for is a

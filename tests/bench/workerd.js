@@ -11,17 +11,21 @@ import { fileURLToPath } from 'node:url';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 
+// The client is made once per isolate (as a long-lived Worker keeps it): the first request makes
+// it, later ones (workerdPerCall) reuse it.
 const WORKERS = {
   ours: `import { createClient } from '../../bindings/index.web.js';
     import wasm from './dockerhub_oat.wasm';
+    let hub;
     export default { async fetch(req, env) {
-      const hub = await createClient({ baseUrl: env.BASE_URL, token: env.TOKEN, wasm });
+      hub ??= await createClient({ baseUrl: env.BASE_URL, token: env.TOKEN, wasm });
       const t = await hub.getAccessToken(env.ORG, env.ID);
       return new Response(t.id);
     } };`,
   openapi_fetch: `import createClient from 'openapi-fetch';
+    let client;
     export default { async fetch(req, env) {
-      const client = createClient({ baseUrl: env.BASE_URL, headers: { Authorization: 'Bearer ' + env.TOKEN } });
+      client ??= createClient({ baseUrl: env.BASE_URL, headers: { Authorization: 'Bearer ' + env.TOKEN } });
       const r = await client.GET('/v2/orgs/{org}/access-tokens/{token_id}', { params: { path: { org: env.ORG, token_id: env.ID } } });
       if (r.error !== undefined) throw new Error('HTTP ' + r.response.status);
       return new Response(r.data.id);
@@ -80,4 +84,50 @@ export async function workerdStarts(peerKeys, common, runs) {
     boot_to_first_answer_ms: Number(median(marks[k].boot).toFixed(2)),
     first_request_ms: Number(median(marks[k].first).toFixed(2)), runs,
   }]));
+}
+
+/**
+ * Per call in workerd: one Miniflare per peer, its client made by a first request, then `rounds`
+ * rounds of `batch` requests, each one get, the peers interleaved round by round; the median of
+ * the requests' round trips (Miniflare's dispatch is in every peer's figure alike).
+ * { [peer]: { get: { median_ms, n } } } or { error }.
+ */
+export async function workerdPerCall(peerKeys, common, rounds, batch) {
+  let Miniflare;
+  try {
+    ({ Miniflare } = await import('miniflare'));
+  } catch (err) {
+    return { error: `miniflare is not installed: ${err.message}` };
+  }
+  const wasm = await readFile(join(ROOT, 'dist', 'dockerhub_oat.wasm'));
+  const mfs = {};
+  const times = Object.fromEntries(peerKeys.map((k) => [k, []]));
+  try {
+    for (const key of peerKeys) {
+      const modules = [{ type: 'ESModule', path: join(HERE, 'worker.mjs'), contents: await bundle(WORKERS[key]) }];
+      if (key === 'ours') modules.push({ type: 'CompiledWasm', path: join(HERE, 'dockerhub_oat.wasm'), contents: wasm });
+      mfs[key] = new Miniflare({
+        modules, compatibilityDate: '2025-01-01',
+        bindings: { BASE_URL: common.baseUrl, TOKEN: common.token, ORG: common.org, ID: common.id },
+      });
+    }
+    const one = async (key) => {
+      const t0 = performance.now();
+      const res = await mfs[key].dispatchFetch('http://worker.local/');
+      const text = await res.text();
+      if (text !== common.id) throw new Error(`${key} in workerd answered ${res.status}: ${text.slice(0, 200)}`);
+      return performance.now() - t0;
+    };
+    for (const key of peerKeys) for (let i = 0; i < batch; i++) await one(key); // warm-up, client made
+    for (let r = 0; r < rounds; r++) {
+      for (let j = 0; j < peerKeys.length; j++) {
+        const key = peerKeys[(r + j) % peerKeys.length];
+        for (let i = 0; i < batch; i++) times[key].push(await one(key));
+      }
+    }
+  } finally {
+    for (const mf of Object.values(mfs)) await mf.dispose();
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  return Object.fromEntries(peerKeys.map((k) => [k, { get: { median_ms: Number(median(times[k]).toFixed(4)), n: times[k].length } }]));
 }

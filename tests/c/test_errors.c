@@ -145,7 +145,35 @@ static void escaped_secret_in_broken_json(void) {
     dh_arena_free(a);
 }
 
-TEST_GROUP(error_tests) = {{"escaped_secret_in_broken_json", escaped_secret_in_broken_json}, {"errinfo_and_fields", errinfo_and_fields}, {"status_codes", status_codes}, {"echoed_secrets", echoed_secrets},
+/* A client keeps one redactor for its replies (reply.c): it redacts as a new one would, after
+ * the strings it was made from are gone, and fits only the very secrets it was made from. */
+static void kept_redactor(void) {
+    dh_arena *a = dh_arena_new(), *kept = dh_arena_new();
+    char *jwt = dh_strdup("eyJhbGciOiJIUzI1NiJ9.payload.sig"), *pin = dh_strdup("p1n"), *pat = dh_strdup("dckr_pat_AbCdEfGhIjKl");
+    const char *secrets[] = {pat, NULL, jwt, pin};
+    const dh_redactor *r = dh_redactor_keep(kept, secrets, 4);
+    CHECK(r != NULL);
+    CHECK(dh_redactor_fits(r, secrets, 4));
+    const char *same[] = {"dckr_pat_AbCdEfGhIjKl", NULL, "eyJhbGciOiJIUzI1NiJ9.payload.sig", "p1n"};
+    CHECK(dh_redactor_fits(r, same, 4));
+    const char *renewed[] = {"dckr_pat_AbCdEfGhIjKl", NULL, "eyJhbGciOiJIUzI1NiJ9.payload.siG", "p1n"};
+    CHECK(!dh_redactor_fits(r, renewed, 4));
+    const char *now_set[] = {"dckr_pat_AbCdEfGhIjKl", "x", "eyJhbGciOiJIUzI1NiJ9.payload.sig", "p1n"};
+    CHECK(!dh_redactor_fits(r, now_set, 4));
+    CHECK(!dh_redactor_fits(r, secrets, 3));
+    CHECK(!dh_redactor_fits(NULL, secrets, 4));
+    dh_wipe_free(jwt);
+    dh_wipe_free(pin);
+    dh_wipe_free(pat);
+    CHECK_STR(dh_redact_with(a, r, "x payload.sig y"), "x [redacted] y");
+    CHECK_STR(dh_redact_with(a, r, "got CdEfGhIj and p1n"), "got [redacted] and [redacted]");
+    CHECK_STR(dh_redact_name_with(a, r, "x-payload.sig"), "x-[redacted]");
+    CHECK_STR(dh_redact_with(a, r, "a dckr_pat_ prefix is public"), "a dckr_pat_ prefix is public");
+    dh_arena_free(kept);
+    dh_arena_free(a);
+}
+
+TEST_GROUP(error_tests) = {{"kept_redactor", kept_redactor}, {"escaped_secret_in_broken_json", escaped_secret_in_broken_json}, {"errinfo_and_fields", errinfo_and_fields}, {"status_codes", status_codes}, {"echoed_secrets", echoed_secrets},
                            {"long_messages_are_clipped", long_messages_are_clipped},
                            {"redaction", redaction}, {"secret_straddling_the_cut", secret_straddling_the_cut},
                            {"secret_runs", secret_runs}, END_GROUP};

@@ -192,7 +192,7 @@ describe('workerd (Miniflare)', () => {
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(r.body, TOUR);
     assert.ok(r.inputs.some((p) => p.endsWith('node_modules/dockerhub-oat/bindings/index.workerd.js')), r.inputs.join(', '));
-    assert.deepEqual(r.modules.map((m) => m.type), ['ESModule', 'CompiledWasm']);
+    assert.deepEqual(r.modules.map((m) => m.type), ['ESModule', 'CompiledWasm', 'CompiledWasm'], 'the bundle, the core, and the tools (imported on first use)');
     assertTourRequests(sb);
   }));
 
@@ -311,14 +311,15 @@ describe('Chromium', () => {
     }
   }
 
-  test('an esbuild bundle (--bundle --platform=browser --loader:.wasm=file): the browser entry carries its wasm', async (t) => {
-    const args = ['browser.mjs', '--bundle', '--platform=browser', '--format=esm', '--loader:.wasm=file', '--outfile=site/browser.mjs'];
-    assert.ok(README.includes(`npx esbuild ${args.join(' ')} && cp index.html site/`), 'the README gives this command');
+  test('an esbuild bundle (--bundle --splitting, no loader flag, dist/*.wasm copied beside it): the browser entry fetches its wasm', async (t) => {
+    const args = ['browser.mjs', '--bundle', '--splitting', '--platform=browser', '--format=esm', '--out-extension:.js=.mjs', '--outdir=site'];
+    assert.ok(README.includes(`npx esbuild ${args.join(' ')} && cp index.html node_modules/dockerhub-oat/dist/*.wasm site/`), 'the README gives this command');
     const r = await runHost(t, ESBUILD, [...args, '--metafile=site/meta.json']);
     assert.equal(r.code, 0, r.stderr);
     copyFileSync(join(project, 'index.html'), join(project, 'site/index.html'));
+    for (const f of ['dockerhub_oat.wasm', 'dockerhub_oat_tools.wasm']) copyFileSync(join(project, 'node_modules/dockerhub-oat/dist', f), join(project, 'site', f));
     const inputs = Object.keys(JSON.parse(readFileSync(join(project, 'site/meta.json'), 'utf8')).inputs);
-    assert.ok(inputs.some((p) => p.endsWith('node_modules/dockerhub-oat/bindings/index.inline.js')), inputs.join(', '));
+    assert.ok(inputs.some((p) => p.endsWith('node_modules/dockerhub-oat/bindings/index.web.js')), inputs.join(', '));
     await runPage(t, join(project, 'site'));
   });
 

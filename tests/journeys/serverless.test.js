@@ -56,7 +56,7 @@ test('the README\'s audit Worker, bundled as wrangler does, runs on a schedule i
 
   const { modules, inputs } = await bundleWorker(join(project.project, 'audit-worker.mjs'), join(project.work, 'worker-dist'));
   assert.ok(inputs.some((p) => p.endsWith('node_modules/dockerhub-oat/bindings/index.workerd.js')), inputs.join(', '));
-  assert.deepEqual(modules.map((m) => m.type), ['ESModule', 'CompiledWasm']);
+  assert.deepEqual(modules.map((m) => m.type), ['ESModule', 'CompiledWasm', 'CompiledWasm'], 'the bundle, the core, and the tools (imported on the first audit)');
 
   const mf = new Miniflare({
     cf: false, // no fetch of workers.cloudflare.com: loopback only

@@ -1,22 +1,19 @@
-// The audit's C rules (src/audit.c, through the WASM export dhw_audit) against a plain JS reading
+// The audit's C rules (src/audit.c, through the tools module's export dhw_audit) against a plain JS reading
 // of the rules as the header states them, on random tokens whose dates cluster around each
 // threshold (to the second, with microseconds) and whose resources mix every scope family.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
-import createDockerHubOat from '../../dist/dockerhub_oat.mjs';
 import { runAuditRules } from '../../bindings/audit.js';
+import { tools } from '../../bindings/tools.js';
 
 const DAY = 86400;
 const NOW = Date.parse('2026-12-01T12:00:00Z') / 1000;
 let Module;
 
 before(async () => {
-  Module = await createDockerHubOat({
-    wasmBinary: await readFile(new URL('../../dist/dockerhub_oat.wasm', import.meta.url)),
-    locateFile: (p) => p, print() {}, printErr() {},
-  });
+  Module = await tools({ loadTools: () => readFile(new URL('../../dist/dockerhub_oat_tools.wasm', import.meta.url)) });
 });
 
 /** unix seconds -> "YYYY-MM-DDTHH:MM:SS.ffffffZ" */
@@ -93,7 +90,7 @@ test('property: the C rules find exactly what the header says, at every threshol
 test('the module frees what it allocates for an audit', () => {
   const tokens = [{ id: 'a', label: 'a', is_active: true, created_at: iso(NOW - 200 * DAY, 0), expires_at: null, last_used_at: null, resources: [] }];
   runAuditRules(Module, tokens, { now: NOW, unusedDays: U, expiringDays: E, limit: null });
-  const heap = () => Module._dhw_heap_in_use();
+  const heap = () => Module.heapInUse();
   const before = heap();
   for (let i = 0; i < 200; i++) runAuditRules(Module, tokens, { now: NOW, unusedDays: U, expiringDays: E, limit: null });
   assert.equal(heap(), before);

@@ -1,6 +1,6 @@
 // The benchmark (tests/bench/run.js, `npm run bench`) still runs: a --quick smoke run exits 0
 // and writes every figure the full run writes, on every host it measures (Node, Deno, Bun and
-// workerd), and prints issue 13's table. The figures themselves are not judged here.
+// workerd), and prints issue 23's table. The figures themselves are not judged here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -76,17 +76,23 @@ test('npm run bench -- --quick exits 0 and writes every figure', { timeout: 180_
     for (const c of ['ours', 'openapi_fetch']) {
       for (const host of ['deno_start', 'bun_start']) assert.ok(number(r, `hosts.${host}.${c}.client_start_ms`) > 0, host);
       for (const op of OPS) assert.ok(number(r, `hosts.bun_per_call.${c}.${op}.median_ms`) > 0);
+      for (const op of OPS) assert.ok(number(r, `hosts.deno_per_call.${c}.${op}.median_ms`) > 0);
+      assert.ok(number(r, `hosts.workerd_per_call.${c}.get.median_ms`) > 0);
       assert.ok(number(r, `hosts.workerd_start.${c}.first_request_ms`) > 0);
       number(r, `hosts.workerd_start.${c}.boot_to_first_answer_ms`);
     }
 
-    // Issue 13's table: every row has both figures and its ratio.
-    assert.equal(r.summary.length, 10);
+    // Issue 23's table: every row has both figures and its ratio.
+    assert.equal(r.summary.length, 14);
+    for (const bundler of ['esbuild', 'vite']) {
+      assert.ok(number(r, `payload.one_call.${bundler}.ours.wasm_gzip_bytes`) > 0, 'the core .wasm is counted');
+      assert.ok(!Object.keys(r.payload.one_call[bundler].ours.files).some((f) => /^(tools|plan|audit|rotate)-[\w]{8}\.js$|_tools/.test(f)), 'no tool is counted');
+    }
     for (const row of r.summary) {
       for (const k of ['ours', 'openapi_fetch', 'ratio']) assert.equal(typeof row[k], 'number', `${row.measure}: ${k}`);
       assert.equal(typeof row.target, 'string');
     }
-    assert.match(text, /issue 13: ours against openapi-fetch/);
+    assert.match(text, /issue 23: ours against openapi-fetch/);
     assert.match(text, /start after fetch\(\)/);
 
     for (const k of ['js_bytes', 'js_gzip_bytes', 'wasm_bytes', 'wasm_gzip_bytes', 'total_gzip_bytes']) {

@@ -19,7 +19,7 @@ const HOSTS = [
   { condition: 'workerd', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'], entry: 'index.workerd.js' }, // wrangler
   { condition: 'deno', platform: 'neutral', conditions: ['deno', 'node'], entry: 'index.inline.js' },
   { condition: 'worker', platform: 'neutral', conditions: ['worker', 'browser'], entry: 'index.inline.js' },
-  { condition: 'browser', platform: 'browser', conditions: [], entry: 'index.inline.js' },
+  { condition: 'browser', platform: 'browser', conditions: [], entry: 'index.web.js' },
   { condition: 'node', platform: 'node', conditions: [], entry: 'index.node.js' },
   { condition: 'default', platform: 'neutral', conditions: [], entry: 'index.web.js' },
 ];

@@ -3,7 +3,7 @@
 // 'conflict' with their ids). The CLI: every command that takes a token (get, update, activate,
 // deactivate, delete, rotate) takes its label too; a label no token has says so and one several
 // have lists their ids, with no write request either way; create refuses a label the org already
-// has before any write, unless --allow-duplicate-label. Effects are read from the sandbox's request
+// has before any write, and update one another token has, unless --allow-duplicate-label. Effects are read from the sandbox's request
 // log and state.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -152,6 +152,26 @@ test('create refuses a label the org already has, before any write; --allow-dupl
   assert.equal(again.code, 0, again.stderr);
   assert.equal(byLabel('taken').length, 2);
   for (const t of byLabel('taken')) await hub.deleteAccessToken(ORG, t.id);
+});
+
+test('update --label refuses a label another token has, before any write; its own label or --allow-duplicate-label goes through', async () => {
+  const held = await hub.createAccessToken(ORG, { label: 'held' });
+  const other = await hub.createAccessToken(ORG, { label: 'other' });
+  world.reset();
+  const r = await cli(['update', other.id, '--label', 'held']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, new RegExp(`^error: conflict: acme already has a token labelled "held" \\(${held.id}\\); nothing was changed`, 'm'));
+  assert.match(r.stderr, /--allow-duplicate-label/);
+  assert.deepEqual(writeRequests(sb), []);
+  assert.equal(byLabel('other').length, 1);
+
+  const same = await cli(['update', 'other', '--label', 'other', '--description', 'kept its label']);
+  assert.equal(same.code, 0, same.stderr);
+  const dup = await cli(['update', 'other', '--label', 'held', '--allow-duplicate-label']);
+  assert.equal(dup.code, 0, dup.stderr);
+  assert.equal(byLabel('held').length, 2);
+  for (const t of [held, other]) await hub.deleteAccessToken(ORG, t.id);
 });
 
 test('a label no token has is created as before (one list, then the create)', async () => {

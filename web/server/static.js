@@ -39,6 +39,10 @@ export function buildRoutes() {
   }
   add('/dist/dockerhub_oat.mjs', `${ROOT}dist/dockerhub_oat.mjs`);
   add('/dist/dockerhub_oat.wasm', `${ROOT}dist/dockerhub_oat.wasm`);
+  // The tools (audit rules, plan), fetched on the dashboard's first audit (bindings/tools.js).
+  add('/dist/dockerhub_oat_tools.mjs', `${ROOT}dist/dockerhub_oat_tools.mjs`);
+  add('/dist/dockerhub_oat_tools.wasm', `${ROOT}dist/dockerhub_oat_tools.wasm`);
+  add('/dist/wasm-url.mjs', `${ROOT}dist/wasm-url.mjs`);
   return routes;
 }
 

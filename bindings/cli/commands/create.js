@@ -4,7 +4,7 @@
 // the create, unless --allow-duplicate-label.
 
 import { noArgs, parseExpires, resourcesFrom, RESOURCE_OPTIONS, UsageError } from '../args.js';
-import { DockerHubError } from '../../errors.js';
+import { refuseTakenLabel } from '../labels.js';
 import { json, named, say, when } from '../output.js';
 import { finishCreate, handoverFromFlags, HANDOVER_HELP, HANDOVER_OPTIONS } from '../secret.js';
 
@@ -24,20 +24,11 @@ export function sayCreated(io, token, org) {
   say(io, 'The secret below is shown once: store it now.');
 }
 
-/** Refuses a label some token of the org already has (one read of the list, no write). */
-async function refuseTakenLabel(hub, org, label) {
-  const ids = [];
-  for await (const t of hub.listAllAccessTokens(org, { pageSize: 100 })) if (t.label === label) ids.push(t.id);
-  if (ids.length === 0) return;
-  throw new DockerHubError('conflict', `${org} already has a token labelled ${JSON.stringify(label)} (${ids.join(', ')}); `
-    + 'nothing was created. Labels name tokens: pick another label, or give --allow-duplicate-label', { ids });
-}
-
 async function run({ rest, values, hub, org, io }) {
   noArgs(rest, 'create', ' (give the label with --label)');
   const request = createRequest(values, org);
   const target = handoverFromFlags(values, io.env);
-  if (!values['allow-duplicate-label']) await refuseTakenLabel(hub, org, request.label);
+  if (!values['allow-duplicate-label']) await refuseTakenLabel(hub, org, request.label, { nothing: 'nothing was created' });
   const t = await hub.createAccessToken(org, request);
   if (target) return finishCreate({ token: t, target, io, org, values });
   sayCreated(io, t, org);

@@ -1,8 +1,10 @@
 // update ID|LABEL: a new label, description or resource list (the expiry cannot change: rotate).
+// A new label another token has is refused before the write, unless --allow-duplicate-label.
 
 import { resourcesFrom, RESOURCE_OPTIONS, UsageError } from '../args.js';
 import { detail, json, named, say } from '../output.js';
 import { oneRef, resolveRef } from '../token-ref.js';
+import { refuseTakenLabel } from '../labels.js';
 
 function updateRequest(values, org) {
   const request = {};
@@ -21,9 +23,10 @@ function updateRequest(values, org) {
 export default {
   name: 'update',
   args: 'ID|LABEL',
-  options: { label: { type: 'string' }, description: { type: 'string' }, ...RESOURCE_OPTIONS },
+  options: { label: { type: 'string' }, 'allow-duplicate-label': { type: 'boolean' }, description: { type: 'string' }, ...RESOURCE_OPTIONS },
   summary: 'change a token\'s label, description or resources',
-  help: `  --label L                  a new label
+  help: `  --label L                  a new label; one another token of the org has is refused
+  --allow-duplicate-label    use it even so (then give the id, not the label, to other commands)
   --description D            a new description ('' clears it)
   --repo PATH=SCOPE[,SCOPE]  repeatable; --repo, --org-scope and --public-read together REPLACE
   --org-scope SCOPE          the token's whole resource list
@@ -32,7 +35,11 @@ export default {
   async run({ rest, values, hub, org, io }) {
     const ref = oneRef(rest, 'update');
     const request = updateRequest(values, org);
-    const t = await hub.updateAccessToken(org, await resolveRef(hub, org, ref), request);
+    const id = await resolveRef(hub, org, ref);
+    if (request.label !== undefined && !values['allow-duplicate-label']) {
+      await refuseTakenLabel(hub, org, request.label, { except: id, nothing: 'nothing was changed' });
+    }
+    const t = await hub.updateAccessToken(org, id, request);
     say(io, `Updated token ${named(t)}.`);
     io.stdout.write(values.json ? json(t) : detail(t));
   },

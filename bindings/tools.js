@@ -1,0 +1,81 @@
+// The tools' WASM module: the audit rules, the manifest parser and the plan diff (src/audit.c,
+// src/manifest.c, src/plan.c, through bindings/wasm_audit.c and bindings/wasm_plan.c). The client
+// imports this file by dynamic import() on the first audit or plan (bindings/client.js), so a
+// bundler makes it a chunk of its own and an app that never audits or plans never loads it or
+// its .wasm. The one place the tools' _dhw_* are called (bindings/exports.txt lists them): the
+// strings go in through HeapStrings (zeroed after), and every answer comes back in one envelope,
+// {"ok": ...} or {"error": {"line": N, "message": "..."}}.
+import createDockerHubOatTools from '../dist/dockerhub_oat_tools.mjs';
+import { DockerHubError } from './errors.js';
+import { HeapStrings } from './heap.js';
+import { wasmSource } from './module.js';
+
+/** One instantiated tools module per host (entry), shared by its clients. */
+const loaded = new Map();
+
+/**
+ * The tools of this host's entry, loaded on first use.
+ * @param {{ loadTools: () => Promise<BufferSource|WebAssembly.Module>, syncCompile?: boolean }} host
+ */
+export function tools(host) {
+  let promise = loaded.get(host);
+  if (!promise) {
+    promise = instantiate(host).then((Module) => new Tools(Module));
+    loaded.set(host, promise);
+    promise.catch(() => loaded.delete(host));
+  }
+  return promise;
+}
+
+async function instantiate(host) {
+  let source;
+  try {
+    source = await host.loadTools();
+    const moduleArgs = { print() {}, printErr() {}, locateFile: (path) => path };
+    const failed = wasmSource(moduleArgs, source, host.syncCompile === true);
+    return await Promise.race([createDockerHubOatTools(moduleArgs), failed]);
+  } catch (err) {
+    if (err instanceof DockerHubError) throw err;
+    const why = String(err?.message ?? err).replace(/^Aborted\((.*)\)(\. Build with .*)?$/s, '$1');
+    throw new DockerHubError('invalid_argument', `could not load or compile the package's tools module, dockerhub_oat_tools.wasm (${why})`);
+  }
+}
+
+class Tools {
+  constructor(Module) {
+    this.Module = Module;
+  }
+
+  /** The plan (tokens: the org's tokens as JSON text, or null to check the manifest only). */
+  plan(manifest, org, tokens, nowSeconds, prune) {
+    return this.#call((M, s) => M._dhw_plan(s.put(manifest), s.put(org), s.put(tokens), nowSeconds, prune ? 1 : 0));
+  }
+
+  /** The audit rules' answer for their JSON input. */
+  audit(input) {
+    return this.#call((M, s) => M._dhw_audit(s.put(input)));
+  }
+
+  /** Bytes the tools' allocator has handed out and not got back: for leak tests. */
+  heapInUse() {
+    return this.Module._dhw_heap_in_use();
+  }
+
+  /** One synchronous call: the envelope as { ok } or { error: { line, message } }. */
+  #call(run) {
+    const M = this.Module;
+    const strings = new HeapStrings(M);
+    let out = 0;
+    try {
+      out = run(M, strings);
+      if (!out) throw new DockerHubError('invalid_response', 'out of memory');
+      const end = M.HEAPU8.indexOf(0, out);
+      const text = new TextDecoder().decode(M.HEAPU8.subarray(out, end));
+      M.HEAPU8.fill(0, out, end);
+      return JSON.parse(text);
+    } finally {
+      strings.free();
+      if (out) M._free(out);
+    }
+  }
+}
