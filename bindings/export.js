@@ -4,6 +4,7 @@
 // (web/dashboard/tokens-as-code.js). Host-agnostic: no Node module, no global.
 
 import { DAY_MS, parseTime } from './time.js';
+import { parseRetired } from './retired.js';
 
 /** An expiry as the manifest writes it: "90d" when it is a whole number of days after creation. */
 function exportExpiry(t) {
@@ -41,10 +42,13 @@ export function exportEntry(t) {
 /**
  * The org's tokens as a manifest. A token whose label an older one already holds is left out
  * (labels must be unique in a manifest) and named in `skipped`, for the caller to warn about.
+ * A token a rotation retired (LABEL~retired~..., bindings/retired.js) is left out and named in
+ * `retired`: it is the rotation's to finish (prune or apply deletes it after its grace), not the
+ * file's, and a file that listed it would re-create it once it is gone.
  * @param {import('./index').Client} hub
  * @param {string} org
  * @returns {Promise<{ manifest: { version: 1, tokens: Record<string, object> },
- *                     skipped: { id: string, label: string }[] }>}
+ *                     skipped: { id: string, label: string }[], retired: { id: string, label: string }[] }>}
  */
 export async function exportAccessTokens(hub, org) {
   const tokens = [];
@@ -52,7 +56,12 @@ export async function exportAccessTokens(hub, org) {
   // No prototype: a token labelled "__proto__" is a key like any other, not a setter.
   const manifest = { version: 1, tokens: Object.create(null) };
   const skipped = [];
+  const retired = [];
   for (const item of tokens.reverse()) { // oldest first: a file reads in the order tokens were made
+    if (parseRetired(item.label)) {
+      retired.push({ id: item.id, label: item.label });
+      continue;
+    }
     let t;
     try {
       t = await hub.getAccessToken(org, item.id);
@@ -63,5 +72,5 @@ export async function exportAccessTokens(hub, org) {
     if (Object.hasOwn(manifest.tokens, t.label)) skipped.push({ id: t.id, label: t.label });
     else manifest.tokens[t.label] = exportEntry(t);
   }
-  return { manifest, skipped };
+  return { manifest, skipped, retired };
 }

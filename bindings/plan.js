@@ -145,7 +145,7 @@ function resourceDiff(before, after) {
 /** Where a new secret goes, as apply will do it: a command always run without a shell (a manifest
  * cannot ask for one), a file by its resolved path when the plan knows its folder (`outPath`). */
 function secretWords(secret, outPath) {
-  if (!secret) return 'to onSecret';
+  if (!secret) return 'the file does not say where (the CLI and the dashboard refuse this entry)';
   if (secret.exec !== undefined) return `to the command ${printable(secret.exec)} (run without a shell)`;
   return `to the file ${printable(outPath ? outPath(secret.out) : secret.out)}`;
 }
@@ -174,6 +174,18 @@ function changeLines(step) {
   if (step.changes.includes('active')) lines.push(field('active', `${b.is_active} -> ${step.active}`));
   if (step.changes.includes('expiry')) lines.push(field('expires', `${when(b.expires_at)} -> ${printable(step.expires)}`));
   return lines;
+}
+
+/**
+ * The steps that make a token whose entry says nothing of where its new secret goes, each as the
+ * words of a refusal ("line 3: token ..."). The CLI's plan and apply and the dashboard's plan
+ * refuse a file with one: its secret would have nowhere to go, so a plan that passed in CI would
+ * fail at apply.
+ */
+export function secretlessEntries(plan) {
+  return plan.steps.filter((s) => MAKES_TOKEN.has(s.action) && !s.secret).map((s) => `line ${s.line}: token ${quoted(s.label)} `
+    + `would be ${s.action === 'create' ? 'created' : s.action === 'replace' ? 'replaced by a new token' : 'rotated into a new token'}, `
+    + 'but the file does not say where its secret goes: add "secret": { "exec": "COMMAND" } or { "out": "FILE" }');
 }
 
 const where = (step) => (step.line ? `  (line ${step.line})` : '');

@@ -42,7 +42,7 @@ describe('when each token is next due for rotation (Chromium)', () => {
       version: 1,
       tokens: {
         'ci-pull': { description: 'CI pulls the api image', expires: '90d', rotate_every: '60d', resources: { repositories: { 'acme/api': ['scope-image-pull'] }, public_read: true } },
-        'legacy-deploy': { description: 'Old deploy job, switched off', expires: 'never', active: false, rotate_every: '30d', resources: { repositories: { 'acme/web': ['scope-image-push'] } } },
+        'legacy-deploy': { description: 'Old deploy job, switched off', expires: 'never', active: false, rotate_every: '30d', resources: { repositories: { 'acme/web': ['scope-image-push'] } }, secret: { out: 'legacy-deploy.token' } },
       },
     };
     d.srv.sandbox.resetRequests();

@@ -75,7 +75,7 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
   test('a dropped file shows the plan the CLI prints for it, with no write request', async () => {
     const manifest = JSON.parse((await cli(d.srv.url, ['export'])).stdout);
     manifest.tokens['ci-pull'].description = 'CI pulls the api image, reviewed';
-    manifest.tokens['<img src=x onerror="window.__xss=1">'] = { expires: 'never', resources: { public_read: true } };
+    manifest.tokens['<img src=x onerror="window.__xss=1">'] = { expires: 'never', resources: { public_read: true }, secret: { out: 'img.token' } };
     const text = `${JSON.stringify(manifest, null, 2)}\n`;
     const file = join(dir, 'tokens.json');
     writeFileSync(file, text);
@@ -108,6 +108,20 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
     assert.deepEqual(writes(d.srv.sandbox.requests), [], 'a plan with prune deletes nothing either');
     await page.getByLabel('Count the tokens the file does not list as deletes').uncheck();
     await page.getByRole('heading', { name: 'Plan of only-ci.json: no changes' }).waitFor();
+  });
+
+  test('a file that creates a token without saying where its secret goes is refused, as the CLI refuses it', async () => {
+    const text = '{\n  "tokens": {\n    "nowhere": { "resources": { "public_read": true } }\n  }\n}\n';
+    const file = join(dir, 'nowhere.json');
+    writeFileSync(file, text);
+    const refused = await cli(d.srv.url, ['plan', '-f', file]);
+    assert.equal(refused.code, 1);
+    await dropFile(page, 'nowhere.json', text);
+    const alert = page.locator('#code-view').getByRole('alert');
+    await alert.filter({ hasText: 'nowhere.json was not planned: apply would refuse it.' }).waitFor();
+    assert.match(await alert.textContent(), /line 3: token "nowhere" would be created, but the file does not say where its secret goes/);
+    assert.doesNotMatch(await page.locator('#code-view').textContent(), /onSecret/);
+    assert.equal(await page.locator('#code-view .code-result').isHidden(), true);
   });
 
   test('a broken file is refused with its line, before any request', async () => {

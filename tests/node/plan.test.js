@@ -307,7 +307,7 @@ describe('failures', () => {
     writeManifest({ tokens: { x: {} } });
     const nowhere = await cli(['apply', '-f', 'tokens.json', '--yes']);
     assert.equal(nowhere.code, 1);
-    assert.match(nowhere.stderr, /token "x" \(line 3\) would be created, but the file does not say where its secret goes/);
+    assert.match(nowhere.stderr, /line 3: token "x" would be created, but the file does not say where its secret goes/);
     assert.deepEqual(writes(), []);
   });
 

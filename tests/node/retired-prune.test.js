@@ -132,3 +132,17 @@ test('one SIGINT during prune --yes: the request in flight finishes, no other st
     relay.close();
   }
 });
+
+test('export leaves retired tokens out of the file, with a one-line note; the file then plans only the rotation\'s steps', async () => {
+  await seed();
+  await world.hub.createAccessToken(ORG, { label: 'live', resources: [PULL_API] });
+  const r = await cli(['export']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(Object.keys(JSON.parse(r.stdout).tokens), ['live']);
+  assert.equal(r.stderr, 'note: 4 tokens retired by a rotation left out: the rotation\'s to finish (prune or apply deletes them after the grace), not the file\'s\n');
+  writeFileSync(join(dir, 'tokens.json'), r.stdout);
+  const plan = await cli(['plan', '-f', 'tokens.json', '--json']);
+  assert.equal(plan.code, 2, plan.stderr);
+  const steps = JSON.parse(plan.stdout).steps.filter((s) => !['retired', 'unchanged'].includes(s.action));
+  assert.deepEqual(steps.map((s) => `${s.action} ${s.id}`).sort(), [`delete ${ids.graceEnded}`, `update ${ids.overlapEnded}`].sort());
+});

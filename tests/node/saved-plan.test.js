@@ -180,6 +180,12 @@ describe('rotate_every', () => {
     const now = await cli(['plan', '-f', 'tokens.json']);
     assert.equal(now.code, 0, now.stdout);
     assert.match(now.stdout, /Rotation schedule:\n {2}ci-sched: rotate_every 60d, next due \d{4}-\d\d-\d\d \d\d:\d\dZ/);
+    const audit = await cli(['audit', '-f', 'tokens.json']);
+    assert.equal(audit.code, 0, audit.stderr);
+    const due = /next due (\S+ \S+)/.exec(now.stdout)[1];
+    assert.match(audit.stdout, new RegExp(`Rotation schedule \\(rotate_every, from each token's creation\\):\\n {2}ci-sched \\([0-9a-f-]{36}\\): every 60d, next due ${due}\\n`));
+    const auditJson = JSON.parse((await cli(['audit', '-f', 'tokens.json', '--json'])).stdout);
+    assert.deepEqual(auditJson.rotations.map((r) => [r.label, r.rotateEvery, r.isDue]), [['ci-sched', '60d', false]]);
     // 61 days later, the plan proposes the rotation and apply does it.
     clock += 61 * 86400e3;
     const later = clock;

@@ -5,6 +5,7 @@
 // (rotation-due.js). Everything read from a file or the server is set as text (dom.js).
 
 import { exportAccessTokens } from '/bindings/export.js';
+import { secretlessEntries } from '/bindings/plan.js';
 import { jsonDocument } from '/bindings/text.js';
 import { h, fill, busy, clearAlert, showAlert } from './dom.js';
 import { dueFromPlan } from './rotation-due.js';
@@ -63,7 +64,10 @@ async function download(ctx) {
   if (!r.ok) return;
   const { manifest, skipped } = r.value;
   saveAs('tokens.json', jsonDocument(manifest)); // the bytes `dockerhub-oat export` prints
-  ui.status.textContent = `Downloaded tokens.json: ${plural(Object.keys(manifest.tokens).length, 'token')}.`;
+  // Tokens a rotation retired are the rotation's to finish, not the file's (bindings/export.js).
+  const { retired } = r.value;
+  ui.status.textContent = `Downloaded tokens.json: ${plural(Object.keys(manifest.tokens).length, 'token')}.`
+    + (retired.length ? ` ${plural(retired.length, 'token')} retired by a rotation left out: prune or apply deletes ${retired.length === 1 ? 'it' : 'them'} after the grace.` : '');
   if (skipped.length) {
     showAlert(ui.alert, skipped.map((t) => `Token ${t.id} is labelled “${t.label}” like another: left out (labels must be unique).`).join('\n'),
       { title: 'Not every token is in the file:' });
@@ -92,8 +96,14 @@ async function check(ctx, file) {
     if (ui.alert.firstChild) ui.alert.prepend(h('strong', { text: `${file.name} was not planned.` }));
     return;
   }
-  state.file = file;
   const plan = r.value;
+  // What apply would refuse is refused here too, in the CLI's words (bindings/plan.js).
+  const secretless = secretlessEntries(plan);
+  if (secretless.length) {
+    showAlert(ui.alert, secretless.join('\n'), { title: `${file.name} was not planned: apply would refuse it.` });
+    return;
+  }
+  state.file = file;
   ui.planTitle.textContent = `Plan of ${file.name}: ${plan.changes ? plural(plan.changes, 'change') : 'no changes'}`;
   ui.planText.textContent = plan.text;
   ui.result.hidden = false;

@@ -4,7 +4,8 @@
 
 import { auditMarkdown, hasFindingAtLeast, PLAN_LIMITS, SEVERITIES } from '../../audit.js';
 import { daysArg, noArgs, UsageError } from '../args.js';
-import { json, printable, PROG, table } from '../output.js';
+import { readFileSync } from 'node:fs';
+import { json, printable, PROG, table, when } from '../output.js';
 
 export const EXIT_FINDINGS = 3;
 
@@ -68,6 +69,33 @@ function findingsTable(report) {
   return `${rows.length > 1 ? table(rows) : ''}${summaryLine(report.summary)}\n${fixText}`;
 }
 
+const EVERY = /^([1-9][0-9]{0,4})([dwy])$/;
+const DAYS = { d: 1, w: 7, y: 365 };
+
+/** With -f FILE: when each token under a rotate_every is next due (from its created_at). */
+function rotationSchedule(path, report) {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${err.code ?? err.message}`);
+  }
+  const out = [];
+  for (const [label, entry] of Object.entries(manifest?.tokens ?? {})) {
+    const m = EVERY.exec(entry?.rotate_every ?? '');
+    const t = m && report.tokens.find((x) => x.label === label);
+    const created = t && Date.parse(t.created_at);
+    if (!Number.isFinite(created)) continue;
+    const due = new Date(created + Number(m[1]) * DAYS[m[2]] * 86400e3).toISOString();
+    out.push({ label, id: t.id, rotateEvery: entry.rotate_every, due, isDue: Date.parse(due) <= Date.parse(report.now) });
+  }
+  return out;
+}
+
+const scheduleText = (rows) => (rows.length ? `\nRotation schedule (rotate_every, from each token's creation):\n${rows
+  .map((r) => `  ${printable(r.label)} (${r.id}): every ${r.rotateEvery}, next due ${when(r.due)}${r.isDue ? ' (due now: apply rotates it)' : ''}`)
+  .join('\n')}\n` : '');
+
 async function run({ rest, values, hub, org, io }) {
   noArgs(rest, 'audit');
   if (values.json && values.markdown) throw new UsageError('give --json or --markdown, not both');
@@ -75,9 +103,10 @@ async function run({ rest, values, hub, org, io }) {
   if (failOn !== undefined && !SEVERITIES.includes(failOn))
     throw new UsageError(`--fail-on needs ${SEVERITIES.join(', ')}, not '${failOn}'`);
   const report = await readAudit(hub, org, io, auditOptions(values, io));
+  if (values.file !== undefined) report.rotations = rotationSchedule(values.file, report);
   if (values.json) io.stdout.write(json(report));
   else if (values.markdown) io.stdout.write(auditMarkdown(report));
-  else io.stdout.write(findingsTable(report));
+  else io.stdout.write(`${findingsTable(report)}${scheduleText(report.rotations ?? [])}`);
   if (failOn !== undefined && hasFindingAtLeast(report, failOn)) {
     io.stderr.write(`${PROG}: findings at or above ${failOn}: failing (exit ${EXIT_FINDINGS}).\n`);
     return EXIT_FINDINGS;
@@ -96,6 +125,7 @@ export default {
     'fail-on': { type: 'string' },
     limit: { type: 'string' },
     plan: { type: 'string' },
+    file: { type: 'string', short: 'f' },
   },
   summary: 'find tokens that are a risk or a waste: expired, inactive, unused, expiring, never expiring, broad',
   help: `  --unused 90d        unused: not used for this long, or never used and this old (default 90d)
@@ -105,6 +135,7 @@ export default {
   --fail-on SEVERITY  exit ${EXIT_FINDINGS} when a finding at or above low, medium or high exists
   --limit N           the organization's token limit, for "Tokens used: 7 of 10"
   --plan PLAN         team (10 tokens) or business (100), instead of --limit
+  -f, --file FILE     a tokens manifest: say when each token under its rotate_every is next due
   Severities: high for admin, delete and org-write scopes; medium for expired, unused, expiring
   and wildcard repositories; low for inactive, no expiry, and public repositories beside private.
   A progress line goes to stderr. DOCKERHUB_OAT_NOW=2026-12-01T00:00:00Z fixes the clock.`,

@@ -4,11 +4,14 @@
 
 import { exportAccessTokens } from '../../export.js';
 import { noArgs } from '../args.js';
-import { json, printable, quoted } from '../output.js';
+import { json, plural, printable, quoted } from '../output.js';
 
 async function run({ rest, hub, org, io }) {
   noArgs(rest, 'export');
-  const { manifest, skipped } = await exportAccessTokens(hub, org);
+  const { manifest, skipped, retired } = await exportAccessTokens(hub, org);
+  if (retired.length) {
+    io.stderr.write(`note: ${plural(retired.length, 'token')} retired by a rotation left out: the rotation's to finish (prune or apply deletes ${retired.length === 1 ? 'it' : 'them'} after the grace), not the file's\n`);
+  }
   for (const t of skipped) {
     io.stderr.write(`warning: token ${printable(t.id)} is labelled ${quoted(t.label)} like another: left out (labels must be unique)\n`);
   }

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { noArgs, UsageError } from '../args.js';
 import { json, printable } from '../output.js';
 import { relativeDir, savePlan } from '../saved-plan.js';
+import { secretlessEntries } from '../../plan.js';
 
 export const FILE_OPTIONS = { file: { type: 'string', short: 'f' }, prune: { type: 'boolean' } };
 
@@ -27,13 +28,18 @@ function readManifest(values) {
 export async function makePlan({ rest, values, hub, org, io }, command) {
   noArgs(rest, command);
   const { text, dir } = readManifest(values);
+  let plan;
   try {
-    return { plan: await hub.planAccessTokens(org, text, { prune: values.prune === true }), dir };
+    plan = await hub.planAccessTokens(org, text, { prune: values.prune === true });
   } catch (err) {
     if (err?.code !== 'invalid_argument' || err.line === undefined) throw err;
     io.stderr.write(`error: ${printable(values.file)}: ${printable(err.message)}\n`);
     return null;
   }
+  // What apply would refuse, plan refuses too, so CI goes red on the pull request.
+  const secretless = secretlessEntries(plan);
+  for (const words of secretless) io.stderr.write(`error: ${printable(values.file)}: ${printable(words)}\n`);
+  return secretless.length ? null : { plan, dir };
 }
 
 function withoutText(plan) {
@@ -51,6 +57,8 @@ export default {
   --json            the plan as JSON
   --save PLAN       also write the plan to PLAN, for 'apply --plan PLAN': that apply does exactly
                     these steps, and refuses once the org's tokens or the file changed
+  A token the file would create, replace or rotate must say where its secret goes ("secret"):
+  plan refuses the file otherwise, as apply does.
   Exit status: 0 no changes, 2 changes, 1 any failure (wrong usage, no secret, the file).`,
   async run(ctx) {
     if (ctx.values.save === '') throw new UsageError('--save needs a file name');
