@@ -160,20 +160,49 @@ static int line_of(parser *p, const cJSON *node) {
 
 /* ---- text shown to a reviewer ---- */
 
-/* The length of the character at s when it is one a terminal or an editor acts on, else 0: a C0
- * control (line breaks and tabs too), DEL, a C1 control, U+061C, U+200E/F, U+2028/9, the bidi
- * controls U+202A-202E and U+2066-2069. The same set as bindings/text.js. s is valid UTF-8. */
+/* The characters a reviewer cannot see for what they are: controls, format characters, line and
+ * paragraph separators and every default-ignorable code point (Unicode 17). The same class as
+ * INVISIBLE in bindings/text.js; tests/node/invisible-characters-escaped-and-refused.test.js checks
+ * this table against it, code point by code point. Sorted, inclusive. */
+static const uint32_t invisible[][2] = {
+    /* invisible-table-start */
+    {0x0, 0x1f}, {0x7f, 0x9f}, {0xad, 0xad}, {0x34f, 0x34f}, {0x600, 0x605}, {0x61c, 0x61c},
+    {0x6dd, 0x6dd}, {0x70f, 0x70f}, {0x890, 0x891}, {0x8e2, 0x8e2}, {0x115f, 0x1160}, {0x17b4, 0x17b5},
+    {0x180b, 0x180f}, {0x200b, 0x200f}, {0x2028, 0x202e}, {0x2060, 0x206f}, {0x3164, 0x3164},
+    {0xfe00, 0xfe0f}, {0xfeff, 0xfeff}, {0xffa0, 0xffa0}, {0xfff0, 0xfffb}, {0x110bd, 0x110bd},
+    {0x110cd, 0x110cd}, {0x13430, 0x1343f}, {0x1bca0, 0x1bca3}, {0x1d173, 0x1d17a}, {0xe0000, 0xe0fff},
+    /* invisible-table-end */
+};
+
+static bool invisible_cp(uint32_t cp) {
+    size_t lo = 0, hi = sizeof invisible / sizeof invisible[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cp < invisible[mid][0]) hi = mid;
+        else if (cp > invisible[mid][1]) lo = mid + 1;
+        else return true;
+    }
+    return false;
+}
+
+/* The length of the UTF-8 character at s (valid UTF-8), and its code point in *cp. */
+static size_t utf8_at(const unsigned char *s, uint32_t *cp) {
+    if (s[0] < 0x80) return *cp = s[0], 1;
+    if ((s[0] & 0xE0) == 0xC0) return *cp = (s[0] & 0x1Fu) << 6 | (s[1] & 0x3Fu), 2;
+    if ((s[0] & 0xF0) == 0xE0) return *cp = (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu), 3;
+    return *cp = (s[0] & 0x07u) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu), 4;
+}
+
+/* The length of the character at s when it is an invisible one, else 0. s is valid UTF-8. */
 static size_t unsafe_at(const unsigned char *s) {
-    if (s[0] < 0x20 || s[0] == 0x7f) return 1;
-    if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F) return 2;
-    if (s[0] == 0xD8 && s[1] == 0x9C) return 2;
-    if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0x8E || s[2] == 0x8F || (s[2] >= 0xA8 && s[2] <= 0xAE))) return 3;
-    if (s[0] == 0xE2 && s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9) return 3;
-    return 0;
+    uint32_t cp;
+    size_t n = utf8_at(s, &cp);
+    return invisible_cp(cp) ? n : 0;
 }
 
 static bool unsafe_text(const char *s) {
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+    uint32_t cp;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c += utf8_at(c, &cp))
         if (unsafe_at(c)) return true;
     return false;
 }
@@ -185,12 +214,13 @@ static const char *shown(parser *p, const char *s, size_t max) {
     if (!out) return "";
     size_t o = 0;
     for (const unsigned char *c = (const unsigned char *)s; *c && o < max;) {
-        size_t n = unsafe_at(c), len = (*c & 0xE0) == 0xC0 ? 2 : (*c & 0xF0) == 0xE0 ? 3 : (*c & 0xF8) == 0xF0 ? 4 : 1;
-        if (n == 1) o += (size_t)snprintf(out + o, 5, "\\x%02x", *c);
-        else if (n > 1) o += (size_t)snprintf(out + o, 7, "\\u%04x", n == 2 ? ((c[0] & 0x1Fu) << 6 | (c[1] & 0x3Fu))
-                                                                    : ((c[0] & 0x0Fu) << 12 | (c[1] & 0x3Fu) << 6 | (c[2] & 0x3Fu)));
-        else memcpy(out + o, c, len), o += len;
-        c += n ? n : len;
+        uint32_t cp;
+        size_t len = utf8_at(c, &cp);
+        if (!invisible_cp(cp)) memcpy(out + o, c, len), o += len;
+        else if (cp < 0x100) o += (size_t)snprintf(out + o, 5, "\\x%02x", (unsigned)cp);
+        else if (cp <= 0xFFFF) o += (size_t)snprintf(out + o, 7, "\\u%04x", (unsigned)cp);
+        else o += (size_t)snprintf(out + o, 10, "\\u{%x}", (unsigned)cp);
+        c += len;
     }
     out[o] = '\0';
     return out;
@@ -336,7 +366,7 @@ static bool repositories(parser *p, const cJSON *obj, dh_manifest_token *t) {
     for (const cJSON *r = obj->child; r; r = r->next, n++) {
         if (!*r->string) return REFUSE(p, r, "a repository path may not be empty");
         if (unsafe_text(r->string))
-            return REFUSE(p, r, "repository \"%s\": a path may not hold control, line-break or bidi characters",
+            return REFUSE(p, r, "repository \"%s\": a path may not hold control, line-break, bidi or other invisible characters",
                           shown(p, r->string, 60));
         if (strcmp(r->string, "*/*/public") == 0)
             return REFUSE(p, r, "write public read access as \"public_read\": true");
@@ -412,7 +442,7 @@ static bool secret(parser *p, const cJSON *obj, dh_manifest_token *t) {
     if (!exec && strcmp(f->string, "out") != 0) return REFUSE(p, f, "%s", bad);
     if (!cJSON_IsString(f) || !*f->valuestring) return REFUSE(p, f, "secret.%s must be a non-empty string", f->string);
     if (unsafe_text(f->valuestring))
-        return REFUSE(p, f, "secret.%s \"%s\" may not hold control, line-break or bidi characters: the plan "
+        return REFUSE(p, f, "secret.%s \"%s\" may not hold control, line-break, bidi or other invisible characters: the plan "
                       "shows it to whoever approves it", f->string, shown(p, f->valuestring, 60));
     t->secret = exec ? DH_SECRET_EXEC : DH_SECRET_OUT;
     t->secret_target = f->valuestring;
@@ -450,7 +480,7 @@ static bool entry(parser *p, const cJSON *e, dh_manifest_token *t) {
     while (*l == ' ' || *l == '\t') l++;
     if (!*l) return REFUSE(p, e, "a token's label may not be empty");
     if (unsafe_text(e->string))
-        return REFUSE(p, e, "label \"%s\": a token's label may not hold control, line-break or bidi characters",
+        return REFUSE(p, e, "label \"%s\": a token's label may not hold control, line-break, bidi or other invisible characters",
                       shown(p, e->string, 60));
     if (!cJSON_IsObject(e)) return REFUSE(p, e, "token \"%s\" must be an object", shown(p, e->string, 80));
     char where[120];

@@ -179,7 +179,7 @@ static void test_reviewer_text_refused(void) {
     char text[512];
     for (size_t i = 0; i < sizeof evil / sizeof *evil; i++) {
         snprintf(text, sizeof text, "{\"tokens\": {\n\"a%sb\": {}}}", evil[i]);
-        refused(text, 2, "label may not hold control, line-break or bidi characters");
+        refused(text, 2, "label may not hold control, line-break, bidi or other invisible characters");
         snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\n\"acme/x%s\": [\"image-pull\"]}}}}}", evil[i]);
         refused(text, 2, "a path may not hold control");
         snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\"secret\": {\n\"exec\": \"gh secret set X%s\"}}}}", evil[i]);

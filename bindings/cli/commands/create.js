@@ -4,12 +4,13 @@
 // the create, unless --allow-duplicate-label.
 
 import { noArgs, parseExpires, resourcesFrom, RESOURCE_OPTIONS, UsageError } from '../args.js';
-import { refuseTakenLabel } from '../labels.js';
+import { refuseInvisibleLabel, refuseTakenLabel } from '../labels.js';
 import { json, named, say, when } from '../output.js';
 import { finishCreate, handoverFromFlags, HANDOVER_HELP, HANDOVER_OPTIONS } from '../secret.js';
 
 function createRequest(values, org) {
   if (values.label === undefined || values.label.trim() === '') throw new UsageError('create needs --label');
+  refuseInvisibleLabel(values.label);
   const request = { label: values.label };
   if (values.description !== undefined) request.description = values.description;
   const resources = resourcesFrom(values, org);

@@ -4,12 +4,13 @@
 import { resourcesFrom, RESOURCE_OPTIONS, UsageError } from '../args.js';
 import { detail, json, named, say } from '../output.js';
 import { oneRef, resolveRef } from '../token-ref.js';
-import { refuseTakenLabel } from '../labels.js';
+import { refuseInvisibleLabel, refuseTakenLabel } from '../labels.js';
 
 function updateRequest(values, org) {
   const request = {};
   if (values.label !== undefined) {
     if (values.label.trim() === '') throw new UsageError('--label may not be empty');
+    refuseInvisibleLabel(values.label);
     request.label = values.label;
   }
   if (values.description !== undefined) request.description = values.description;
