@@ -110,7 +110,8 @@ export function wordFinding(f, { limit } = {}) {
  * person can decide (a broad scope). Each works as printed: after it, that finding is gone.
  *   expired, inactive  delete it (a token retired by a rotation waits out its grace: null)
  *   unused             deactivate it (an inactive token is not "unused")
- *   expiring, no_expiry  rotate it into a token that expires in 90 days
+ *   expiring, no_expiry  rotate it into a token that expires in 90 days (a retired token is
+ *                        rotated already, and rotate refuses it: null)
  */
 export function fixFor(f, label) {
   const id = f.tokenId;
@@ -119,7 +120,7 @@ export function fixFor(f, label) {
     case 'inactive': return parseRetired(label) ? null : ['dockerhub-oat', 'delete', id, '--yes'];
     case 'unused': return ['dockerhub-oat', 'deactivate', id];
     case 'expiring':
-    case 'no_expiry': return ['dockerhub-oat', 'rotate', id, '--expires', '90d'];
+    case 'no_expiry': return parseRetired(label) ? null : ['dockerhub-oat', 'rotate', id, '--expires', '90d'];
     default: return null;
   }
 }

@@ -31,7 +31,8 @@
 // whose clock runs ahead of Docker Hub's may be refused (400); the old token is then untouched.
 
 import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
-import { ceilMinute, retiredLabel } from './retired.js';
+import { ceilMinute, parseRetired, retiredLabel } from './retired.js';
+import { quoted } from './text.js';
 import { parseTime } from './time.js';
 
 /** What becomes of the old token; the first is the default. */
@@ -112,6 +113,16 @@ function reporter(onPhase) {
 const toDockerHubError = (err, what) => (err instanceof DockerHubError ? err
   : new DockerHubError('invalid_response', `${what}: ${err?.message ?? 'no reason given'}`));
 
+/** A token a rotation retired already (LABEL~retired~...) is not rotated again: its replacement
+ * holds LABEL, and a second rotation would make another live LABEL and a ~retired~...~retired~ one. */
+function refuseRetired(old) {
+  const r = parseRetired(old.label);
+  if (!r) return;
+  throw invalidArgument(`token ${old.id} (${quoted(old.label)}) was retired by a rotation already: the token labelled `
+    + `${quoted(r.label)} replaced it. Rotate that one instead, or delete this one now (dockerhub-oat delete ${old.id} --yes); `
+    + `otherwise an apply or prune deletes it after ${new Date(r.deleteAfter).toISOString()}. Nothing was changed`);
+}
+
 /** The PATCH (or DELETE) of the retire phase, and what it made of the old token. */
 function retirePlan(old, o) {
   if (o.retire === 'delete') return { as: 'deleted', label: null, request: null };
@@ -145,6 +156,7 @@ export async function rotateAccessToken(client, org, id, options = {}) {
   report({ phase: 'read', status: 'started', id });
   const old = await client.getAccessToken(org, id, callOptions);
   report({ phase: 'read', status: 'done', id });
+  refuseRetired(old);
   if (signal?.aborted) throw new DockerHubError('aborted', 'the rotation was aborted before the new token was created; nothing was changed');
   const request = newTokenRequest(old, o.now, o);
   report({ phase: 'create', status: 'started', id });

@@ -34,10 +34,19 @@ function status(t, now = Date.now()) {
 /** The widest a cell but the last of a row may be: a label of 300 characters would stretch every line. */
 export const CELL_WIDTH = 40;
 
-/** `text` cut to `width` characters, its end shown as "…" (--json has it in full). */
+/** `text` cut to `width` characters, its end shown as "…" (--json has it in full). A retired
+ * label (LABEL~retired~...) is cut in its LABEL part instead, so it never reads as the live token
+ * LABEL nor as another retired one: its ~retired~ and dates stay. */
 export function cut(text, width = CELL_WIDTH) {
   const chars = [...text]; // by code point: an emoji is never split in two
-  return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text;
+  if (chars.length <= width) return text;
+  const at = text.indexOf('~retired~');
+  if (at > 0) {
+    const tail = [...text.slice(at)];
+    if (tail.length >= width - 1) return `…${tail.slice(tail.length - (width - 1)).join('')}`;
+    return `${[...text.slice(0, at)].slice(0, width - 1 - tail.length).join('')}…${tail.join('')}`;
+  }
+  return `${chars.slice(0, width - 1).join('')}…`;
 }
 
 /** Columns padded to their widest cell, each but the last cut to CELL_WIDTH; the last one is not padded. */
