@@ -42,6 +42,10 @@ export function addRetiredSteps(plan, retired, now) {
 const canonicalResources = (rs) => (rs ?? []).map((r) => ({ type: r.type, path: r.path, scopes: [...r.scopes].sort() }))
   .sort((a, b) => `${a.type} ${a.path}`.localeCompare(`${b.type} ${b.path}`));
 
+/** One token's fields a plan prints or acts on, as one text (ids and dates as Docker Hub gives them). */
+export const canonicalToken = (t) => JSON.stringify({ label: t.label, description: t.description ?? '',
+  is_active: t.is_active !== false, expires_at: t.expires_at ?? null, resources: canonicalResources(t.resources) });
+
 /** The tokens as the plan saw them, in one canonical text: every field a plan or apply acts on
  * (last_used_at left out: using a token does not change what a plan would do). */
 export function stateText(tokens) {

@@ -21,7 +21,7 @@ import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
 import { retiredLabel } from './retired.js';
 import { DEFAULT_GRACE_SECONDS } from './rotate.js';
 import { closestScopes, ORG_SCOPES, REPO_SCOPES } from './scopes.js';
-import { addRetiredSteps, splitRetired, stateDigest } from './plan-retired.js';
+import { addRetiredSteps, canonicalToken, splitRetired, stateDigest } from './plan-retired.js';
 import { printable, quoted } from './text.js';
 import { parseTime } from './time.js';
 
@@ -142,15 +142,22 @@ function resourceDiff(before, after) {
   return lines;
 }
 
-function wantedLines(step) {
+/** Where a new secret goes, as apply will do it: a command always run without a shell (a manifest
+ * cannot ask for one), a file by its resolved path when the plan knows its folder (`outPath`). */
+function secretWords(secret, outPath) {
+  if (!secret) return 'the file does not say where (the CLI and the dashboard refuse this entry)';
+  if (secret.exec !== undefined) return `to the command ${printable(secret.exec)} (run without a shell)`;
+  return `to the file ${printable(outPath ? outPath(secret.out) : secret.out)}`;
+}
+
+function wantedLines(step, outPath) {
   const r = step.request;
   const lines = [];
   if (r.description) lines.push(field('description', quoted(r.description)));
   lines.push(field('expires', `${printable(step.expires)}${r.expires_at ? ` (${when(r.expires_at)})` : ''}`));
   resourceLines(r.resources).forEach((l, i) => lines.push(i ? `${' '.repeat(17)}${l}` : field('resources', l)));
   if (!step.active) lines.push(field('active', 'false'));
-  lines.push(field('secret', step.secret ? (step.secret.exec ? `to the command ${printable(step.secret.exec)}` : `to the file ${printable(step.secret.out)}`)
-    : 'the file does not say where (the CLI and the dashboard refuse this entry)'));
+  lines.push(field('secret', secretWords(step.secret, outPath)));
   return lines;
 }
 
@@ -183,23 +190,24 @@ export function secretlessEntries(plan) {
 
 const where = (step) => (step.line ? `  (line ${step.line})` : '');
 
-/** One plan step in words: a head line and what changes. */
-export function describeStep(step) {
+/** One plan step in words: a head line and what changes. `outPath` resolves a hand-over file's
+ * name to the path apply writes (a saved plan's folder), so the reviewer reads the real place. */
+export function describeStep(step, outPath) {
   // The label and id are the file's or the org's text: shown escaped (bindings/text.js), so one
   // holding ESC, CR or a line break cannot rewrite or forge a line of the plan.
   const label = printable(step.label);
   const named = `${label} (${printable(step.id)})`;
   switch (step.action) {
-    case 'create': return [`+ create ${label}${where(step)}`, ...wantedLines(step)];
+    case 'create': return [`+ create ${label}${where(step)}`, ...wantedLines(step, outPath)];
     case 'update':
-      if (step.retired) return [`~ deactivate ${named}: retired, its overlap ended ${when(step.retired.activeUntil)}`];
+      if (step.retired) return [`~ deactivate ${named}: retired, its overlap ended${step.retired.activeUntil ? ` ${when(step.retired.activeUntil)}` : ''}`];
       return [`~ update ${named}${where(step)}`, ...changeLines(step)];
     case 'replace':
-      return [`-/+ replace ${named}${where(step)}`, ...changeLines(step),
+      return [`-/+ replace ${named}${where(step)}`, ...changeLines(step), ...wantedLines(step, outPath).filter((l) => /^ {4}secret:/.test(l)),
         '    (Docker Hub cannot change an expiry: a new token is created, its secret handed over, then the old one deleted)'];
     case 'rotate':
       return [`~> rotate ${named}${where(step)}: rotate_every ${printable(step.rotate_every)}, due since ${when(step.rotation_due)}`,
-        ...changeLines(step), ...wantedLines(step).filter((l) => /^ {4}(expires|secret):/.test(l)),
+        ...changeLines(step), ...wantedLines(step, outPath).filter((l) => /^ {4}(expires|secret):/.test(l)),
         '    (verified: a new token, signed in with, handed over; then the old one relabelled ~retired, deactivated, deleted after 7 days)'];
     case 'delete':
       if (step.retired) return [`- delete ${named}: retired, its grace ended ${when(step.retired.deleteAfter)}`];
@@ -217,13 +225,13 @@ export function countSteps(plan) {
   return n;
 }
 
-/** The plan as a diff for people. */
-export function formatPlan(plan) {
+/** The plan as a diff for people (`outPath`: see describeStep). */
+export function formatPlan(plan, outPath) {
   const n = countSteps(plan);
   const head = plan.changes === 0
     ? `No changes: the tokens of ${plan.org} match the file.`
     : `Plan for ${plan.org}: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete${n.rotate ? `, ${n.rotate} to rotate` : ''}.`;
-  const lines = plan.steps.filter((s) => s.action !== 'unchanged' && s.action !== 'retired').flatMap(describeStep);
+  const lines = plan.steps.filter((s) => s.action !== 'unchanged' && s.action !== 'retired').flatMap((s) => describeStep(s, outPath));
   const tail = [];
   if (n.unchanged) tail.push(`${n.unchanged} unchanged.`);
   if (n.unmanaged) tail.push(`${n.unmanaged} unmanaged (not in the file).`);
@@ -257,11 +265,12 @@ function checkPlan(plan, org) {
  * taken, a token to change or delete is gone or relabelled. */
 async function checkStillFits(client, org, plan, steps, signal) {
   if (typeof plan.stateDigest === 'string') {
-    const seen = await stateDigest(await readTokens(client, org, signal));
-    if (seen !== plan.stateDigest) {
+    const tokens = await readTokens(client, org, signal);
+    if (await stateDigest(tokens) !== plan.stateDigest) {
       throw new DockerHubError('conflict', 'the organization\'s tokens changed since this plan was made (a token '
         + 'changed, appeared or went, or this plan was applied already); nothing was changed: plan again');
     }
+    checkBefore(steps, tokens);
     return;
   }
   const now = [];
@@ -274,6 +283,22 @@ async function checkStillFits(client, org, plan, steps, signal) {
     if (stale) {
       throw new DockerHubError('conflict', `the organization's tokens changed since this plan was made `
         + `(${s.action} ${JSON.stringify(s.label)} no longer fits); nothing was changed: plan again`);
+    }
+  }
+}
+
+/** Each step's `before` (what the plan prints as the token's present state, and what a rotation
+ * relabels) must be the token's as apply reads it: a plan whose words about a token are not the
+ * org's is refused before any change. */
+function checkBefore(steps, tokens) {
+  const byId = new Map(tokens.map((t) => [t.id, t]));
+  const seen = (t) => canonicalToken(t);
+  for (const s of steps) {
+    if (s.action === 'create') continue;
+    const t = byId.get(s.id);
+    if (!t || !s.before || seen(t) !== seen({ id: t.id, ...s.before })) {
+      throw new DockerHubError('conflict', `the plan's ${s.action} of ${quoted(s.label)} does not describe the token `
+        + `${printable(s.id)} as it is; nothing was changed: plan again`);
     }
   }
 }

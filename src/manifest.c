@@ -22,7 +22,7 @@
 /* The largest manifest read. Docker Hub's own limits make the largest useful file (100 tokens, 50
  * repositories each with every scope, 200-character descriptions) under 1 MB; a bigger one is a
  * mistake or an attack, and cJSON's tree of 1 MiB is already some 20 MB of memory at worst. */
-#define MAX_BYTES (1024 * 1024)
+#define MAX_BYTES ((size_t)1024 * 1024)
 /* The furthest expiry Docker Hub takes: a year ahead, as its manuals say and its page offers (the
  * API has taken more, and "9999y" made an expires_at in year 12019 that failed apply halfway). */
 #define MAX_EXPIRY_DAYS 365
@@ -510,7 +510,7 @@ dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manifest_error *
     bool ok = false;
     if (!m || !priv || !p.arena) refuse_line(&p, 0, "out of memory");
     else if (len > MAX_BYTES)
-        refuse_line(&p, 0, "the manifest is %zu bytes; at most %d are read (1 MiB, far above what Docker Hub's "
+        refuse_line(&p, 0, "the manifest is %zu bytes; at most %zu are read (1 MiB, far above what Docker Hub's "
                     "token limits can use)", len, MAX_BYTES);
     else if (check_text(&p) && parse_json(&p))
         ok = record_lines(&p) ? top(&p, m) : refuse_line(&p, 0, "out of memory");

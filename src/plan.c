@@ -173,7 +173,7 @@ static bool entry_sound(const dh_manifest_token *e, const char *org, int64_t now
         (void)snprintf(what, sizeof what, "token \"%.60s\": expires %.40s is in the past", e->label, e->expires);
         return plan_error(err, e->line, what), false;
     }
-    if (creates && e->expiry == DH_EXPIRY_AT && e->expiry_at > now + MAX_EXPIRY_DAYS * DAY) {
+    if (creates && e->expiry == DH_EXPIRY_AT && e->expiry_at > now + (int64_t)MAX_EXPIRY_DAYS * DAY) {
         (void)snprintf(what, sizeof what, "token \"%.60s\": expires %.40s is past what Docker Hub takes: at most %d days ahead",
                        e->label, e->expires, MAX_EXPIRY_DAYS);
         return plan_error(err, e->line, what), false;

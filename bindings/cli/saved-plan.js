@@ -6,18 +6,23 @@
 // give another digest, so a token that changed, appeared or went stops it, and so does the same
 // plan applied a second time (its first apply changed the tokens), with no write request.
 // `digest` covers the steps, the org, the manifest's folder and stateDigest: a file edited by hand
-// (or cut short) is refused. It is a check against edits and accidents, not a signature: keep the
-// plan where only your CI writes it (an artifact of the reviewed run).
+// (or cut short) is refused. It is a check against edits and accidents, not a signature: anyone who
+// can write the file can recompute it. What apply does is therefore rebuilt from what the plan
+// prints: every step is checked field by field against its printed words (./saved-plan-check.js)
+// and refused on any difference, and the printed plan shows each hand-over as it will run (the
+// file's resolved path). Keep the plan where only your CI writes it (an artifact of the reviewed run).
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { sha256Hex } from '../plan-retired.js';
 import { formatPlan } from '../plan.js';
 import { UsageError } from './args.js';
+import { changingCount, stepMismatch } from './saved-plan-check.js';
 
 export const PLAN_FORMAT = 'dockerhub-oat-plan';
 
 /** The part of a saved plan the digest covers, in a fixed order. */
+const SAVED_KEYS = ['format', 'version', 'org', 'prune', 'manifestDir', 'stateDigest', 'changes', 'steps', 'digest'];
 const covered = (p) => JSON.stringify([p.format, p.version, p.org, p.prune, p.manifestDir, p.stateDigest, p.changes, p.steps]);
 
 /** Writes `plan` (from planAccessTokens) for a later apply --plan. */
@@ -51,9 +56,26 @@ export async function loadPlan(path, org) {
   if (saved.digest !== `sha256:${await sha256Hex(covered(saved))}`)
     throw new UsageError(`${path} was edited after it was saved (its digest does not match); nothing was changed: plan again`);
   if (saved.org !== org) throw new UsageError(`${path} is a plan for ${JSON.stringify(saved.org)}, not ${JSON.stringify(org)}`);
+  checkPrinted(path, saved);
   const plan = { org: saved.org, prune: saved.prune, changes: saved.changes, steps: saved.steps, stateDigest: saved.stateDigest };
-  plan.text = formatPlan(plan);
-  return { plan, dir: resolve(dirname(resolve(path)), saved.manifestDir) };
+  const dir = resolve(dirname(resolve(path)), saved.manifestDir);
+  plan.text = formatPlan(plan, (out) => resolve(dir, out));
+  return { plan, dir };
+}
+
+/** Refuses a saved plan that would do anything its printed words do not show. */
+function checkPrinted(path, saved) {
+  const refuse = (why) => {
+    throw new UsageError(`${path} does not do what it prints: ${why}; nothing was changed: plan again`);
+  };
+  const extra = Object.keys(saved).find((k) => !SAVED_KEYS.includes(k));
+  if (extra !== undefined) refuse(`it has a field no plan has (${JSON.stringify(extra)})`);
+  if (typeof saved.manifestDir !== 'string' || typeof saved.stateDigest !== 'string') refuse('it has no folder or org digest');
+  if (saved.changes !== changingCount(saved.steps)) refuse(`it says ${JSON.stringify(saved.changes)} changes but lists ${changingCount(saved.steps)}`);
+  saved.steps.forEach((s, i) => {
+    const why = stepMismatch(s);
+    if (why) refuse(`step ${i + 1} (${s?.action} ${JSON.stringify(s?.label)}) ${why}`);
+  });
 }
 
 /** The manifest's folder as the saved plan keeps it: relative to the plan file's own folder. */

@@ -31,6 +31,7 @@ const SHIPPED = [
   'bindings/cli/terminal.js',
   'bindings/cli/interrupt.js',
   'bindings/cli/saved-plan.js',
+  'bindings/cli/saved-plan-check.js',
   'bindings/cli/token-ref.js',
   'bindings/cli/labels.js',
   'bindings/label-rule.js',
