@@ -357,7 +357,8 @@ async function proveAndHandOver(client, org, onSecret, step, created) {
     const old = step.action === 'create' ? '' : `; the old token ${step.id} was not touched and still works`;
     const code = phase === 'handover' && !(err instanceof DockerHubError) ? 'handover_failed' : (err?.code ?? 'invalid_response');
     const e = new DockerHubError(code, `the new token ${created.id} (${JSON.stringify(step.label)}) `
-      + `${phase === 'verify' ? 'could not sign in' : 'could not be handed over'}: ${why}; `
+      + `${err?.code === 'aborted' ? `was interrupted before it ${phase === 'verify' ? 'was proved by a sign-in' : 'was handed over'}`
+        : `${phase === 'verify' ? 'could not sign in' : 'could not be handed over'}: ${why}`}; `
       + `${undone ? 'it was deleted again' : `it could not be deleted again: delete it`}${old}`, { status: err?.status });
     Object.assign(e, { newId: created.id, undone, phase });
     throw e;

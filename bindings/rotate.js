@@ -226,7 +226,10 @@ async function undo(client, org, old, token, phase, err, report) {
     why = scrubSecrets(toDockerHubError(e, 'the delete failed'), [token.token]).message;
     report({ phase: 'undo', status: 'failed', id: old.id, newId: token.id });
   }
-  const what = `the new token ${token.id} ${FAILED[phase]} (${err.code}: ${err.message})`;
+  // An abort is the user's (Ctrl-C, a signal), not a failure of the new token: say so.
+  const what = err.code === 'aborted'
+    ? `the rotation was interrupted before the new token ${token.id} ${phase === 'verify' ? 'was proved by a sign-in' : 'was handed over'}`
+    : `the new token ${token.id} ${FAILED[phase]} (${err.code}: ${err.message})`;
   const left = undone
     ? `so it was deleted again; the old token ${old.id} is untouched and still works`
     : `and it could not be deleted again (${why}): delete it; the old token ${old.id} is untouched and still works`;

@@ -26,6 +26,10 @@
 /* The furthest expiry Docker Hub takes: a year ahead, as its manuals say and its page offers (the
  * API has taken more, and "9999y" made an expires_at in year 12019 that failed apply halfway). */
 #define MAX_EXPIRY_DAYS 365
+/* The longest label taken, in characters (code points). Docker Hub documents no limit; this bound
+ * is ours, far above a useful label, and keeps a plan's lines readable. The CLI's create and
+ * update apply the same rule (bindings/label-rule.js). */
+#define MAX_LABEL_CHARS 100
 
 static const char *const repo_scopes[] = {
     "scope-image-pull", "scope-image-push", "scope-image-delete", "scope-repository-read",
@@ -478,10 +482,18 @@ static bool entry(parser *p, const cJSON *e, dh_manifest_token *t) {
                              .expires = "never", .active = 1};
     const char *l = e->string;
     while (*l == ' ' || *l == '\t') l++;
-    if (!*l) return REFUSE(p, e, "a token's label may not be empty");
+    if (!*l) return REFUSE(p, e, "a token's label may not be empty or only white space");
     if (unsafe_text(e->string))
         return REFUSE(p, e, "label \"%s\": a token's label may not hold control, line-break, bidi or other invisible characters",
                       shown(p, e->string, 60));
+    size_t n = strlen(e->string);
+    if (e->string[0] == ' ' || e->string[n - 1] == ' ')
+        return REFUSE(p, e, "label \"%s\": a token's label may not start or end with a space", shown(p, e->string, 60));
+    size_t chars = 0;
+    for (const char *c = e->string; *c; c++) chars += ((unsigned char)*c & 0xC0) != 0x80;
+    if (chars > MAX_LABEL_CHARS)
+        return REFUSE(p, e, "label \"%s...\": a token's label may be at most %d characters, not %zu",
+                      shown(p, e->string, 40), MAX_LABEL_CHARS, chars);
     if (!cJSON_IsObject(e)) return REFUSE(p, e, "token \"%s\" must be an object", shown(p, e->string, 80));
     char where[120];
     (void)snprintf(where, sizeof where, "token \"%s\"", shown(p, e->string, 60));

@@ -3,8 +3,6 @@
 // --allow-duplicate-label.
 
 import { DockerHubError } from '../errors.js';
-import { INVISIBLE, printable } from '../text.js';
-import { UsageError } from './args.js';
 
 /**
  * Refuses a label some other token of the org already has (one read of the list, no write).
@@ -19,10 +17,3 @@ export async function refuseTakenLabel(hub, org, label, { except, nothing }) {
     + `${nothing}. Labels name tokens: pick another label, or give --allow-duplicate-label`, { ids });
 }
 
-/** Refuses a label holding a character a reader cannot see for what it is (bindings/text.js's one
- * class: controls, format characters, line separators, default-ignorables): "ci-pull" with a zero
- * width space would read as another token's label. Before any request. */
-export function refuseInvisibleLabel(label) {
-  if (INVISIBLE.test(label))
-    throw new UsageError(`--label ${JSON.stringify(printable(label))} holds a control, line-break, bidi or other invisible character (shown escaped); nothing was sent`);
-}

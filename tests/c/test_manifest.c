@@ -146,6 +146,10 @@ static void test_semantic_errors_name_the_line(void) {
     refused("{\n  \"tokens\": []\n}", 2, "tokens must be an object");
     refused("{\"tokens\": {\n\"a\": 1}}", 2, "must be an object");
     refused("{\"tokens\": {\n\"  \": {}}}", 2, "label may not be empty");
+    refused("{\"tokens\": {\n\" padded\": {}}}", 2, "may not start or end with a space");
+    refused("{\"tokens\": {\n\"trailing \": {}}}", 2, "may not start or end with a space");
+    refused("{\"tokens\": {\n\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy\": {}}}", 2,
+            "at most 100 characters, not 101");
     refused("{\"tokens\": {\n\"a\\tb\": {}}}", 2, "label \"a\\x09b\": a token's label may not hold control");
     refused("{\"tokens\": {\"a\": {\n\"active\": \"yes\"}}}", 2, "active must be true or false");
     refused("{\"tokens\": {\"a\": {\"description\": \"x\",\n\"description\": \"y\"}}}", 2, "appears twice");

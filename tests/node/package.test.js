@@ -34,6 +34,7 @@ const SHIPPED = [
   'bindings/cli/saved-plan-check.js',
   'bindings/cli/token-ref.js',
   'bindings/cli/labels.js',
+  'bindings/label-rule.js',
   'bindings/cli/commands/activate.js',
   'bindings/cli/commands/apply.js',
   'bindings/cli/commands/audit.js',

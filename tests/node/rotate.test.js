@@ -285,6 +285,8 @@ describe('cancellation', () => {
     assert.equal(err.code, 'aborted');
     assert.equal(err.undone, true);
     assert.match(err.message, /so it was deleted again; the old token .* is untouched and still works/);
+    assert.match(err.message, /^the rotation was interrupted before the new token \S+ was proved by a sign-in, so/, 'an interrupt, not a failed sign-in');
+    assert.doesNotMatch(err.message, /could not sign in/);
     assert.deepEqual(tokenCalls(sb), ['GET', 'POST', 'DELETE']);
     const left = (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter((t) => t.label === 'deploy-bot');
     assert.deepEqual(left.map((t) => [t.id, t.is_active]), [[old.id, true]]);

@@ -4,13 +4,15 @@
 // the create, unless --allow-duplicate-label.
 
 import { noArgs, parseExpires, resourcesFrom, RESOURCE_OPTIONS, UsageError } from '../args.js';
-import { refuseInvisibleLabel, refuseTakenLabel } from '../labels.js';
-import { json, named, say, when } from '../output.js';
+import { refuseTakenLabel } from '../labels.js';
+import { labelProblem } from '../../label-rule.js';
+import { json, named, quoted, say, when } from '../output.js';
 import { finishCreate, handoverFromFlags, HANDOVER_HELP, HANDOVER_OPTIONS } from '../secret.js';
 
 function createRequest(values, org) {
-  if (values.label === undefined || values.label.trim() === '') throw new UsageError('create needs --label');
-  refuseInvisibleLabel(values.label);
+  if (values.label === undefined) throw new UsageError('create needs --label');
+  const problem = labelProblem(values.label);
+  if (problem) throw new UsageError(`--label ${quoted(values.label)}: a token's label ${problem}`);
   const request = { label: values.label };
   if (values.description !== undefined) request.description = values.description;
   const resources = resourcesFrom(values, org);

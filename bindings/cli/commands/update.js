@@ -2,15 +2,16 @@
 // A new label another token has is refused before the write, unless --allow-duplicate-label.
 
 import { resourcesFrom, RESOURCE_OPTIONS, UsageError } from '../args.js';
-import { detail, json, named, say } from '../output.js';
+import { detail, json, named, quoted, say } from '../output.js';
 import { oneRef, resolveRef } from '../token-ref.js';
-import { refuseInvisibleLabel, refuseTakenLabel } from '../labels.js';
+import { refuseTakenLabel } from '../labels.js';
+import { labelProblem } from '../../label-rule.js';
 
 function updateRequest(values, org) {
   const request = {};
   if (values.label !== undefined) {
-    if (values.label.trim() === '') throw new UsageError('--label may not be empty');
-    refuseInvisibleLabel(values.label);
+    const problem = labelProblem(values.label);
+    if (problem) throw new UsageError(`--label ${quoted(values.label)}: a token's label ${problem}`);
     request.label = values.label;
   }
   if (values.description !== undefined) request.description = values.description;

@@ -1,0 +1,19 @@
+// The rule a token's label keeps, where a label is written (the CLI's create and update; the
+// manifest's C parser, src/manifest.c, applies the same one): not empty or only spaces, no space
+// at either end, no control, line-break, bidi or other invisible character (bindings/text.js's INVISIBLE: a label is
+// printed in tables and plans), and at most MAX_LABEL_CHARS characters. Docker Hub documents no
+// limit on a label's length; 100 is ours (src/manifest.c says the same). Host-agnostic.
+
+import { INVISIBLE } from './text.js';
+
+export const MAX_LABEL_CHARS = 100;
+
+/** What is wrong with a label, in words, or null when it keeps the rule. */
+export function labelProblem(label) {
+  if (typeof label !== 'string' || label.replace(/[ \t]/g, '') === '') return 'may not be empty or only white space';
+  if (INVISIBLE.test(label)) return 'may not hold control, line-break, bidi or other invisible characters';
+  if (label.startsWith(' ') || label.endsWith(' ')) return 'may not start or end with a space';
+  const chars = [...label].length;
+  if (chars > MAX_LABEL_CHARS) return `may be at most ${MAX_LABEL_CHARS} characters, not ${chars}`;
+  return null;
+}
