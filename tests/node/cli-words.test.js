@@ -50,7 +50,7 @@ test('a 300-character label is cut in the list table and whole in --json', async
     assert.equal(r.code, 0, r.stderr);
     const widest = Math.max(...r.stdout.split('\n').map((l) => [...l].length));
     assert.ok(widest < 160, `the widest line has ${widest} characters`);
-    const row = r.stdout.split('\n').find((l) => l.startsWith(t.id));
+    const row = r.stdout.split('\n').find((l) => l.includes(t.id));
     assert.ok(row.includes(`${label.slice(0, CELL_WIDTH - 1)}…`), row);
     const j = JSON.parse((await runCli(['list', '--json'], { env: owner() })).stdout);
     assert.equal(j.results.find((x) => x.id === t.id).label, label);
