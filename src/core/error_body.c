@@ -403,7 +403,3 @@ const char *dh_redact_name_with(dh_arena *a, const dh_redactor *r, const char *n
 const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n) {
     return s ? scrub(a, scrubber_new(a, secrets, n), s) : NULL;
 }
-
-const char *dh_redact_name(dh_arena *a, const char *name, const char *const *secrets, size_t n) {
-    return name ? dh_redact_name_with(a, dh_redactor_new(a, secrets, n), name) : NULL;
-}

@@ -159,8 +159,6 @@ dh_code dh_code_for_status(int status);
 /* s with every stretch made of runs of the non-empty secrets replaced by one "[redacted]";
  * an arena copy, or s itself where it holds none. */
 const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n);
-/* dh_redact for a lowercased header name: the secrets are looked for lowercased. */
-const char *dh_redact_name(dh_arena *a, const char *name, const char *const *secrets, size_t n);
 /* The same, with the secrets' windows built once for many strings (every header of a reply).
  * From the arena; NULL on oom, and then every non-empty string comes back "[redacted]". */
 typedef struct dh_redactor dh_redactor;
