@@ -90,13 +90,17 @@ const char *lost_message(const dh_call *c, dh_code code, bool *maybe_created) {
 
 /* ---- sending, retrying, deadlines ---- */
 
-/* "Bearer <jwt>" into c->authorization, as this attempt sends it; false on oom. */
+/* BEARER + the client's bearer into c->authorization, as this attempt sends it; false on oom. */
 static bool take_authorization(dh_call *c) {
     dh_buf b = {.wipe = true};
-    dh_buf_puts(&b, "Bearer ");
+    dh_buf_puts(&b, BEARER);
     dh_buf_puts(&b, c->client->bearer);
     c->authorization = dh_buf_take(&b);
     return c->authorization != NULL;
+}
+
+const char *sent_bearer(const dh_call *c) {
+    return c->authorization ? c->authorization + sizeof BEARER - 1 : NULL;
 }
 
 void send_request(dh_call *c) {

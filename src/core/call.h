@@ -14,6 +14,10 @@
 
 typedef struct dh_call dh_call;
 
+/* The scheme in front of the token in an Authorization header: a call's authorization is BEARER
+ * followed by the client's bearer (a JWT, or the token it was given) as that call sent it. */
+#define BEARER "Bearer "
+
 typedef enum { AUTH_NONE, AUTH_STATIC, AUTH_CREDENTIALS, AUTH_PROVIDER } auth_mode;
 
 struct dh_call {
@@ -23,7 +27,7 @@ struct dh_call {
     const char *method;
     char *url;
     char *body;          /* wiped on free: a create's body or the sign-in secret */
-    char *authorization; /* "Bearer ..." as last sent; wiped on free */
+    char *authorization; /* BEARER + the bearer, as last sent; wiped on free */
     dh_callback cb;      /* NULL for the client's own sign-in */
     void *user;
     void *handle;        /* the transport's, while a request is out */
@@ -76,6 +80,8 @@ typedef struct reply_store {
 dh_call *new_call(dh_client *cl, dh_op op, const char *method, char *url, char *body,
                   dh_callback cb, void *user);
 void call_free(dh_call *c);
+/* The bearer the call last sent (its authorization past BEARER), NULL before it sent one. */
+const char *sent_bearer(const dh_call *c);
 void start_attempt(dh_call *c);
 void send_request(dh_call *c);
 bool arm_deadline(dh_call *c);

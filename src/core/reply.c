@@ -73,7 +73,7 @@ enum { N_SECRETS = 3 };
 static void call_secrets(const dh_call *c, const char *out[N_SECRETS]) {
     out[0] = c->client->secret;
     out[1] = c->client->bearer;
-    out[2] = c->authorization ? c->authorization + 7 : NULL;
+    out[2] = sent_bearer(c);
 }
 
 static bool first_of_name(const dh_header *h, size_t i) {
@@ -143,8 +143,9 @@ static bool open_reply(const dh_call *c, const dh_http_response *resp, reply_sto
 static const char *oat_refusal(const dh_call *c, dh_arena *a, int status, const char *said) {
     static const char oat[] = "dckr_oat_";
     const dh_client *cl = c->client;
+    const char *sent = sent_bearer(c);
     bool sent_oat = (cl->secret && strncmp(cl->secret, oat, sizeof oat - 1) == 0) ||
-                    (c->authorization && strncmp(c->authorization + 7, oat, sizeof oat - 1) == 0);
+                    (sent && strncmp(sent, oat, sizeof oat - 1) == 0);
     if ((status != 401 && status != 403) || !sent_oat) return said;
     dh_buf b = {0};
     dh_buf_puts(&b, "an organization access token (dckr_oat_...) cannot manage organization access "
@@ -181,7 +182,8 @@ static bool retry_error(dh_call *c, int status, const reply_store *rs) {
         /* The JWT was refused: sign in again, once, then try this call once more. A JWT renewed
          * by another call since this one was sent is simply used. */
         c->reauthed = true;
-        if (cl->bearer && c->authorization && strcmp(c->authorization + 7, cl->bearer) == 0)
+        const char *sent = sent_bearer(c);
+        if (cl->bearer && sent && strcmp(sent, cl->bearer) == 0)
             set_bearer(cl, NULL);
         start_attempt(c);
         return true;
