@@ -5,6 +5,8 @@
 
 #include "internal.h"
 
+const char dh_oom_message[] = "out of memory";
+
 static void *libc_malloc(size_t n) { return malloc(n); }
 static void *libc_calloc(size_t n, size_t size) { return calloc(n, size); }
 static void *libc_realloc(void *p, size_t n) { return realloc(p, n); }

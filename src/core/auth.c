@@ -83,7 +83,7 @@ void request_sign_in(dh_client *cl) {
     char *body = dh_encode_auth(cl->identifier, cl->secret);
     dh_call *c = new_call(cl, DH_OP_AUTH, "POST", dh_buf_take(&b), body, NULL, NULL);
     if (!c) {
-        dh_error e = {.code = DH_ERR_NO_MEMORY, .message = "out of memory", .retry_after = -1};
+        dh_error e = {.code = DH_ERR_NO_MEMORY, .message = DH_OOM_MESSAGE, .retry_after = -1};
         sign_in_done(cl, &e, NULL);
         return;
     }

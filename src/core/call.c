@@ -113,7 +113,7 @@ void send_request(dh_call *c) {
     c->authorization = NULL;
     if (c->op != DH_OP_AUTH && cl->bearer) {
         if (!take_authorization(c)) {
-            fail(c, DH_ERR_NO_MEMORY, "out of memory", false);
+            fail(c, DH_ERR_NO_MEMORY, DH_OOM_MESSAGE, false);
             return;
         }
         headers[h++] = "Authorization";
@@ -208,5 +208,5 @@ void fetch_next_page(dh_call *c) {
     c->attempt = 0;
     c->maybe_acted = false;
     if (arm_deadline(c)) start_attempt(c);
-    else fail(c, DH_ERR_NO_MEMORY, "out of memory", false);
+    else fail(c, DH_ERR_NO_MEMORY, DH_OOM_MESSAGE, false);
 }

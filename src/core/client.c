@@ -31,18 +31,17 @@ static void take_settings(dh_client *cl, const dh_config *cfg) {
 }
 
 dh_client *dh_client_new(const dh_config *cfg, const char **err) {
-    static const char *oom = "out of memory";
     const char *why = check_config(cfg);
     dh_client *cl = why ? NULL : dh_calloc(1, sizeof *cl);
-    if (!why && !cl) why = oom;
+    if (!why && !cl) why = DH_OOM_MESSAGE;
     if (cl) {
         cl->bearer_exp = -1;
         cl->tr = cfg->transport;
         why = dh_check_base_url(cfg->base_url, &cl->base_url);
-        if (!why && cfg->bearer && set_bearer(cl, cfg->bearer) != DH_OK) why = oom;
+        if (!why && cfg->bearer && set_bearer(cl, cfg->bearer) != DH_OK) why = DH_OOM_MESSAGE;
         if (!why && cfg->secret &&
             (!(cl->identifier = dh_strdup(cfg->identifier)) || !(cl->secret = dh_strdup(cfg->secret))))
-            why = oom;
+            why = DH_OOM_MESSAGE;
     }
     if (why) {
         if (err) *err = why;
@@ -113,7 +112,7 @@ static const char *check_target(const char *org, const char *id, const char **wh
 static dh_code start(dh_client *cl, dh_op op, const char *method, const char *org, const char *id,
                      const dh_list_options *o, char *body, dh_callback cb, void *user) {
     dh_call *c = new_call(cl, op, method, dh_url_tokens(cl->base_url, org, id, o), body, cb, user);
-    if (!c) return refuse(op, cb, user, DH_ERR_NO_MEMORY, "", "out of memory");
+    if (!c) return refuse(op, cb, user, DH_ERR_NO_MEMORY, "", DH_OOM_MESSAGE);
     start_attempt(c);
     return DH_OK;
 }
@@ -127,7 +126,7 @@ static dh_code start_with_body(dh_client *cl, dh_op op, const char *method, cons
     if (why) return refuse_argument(op, cb, user, what, why);
     if (why_req) return refuse_argument(op, cb, user, "", why_req);
     char *body = encode(req);
-    if (!body) return refuse(op, cb, user, DH_ERR_NO_MEMORY, "", "out of memory");
+    if (!body) return refuse(op, cb, user, DH_ERR_NO_MEMORY, "", DH_OOM_MESSAGE);
     return start(cl, op, method, org, id, NULL, body, cb, user);
 }
 
@@ -176,7 +175,7 @@ dh_code dh_list_all_tokens(dh_client *cl, const char *org, int page_size, dh_cal
         call_free(c);
         c = NULL;
     }
-    if (!c) return refuse(DH_OP_LIST, cb, user, DH_ERR_NO_MEMORY, "", "out of memory");
+    if (!c) return refuse(DH_OP_LIST, cb, user, DH_ERR_NO_MEMORY, "", DH_OOM_MESSAGE);
     dh_pager_init(c->pager, page_size);
     start_attempt(c);
     return DH_OK;

@@ -109,7 +109,7 @@ dh_resource_fault dh_decode_resources(const cJSON *arr, dh_arena *a, bool only_k
 static const char *decode_resources(const cJSON *arr, dh_arena *a, dh_token *t) {
     switch (dh_decode_resources(arr, a, false, &t->resources, &t->resource_count)) {
     case DH_RES_OK: return NULL;
-    case DH_RES_NO_MEMORY: return "out of memory";
+    case DH_RES_NO_MEMORY: return DH_OOM_MESSAGE;
     case DH_RES_DUPLICATE: return "a token's resource has a duplicate field";
     default: return "a token's resources are not an array of {type, path, scopes}";
     }
@@ -205,7 +205,7 @@ const char *dh_decode_page(const char *body, size_t len, dh_arena *a, cJSON **ro
         out->total = -1; /* unknown: the pager then follows next alone */
     }
     dh_token *tokens = dh_arena_alloc(a, (n ? n : 1) * sizeof *tokens);
-    if (!tokens) return "out of memory";
+    if (!tokens) return DH_OOM_MESSAGE;
     size_t i = 0;
     for (const cJSON *item = results->child; item; item = item->next, i++) {
         why = dh_decode_token_object(item, a, &tokens[i]);
@@ -219,7 +219,7 @@ const char *dh_decode_page(const char *body, size_t len, dh_arena *a, cJSON **ro
 char *dh_decode_auth(const char *body, size_t len, const char **why) {
     dh_arena *a = dh_arena_new();
     if (!a) {
-        *why = "out of memory";
+        *why = DH_OOM_MESSAGE;
         return NULL;
     }
     cJSON *root = NULL;
@@ -230,7 +230,7 @@ char *dh_decode_auth(const char *body, size_t len, const char **why) {
         if (!cJSON_IsString(t) || dh_check_header_value(t->valuestring))
             *why = "the sign-in answer has no usable access_token";
         else if (!(jwt = dh_strdup(t->valuestring)))
-            *why = "out of memory";
+            *why = DH_OOM_MESSAGE;
         if (cJSON_IsString(t)) dh_wipe(t->valuestring, strlen(t->valuestring));
     }
     dh_arena_free(a);

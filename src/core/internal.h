@@ -14,6 +14,12 @@ struct cJSON;
 #define DH_DEFAULT_BASE_URL "https://hub.docker.com"
 
 /* ---- alloc.c: the allocator of dh_set_allocators (libc's unless one was set). ---- */
+/* The words of every out-of-memory failure, written once. A function that answers with a
+ * sentence (a decoder's `why`) answers with this one object when memory ran out, so a caller
+ * tells that by dh_is_oom, which compares addresses: the code is never read back from words. */
+extern const char dh_oom_message[];
+#define DH_OOM_MESSAGE dh_oom_message
+static inline bool dh_is_oom(const char *why) { return why == dh_oom_message; }
 void *dh_malloc(size_t n);
 void *dh_calloc(size_t n, size_t size);
 void *dh_realloc(void *p, size_t n);
@@ -148,8 +154,6 @@ int64_t dh_retry_after(const dh_header *h, size_t n, int status, int64_t now_uni
 /* A run of this many bytes of a secret counts as the secret (a secret shorter than this counts
  * whole). Windows that lie inside a public prefix (dckr_pat_, dckr_oat_) alone do not count. */
 #define DH_SECRET_RUN 8
-/* The words of every out-of-memory failure; a decoder's "why" of these means DH_ERR_NO_MEMORY. */
-#define DH_OOM_MESSAGE "out of memory"
 /* Fills err from an HTTP status and a response body of any shape; strings from the arena,
  * redacted (see dh_redact), then clipped to 1000 bytes. Returns false when the body itself holds
  * a run of one of the secrets (in any string, however escaped): then it must not be passed on. */

@@ -226,8 +226,8 @@ static void decode_answer(dh_call *c, const dh_http_response *resp, reply_store 
         rs->reply.error = NULL;
         return;
     }
-    /* A decoder that ran out of memory says so in these words: the body may be fine. */
-    rs->error.code = strcmp(why, DH_OOM_MESSAGE) == 0 ? DH_ERR_NO_MEMORY : DH_ERR_INVALID_RESPONSE;
+    /* A decoder that ran out of memory: the body may be fine. */
+    rs->error.code = dh_is_oom(why) ? DH_ERR_NO_MEMORY : DH_ERR_INVALID_RESPONSE;
     rs->error.status = resp->status;
     rs->error.message = why;
     if (c->op == DH_OP_CREATE) {
@@ -262,7 +262,7 @@ void on_http_done(void *call, const dh_http_response *resp) {
     }
     reply_store rs = {0};
     if (!open_reply(c, resp, &rs)) {
-        fail(c, DH_ERR_NO_MEMORY, "out of memory", false);
+        fail(c, DH_ERR_NO_MEMORY, DH_OOM_MESSAGE, false);
         return;
     }
     dh_reply *r = &rs.reply;

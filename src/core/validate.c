@@ -229,7 +229,7 @@ const char *dh_check_base_url(const char *base_url, char **out) {
     size_t n = strlen(base_url);
     while (n > scheme && base_url[n - 1] == '/') n--;
     char *copy = dh_malloc(n + 1);
-    if (!copy) return "out of memory";
+    if (!copy) return DH_OOM_MESSAGE;
     memcpy(copy, base_url, n);
     copy[n] = '\0';
     *out = copy;

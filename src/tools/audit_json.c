@@ -36,7 +36,7 @@ static const char *read_tokens(const cJSON *root, dh_arena *a, dh_token **out, s
     if (!cJSON_IsArray(arr)) return "tokens must be an array";
     *n = (size_t)cJSON_GetArraySize(arr);
     dh_token *tokens = dh_arena_alloc(a, (*n ? *n : 1) * sizeof *tokens);
-    if (!tokens) return "out of memory";
+    if (!tokens) return DH_OOM_MESSAGE;
     size_t i = 0;
     for (const cJSON *item = arr->child; item; item = item->next, i++) {
         const char *why = dh_decode_token_object(item, a, &tokens[i]);
@@ -120,7 +120,7 @@ static char *encode(const dh_audit_result *r, const char **why) {
     dh_buf_puts(&b, "}");
     char *text = dh_buf_take(&b); /* NULL (and freed) on oom */
     dh_buf_free(&b);
-    if (!text) *why = "out of memory";
+    if (!text) *why = DH_OOM_MESSAGE;
     return text;
 }
 
@@ -133,12 +133,12 @@ char *dh_audit_json(const char *json, size_t len, const char **why) {
     size_t n = 0;
     dh_audit_result r = {0};
     char *out = NULL;
-    if (!a) *why = "out of memory";
+    if (!a) *why = DH_OOM_MESSAGE;
     else if (!cJSON_IsObject(root)) *why = "the audit input is not a JSON object";
     else if (!(*why = read_options(root, &o)) && !(*why = read_tokens(root, a, &tokens, &n))) {
         dh_code c = dh_audit_tokens(tokens, n, &o, &r);
         if (c == DH_OK) out = encode(&r, why);
-        else *why = c == DH_ERR_NO_MEMORY ? "out of memory" : "the tokens are malformed";
+        else *why = c == DH_ERR_NO_MEMORY ? DH_OOM_MESSAGE : "the tokens are malformed";
     }
     dh_audit_result_free(&r);
     cJSON_Delete(root);

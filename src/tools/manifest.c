@@ -343,11 +343,11 @@ static bool scopes(parser *p, const cJSON *arr, const char *const *known, const 
     if (!cJSON_IsArray(arr) || !arr->child) return REFUSE(p, arr, "%s must be a non-empty array of scopes", what);
     size_t n = 0;
     const char **list = dh_arena_alloc(p->arena, (size_t)cJSON_GetArraySize(arr) * sizeof *list);
-    if (!list) return refuse_line(p, 0, "out of memory");
+    if (!list) return refuse_line(p, 0, DH_OOM_MESSAGE);
     for (const cJSON *s = arr->child; s; s = s->next) {
         if (!cJSON_IsString(s)) return REFUSE(p, s, "%s: each scope must be a string", what);
         const char *name = scope_name(p->arena, s->valuestring);
-        if (!name) return refuse_line(p, 0, "out of memory");
+        if (!name) return refuse_line(p, 0, DH_OOM_MESSAGE);
         size_t k = 0;
         while (known[k] && strcmp(known[k], name) != 0) k++;
         if (!known[k]) return REFUSE(p, s, "%s: unknown scope \"%s\"", what, shown(p, s->valuestring, 60));
@@ -365,7 +365,7 @@ static bool repositories(parser *p, const cJSON *obj, dh_manifest_token *t) {
     if (cJSON_GetArraySize(obj) > MAX_REPOS) return REFUSE(p, obj, "more than %d repositories", MAX_REPOS);
     if (duplicate_key(p, obj, "the repository")) return false;
     dh_manifest_repo *repos = dh_arena_alloc(p->arena, (size_t)cJSON_GetArraySize(obj) * sizeof *repos);
-    if (!repos) return refuse_line(p, 0, "out of memory");
+    if (!repos) return refuse_line(p, 0, DH_OOM_MESSAGE);
     size_t n = 0;
     for (const cJSON *r = obj->child; r; r = r->next, n++) {
         if (!*r->string) return REFUSE(p, r, "a repository path may not be empty");
@@ -520,7 +520,7 @@ static bool top(parser *p, dh_manifest *m) {
     if (duplicate_key(p, tokens, "the label")) return false;
     size_t n = (size_t)cJSON_GetArraySize(tokens);
     dh_manifest_token *list = dh_arena_alloc(p->arena, n * sizeof *list);
-    if (!list) return refuse_line(p, 0, "out of memory");
+    if (!list) return refuse_line(p, 0, DH_OOM_MESSAGE);
     size_t i = 0;
     for (const cJSON *e = tokens->child; e; e = e->next, i++)
         if (!entry(p, e, &list[i])) return false;
@@ -538,12 +538,12 @@ dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manifest_error *
     struct manifest_priv *priv = dh_calloc(1, sizeof *priv);
     p.arena = dh_arena_new();
     bool ok = false;
-    if (!m || !priv || !p.arena) refuse_line(&p, 0, "out of memory");
+    if (!m || !priv || !p.arena) refuse_line(&p, 0, DH_OOM_MESSAGE);
     else if (len > MAX_BYTES)
         refuse_line(&p, 0, "the manifest is %zu bytes; at most %zu are read (1 MiB, far above what Docker Hub's "
                     "token limits can use)", len, MAX_BYTES);
     else if (check_text(&p) && parse_json(&p))
-        ok = record_lines(&p) ? top(&p, m) : refuse_line(&p, 0, "out of memory");
+        ok = record_lines(&p) ? top(&p, m) : refuse_line(&p, 0, DH_OOM_MESSAGE);
     if (!ok) {
         cJSON_Delete(p.root);
         dh_arena_free(p.arena);

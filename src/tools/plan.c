@@ -224,7 +224,7 @@ dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tok
     dh_plan_step *steps = a ? dh_arena_alloc(a, (m->count + n + 1) * sizeof *steps) : NULL;
     const char *org_copy = steps ? dh_arena_strdup(a, org) : NULL;
     bool ok = p && priv && org_copy;
-    if (!ok) plan_error(err, 0, "out of memory");
+    if (!ok) plan_error(err, 0, DH_OOM_MESSAGE);
     size_t count = 0;
     for (size_t i = 0; ok && i < m->count; i++) {
         const dh_token *t;
@@ -234,7 +234,7 @@ dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tok
             ok = false;
         }
         if (ok && !entry_step(a, &m->tokens[i], org_copy, t, now, &steps[count])) {
-            plan_error(err, 0, "out of memory");
+            plan_error(err, 0, DH_OOM_MESSAGE);
             ok = false;
         }
         if (ok) {

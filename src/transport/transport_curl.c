@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "dockerhub_oat_curl.h"
+#include "internal.h"
 #include "transport_curl_rx.h"
 
 typedef struct curl_req {
@@ -402,10 +403,10 @@ dh_curl *dh_curl_new(const dh_curl_options *options, const char **err) {
         loop->connect_timeout_ms = o->connect_timeout_ms;
         bool ok = (!o->ca_file || (loop->ca_file = strdup(o->ca_file))) &&
                   (!o->proxy || (loop->proxy = strdup(o->proxy))) && (loop->multi = curl_multi_init());
-        if (!ok) why = "out of memory";
+        if (!ok) why = DH_OOM_MESSAGE;
     }
     if (!loop || why) {
-        *err = why ? why : "out of memory";
+        *err = why ? why : DH_OOM_MESSAGE;
         if (loop) loop_free(loop);
         curl_global_cleanup();
         return NULL;

@@ -13,7 +13,7 @@ struct dh_request_json {
 static const char *decode_resources(const cJSON *arr, dh_arena *a, const dh_resource **out, size_t *n) {
     switch (dh_decode_resources(arr, a, true, out, n)) {
     case DH_RES_OK: return NULL;
-    case DH_RES_NO_MEMORY: return "out of memory";
+    case DH_RES_NO_MEMORY: return DH_OOM_MESSAGE;
     case DH_RES_NOT_ARRAY: return "resources must be an array";
     case DH_RES_NOT_OBJECT: return "resources: each must be an object {type, path, scopes}";
     case DH_RES_TYPE: return "resources: each type must be TYPE_REPO or TYPE_ORG";
@@ -31,7 +31,7 @@ static const cJSON *fields_of(const char *json, dh_request_json **held, const ch
     dh_request_json *h = a ? dh_arena_alloc(a, sizeof *h) : NULL;
     if (!h) {
         dh_arena_free(a);
-        *why = "out of memory";
+        *why = DH_OOM_MESSAGE;
         return NULL;
     }
     h->arena = a;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dockerhub_oat_fetch.h"
+#include "internal.h"
 #include "request_json.h"
 #include "wasm_exports.h"
 
@@ -59,7 +60,7 @@ static void deliver(const dh_reply *r, void *user) {
     size_t headers_len = 0;
     char *headers = pack_headers(r, &headers_len);
     if (!headers) {
-        dh_js_deliver(call_id, 0, 0, NULL, 0, NULL, 0, "invalid_response", "out of memory", NULL, NULL,
+        dh_js_deliver(call_id, 0, 0, NULL, 0, NULL, 0, "invalid_response", DH_OOM_MESSAGE, NULL, NULL,
                       NULL, NULL, -1);
         return;
     }
