@@ -7,7 +7,7 @@ import { loadUrl as fetchUrl } from './fetch-wasm.js';
 export * from './exports.js';
 
 const host = {
-  syncCompile: true, // Node, Deno and Bun compile wasm synchronously (bindings/client.js)
+  syncCompile: true, // compile the wasm at once (bindings/module.js wasmSource says why)
   loadDefault: (signal) => readFile(new URL('../dist/dockerhub_oat.wasm', import.meta.url), { signal }),
   // The tools' bytes travel in a module imported on first use: a bundle for Node (esbuild, a
   // data: URL) keeps them, where a path beside this file would not resolve.

@@ -90,9 +90,10 @@ async function instantiateFrom(wasm, host, signal) {
  * Hands `source` (bytes or a WebAssembly.Module) to an Emscripten factory's arguments, for this
  * module and the tools' (bindings/tools/tools.js). Returns a promise that rejects when instantiation
  * fails: the glue swallows an error in its instantiateWasm hook and never settles, so race it.
- * Where the host allows it (sync: Node, Deno, Bun), compile and instantiate at once: an async
- * compile waits behind the host's own (undici's wasm, after a first fetch()). V8 compiles lazily,
- * so the module's size costs little here. Browsers keep the async path.
+ * Where the entry asks for it (`sync`: the Node entry, which Node and Bun load), compile and
+ * instantiate at once: an async compile waits behind the host's own (undici's wasm, after a first
+ * fetch()). V8 compiles lazily, so the module's size costs little here. The other entries keep
+ * the async path.
  */
 export function wasmSource(moduleArgs, source, sync) {
   if (sync && (ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) source = new WebAssembly.Module(source);

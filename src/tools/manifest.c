@@ -4,8 +4,8 @@
  * the walk records every node's line in document order, and the checks, which visit the tree in
  * that order too, read them with a cursor. Parsing is linear in the text (the walk once, every
  * duplicate check against a fixed set or a capped count).
- * Longer than 400 lines on purpose: the walk and the checks it serves must move together, and
- * split apart each would need the other's private cursor. */
+ * One file, because the walk and the checks share the line cursor: a change to the order the
+ * checks visit the tree is a change to the walk, and both are read here together. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
