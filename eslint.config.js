@@ -61,7 +61,6 @@ export default [
     ignores: [
       'bindings/cli.js',
       'bindings/cli/**',
-      'bindings/handover.js',
       'bindings/index.node.js',
     ],
     languageOptions: { globals: globals['shared-node-browser'] },
@@ -70,7 +69,7 @@ export default [
   { files: ['bindings/index.workerd.js'], languageOptions: { globals: globals.serviceworker } },
   // Emscripten's own scope: pre.js runs inside the glue, library_dh.js is its JS library.
   {
-    files: ['bindings/pre.js', 'bindings/library_dh.js'],
+    files: ['src/wasm/pre.js', 'src/wasm/library_dh.js'],
     languageOptions: {
       sourceType: 'script',
       globals: {

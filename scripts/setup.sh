@@ -16,7 +16,7 @@ for cmd in "${!NEED[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}")
 done
 # Libraries with no command to look for: the native build's libcurl transport
-# (src/transport_curl.c); libuv for examples/libuv.c; Debian's cJSON for the C journey's program
+# (src/transport/transport_curl.c); libuv for examples/libuv.c; Debian's cJSON for the C journey's program
 # that brings its own (tests/examples/own_cjson.c).
 declare -A NEED_PC=([libcurl]=libcurl4-openssl-dev [libuv]=libuv1-dev [libcjson]=libcjson-dev)
 for pc in "${!NEED_PC[@]}"; do
