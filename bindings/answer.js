@@ -1,9 +1,8 @@
 // Reading what the C core delivers (the envelope of bindings/boundary.js): the header block, and
 // an error in the JS user's words.
 import { DockerHubError } from './errors.js';
+import { inJsWords } from './words.js';
 
-const JS_NAMES = { max_response_bytes: 'maxResponseBytes', page_size: 'pageSize' };
-const C_NAMES = /\b(max_response_bytes|page_size)\b/g;
 
 /** The "name:value\n" lines of a delivered answer as an object; a repeated name joins its
  * values with ", ", as fetch's Headers do. */
@@ -39,7 +38,7 @@ const UNREACHED = new Set(['network', 'timeout']);
  */
 export function toError({ status, maybeCreated, headers, error, cause, where }) {
   const { code, errinfo, fields, retryAfter, ...words } = error;
-  let message = status ? words.message : words.message.replace(C_NAMES, (m) => JS_NAMES[m]);
+  let message = status ? words.message : inJsWords(words.message);
   if (!status && where && UNREACHED.has(code)) message = message.replace('Docker Hub', `Docker Hub at ${where}`);
   const extra = { detail: words.detail, text: words.text, status };
   if (retryAfter >= 0) extra.retryAfter = retryAfter;

@@ -1,4 +1,4 @@
-// The JS boundary of both WASM modules, in one file: every `_dhw_*` call (bindings/exports.txt
+// The JS boundary of both WASM modules, in one file: every `_dhw_*` call (src/wasm/exports.txt
 // lists them), the strings copied into the heap for a call and wiped after it, and the one
 // envelope every answer crosses in, HTTP and tools alike:
 //   { status, headers, body, error, more, alreadyDeleted, maybeCreated }
@@ -8,9 +8,9 @@
 //   error    null, or { code, message, detail?, text?, errinfo?, fields?, retryAfter, line? }
 //   more, alreadyDeleted, maybeCreated   booleans the core sets (another page follows; a retried
 //            DELETE found it gone; a create that failed may have made the token)
-// The core delivers HTTP answers through its import dh_js_deliver (bindings/library_dh.js, which
+// The core delivers HTTP answers through its import dh_js_deliver (src/wasm/library_dh.js, which
 // builds this object), the tools return theirs; what C sends is described in
-// bindings/wasm_exports.c. Nothing here knows an operation's meaning: bindings/client.js does.
+// src/wasm/wasm_exports.c. Nothing here knows an operation's meaning: bindings/client.js does.
 
 import { DockerHubError } from './errors.js';
 
@@ -110,7 +110,17 @@ export function nextPage(Module, ptr, callId) {
 
 /** The token function's answer (a JWT, or null and why not) to the client that asked. */
 export function tokenReady(Module, ptr, jwt, whyNot) {
-  withStrings(Module, (s) => Module._dhw_token_ready(ptr, s.put(jwt), s.put(whyNot)));
+  withStrings(Module, (s) => {
+    let jwtIn;
+    let whyNotIn;
+    try {
+      jwtIn = s.put(jwt);
+      whyNotIn = s.put(whyNot);
+    } catch {
+      jwtIn = whyNotIn = 0; // no room in the heap: C fails the waiting calls ("no token was given")
+    }
+    Module._dhw_token_ready(ptr, jwtIn, whyNotIn);
+  });
 }
 
 export function heapInUse(Module) {
@@ -118,7 +128,7 @@ export function heapInUse(Module) {
 }
 
 /**
- * `text` with every run of `secrets` redacted by the core's one redactor (src/redact.c): what
+ * `text` with every run of `secrets` redacted by the core's one redactor (src/core/redact.c): what
  * rotate and apply scrub an error of. Out of memory: the whole text is redacted.
  * @param {string} text @param {string[]} secrets
  */

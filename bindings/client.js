@@ -3,7 +3,7 @@
 // and resolves a Promise with that answer, read in #resolve below.
 // Host-agnostic: the entries (index.node.js, index.web.js) say how to find the .wasm.
 // Rotation, audit and tokens as code are imported on first use (import()), the audit's and the
-// plan's C with them (bindings/tools.js): a bundler makes them chunks of their own, and an app
+// plan's C with them (bindings/tools/tools.js): a bundler makes them chunks of their own, and an app
 // that only calls the operations never loads them.
 
 import { parseHeaders, parseRateLimit, toError } from './answer.js';
@@ -12,6 +12,7 @@ import { checkBody, checkClientOptions, checkName, checkOptions, checkSignal, MA
 import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
 import { instance } from './module.js';
 import { findAccessToken } from './find.js';
+import { inJsWords } from './words.js';
 
 /**
  * @param {object} [options] see index.d.ts
@@ -26,7 +27,7 @@ export async function createClient(options = {}, host) {
     baseUrl, token: typeof token === 'string' ? token : null, identifier: credentials?.identifier,
     secret: credentials?.secret, tokenFunction: typeof token === 'function', timeoutMs, maxRetries, maxResponseBytes,
   });
-  if (made.error) throw invalidArgument(`createClient: ${made.error}`);
+  if (made.error) throw invalidArgument(`createClient: ${inJsWords(made.error)}`);
   const { ptr } = made;
   const id = inst.nextId++;
   inst.clients.set(id, { ptr, tokenFn: typeof token === 'function' ? token : null });
@@ -71,7 +72,7 @@ class Client {
     this.#ptr = 0;
     this.#inst.clients.delete(this.#id);
     this.#inst.byPtr.delete(ptr);
-    freeClient(this.#inst.Module, ptr); // with the prints of the tokens it made (src/redact.c)
+    freeClient(this.#inst.Module, ptr); // with the prints of the tokens it made (src/core/redact.c)
   }
 
   async listAccessTokens(org, options) {
@@ -193,30 +194,30 @@ class Client {
 
   /** Rotates a token: see rotate.js. */
   async rotateAccessToken(org, id, options) {
-    const { rotateAccessToken } = await import('./rotate.js');
+    const { rotateAccessToken } = await import('./tools/rotate.js');
     return rotateAccessToken(this, org, id, options);
   }
 
   /** Tokens as code: see plan.js. */
   async planAccessTokens(org, manifest, options) {
-    const [{ planAccessTokens }, tools] = await Promise.all([import('./plan.js'), this.#tools()]);
+    const [{ planAccessTokens }, tools] = await Promise.all([import('./tools/plan.js'), this.#tools()]);
     return planAccessTokens(this, tools, org, manifest, options);
   }
 
   async applyAccessTokens(org, plan, options) {
-    const { applyAccessTokens } = await import('./plan.js');
+    const { applyAccessTokens } = await import('./tools/plan.js');
     return applyAccessTokens(this, org, plan, options);
   }
 
   /** Audits the org's tokens: see audit.js. */
   async auditAccessTokens(org, options) {
-    const [{ auditAccessTokens }, tools] = await Promise.all([import('./audit.js'), this.#tools()]);
+    const [{ auditAccessTokens }, tools] = await Promise.all([import('./tools/audit.js'), this.#tools()]);
     return auditAccessTokens(this, tools, org, options);
   }
 
-  /** The tools module of this client's entry (bindings/tools.js), loaded on first use. */
+  /** The tools module of this client's entry (bindings/tools/tools.js), loaded on first use. */
   async #tools() {
-    const { tools } = await import('./tools.js');
+    const { tools } = await import('./tools/tools.js');
     return tools(this.#inst.host);
   }
 
@@ -228,7 +229,7 @@ class Client {
     checkName(org, 'org');
     const json = checkBody(body, 'the create request');
     const { signal } = checkOptions(options, ['signal'], 'options');
-    // The core remembers the new token's secret (as prints only, src/redact.c): a later error
+    // The core remembers the new token's secret (as prints only, src/core/redact.c): a later error
     // that echoes it is redacted like the client's own secrets.
     return this.#call(signal, 'create', org, json);
   }
@@ -349,7 +350,7 @@ class Client {
 
 /**
  * `err` with every run of `secrets` (tokens `client` made: rotate.js, plan.js) redacted by the
- * core's one redactor, the rule of src/redact.c; `err` itself where it holds none.
+ * core's one redactor, the rule of src/core/redact.c; `err` itself where it holds none.
  * @param {Client} client @param {unknown} err @param {string[]} secrets
  */
 export function scrubFor(client, err, secrets) {

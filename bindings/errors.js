@@ -49,7 +49,7 @@ function holds(text, redact) {
 /**
  * `err` with every run of a secret in its text replaced by "[redacted]" (and errinfo/fields, a
  * header or another field left out where it holds one); `err` itself where nothing was found.
- * `redact(text)` is the core's one redactor (src/redact.c, through bindings/boundary.js): the C
+ * `redact(text)` is the core's one redactor (src/core/redact.c, through bindings/boundary.js): the C
  * core redacts what a server sends already; this is for errors the JS makes around a secret it
  * holds (rotate.js, plan.js: scrubFor in client.js).
  * @param {unknown} err

@@ -1,6 +1,6 @@
 // Rule: a secret this client handed out (a token it created) never reaches a later error, though
 // the client keeps no copy of it: for its life the C core keeps keyed prints of the secret's
-// 8-byte runs (a random key per client, src/redact.c), at most DH_MADE_MAX (1000) secrets' worth,
+// 8-byte runs (a random key per client, src/core/redact.c), at most DH_MADE_MAX (1000) secrets' worth,
 // wiped on close(). The redactor's own rule is proved in
 // tests/security/no-run-of-a-secret-survives-redaction.test.js and tests/c/test_errors.c.
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
-// (tests/node/exports.test.js checks the JS export list.) The WASM exports are written once, in bindings/exports.txt: each built module exports exactly
-// the dhw_ names listed for it, bindings/wasm_exports.h declares every one, and only the boundary
+// (tests/node/exports.test.js checks the JS export list.) The WASM exports are written once, in src/wasm/exports.txt: each built module exports exactly
+// the dhw_ names listed for it, src/wasm/wasm_exports.h declares every one, and only the boundary
 // (bindings/boundary.js) calls them from JS.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,12 +10,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (p) => readFileSync(`${ROOT}${p}`, 'utf8');
 
 const LISTED = { core: [], tools: [] };
-for (const line of read('bindings/exports.txt').split('\n')) {
+for (const line of read('src/wasm/exports.txt').split('\n')) {
   const m = /^(core|tools) +(\w+)$/.exec(line);
   if (m) LISTED[m[1]].push(m[2]);
 }
 const BUILT = { core: 'dockerhub_oat', tools: 'dockerhub_oat_tools' };
-const CALLERS = { core: ['boundary.js'], tools: ['boundary.js'] };
 
 // The .wasm's own export names are minified (-Oz): the glue's Module maps each to its C name.
 test('each module exports exactly its listed functions', async () => {
@@ -28,8 +27,8 @@ test('each module exports exactly its listed functions', async () => {
   }
 });
 
-test('bindings/wasm_exports.h declares every listed dhw_ function', () => {
-  const header = read('bindings/wasm_exports.h');
+test('src/wasm/wasm_exports.h declares every listed dhw_ function', () => {
+  const header = read('src/wasm/wasm_exports.h');
   const declared = [...header.matchAll(/\b(dhw_\w+)\(/g)].map((m) => m[1]);
   const listed = new Set([...LISTED.core, ...LISTED.tools].filter((n) => n.startsWith('dhw_')));
   assert.deepEqual([...new Set(declared)].sort(), [...listed].sort());
@@ -37,7 +36,7 @@ test('bindings/wasm_exports.h declares every listed dhw_ function', () => {
 
 test('only the boundary (bindings/boundary.js) calls _dhw_, and only listed functions', () => {
   const calls = {};
-  for (const name of readdirSync(`${ROOT}bindings`).filter((n) => n.endsWith('.js'))) {
+  for (const name of readdirSync(`${ROOT}bindings`, { recursive: true }).filter((n) => n.endsWith('.js'))) {
     const used = [...read(`bindings/${name}`).matchAll(/\b_(dhw_\w+)\b/g)].map((m) => m[1]);
     if (used.length) calls[name] = [...new Set(used)];
   }

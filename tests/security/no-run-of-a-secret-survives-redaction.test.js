@@ -1,4 +1,4 @@
-// Rule: the one redactor (src/redact.c, which the C core runs on every reply and JS calls through
+// Rule: the one redactor (src/core/redact.c, which the C core runs on every reply and JS calls through
 // bindings/boundary.js) leaves no run of 8 bytes of a secret (a shorter secret: the whole of it)
 // in the text it gives back. It is checked against a plain reference implementation of that rule,
 // written here for reading, not speed: every window of every secret compared at every byte of the

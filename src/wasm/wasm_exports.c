@@ -1,5 +1,5 @@
 /* The WASM export layer: the C entry points the JS bindings call, and the one place the answer
- * to JS is built. deliver() hands each reply to the import dh_js_deliver (bindings/library_dh.js),
+ * to JS is built. deliver() hands each reply to the import dh_js_deliver (src/wasm/library_dh.js),
  * which bindings/client.js reads (#resolve). What crosses, and in what form:
  *   status             the HTTP status (0: no answer came)
  *   more, already_deleted, maybe_created
@@ -10,7 +10,7 @@
  *   body               the response body as received, on success only (JS parses it once)
  *   error              NULL on success, else the dh_error's strings as they are: code name,
  *                      message, detail, text, and errinfo and fields as JSON text
- * bindings/library_dh.js turns them into the one envelope bindings/boundary.js describes. The
+ * src/wasm/library_dh.js turns them into the one envelope bindings/boundary.js describes. The
  * common case, a 2xx, is numbers and two spans: no document is printed or parsed.
  * Strings from JS are only read during the call; the core copies what it keeps. */
 #include <emscripten/emscripten.h>

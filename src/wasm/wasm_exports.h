@@ -1,4 +1,4 @@
-/* The entry points the JS bindings call, of both modules: bindings/exports.txt lists them once
+/* The entry points the JS bindings call, of both modules: src/wasm/exports.txt lists them once
  * (the link and tests/node/exports.test.js read it). Core: wasm_exports.c; tools: wasm_plan.c,
  * wasm_audit.c; both: wasm_heap.c. */
 #ifndef DH_WASM_EXPORTS_H
@@ -28,7 +28,7 @@ void dhw_delete(dh_client *c, int call_id, const char *org, const char *id);
 void dhw_create(dh_client *c, int call_id, const char *org, const char *body_json);
 void dhw_update(dh_client *c, int call_id, const char *org, const char *id, const char *body_json);
 /* `text` with every run of the n secrets (one after another, each NUL-terminated) redacted by
- * the core's one redactor, the rule of src/redact.c; at most DHW_REDACT_MAX secrets are read. A
+ * the core's one redactor, the rule of src/core/redact.c; at most DHW_REDACT_MAX secrets are read. A
  * malloc'd copy (free it), NULL on oom. */
 #define DHW_REDACT_MAX 1000
 char *dhw_redact(const char *text, const char *secrets, int n);

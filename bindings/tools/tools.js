@@ -1,12 +1,12 @@
-// The tools' WASM module: the audit rules, the manifest parser and the plan diff (src/audit.c,
-// src/manifest.c, src/plan.c, through bindings/wasm_audit.c and bindings/wasm_plan.c). The client
+// The tools' WASM module: the audit rules, the manifest parser and the plan diff (src/tools/audit.c,
+// src/tools/manifest.c, src/tools/plan.c, through src/wasm/wasm_audit.c and src/wasm/wasm_plan.c). The client
 // imports this file by dynamic import() on the first audit or plan (bindings/client.js), so a
 // bundler makes it a chunk of its own and an app that never audits or plans never loads it or
 // its .wasm. Its calls go through bindings/boundary.js, which answers in the one envelope.
-import createDockerHubOatTools from '../dist/dockerhub_oat_tools.mjs';
-import { DockerHubError } from './errors.js';
-import { audit, heapInUse, plan } from './boundary.js';
-import { wasmSource } from './module.js';
+import createDockerHubOatTools from '../../dist/dockerhub_oat_tools.mjs';
+import { audit, heapInUse, plan } from '../boundary.js';
+import { DockerHubError } from '../errors.js';
+import { wasmSource } from '../module.js';
 
 /** One instantiated tools module per host (entry), shared by its clients. */
 const loaded = new Map();
