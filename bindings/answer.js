@@ -1,5 +1,5 @@
 // Reading what the C core delivers (the form is described once, at the top of
-// bindings/wasm_exports.c): the header block, the flags, an error in the JS user's words.
+// src/wasm/wasm_exports.c): the header block, the flags, an error in the JS user's words.
 import { DockerHubError } from './errors.js';
 
 export const MORE = 1;

@@ -88,7 +88,7 @@ async function instantiateFrom(wasm, host, signal) {
 
 /**
  * Hands `source` (bytes or a WebAssembly.Module) to an Emscripten factory's arguments, for this
- * module and the tools' (bindings/tools.js). Returns a promise that rejects when instantiation
+ * module and the tools' (bindings/tools/tools.js). Returns a promise that rejects when instantiation
  * fails: the glue swallows an error in its instantiateWasm hook and never settles, so race it.
  * Where the host allows it (sync: Node, Deno, Bun), compile and instantiate at once: an async
  * compile waits behind the host's own (undici's wasm, after a first fetch()). V8 compiles lazily,

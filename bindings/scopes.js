@@ -2,7 +2,7 @@
 // them, what a scope includes, and the words a person reads for an organization scope. The package
 // exports SCOPES; the sandbox (web/sandbox/scopes.js) and the dashboard (web/dashboard/format.js, to
 // which web/server.js serves this file as /bindings/scopes.js) import the rest. The C core's
-// DH_SCOPES (src/validate.c) lists the same names; tests/client/scopes.test.js checks that they agree.
+// DH_SCOPES (src/core/validate.c) lists the same names; tests/client/scopes.test.js checks that they agree.
 
 /** Repository scopes' words for a person, by scope (the order is SCOPES.TYPE_REPO's). */
 const REPO_WORDS = {
@@ -74,7 +74,7 @@ export const SCOPE_WORDS = Object.freeze({ ...REPO_WORDS, ...ORG_SCOPE_LABELS })
 /** A scope as people type it: no "scope-" prefix, lower case, "_" ":" and blanks as "-". */
 const bare = (s) => s.toLowerCase().replace(/^scope-/, '').replace(/[\s_:]+/g, '-');
 
-/** Names that old documentation taught and scripts still send (src/validate.c knows them too). */
+/** Names that old documentation taught and scripts still send (src/core/validate.c knows them too). */
 const OLD_NAMES = {
   'repo-pull': 'scope-image-pull', 'repo-push': 'scope-image-push', 'repo-delete': 'scope-image-delete',
   'repo-read': 'scope-image-pull', 'repo-write': 'scope-image-push', 'repo-admin': 'scope-image-delete',

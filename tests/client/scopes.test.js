@@ -1,6 +1,6 @@
 // The one scope catalogue (bindings/scopes.js) and those who read it: the sandbox accepts exactly its
 // scopes, the dashboard's names cover exactly its scopes, and the C core's list (DH_SCOPES in
-// src/validate.c, which names the scope meant when a caller drops the "scope-" prefix) holds the
+// src/core/validate.c, which names the scope meant when a caller drops the "scope-" prefix) holds the
 // same names in the same order.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,9 +44,9 @@ describe('the scope catalogue', () => {
   });
 
   test('agrees with the C core\'s DH_SCOPES, name for name and in order', async () => {
-    const c = await readFile(new URL('../../src/validate.c', import.meta.url), 'utf8');
+    const c = await readFile(new URL('../../src/core/validate.c', import.meta.url), 'utf8');
     const m = /#define DH_SCOPES\(X\)((?:.*\\\n)*.*)/.exec(c);
-    assert.ok(m, 'src/validate.c defines DH_SCOPES(X)');
+    assert.ok(m, 'src/core/validate.c defines DH_SCOPES(X)');
     const names = [...m[1].matchAll(/X\("([^"]+)"\)/g)].map((x) => `scope-${x[1]}`);
     assert.deepEqual(names, ALL);
   });

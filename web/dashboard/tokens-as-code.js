@@ -1,11 +1,11 @@
-// The "Tokens as code" panel: download the organization as tokens.json (bindings/export.js, the
+// The "Tokens as code" panel: download the organization as tokens.json (bindings/tools/export.js, the
 // CLI's `export`), and drop a tokens.json in (or choose one) to see its plan, read-only, in the
-// words the CLI prints (plan.text, made by bindings/plan.js for both). Nothing here changes a
+// words the CLI prints (plan.text, made by bindings/tools/plan.js for both). Nothing here changes a
 // token. A file that names a `rotate_every` also tells the list when each token is next due
 // (rotation-due.js). Everything read from a file or the server is set as text (dom.js).
 
-import { exportAccessTokens } from '/bindings/export.js';
-import { secretlessEntries } from '/bindings/plan.js';
+import { exportAccessTokens } from '/bindings/tools/export.js';
+import { secretlessEntries } from '/bindings/tools/plan.js';
 import { jsonDocument } from '/bindings/text.js';
 import { h, fill, busy, clearAlert, showAlert } from './dom.js';
 import { dueFromPlan } from './rotation-due.js';
@@ -64,7 +64,7 @@ async function download(ctx) {
   if (!r.ok) return;
   const { manifest, skipped } = r.value;
   saveAs('tokens.json', jsonDocument(manifest)); // the bytes `dockerhub-oat export` prints
-  // Tokens a rotation retired are the rotation's to finish, not the file's (bindings/export.js).
+  // Tokens a rotation retired are the rotation's to finish, not the file's (bindings/tools/export.js).
   const { retired } = r.value;
   ui.status.textContent = `Downloaded tokens.json: ${plural(Object.keys(manifest.tokens).length, 'token')}.`
     + (retired.length ? ` ${plural(retired.length, 'token')} retired by a rotation left out: prune or apply deletes ${retired.length === 1 ? 'it' : 'them'} after the grace.` : '');
@@ -97,7 +97,7 @@ async function check(ctx, file) {
     return;
   }
   const plan = r.value;
-  // What apply would refuse is refused here too, in the CLI's words (bindings/plan.js).
+  // What apply would refuse is refused here too, in the CLI's words (bindings/tools/plan.js).
   const secretless = secretlessEntries(plan);
   if (secretless.length) {
     showAlert(ui.alert, secretless.join('\n'), { title: `${file.name} was not planned: apply would refuse it.` });
