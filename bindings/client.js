@@ -13,6 +13,7 @@ import { Fingerprints } from './fingerprints.js';
 import { HeapStrings } from './heap.js';
 import { instance } from './module.js';
 import { findAccessToken } from './find.js';
+import { inJsWords } from './words.js';
 
 /**
  * @param {object} [options] see index.d.ts
@@ -39,7 +40,7 @@ export async function createClient(options = {}, host) {
   } finally {
     strings.free();
   }
-  if (!ptr) throw invalidArgument(`createClient: ${Module.UTF8ToString(Module._dhw_last_error())}`);
+  if (!ptr) throw invalidArgument(`createClient: ${inJsWords(Module.UTF8ToString(Module._dhw_last_error()))}`);
   const id = inst.nextId++;
   inst.clients.set(id, { ptr, tokenFn: typeof token === 'function' ? token : null });
   inst.byPtr.set(ptr, id);

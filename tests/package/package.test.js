@@ -76,6 +76,7 @@ const SHIPPED = [
   'bindings/text.js',
   'bindings/time.js',
   'bindings/tools/tools.js',
+  'bindings/words.js',
   'bindings/xhr.js',
   'dist/dockerhub_oat.inline.mjs',
   'dist/dockerhub_oat.mjs',
