@@ -2,9 +2,8 @@
 // compiling (synchronously where the host allows it), and the module's two imports into JS
 // (an answer delivered, a JWT asked for).
 import createDockerHubOat from '../dist/dockerhub_oat.mjs';
-import { MORE } from './answer.js';
+import { tokenReady } from './boundary.js';
 import { DockerHubError, invalidArgument } from './errors.js';
-import { HeapStrings } from './heap.js';
 import { makeFetchXHR } from './xhr.js';
 
 /** One instantiated module per wasm source, shared by the clients made from it. */
@@ -54,24 +53,25 @@ async function instantiateFrom(wasm, host, signal) {
   // Per-client and per-call state is keyed by ids that are never used twice. emmalloc hands a
   // freed pointer out again, so a C pointer names a client only while that client lives: it is
   // looked up (byPtr) the moment C asks, and an answer for a closed client finds nothing.
-  const pending = new Map(); // call id -> (answer, more) => void
+  const pending = new Map(); // call id -> (answer) => void
   const clients = new Map(); // client id -> { ptr, tokenFn }
   const byPtr = new Map(); // C pointer -> client id, while that client lives
   const XHR = typeof fetch === 'function' ? makeFetchXHR(fetch) : undefined;
   const moduleArgs = {
     xhrImpl: XHR,
-    dhReceive(callId, status, flags, headers, body, error) {
+    // One answer of call `callId`, in the envelope of bindings/boundary.js. A call that fails for
+    // good on a fetch() rejection is delivered inside that XHR's onerror: the rejection is the
+    // error's cause (bindings/xhr.js).
+    dhReceive(callId, answer) {
       const receive = pending.get(callId);
-      const more = (flags & MORE) !== 0;
-      if (!more) pending.delete(callId);
-      // A call that fails for good on a fetch() rejection is delivered inside that XHR's onerror:
-      // the rejection is the error's cause (bindings/xhr.js).
-      receive?.({ status, flags, headers, body, error, cause: XHR?.failing }, more);
+      if (!answer.more) pending.delete(callId);
+      answer.cause = XHR?.failing;
+      receive?.(answer);
     },
     dhNeedToken(clientPtr) {
       const id = byPtr.get(clientPtr);
       const client = clients.get(id);
-      if (client?.tokenFn) answerTokenRequest(inst, id, client.tokenFn);
+      if (client?.tokenFn) void answerTokenRequest(inst, id, client.tokenFn); // never rejects
     },
     print() {},
     printErr() {},
@@ -109,7 +109,7 @@ export function wasmSource(moduleArgs, source, sync) {
           fail(new Error("it is not this version's dockerhub_oat.wasm"));
         }
       };
-      if (!sync) WebAssembly.instantiate(module, imports).then(deliver, fail);
+      if (!sync) void WebAssembly.instantiate(module, imports).then(deliver, fail); // deliver catches
       else {
         let inst;
         try {
@@ -131,7 +131,7 @@ export function wasmSource(moduleArgs, source, sync) {
 }
 
 /** The C core asked client `id` for a JWT (first call, near expiry, or after a 401): call the
- * function, and hand the answer to that client if it still lives. */
+ * function, and hand the answer to that client if it still lives. Never rejects: nobody awaits it. */
 async function answerTokenRequest(inst, id, tokenFn) {
   let jwt = null;
   let whyNot = null;
@@ -145,13 +145,5 @@ async function answerTokenRequest(inst, id, tokenFn) {
     whyNot = 'the token function threw or rejected';
   }
   const client = inst.clients.get(id);
-  if (client) {
-    const strings = new HeapStrings(inst.Module);
-    try {
-      inst.Module._dhw_token_ready(client.ptr, strings.put(jwt), strings.put(whyNot));
-    } finally {
-      strings.free();
-    }
-  }
+  if (client) tokenReady(inst.Module, client.ptr, jwt, whyNot);
 }
-

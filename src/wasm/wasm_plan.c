@@ -22,7 +22,12 @@ static char *error_doc(const dh_manifest_error *err) {
     return dh_buf_take(&b);
 }
 
-static char *oom(void) { return dh_strdup("{\"error\":{\"line\":0,\"message\":\"out of memory\"}}"); }
+/* The refusal when memory ran out, at line 0 (no line of the manifest is to blame). */
+static char *oom(void) {
+    dh_manifest_error err = {0};
+    (void)snprintf(err.message, sizeof err.message, "%s", DH_OOM_MESSAGE);
+    return error_doc(&err);
+}
 
 /* {"ok": doc}; takes doc (NULL: out of memory). */
 static char *ok_doc(char *doc) {

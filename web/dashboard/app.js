@@ -30,10 +30,10 @@ import { createTokensAsCode } from './tokens-as-code.js';
 import { createRotateDialog } from './rotate-dialog.js';
 
 wireSignIn();
-app.audit = createAuditView($('#audit-view'), { call, onChanged: () => loadPage() });
+app.audit = createAuditView($('#audit-view'), { call, onChanged: () => void loadPage() });
 app.code = createTokensAsCode($('#code-view'), { call, onDue: showDue });
 wireTokenList();
-app.rotate = createRotateDialog({ call, afterDone: () => { loadPage(); app.code.refresh(); } });
+app.rotate = createRotateDialog({ call, afterDone: () => { void loadPage(); app.code.refresh(); } });
 wireDetails({ onChanged: () => loadPage(), onEdit: openTokenDialog, onRotate: (t) => app.rotate.open(t) });
 wireTokenDialog();
 wireSecretDialog();

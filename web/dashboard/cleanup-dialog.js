@@ -115,7 +115,7 @@ function onGo(d, call) {
     update(d);
     ui.go.focus();
   } else if (d.step === 'confirm') {
-    deleteChosen(d, call);
+    void deleteChosen(d, call);
   }
 }
 

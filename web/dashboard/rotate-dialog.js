@@ -208,7 +208,7 @@ export function createRotateDialog({ call, afterDone }) {
   copyField(ui.secret, ui.copy, ui.copied);
   ui.overlap.addEventListener('change', () => { ui.keep.checked = true; });
   ui.go.addEventListener('click', () => {
-    if (d.step === 'choose') rotate(d);
+    if (d.step === 'choose') void rotate(d);
     else if (d.step === 'handover') d.answer?.(true);
   });
   ui.discard.addEventListener('click', () => d.answer?.(false));

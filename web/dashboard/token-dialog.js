@@ -93,7 +93,7 @@ async function saveEdit(editing, { label, description, resources }) {
     renderDetails(r.value);
     el.detailsStatus.textContent = 'Saved.';
   }
-  loadPage();
+  void loadPage();
 }
 
 /** The ids of the org's tokens labelled `label` (the library's findAccessToken: reads only). */
@@ -143,7 +143,7 @@ async function create({ label, description, resources, expiresAt }) {
   showSecret(created);
   el.mainStatus.textContent = `Created “${created.label}”.`;
   view.page = 1;
-  loadPage();
+  void loadPage();
 }
 
 async function submitTokenForm(event) {

@@ -86,7 +86,17 @@ async function check(ctx, file) {
     return;
   }
   ui.status.textContent = `Planning ${file.name}…`;
-  const text = await file.text();
+  let text;
+  try {
+    text = await file.text();
+  } catch {
+    // A file read again (--prune toggled, the tokens changed) may be gone from the disk by then.
+    if (seq !== state.seq) return;
+    state.file = null;
+    ui.status.textContent = '';
+    showAlert(ui.alert, `${file.name} could not be read: choose it again.`, { title: 'The file was not read.' });
+    return;
+  }
   if (seq !== state.seq) return;
   const r = await call(ui.alert, (hub, org) => hub.planAccessTokens(org, text, { prune: ui.prune.checked }));
   if (seq !== state.seq) return;
@@ -146,18 +156,18 @@ function reset(ctx) {
 export function createTokensAsCode(root, { call, onDue }) {
   const ui = buildUi(root);
   const ctx = { ui, call, onDue, state: { seq: 0, file: null } };
-  ui.download.addEventListener('click', () => download(ctx));
+  ui.download.addEventListener('click', () => void download(ctx));
   ui.choose.addEventListener('click', () => ui.file.click());
   ui.file.addEventListener('change', () => {
     const file = ui.file.files?.[0];
     ui.file.value = ''; // the same file chosen again plans again
-    if (file) check(ctx, file);
+    if (file) void check(ctx, file);
   });
-  ui.prune.addEventListener('change', () => { if (ctx.state.file) check(ctx, ctx.state.file); });
-  guardPageDrops(ui, (file) => check(ctx, file));
+  ui.prune.addEventListener('change', () => { if (ctx.state.file) void check(ctx, ctx.state.file); });
+  guardPageDrops(ui, (file) => void check(ctx, file));
   return {
     reset: () => reset(ctx),
     /** Plans the last file again (after a change to the tokens), if one was checked. */
-    refresh: () => { if (ctx.state.file) check(ctx, ctx.state.file); },
+    refresh: () => { if (ctx.state.file) void check(ctx, ctx.state.file); },
   };
 }
