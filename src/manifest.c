@@ -14,6 +14,7 @@
 #include "cJSON.h"
 #include "dockerhub_oat_manifest.h"
 #include "internal.h"
+#include "scopes.h"
 
 /* Far above Docker Hub's limits (100 tokens on Business, 50 repositories a token); they keep
  * the duplicate checks, which compare pairs, fast on any input. */
@@ -31,17 +32,10 @@
  * update apply the same rule (bindings/label-rule.js). */
 #define MAX_LABEL_CHARS 100
 
-static const char *const repo_scopes[] = {
-    "scope-image-pull", "scope-image-push", "scope-image-delete", "scope-repository-read",
-    "scope-repository-edit", "scope-repository-admin", "scope-tag-read", "scope-tag-admin",
-    "scope-webhook-read", "scope-webhook-edit", "scope-webhook-admin", "scope-repo-group-read",
-    "scope-repo-group-edit", "scope-repo-group-admin", "scope-repository-settings-admin", NULL};
-static const char *const org_scopes[] = {
-    "scope-member-read", "scope-member-edit", "scope-invite-read", "scope-invite-edit",
-    "scope-group-read", "scope-group-edit", "scope-activity-read", "scope-siem_credentials-read",
-    "scope-ram-read", "scope-ram-write", "scope-report-read", "scope-repository-create",
-    "scope-repository-list", "scope-registry-usage-read", "scope-cloud-connect",
-    "scope-audit_events-read", "scope-governance-policy-read", "scope-governance-policy-write", NULL};
+/* The scopes a manifest may name (src/scopes.h, written from src/scopes.txt). */
+#define FULL_NAME(s) "scope-" s,
+static const char *const repo_scopes[] = {DH_REPO_SCOPES(FULL_NAME) NULL};
+static const char *const org_scopes[] = {DH_ORG_SCOPES(FULL_NAME) NULL};
 
 typedef struct node_line {
     const cJSON *node;
