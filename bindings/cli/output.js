@@ -3,6 +3,7 @@
 
 import { DockerHubError } from '../errors.js';
 import { parseTime } from '../time.js';
+import { tokenStatus } from '../token-status.js';
 import { UsageError } from './args.js';
 import { jsonDocument as json, printable, quoted } from '../text.js';
 
@@ -23,12 +24,6 @@ export function when(s, none) {
   if (s == null) return none;
   const t = parseTime(s);
   return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')}Z` : String(s);
-}
-
-function status(t, now = Date.now()) {
-  if (!t.is_active) return 'inactive';
-  if (t.expires_at != null && parseTime(t.expires_at) <= now) return 'expired';
-  return 'active';
 }
 
 /** The widest a cell but the last of a row may be: a label of 300 characters would stretch every line. */
@@ -61,7 +56,7 @@ export function table(rows) {
 export function listTable(tokens) {
   const rows = [['STATUS', 'ID', 'LABEL', 'CREATED', 'EXPIRES', 'LAST USED']];
   for (const t of tokens) {
-    rows.push([status(t), t.id, t.label, when(t.created_at, '-'), when(t.expires_at, 'never'), when(t.last_used_at, 'never')]);
+    rows.push([tokenStatus(t), t.id, t.label, when(t.created_at, '-'), when(t.expires_at, 'never'), when(t.last_used_at, 'never')]);
   }
   return table(rows);
 }
@@ -72,7 +67,7 @@ export function detail(t) {
     ['id', t.id],
     ['label', t.label],
     ['description', t.description || '-'],
-    ['status', status(t)],
+    ['status', tokenStatus(t)],
     ['created', `${when(t.created_at, '-')}${t.created_by ? ` by ${t.created_by}` : ''}`],
     ['expires', when(t.expires_at, 'never')],
     ['last used', when(t.last_used_at, 'never')],

@@ -3,7 +3,7 @@
 // dialog). With a checked file, when the token is next due for rotation.
 
 import { h, fill, busy, clearAlert, openDialog } from './dom.js';
-import { tokenStatus, scopeName, PUBLIC_PATH } from './format.js';
+import { statusWords, scopeName, PUBLIC_PATH } from './format.js';
 import { el, rowButton } from './elements.js';
 import { view } from './state.js';
 import { call } from './session.js';
@@ -39,7 +39,7 @@ function dueFact(t) {
 
 /** Shows token `t` in the details dialog; its actions wait until its resources have loaded. */
 export function renderDetails(t) {
-  const status = tokenStatus(t);
+  const status = statusWords(t);
   el.detailsTitle.textContent = t.label;
   fill(el.detailsBadge, badge(status));
   const loaded = Array.isArray(t.resources);

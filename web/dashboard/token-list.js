@@ -2,7 +2,7 @@
 // the rule that keeps a page that came back empty from starting a loop of requests.
 
 import { h, fill, busy, clearAlert } from './dom.js';
-import { tokenStatus } from './format.js';
+import { statusWords } from './format.js';
 import { el } from './elements.js';
 import { app, view } from './state.js';
 import { call } from './session.js';
@@ -23,7 +23,7 @@ function rowFor(t) {
   return h('tr', { dataset: { id: t.id } },
     h('th', { scope: 'row', class: 'label-cell' },
       h('button', { type: 'button', class: 'link', text: t.label, on: { click: () => openDetails(t) } })),
-    h('td', { 'data-label': 'Status' }, badge(tokenStatus(t))),
+    h('td', { 'data-label': 'Status' }, badge(statusWords(t))),
     h('td', { 'data-label': 'Created by', class: t.created_by ? '' : 'muted', text: t.created_by || '—' }),
     h('td', { 'data-label': 'Created' }, timeCell(t.created_at, 'Unknown')),
     h('td', { 'data-label': 'Last used' }, timeCell(t.last_used_at, 'Never')),
