@@ -52,6 +52,12 @@ function serverName(baseUrl) {
   return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
 }
 
+/** The WASM instance a client calls (its Module, its pending calls), for the heap probes of the
+ * tests and the benchmark (tests/fixtures/heap.js): not a member of Client, whose members are
+ * index.d.ts's. */
+const instances = new WeakMap();
+export const instanceOf = (client) => instances.get(client);
+
 class Client {
   #inst;
   #id;
@@ -63,6 +69,7 @@ class Client {
 
   constructor(inst, id, ptr, origin) {
     this.#inst = inst;
+    instances.set(this, inst);
     this.#id = id;
     this.#ptr = ptr;
     this.#origin = origin;
@@ -141,31 +148,6 @@ class Client {
     } finally {
       handle.done();
     }
-  }
-
-  /** Bytes the WASM allocator has handed out and not got back (all clients of this module):
-   * for leak tests and the benchmark, not for applications. */
-  debugHeapInUse() {
-    return this.#inst.Module._dhw_heap_in_use();
-  }
-
-  /** How many times `text` (as UTF-8) stands in the WASM heap, freed blocks included (all clients
-   * of this module): for the tests that prove secrets are zeroed, not for applications. */
-  debugHeapCount(text) {
-    const heap = this.#inst.Module.HEAPU8;
-    const needle = new TextEncoder().encode(text);
-    let n = 0;
-    for (let i = heap.indexOf(needle[0]); i >= 0 && i + needle.length <= heap.length; i = heap.indexOf(needle[0], i + 1)) {
-      let k = 1;
-      while (k < needle.length && heap[i + k] === needle[k]) k++;
-      if (k === needle.length) n++;
-    }
-    return n;
-  }
-
-  /** Calls of this module waiting for the C core to deliver their answer (all clients): for leak tests. */
-  debugPendingCalls() {
-    return this.#inst.pending.size;
   }
 
   /**
