@@ -72,6 +72,7 @@ export function createTokenDialog({ call, org, onSaved, onCreated }) {
     el.tokenSubmit.textContent = edit ? 'Save' : 'Create';
     showExpiry(token);
     el.dupAllowField.hidden = true;
+    el.dupAllowLabel.textContent = `${edit ? 'Save' : 'Create'} it anyway, as a duplicate`;
     if (edit) {
       el.tokenLabel.value = token.label;
       el.tokenDescription.value = token.description ?? '';
@@ -103,6 +104,10 @@ export function createTokenDialog({ call, org, onSaved, onCreated }) {
   }
 
   async function saveEdit(token, { label, description, resources }) {
+    if (label !== token.label && !(await labelFree(label, token.id))) {
+      busy(el.tokenSubmit, false);
+      return;
+    }
     const r = await call(el.tokenAlert, (hub, o) => hub.updateAccessToken(o, token.id, { label, description, resources }));
     busy(el.tokenSubmit, false);
     if (!r.ok) return;
@@ -112,18 +117,20 @@ export function createTokenDialog({ call, org, onSaved, onCreated }) {
 
   /**
    * Labels stay unique unless the person says otherwise (the CLI's --allow-duplicate-label): a
-   * label the org already has is refused before any write, and the box that allows it is shown.
-   * @returns {Promise<boolean>} whether create may go on
+   * label the org already has (on a token other than `self`, the one edited) is refused before any
+   * write, and the box that allows it is shown.
+   * @returns {Promise<boolean>} whether the create or the save may go on
    */
-  async function labelFree(label) {
+  async function labelFree(label, self = null) {
     if (el.dupAllow.checked && !el.dupAllowField.hidden) return true;
     const r = await call(el.tokenAlert, (hub, o) => holdersOf(hub, o, label));
     if (!r.ok) return false;
-    if (r.value.length === 0) return true;
-    const ids = r.value.join(', ');
+    const others = r.value.filter((id) => id !== self);
+    if (others.length === 0) return true;
+    const ids = others.join(', ');
     showAlert(el.tokenAlert, `${org()} already has a token labelled “${label}” (${ids}). `
       + 'Labels should be unique: tokens as code and the CLI find a token by its label. '
-      + 'Choose another label, or check the box below the label to create it anyway.', { title: 'This label is taken.' });
+      + `Choose another label, or check the box below the label to ${self ? 'save' : 'create'} it anyway.`, { title: 'This label is taken.' });
     el.dupAllow.checked = false;
     el.dupAllowField.hidden = false;
     el.tokenLabel.focus();
