@@ -29,7 +29,8 @@
 #define MAX_EXPIRY_DAYS 365
 /* The longest label taken, in characters (code points). Docker Hub documents no limit; this bound
  * is ours, far above a useful label, and keeps a plan's lines readable. The CLI's create and
- * update apply the same rule (bindings/label-rule.js). */
+ * update apply the same label rule (bindings/label-rule.js), checked in the same order with the
+ * same words: tests/node/label-rule.test.js holds the two to one rule. */
 #define MAX_LABEL_CHARS 100
 
 /* The scopes a manifest may name (src/scopes.h, written from src/scopes.txt). */
@@ -488,6 +489,11 @@ static bool entry(parser *p, const cJSON *e, dh_manifest_token *t) {
     if (chars > MAX_LABEL_CHARS)
         return REFUSE(p, e, "label \"%s...\": a token's label may be at most %d characters, not %zu",
                       shown(p, e->string, 40), MAX_LABEL_CHARS, chars);
+    /* What a rotation writes into the label of the token it retired: a label written so would
+     * read as a retired token's, which a later prune deletes. */
+    if (strstr(e->string, "~retired~"))
+        return REFUSE(p, e, "label \"%s\": a token's label may not hold ~retired~, which marks a token a rotation retired",
+                      shown(p, e->string, 60));
     if (!cJSON_IsObject(e)) return REFUSE(p, e, "token \"%s\" must be an object", shown(p, e->string, 80));
     char where[120];
     (void)snprintf(where, sizeof where, "token \"%s\"", shown(p, e->string, 60));
