@@ -1,13 +1,11 @@
 // Reading what the C core delivers (the form is described once, at the top of
-// bindings/wasm_exports.c): the header block, the flags, an error in the JS user's words.
+// src/wasm/wasm_exports.c): the header block, the flags, an error in the JS user's words.
 import { DockerHubError } from './errors.js';
+import { inJsWords } from './words.js';
 
 export const MORE = 1;
 export const ALREADY_DELETED = 2;
 export const MAYBE_CREATED = 4;
-
-const JS_NAMES = { max_response_bytes: 'maxResponseBytes', page_size: 'pageSize' };
-const C_NAMES = /\b(max_response_bytes|page_size)\b/g;
 
 /** The "name:value\n" lines of a delivered answer as an object; a repeated name joins its
  * values with ", ", as fetch's Headers do. */
@@ -43,7 +41,7 @@ const UNREACHED = new Set(['network', 'timeout']);
  */
 export function toError({ status, flags, headers, error, cause, where }) {
   const { code, errinfo, fields, retryAfter, ...words } = error;
-  let message = status ? words.message : words.message.replace(C_NAMES, (m) => JS_NAMES[m]);
+  let message = status ? words.message : inJsWords(words.message);
   if (!status && where && UNREACHED.has(code)) message = message.replace('Docker Hub', `Docker Hub at ${where}`);
   const extra = { detail: words.detail, text: words.text, status };
   if (retryAfter >= 0) extra.retryAfter = retryAfter;

@@ -38,7 +38,7 @@ export function checkClientOptions(options) {
     throw invalidArgument(`maxResponseBytes must be a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES}`);
   if (baseUrl.includes('\0')) throw invalidArgument('baseUrl may not contain a NUL character');
   try {
-    new URL(baseUrl); // eslint-disable-line no-new -- what the host's fetch() would refuse
+    new URL(baseUrl); // what the host's fetch() would refuse
   } catch {
     throw invalidArgument(`baseUrl is not a URL this host can parse: ${JSON.stringify(baseUrl)}`);
   }

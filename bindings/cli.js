@@ -8,7 +8,7 @@
 // found; 130 interrupted (cli/interrupt.js).
 // Secrets: from the environment (DOCKERHUB_SECRET, DOCKERHUB_TOKEN), stdin (--secret-stdin) or a
 // hidden prompt on a terminal; on the command line only with --i-know-this-leaks-to-shell-history.
-// Nothing is written to a file except by --out (bindings/handover.js), and no secret is ever
+// Nothing is written to a file except by --out (bindings/cli/handover.js), and no secret is ever
 // printed to stderr.
 //
 // This file is the entry: it parses, signs in and hands over to one module per command

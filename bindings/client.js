@@ -1,9 +1,9 @@
 // createClient and the operations: checks the JS types, marshals strings into the WASM heap,
 // makes one C call, and resolves a Promise with the answer the C core delivers (what crosses is
-// described once, in bindings/wasm_exports.c; #resolve below is where it is read).
+// described once, in src/wasm/wasm_exports.c; #resolve below is where it is read).
 // Host-agnostic: the entries (index.node.js, index.web.js) say how to find the .wasm.
 // Rotation, audit and tokens as code are imported on first use (import()), the audit's and the
-// plan's C with them (bindings/tools.js): a bundler makes them chunks of their own, and an app
+// plan's C with them (bindings/tools/tools.js): a bundler makes them chunks of their own, and an app
 // that only calls the operations never loads them.
 
 import { ALREADY_DELETED, parseHeaders, parseRateLimit, toError } from './answer.js';
@@ -13,6 +13,7 @@ import { Fingerprints } from './fingerprints.js';
 import { HeapStrings } from './heap.js';
 import { instance } from './module.js';
 import { findAccessToken } from './find.js';
+import { inJsWords } from './words.js';
 
 /**
  * @param {object} [options] see index.d.ts
@@ -39,7 +40,7 @@ export async function createClient(options = {}, host) {
   } finally {
     strings.free();
   }
-  if (!ptr) throw invalidArgument(`createClient: ${Module.UTF8ToString(Module._dhw_last_error())}`);
+  if (!ptr) throw invalidArgument(`createClient: ${inJsWords(Module.UTF8ToString(Module._dhw_last_error()))}`);
   const id = inst.nextId++;
   inst.clients.set(id, { ptr, tokenFn: typeof token === 'function' ? token : null });
   inst.byPtr.set(ptr, id);
@@ -187,30 +188,30 @@ class Client {
 
   /** Rotates a token: see rotate.js. */
   async rotateAccessToken(org, id, options) {
-    const { rotateAccessToken } = await import('./rotate.js');
+    const { rotateAccessToken } = await import('./tools/rotate.js');
     return rotateAccessToken(this, org, id, options);
   }
 
   /** Tokens as code: see plan.js. */
   async planAccessTokens(org, manifest, options) {
-    const [{ planAccessTokens }, tools] = await Promise.all([import('./plan.js'), this.#tools()]);
+    const [{ planAccessTokens }, tools] = await Promise.all([import('./tools/plan.js'), this.#tools()]);
     return planAccessTokens(this, tools, org, manifest, options);
   }
 
   async applyAccessTokens(org, plan, options) {
-    const { applyAccessTokens } = await import('./plan.js');
+    const { applyAccessTokens } = await import('./tools/plan.js');
     return applyAccessTokens(this, org, plan, options);
   }
 
   /** Audits the org's tokens: see audit.js. */
   async auditAccessTokens(org, options) {
-    const [{ auditAccessTokens }, tools] = await Promise.all([import('./audit.js'), this.#tools()]);
+    const [{ auditAccessTokens }, tools] = await Promise.all([import('./tools/audit.js'), this.#tools()]);
     return auditAccessTokens(this, tools, org, options);
   }
 
-  /** The tools module of this client's entry (bindings/tools.js), loaded on first use. */
+  /** The tools module of this client's entry (bindings/tools/tools.js), loaded on first use. */
   async #tools() {
-    const { tools } = await import('./tools.js');
+    const { tools } = await import('./tools/tools.js');
     return tools(this.#inst.host);
   }
 

@@ -1,5 +1,5 @@
 // The rule a token's label keeps, where a label is written (the CLI's create and update; the
-// manifest's C parser, src/manifest.c, applies the same one): not empty or only spaces, no space
+// manifest's C parser, src/tools/manifest.c, applies the same one): not empty or only spaces, no space
 // at either end, no control, line-break, bidi or other invisible character (bindings/text.js's INVISIBLE: a label is
 // printed in tables and plans), at most MAX_LABEL_CHARS characters, and no "~retired~". Docker Hub
 // documents no limit on a label's length; 100 is ours. The C parser checks in the same order with

@@ -71,7 +71,7 @@ async function instantiateFrom(wasm, host, signal) {
     dhNeedToken(clientPtr) {
       const id = byPtr.get(clientPtr);
       const client = clients.get(id);
-      if (client?.tokenFn) answerTokenRequest(inst, id, client.tokenFn);
+      if (client?.tokenFn) void answerTokenRequest(inst, id, client.tokenFn); // never rejects
     },
     print() {},
     printErr() {},
@@ -88,7 +88,7 @@ async function instantiateFrom(wasm, host, signal) {
 
 /**
  * Hands `source` (bytes or a WebAssembly.Module) to an Emscripten factory's arguments, for this
- * module and the tools' (bindings/tools.js). Returns a promise that rejects when instantiation
+ * module and the tools' (bindings/tools/tools.js). Returns a promise that rejects when instantiation
  * fails: the glue swallows an error in its instantiateWasm hook and never settles, so race it.
  * Where the host allows it (sync: Node, Deno, Bun), compile and instantiate at once: an async
  * compile waits behind the host's own (undici's wasm, after a first fetch()). V8 compiles lazily,
@@ -108,7 +108,7 @@ export function wasmSource(moduleArgs, source, sync) {
           fail(new Error("it is not this version's dockerhub_oat.wasm"));
         }
       };
-      if (!sync) WebAssembly.instantiate(module, imports).then(deliver, fail);
+      if (!sync) void WebAssembly.instantiate(module, imports).then(deliver, fail); // deliver catches
       else {
         let inst;
         try {
@@ -130,7 +130,7 @@ export function wasmSource(moduleArgs, source, sync) {
 }
 
 /** The C core asked client `id` for a JWT (first call, near expiry, or after a 401): call the
- * function, and hand the answer to that client if it still lives. */
+ * function, and hand the answer to that client if it still lives. Never rejects: nobody awaits it. */
 async function answerTokenRequest(inst, id, tokenFn) {
   let jwt = null;
   let whyNot = null;
@@ -146,8 +146,16 @@ async function answerTokenRequest(inst, id, tokenFn) {
   const client = inst.clients.get(id);
   if (client) {
     const strings = new HeapStrings(inst.Module);
+    let jwtIn;
+    let whyNotIn;
     try {
-      inst.Module._dhw_token_ready(client.ptr, strings.put(jwt), strings.put(whyNot));
+      jwtIn = strings.put(jwt);
+      whyNotIn = strings.put(whyNot);
+    } catch {
+      jwtIn = whyNotIn = 0; // no room in the heap: C fails the waiting calls ("no token was given")
+    }
+    try {
+      inst.Module._dhw_token_ready(client.ptr, jwtIn, whyNotIn);
     } finally {
       strings.free();
     }

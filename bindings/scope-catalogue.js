@@ -1,4 +1,4 @@
-// Written by scripts/scopes.mjs from src/scopes.txt: edit that file, not this one.
+// Written by scripts/scopes.mjs from src/core/scopes.txt: edit that file, not this one.
 // The data of the scope catalogue; bindings/scopes.js builds SCOPES and the rest from it.
 
 /** Repository scopes by group (SCOPES.TYPE_REPO's keys), each [scope, words for a person]. */

@@ -1,6 +1,6 @@
 // The project's scope catalogue for JS: SCOPES (which the package exports), the words a person
 // reads for each scope, what a scope implies, and "did you mean" for a mistyped one. The scopes
-// themselves are written once, in src/scopes.txt: bindings/scope-catalogue.js is written from it
+// themselves are written once, in src/core/scopes.txt: bindings/scope-catalogue.js is written from it
 // (scripts/scopes.mjs), as are the C core's lists and the schema's enums. The sandbox
 // (web/sandbox/scopes.js) and the dashboard (web/dashboard/format.js, served this file as
 // /bindings/scopes.js) import from here.

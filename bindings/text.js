@@ -1,7 +1,7 @@
 // Text from a file or a server, made safe to show: the one escaping the CLI, the plan's words and
 // the audit's markdown use. Host-agnostic.
 //
-// INVISIBLE is the one class of characters a reviewer cannot see for what they are; src/manifest.c
+// INVISIBLE is the one class of characters a reviewer cannot see for what they are; src/tools/manifest.c
 // refuses the same class in labels, repository paths, exec and out (its table is checked against
 // this one, code point by code point, in tests/node/invisible-characters-escaped-and-refused.test.js):
 // - controls (Cc): every C0 one (\n and \t too: inside one printed field a line break would forge

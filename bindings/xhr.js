@@ -4,7 +4,7 @@
 // upper-cased, GET/HEAD carry no body, and abort() is silent (no callback after it), as in browsers.
 // Its additions (maxResponseBytes, failure and its words, responseURL, the static failing) are the
 // transport's contract with it, written once in src/include/dockerhub_oat_fetch.h: change them
-// there and in src/transport_fetch.c together. Browsers get this XHR too, for redirect: 'manual'.
+// there and in src/transport/transport_fetch.c together. Browsers get this XHR too, for redirect: 'manual'.
 // makeFetchXHR's class is longer than 60 lines because it is one object with the XHR's own
 // surface (open, setRequestHeader, send, abort, the getters): its methods are short.
 

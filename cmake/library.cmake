@@ -19,8 +19,8 @@ if(DH_CURL)
     message(FATAL_ERROR "the libcurl transport needs libcurl's headers (Debian: apt-get install "
                         "libcurl4-openssl-dev pkg-config; bash scripts/setup.sh), or -DDH_CURL=OFF")
   endif()
-  add_library(dh_curl STATIC src/transport_curl.c src/transport_curl_rx.c)
-  target_include_directories(dh_curl PUBLIC src/include PRIVATE src)
+  add_library(dh_curl STATIC src/transport/transport_curl.c src/transport/transport_curl_rx.c)
+  target_include_directories(dh_curl PUBLIC src/include PRIVATE src/core src/transport)
   target_compile_options(dh_curl PRIVATE ${DH_WARNINGS})
   target_compile_definitions(dh_curl PRIVATE _POSIX_C_SOURCE=200809L) # clock_gettime
   target_link_libraries(dh_curl PUBLIC dh_core CURL::libcurl ${CMAKE_DL_LIBS})
@@ -43,9 +43,9 @@ add_library(dockerhub_oat_shared SHARED ${DH_PART_OBJECTS})
 set_target_properties(dockerhub_oat_shared PROPERTIES
   OUTPUT_NAME dockerhub_oat EXPORT_NAME dockerhub_oat
   VERSION ${DH_VERSION} SOVERSION ${DH_VERSION_MAJOR}
-  LINK_DEPENDS "${CMAKE_SOURCE_DIR}/src/dockerhub_oat.map")
+  LINK_DEPENDS "${CMAKE_SOURCE_DIR}/cmake/dockerhub_oat.map")
 target_link_options(dockerhub_oat_shared PRIVATE
-  "-Wl,--version-script=${CMAKE_SOURCE_DIR}/src/dockerhub_oat.map" -Wl,--no-undefined)
+  "-Wl,--version-script=${CMAKE_SOURCE_DIR}/cmake/dockerhub_oat.map" -Wl,--no-undefined)
 target_link_libraries(dockerhub_oat_shared PRIVATE m)
 if(DH_CURL)
   target_link_libraries(dockerhub_oat_shared PRIVATE CURL::libcurl ${CMAKE_DL_LIBS})

@@ -1,5 +1,5 @@
 // Writes the scope lists of the C core, the JS catalogue and the manifest schema from the one
-// file a scope is written in (src/scopes.txt, which says its format). scripts/build.sh and a
+// file a scope is written in (src/core/scopes.txt, which says its format). scripts/build.sh and a
 // CMake configure run it; `--check` writes nothing and exits 1 naming each file that drifted.
 //
 // A file is compared by what it says (its scope names, words, links), not by its bytes, so a
@@ -9,14 +9,14 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const SOURCE = 'src/scopes.txt';
-const C_HEADER = 'src/scopes.h';
+export const SOURCE = 'src/core/scopes.txt';
+const C_HEADER = 'src/core/scopes.h';
 const JS_MODULE = 'bindings/scope-catalogue.js';
 const SCHEMA = 'schema/tokens.schema.json';
 const SCOPE = /^scope-[a-z_]+(-[a-z_]+)*$/;
 
 /**
- * The catalogue in src/scopes.txt's text; a line it cannot read throws, naming the line.
+ * The catalogue in src/core/scopes.txt's text; a line it cannot read throws, naming the line.
  * @returns {{ repo: {group: string, scope: string, words: string}[], org: {scope: string, words: string}[],
  *   implies: Record<string, string[]>, old: [string, string][] }}
  */
@@ -100,7 +100,7 @@ export function render(cat, schemaText) {
   const list = (name, items) =>
     `#define ${name}(X) \\\n${items.map((args) => `    X(${args.map((a) => `"${a}"`).join(', ')})`).join(' \\\n')}\n`;
   const c = m[C_HEADER];
-  const header = `/* Written by scripts/scopes.mjs from src/scopes.txt: edit that file, not this one.
+  const header = `/* Written by scripts/scopes.mjs from src/core/scopes.txt: edit that file, not this one.
  * The scopes Docker Hub knows without their "scope-" prefix, in the documentation's order, and the
  * old names scripts still send, as X(old name, scope meant). */
 #ifndef DH_SCOPES_H
@@ -116,7 +116,7 @@ ${list('DH_OLD_SCOPE_NAMES', c.DH_OLD_SCOPE_NAMES)}
   const key = (k) => (/^[A-Za-z_]\w*$/.test(k) ? k : lit(k));
   const entries = (o, indent = '  ') => Object.entries(o).map(([k, v]) => `${indent}${key(k)}: ${lit(v)},`).join('\n');
   const pairs = (list, indent) => list.map((p) => `${indent}${lit(p)},`).join('\n');
-  const module = `// Written by scripts/scopes.mjs from src/scopes.txt: edit that file, not this one.
+  const module = `// Written by scripts/scopes.mjs from src/core/scopes.txt: edit that file, not this one.
 // The data of the scope catalogue; bindings/scopes.js builds SCOPES and the rest from it.
 
 /** Repository scopes by group (SCOPES.TYPE_REPO's keys), each [scope, words for a person]. */

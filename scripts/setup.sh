@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # command -> Debian package
 declare -A NEED=(
   [emcc]=emscripten [cmake]=cmake [cc]=gcc [clang]=clang [dpkg-source]=dpkg-dev [chromium]=chromium
-  [valgrind]=valgrind [cppcheck]=cppcheck [clang-tidy]=clang-tidy [pkg-config]=pkg-config [openssl]=openssl
+  [valgrind]=valgrind [cppcheck]=cppcheck [clang-tidy]=clang-tidy [clang-format]=clang-format [pkg-config]=pkg-config [openssl]=openssl
 )
 missing=()
 for cmd in "${!NEED[@]}"; do
@@ -16,7 +16,7 @@ for cmd in "${!NEED[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}")
 done
 # Libraries with no command to look for: the native build's libcurl transport
-# (src/transport_curl.c); libuv for examples/libuv.c; Debian's cJSON for the C journey's program
+# (src/transport/transport_curl.c); libuv for examples/libuv.c; Debian's cJSON for the C journey's program
 # that brings its own (tests/examples/own_cjson.c).
 declare -A NEED_PC=([libcurl]=libcurl4-openssl-dev [libuv]=libuv1-dev [libcjson]=libcjson-dev)
 for pc in "${!NEED_PC[@]}"; do
@@ -38,14 +38,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ -f package-lock.json ]; then
-  # The lockfile's hash, not its mtime: a checkout or a merge touches the file without changing it,
-  # and `npm ci` empties node_modules before it fills it again.
-  stamp=node_modules/.dh-lock.sha256
-  want=$(sha256sum package-lock.json | cut -d' ' -f1)
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  # npm ci only when a locked package is missing or at another version. Worktrees share one
+  # node_modules: one whose lockfile lacks a package that another's added must not empty it
+  # (npm ci removes node_modules first), and a merge that only adds packages needs no ci.
+  if ! node -e '
+    const read = (f) => { try { return require(f).packages; } catch { return {}; } };
+    const want = read("./package-lock.json"), have = read("./node_modules/.package-lock.json");
+    const off = Object.entries(want).filter(([k, v]) => k && have[k]?.version !== v.version && !(v.optional && !have[k]));
+    process.exit(off.length ? 1 : 0);'; then
     echo "setup: npm ci" >&2
     npm ci --no-audit --no-fund --loglevel=error
-    echo "$want" > "$stamp"
   fi
 fi
 

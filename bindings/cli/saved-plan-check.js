@@ -3,7 +3,7 @@
 // write the file can recompute it). So every step is checked against what formatPlan shows of it,
 // field by field: a request key, a step field or a hand-over option the reviewer was not shown is
 // refused before any request. The org's side (`id`, `before`) is checked by apply itself against
-// the tokens it reads (bindings/plan.js checkStillFits).
+// the tokens it reads (bindings/tools/plan.js checkStillFits).
 
 const STEP_KEYS = new Set(['action', 'label', 'id', 'before', 'rotate_every', 'rotation_due', 'line', 'expires',
   'active', 'secret', 'changes', 'request', 'retired']);

@@ -14,8 +14,8 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { sha256Hex } from '../plan-retired.js';
-import { formatPlan } from '../plan.js';
+import { sha256Hex } from '../tools/plan-retired.js';
+import { formatPlan } from '../tools/plan.js';
 import { UsageError } from './args.js';
 import { changingCount, stepMismatch } from './saved-plan-check.js';
 

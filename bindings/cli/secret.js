@@ -1,12 +1,12 @@
 // The hand-over flags of `create` and `rotate` (--exec, --exec-shell, --out) and what the CLI says
-// around them. The hand-over itself is bindings/handover.js, the one apply uses too.
+// around them. The hand-over itself is bindings/cli/handover.js, the one apply uses too.
 // The flags are checked before the token is created, so a wrong use creates nothing: --exec's
 // program is looked up on PATH (or by its path) and --out's file must not exist yet. If the
 // hand-over fails after Docker Hub created the token, the CLI names the token and says how to
 // recover; the secret goes only to the child's stdin or the file.
 
 import { resolve } from 'node:path';
-import { describeTarget, handOver, preflight, preflightOut, splitWords } from '../handover.js';
+import { describeTarget, handOver, preflight, preflightOut, splitWords } from './handover.js';
 import { UsageError } from './args.js';
 import { json, named, printable } from './output.js';
 

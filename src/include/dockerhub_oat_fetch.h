@@ -1,4 +1,4 @@
-/* The Emscripten Fetch API transport (WASM builds only): src/transport_fetch.c. */
+/* The Emscripten Fetch API transport (WASM builds only): src/transport/transport_fetch.c. */
 #ifndef DH_TRANSPORT_FETCH_H
 #define DH_TRANSPORT_FETCH_H
 #include "dockerhub_oat.h"
@@ -12,7 +12,7 @@ dh_transport dh_fetch_transport(void);
 
 /* The contract with the XHR, written here once. The Fetch API runs each request on an
  * XMLHttpRequest; where the host has fetch(), bindings/xhr.js supplies one built on it, with
- * these additions, which src/transport_fetch.c reads or sets through Fetch.xhrs[id - 1]:
+ * these additions, which src/transport/transport_fetch.c reads or sets through Fetch.xhrs[id - 1]:
  *   maxResponseBytes  set by the transport after open: the XHR stops reading past this many
  *                     bytes and fails with failure 'too_large' (a browser's own XHR ignores it;
  *                     the transport checks the size once the body is in).

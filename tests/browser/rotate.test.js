@@ -8,7 +8,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDashboard, writes, ARTIFACTS } from './helpers/dashboard.js';
-import { parseRetired } from '../../bindings/retired.js';
+import { parseRetired } from '../../bindings/tools/retired.js';
 import { createClient } from '../../bindings/index.node.js';
 
 const SECRET = /^dckr_oat_[A-Za-z0-9]{32}$/;

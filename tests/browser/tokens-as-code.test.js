@@ -7,7 +7,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,6 +108,25 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
     assert.deepEqual(writes(d.srv.sandbox.requests), [], 'a plan with prune deletes nothing either');
     await page.getByLabel('Count the tokens the file does not list as deletes').uncheck();
     await page.getByRole('heading', { name: 'Plan of only-ci.json: no changes' }).waitFor();
+  });
+
+  test('a chosen file that can no longer be read is reported in the panel, never left "Planning…"', async () => {
+    // The page keeps the chosen file and reads it again when --prune is toggled (or after a
+    // change to the tokens): by then it may be gone from the disk, and the read rejects.
+    const file = join(dir, 'vanishing.json');
+    writeFileSync(file, JSON.stringify({ version: 1, tokens: {} }, null, 2));
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Check a file…' }).click()]);
+    await chooser.setFiles(file);
+    await page.getByRole('heading', { name: 'Plan of vanishing.json: no changes' }).waitFor();
+    rmSync(file);
+    const prune = page.getByLabel('Count the tokens the file does not list as deletes');
+    await prune.check();
+    const alert = page.locator('#code-view').getByRole('alert');
+    await alert.filter({ hasText: 'vanishing.json could not be read' }).waitFor();
+    assert.equal(await page.locator('#code-view [role=status]').textContent(), '', 'no "Planning…" left behind');
+    assert.equal(await page.locator('#code-view .code-result').isHidden(), true);
+    assert.deepEqual(d.problems, [], 'no unhandled rejection in the page');
+    await prune.uncheck();
   });
 
   test('a file that creates a token without saying where its secret goes is refused, as the CLI refuses it', async () => {

@@ -1,6 +1,6 @@
 /* dh_strtod against libc's strtod on what cJSON hands it (bytes mapped onto [0-9+-.eE]): the same
  * end; the same value for every number that is, as written, an integer below 2^53; within 1e-14
- * elsewhere (ours gives up correct rounding there, src/strtod.c). */
+ * elsewhere (ours gives up correct rounding there, src/core/strtod.c). */
 #include <math.h>
 #include <stdbool.h>
 

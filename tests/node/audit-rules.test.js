@@ -1,12 +1,12 @@
-// The audit's C rules (src/audit.c, through the tools module's export dhw_audit) against a plain JS reading
+// The audit's C rules (src/tools/audit.c, through the tools module's export dhw_audit) against a plain JS reading
 // of the rules as the header states them, on random tokens whose dates cluster around each
 // threshold (to the second, with microseconds) and whose resources mix every scope family.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
-import { runAuditRules } from '../../bindings/audit.js';
-import { tools } from '../../bindings/tools.js';
+import { runAuditRules } from '../../bindings/tools/audit.js';
+import { tools } from '../../bindings/tools/tools.js';
 
 const DAY = 86400;
 const NOW = Date.parse('2026-12-01T12:00:00Z') / 1000;

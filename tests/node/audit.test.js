@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createServer, request } from 'node:http';
 import { createClient, DockerHubError } from '../../bindings/index.node.js';
-import { pruneCandidates, wordFinding } from '../../bindings/audit.js';
+import { pruneCandidates, wordFinding } from '../../bindings/tools/audit.js';
 import { NOW, ORG, OWNER, EXPECTED, keys, startHygieneSandbox } from './helpers/hygiene.js';
 
 let sb;

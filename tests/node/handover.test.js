@@ -1,4 +1,4 @@
-// bindings/handover.js, where apply and the CLI's --exec and --out put a new token's secret: a
+// bindings/cli/handover.js, where apply and the CLI's --exec and --out put a new token's secret: a
 // command's stdin (no shell) or a new 0600 file that is never overwritten. The word splitting is
 // checked against a real sh, for apply's "exec" and the CLI's --exec alike.
 import { test, describe } from 'node:test';
@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync, statSync, symlinkSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { commandWords, handOver, preflight, splitWords } from '../../bindings/handover.js';
+import { commandWords, handOver, preflight, splitWords } from '../../bindings/cli/handover.js';
 import { handoverFromFlags } from '../../bindings/cli/secret.js';
 
 const SECRET = 'dckr_oat_0123456789abcdefghijABCDEFGHIJ';

@@ -3,7 +3,7 @@
 // default-ignorable code point: U+034F, the Hangul fillers, variation selectors) never reaches the
 // terminal raw, and is refused where it would name or run something: a manifest's label,
 // repository path, exec and out (with the line, before any request) and the CLI's create/update
-// --label (before any request). One class: bindings/text.js's INVISIBLE; src/manifest.c's table is
+// --label (before any request). One class: bindings/text.js's INVISIBLE; src/tools/manifest.c's table is
 // checked against it code point by code point.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,8 +51,8 @@ test('property: printable and quoted leave no invisible character of any class, 
   }), { seed: SEED, numRuns: 500 });
 });
 
-test('src/manifest.c refuses exactly the class text.js escapes (its table, code point by code point)', () => {
-  const src = readFileSync(new URL('../../src/manifest.c', import.meta.url), 'utf8');
+test('src/tools/manifest.c refuses exactly the class text.js escapes (its table, code point by code point)', () => {
+  const src = readFileSync(new URL('../../src/tools/manifest.c', import.meta.url), 'utf8');
   const table = src.slice(src.indexOf('invisible-table-start'), src.indexOf('invisible-table-end'));
   const ranges = [...table.matchAll(/\{0x([0-9a-f]+), 0x([0-9a-f]+)\}/g)].map((m) => [parseInt(m[1], 16), parseInt(m[2], 16)]);
   const fromC = [];

@@ -2,7 +2,7 @@
 // any request, a label that is empty or only white space, starts or ends with a space, holds a
 // control (C0 with \n and \t, DEL, C1), line-break (U+2028/9) or bidi character, or is longer than
 // 100 characters (Docker Hub documents no limit: the bound is ours); the manifest's parser
-// (src/manifest.c) refuses the same labels at their line. A property (fast-check, fixed seed)
+// (src/tools/manifest.c) refuses the same labels at their line. A property (fast-check, fixed seed)
 // holds the two to one rule; the CLI's refusals are read from the sandbox's request log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

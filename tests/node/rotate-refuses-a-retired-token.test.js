@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { fixFor } from '../../bindings/audit.js';
+import { fixFor } from '../../bindings/tools/audit.js';
 import { cut } from '../../bindings/cli/output.js';
-import { retiredLabel } from '../../bindings/retired.js';
+import { retiredLabel } from '../../bindings/tools/retired.js';
 import { openOwnerWorld, ORG, OWNER } from './helpers/hub.js';
 import { runCli, writeRequests } from './helpers/cli-run.js';
 

@@ -1,4 +1,4 @@
-// rotateAccessToken (bindings/rotate.js) against the sandbox: each retire mode, the verified
+// rotateAccessToken (bindings/tools/rotate.js) against the sandbox: each retire mode, the verified
 // phases (sign-in with the new token before the old one is touched, proved by the sandbox's
 // request log), a failing read, create, sign-in, hand-over and retire, argument checks and
 // cancellation. Nothing may be lost on any path, and afterwards one token holds the label.
@@ -6,7 +6,7 @@ import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { openOwnerWorld } from './helpers/hub.js';
 import { DockerHubError } from '../../bindings/index.node.js';
-import { rotateAccessToken } from '../../bindings/rotate.js';
+import { rotateAccessToken } from '../../bindings/tools/rotate.js';
 
 const ORG = 'acme';
 const DAY = 86400e3;

@@ -1,4 +1,4 @@
-// The JS scope catalogue (bindings/scopes.js, built from src/scopes.txt) and those who read it: the
+// The JS scope catalogue (bindings/scopes.js, built from src/core/scopes.txt) and those who read it: the
 // sandbox accepts exactly its scopes, the dashboard's names cover exactly its scopes, and the C core
 // (its lists written from the same file: tests/package/scopes-written-once.test.js) names the scope
 // meant when a caller drops the "scope-" prefix of any of them.

@@ -37,7 +37,8 @@ async function recorder(answer) {
 
 const NOT_SERVED = [
   '/package.json', '/README.md', '/server.js', '/web/server.js', '/web/dashboard/app.js', '/dashboard/app.js',
-  '/bindings/index.d.ts', '/bindings/wasm_exports.c', '/bindings/index.node.js', '/bindings/pre.js',
+  '/bindings/index.d.ts', '/src/wasm/wasm_exports.c', '/bindings/index.node.js', '/src/wasm/pre.js',
+  '/bindings/cli/handover.js', '/bindings/tools/', '/bindings/wasm_exports.c', '/bindings/pre.js',
   '/bindings/', '/bindings', '/dist/', '/dist/other.wasm', '/sandbox/server.js', '/web/sandbox/index.js',
   '/.git/config', '/node_modules/playwright-core/package.json', '/index.htm', '/APP.JS',
 ];
@@ -73,7 +74,7 @@ describe('dashboard server: files and headers', () => {
     }
   });
 
-  test('serves the dashboard, /bindings/*.js and /dist/* with the right types', async () => {
+  test('serves the dashboard, /bindings/*.js, /bindings/tools/*.js and /dist/* with the right types', async () => {
     const expect = {
       '/app.js': 'text/javascript; charset=utf-8',
       '/style.css': 'text/css; charset=utf-8',
@@ -82,6 +83,8 @@ describe('dashboard server: files and headers', () => {
       '/bindings/errors.js': 'text/javascript; charset=utf-8',
       '/bindings/scopes.js': 'text/javascript; charset=utf-8',
       '/bindings/xhr.js': 'text/javascript; charset=utf-8',
+      '/bindings/tools/audit.js': 'text/javascript; charset=utf-8',
+      '/bindings/tools/plan.js': 'text/javascript; charset=utf-8',
       '/dist/dockerhub_oat.mjs': 'text/javascript; charset=utf-8',
       '/dist/dockerhub_oat.wasm': 'application/wasm',
     };

@@ -1,5 +1,5 @@
-// (tests/node/exports.test.js checks the JS export list.) The WASM exports are written once, in bindings/exports.txt: each built module exports exactly
-// the dhw_ names listed for it, bindings/wasm_exports.h declares every one, and only the boundary
+// (tests/node/exports.test.js checks the JS export list.) The WASM exports are written once, in src/wasm/exports.txt: each built module exports exactly
+// the dhw_ names listed for it, src/wasm/wasm_exports.h declares every one, and only the boundary
 // files call them from JS (the core's from module.js and client.js, the tools' from tools.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (p) => readFileSync(`${ROOT}${p}`, 'utf8');
 
 const LISTED = { core: [], tools: [] };
-for (const line of read('bindings/exports.txt').split('\n')) {
+for (const line of read('src/wasm/exports.txt').split('\n')) {
   const m = /^(core|tools) +(\w+)$/.exec(line);
   if (m) LISTED[m[1]].push(m[2]);
 }
@@ -28,8 +28,8 @@ test('each module exports exactly its listed functions', async () => {
   }
 });
 
-test('bindings/wasm_exports.h declares every listed dhw_ function', () => {
-  const header = read('bindings/wasm_exports.h');
+test('src/wasm/wasm_exports.h declares every listed dhw_ function', () => {
+  const header = read('src/wasm/wasm_exports.h');
   const declared = [...header.matchAll(/\b(dhw_\w+)\(/g)].map((m) => m[1]);
   const listed = new Set([...LISTED.core, ...LISTED.tools].filter((n) => n.startsWith('dhw_')));
   assert.deepEqual([...new Set(declared)].sort(), [...listed].sort());

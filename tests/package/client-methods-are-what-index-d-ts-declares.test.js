@@ -25,6 +25,6 @@ test('the Client a user gets has exactly the members index.d.ts declares', async
       .concat(Object.getOwnPropertySymbols(proto).map((s) => `[${s.description}]`));
     assert.deepEqual([...new Set(runtime)].sort(), await declared());
   } finally {
-    await hub.close();
+    hub.close();
   }
 });

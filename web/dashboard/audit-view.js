@@ -198,10 +198,10 @@ export function createAuditView(root, { call, onChanged }) {
   const ui = buildAuditUi(root);
   const state = { report: null, filter: 'all', query: '', sort: 'last-used-asc', seq: 0 };
   const ctx = { ui, state, call, dialog: null };
-  ctx.dialog = createCleanupDialog({ call, afterDone: () => { run(ctx); onChanged(); } });
+  ctx.dialog = createCleanupDialog({ call, afterDone: () => { void run(ctx); onChanged(); } });
 
-  ui.run.addEventListener('click', () => run(ctx));
-  ui.plan.addEventListener('change', () => { if (state.report) run(ctx); });
+  ui.run.addEventListener('click', () => void run(ctx));
+  ui.plan.addEventListener('change', () => { if (state.report) void run(ctx); });
   ui.search.addEventListener('input', () => { state.query = ui.search.value; render(ctx); });
   ui.sort.addEventListener('change', () => { state.sort = ui.sort.value; render(ctx); });
   ui.cleanup.addEventListener('click', () => ctx.dialog.open(state.report));

@@ -2,7 +2,7 @@
 // checkboxes (unused ones unchecked), one confirmation, then the deletes one by one with progress
 // and a result per token, stopping at the first failure.
 
-import { pruneCandidates } from '/bindings/audit.js';
+import { pruneCandidates } from '/bindings/tools/audit.js';
 import { $, h, fill, clearAlert, openDialog } from './dom.js';
 
 const plural = (n) => `${n} ${n === 1 ? 'token' : 'tokens'}`;
@@ -115,7 +115,7 @@ function onGo(d, call) {
     update(d);
     ui.go.focus();
   } else if (d.step === 'confirm') {
-    deleteChosen(d, call);
+    void deleteChosen(d, call);
   }
 }
 

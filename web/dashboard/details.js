@@ -100,7 +100,7 @@ export function createDetails({ call, due, onChanged, onEdit, onRotate }) {
         ? 'Activated: the token works again.'
         : 'Deactivated: Docker Hub refuses this token until it is activated again.';
     }
-    onChanged();
+    void onChanged();
   }
 
   function askDelete() {

@@ -1,5 +1,5 @@
 // The Rotate dialog: one token replaced through the library's verified rotation
-// (hub.rotateAccessToken, bindings/rotate.js, the same as the CLI's rotate), each phase shown as it
+// (hub.rotateAccessToken, bindings/tools/rotate.js, the same as the CLI's rotate), each phase shown as it
 // is reported (onPhase): create the new token, sign in with it, hand it over, retire the old one.
 // The hand-over is the person: the new secret is shown once, as after a create, and the old token
 // is retired only once they say it is stored. "Not stored" makes the library delete the new token
@@ -208,7 +208,7 @@ export function createRotateDialog({ call, afterDone }) {
   copyField(ui.secret, ui.copy, ui.copied);
   ui.overlap.addEventListener('change', () => { ui.keep.checked = true; });
   ui.go.addEventListener('click', () => {
-    if (d.step === 'choose') rotate(d);
+    if (d.step === 'choose') void rotate(d);
     else if (d.step === 'handover') d.answer?.(true);
   });
   ui.discard.addEventListener('click', () => d.answer?.(false));

@@ -24,7 +24,7 @@ async function copyValue(input, statusEl) {
     try {
       copied = document.execCommand('copy');
     } catch {
-      copied = false;
+      // no execCommand here: the hint below
     }
     statusEl.textContent = copied ? 'Copied to the clipboard.' : 'Selected: press Ctrl+C (⌘C on a Mac) to copy it.';
   }

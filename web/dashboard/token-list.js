@@ -100,13 +100,13 @@ export function createTokenList({ call, org, onOpen }) {
     if (ok) el.mainStatus.textContent = 'Up to date.';
   });
   el.prev.addEventListener('click', () => {
-    if (view.page > 1) { view.page--; loadPage(); }
+    if (view.page > 1) { view.page--; void loadPage(); }
   });
-  el.next.addEventListener('click', () => { view.page++; loadPage(); });
+  el.next.addEventListener('click', () => { view.page++; void loadPage(); });
   el.pageSize.addEventListener('change', () => {
     view.pageSize = Number(el.pageSize.value);
     view.page = 1;
-    loadPage();
+    void loadPage();
   });
   setInterval(refreshRelativeTimes, 60_000);
 

@@ -1,11 +1,11 @@
-// The "Tokens as code" panel: download the organization as tokens.json (bindings/export.js, the
+// The "Tokens as code" panel: download the organization as tokens.json (bindings/tools/export.js, the
 // CLI's `export`), and drop a tokens.json in (or choose one) to see its plan, read-only, in the
-// words the CLI prints (plan.text, made by bindings/plan.js for both). Nothing here changes a
+// words the CLI prints (plan.text, made by bindings/tools/plan.js for both). Nothing here changes a
 // token. A file that names a `rotate_every` also tells the list when each token is next due
 // (rotation-due.js). Everything read from a file or the server is set as text (dom.js).
 
-import { exportAccessTokens } from '/bindings/export.js';
-import { secretlessEntries } from '/bindings/plan.js';
+import { exportAccessTokens } from '/bindings/tools/export.js';
+import { secretlessEntries } from '/bindings/tools/plan.js';
 import { jsonDocument } from '/bindings/text.js';
 import { h, fill, busy, clearAlert, showAlert } from './dom.js';
 import { dueFromPlan } from './rotation-due.js';
@@ -64,7 +64,7 @@ async function download(ctx) {
   if (!r.ok) return;
   const { manifest, skipped } = r.value;
   saveAs('tokens.json', jsonDocument(manifest)); // the bytes `dockerhub-oat export` prints
-  // Tokens a rotation retired are the rotation's to finish, not the file's (bindings/export.js).
+  // Tokens a rotation retired are the rotation's to finish, not the file's (bindings/tools/export.js).
   const { retired } = r.value;
   ui.status.textContent = `Downloaded tokens.json: ${plural(Object.keys(manifest.tokens).length, 'token')}.`
     + (retired.length ? ` ${plural(retired.length, 'token')} retired by a rotation left out: prune or apply deletes ${retired.length === 1 ? 'it' : 'them'} after the grace.` : '');
@@ -86,7 +86,17 @@ async function check(ctx, file) {
     return;
   }
   ui.status.textContent = `Planning ${file.name}…`;
-  const text = await file.text();
+  let text;
+  try {
+    text = await file.text();
+  } catch {
+    // A file read again (--prune toggled, the tokens changed) may be gone from the disk by then.
+    if (seq !== state.seq) return;
+    state.file = null;
+    ui.status.textContent = '';
+    showAlert(ui.alert, `${file.name} could not be read: choose it again.`, { title: 'The file was not read.' });
+    return;
+  }
   if (seq !== state.seq) return;
   const r = await call(ui.alert, (hub, org) => hub.planAccessTokens(org, text, { prune: ui.prune.checked }));
   if (seq !== state.seq) return;
@@ -97,7 +107,7 @@ async function check(ctx, file) {
     return;
   }
   const plan = r.value;
-  // What apply would refuse is refused here too, in the CLI's words (bindings/plan.js).
+  // What apply would refuse is refused here too, in the CLI's words (bindings/tools/plan.js).
   const secretless = secretlessEntries(plan);
   if (secretless.length) {
     showAlert(ui.alert, secretless.join('\n'), { title: `${file.name} was not planned: apply would refuse it.` });
@@ -146,18 +156,18 @@ function reset(ctx) {
 export function createTokensAsCode(root, { call, onDue }) {
   const ui = buildUi(root);
   const ctx = { ui, call, onDue, state: { seq: 0, file: null } };
-  ui.download.addEventListener('click', () => download(ctx));
+  ui.download.addEventListener('click', () => void download(ctx));
   ui.choose.addEventListener('click', () => ui.file.click());
   ui.file.addEventListener('change', () => {
     const file = ui.file.files?.[0];
     ui.file.value = ''; // the same file chosen again plans again
-    if (file) check(ctx, file);
+    if (file) void check(ctx, file);
   });
-  ui.prune.addEventListener('change', () => { if (ctx.state.file) check(ctx, ctx.state.file); });
-  guardPageDrops(ui, (file) => check(ctx, file));
+  ui.prune.addEventListener('change', () => { if (ctx.state.file) void check(ctx, ctx.state.file); });
+  guardPageDrops(ui, (file) => void check(ctx, file));
   return {
     reset: () => reset(ctx),
     /** Plans the last file again (after a change to the tokens), if one was checked. */
-    refresh: () => { if (ctx.state.file) check(ctx, ctx.state.file); },
+    refresh: () => { if (ctx.state.file) void check(ctx, ctx.state.file); },
   };
 }

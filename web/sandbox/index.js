@@ -36,7 +36,7 @@ async function controlRequest(url, method, headers, body) {
 export async function startSandbox(options = {}) {
   const host = options.host ?? '127.0.0.1';
   const h = createSandboxHandler({ ...options, hostNames: [...(options.hostNames ?? []), ...hostNamesFor(host)] });
-  const server = createServer((req, res) => { h.handle(req, res); });
+  const server = createServer((req, res) => void h.handle(req, res)); // handle() answers its own failures
   // Fault-injected stalls keep sockets open; keep-alive must not hold the process either.
   server.keepAliveTimeout = 1000;
   const { port, url } = await listen(server, options.port ?? 0, host);

@@ -34,11 +34,10 @@ export const logToStdout = (line) => process.stdout.write(`${new Date().toISOStr
 export function closeOnSignal(server) {
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.on(sig, async () => {
+    process.on(sig, () => {
       if (stopping) process.exit(1);
       stopping = true;
-      await server.close();
-      process.exit(0);
+      server.close().then(() => process.exit(0), () => process.exit(1));
     });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The static files of the dashboard's server. Only an allow-list is served: the files of
- * web/dashboard/ (at `/`), the browser-loadable modules of bindings/ (`/bindings/*.js`, among them
- * the scope catalogue the dashboard imports) and the two files of dist/. The list is made at start
+ * web/dashboard/ (at `/`), the browser-loadable modules of bindings/ and bindings/tools/
+ * (`/bindings/*.js`, `/bindings/tools/*.js`, among them the scope catalogue the dashboard imports;
+ * not bindings/cli/, Node's) and the files of dist/ the page loads. The list is made at start
  * from fixed directories; a request path is looked up in it as a whole string, never joined to a
  * directory, so no path can reach another file.
  */
@@ -21,8 +22,8 @@ const MIME = {
   '.wasm': 'application/wasm',
 };
 
-/** bindings/*.js that browsers never load: the Node entry and Emscripten build inputs. */
-const BINDINGS_NOT_SERVED = new Set(['index.node.js', 'library_dh.js', 'pre.js']);
+/** bindings/*.js that browsers never load: the Node entry. */
+const BINDINGS_NOT_SERVED = new Set(['index.node.js']);
 
 /** The allow-list: request path -> { file, type }. */
 export function buildRoutes() {
@@ -34,12 +35,14 @@ export function buildRoutes() {
     if (/^[\w.-]+\.(html|js|css|svg)$/.test(name)) add(`/${name}`, dash + name);
   }
   add('/', `${dash}index.html`);
-  for (const name of readdirSync(`${ROOT}bindings/`)) {
-    if (/^[\w.-]+\.js$/.test(name) && !BINDINGS_NOT_SERVED.has(name)) add(`/bindings/${name}`, `${ROOT}bindings/${name}`);
+  for (const dir of ['bindings/', 'bindings/tools/']) {
+    for (const name of readdirSync(`${ROOT}${dir}`)) {
+      if (/^[\w.-]+\.js$/.test(name) && !BINDINGS_NOT_SERVED.has(name)) add(`/${dir}${name}`, `${ROOT}${dir}${name}`);
+    }
   }
   add('/dist/dockerhub_oat.mjs', `${ROOT}dist/dockerhub_oat.mjs`);
   add('/dist/dockerhub_oat.wasm', `${ROOT}dist/dockerhub_oat.wasm`);
-  // The tools (audit rules, plan), fetched on the dashboard's first audit (bindings/tools.js).
+  // The tools (audit rules, plan), fetched on the dashboard's first audit (bindings/tools/tools.js).
   add('/dist/dockerhub_oat_tools.mjs', `${ROOT}dist/dockerhub_oat_tools.mjs`);
   add('/dist/dockerhub_oat_tools.wasm', `${ROOT}dist/dockerhub_oat_tools.wasm`);
   add('/dist/wasm-url.mjs', `${ROOT}dist/wasm-url.mjs`);

@@ -1,11 +1,11 @@
 // apply -f FILE [--prune] [--yes]: does the plan, step by step; asks on a terminal, refuses
 // without one unless --yes; stops at the first failure and says what was done and what was not.
-// A new token's secret goes where its entry's "secret" says (bindings/handover.js, relative to the
+// A new token's secret goes where its entry's "secret" says (bindings/cli/handover.js, relative to the
 // manifest's folder) and nowhere else: a file that creates a token without saying where its secret
 // goes is refused before any change.
 
-import { handOver, handOverKey, preflight } from '../../handover.js';
-import { describeStep } from '../../plan.js';
+import { handOver, handOverKey, preflight } from '../handover.js';
+import { describeStep } from '../../tools/plan.js';
 import { noArgs, UsageError, YES_OPTION } from '../args.js';
 import { loadPlan } from '../saved-plan.js';
 import { json, plural, printable, quoted } from '../output.js';

@@ -2,7 +2,7 @@
 // the dashboard use too, so all three find the same things. A table, --markdown or --json on
 // stdout, a progress line on stderr; exit 3 when --fail-on finds what it gates on.
 
-import { auditMarkdown, hasFindingAtLeast, PLAN_LIMITS, SEVERITIES } from '../../audit.js';
+import { auditMarkdown, hasFindingAtLeast, PLAN_LIMITS, SEVERITIES } from '../../tools/audit.js';
 import { daysArg, noArgs, UsageError } from '../args.js';
 import { readFileSync } from 'node:fs';
 import { json, printable, PROG, table, when } from '../output.js';

@@ -1,8 +1,8 @@
 // export: the org's tokens as a manifest on stdout, oldest first, with no secrets (Docker Hub
 // never returns them). `dockerhub-oat export > tokens.json`, then plan: no changes. The manifest
-// is made by bindings/export.js, which the dashboard's download uses too.
+// is made by bindings/tools/export.js, which the dashboard's download uses too.
 
-import { exportAccessTokens } from '../../export.js';
+import { exportAccessTokens } from '../../tools/export.js';
 import { noArgs } from '../args.js';
 import { json, plural, printable, quoted } from '../output.js';
 

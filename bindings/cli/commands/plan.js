@@ -1,6 +1,6 @@
 // plan -f FILE [--prune] [--json] [--save PLAN]: what apply would change to make the org's tokens
 // match the manifest ("Tokens as code" in the README). Exit 0 no changes, 2 changes, 1 any
-// failure. The parse and the diff are the C core's (bindings/plan.js); this prints them, and
+// failure. The parse and the diff are the C core's (bindings/tools/plan.js); this prints them, and
 // --save writes them for apply --plan (../saved-plan.js).
 
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { noArgs, UsageError } from '../args.js';
 import { json, printable } from '../output.js';
 import { relativeDir, savePlan } from '../saved-plan.js';
-import { secretlessEntries } from '../../plan.js';
+import { secretlessEntries } from '../../tools/plan.js';
 
 export const FILE_OPTIONS = { file: { type: 'string', short: 'f' }, prune: { type: 'boolean' } };
 

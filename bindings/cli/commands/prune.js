@@ -1,14 +1,14 @@
 // prune [--expired] [--inactive] [--unused 180d] [--yes]: the audit's prune candidates, and the
-// tokens a rotation retired whose overlap is over (deactivated, as apply does: bindings/retired.js).
+// tokens a rotation retired whose overlap is over (deactivated, as apply does: bindings/tools/retired.js).
 // Without --yes it prints the plan and changes nothing; with it, one request at a time, stopping
 // at the first failure and saying what was done, what failed and what was not attempted.
 
-import { pruneCandidates } from '../../audit.js';
+import { pruneCandidates } from '../../tools/audit.js';
 import { daysArg, noArgs, YES_OPTION } from '../args.js';
 import { errorDoing, json, plural, PROG, say, table } from '../output.js';
 import { auditOptions, readAudit } from './audit.js';
 import { EXIT_INTERRUPTED } from '../interrupt.js';
-import { parseRetired, retiredDue } from '../../retired.js';
+import { parseRetired, retiredDue } from '../../tools/retired.js';
 
 /** Which kinds to delete: the ones named, or expired and inactive when none is. */
 function selection(values) {

@@ -1,9 +1,9 @@
 // rotate ID|LABEL [--expires WHEN] [--description D] [--retire MODE] [--overlap 1h] [--grace 7d]: the
-// verified rotation of bindings/rotate.js, each phase said on stderr as it ends. The new secret is
+// verified rotation of bindings/tools/rotate.js, each phase said on stderr as it ends. The new secret is
 // printed once on stdout, or handed over (--exec, --out); either way that is the hand-over phase,
 // so the old token is retired only after it, and a new token never handed over is deleted again.
 
-import { RETIRE_MODES, rotateAccessToken } from '../../rotate.js';
+import { RETIRE_MODES, rotateAccessToken } from '../../tools/rotate.js';
 import { parseExpires, UsageError } from '../args.js';
 import { errorBrief, errorDoing, json, PROG, say, when } from '../output.js';
 import { handoverFromFlags, HANDOVER_HELP, HANDOVER_OPTIONS, handOverFlags, withoutSecret } from '../secret.js';

@@ -8,7 +8,7 @@
 //   verify    sign in with the new secret as the org (POST /v2/auth/token, client.verifyAccessToken)
 //             before anyone relies on it.
 //   handover  `handOver(token)`, if given: the caller puts the secret where it is used.
-//   retire    one PATCH relabels the old token (bindings/retired.js: the grace, and any overlap,
+//   retire    one PATCH relabels the old token (bindings/tools/retired.js: the grace, and any overlap,
 //             written in the label) and, unless it keeps an overlap, deactivates it; or a DELETE.
 //             So the org holds exactly one token with the label afterwards: the new one.
 //   undo      only after a failed verify or hand-over: DELETE the new token again.
@@ -30,11 +30,11 @@
 // Clock: "now" is this machine's clock (or options.now). A one-year token rotated from a machine
 // whose clock runs ahead of Docker Hub's may be refused (400); the old token is then untouched.
 
-import { checkOptions } from './checks.js';
-import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
+import { checkOptions } from '../checks.js';
+import { DockerHubError, invalidArgument, scrubSecrets } from '../errors.js';
 import { ceilMinute, parseRetired, retiredLabel } from './retired.js';
-import { quoted } from './text.js';
-import { parseTime } from './time.js';
+import { quoted } from '../text.js';
+import { parseTime } from '../time.js';
 
 /** What becomes of the old token; the first is the default. */
 export const RETIRE_MODES = /* @__PURE__ */ Object.freeze(['deactivate', 'delete', 'keep']);
@@ -133,11 +133,11 @@ function retirePlan(old, o) {
 
 /**
  * Rotates an organization access token. See the header for the phases and the guarantees.
- * @param {import('./index').Client} client
+ * @param {import('../index').Client} client
  * @param {string} org
  * @param {string} id the old token's id
- * @param {import('./index').RotateOptions} [options]
- * @returns {Promise<import('./index').RotateResult>}
+ * @param {import('../index').RotateOptions} [options]
+ * @returns {Promise<import('../index').RotateResult>}
  */
 export async function rotateAccessToken(client, org, id, options = {}) {
   const o = rotateOptions(options);

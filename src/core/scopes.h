@@ -1,4 +1,4 @@
-/* Written by scripts/scopes.mjs from src/scopes.txt: edit that file, not this one.
+/* Written by scripts/scopes.mjs from src/core/scopes.txt: edit that file, not this one.
  * The scopes Docker Hub knows without their "scope-" prefix, in the documentation's order, and the
  * old names scripts still send, as X(old name, scope meant). */
 #ifndef DH_SCOPES_H

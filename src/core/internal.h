@@ -174,7 +174,7 @@ bool dh_redactor_fits(const dh_redactor *r, const char *const *secrets, size_t n
 const char *dh_redact_with(dh_arena *a, const dh_redactor *r, const char *s);
 const char *dh_redact_name_with(dh_arena *a, const dh_redactor *r, const char *name);
 
-/* ---- audit_json.c: the audit in the JS bindings' form (bindings/wasm_audit.c), JSON in and out:
+/* ---- audit_json.c: the audit in the JS bindings' form (src/wasm/wasm_audit.c), JSON in and out:
  *   in:  {"now": 1764547200, "unused_days": 90, "expiring_days": 14, "limit": 10 | null,
  *         "tokens": [ token objects as the API returns them, with "resources" ]}
  *   out: {"findings": [{"token_index", "token_id", "kind", "severity", "days"?, "at"?,
@@ -184,7 +184,7 @@ const char *dh_redact_name_with(dh_arena *a, const dh_redactor *r, const char *n
  * dh_audit_tokens. ---- */
 char *dh_audit_json(const char *json, size_t len, const char **why);
 
-/* ---- plan.c: the plan as the bindings' JSON document (bindings/plan.js reads its shape);
+/* ---- plan.c: the plan as the bindings' JSON document (bindings/tools/plan.js reads its shape);
  * malloc'd (free()), NULL on oom. Not installed: C programs read the dh_plan. ---- */
 struct dh_plan;
 char *dh_plan_to_json(const struct dh_plan *p);

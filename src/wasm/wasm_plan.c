@@ -1,6 +1,6 @@
-/* The WASM entry point of tokens as code (src/manifest.c, src/plan.c), in the tools module: one
+/* The WASM entry point of tokens as code (src/tools/manifest.c, src/tools/plan.c), in the tools module: one
  * synchronous call, no request. JS hands over the manifest's text and the org's tokens, and gets
- * the tools' one envelope back (bindings/tools.js reads it): {"ok": plan} (dh_plan_to_json), or
+ * the tools' one envelope back (bindings/tools/tools.js reads it): {"ok": plan} (dh_plan_to_json), or
  * {"error": {"line": N, "message": "..."}}. */
 #include <emscripten/emscripten.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* The WASM export layer: the C entry points the JS bindings call, and the one place the answer
- * to JS is built. deliver() hands each reply to the import dh_js_deliver (bindings/library_dh.js),
+ * to JS is built. deliver() hands each reply to the import dh_js_deliver (src/wasm/library_dh.js),
  * which bindings/client.js reads (#resolve). What crosses, and in what form:
  *   status, flags      numbers (DH_JS_MORE: another page follows; DH_JS_ALREADY_DELETED;
  *                      DH_JS_MAYBE_CREATED)

@@ -1,5 +1,5 @@
 // Token hygiene: the audit of an organization's access tokens, shared by the library, the CLI and
-// the dashboard. The rules live in the C core (src/audit.c, through dhw_audit); this file fetches
+// the dashboard. The rules live in the C core (src/tools/audit.c, through dhw_audit); this file fetches
 // what they need, and words what they find.
 //
 // Order of requests: the list (every page), then one GET per token for its resources, at most
@@ -8,8 +8,8 @@
 // GETs not yet started are not sent, and the error propagates.
 
 import { parseRetired } from './retired.js';
-import { checkOptions } from './checks.js';
-import { DockerHubError, invalidArgument } from './errors.js';
+import { checkOptions } from '../checks.js';
+import { DockerHubError, invalidArgument } from '../errors.js';
 import { plural } from './audit-report.js';
 
 // What reads a finished report lives in audit-report.js, which the entries export: this file is
@@ -126,7 +126,7 @@ export function usageLine(summary) {
   return summary.limit ? `Tokens used: ${summary.tokens} of ${summary.limit}` : `Tokens: ${summary.tokens}`;
 }
 
-/** Runs the C rules (the tools module, bindings/tools.js) on tokens that have their resources.
+/** Runs the C rules (the tools module, bindings/tools/tools.js) on tokens that have their resources.
  * @returns the core's answer, camelCased */
 export function runAuditRules(tools, tokens, o) {
   const answer = tools.audit(JSON.stringify({
@@ -192,11 +192,11 @@ async function withResources(client, org, list, o) {
 
 /**
  * Audits an organization's tokens.
- * @param {import('./index').Client} client
- * @param {object} tools the tools module (bindings/tools.js)
+ * @param {import('../index').Client} client
+ * @param {object} tools the tools module (bindings/tools/tools.js)
  * @param {string} org
- * @param {import('./index').AuditOptions} [options]
- * @returns {Promise<import('./index').AuditReport>}
+ * @param {import('../index').AuditOptions} [options]
+ * @returns {Promise<import('../index').AuditReport>}
  */
 export async function auditAccessTokens(client, tools, org, options) {
   if (typeof org !== 'string' || org === '') throw invalidArgument('org must be a non-empty string');

@@ -1,5 +1,5 @@
 /* Create and update requests given as JSON text, the form the JS bindings hand them over in
- * (bindings/wasm_exports.c), decoded strictly: a key the API does not take, or a value of the
+ * (src/wasm/wasm_exports.c), decoded strictly: a key the API does not take, or a value of the
  * wrong type, is refused. */
 #ifndef DH_REQUEST_JSON_H
 #define DH_REQUEST_JSON_H

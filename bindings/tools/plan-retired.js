@@ -1,4 +1,4 @@
-// The retired tokens in a plan (bindings/retired.js: LABEL~retired~...~delete-after-T). They are
+// The retired tokens in a plan (bindings/tools/retired.js: LABEL~retired~...~delete-after-T). They are
 // not the manifest's to match: the C core never sees them, so a retired token is never a duplicate
 // of its label nor an unmanaged surprise. Each becomes a step of its own: deleted once its grace is
 // over, deactivated once its overlap is over, else shown as retired and left alone. And the digest

@@ -1,14 +1,14 @@
-// The tools' WASM module: the audit rules, the manifest parser and the plan diff (src/audit.c,
-// src/manifest.c, src/plan.c, through bindings/wasm_audit.c and bindings/wasm_plan.c). The client
+// The tools' WASM module: the audit rules, the manifest parser and the plan diff (src/tools/audit.c,
+// src/tools/manifest.c, src/tools/plan.c, through src/wasm/wasm_audit.c and src/wasm/wasm_plan.c). The client
 // imports this file by dynamic import() on the first audit or plan (bindings/client.js), so a
 // bundler makes it a chunk of its own and an app that never audits or plans never loads it or
-// its .wasm. The one place the tools' _dhw_* are called (bindings/exports.txt lists them): the
+// its .wasm. The one place the tools' _dhw_* are called (src/wasm/exports.txt lists them): the
 // strings go in through HeapStrings (zeroed after), and every answer comes back in one envelope,
 // {"ok": ...} or {"error": {"line": N, "message": "..."}}.
-import createDockerHubOatTools from '../dist/dockerhub_oat_tools.mjs';
-import { DockerHubError } from './errors.js';
-import { HeapStrings } from './heap.js';
-import { wasmSource } from './module.js';
+import createDockerHubOatTools from '../../dist/dockerhub_oat_tools.mjs';
+import { DockerHubError } from '../errors.js';
+import { HeapStrings } from '../heap.js';
+import { wasmSource } from '../module.js';
 
 /** One instantiated tools module per host (entry), shared by its clients. */
 const loaded = new Map();

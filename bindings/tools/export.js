@@ -3,7 +3,7 @@
 // `export` (bindings/cli/commands/export.js) and the dashboard's "Download tokens.json"
 // (web/dashboard/tokens-as-code.js). Host-agnostic: no Node module, no global.
 
-import { DAY_MS, parseTime } from './time.js';
+import { DAY_MS, parseTime } from '../time.js';
 import { parseRetired } from './retired.js';
 
 /** An expiry as the manifest writes it: "90d" when it is a whole number of days after creation. */
@@ -42,10 +42,10 @@ export function exportEntry(t) {
 /**
  * The org's tokens as a manifest. A token whose label an older one already holds is left out
  * (labels must be unique in a manifest) and named in `skipped`, for the caller to warn about.
- * A token a rotation retired (LABEL~retired~..., bindings/retired.js) is left out and named in
+ * A token a rotation retired (LABEL~retired~..., bindings/tools/retired.js) is left out and named in
  * `retired`: it is the rotation's to finish (prune or apply deletes it after its grace), not the
  * file's, and a file that listed it would re-create it once it is gone.
- * @param {import('./index').Client} hub
+ * @param {import('../index').Client} hub
  * @param {string} org
  * @returns {Promise<{ manifest: { version: 1, tokens: Record<string, object> },
  *                     skipped: { id: string, label: string }[], retired: { id: string, label: string }[] }>}

@@ -1,4 +1,4 @@
-// The JS imports of the WASM module (bindings/wasm_exports.c, which describes what crosses):
+// The JS imports of the WASM module (src/wasm/wasm_exports.c, which describes what crosses):
 // dh_js_deliver turns one reply's spans and strings into JS strings for bindings/client.js, and a
 // client with a token function asks JS for a JWT through dh_js_need_token.
 mergeInto(LibraryManager.library, {

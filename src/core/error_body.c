@@ -266,7 +266,8 @@ static void take_objects(const cJSON *root, const char *body, size_t len, dh_are
         if (slot && cJSON_IsObject(v)) {
             char *copy = dh_arena_alloc(a, (size_t)(p - start) + 1);
             if (copy) {
-                memcpy(copy, start, (size_t)(p - start)); /* NOLINT(bugprone-not-null-terminated-result) */
+                /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): ended on the next line */
+                memcpy(copy, start, (size_t)(p - start));
                 copy[p - start] = '\0';
             }
             *slot = copy;

@@ -33,7 +33,7 @@
  * same words: tests/node/label-rule.test.js holds the two to one rule. */
 #define MAX_LABEL_CHARS 100
 
-/* The scopes a manifest may name (src/scopes.h, written from src/scopes.txt). */
+/* The scopes a manifest may name (src/core/scopes.h, written from src/core/scopes.txt). */
 #define FULL_NAME(s) "scope-" s,
 static const char *const repo_scopes[] = {DH_REPO_SCOPES(FULL_NAME) NULL};
 static const char *const org_scopes[] = {DH_ORG_SCOPES(FULL_NAME) NULL};

@@ -74,10 +74,12 @@ typedef struct scope_hint {
 #define OLD_NAME(old, s) {old, "resources: \"" old "\" is an old scope name: use \"" s "\""},
 
 /* Each real scope without its prefix, then names that old docs taught and scripts still send
- * (src/scopes.h, written from src/scopes.txt). */
+ * (src/core/scopes.h, written from src/core/scopes.txt). */
+/* clang-format off */
 static const scope_hint scope_hints[] = {
     DH_REPO_SCOPES(PREFIX_HINT) DH_ORG_SCOPES(PREFIX_HINT) DH_OLD_SCOPE_NAMES(OLD_NAME)
 };
+/* clang-format on */
 
 static char lower(char c) { return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c); }
 
@@ -161,7 +163,7 @@ const char *dh_check_update(const dh_update_request *req) {
 const char *dh_check_list_options(const dh_list_options *o) {
     if (!o) return NULL;
     if (o->page < 0) return "page must be a whole number of at least 1";
-    if (o->page_size < 0 || o->page_size > 100) return "pageSize must be a whole number from 1 to 100";
+    if (o->page_size < 0 || o->page_size > 100) return "page_size must be a whole number from 1 to 100";
     return NULL;
 }
 
@@ -197,7 +199,7 @@ static bool authority_ok(const char *a, size_t len) {
 }
 
 const char *dh_check_base_url(const char *base_url, char **out) {
-    static const char *bad = "baseUrl must be an http(s) URL with a host and no query, fragment or user";
+    static const char *bad = "base_url must be an http(s) URL with a host and no query, fragment or user";
     *out = NULL;
     if (!base_url) base_url = DH_DEFAULT_BASE_URL;
     size_t scheme;
@@ -210,7 +212,7 @@ const char *dh_check_base_url(const char *base_url, char **out) {
         if (*p <= 0x20 || *p >= 0x7f || *p == '?' || *p == '#' || *p == '@' || *p == '\\') return bad;
     const char *slash = strchr(host, '/');
     if (!authority_ok(host, slash ? (size_t)(slash - host) : strlen(host)))
-        return "baseUrl must name a host (letters, digits, '.', '-', '_', or an [IPv6] address) and at most a port from 1 to 65535";
+        return "base_url must name a host (letters, digits, '.', '-', '_', or an [IPv6] address) and at most a port from 1 to 65535";
     size_t n = strlen(base_url);
     while (n > scheme && base_url[n - 1] == '/') n--;
     char *copy = dh_malloc(n + 1);

@@ -1,9 +1,9 @@
-// Reading a finished audit report (bindings/audit.js makes it): the clean-up's candidates, the
+// Reading a finished audit report (bindings/tools/audit.js makes it): the clean-up's candidates, the
 // severity check, the markdown. Apart from the audit itself so that the entries can export these
 // without putting the audit (and its WASM tools) in an app's static imports.
-import { invalidArgument } from './errors.js';
+import { invalidArgument } from '../errors.js';
 import { parseRetired } from './retired.js';
-import { printable } from './text.js';
+import { printable } from '../text.js';
 
 export const SEVERITIES = /* @__PURE__ */ Object.freeze(['low', 'medium', 'high']);
 
@@ -13,7 +13,7 @@ export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * The tokens a clean-up would delete, from an audit report: expired ones, inactive ones, and
  * (where `unusedDays` is given) active ones unused for at least that many days. A token retired
  * by a rotation is left alone during its grace and is a candidate ('retired') once it is over.
- * @param {import('./index').AuditReport} auditReport
+ * @param {import('../index').AuditReport} auditReport
  * @param {{ expired?: boolean, inactive?: boolean, unusedDays?: number | null }} [which]
  * @returns {{ id: string, label: string, reason: 'expired'|'inactive'|'unused'|'retired', sentence: string }[]}
  */
@@ -21,7 +21,7 @@ export function pruneCandidates(auditReport, { expired = true, inactive = true, 
   const out = [];
   const now = Date.parse(auditReport.now);
   for (const t of auditReport.tokens) {
-    // A token retired by a rotation waits out its grace (bindings/retired.js), then always goes.
+    // A token retired by a rotation waits out its grace (bindings/tools/retired.js), then always goes.
     const retired = parseRetired(t.label);
     if (retired) {
       if (retired.deleteAfter <= now) {

@@ -1,5 +1,5 @@
 // Tokens as code: planAccessTokens and applyAccessTokens. The manifest's parse and the plan's diff
-// are the C core's (src/manifest.c, src/plan.c, through bindings/wasm_plan.c); this file reads the
+// are the C core's (src/tools/manifest.c, src/tools/plan.c, through src/wasm/wasm_plan.c); this file reads the
 // organization, words the plan, and does it. Host-agnostic: no Node module, no global.
 //
 // Docker Hub's answers are the state: a plan reads every token (the list, then each token for its
@@ -17,14 +17,14 @@
 // it by its label. Before any change, apply reads the org again and refuses a plan that no longer
 // fits it (a second apply of the same plan included).
 
-import { checkOptions } from './checks.js';
-import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
+import { checkOptions } from '../checks.js';
+import { DockerHubError, invalidArgument, scrubSecrets } from '../errors.js';
 import { retiredLabel } from './retired.js';
 import { DEFAULT_GRACE_SECONDS } from './rotate.js';
-import { closestScopes, ORG_SCOPES, REPO_SCOPES } from './scopes.js';
+import { closestScopes, ORG_SCOPES, REPO_SCOPES } from '../scopes.js';
 import { addRetiredSteps, canonicalToken, splitRetired, stateDigest } from './plan-retired.js';
-import { printable, quoted } from './text.js';
-import { parseTime } from './time.js';
+import { printable, quoted } from '../text.js';
+import { parseTime } from '../time.js';
 
 const PLAN_OPTIONS = ['prune', 'now', 'signal'];
 const APPLY_OPTIONS = ['onSecret', 'onStep', 'signal', 'now', 'stop'];
@@ -46,7 +46,7 @@ function withScopeHint(message) {
   return near.length ? `${message}; did you mean ${near.map((s) => JSON.stringify(s)).join(' or ')}?` : message;
 }
 
-/** Calls the C core (the tools module, bindings/tools.js); a refusal becomes invalid_argument with
+/** Calls the C core (the tools module, bindings/tools/tools.js); a refusal becomes invalid_argument with
  * the line in `message` and `line`. */
 function corePlan(tools, text, org, tokens, now, prune) {
   if (text.includes('\0')) throw invalidArgument('the manifest may not contain a NUL character');
@@ -80,7 +80,7 @@ async function readTokens(client, org, signal) {
 /**
  * The plan that turns the org's tokens into the manifest's.
  * @param {object} client a client from createClient()
- * @param {object} tools the tools module (bindings/tools.js)
+ * @param {object} tools the tools module (bindings/tools/tools.js)
  * @param {string} org
  * @param {string|object} manifest its JSON text (errors then name its lines) or an object
  * @param {{ prune?: boolean, now?: number, signal?: AbortSignal }} [options]
@@ -309,7 +309,7 @@ async function runStep(client, org, step, { onSecret, signal, madeSecrets, now }
       await client.deleteAccessToken(org, step.id, callOptions);
       return {};
     default: {
-      // The phases of a rotation (bindings/rotate.js): create, sign in with it, hand it over, and
+      // The phases of a rotation (bindings/tools/rotate.js): create, sign in with it, hand it over, and
       // only then touch the old token. Not cancellable once sent: an aborted create could happen.
       const created = await client.createAccessToken(org, step.request);
       madeSecrets.push(created.token);

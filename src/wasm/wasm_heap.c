@@ -1,4 +1,4 @@
-/* In both modules (bindings/exports.txt): what the leak tests and the bench watch. */
+/* In both modules (src/wasm/exports.txt): what the leak tests and the bench watch. */
 #include <emscripten/emscripten.h>
 #include <malloc.h>
 
