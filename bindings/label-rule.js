@@ -3,7 +3,7 @@
 // at either end, no control, line-break, bidi or other invisible character (bindings/text.js's INVISIBLE: a label is
 // printed in tables and plans), at most MAX_LABEL_CHARS characters, and no "~retired~". Docker Hub
 // documents no limit on a label's length; 100 is ours. The C parser checks in the same order with
-// the same words: tests/node/label-rule.test.js holds the two to one rule. Host-agnostic.
+// the same words: tests/cli/label-rule.test.js holds the two to one rule. Host-agnostic.
 
 import { INVISIBLE } from './text.js';
 

@@ -30,7 +30,7 @@
 /* The longest label taken, in characters (code points). Docker Hub documents no limit; this bound
  * is ours, far above a useful label, and keeps a plan's lines readable. The CLI's create and
  * update apply the same label rule (bindings/label-rule.js), checked in the same order with the
- * same words: tests/node/label-rule.test.js holds the two to one rule. */
+ * same words: tests/cli/label-rule.test.js holds the two to one rule. */
 #define MAX_LABEL_CHARS 100
 
 /* The scopes a manifest may name (src/core/scopes.h, written from src/core/scopes.txt). */
@@ -161,7 +161,7 @@ static int line_of(parser *p, const cJSON *node) {
 
 /* The characters a reviewer cannot see for what they are: controls, format characters, line and
  * paragraph separators and every default-ignorable code point (Unicode 17). The same class as
- * INVISIBLE in bindings/text.js; tests/node/invisible-characters-escaped-and-refused.test.js checks
+ * INVISIBLE in bindings/text.js; tests/security/invisible-characters-escaped-and-refused.test.js checks
  * this table against it, code point by code point. Sorted, inclusive. */
 static const uint32_t invisible[][2] = {
     /* invisible-table-start */

@@ -1,5 +1,5 @@
 /* The entry points the JS bindings call, of both modules: src/wasm/exports.txt lists them once
- * (the link and tests/node/exports.test.js read it). Core: wasm_exports.c; tools: wasm_plan.c,
+ * (the link and tests/package/exports.test.js read it). Core: wasm_exports.c; tools: wasm_plan.c,
  * wasm_audit.c; both: wasm_heap.c. */
 #ifndef DH_WASM_EXPORTS_H
 #define DH_WASM_EXPORTS_H
