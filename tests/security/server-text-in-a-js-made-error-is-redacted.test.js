@@ -3,8 +3,6 @@
 // client's own secrets (its password or JWT) like every error the C core builds from a reply: a
 // hostile server that names the new token after a run of the JWT it was sent must not get that
 // run into the user's error, log or terminal.
-// FAILS on main (found by attack3): the JS scrubs such errors only of the secrets it created
-// (scrubFor), and the client's own secrets live in the C core alone, with no redactor JS can call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -16,8 +14,8 @@ import { tokenJson } from '../fixtures/hostile-server.js';
 const JWT = 'eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJlLXNlY3JldC1ydW4';
 const NEW_SECRET = 'dckr_oat_Q7wErTyUiOpAsDfGhJkLzXcVbNm12345';
 
-test('rotate: a new token whose id is a run of the JWT, then a failed sign-in: the error holds no run of the JWT', async () => {
-  const newId = JWT.slice(-20);
+/** A server whose create names the new token `newId` and refuses the new token's sign-in. */
+async function hostile(newId) {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -26,13 +24,19 @@ test('rotate: a new token whose id is a run of the JWT, then a failed sign-in: t
         res.end(JSON.stringify(body));
       };
       if (req.url === '/v2/auth/token') return send(401, { message: 'no' }); // the new token's proof fails
+      if (req.method === 'GET' && req.url.includes('?')) return send(200, { total: 0, next: null, previous: null, results: [] });
       if (req.method === 'GET') return send(200, tokenJson({ id: 'old' }));
       if (req.method === 'POST') return send(201, { ...tokenJson({ id: newId }), token: NEW_SECRET });
       return send(204, {});
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const hub = await createClient({ baseUrl: `http://127.0.0.1:${server.address().port}`, token: JWT, maxRetries: 0 });
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+test('rotate: a new token whose id is a run of the JWT, then a failed sign-in: the error holds no run of the JWT', async () => {
+  const srv = await hostile(JWT.slice(-20));
+  const hub = await createClient({ baseUrl: srv.url, token: JWT, maxRetries: 0 });
   try {
     const err = await hub.rotateAccessToken('acme', 'old').then(() => null, (e) => e);
     assert.ok(err?.code, 'the rotation fails with a DockerHubError');
@@ -40,6 +44,21 @@ test('rotate: a new token whose id is a run of the JWT, then a failed sign-in: t
     assert.equal(findRun(seen, [JWT]), null, err.message);
   } finally {
     hub.close();
-    await new Promise((r) => server.close(r));
+    await srv.close();
+  }
+});
+
+test('apply: a created token whose id is a run of the JWT, then a failed sign-in: the step\'s error holds no run of it', async () => {
+  const srv = await hostile(JWT.slice(-24, -4));
+  const hub = await createClient({ baseUrl: srv.url, token: JWT, maxRetries: 0 });
+  try {
+    const plan = await hub.planAccessTokens('acme', { version: 1, tokens: { 'attack-new': {} } });
+    const result = await hub.applyAccessTokens('acme', plan, { onSecret: () => {} });
+    assert.equal(result.ok, false);
+    const seen = [result.error.message, JSON.stringify(result.error), inspect(result.error, { depth: 5 })].join('\n');
+    assert.equal(findRun(seen, [JWT]), null, result.error.message);
+  } finally {
+    hub.close();
+    await srv.close();
   }
 });
