@@ -49,10 +49,9 @@ function cli(args, { env = {}, during } = {}) {
     child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
     child.on('error', reject);
     const side = during ? during(child) : Promise.resolve();
-    child.on('close', async (code) => {
+    child.on('close', (code) => {
       allStderr.push(stderr);
-      await side;
-      resolve({ code, stdout, stderr });
+      side.then(() => resolve({ code, stdout, stderr }), reject);
     });
     child.stdin.end('');
   });

@@ -106,7 +106,7 @@ test('one SIGINT during prune --yes: the request in flight finishes, no other st
   let heard;
   const heardIt = new Promise((resolve) => { heard = resolve; });
   let signalled = false;
-  const relay = createServer(async (req, res) => {
+  const forward = async (req, res) => {
     const chunks = [];
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks);
@@ -119,6 +119,9 @@ test('one SIGINT during prune --yes: the request in flight finishes, no other st
       body: body.length ? body : undefined });
     res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' });
     res.end(Buffer.from(await up.arrayBuffer()));
+  };
+  const relay = createServer((req, res) => {
+    forward(req, res).catch(() => res.destroy()); // the CLI then sees the request fail
   });
   await new Promise((resolve) => relay.listen(0, '127.0.0.1', resolve));
   try {

@@ -23,6 +23,8 @@ const RECIPE = readmeExamples(join(root, 'README.md')).get('audit-worker.mjs');
 // may run on the pinned Node 18), this file runs itself in the pinned Node 22 instead.
 const TOO_OLD = typeof File === 'undefined';
 const { Miniflare, NoOpLog } = TOO_OLD ? {} : await import('miniflare');
+/** test() here; nothing on a Node too old, where the test below runs this file in Node 22. */
+const workerTest = TOO_OLD ? () => {} : (name, fn) => void test(name, fn);
 
 if (TOO_OLD) {
   test('the Worker tests pass in the pinned Node 22 (Miniflare needs Node 20 or later)', () => {
@@ -92,7 +94,7 @@ async function worker(bindings) {
   return mf;
 }
 
-(TOO_OLD ? () => {} : test)('a scheduled event audits the org and posts the library\'s markdown to the webhook', async () => {
+workerTest('a scheduled event audits the org and posts the library\'s markdown to the webhook', async () => {
   const mf = await worker();
   try {
     posts.length = 0;
@@ -117,7 +119,7 @@ async function worker(bindings) {
   }
 });
 
-(TOO_OLD ? () => {} : test)('a webhook that refuses the post makes the scheduled run fail', async () => {
+workerTest('a webhook that refuses the post makes the scheduled run fail', async () => {
   const mf = await worker();
   try {
     hookStatus = 500;
@@ -152,7 +154,7 @@ async function recipeInNode() {
 
 // Rule: the report goes to WEBHOOK_URL and nowhere else. A 307 sent the whole report to another
 // host and the run still said ok; a redirect is now a failure that says it was one.
-(TOO_OLD ? () => {} : test)('a webhook that answers 307 is not followed: the run fails, saying it was a redirect', async () => {
+workerTest('a webhook that answers 307 is not followed: the run fails, saying it was a redirect', async () => {
   const elsewhere = [];
   const other = createServer((req, res) => {
     elsewhere.push(req.url);
