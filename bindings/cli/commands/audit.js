@@ -69,6 +69,24 @@ function findingsTable(report) {
   return `${rows.length > 1 ? table(rows) : ''}${summaryLine(report.summary)}\n${fixText}`;
 }
 
+/**
+ * The flags that named the org, the server and the account on this command line, for the advice:
+ * a fix printed without them would reach another org or hub.docker.com when they came as flags.
+ */
+function contextFlags(values) {
+  const flags = [];
+  for (const name of ['org', 'base-url', 'identifier']) if (values[name] !== undefined) flags.push(`--${name}`, values[name]);
+  return flags;
+}
+
+/** Each finding's fix, as the table prints it and --json gives it, with this command's context flags. */
+function withContext(report, values) {
+  const flags = contextFlags(values);
+  if (!flags.length) return;
+  const findings = [...report.findings, ...report.tokens.flatMap((t) => t.findings ?? [])];
+  for (const f of new Set(findings)) if (f.fix) f.fix = [...f.fix, ...flags];
+}
+
 const EVERY = /^([1-9][0-9]{0,4})([dwy])$/;
 const DAYS = { d: 1, w: 7, y: 365 };
 
@@ -103,6 +121,7 @@ async function run({ rest, values, hub, org, io }) {
   if (failOn !== undefined && !SEVERITIES.includes(failOn))
     throw new UsageError(`--fail-on needs ${SEVERITIES.join(', ')}, not '${failOn}'`);
   const report = await readAudit(hub, org, io, auditOptions(values, io));
+  withContext(report, values);
   if (values.file !== undefined) report.rotations = rotationSchedule(values.file, report);
   if (values.json) io.stdout.write(json(report));
   else if (values.markdown) io.stdout.write(auditMarkdown(report));
