@@ -9,8 +9,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
-import { runAuditRules } from '../../bindings/audit.js';
-import { tools } from '../../bindings/tools.js';
+import { runAuditRules } from '../../bindings/tools/audit.js';
+import { tools } from '../../bindings/tools/tools.js';
 import { tokenStatus } from '../../bindings/token-status.js';
 
 let Module;
