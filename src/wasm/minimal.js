@@ -16,7 +16,7 @@ var WebAssembly = {
           dhExpose(Module); // before anyone awaiting the factory runs: they run as microtasks
         };
         if (Module['instantiateWasm']) return Module['instantiateWasm'](imports, receive);
-        globalThis.WebAssembly.instantiate(Module['wasmBinary'], imports).then(function (output) {
+        void globalThis.WebAssembly.instantiate(Module['wasmBinary'], imports).then(function (output) {
           receive(output.instance);
         }).catch(readyPromiseReject);
       },
