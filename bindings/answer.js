@@ -1,11 +1,8 @@
-// Reading what the C core delivers (the form is described once, at the top of
-// src/wasm/wasm_exports.c): the header block, the flags, an error in the JS user's words.
+// Reading what the C core delivers (the envelope of bindings/boundary.js): the header block, and
+// an error in the JS user's words.
 import { DockerHubError } from './errors.js';
 import { inJsWords } from './words.js';
 
-export const MORE = 1;
-export const ALREADY_DELETED = 2;
-export const MAYBE_CREATED = 4;
 
 /** The "name:value\n" lines of a delivered answer as an object; a repeated name joins its
  * values with ", ", as fetch's Headers do. */
@@ -39,13 +36,13 @@ const UNREACHED = new Set(['network', 'timeout']);
  * A delivered error as a DockerHubError; the core's own sentences (no status) in JS's words, a
  * network failure or a timeout naming the server (`where`: "http://127.0.0.1:4010").
  */
-export function toError({ status, flags, headers, error, cause, where }) {
+export function toError({ status, maybeCreated, headers, error, cause, where }) {
   const { code, errinfo, fields, retryAfter, ...words } = error;
   let message = status ? words.message : inJsWords(words.message);
   if (!status && where && UNREACHED.has(code)) message = message.replace('Docker Hub', `Docker Hub at ${where}`);
   const extra = { detail: words.detail, text: words.text, status };
   if (retryAfter >= 0) extra.retryAfter = retryAfter;
-  if (flags & MAYBE_CREATED) extra.maybeCreated = true;
+  if (maybeCreated) extra.maybeCreated = true;
   if (code === 'network' && cause !== undefined) extra.cause = cause;
   if (status) extra.headers = headers;
   // The server's own text, which cJSON read: JSON.parse is stricter (01, 1., raw control

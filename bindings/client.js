@@ -1,16 +1,15 @@
-// createClient and the operations: checks the JS types, marshals strings into the WASM heap,
-// makes one C call, and resolves a Promise with the answer the C core delivers (what crosses is
-// described once, in src/wasm/wasm_exports.c; #resolve below is where it is read).
+// createClient and the operations: checks the JS types, starts one C call through the boundary
+// (bindings/boundary.js: the heap strings, the _dhw_ calls, the envelope an answer crosses in),
+// and resolves a Promise with that answer, read in #resolve below.
 // Host-agnostic: the entries (index.node.js, index.web.js) say how to find the .wasm.
 // Rotation, audit and tokens as code are imported on first use (import()), the audit's and the
 // plan's C with them (bindings/tools/tools.js): a bundler makes them chunks of their own, and an app
 // that only calls the operations never loads them.
 
-import { ALREADY_DELETED, parseHeaders, parseRateLimit, toError } from './answer.js';
+import { parseHeaders, parseRateLimit, toError } from './answer.js';
+import { cancelCall, freeClient, heapInUse, newClient, nextPage, redact, startCall } from './boundary.js';
 import { checkBody, checkClientOptions, checkName, checkOptions, checkSignal, MAX_TIMEOUT_MS } from './checks.js';
-import { DockerHubError, invalidArgument, scrubRuns } from './errors.js';
-import { Fingerprints } from './fingerprints.js';
-import { HeapStrings } from './heap.js';
+import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
 import { instance } from './module.js';
 import { findAccessToken } from './find.js';
 import { inJsWords } from './words.js';
@@ -24,23 +23,12 @@ export async function createClient(options = {}, host) {
 
   const inst = await instance(options.wasm, host, timeoutMs);
   const { Module } = inst;
-  const strings = new HeapStrings(Module);
-  let ptr;
-  try {
-    ptr = Module._dhw_client_new(
-      strings.put(baseUrl),
-      strings.put(typeof token === 'string' ? token : null),
-      strings.put(credentials?.identifier),
-      strings.put(credentials?.secret),
-      typeof token === 'function' ? 1 : 0,
-      timeoutMs,
-      maxRetries,
-      maxResponseBytes,
-    );
-  } finally {
-    strings.free();
-  }
-  if (!ptr) throw invalidArgument(`createClient: ${inJsWords(Module.UTF8ToString(Module._dhw_last_error()))}`);
+  const made = newClient(Module, {
+    baseUrl, token: typeof token === 'string' ? token : null, identifier: credentials?.identifier,
+    secret: credentials?.secret, tokenFunction: typeof token === 'function', timeoutMs, maxRetries, maxResponseBytes,
+  });
+  if (made.error) throw invalidArgument(`createClient: ${inJsWords(made.error)}`);
+  const { ptr } = made;
   const id = inst.nextId++;
   inst.clients.set(id, { ptr, tokenFn: typeof token === 'function' ? token : null });
   inst.byPtr.set(ptr, id);
@@ -53,12 +41,13 @@ function serverName(baseUrl) {
   return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
 }
 
+let scrubWith; // (client, err, secrets) => err: set by Client's static block, so it reads #inst
+
 class Client {
   #inst;
   #id;
   #ptr; // 0 once closed
   #rateLimit = null;
-  #made = new Fingerprints(); // the secrets this client created, as keyed fingerprints only
   #origin; // { options, host }: what verifyAccessToken makes its own client from
   #where; // the server, as a network error names it
 
@@ -81,10 +70,9 @@ class Client {
     if (!this.#ptr) return;
     const ptr = this.#ptr;
     this.#ptr = 0;
-    this.#made.clear();
     this.#inst.clients.delete(this.#id);
     this.#inst.byPtr.delete(ptr);
-    this.#inst.Module._dhw_client_free(ptr);
+    freeClient(this.#inst.Module, ptr); // with the prints of the tokens it made (src/core/redact.c)
   }
 
   async listAccessTokens(org, options) {
@@ -98,7 +86,7 @@ class Client {
       throw invalidArgument('page must be a whole number of at least 1');
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
       throw invalidArgument('pageSize must be a whole number from 1 to 100');
-    return this.#call(signal, (M, id, s) => M._dhw_list(this.#ptr, id, s.put(org), page, pageSize));
+    return this.#call(signal, 'list', org, page, pageSize);
   }
 
   /**
@@ -113,19 +101,19 @@ class Client {
     const { pageSize = 100, signal } = checkOptions(options, ['pageSize', 'signal'], 'options');
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
       throw invalidArgument('pageSize must be a whole number from 1 to 100');
-    let page = null; // { answer, more } not yet handed over; the last word wins (an abort's)
+    let page = null; // an answer not yet handed over; the last word wins (an abort's)
     let wake = null;
     // A list that shifts while it is read (a token created meanwhile) repeats an item on the next
     // page: each token is given once, so an audit or a plan does not count it twice.
     const given = new Set();
-    const handle = this.#start(signal, (answer, more) => {
-      page = { answer, more };
+    const handle = this.#start(signal, (answer) => {
+      page = answer;
       wake?.();
-    }, (M, id, s) => M._dhw_list_all(this.#ptr, id, s.put(org), pageSize));
+    }, 'listAll', org, pageSize);
     try {
       for (;;) {
         while (!page) await new Promise((resolve) => (wake = resolve));
-        const { answer, more } = page;
+        const answer = page;
         page = null;
         const { data } = this.#resolve(answer);
         for (const t of data.results) {
@@ -133,11 +121,11 @@ class Client {
           given.add(t.id);
           yield t;
         }
-        if (!more) return;
+        if (!answer.more) return;
         if (page) continue; // delivered while the consumer held the page: aborted or closed
         // The consumer wants more: only now is the next page asked for.
         if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
-        this.#inst.Module._dhw_list_all_next(this.#ptr, handle.callId);
+        nextPage(this.#inst.Module, this.#ptr, handle.callId);
       }
     } finally {
       handle.done();
@@ -147,7 +135,7 @@ class Client {
   /** Bytes the WASM allocator has handed out and not got back (all clients of this module):
    * for leak tests and the benchmark, not for applications. */
   debugHeapInUse() {
-    return this.#inst.Module._dhw_heap_in_use();
+    return heapInUse(this.#inst.Module);
   }
 
   /** How many times `text` (as UTF-8) stands in the WASM heap, freed blocks included (all clients
@@ -241,9 +229,9 @@ class Client {
     checkName(org, 'org');
     const json = checkBody(body, 'the create request');
     const { signal } = checkOptions(options, ['signal'], 'options');
-    const created = await this.#call(signal, (M, id, s) => M._dhw_create(this.#ptr, id, s.put(org), s.put(json)));
-    this.#made.add(created.data?.token); // a later error that echoes it is scrubbed of it
-    return created;
+    // The core remembers the new token's secret (as prints only, src/core/redact.c): a later error
+    // that echoes it is redacted like the client's own secrets.
+    return this.#call(signal, 'create', org, json);
   }
 
   async getAccessToken(org, id, options) {
@@ -254,7 +242,7 @@ class Client {
     checkName(org, 'org');
     checkName(tokenId, 'id');
     const { signal } = checkOptions(options, ['signal'], 'options');
-    return this.#call(signal, (M, id, s) => M._dhw_get(this.#ptr, id, s.put(org), s.put(tokenId)));
+    return this.#call(signal, 'get', org, tokenId);
   }
 
   async updateAccessToken(org, id, body, options) {
@@ -266,7 +254,7 @@ class Client {
     checkName(tokenId, 'id');
     const json = checkBody(body, 'the update request');
     const { signal } = checkOptions(options, ['signal'], 'options');
-    return this.#call(signal, (M, id, s) => M._dhw_update(this.#ptr, id, s.put(org), s.put(tokenId), s.put(json)));
+    return this.#call(signal, 'update', org, tokenId, json);
   }
 
   async deleteAccessToken(org, id, options) {
@@ -277,25 +265,26 @@ class Client {
     checkName(org, 'org');
     checkName(tokenId, 'id');
     const { signal } = checkOptions(options, ['signal'], 'options');
-    return this.#call(signal, (M, id, s) => M._dhw_delete(this.#ptr, id, s.put(org), s.put(tokenId)));
+    return this.#call(signal, 'delete', org, tokenId);
   }
 
-  /** Runs one C operation and settles with { data, status, headers } or a DockerHubError. */
-  async #call(signal, start) {
+  /** Runs one C operation (`op` of bindings/boundary.js) and settles with { data, status,
+   * headers } or a DockerHubError. */
+  async #call(signal, op, ...args) {
     let handle;
     const answer = await new Promise((resolve) => {
-      handle = this.#start(signal, resolve, start);
+      handle = this.#start(signal, resolve, op, ...args);
     });
     handle.done();
     return this.#resolve(answer);
   }
 
   /**
-   * Starts a C operation whose answers go to onAnswer(answer, more); an abort of `signal` cancels
-   * it in C (which delivers 'aborted' at once and stops the request). Returns { done() }
-   * to call when no more answers are wanted.
+   * Starts a C operation whose answers go to onAnswer(answer); an abort of `signal` cancels it in
+   * C (which delivers 'aborted' at once and stops the request). Returns { done() } to call when
+   * no more answers are wanted.
    */
-  #start(signal, onAnswer, start) {
+  #start(signal, onAnswer, op, ...args) {
     checkSignal(signal);
     if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
     const inst = this.#inst;
@@ -303,39 +292,36 @@ class Client {
     const callId = inst.nextId++;
     // The client may be closed (its C memory freed) before the abort comes: check first.
     const onAbort = () => {
-      if (this.#ptr === ptr && inst.pending.has(callId)) inst.Module._dhw_cancel(ptr, callId);
+      if (this.#ptr === ptr && inst.pending.has(callId)) cancelCall(inst.Module, ptr, callId);
     };
     let open = true;
     const done = () => {
       signal?.removeEventListener('abort', onAbort);
       // Still under way (a list left early): cancel it unless the client is gone.
-      if (open && inst.pending.has(callId) && this.#ptr === ptr) inst.Module._dhw_cancel(ptr, callId);
+      if (open && inst.pending.has(callId) && this.#ptr === ptr) cancelCall(inst.Module, ptr, callId);
       inst.pending.delete(callId);
       open = false;
     };
     inst.pending.set(callId, onAnswer);
     signal?.addEventListener('abort', onAbort, { once: true });
-    const strings = new HeapStrings(inst.Module);
     try {
-      start(inst.Module, callId, strings);
+      startCall(inst.Module, op, ptr, callId, args);
     } catch (err) {
       done(); // a start that threw (out of memory) leaves no entry and no listener behind
       throw err;
-    } finally {
-      strings.free();
     }
     return { done, callId };
   }
 
-  /** An answer the C core delivered (see dhReceive) to { data, status, headers }, or a thrown
+  /** An answer in the envelope of bindings/boundary.js to { data, status, headers }, or a thrown
    * DockerHubError. */
   #resolve(answer) {
-    const { status, flags, body } = answer;
+    const { status, body } = answer;
     const headers = parseHeaders(answer.headers);
     const rateLimit = parseRateLimit(headers);
     if (rateLimit) this.#rateLimit = rateLimit;
-    if (answer.error) throw scrubRuns(toError({ ...answer, headers, where: this.#where }), this.#made);
-    if (flags & ALREADY_DELETED) {
+    if (answer.error) throw toError({ ...answer, headers, where: this.#where });
+    if (answer.alreadyDeleted) {
       // A retried DELETE found it gone: an earlier attempt, whose answer was lost, deleted it.
       return { data: undefined, status, headers, alreadyDeleted: true };
     }
@@ -349,4 +335,24 @@ class Client {
     }
     return { data, status, headers };
   }
+
+  static {
+    scrubWith = (client, err, secrets) => {
+      // A wrapper made with Object.create(client) (a test's spy) scrubs with its client's module.
+      let c = client;
+      while (c !== null && typeof c === 'object' && !(#inst in c)) c = Object.getPrototypeOf(c);
+      if (c === null || typeof c !== 'object') throw invalidArgument('client must be a client from createClient()');
+      const { Module } = c.#inst;
+      return scrubSecrets(err, (text) => redact(Module, text, secrets));
+    };
+  }
+}
+
+/**
+ * `err` with every run of `secrets` (tokens `client` made: rotate.js, plan.js) redacted by the
+ * core's one redactor, the rule of src/core/redact.c; `err` itself where it holds none.
+ * @param {Client} client @param {unknown} err @param {string[]} secrets
+ */
+export function scrubFor(client, err, secrets) {
+  return scrubWith(client, err, secrets);
 }

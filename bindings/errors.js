@@ -41,76 +41,36 @@ export function invalidArgument(message) {
   return new DockerHubError('invalid_argument', message);
 }
 
-// The C core scrubs the client's own secrets (password, PAT, JWT) out of what a server echoes; a
-// token created on this client is not among them (the core does not keep it), so a later call's
-// error that echoes it is scrubbed here, by the same rule: any run of 8 of its characters, the
-// public dckr_oat_/dckr_pat_ prefix alone excepted. The client remembers its created secrets as
-// keyed fingerprints only (fingerprints.js); rotate and apply also scrub the one they hold.
-const RUN = 8;
-
-/** @param {string} text @param {{ has(run: string): boolean }} runs */
-function scrubText(text, runs) {
-  let out = '';
-  let covered = 0;
-  let inRun = false;
-  for (let k = 0; k < text.length; k++) {
-    if (runs.has(text.slice(k, k + RUN))) covered = k + RUN;
-    if (k < covered) {
-      if (!inRun) out += '[redacted]';
-      inRun = true;
-    } else {
-      inRun = false;
-      out += text[k];
-    }
-  }
-  return out;
-}
-
-function holdsRun(text, runs) {
-  if (typeof text !== 'string') return false;
-  for (let k = 0; k + RUN <= text.length; k++) if (runs.has(text.slice(k, k + RUN))) return true;
-  return false;
+/** Is `text` changed by `redact`: does it hold a run of a secret? */
+function holds(text, redact) {
+  return typeof text === 'string' && text !== '' && redact(text) !== text;
 }
 
 /**
- * `err` with every run of 8 characters of `secrets` in its text replaced by "[redacted]" (and
- * errinfo/fields left out where they hold one); `err` itself where nothing was found.
+ * `err` with every run of a secret in its text replaced by "[redacted]" (and errinfo/fields, a
+ * header or another field left out where it holds one); `err` itself where nothing was found.
+ * `redact(text)` is the core's one redactor (src/core/redact.c, through bindings/boundary.js): the C
+ * core redacts what a server sends already; this is for errors the JS makes around a secret it
+ * holds (rotate.js, plan.js: scrubFor in client.js).
  * @param {unknown} err
- * @param {string[]} secrets
+ * @param {(text: string) => string} redact
  */
-export function scrubSecrets(err, secrets) {
+export function scrubSecrets(err, redact) {
   if (!(err instanceof DockerHubError)) return err;
-  const windows = new Set();
-  for (const s of secrets) {
-    if (typeof s !== 'string') continue;
-    const pub = /^dckr_(pat|oat)_/.test(s) ? 9 : 0;
-    for (let k = Math.max(0, pub - RUN + 1); k + RUN <= s.length; k++) windows.add(s.slice(k, k + RUN));
-  }
-  return scrubRuns(err, windows);
-}
-
-/**
- * scrubSecrets by runs: `runs.has(run)` says whether 8 characters are a run of a secret (a Set of
- * them, or a client's Fingerprints of the secrets it created).
- * @param {unknown} err
- * @param {{ has(run: string): boolean }} runs
- */
-export function scrubRuns(err, runs) {
-  if (!(err instanceof DockerHubError)) return err;
-  const holds = (t) => holdsRun(t, runs);
-  const fields = { message: err.message, detail: err.detail, text: err.text };
-  const dirty = Object.values(fields).some(holds) || holds(JSON.stringify(err.headers ?? {}))
-    || holds(JSON.stringify(err.errinfo ?? {})) || holds(JSON.stringify(err.fields ?? {}));
+  const has = (t) => holds(t, redact);
+  const json = (v) => JSON.stringify(v ?? {});
+  const dirty = [err.message, err.detail, err.text].some(has) || has(json(err.headers))
+    || has(json(err.errinfo)) || has(json(err.fields));
   if (!dirty) return err;
   const extra = {};
   for (const key of OPTIONAL_FIELDS) if (err[key] !== undefined) extra[key] = err[key];
-  for (const key of ['detail', 'text']) if (typeof extra[key] === 'string') extra[key] = scrubText(extra[key], runs);
-  for (const key of ['errinfo', 'fields']) if (holds(JSON.stringify(extra[key] ?? {}))) delete extra[key];
+  for (const key of ['detail', 'text']) if (typeof extra[key] === 'string') extra[key] = redact(extra[key]);
+  for (const key of ['errinfo', 'fields']) if (has(json(extra[key]))) delete extra[key];
   if (extra.headers) {
     extra.headers = Object.fromEntries(Object.entries(extra.headers)
-      .filter(([name]) => !holds(name)).map(([name, v]) => [name, scrubText(String(v), runs)]));
+      .filter(([name]) => !has(name)).map(([name, v]) => [name, redact(String(v))]));
   }
-  const clean = new DockerHubError(err.code, scrubText(err.message, runs), { ...extra, status: err.status, cause: err.cause });
-  for (const key of Object.keys(err)) if (!(key in clean) && !holds(JSON.stringify(err[key]) ?? '')) clean[key] = err[key];
+  const clean = new DockerHubError(err.code, redact(err.message), { ...extra, status: err.status, cause: err.cause });
+  for (const key of Object.keys(err)) if (!(key in clean) && !has(JSON.stringify(err[key]) ?? '')) clean[key] = err[key];
   return clean;
 }

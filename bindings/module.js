@@ -2,9 +2,8 @@
 // compiling (synchronously where the host allows it), and the module's two imports into JS
 // (an answer delivered, a JWT asked for).
 import createDockerHubOat from '../dist/dockerhub_oat.mjs';
-import { MORE } from './answer.js';
+import { tokenReady } from './boundary.js';
 import { DockerHubError, invalidArgument } from './errors.js';
-import { HeapStrings } from './heap.js';
 import { makeFetchXHR } from './xhr.js';
 
 /** One instantiated module per wasm source, shared by the clients made from it. */
@@ -54,19 +53,20 @@ async function instantiateFrom(wasm, host, signal) {
   // Per-client and per-call state is keyed by ids that are never used twice. emmalloc hands a
   // freed pointer out again, so a C pointer names a client only while that client lives: it is
   // looked up (byPtr) the moment C asks, and an answer for a closed client finds nothing.
-  const pending = new Map(); // call id -> (answer, more) => void
+  const pending = new Map(); // call id -> (answer) => void
   const clients = new Map(); // client id -> { ptr, tokenFn }
   const byPtr = new Map(); // C pointer -> client id, while that client lives
   const XHR = typeof fetch === 'function' ? makeFetchXHR(fetch) : undefined;
   const moduleArgs = {
     xhrImpl: XHR,
-    dhReceive(callId, status, flags, headers, body, error) {
+    // One answer of call `callId`, in the envelope of bindings/boundary.js. A call that fails for
+    // good on a fetch() rejection is delivered inside that XHR's onerror: the rejection is the
+    // error's cause (bindings/xhr.js).
+    dhReceive(callId, answer) {
       const receive = pending.get(callId);
-      const more = (flags & MORE) !== 0;
-      if (!more) pending.delete(callId);
-      // A call that fails for good on a fetch() rejection is delivered inside that XHR's onerror:
-      // the rejection is the error's cause (bindings/xhr.js).
-      receive?.({ status, flags, headers, body, error, cause: XHR?.failing }, more);
+      if (!answer.more) pending.delete(callId);
+      answer.cause = XHR?.failing;
+      receive?.(answer);
     },
     dhNeedToken(clientPtr) {
       const id = byPtr.get(clientPtr);
@@ -144,21 +144,5 @@ async function answerTokenRequest(inst, id, tokenFn) {
     whyNot = 'the token function threw or rejected';
   }
   const client = inst.clients.get(id);
-  if (client) {
-    const strings = new HeapStrings(inst.Module);
-    let jwtIn;
-    let whyNotIn;
-    try {
-      jwtIn = strings.put(jwt);
-      whyNotIn = strings.put(whyNot);
-    } catch {
-      jwtIn = whyNotIn = 0; // no room in the heap: C fails the waiting calls ("no token was given")
-    }
-    try {
-      inst.Module._dhw_token_ready(client.ptr, jwtIn, whyNotIn);
-    } finally {
-      strings.free();
-    }
-  }
+  if (client) tokenReady(inst.Module, client.ptr, jwt, whyNot);
 }
-

@@ -2,7 +2,7 @@
 // them, what a scope includes, and the words a person reads for an organization scope. The package
 // exports SCOPES; the sandbox (web/sandbox/scopes.js) and the dashboard (web/dashboard/format.js, to
 // which web/server.js serves this file as /bindings/scopes.js) import the rest. The C core's
-// DH_SCOPES (src/core/validate.c) lists the same names; tests/node/scopes.test.js checks that they agree.
+// DH_SCOPES (src/core/validate.c) lists the same names; tests/client/scopes.test.js checks that they agree.
 
 /** Repository scopes' words for a person, by scope (the order is SCOPES.TYPE_REPO's). */
 const REPO_WORDS = {

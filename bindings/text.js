@@ -3,7 +3,7 @@
 //
 // INVISIBLE is the one class of characters a reviewer cannot see for what they are; src/tools/manifest.c
 // refuses the same class in labels, repository paths, exec and out (its table is checked against
-// this one, code point by code point, in tests/node/invisible-characters-escaped-and-refused.test.js):
+// this one, code point by code point, in tests/security/invisible-characters-escaped-and-refused.test.js):
 // - controls (Cc): every C0 one (\n and \t too: inside one printed field a line break would forge
 //   a line of its own), DEL, the C1 ones (U+009B is a CSI);
 // - format characters (Cf): the bidi controls and marks that reorder what a reviewer reads, zero

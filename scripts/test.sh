@@ -41,8 +41,9 @@ step "WASM build (emcc)"
 bash scripts/build.sh
 ls -l dist/dockerhub_oat.mjs dist/dockerhub_oat.wasm dist/dockerhub_oat.inline.mjs | awk '{print $5, $9}'
 
-step "node --test ($(node --version))"
-node --test --test-reporter=spec tests/node/
+# The Node suites, one folder per subject (CONTRIBUTING.md's "Where a test goes"), and the bench's smoke run.
+step "node --test ($(node --version)): client, cli, sandbox, tools, security, package, the bench smoke"
+node --test --test-reporter=spec tests/client/ tests/cli/ tests/sandbox/ tests/tools/ tests/security/ tests/package/ tests/bench/*.test.js
 
 step "host matrix: the README's examples from the packed tarball on Node 18/20/22, Deno, Bun, workerd (Miniflare), Chromium (esbuild, vite)"
 node --test --test-reporter=spec tests/hosts/

@@ -138,7 +138,7 @@ export function runAuditRules(tools, tokens, o) {
   }));
   // The tokens came from the server: a refusal means the server sent what the API does not promise.
   if (answer.error) throw new DockerHubError('invalid_response', `the tokens cannot be audited: ${answer.error.message}`);
-  return answer.ok;
+  return JSON.parse(answer.body);
 }
 
 /** The report from the tokens and the core's answer. */

@@ -17,7 +17,8 @@
 // it by its label. Before any change, apply reads the org again and refuses a plan that no longer
 // fits it (a second apply of the same plan included).
 
-import { DockerHubError, invalidArgument, scrubSecrets } from '../errors.js';
+import { scrubFor } from '../client.js';
+import { DockerHubError, invalidArgument } from '../errors.js';
 import { retiredLabel } from './retired.js';
 import { DEFAULT_GRACE_SECONDS } from './rotate.js';
 import { closestScopes, ORG_SCOPES, REPO_SCOPES } from '../scopes.js';
@@ -60,13 +61,13 @@ function withScopeHint(message) {
 function corePlan(tools, text, org, tokens, now, prune) {
   if (text.includes('\0')) throw invalidArgument('the manifest may not contain a NUL character');
   const tokensJson = tokens === null ? null : JSON.stringify({ results: tokens });
-  const doc = tools.plan(text, org, tokensJson, Math.floor(now / 1000), prune);
-  if (doc.error) {
-    const err = invalidArgument(withScopeHint(doc.error.message));
-    if (doc.error.line > 0) err.line = doc.error.line;
+  const answer = tools.plan(text, org, tokensJson, Math.floor(now / 1000), prune);
+  if (answer.error) {
+    const err = invalidArgument(withScopeHint(answer.error.message));
+    if (answer.error.line > 0) err.line = answer.error.line;
     throw err;
   }
-  return doc.ok;
+  return JSON.parse(answer.body);
 }
 
 /** Every token of the org with its description and resources (a list item has neither). */
@@ -435,7 +436,7 @@ export async function applyAccessTokens(client, org, plan, options) {
       if (err.maybeCreated) {
         err = new DockerHubError(err.code, lostCreateMessage(step, err), { status: err.status, maybeCreated: true });
       }
-      err = scrubSecrets(err, madeSecrets);
+      err = scrubFor(client, err, madeSecrets);
       Object.assign(result, { ok: false, failed: step, error: err, notDone: steps.slice(i + 1) });
       report({ ...event, status: 'failed', error: err });
       return result;

@@ -30,7 +30,8 @@
 // Clock: "now" is this machine's clock (or options.now). A one-year token rotated from a machine
 // whose clock runs ahead of Docker Hub's may be refused (400); the old token is then untouched.
 
-import { DockerHubError, invalidArgument, scrubSecrets } from '../errors.js';
+import { scrubFor } from '../client.js';
+import { DockerHubError, invalidArgument } from '../errors.js';
 import { ceilMinute, parseRetired, retiredLabel } from './retired.js';
 import { quoted } from '../text.js';
 import { parseTime } from '../time.js';
@@ -203,7 +204,7 @@ async function proveAndHandOver(client, org, old, token, o, report) {
       report({ phase, status: 'done', id: old.id, newId: token.id });
     }
   } catch (caught) {
-    const err = scrubSecrets(phase === 'handover' && !(caught instanceof DockerHubError)
+    const err = scrubFor(client, phase === 'handover' && !(caught instanceof DockerHubError)
       ? new DockerHubError('handover_failed', caught?.message ?? 'no reason given')
       : toDockerHubError(caught, `the ${phase} failed`), [token.token]);
     report({ phase, status: 'failed', id: old.id, newId: token.id, error: err });
@@ -223,7 +224,7 @@ async function undo(client, org, old, token, phase, err, report) {
     report({ phase: 'undo', status: 'done', id: old.id, newId: token.id });
   } catch (e) {
     undone = false;
-    why = scrubSecrets(toDockerHubError(e, 'the delete failed'), [token.token]).message;
+    why = scrubFor(client, toDockerHubError(e, 'the delete failed'), [token.token]).message;
     report({ phase: 'undo', status: 'failed', id: old.id, newId: token.id });
   }
   // An abort is the user's (Ctrl-C, a signal), not a failure of the new token: say so.
@@ -251,7 +252,7 @@ export async function retireToken(client, org, id, retire, newSecret, report = (
     report({ phase: 'retire', status: 'done', id, as: retire.as, label: retire.label });
     return null;
   } catch (err) {
-    const e = scrubSecrets(toDockerHubError(err, 'retiring the old token failed'), newSecret ? [newSecret] : []);
+    const e = scrubFor(client, toDockerHubError(err, 'retiring the old token failed'), newSecret ? [newSecret] : []);
     report({ phase: 'retire', status: 'failed', id, error: e });
     return e;
   }

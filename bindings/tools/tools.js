@@ -2,12 +2,10 @@
 // src/tools/manifest.c, src/tools/plan.c, through src/wasm/wasm_audit.c and src/wasm/wasm_plan.c). The client
 // imports this file by dynamic import() on the first audit or plan (bindings/client.js), so a
 // bundler makes it a chunk of its own and an app that never audits or plans never loads it or
-// its .wasm. The one place the tools' _dhw_* are called (src/wasm/exports.txt lists them): the
-// strings go in through HeapStrings (zeroed after), and every answer comes back in one envelope,
-// {"ok": ...} or {"error": {"line": N, "message": "..."}}.
+// its .wasm. Its calls go through bindings/boundary.js, which answers in the one envelope.
 import createDockerHubOatTools from '../../dist/dockerhub_oat_tools.mjs';
+import { audit, heapInUse, plan } from '../boundary.js';
 import { DockerHubError } from '../errors.js';
-import { HeapStrings } from '../heap.js';
 import { wasmSource } from '../module.js';
 
 /** One instantiated tools module per host (entry), shared by its clients. */
@@ -48,34 +46,16 @@ class Tools {
 
   /** The plan (tokens: the org's tokens as JSON text, or null to check the manifest only). */
   plan(manifest, org, tokens, nowSeconds, prune) {
-    return this.#call((M, s) => M._dhw_plan(s.put(manifest), s.put(org), s.put(tokens), nowSeconds, prune ? 1 : 0));
+    return plan(this.Module, manifest, org, tokens, nowSeconds, prune);
   }
 
   /** The audit rules' answer for their JSON input. */
   audit(input) {
-    return this.#call((M, s) => M._dhw_audit(s.put(input)));
+    return audit(this.Module, input);
   }
 
   /** Bytes the tools' allocator has handed out and not got back: for leak tests. */
   heapInUse() {
-    return this.Module._dhw_heap_in_use();
-  }
-
-  /** One synchronous call: the envelope as { ok } or { error: { line, message } }. */
-  #call(run) {
-    const M = this.Module;
-    const strings = new HeapStrings(M);
-    let out = 0;
-    try {
-      out = run(M, strings);
-      if (!out) throw new DockerHubError('invalid_response', 'out of memory');
-      const end = M.HEAPU8.indexOf(0, out);
-      const text = new TextDecoder().decode(M.HEAPU8.subarray(out, end));
-      M.HEAPU8.fill(0, out, end);
-      return JSON.parse(text);
-    } finally {
-      strings.free();
-      if (out) M._free(out);
-    }
+    return heapInUse(this.Module);
   }
 }

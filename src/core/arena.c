@@ -9,7 +9,8 @@
  * long double) would pad each of a tree's 40-byte nodes to 48 on wasm32. */
 #define ARENA_ALIGN 8
 #define FIRST_BLOCK 2048
-#define MAX_BLOCK ((size_t)64 * 1024) /* blocks double up to this: a list of 100 fills about six */
+/* Blocks double up to this: a list of 100 fills about six. */
+#define MAX_BLOCK ((size_t)64 * 1024)
 
 /* Under AddressSanitizer (the fuzzers, the asan build) every allocation gets a block of its
  * own, so that a read past one still lands in a redzone instead of in its neighbour. */

@@ -13,6 +13,7 @@ dh_code set_bearer(dh_client *cl, const char *jwt) {
     if (jwt && !(copy = dh_strdup(jwt))) return DH_ERR_NO_MEMORY;
     dh_wipe_free(cl->bearer);
     cl->bearer = copy;
+    cl->bearer_gen++;
     cl->bearer_exp = jwt ? dh_jwt_exp(jwt) : -1;
     return DH_OK;
 }

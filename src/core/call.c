@@ -96,6 +96,7 @@ static bool take_authorization(dh_call *c) {
     dh_buf_puts(&b, "Bearer ");
     dh_buf_puts(&b, c->client->bearer);
     c->authorization = dh_buf_take(&b);
+    c->auth_gen = c->client->bearer_gen;
     return c->authorization != NULL;
 }
 

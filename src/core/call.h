@@ -24,6 +24,7 @@ struct dh_call {
     char *url;
     char *body;          /* wiped on free: a create's body or the sign-in secret */
     char *authorization; /* "Bearer ..." as last sent; wiped on free */
+    uint32_t auth_gen;   /* the client's bearer_gen when it was made */
     dh_callback cb;      /* NULL for the client's own sign-in */
     void *user;
     void *handle;        /* the transport's, while a request is out */
@@ -54,11 +55,16 @@ struct dh_client {
     dh_transport tr;
     uint64_t rng;
     dh_call *calls, *calls_tail;
-    /* The redaction of replies, built once for the secrets of the moment (reply.c); wiped with
-     * its arena when they change and on free. */
-    dh_arena *red_arena;
-    const dh_redactor *red;
+    uint32_t bearer_gen; /* counts set_bearer's changes: a bearer is known by its generation */
+    /* The redaction of replies and errors (reply.c): `own` for the secrets of the moment (the
+     * credential secret, the JWT, the JWT a call sent), rebuilt when they change (own_for: the
+     * generations of the two JWTs it was built for); `made` for the tokens this client created,
+     * at most DH_MADE_MAX of them, made on the first create. Both wiped on free. */
+    dh_redactor *own, *made;
+    uint64_t own_for, keys;
 };
+
+#define DH_MADE_MAX 1000
 
 /* Everything a reply borrows, freed after the callback (reply_free). */
 typedef struct reply_store {

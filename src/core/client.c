@@ -75,7 +75,8 @@ void dh_client_free(dh_client *cl) {
     dh_wipe_free(cl->bearer);
     dh_wipe_free(cl->identifier);
     dh_wipe_free(cl->secret);
-    dh_arena_free(cl->red_arena); /* zeroed: the secrets' windows */
+    dh_redactor_free(cl->own); /* wiped: the prints of the secrets' windows */
+    dh_redactor_free(cl->made);
     dh_free(cl);
 }
 

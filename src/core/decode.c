@@ -146,6 +146,7 @@ const char *dh_decode_token_object(const cJSON *o, dh_arena *a, dh_token *t) {
         seen[f] = true;
         const char *why = NULL;
         switch (f) {
+        /* clang-format off */
         case F_ID: why = take_string(v, REQUIRED, &t->id, "a token's id is not a non-empty string"); break;
         case F_LABEL: why = take_string(v, OPT, &t->label, "a token's label is not a string"); break;
         case F_DESC: why = take_string(v, NULLABLE, &t->description, "a token's description is not a string"); break;
@@ -154,6 +155,7 @@ const char *dh_decode_token_object(const cJSON *o, dh_arena *a, dh_token *t) {
         case F_EXPIRES: why = take_string(v, NULLABLE, &t->expires_at, "a token's expires_at is not a string"); break;
         case F_USED: why = take_string(v, NULLABLE, &t->last_used_at, "a token's last_used_at is not a string"); break;
         case F_TOKEN: why = take_string(v, REQUIRED, &t->token, "a token's secret is not a non-empty string"); break;
+        /* clang-format on */
         case F_ACTIVE:
             if (!cJSON_IsBool(v)) why = "a token's is_active is not a boolean";
             else t->is_active = cJSON_IsTrue(v);

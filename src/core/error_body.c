@@ -8,14 +8,6 @@
 
 #define DH_MESSAGE_MAX 1000
 
-typedef struct scrubber {
-    uint64_t *slots; /* a hash set of every window, as its 8 bytes read as one integer; 0: empty
-                      * (a window of a C string holds no zero byte, so no key is 0) */
-    size_t mask;
-    const char **whole; /* the secrets shorter than a window */
-    size_t n_whole;
-} scrubber;
-
 const char *dh_code_name(dh_code code) {
     static const char *const names[] = {
         "ok", "invalid_argument", "bad_request", "unauthorized", "forbidden", "not_found", "conflict",
@@ -36,118 +28,6 @@ dh_code dh_code_for_status(int status) {
     }
 }
 
-/* ---- finding secrets: any run of DH_SECRET_RUN bytes of one counts as the secret ---- */
-
-/* The first bytes of Docker's token formats, the same in every token: not secret on their own. */
-static size_t public_prefix(const char *s, size_t len) {
-    static const char *const prefixes[] = {"dckr_pat_", "dckr_oat_"};
-    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
-        size_t m = strlen(prefixes[i]);
-        if (len > m && memcmp(s, prefixes[i], m) == 0) return m;
-    }
-    return 0;
-}
-
-static uint64_t window_key(const char *p) {
-    uint64_t k = 0;
-    for (size_t i = 0; i < DH_SECRET_RUN; i++) k = k << 8 | (unsigned char)p[i];
-    return k;
-}
-
-/* A slot to start probing at. No sorting and no key taken by address: copies of windows of
- * secrets would be left on the stack, where nothing zeroes them. */
-static size_t slot_of(uint64_t k, size_t mask) { return (size_t)((k * 0x9E3779B97F4A7C15ULL) >> 40) & mask; }
-
-static void add_key(scrubber *s, uint64_t k) {
-    size_t i = slot_of(k, s->mask);
-    while (s->slots[i] && s->slots[i] != k) i = (i + 1) & s->mask;
-    s->slots[i] = k;
-}
-
-static bool has_key(const scrubber *s, uint64_t k) {
-    for (size_t i = slot_of(k, s->mask); s->slots[i]; i = (i + 1) & s->mask)
-        if (s->slots[i] == k) return true;
-    return false;
-}
-
-/* NULL, or the same text as an earlier secret (the JWT is both the client's and the one sent). */
-static bool repeated(const char *const *secrets, size_t i) {
-    if (!secrets[i]) return true;
-    for (size_t k = 0; k < i; k++)
-        if (secrets[k] && strcmp(secrets[k], secrets[i]) == 0) return true;
-    return false;
-}
-
-/* Every DH_SECRET_RUN-byte window of every secret (those inside a public prefix left out), and
- * the secrets shorter than that, whole. NULL on oom (the caller then redacts everything). */
-static scrubber *scrubber_new(dh_arena *a, const char *const *secrets, size_t n) {
-    scrubber *s = dh_arena_alloc(a, sizeof *s);
-    if (!s) return NULL;
-    memset(s, 0, sizeof *s);
-    size_t windows = 0, slots = 16;
-    for (size_t i = 0; i < n; i++) windows += repeated(secrets, i) ? 0 : strlen(secrets[i]);
-    while (slots < 2 * windows) slots *= 2; /* at most half full: probes stay short */
-    s->mask = slots - 1;
-    s->slots = dh_arena_alloc(a, slots * sizeof *s->slots);
-    s->whole = dh_arena_alloc(a, (n ? n : 1) * sizeof *s->whole);
-    if (!s->slots || !s->whole) return NULL;
-    memset(s->slots, 0, slots * sizeof *s->slots);
-    for (size_t i = 0; i < n; i++) {
-        const char *sec = secrets[i];
-        size_t len = repeated(secrets, i) ? 0 : strlen(sec);
-        if (len && len < DH_SECRET_RUN) s->whole[s->n_whole++] = sec;
-        if (len < DH_SECRET_RUN) continue;
-        size_t pub = public_prefix(sec, len);
-        for (size_t k = 0; k + DH_SECRET_RUN <= len; k++)
-            if (k + DH_SECRET_RUN > pub) add_key(s, window_key(sec + k));
-    }
-    return s;
-}
-
-/* How many bytes from p (of avail) are a secret's: 0, DH_SECRET_RUN, or a short secret's length. */
-static size_t secret_at(const scrubber *s, const char *p, size_t avail) {
-    if (avail >= DH_SECRET_RUN && has_key(s, window_key(p))) return DH_SECRET_RUN;
-    for (size_t i = 0; i < s->n_whole; i++) {
-        size_t m = strlen(s->whole[i]);
-        if (m <= avail && memcmp(p, s->whole[i], m) == 0) return m;
-    }
-    return 0;
-}
-
-/* Does any run of a secret start in these len bytes? */
-static bool scrub_finds(const scrubber *s, const char *text, size_t len) {
-    if (!s) return len > 0;
-    for (size_t k = 0; k < len; k++)
-        if (secret_at(s, text + k, len - k)) return true;
-    return false;
-}
-
-/* s with every stretch covered by runs of secrets (overlapping runs joined) as "[redacted]";
- * s itself where there is none. */
-static const char *scrub(dh_arena *a, const scrubber *sc, const char *s) {
-    if (!s) return NULL;
-    size_t len = strlen(s);
-    if (!sc) return len ? "[redacted]" : s;
-    if (!scrub_finds(sc, s, len)) return s;
-    dh_buf b = {0};
-    size_t covered = 0; /* bytes before this are inside a run */
-    bool in_run = false;
-    for (size_t k = 0; k < len; k++) {
-        size_t m = secret_at(sc, s + k, len - k);
-        if (m && k + m > covered) covered = k + m;
-        if (k < covered) {
-            if (!in_run) dh_buf_puts(&b, "[redacted]");
-            in_run = true;
-        } else {
-            in_run = false;
-            dh_buf_append(&b, s + k, 1);
-        }
-    }
-    const char *out = b.oom ? NULL : dh_arena_strdup(a, b.data);
-    dh_buf_free(&b);
-    return out ? out : "[redacted]";
-}
-
 /* An arena copy of at most DH_MESSAGE_MAX bytes, cut on a UTF-8 character boundary. */
 static const char *clip(dh_arena *a, const char *s) {
     if (!s) return NULL;
@@ -164,19 +44,19 @@ static const char *clip(dh_arena *a, const char *s) {
 
 /* Redacted whole, then clipped, so no secret straddles the cut; then looked at once more, as
  * the "..." of the cut could end a run of a secret whose start was left before it. */
-static const char *redact_clip(dh_arena *a, const scrubber *sc, const char *s) {
-    return scrub(a, sc, clip(a, scrub(a, sc, s)));
+static const char *redact_clip(dh_arena *a, const dh_redactor *r, const char *s) {
+    return dh_redactor_apply(a, r, clip(a, dh_redactor_apply(a, r, s)));
 }
 
 typedef struct words {
     dh_arena *a;
-    const scrubber *sc;
+    const dh_redactor *red;
 } words;
 
 static const char *string_field(const cJSON *root, const char *name, const words *w) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
     if (!cJSON_IsString(v) || !*v->valuestring) return NULL;
-    return redact_clip(w->a, w->sc, v->valuestring);
+    return redact_clip(w->a, w->red, v->valuestring);
 }
 
 /* "label: This field is required." from Docker's {"fields": {"label": ["..."]}}. */
@@ -192,7 +72,7 @@ static const char *fields_sentence(const cJSON *root, const words *w) {
         dh_buf_puts(&b, ": ");
         dh_buf_puts(&b, first->valuestring);
     }
-    const char *s = b.len && !b.oom ? redact_clip(w->a, w->sc, b.data) : NULL;
+    const char *s = b.len && !b.oom ? redact_clip(w->a, w->red, b.data) : NULL;
     dh_buf_free(&b);
     return s;
 }
@@ -202,7 +82,7 @@ static bool holds_secret(const cJSON *item, const words *w) {
     for (; item; item = item->next) {
         const char *texts[] = {item->string, cJSON_IsString(item) ? item->valuestring : NULL};
         for (size_t t = 0; t < 2; t++)
-            if (texts[t] && scrub_finds(w->sc, texts[t], strlen(texts[t]))) return true;
+            if (texts[t] && dh_redactor_finds(w->red, texts[t], strlen(texts[t]))) return true;
         if (holds_secret(item->child, w)) return true;
     }
     return false;
@@ -266,7 +146,8 @@ static void take_objects(const cJSON *root, const char *body, size_t len, dh_are
         if (slot && cJSON_IsObject(v)) {
             char *copy = dh_arena_alloc(a, (size_t)(p - start) + 1);
             if (copy) {
-                memcpy(copy, start, (size_t)(p - start)); /* NOLINT(bugprone-not-null-terminated-result) */
+                /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): ended on the next line */
+                memcpy(copy, start, (size_t)(p - start));
                 copy[p - start] = '\0';
             }
             *slot = copy;
@@ -289,14 +170,14 @@ static void wipe_tree(cJSON *item) {
     }
 }
 
-bool dh_error_from_response(int status, const char *body, size_t len, const char *const *secrets,
-                            size_t n, dh_arena *a, dh_error *err) {
+bool dh_error_from_response_with(int status, const char *body, size_t len, const dh_redactor *red,
+                                 dh_arena *a, dh_error *err) {
     memset(err, 0, sizeof *err);
     err->code = dh_code_for_status(status);
     err->status = status;
     err->retry_after = -1;
     if (!body) len = 0;
-    const words w = {a, scrubber_new(a, secrets, n)};
+    const words w = {a, red};
     const char *end = NULL;
     cJSON *root = len ? cJSON_ParseWithLengthOpts(body, len, &end, false) : NULL;
     if (cJSON_IsObject(root)) {
@@ -310,10 +191,9 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
     /* The bytes as they are (all len of them: text after a NUL byte, or after the JSON value,
      * where cJSON stops, reaches whoever is handed the body all the same), then every key and
      * string however escaped, whatever the JSON value's type. */
-    bool any_secret = false;
-    for (size_t i = 0; i < n; i++) any_secret = any_secret || (secrets[i] && *secrets[i]);
-    bool clean = !any_secret || (!scrub_finds(w.sc, body, len) && !holds_secret(root, &w) &&
-                                 !(root && hides_nul(body, len)) && !unread_escape(body, len, root, end));
+    bool clean = dh_redactor_empty(red) ||
+                 (!dh_redactor_finds(red, body, len) && !holds_secret(root, &w) &&
+                  !(root && hides_nul(body, len)) && !unread_escape(body, len, root, end));
     if (clean && root && end && cJSON_IsObject(root) && only_space(end, body + len)) take_objects(root, body, len, a, err);
     wipe_tree(root); /* it may hold what the server echoed of a secret */
     cJSON_Delete(root);
@@ -328,82 +208,10 @@ bool dh_error_from_response(int status, const char *body, size_t len, const char
     return clean;
 }
 
-/* The windows of a call's secrets, as they are and lowercased (header names were lowercased
- * when they were unpacked, in headers.c), built once for every string of one reply: a reply has
- * many headers, and building the set is what costs. Arena memory, wiped with the arena. */
-struct dh_redactor {
-    const scrubber *plain, *lower;
-    size_t n;        /* for a kept one (dh_redactor_keep): how many secrets, */
-    uint64_t *print; /* and a fingerprint of each (0: NULL); NULL otherwise */
-};
-
-dh_redactor *dh_redactor_new(dh_arena *a, const char *const *secrets, size_t n) {
-    dh_redactor *r = dh_arena_alloc(a, sizeof *r);
-    const char **lowered = dh_arena_alloc(a, (n ? n : 1) * sizeof *lowered);
-    if (!r || !lowered) return NULL;
-    for (size_t i = 0; i < n; i++) {
-        char *low = secrets[i] ? dh_arena_strdup(a, secrets[i]) : NULL;
-        if (secrets[i] && !low) return NULL;
-        for (char *p = low; p && *p; p++) *p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
-        lowered[i] = low;
-    }
-    r->plain = scrubber_new(a, secrets, n);
-    r->lower = scrubber_new(a, lowered, n);
-    r->n = 0;
-    r->print = NULL;
-    /* The windows are what is kept: a lowercased copy a window long or more is zeroed now (a
-     * shorter one is compared whole, by the scrubber, and stays). */
-    for (size_t i = 0; i < n; i++)
-        if (lowered[i] && strlen(lowered[i]) >= DH_SECRET_RUN) dh_wipe((char *)lowered[i], strlen(lowered[i]));
-    return r->plain && r->lower ? r : NULL;
-}
-
-/* FNV-1a of a secret, never 0 (0 stands for NULL): tells a kept redactor's secrets from others. */
-static uint64_t fingerprint(const char *s) {
-    if (!s) return 0;
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h | 1;
-}
-
-dh_redactor *dh_redactor_keep(dh_arena *a, const char *const *secrets, size_t n) {
-    const char **copies = dh_arena_alloc(a, (n ? n : 1) * sizeof *copies);
-    uint64_t *print = dh_arena_alloc(a, (n ? n : 1) * sizeof *print);
-    if (!copies || !print) return NULL;
-    for (size_t i = 0; i < n; i++) {
-        copies[i] = secrets[i] ? dh_arena_strdup(a, secrets[i]) : NULL;
-        if (secrets[i] && !copies[i]) return NULL;
-        print[i] = fingerprint(secrets[i]);
-    }
-    dh_redactor *r = dh_redactor_new(a, copies, n);
-    /* As in dh_redactor_new: of a secret a window long or more only the windows are kept. */
-    for (size_t i = 0; i < n; i++)
-        if (copies[i] && strlen(copies[i]) >= DH_SECRET_RUN) dh_wipe((char *)copies[i], strlen(copies[i]));
-    if (!r) return NULL;
-    r->n = n;
-    r->print = print;
-    return r;
-}
-
-bool dh_redactor_fits(const dh_redactor *r, const char *const *secrets, size_t n) {
-    if (!r || !r->print || r->n != n) return false;
-    for (size_t i = 0; i < n; i++)
-        if (r->print[i] != fingerprint(secrets[i])) return false;
-    return true;
-}
-
-const char *dh_redact_with(dh_arena *a, const dh_redactor *r, const char *s) {
-    return scrub(a, r ? r->plain : NULL, s);
-}
-
-const char *dh_redact_name_with(dh_arena *a, const dh_redactor *r, const char *name) {
-    return scrub(a, r ? r->lower : NULL, name);
-}
-
-const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n) {
-    return s ? scrub(a, scrubber_new(a, secrets, n), s) : NULL;
-}
-
-const char *dh_redact_name(dh_arena *a, const char *name, const char *const *secrets, size_t n) {
-    return name ? dh_redact_name_with(a, dh_redactor_new(a, secrets, n), name) : NULL;
+bool dh_error_from_response(int status, const char *body, size_t len, const char *const *secrets,
+                            size_t n, dh_arena *a, dh_error *err) {
+    dh_redactor *red = dh_redactor_of(secrets, n);
+    bool clean = dh_error_from_response_with(status, body, len, red, a, err);
+    dh_redactor_free(red);
+    return clean;
 }

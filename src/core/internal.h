@@ -144,35 +144,49 @@ const char *dh_header_get(const dh_header *h, size_t n, const char *name);
  * one day. */
 int64_t dh_retry_after(const dh_header *h, size_t n, int status, int64_t now_unix);
 
-/* ---- error_body.c ---- */
+/* ---- redact.c: the one redactor (the rule and how it is kept fast: see the file). ---- */
 /* A run of this many bytes of a secret counts as the secret (a secret shorter than this counts
  * whole). Windows that lie inside a public prefix (dckr_pat_, dckr_oat_) alone do not count. */
 #define DH_SECRET_RUN 8
+typedef struct dh_redactor dh_redactor;
+/* An empty redactor whose prints are keyed by `key`; NULL on oom. remember > 0: it keeps at most
+ * that many secrets, the oldest forgotten first (a client's made tokens); 0: no bound. Free with
+ * dh_redactor_free (every block wiped). */
+dh_redactor *dh_redactor_new(uint64_t key, size_t remember);
+void dh_redactor_free(dh_redactor *r);
+/* Adds a secret (NULL or "" adds nothing). On oom it returns false and the redactor fails closed:
+ * from then on every text counts as a secret. */
+bool dh_redactor_add(dh_redactor *r, const char *secret);
+/* `also` is looked up too, for as long as r lives (r does not own it). */
+void dh_redactor_set_also(dh_redactor *r, const dh_redactor *also);
+/* How many secrets a remembering redactor holds. */
+size_t dh_redactor_count(const dh_redactor *r);
+/* No secret at all in r and its `also` (NULL, an oom, is not empty). */
+bool dh_redactor_empty(const dh_redactor *r);
+/* Does a run of a secret lie in these len bytes? A NULL redactor (oom) finds one in any text. */
+bool dh_redactor_finds(const dh_redactor *r, const char *text, size_t len);
+/* s with every stretch made of runs of secrets (runs that overlap or touch joined, widened to
+ * whole UTF-8 characters) replaced by one "[redacted]": an arena copy, or s itself where it holds
+ * none. A NULL redactor (oom) gives "[redacted]" for any non-empty s. */
+const char *dh_redactor_apply(dh_arena *a, const dh_redactor *r, const char *s);
+const char *dh_redactor_apply_n(dh_arena *a, const dh_redactor *r, const char *s, size_t len);
+/* A redactor of these secrets, for one use; NULL on oom. */
+dh_redactor *dh_redactor_of(const char *const *secrets, size_t n);
+/* dh_redactor_apply with a redactor of these secrets made for this one string. */
+const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n);
+
+/* ---- error_body.c ---- */
 /* The words of every out-of-memory failure; a decoder's "why" of these means DH_ERR_NO_MEMORY. */
 #define DH_OOM_MESSAGE "out of memory"
 /* Fills err from an HTTP status and a response body of any shape; strings from the arena,
- * redacted (see dh_redact), then clipped to 1000 bytes. Returns false when the body itself holds
- * a run of one of the secrets (in any string, however escaped): then it must not be passed on. */
+ * redacted by `red`, then clipped to 1000 bytes. Returns false when the body itself holds a run
+ * of a secret (in any string, however escaped): then it must not be passed on. */
+bool dh_error_from_response_with(int status, const char *body, size_t len, const dh_redactor *red,
+                                 dh_arena *a, dh_error *err);
+/* The same with a redactor made for these secrets. */
 bool dh_error_from_response(int status, const char *body, size_t len, const char *const *secrets,
                             size_t n, dh_arena *a, dh_error *err);
 dh_code dh_code_for_status(int status);
-/* s with every stretch made of runs of the non-empty secrets replaced by one "[redacted]";
- * an arena copy, or s itself where it holds none. */
-const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n);
-/* dh_redact for a lowercased header name: the secrets are looked for lowercased. */
-const char *dh_redact_name(dh_arena *a, const char *name, const char *const *secrets, size_t n);
-/* The same, with the secrets' windows built once for many strings (every header of a reply).
- * From the arena; NULL on oom, and then every non-empty string comes back "[redacted]". */
-typedef struct dh_redactor dh_redactor;
-dh_redactor *dh_redactor_new(dh_arena *a, const char *const *secrets, size_t n);
-/* A redactor that outlives `secrets` (a client keeps one for its replies, reply.c: building the
- * windows is what costs, about 60 us a reply for a JWT): it keeps no text of a secret a window
- * long or more, only its windows, and a fingerprint of each secret. dh_redactor_fits: were these
- * the secrets it was made from? */
-dh_redactor *dh_redactor_keep(dh_arena *a, const char *const *secrets, size_t n);
-bool dh_redactor_fits(const dh_redactor *r, const char *const *secrets, size_t n);
-const char *dh_redact_with(dh_arena *a, const dh_redactor *r, const char *s);
-const char *dh_redact_name_with(dh_arena *a, const dh_redactor *r, const char *name);
 
 /* ---- audit_json.c: the audit in the JS bindings' form (src/wasm/wasm_audit.c), JSON in and out:
  *   in:  {"now": 1764547200, "unused_days": 90, "expiring_days": 14, "limit": 10 | null,

@@ -83,8 +83,8 @@ static bool first_of_name(const dh_header *h, size_t i) {
 }
 
 /* A repeated name (Set-Cookie comes one value a header) is read joined, "a, b, c", as fetch's
- * Headers and bindings/client.js join it: a run of a secret could span a join. Then all go. */
-static void redact_joins(dh_arena *a, dh_header *h, size_t n, const dh_redactor *red) {
+ * Headers and the JS bindings join it: a run of a secret could span a join. Then all go. */
+static void redact_joins(dh_header *h, size_t n, const dh_redactor *red) {
     for (size_t i = 0; i < n; i++) {
         if (!first_of_name(h, i)) continue;
         dh_buf b = {.wipe = true};
@@ -94,23 +94,47 @@ static void redact_joins(dh_arena *a, dh_header *h, size_t n, const dh_redactor 
             if (count++) dh_buf_puts(&b, ", ");
             dh_buf_puts(&b, h[j].value);
         }
-        const char *joined = count < 2 || b.oom ? NULL : dh_arena_strdup(a, b.data);
-        bool hides = count >= 2 && (!joined || dh_redact_with(a, red, joined) != joined);
+        bool hides = count >= 2 && (b.oom || dh_redactor_finds(red, b.data, b.len));
         dh_buf_free(&b);
         for (size_t j = i; hides && j < n; j++)
             if (strcmp(h[i].name, h[j].name) == 0) h[j].value = "[redacted]";
     }
 }
 
-/* The client's redactor for these secrets: the one it keeps, or a new one when they changed (a
- * renewed JWT). NULL on oom: then every header is redacted whole. */
-static const dh_redactor *client_redactor(dh_client *cl, const char *const *secrets) {
-    if (dh_redactor_fits(cl->red, secrets, N_SECRETS)) return cl->red;
-    dh_arena_free(cl->red_arena);
-    cl->red = NULL;
-    cl->red_arena = dh_arena_new();
-    if (cl->red_arena) cl->red = dh_redactor_keep(cl->red_arena, secrets, N_SECRETS);
-    return cl->red;
+/* A fresh key for a redactor's prints: splitmix64 over the client's seed, a counter, and the
+ * transport's random where it has one. */
+static uint64_t fresh_key(dh_client *cl) {
+    uint64_t k = cl->rng + ++cl->keys * 0x9E3779B97F4A7C15ULL;
+    if (cl->tr.random) k ^= (uint64_t)(cl->tr.random(cl->tr.ctx) * 9007199254740992.0);
+    k = (k ^ (k >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    k = (k ^ (k >> 27)) * 0x94d049bb133111ebULL;
+    return k ^ (k >> 31);
+}
+
+/* The client's redactor for the secrets of call c (and, through it, the tokens the client made):
+ * the one it keeps, or a new one when they changed (a renewed JWT, or a call that sent an older
+ * one). A JWT is known by its generation (set_bearer counts them), so the common case compares
+ * two numbers. NULL on oom: then everything is redacted whole. */
+static const dh_redactor *client_redactor(const dh_call *c) {
+    dh_client *cl = c->client;
+    uint64_t want = (uint64_t)cl->bearer_gen << 32 | (c->authorization ? c->auth_gen : UINT32_MAX);
+    if (cl->own && cl->own_for == want) return cl->own;
+    const char *secrets[N_SECRETS];
+    call_secrets(c, secrets);
+    dh_redactor_free(cl->own);
+    cl->own = dh_redactor_new(fresh_key(cl), 0);
+    for (size_t i = 0; cl->own && i < N_SECRETS; i++) dh_redactor_add(cl->own, secrets[i]);
+    dh_redactor_set_also(cl->own, cl->made);
+    cl->own_for = want;
+    return cl->own;
+}
+
+/* A created token's secret, remembered (as prints only) so that a later reply that echoes it is
+ * redacted like the client's own; at most DH_MADE_MAX, the oldest forgotten. */
+static void remember_made(dh_client *cl, const char *secret) {
+    if (!cl->made && (cl->made = dh_redactor_new(fresh_key(cl), DH_MADE_MAX)))
+        dh_redactor_set_also(cl->own, cl->made);
+    if (cl->made) dh_redactor_add(cl->made, secret);
 }
 
 /* The reply's status, body and headers (unpacked, and redacted, names and values: a server may
@@ -125,14 +149,12 @@ static bool open_reply(const dh_call *c, const dh_http_response *resp, reply_sto
     dh_header *headers = NULL;
     r->header_count = dh_headers_unpack(resp->raw_headers, resp->raw_headers_len, rs->arena, &headers);
     r->headers = headers;
-    const char *secrets[N_SECRETS];
-    call_secrets(c, secrets);
-    const dh_redactor *red = r->header_count ? client_redactor(c->client, secrets) : NULL;
+    const dh_redactor *red = r->header_count ? client_redactor(c) : NULL;
     for (size_t i = 0; i < r->header_count; i++) {
-        headers[i].name = dh_redact_name_with(rs->arena, red, headers[i].name);
-        headers[i].value = dh_redact_with(rs->arena, red, headers[i].value);
+        headers[i].name = dh_redactor_apply(rs->arena, red, headers[i].name);
+        headers[i].value = dh_redactor_apply(rs->arena, red, headers[i].value);
     }
-    redact_joins(rs->arena, headers, r->header_count, red);
+    redact_joins(headers, r->header_count, red);
     r->error = &rs->error;
     rs->error.retry_after = -1;
     return true;
@@ -162,11 +184,9 @@ static const char *oat_refusal(const dh_call *c, dh_arena *a, int status, const 
 
 /* A non-2xx answer's error: its words, and its body withheld where it echoed a secret. */
 static void read_error(const dh_call *c, const dh_http_response *resp, reply_store *rs) {
-    const char *secrets[N_SECRETS];
-    call_secrets(c, secrets);
     dh_reply *r = &rs->reply;
-    if (!dh_error_from_response(resp->status, resp->body, resp->body_len, secrets, N_SECRETS, rs->arena,
-                                &rs->error)) {
+    const dh_redactor *red = client_redactor(c);
+    if (!dh_error_from_response_with(resp->status, resp->body, resp->body_len, red, rs->arena, &rs->error)) {
         r->body = NULL;
         r->body_len = 0;
     }
@@ -213,6 +233,7 @@ static const char *decode_success(dh_call *c, const dh_http_response *resp, repl
         if (!why && c->op == DH_OP_CREATE && !rs->token.token)
             why = "the created token's secret is missing from the answer";
         if (!why) r->token = &rs->token;
+        if (!why && c->op == DH_OP_CREATE) remember_made(c->client, rs->token.token);
     }
     return why;
 }

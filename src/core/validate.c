@@ -65,6 +65,7 @@ const char *dh_check_rfc3339(const char *s) {
 }
 
 /* The scopes Docker Hub knows, without their prefix (bindings/scopes.js lists the same). */
+/* clang-format off */
 #define DH_SCOPES(X)                                                                                \
     X("image-pull") X("image-push") X("image-delete") X("repository-read") X("repository-edit")    \
     X("repository-admin") X("tag-read") X("tag-admin") X("webhook-read") X("webhook-edit")         \
@@ -93,6 +94,7 @@ static const scope_hint scope_hints[] = {
     OLD_NAME("repo:write", "scope-image-push"),
     OLD_NAME("repo:admin", "scope-image-delete"),
 };
+/* clang-format on */
 
 static char lower(char c) { return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c); }
 

@@ -34,7 +34,7 @@ extern "C" {
 #define DH_PUBLIC
 #endif
 
-/* The version, the same as package.json's (tests/node/package.test.js checks that they agree). */
+/* The version, the same as package.json's (tests/package/package.test.js checks that they agree). */
 #define DH_VERSION_MAJOR 0
 #define DH_VERSION_MINOR 1
 #define DH_VERSION_PATCH 0

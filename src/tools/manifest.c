@@ -166,7 +166,7 @@ static int line_of(parser *p, const cJSON *node) {
 
 /* The characters a reviewer cannot see for what they are: controls, format characters, line and
  * paragraph separators and every default-ignorable code point (Unicode 17). The same class as
- * INVISIBLE in bindings/text.js; tests/node/invisible-characters-escaped-and-refused.test.js checks
+ * INVISIBLE in bindings/text.js; tests/security/invisible-characters-escaped-and-refused.test.js checks
  * this table against it, code point by code point. Sorted, inclusive. */
 static const uint32_t invisible[][2] = {
     /* invisible-table-start */

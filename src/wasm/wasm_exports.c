@@ -1,14 +1,17 @@
 /* The WASM export layer: the C entry points the JS bindings call, and the one place the answer
  * to JS is built. deliver() hands each reply to the import dh_js_deliver (src/wasm/library_dh.js),
  * which bindings/client.js reads (#resolve). What crosses, and in what form:
- *   status, flags      numbers (DH_JS_MORE: another page follows; DH_JS_ALREADY_DELETED;
- *                      DH_JS_MAYBE_CREATED)
+ *   status             the HTTP status (0: no answer came)
+ *   more, already_deleted, maybe_created
+ *                      0 or 1: another page follows; a retried DELETE found it gone; a create
+ *                      that failed may have made the token
  *   headers            one block of "name:value\n" lines, as the core unpacked and redacted them
  *                      (names lower-case; values hold no control character, so no '\n')
  *   body               the response body as received, on success only (JS parses it once)
  *   error              NULL on success, else the dh_error's strings as they are: code name,
  *                      message, detail, text, and errinfo and fields as JSON text
- * The common case, a 2xx, is three numbers and two spans: no document is printed or parsed.
+ * src/wasm/library_dh.js turns them into the one envelope bindings/boundary.js describes. The
+ * common case, a 2xx, is numbers and two spans: no document is printed or parsed.
  * Strings from JS are only read during the call; the core copies what it keeps. */
 #include <emscripten/emscripten.h>
 #include <stdint.h>
@@ -16,13 +19,12 @@
 #include <string.h>
 
 #include "dockerhub_oat_fetch.h"
+#include "internal.h" /* the redactor */
 #include "request_json.h"
 #include "wasm_exports.h"
 
-/* The flags of dh_js_deliver; bindings/client.js reads the same bits. */
-enum { DH_JS_MORE = 1, DH_JS_ALREADY_DELETED = 2, DH_JS_MAYBE_CREATED = 4 };
-
-extern void dh_js_deliver(int call_id, int status, int flags, const char *headers, size_t headers_len,
+extern void dh_js_deliver(int call_id, int status, int more, int already_deleted, int maybe_created,
+                          const char *headers, size_t headers_len,
                           const char *body, size_t body_len, const char *code, const char *message,
                           const char *detail, const char *text, const char *errinfo,
                           const char *fields, double retry_after);
@@ -59,20 +61,19 @@ static void deliver(const dh_reply *r, void *user) {
     size_t headers_len = 0;
     char *headers = pack_headers(r, &headers_len);
     if (!headers) {
-        dh_js_deliver(call_id, 0, 0, NULL, 0, NULL, 0, "invalid_response", "out of memory", NULL, NULL,
+        dh_js_deliver(call_id, 0, 0, 0, 0, NULL, 0, NULL, 0, "invalid_response", "out of memory", NULL, NULL,
                       NULL, NULL, -1);
         return;
     }
-    int flags = (r->more ? DH_JS_MORE : 0) | (r->already_deleted ? DH_JS_ALREADY_DELETED : 0);
     const dh_error *e = r->error;
     if (!e) {
-        dh_js_deliver(call_id, r->status, flags, headers, headers_len, r->body, r->body_len, NULL,
-                      NULL, NULL, NULL, NULL, NULL, -1);
+        dh_js_deliver(call_id, r->status, r->more, r->already_deleted, 0, headers, headers_len, r->body,
+                      r->body_len, NULL, NULL, NULL, NULL, NULL, NULL, -1);
     } else {
         dh_code code = e->code == DH_ERR_NO_MEMORY ? DH_ERR_INVALID_RESPONSE : e->code;
-        dh_js_deliver(call_id, r->status, flags | (e->maybe_created ? DH_JS_MAYBE_CREATED : 0), headers, headers_len,
-                      NULL, 0, dh_code_name(code), e->message, e->detail, e->text, e->errinfo,
-                      e->fields, (double)e->retry_after);
+        dh_js_deliver(call_id, r->status, r->more, r->already_deleted, e->maybe_created, headers, headers_len,
+                      NULL, 0, dh_code_name(code), e->message, e->detail, e->text, e->errinfo, e->fields,
+                      (double)e->retry_after);
     }
     free(headers);
 }
@@ -156,4 +157,18 @@ EMSCRIPTEN_KEEPALIVE void dhw_update(dh_client *c, int call_id, const char *org,
     if (why) refuse_body(call_id, DH_OP_UPDATE, why);
     else dh_update_token(c, org, id, &req, deliver, USER(call_id));
     dh_request_json_free(held);
+}
+
+EMSCRIPTEN_KEEPALIVE char *dhw_redact(const char *text, const char *secrets, int n) {
+    const char *list[DHW_REDACT_MAX];
+    size_t count = 0;
+    for (const char *s = secrets; s && n-- > 0 && count < DHW_REDACT_MAX; s += strlen(s) + 1) list[count++] = s;
+    dh_redactor *r = dh_redactor_of(list, count);
+    dh_arena *a = dh_arena_new();
+    const char *out = a ? dh_redactor_apply(a, r, text) : NULL;
+    char *copy = out ? malloc(strlen(out) + 1) : NULL; /* JS frees it with _free: libc's */
+    if (copy) memcpy(copy, out, strlen(out) + 1);
+    dh_redactor_free(r);
+    dh_arena_free(a);
+    return copy;
 }

@@ -1,5 +1,5 @@
 /* The entry points the JS bindings call, of both modules: src/wasm/exports.txt lists them once
- * (the link and tests/node/exports.test.js read it). Core: wasm_exports.c; tools: wasm_plan.c,
+ * (the link and tests/package/exports.test.js read it). Core: wasm_exports.c; tools: wasm_plan.c,
  * wasm_audit.c; both: wasm_heap.c. */
 #ifndef DH_WASM_EXPORTS_H
 #define DH_WASM_EXPORTS_H
@@ -16,7 +16,7 @@ dh_client *dhw_client_new(const char *base_url, const char *bearer, const char *
 void dhw_token_ready(dh_client *c, const char *jwt, const char *why_not);
 /* Delivers `aborted` for call_id now, if it is in flight. */
 int dhw_cancel(dh_client *c, int call_id);
-/* Delivers call_id once per page; DH_JS_MORE says another page follows, fetched by dhw_list_all_next. */
+/* Delivers call_id once per page; `more` says another page follows, fetched by dhw_list_all_next. */
 void dhw_list_all(dh_client *c, int call_id, const char *org, int page_size);
 int dhw_list_all_next(dh_client *c, int call_id);
 const char *dhw_last_error(void);
@@ -27,6 +27,11 @@ void dhw_get(dh_client *c, int call_id, const char *org, const char *id);
 void dhw_delete(dh_client *c, int call_id, const char *org, const char *id);
 void dhw_create(dh_client *c, int call_id, const char *org, const char *body_json);
 void dhw_update(dh_client *c, int call_id, const char *org, const char *id, const char *body_json);
+/* `text` with every run of the n secrets (one after another, each NUL-terminated) redacted by
+ * the core's one redactor, the rule of src/core/redact.c; at most DHW_REDACT_MAX secrets are read. A
+ * malloc'd copy (free it), NULL on oom. */
+#define DHW_REDACT_MAX 1000
+char *dhw_redact(const char *text, const char *secrets, int n);
 /* Bytes the allocator has handed out and not got back (the module's own heap). */
 size_t dhw_heap_in_use(void);
 /* Tools: malloc'd JSON in the tools' envelope ({"ok": ...} or {"error": {"line", "message"}});

@@ -5,7 +5,7 @@
 // (server.js). It prints issue 13's table first (each row with its target), then every figure.
 //
 //   node tests/bench/run.js              the full run (about a minute and a half)
-//   node tests/bench/run.js --quick      a smoke run of a few seconds (tests/node/bench-smoke.test.js)
+//   node tests/bench/run.js --quick      a smoke run of a few seconds (tests/bench/quick-run-writes-every-figure.test.js)
 //   options: --out FILE (default tests/bench/results/latest.json; quick.json with --quick),
 //            --rounds N, --cold N
 //

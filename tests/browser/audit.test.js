@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../web/server.js';
 import { createClient } from '../../bindings/index.node.js';
-import { NOW, ORG, OWNER, EXPECTED } from '../node/helpers/hygiene.js';
+import { NOW, ORG, OWNER, EXPECTED } from '../fixtures/hygiene.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const LAUNCH = {

@@ -145,35 +145,41 @@ static void escaped_secret_in_broken_json(void) {
     dh_arena_free(a);
 }
 
-/* A client keeps one redactor for its replies (reply.c): it redacts as a new one would, after
- * the strings it was made from are gone, and fits only the very secrets it was made from. */
-static void kept_redactor(void) {
-    dh_arena *a = dh_arena_new(), *kept = dh_arena_new();
-    char *jwt = dh_strdup("eyJhbGciOiJIUzI1NiJ9.payload.sig"), *pin = dh_strdup("p1n"), *pat = dh_strdup("dckr_pat_AbCdEfGhIjKl");
-    const char *secrets[] = {pat, NULL, jwt, pin};
-    const dh_redactor *r = dh_redactor_keep(kept, secrets, 4);
-    CHECK(r != NULL);
-    CHECK(dh_redactor_fits(r, secrets, 4));
-    const char *same[] = {"dckr_pat_AbCdEfGhIjKl", NULL, "eyJhbGciOiJIUzI1NiJ9.payload.sig", "p1n"};
-    CHECK(dh_redactor_fits(r, same, 4));
-    const char *renewed[] = {"dckr_pat_AbCdEfGhIjKl", NULL, "eyJhbGciOiJIUzI1NiJ9.payload.siG", "p1n"};
-    CHECK(!dh_redactor_fits(r, renewed, 4));
-    const char *now_set[] = {"dckr_pat_AbCdEfGhIjKl", "x", "eyJhbGciOiJIUzI1NiJ9.payload.sig", "p1n"};
-    CHECK(!dh_redactor_fits(r, now_set, 4));
-    CHECK(!dh_redactor_fits(r, secrets, 3));
-    CHECK(!dh_redactor_fits(NULL, secrets, 4));
+/* The one redactor (redact.c): it keeps no secret text a window long or more, matches ASCII
+ * letters in either case (header names are lowercased), widens a stretch to whole UTF-8
+ * characters, looks in its `also` too, and a remembering one forgets its oldest secret first. */
+static void redactor(void) {
+    dh_arena *a = dh_arena_new();
+    char *jwt = dh_strdup("eyJhbGciOiJIUzI1NiJ9.payload.sig"), *pin = dh_strdup("p1n");
+    dh_redactor *r = dh_redactor_new(42, 0);
+    CHECK(dh_redactor_empty(r));
+    CHECK(dh_redactor_add(r, jwt) && dh_redactor_add(r, pin) && dh_redactor_add(r, NULL));
     dh_wipe_free(jwt);
     dh_wipe_free(pin);
-    dh_wipe_free(pat);
-    CHECK_STR(dh_redact_with(a, r, "x payload.sig y"), "x [redacted] y");
-    CHECK_STR(dh_redact_with(a, r, "got CdEfGhIj and p1n"), "got [redacted] and [redacted]");
-    CHECK_STR(dh_redact_name_with(a, r, "x-payload.sig"), "x-[redacted]");
-    CHECK_STR(dh_redact_with(a, r, "a dckr_pat_ prefix is public"), "a dckr_pat_ prefix is public");
-    dh_arena_free(kept);
+    CHECK_STR(dh_redactor_apply(a, r, "x payload.sig y"), "x [redacted] y");
+    CHECK_STR(dh_redactor_apply(a, r, "got p1n"), "got [redacted]");
+    CHECK_STR(dh_redactor_apply(a, r, "x-payload.SIG"), "x-[redacted]");
+    CHECK_STR(dh_redactor_apply(a, r, "\xc3\xa9payload.sig\xc3\xa9"), "\xc3\xa9[redacted]\xc3\xa9");
+    CHECK_STR(dh_redactor_apply(a, r, "payload.sigXpayload.sig"), "[redacted]X[redacted]");
+    CHECK_STR(dh_redactor_apply(a, r, "payload.sigpayload.sig"), "[redacted]");
+    CHECK_STR(dh_redactor_apply(a, r, "nothing"), "nothing");
+    dh_redactor *made = dh_redactor_new(7, 2);
+    dh_redactor_set_also(r, made);
+    CHECK(dh_redactor_add(made, "dckr_oat_AAAAAAAAAAAA") && dh_redactor_add(made, "dckr_oat_BBBBBBBBBBBB"));
+    CHECK(dh_redactor_finds(r, "xAAAAAAAAx", 10) && dh_redactor_finds(r, "BBBBBBBB", 8));
+    CHECK(!dh_redactor_finds(r, "dckr_oat", 8));
+    CHECK(dh_redactor_add(made, "dckr_oat_BBBBBBBBBBBB") && dh_redactor_count(made) == 2); /* kept once */
+    CHECK(dh_redactor_finds(r, "AAAAAAAA", 8));
+    CHECK(dh_redactor_add(made, "dckr_oat_CCCCCCCCCCCC") && dh_redactor_count(made) == 2);
+    CHECK(!dh_redactor_finds(r, "AAAAAAAA", 8) && dh_redactor_finds(r, "cccccccc", 8));
+    dh_redactor_free(made);
+    dh_redactor_free(r);
+    CHECK(dh_redactor_finds(NULL, "x", 1) && !dh_redactor_finds(NULL, "", 0));
+    CHECK_STR(dh_redactor_apply(a, NULL, "anything"), "[redacted]");
     dh_arena_free(a);
 }
 
-TEST_GROUP(error_tests) = {{"kept_redactor", kept_redactor}, {"escaped_secret_in_broken_json", escaped_secret_in_broken_json}, {"errinfo_and_fields", errinfo_and_fields}, {"status_codes", status_codes}, {"echoed_secrets", echoed_secrets},
+TEST_GROUP(error_tests) = {{"redactor", redactor}, {"escaped_secret_in_broken_json", escaped_secret_in_broken_json}, {"errinfo_and_fields", errinfo_and_fields}, {"status_codes", status_codes}, {"echoed_secrets", echoed_secrets},
                            {"long_messages_are_clipped", long_messages_are_clipped},
                            {"redaction", redaction}, {"secret_straddling_the_cut", secret_straddling_the_cut},
                            {"secret_runs", secret_runs}, END_GROUP};

@@ -14,7 +14,7 @@ import { installedProject, run } from './helpers/installed.js';
 import { startHereCommand, startServerProcess } from './helpers/server.js';
 import { readmeExamples } from '../hosts/readme.js';
 import { root } from '../hosts/pack.js';
-import { sandboxControl } from '../node/helpers/sandbox-control.js';
+import { sandboxControl } from '../fixtures/sandbox-control.js';
 
 const README = readFileSync(join(root, 'README.md'), 'utf8');
 const LAUNCH = {

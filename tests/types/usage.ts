@@ -1,5 +1,5 @@
 // A typed walk through the whole public API of dockerhub-oat. Never run: `tsc --strict` checks it
-// (tests/node/types.test.js). Every `@ts-expect-error` line must stay an error, or tsc fails.
+// (tests/package/types.test.js). Every `@ts-expect-error` line must stay an error, or tsc fails.
 import { createClient, DockerHubError, ERROR_CODES, SCOPES, auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES, parseRetired, retiredLabel } from 'dockerhub-oat';
 import { startSandbox, type FaultSpec, type Sandbox } from 'dockerhub-oat/sandbox';
 import type {
