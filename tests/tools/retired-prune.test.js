@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { openOwnerWorld, ORG, OWNER, PULL_API } from '../fixtures/hub.js';
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
-import { CLI, runCli, writeRequests } from '../fixtures/cli-run.js';
+import { CLI, writeRequests } from '../fixtures/cli-run.js';
 
 const PAST = '2000-01-01T00:00Z';
 const FUTURE = '2099-01-01T00:00Z';
@@ -45,8 +45,7 @@ async function seed() {
   world.sb.resetRequests();
 }
 
-const cli = (args) => runCli(args, { cwd: dir,
-  env: { DOCKERHUB_BASE_URL: world.sb.url, DOCKERHUB_ORG: ORG, DOCKERHUB_IDENTIFIER: OWNER.identifier, DOCKERHUB_SECRET: OWNER.secret } });
+const cli = (args) => world.cli(args, { cwd: dir });
 
 const writes = () => writeRequests(world.sb).map((r) => `${r.method} ${r.path.split('/').pop()}`).sort();
 const expected = () => [`DELETE ${ids.graceEnded}`, `PATCH ${ids.overlapEnded}`].sort();

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { createClient, auditMarkdown } from '../../bindings/index.node.js';
-import { NOW, ORG, OWNER, EXPECTED, startHygieneSandbox } from '../fixtures/hygiene.js';
+import { auditMarkdown } from '../../bindings/index.node.js';
+import { NOW, ORG, OWNER, EXPECTED, openHygieneWorld } from '../fixtures/hygiene.js';
 import { readmeExamples } from '../hosts/readme.js';
 import { bundleWorker } from '../hosts/wrangler.js';
 
@@ -38,6 +38,7 @@ if (TOO_OLD) {
   });
 }
 
+let world;
 let sb;
 let hook;
 const posts = [];
@@ -59,7 +60,8 @@ before(async () => {
   await mkdir(join(project, 'node_modules'));
   await symlink(root, join(project, 'node_modules', 'dockerhub-oat'), 'dir');
   await writeFile(join(project, 'audit-worker.mjs'), RECIPE);
-  sb = await startHygieneSandbox();
+  world = await openHygieneWorld();
+  sb = world.sb;
   hook = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8').on('data', (d) => { body += d; }).on('end', () => {
@@ -70,7 +72,7 @@ before(async () => {
   await new Promise((resolve) => hook.listen(0, '127.0.0.1', resolve));
 });
 after(async () => {
-  await sb?.close();
+  await world?.close();
   await new Promise((resolve) => (hook ? hook.close(resolve) : resolve()));
   if (project) await rm(project, { recursive: true, force: true });
 });
@@ -106,9 +108,7 @@ workerTest('a scheduled event audits the org and posts the library\'s markdown t
     assert.equal(posts[0].type, 'application/json');
     const { text } = JSON.parse(posts[0].body);
 
-    const hub = await createClient({ baseUrl: sb.url, credentials: OWNER });
-    const report = await hub.auditAccessTokens(ORG, { now: NOW, plan: 'team' });
-    hub.close();
+    const report = await world.hub.auditAccessTokens(ORG, { now: NOW, plan: 'team' });
     assert.equal(text, auditMarkdown(report));
     assert.match(text, /^## Token audit of initech \(2026-12-01\)\n\nTokens used: 10 of 10\./);
     const rows = text.split('\n').filter((l) => /^\| (?!Token |---)/.test(l));
