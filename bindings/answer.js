@@ -33,6 +33,24 @@ function parseOrUndefined(text) {
 const UNREACHED = new Set(['network', 'timeout']);
 
 /**
+ * What the host's fetch() rejected with, as a chain of plain Errors keeping each one's name,
+ * message, code and stack (and its cause, an AggregateError's errors) and nothing else: a host's
+ * error may hold the raw bytes of a reply it could not parse (undici's HTTPParserError.data, the
+ * bytes after the break), where a hostile server can put a secret.
+ */
+function hostCause(err, depth = 0) {
+  if (err === null || typeof err !== 'object' || depth > 4) return undefined;
+  const copy = new Error(String(err.message ?? ''));
+  const keep = (key, value) => Object.defineProperty(copy, key, { value, writable: true, configurable: true });
+  keep('name', String(err.name ?? 'Error'));
+  keep('stack', typeof err.stack === 'string' ? err.stack : `${copy.name}: ${copy.message}`);
+  if (err.code !== undefined) copy.code = err.code;
+  if (err.cause !== undefined) keep('cause', hostCause(err.cause, depth + 1));
+  if (Array.isArray(err.errors)) keep('errors', err.errors.map((e) => hostCause(e, depth + 1)));
+  return copy;
+}
+
+/**
  * A delivered error as a DockerHubError; the core's own sentences (no status) in JS's words, a
  * network failure or a timeout naming the server (`where`: "http://127.0.0.1:4010").
  */
@@ -43,7 +61,7 @@ export function toError({ status, maybeCreated, headers, error, cause, where }) 
   const extra = { detail: words.detail, text: words.text, status };
   if (retryAfter >= 0) extra.retryAfter = retryAfter;
   if (maybeCreated) extra.maybeCreated = true;
-  if (code === 'network' && cause !== undefined) extra.cause = cause;
+  if (code === 'network' && cause !== undefined) extra.cause = hostCause(cause);
   if (status) extra.headers = headers;
   // The server's own text, which cJSON read: JSON.parse is stricter (01, 1., raw control
   // characters), and such an object is left out rather than thrown as a SyntaxError.

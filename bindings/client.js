@@ -343,14 +343,16 @@ class Client {
       while (c !== null && typeof c === 'object' && !(#inst in c)) c = Object.getPrototypeOf(c);
       if (c === null || typeof c !== 'object') throw invalidArgument('client must be a client from createClient()');
       const { Module } = c.#inst;
-      return scrubSecrets(err, (text) => redact(Module, text, secrets));
+      const ptr = c.#ptr || 0; // its own secrets too: a server's words in an error JS builds
+      return scrubSecrets(err, (text) => redact(Module, text, secrets, ptr));
     };
   }
 }
 
 /**
- * `err` with every run of `secrets` (tokens `client` made: rotate.js, plan.js) redacted by the
- * core's one redactor, the rule of src/core/redact.c; `err` itself where it holds none.
+ * `err` with every run of `secrets` (tokens `client` made: rotate.js, plan.js), and of the
+ * client's own secrets and the tokens the core saw it make, redacted by the core's one redactor,
+ * the rule of src/core/redact.c; `err` itself where it holds none.
  * @param {Client} client @param {unknown} err @param {string[]} secrets
  */
 export function scrubFor(client, err, secrets) {

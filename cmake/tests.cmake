@@ -4,8 +4,8 @@
 # cmake/library.cmake.
 enable_testing()
 add_executable(dh_tests
-  tests/c/test_main.c tests/c/scripted_transport.c tests/c/test_validate.c tests/c/test_url.c
-  tests/c/test_decode.c tests/c/test_errors.c tests/c/test_headers.c tests/c/test_client.c
+  tests/c/test_main.c tests/c/test_runner.c tests/c/scripted_transport.c tests/c/test_validate.c
+  tests/c/test_url.c tests/c/test_decode.c tests/c/test_errors.c tests/c/test_headers.c tests/c/test_client.c
   tests/c/test_resilience.c tests/c/test_soak.c tests/c/test_manifest.c tests/c/test_plan.c
   tests/c/test_audit.c tests/c/test_oom.c)
 target_include_directories(dh_tests PRIVATE src/core tests/c)
@@ -19,8 +19,8 @@ endforeach()
 if(DH_CURL)
   find_program(NODE node REQUIRED)
   set(DH_E2E_RUN ${NODE} ${CMAKE_SOURCE_DIR}/tests/c/e2e_sandbox.mjs)
-  add_executable(dh_e2e tests/c/e2e_main.c tests/c/e2e_ops.c tests/c/e2e_faults.c tests/c/e2e_soak.c
-                        tests/c/e2e_transport.c)
+  add_executable(dh_e2e tests/c/e2e_main.c tests/c/test_runner.c tests/c/e2e_ops.c tests/c/e2e_faults.c
+                        tests/c/e2e_soak.c tests/c/e2e_transport.c)
   target_include_directories(dh_e2e PRIVATE src/core src/transport tests/c)
   target_compile_options(dh_e2e PRIVATE ${DH_WARNINGS})
   target_link_libraries(dh_e2e PRIVATE dh_curl)

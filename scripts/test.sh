@@ -10,6 +10,11 @@ bash scripts/setup.sh
 
 step() { printf '\n== %s\n' "$*"; }
 
+# First, as it is the quickest to fail: eslint (and, once the tree is formatted, prettier and
+# clang-format in check mode).
+step "lint (scripts/lint.sh: eslint; the format checks once FORMAT_CHECKED=1)"
+bash scripts/lint.sh
+
 # Both native builds are configured every time (a second): libcurl may have come since the cache.
 step "native C unit tests (gcc, -Wall -Wextra -Werror)"
 # The project's own builds: tests on, warnings as errors (a user's build of the library has neither).

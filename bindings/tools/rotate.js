@@ -208,7 +208,7 @@ async function proveAndHandOver(client, org, old, token, o, report) {
       ? new DockerHubError('handover_failed', caught?.message ?? 'no reason given')
       : toDockerHubError(caught, `the ${phase} failed`), [token.token]);
     report({ phase, status: 'failed', id: old.id, newId: token.id, error: err });
-    throw await undo(client, org, old, token, phase, err, report);
+    throw scrubFor(client, await undo(client, org, old, token, phase, err, report), [token.token]); // it names token.id
   }
 }
 

@@ -6,10 +6,10 @@
  *
  * Why it is fast: a secret's windows are precomputed once, each as a keyed 64-bit print of its 8
  * bytes, into an open-addressing set. A text is read once, its window rolled one byte at a time
- * (shift in the next byte) and looked up: one mix and one probe a byte, nothing allocated unless
- * something is found. Why it keeps no secret: the set holds prints, a bijective mix keyed by 64
+ * (shift in the next byte) and looked up: one multiply and one probe a byte, nothing allocated unless
+ * something is found. Why it keeps no secret: the set holds prints, the window times an odd key of 64
  * random bits per redactor, never the bytes of a window; a secret shorter than a window is the
- * one exception (kept folded, compared whole). Every block is wiped before it is freed. */
+ * one exception (kept as it is and lowercased, compared whole). Every block is wiped before it is freed. */
 #include <string.h>
 
 #include "internal.h"
@@ -34,25 +34,21 @@ struct dh_redactor {
 
 static unsigned char fold(unsigned char c) { return (unsigned char)((unsigned)(c - 'A') < 26u ? c | 0x20 : c); }
 
-/* A bijection of the window (xor the key, then two xorshift-multiply rounds), never 0. */
-static uint64_t print_of(uint64_t w, uint64_t key) {
-    uint64_t x = w ^ key;
-    x ^= x >> 32;
-    x *= 0xd6e8feb86659fd93ULL;
-    x ^= x >> 32;
-    x *= 0xd6e8feb86659fd93ULL;
-    x ^= x >> 32;
-    return x ? x : 1;
-}
+/* The window times the key (odd): a bijection of the 64 bits, one multiply a byte. The high
+ * bits, which every byte of the window stirs, pick the slot. A window of a secret (a C string)
+ * is never 0, so neither is its print. */
+static uint64_t print_of(uint64_t w, uint64_t key) { return w * key; }
+
+static size_t slot_of(uint64_t p, size_t mask) { return (size_t)(p >> 32) & mask; }
 
 static bool set_has(const print_set *s, uint64_t p) {
-    for (size_t i = p & s->mask; s->slots[i]; i = (i + 1) & s->mask)
+    for (size_t i = slot_of(p, s->mask); s->slots[i]; i = (i + 1) & s->mask)
         if (s->slots[i] == p) return true;
     return false;
 }
 
 static void set_put(print_set *s, uint64_t p) {
-    size_t i = p & s->mask;
+    size_t i = slot_of(p, s->mask);
     while (s->slots[i] && s->slots[i] != p) i = (i + 1) & s->mask;
     if (!s->slots[i]) s->used++;
     s->slots[i] = p;
@@ -80,7 +76,7 @@ static bool set_reserve(print_set *s, size_t more) {
 dh_redactor *dh_redactor_new(uint64_t key, size_t remember) {
     dh_redactor *r = dh_calloc(1, sizeof *r);
     if (!r) return NULL;
-    r->key = key;
+    r->key = key | 1; /* odd: multiplying by it is a bijection */
     r->remember = remember;
     return r;
 }

@@ -106,7 +106,9 @@ async function machine() {
     const info = await readFile('/proc/cpuinfo', 'utf8');
     const m = info.match(/^model name\s*:\s*(.+)$/m);
     if (m) cpu = m[1].trim();
-  } catch {}
+  } catch {
+    // not Linux: the model stays unknown
+  }
   // Others' work on the machine shows here: read the figures with it in mind.
   return { cpu, cores: cpus().length, node: process.version, platform: process.platform, arch: process.arch, loadavg_at_start: loadavg().map((x) => round(x, 2)) };
 }

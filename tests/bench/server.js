@@ -56,7 +56,9 @@ const server = http.createServer((req, res) => {
       let ok = false;
       try {
         ok = typeof JSON.parse(Buffer.concat(chunks).toString()).label === 'string';
-      } catch {}
+      } catch {
+        // not JSON: refused below
+      }
       if (!ok) return fail(res, 400, 'create needs a JSON body with a label');
       send(res, 201, bodies.get('create'));
     });

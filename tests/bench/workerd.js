@@ -42,8 +42,11 @@ async function bundle(source) {
   return r.outputFiles[0].text;
 }
 
-/** { [peer]: { boot_to_first_answer_ms, first_request_ms, runs } } or { error } when workerd cannot run. */
-export async function workerdStarts(peerKeys, common, runs) {
+/**
+ * Miniflare and each peer's bundled worker, or { error } when workerd cannot run: start(key) is a
+ * fresh workerd running `key`'s worker, ask(mf, key) one request to it with its answer checked.
+ */
+async function workerdPeers(peerKeys, common) {
   let Miniflare;
   try {
     ({ Miniflare } = await import('miniflare'));
@@ -53,25 +56,42 @@ export async function workerdStarts(peerKeys, common, runs) {
   const wasm = await readFile(join(ROOT, 'dist', 'dockerhub_oat.wasm'));
   const scripts = {};
   for (const k of peerKeys) scripts[k] = await bundle(WORKERS[k]);
-  const marks = Object.fromEntries(peerKeys.map((k) => [k, { boot: [], first: [] }]));
-  for (let i = 0; i < runs; i++) {
-    for (let j = 0; j < peerKeys.length; j++) {
-      const key = peerKeys[(i + j) % peerKeys.length];
+  return {
+    start(key) {
       const modules = [{ type: 'ESModule', path: join(HERE, 'worker.mjs'), contents: scripts[key] }];
       if (key === 'ours') modules.push({ type: 'CompiledWasm', path: join(HERE, 'dockerhub_oat.wasm'), contents: wasm });
-      const t0 = performance.now();
-      const mf = new Miniflare({
+      return new Miniflare({
         cf: false, // no fetch of workers.cloudflare.com: loopback only
         modules, compatibilityDate: '2025-01-01',
         bindings: { BASE_URL: common.baseUrl, TOKEN: common.token, ORG: common.org, ID: common.id },
       });
+    },
+    async ask(mf, key) {
+      const res = await mf.dispatchFetch('http://worker.local/');
+      const text = await res.text();
+      if (text !== common.id) throw new Error(`${key} in workerd answered ${res.status}: ${text.slice(0, 200)}`);
+    },
+  };
+}
+
+/** The peers in round `round`'s order: each round starts one further, so no peer is always first. */
+const inTurn = (peerKeys, round) => peerKeys.map((_, j) => peerKeys[(round + j) % peerKeys.length]);
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/** { [peer]: { boot_to_first_answer_ms, first_request_ms, runs } } or { error } when workerd cannot run. */
+export async function workerdStarts(peerKeys, common, runs) {
+  const peers = await workerdPeers(peerKeys, common);
+  if (peers.error) return peers;
+  const marks = Object.fromEntries(peerKeys.map((k) => [k, { boot: [], first: [] }]));
+  for (let i = 0; i < runs; i++) {
+    for (const key of inTurn(peerKeys, i)) {
+      const t0 = performance.now();
+      const mf = peers.start(key);
       try {
         await mf.ready;
         const t1 = performance.now();
-        const res = await mf.dispatchFetch('http://worker.local/');
-        const text = await res.text();
+        await peers.ask(mf, key);
         const t2 = performance.now();
-        if (text !== common.id) throw new Error(`${key} in workerd answered ${res.status}: ${text.slice(0, 200)}`);
         marks[key].boot.push(t2 - t0);
         marks[key].first.push(t2 - t1);
       } finally {
@@ -79,7 +99,6 @@ export async function workerdStarts(peerKeys, common, runs) {
       }
     }
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   return Object.fromEntries(peerKeys.map((k) => [k, {
     boot_to_first_answer_ms: Number(median(marks[k].boot).toFixed(2)),
     first_request_ms: Number(median(marks[k].first).toFixed(2)), runs,
@@ -93,41 +112,23 @@ export async function workerdStarts(peerKeys, common, runs) {
  * { [peer]: { get: { median_ms, n } } } or { error }.
  */
 export async function workerdPerCall(peerKeys, common, rounds, batch) {
-  let Miniflare;
-  try {
-    ({ Miniflare } = await import('miniflare'));
-  } catch (err) {
-    return { error: `miniflare is not installed: ${err.message}` };
-  }
-  const wasm = await readFile(join(ROOT, 'dist', 'dockerhub_oat.wasm'));
+  const peers = await workerdPeers(peerKeys, common);
+  if (peers.error) return peers;
   const mfs = {};
   const times = Object.fromEntries(peerKeys.map((k) => [k, []]));
+  const one = async (key) => {
+    const t0 = performance.now();
+    await peers.ask(mfs[key], key);
+    return performance.now() - t0;
+  };
   try {
-    for (const key of peerKeys) {
-      const modules = [{ type: 'ESModule', path: join(HERE, 'worker.mjs'), contents: await bundle(WORKERS[key]) }];
-      if (key === 'ours') modules.push({ type: 'CompiledWasm', path: join(HERE, 'dockerhub_oat.wasm'), contents: wasm });
-      mfs[key] = new Miniflare({
-        modules, compatibilityDate: '2025-01-01',
-        bindings: { BASE_URL: common.baseUrl, TOKEN: common.token, ORG: common.org, ID: common.id },
-      });
-    }
-    const one = async (key) => {
-      const t0 = performance.now();
-      const res = await mfs[key].dispatchFetch('http://worker.local/');
-      const text = await res.text();
-      if (text !== common.id) throw new Error(`${key} in workerd answered ${res.status}: ${text.slice(0, 200)}`);
-      return performance.now() - t0;
-    };
+    for (const key of peerKeys) mfs[key] = peers.start(key);
     for (const key of peerKeys) for (let i = 0; i < batch; i++) await one(key); // warm-up, client made
     for (let r = 0; r < rounds; r++) {
-      for (let j = 0; j < peerKeys.length; j++) {
-        const key = peerKeys[(r + j) % peerKeys.length];
-        for (let i = 0; i < batch; i++) times[key].push(await one(key));
-      }
+      for (const key of inTurn(peerKeys, r)) for (let i = 0; i < batch; i++) times[key].push(await one(key));
     }
   } finally {
     for (const mf of Object.values(mfs)) await mf.dispose();
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   return Object.fromEntries(peerKeys.map((k) => [k, { get: { median_ms: Number(median(times[k]).toFixed(4)), n: times[k].length } }]));
 }

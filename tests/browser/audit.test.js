@@ -3,92 +3,47 @@
 // same moment: the badges equal the library's findings, the chips, the search and the sorts work,
 // "Tokens used: 10 of 10", and the Clean up dialog deletes exactly the chosen tokens after one
 // confirmation (the request log shows it), by keyboard, at 1280 and 390 wide, with screenshots.
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../web/server.js';
 import { createClient } from '../../bindings/index.node.js';
 import { NOW, ORG, OWNER, EXPECTED } from '../fixtures/hygiene.js';
-
-const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
+import { dashboardSuite, ARTIFACTS } from './helpers/dashboard.js';
 
 describe('token hygiene in the dashboard (Chromium)', () => {
-  let srv;
-  let browser;
-  /** @type {import('playwright-core').Page} */
-  let page;
-  const problems = [];
+  // The sandbox's clock and the page's Date stand at NOW.
+  const d = dashboardSuite({ seed: 'hygiene', now: NOW, viewport: { width: 1280, height: 900 }, signIn: [ORG, OWNER.identifier, OWNER.secret] });
 
-  const panel = () => page.locator('#audit-view');
-  const auditRows = () => page.locator('#audit-table tbody tr');
+  const panel = () => d.page.locator('#audit-view');
+  const auditRows = () => d.page.locator('#audit-table tbody tr');
   const shownLabels = () => auditRows().evaluateAll((rows) => rows.map((r) => r.dataset.label));
   /** "label kind[/reason] severity" of every badge on the page, sorted: the form EXPECTED has. */
-  const badgeKeys = () => page.locator('#audit-table [data-kind]').evaluateAll((badges) => badges.map((b) => {
+  const badgeKeys = () => d.page.locator('#audit-table [data-kind]').evaluateAll((badges) => badges.map((b) => {
     const label = b.closest('tr').dataset.label;
     return `${label} ${b.dataset.kind}${b.dataset.reason ? `/${b.dataset.reason}` : ''} ${b.dataset.severity}`;
   }).sort());
 
-  before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    srv = await startServer({ port: 0, host: '127.0.0.1', sandbox: { seed: 'hygiene', now: () => NOW } });
-    browser = await chromium.launch(LAUNCH);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    // The page's clock stands at NOW: Date only. (Playwright's page.clock fakes the timers too, and
-    // its timer ids, 1e12 and up, do not fit the C core's timer handles: every call then fails.)
-    await page.addInitScript((now) => {
-      const RealDate = Date;
-      class FixedDate extends RealDate {
-        constructor(...args) { super(...(args.length ? args : [now])); }
-        static now() { return now; }
-      }
-      globalThis.Date = FixedDate;
-    }, NOW);
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
-    await page.goto(`${srv.url}/`);
-    await page.waitForFunction(() => !document.querySelector('#signin-button').disabled);
-    await page.getByLabel('Organization').fill(ORG);
-    await page.getByLabel('Username').fill(OWNER.identifier);
-    await page.getByLabel('Password or access token').fill(OWNER.secret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('table', { name: 'Access tokens' }).waitFor();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await srv?.close();
-  });
-
   test('by keyboard: pick the plan, check the tokens; the badges are the library\'s findings', async () => {
-    await page.locator('#audit-plan').focus();
-    await page.keyboard.press('ArrowDown'); // Unknown -> Team (10 tokens)
-    assert.equal(await page.locator('#audit-plan').inputValue(), 'team');
-    await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement.id), 'audit-run');
-    await page.keyboard.press('Enter');
+    await d.page.locator('#audit-plan').focus();
+    await d.page.keyboard.press('ArrowDown'); // Unknown -> Team (10 tokens)
+    assert.equal(await d.page.locator('#audit-plan').inputValue(), 'team');
+    await d.page.keyboard.press('Tab');
+    assert.equal(await d.page.evaluate(() => document.activeElement.id), 'audit-run');
+    await d.page.keyboard.press('Enter');
     await panel().getByRole('status').filter({ hasText: 'Checked.' }).waitFor();
-    assert.match(await page.locator('#audit-usage').textContent(), /^Tokens used: 10 of 10 · 12 findings in 8 tokens · at the limit/);
+    assert.match(await d.page.locator('#audit-usage').textContent(), /^Tokens used: 10 of 10 · 12 findings in 8 tokens · at the limit/);
     assert.deepEqual(await badgeKeys(), EXPECTED);
 
-    const hub = await createClient({ baseUrl: srv.url, credentials: OWNER });
+    const hub = await createClient({ baseUrl: d.srv.url, credentials: OWNER });
     const report = await hub.auditAccessTokens(ORG, { now: NOW, plan: 'team' });
     hub.close();
-    const sentences = await page.locator('#audit-table [data-kind]').evaluateAll((b) => b.map((x) => x.title).sort());
+    const sentences = await d.page.locator('#audit-table [data-kind]').evaluateAll((b) => b.map((x) => x.title).sort());
     assert.deepEqual(sentences, report.findings.map((f) => f.sentence).sort(), 'the same sentences as the library');
     assert.equal(await auditRows().count(), 10);
-    await page.screenshot({ path: `${ARTIFACTS}audit-1280.png`, fullPage: true });
+    await d.page.screenshot({ path: `${ARTIFACTS}audit-1280.png`, fullPage: true });
   });
 
   test('filter chips, label search and sorting', async () => {
-    const chip = (name) => page.locator('.filter-chip', { hasText: name });
+    const chip = (name) => d.page.locator('.filter-chip', { hasText: name });
     await chip('Expired').click();
     assert.deepEqual(await shownLabels(), ['q3-report']);
     assert.equal(await chip('Expired').getAttribute('aria-pressed'), 'true');
@@ -103,42 +58,42 @@ describe('token hygiene in the dashboard (Chromium)', () => {
       ['admin-everything', 'nightly-backup', 'onboarding-bot', 'q3-report', 'release-signing']);
     assert.match(await chip('Needs attention').textContent(), /Needs attention 5/);
     await chip('All').focus();
-    await page.keyboard.press('Enter');
+    await d.page.keyboard.press('Enter');
     assert.equal(await auditRows().count(), 10);
 
-    await page.getByLabel('Search labels').fill('DEPLOY');
+    await d.page.getByLabel('Search labels').fill('DEPLOY');
     assert.deepEqual((await shownLabels()).sort(), ['deploy-prod', 'old-deploy']);
-    await page.getByLabel('Search labels').fill('');
+    await d.page.getByLabel('Search labels').fill('');
 
-    await page.getByLabel('Sort by').selectOption('expiry-asc');
+    await d.page.getByLabel('Sort by').selectOption('expiry-asc');
     const byExpiry = await shownLabels();
     assert.deepEqual(byExpiry.slice(0, 7),
       ['q3-report', 'release-signing', 'ci-pull', 'deploy-prod', 'public-mirror', 'nightly-backup', 'onboarding-bot']);
-    await page.getByLabel('Sort by').selectOption('last-used-asc');
+    await d.page.getByLabel('Sort by').selectOption('last-used-asc');
     const byUse = await shownLabels();
     assert.deepEqual(byUse.slice(0, 3), ['onboarding-bot', 'old-deploy', 'nightly-backup'], 'never used first, then the oldest use');
-    await page.getByLabel('Sort by').selectOption('last-used-desc');
+    await d.page.getByLabel('Sort by').selectOption('last-used-desc');
     assert.equal((await shownLabels())[0], 'deploy-prod');
   });
 
   test('at 390 wide the rows become cards', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
+    await d.page.setViewportSize({ width: 390, height: 844 });
     await panel().scrollIntoViewIfNeeded();
-    const display = await page.locator('#audit-table tbody tr').first().evaluate((tr) => getComputedStyle(tr).display);
+    const display = await d.page.locator('#audit-table tbody tr').first().evaluate((tr) => getComputedStyle(tr).display);
     assert.equal(display, 'grid');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    const overflow = await d.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     assert.equal(overflow, false, 'nothing wider than the phone');
-    await page.screenshot({ path: `${ARTIFACTS}audit-390.png`, fullPage: true });
+    await d.page.screenshot({ path: `${ARTIFACTS}audit-390.png`, fullPage: true });
     await panel().evaluate((el) => el.scrollIntoView());
-    await page.screenshot({ path: `${ARTIFACTS}audit-panel-390.png` });
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await d.page.screenshot({ path: `${ARTIFACTS}audit-panel-390.png` });
+    await d.page.setViewportSize({ width: 1280, height: 900 });
   });
 
   test('Clean up: the chosen candidates, one confirmation, progress, a result per token; nothing else deleted', async () => {
-    srv.sandbox.resetRequests();
-    await page.locator('#audit-cleanup').focus();
-    await page.keyboard.press('Enter');
-    const dialog = page.locator('#cleanup-dialog');
+    d.srv.sandbox.resetRequests();
+    await d.page.locator('#audit-cleanup').focus();
+    await d.page.keyboard.press('Enter');
+    const dialog = d.page.locator('#cleanup-dialog');
     await dialog.waitFor();
     const items = dialog.locator('.cleanup-list li');
     const listed = await items.evaluateAll((li) => li.map((x) => [x.querySelector('strong').textContent, x.querySelector('input').checked]));
@@ -147,51 +102,51 @@ describe('token hygiene in the dashboard (Chromium)', () => {
     });
     // By keyboard: check nightly-backup with Space, uncheck nothing else.
     await dialog.locator('li', { hasText: 'nightly-backup' }).locator('input').focus();
-    await page.keyboard.press('Space');
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: `${ARTIFACTS}cleanup-choose-390.png` });
-    await page.setViewportSize({ width: 1280, height: 900 });
-    const go = page.locator('#cleanup-delete');
+    await d.page.keyboard.press('Space');
+    await d.page.setViewportSize({ width: 390, height: 844 });
+    await d.page.screenshot({ path: `${ARTIFACTS}cleanup-choose-390.png` });
+    await d.page.setViewportSize({ width: 1280, height: 900 });
+    const go = d.page.locator('#cleanup-delete');
     assert.equal(await go.textContent(), 'Delete 3 tokens…');
     await go.focus();
-    await page.keyboard.press('Enter');
+    await d.page.keyboard.press('Enter');
     assert.equal(await go.textContent(), 'Yes, delete 3 tokens');
     assert.match(await dialog.locator('.cleanup-confirm').textContent(), /for good\? This cannot be undone/);
-    assert.equal(srv.sandbox.requests.filter((r) => r.method === 'DELETE').length, 0, 'nothing deleted before the confirmation');
-    await page.screenshot({ path: `${ARTIFACTS}cleanup-confirm-1280.png` });
-    await page.keyboard.press('Enter');
+    assert.equal(d.srv.sandbox.requests.filter((r) => r.method === 'DELETE').length, 0, 'nothing deleted before the confirmation');
+    await d.page.screenshot({ path: `${ARTIFACTS}cleanup-confirm-1280.png` });
+    await d.page.keyboard.press('Enter');
     await dialog.getByRole('status').filter({ hasText: 'Deleted 3 tokens.' }).waitFor();
     const results = await items.evaluateAll((li) => li.map((x) => `${x.querySelector('strong').textContent}: ${x.querySelector('.result').textContent}`));
     assert.deepEqual(results.sort(), ['nightly-backup: Deleted', 'old-deploy: Deleted', 'onboarding-bot: ', 'q3-report: Deleted']);
     assert.equal(await dialog.locator('progress').evaluate((p) => `${p.value}/${p.max}`), '3/3');
-    await page.screenshot({ path: `${ARTIFACTS}cleanup-done-1280.png` });
+    await d.page.screenshot({ path: `${ARTIFACTS}cleanup-done-1280.png` });
 
-    const deleted = srv.sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.path.split('/').pop()).sort();
-    const left = srv.sandbox.store.snapshot().orgs.find((o) => o.name === ORG).tokens;
+    const deleted = d.srv.sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.path.split('/').pop()).sort();
+    const left = d.srv.sandbox.store.snapshot().orgs.find((o) => o.name === ORG).tokens;
     assert.equal(deleted.length, 3);
     assert.ok(!left.some((t) => deleted.includes(t.id)));
     assert.deepEqual(left.map((t) => t.label).filter((l) => ['q3-report', 'old-deploy', 'nightly-backup'].includes(l)), []);
 
-    assert.equal(await page.evaluate(() => document.activeElement.id), 'cleanup-cancel');
-    await page.keyboard.press('Enter'); // Close: the audit runs again
-    await page.locator('#audit-usage').filter({ hasText: /^Tokens used: 7 of 10/ }).waitFor();
+    assert.equal(await d.page.evaluate(() => document.activeElement.id), 'cleanup-cancel');
+    await d.page.keyboard.press('Enter'); // Close: the audit runs again
+    await d.page.locator('#audit-usage').filter({ hasText: /^Tokens used: 7 of 10/ }).waitFor();
     assert.equal(await auditRows().count(), 7);
-    assert.deepEqual(problems, []);
+    assert.deepEqual(d.problems, []);
   });
 
   test('a failed delete is shown as failed, with the error, and the token stays', async () => {
-    await page.locator('#audit-cleanup').click();
-    const dialog = page.locator('#cleanup-dialog');
+    await d.page.locator('#audit-cleanup').click();
+    const dialog = d.page.locator('#cleanup-dialog');
     await dialog.locator('li', { hasText: 'onboarding-bot' }).locator('input').check();
     const id = await dialog.locator('li', { hasText: 'onboarding-bot' }).getAttribute('data-id');
-    srv.sandbox.faults.add({ method: 'DELETE', path: `${id}$`, preset: 'server-error', times: 10 });
-    await page.locator('#cleanup-delete').click();
-    await page.locator('#cleanup-delete').click();
+    d.srv.sandbox.faults.add({ method: 'DELETE', path: `${id}$`, preset: 'server-error', times: 10 });
+    await d.page.locator('#cleanup-delete').click();
+    await d.page.locator('#cleanup-delete').click();
     await dialog.getByRole('status').filter({ hasText: /stopped at the first failure/ }).waitFor();
     assert.equal(await dialog.locator('li', { hasText: 'onboarding-bot' }).locator('.result').textContent(), 'Failed');
     await dialog.getByRole('alert').waitFor();
-    srv.sandbox.faults.clear();
-    await page.locator('#cleanup-cancel').click();
-    assert.ok(srv.sandbox.store.snapshot().orgs.find((o) => o.name === ORG).tokens.some((t) => t.id === id));
+    d.srv.sandbox.faults.clear();
+    await d.page.locator('#cleanup-cancel').click();
+    assert.ok(d.srv.sandbox.store.snapshot().orgs.find((o) => o.name === ORG).tokens.some((t) => t.id === id));
   });
 });

@@ -60,11 +60,14 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>redirect</title>
 /** A loopback server; `seen` records every request that reached it, body included. */
 async function server(handle) {
   const seen = [];
-  const srv = createServer(async (req, res) => {
+  const receive = async (req, res) => {
     let body = '';
     for await (const chunk of req) body += chunk;
     seen.push({ method: req.method, path: req.url, authorization: req.headers.authorization ?? null, body });
     handle(req, res);
+  };
+  const srv = createServer((req, res) => {
+    receive(req, res).catch(() => res.destroy()); // a request cut off mid-body
   });
   await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
   return { srv, seen, origin: `http://127.0.0.1:${srv.address().port}` };

@@ -5,18 +5,17 @@
 // stored is the old one relabelled and deactivated (or kept working for an overlap). "Not stored"
 // and a refused sign-in delete the new token again and leave the old one as it was; a refused
 // retire leaves both working and says so. The secret leaves the page. Screenshots at 1280 and 390.
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { openDashboard, writes, ARTIFACTS } from './helpers/dashboard.js';
+import { dashboardSuite, writes, ARTIFACTS } from './helpers/dashboard.js';
 import { parseRetired } from '../../bindings/tools/retired.js';
 import { createClient } from '../../bindings/index.node.js';
 
 const SECRET = /^dckr_oat_[A-Za-z0-9]{32}$/;
 
 describe('Rotate in the dashboard (Chromium)', () => {
-  let d;
-  let page;
-  const dialog = () => page.getByRole('dialog', { name: /^Rotate “/ });
+  const d = dashboardSuite();
+  const dialog = () => d.page.getByRole('dialog', { name: /^Rotate “/ });
   const phaseState = (phase) => dialog().locator(`li[data-phase="${phase}"]`).getAttribute('data-state');
   const holders = (label) => d.tokens().filter((t) => t.label === label);
   /** The log as "METHOD path [signed in as token ID]" lines. */
@@ -34,28 +33,6 @@ describe('Rotate in the dashboard (Chromium)', () => {
     await dialog().getByRole('button', { name: 'Rotate', exact: true }).click();
     await dialog().getByLabel('The new secret', { exact: true }).waitFor();
   }
-
-  /** Whether the page's JS heap (after a full GC) still holds `needle`, through a heap snapshot. */
-  async function heapHolds(needle) {
-    const cdp = await page.context().newCDPSession(page);
-    const chunks = [];
-    cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => chunks.push(e.chunk));
-    await cdp.send('HeapProfiler.enable');
-    await cdp.send('HeapProfiler.collectGarbage');
-    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-    await cdp.detach();
-    return chunks.join('').includes(needle);
-  }
-
-  before(async () => {
-    d = await openDashboard();
-    page = d.page;
-    await d.signIn();
-  });
-
-  after(async () => {
-    await d?.close();
-  });
 
   test('create, sign in with the new token, hand over, then retire: in that order, each phase shown', async () => {
     const [old] = holders('ci-pull');
@@ -76,8 +53,8 @@ describe('Rotate in the dashboard (Chromium)', () => {
       ['done', 'done', 'running', 'waiting']);
     assert.equal(holders('ci-pull').find((t) => t.id === old.id).is_active, true, 'the old one still works');
     await dialog().getByText(/only time the new token is shown/).waitFor();
-    assert.equal(await page.keyboard.press('Escape').then(() => dialog().isVisible()), true, 'Escape does not walk away from a hand-over');
-    await page.screenshot({ path: `${ARTIFACTS}rotate-handover-1280x800.png` });
+    assert.equal(await d.page.keyboard.press('Escape').then(() => dialog().isVisible()), true, 'Escape does not walk away from a hand-over');
+    await d.page.screenshot({ path: `${ARTIFACTS}rotate-handover-1280x800.png` });
     await dialog().getByRole('button', { name: 'Copy' }).click();
     await dialog().getByRole('status').filter({ hasText: /Copied|Selected/ }).waitFor();
 
@@ -94,10 +71,10 @@ describe('Rotate in the dashboard (Chromium)', () => {
     assert.equal(r.activeUntil, null);
     assert.deepEqual(holders('ci-pull').map((t) => t.id), [fresh.id], 'one token has the label: the new one');
     await dialog().getByText(`was deactivated and relabelled “${retired.label}”`, { exact: false }).waitFor();
-    assert.equal(await page.locator('#rotate-secret').inputValue(), '');
-    assert.ok(!(await page.content()).includes(secret), 'the secret left the page');
-    assert.equal(await heapHolds(secret), false, 'no JS object of the page still holds it');
-    await page.screenshot({ path: `${ARTIFACTS}rotate-done-1280x800.png` });
+    assert.equal(await d.page.locator('#rotate-secret').inputValue(), '');
+    assert.ok(!(await d.page.content()).includes(secret), 'the secret left the page');
+    assert.equal(await d.heapHolds(secret), false, 'no JS object of the page still holds it');
+    await d.page.screenshot({ path: `${ARTIFACTS}rotate-done-1280x800.png` });
 
     await dialog().getByRole('button', { name: 'Close' }).click();
     await dialog().waitFor({ state: 'hidden' });
@@ -127,7 +104,7 @@ describe('Rotate in the dashboard (Chromium)', () => {
     const [old] = holders('ci-pull');
     await startRotation('ci-pull');
     const fresh = holders('ci-pull').find((t) => t.id !== old.id);
-    const leaving = () => page.evaluate(() => {
+    const leaving = () => d.page.evaluate(() => {
       const e = new Event('beforeunload', { cancelable: true });
       window.dispatchEvent(e);
       return e.defaultPrevented;
@@ -142,7 +119,7 @@ describe('Rotate in the dashboard (Chromium)', () => {
       ['POST /v2/orgs/acme/access-tokens', `DELETE /v2/orgs/acme/access-tokens/${fresh.id}`], 'no write to the old token');
     const now = holders('ci-pull');
     assert.deepEqual(now.map((t) => [t.id, t.is_active]), [[old.id, true]], 'the old one, untouched');
-    await page.screenshot({ path: `${ARTIFACTS}rotate-not-stored-1280x800.png` });
+    await d.page.screenshot({ path: `${ARTIFACTS}rotate-not-stored-1280x800.png` });
     assert.equal(await leaving(), false, 'once the rotation is over, the page may be left freely');
     await dialog().getByRole('button', { name: 'Close' }).click();
   });
@@ -158,11 +135,11 @@ describe('Rotate in the dashboard (Chromium)', () => {
     assert.equal(await phaseState('verify'), 'failed');
     assert.equal(await phaseState('undo'), 'done');
     assert.equal(await phaseState('handover'), 'skipped');
-    assert.equal(await page.locator('#rotate-secret').inputValue(), '', 'never shown');
+    assert.equal(await d.page.locator('#rotate-secret').inputValue(), '', 'never shown');
     const w = writes(d.srv.sandbox.requests).map((r) => r.method);
     assert.deepEqual(w, ['POST', 'DELETE']);
     assert.deepEqual(holders('ci-pull').map((t) => [t.id, t.is_active]), [[old.id, true]]);
-    assert.ok(page.url().startsWith(d.srv.url), 'still signed in: the refusal was the new token\'s, not the session\'s');
+    assert.ok(d.page.url().startsWith(d.srv.url), 'still signed in: the refusal was the new token\'s, not the session\'s');
     await dialog().getByRole('button', { name: 'Close' }).click();
     await d.tokensTable().waitFor();
   });
@@ -189,7 +166,7 @@ describe('Rotate in the dashboard (Chromium)', () => {
     } finally {
       hub.close();
     }
-    await page.getByRole('button', { name: 'Refresh' }).click();
+    await d.page.getByRole('button', { name: 'Refresh' }).click();
   });
 
   test('a label made of markup is rotated as text: its dialog, phases and outcome run nothing', async () => {
@@ -200,33 +177,33 @@ describe('Rotate in the dashboard (Chromium)', () => {
     } finally {
       hub.close();
     }
-    await page.getByRole('button', { name: 'Refresh' }).click();
+    await d.page.getByRole('button', { name: 'Refresh' }).click();
     await startRotation(label);
     assert.equal(await dialog().locator('#rotate-title').textContent(), `Rotate “${label}”`);
     await dialog().getByRole('button', { name: 'Stored it: retire the old token' }).click();
     await dialog().getByText(/was deactivated and relabelled/).waitFor();
-    assert.equal(await page.locator('img').count(), 0, 'no element was made from the label');
-    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.equal(await d.page.locator('img').count(), 0, 'no element was made from the label');
+    assert.equal(await d.page.evaluate(() => window.__xss), undefined);
     assert.equal(holders(label).length, 1);
     await dialog().getByRole('button', { name: 'Close' }).click();
   });
 
   test('at 390 px the rotation reads without sideways scrolling', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
+    await d.page.setViewportSize({ width: 390, height: 844 });
     const details = await d.details('legacy-deploy');
-    await page.screenshot({ path: `${ARTIFACTS}details-rotate-390x844.png` });
+    await d.page.screenshot({ path: `${ARTIFACTS}details-rotate-390x844.png` });
     await details.getByRole('button', { name: 'Rotate…' }).click();
     await dialog().waitFor();
-    await page.screenshot({ path: `${ARTIFACTS}rotate-choose-390x844.png` });
+    await d.page.screenshot({ path: `${ARTIFACTS}rotate-choose-390x844.png` });
     await dialog().getByRole('button', { name: 'Rotate', exact: true }).click();
     await dialog().getByLabel('The new secret', { exact: true }).waitFor();
-    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing overflows sideways');
-    await page.screenshot({ path: `${ARTIFACTS}rotate-handover-390x844.png` });
+    assert.ok(await d.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing overflows sideways');
+    await d.page.screenshot({ path: `${ARTIFACTS}rotate-handover-390x844.png` });
     await dialog().getByRole('button', { name: 'Stored it: retire the old token' }).click();
     await dialog().getByText(/^Rotated “legacy-deploy”/).waitFor();
-    await page.screenshot({ path: `${ARTIFACTS}rotate-done-390x844.png` });
+    await d.page.screenshot({ path: `${ARTIFACTS}rotate-done-390x844.png` });
     await dialog().getByRole('button', { name: 'Close' }).click();
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await d.page.setViewportSize({ width: 1280, height: 800 });
   });
 
   test('no page error, console error, CSP violation or native dialog happened', () => {

@@ -3,41 +3,20 @@
 // plan's rotation_due: its created_at + the interval), a token already due says "Due", a token the
 // file gives no schedule says so, and the details say it too. Rotating a due token from the page
 // moves its next due date on (the file is planned again).
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { openDashboard, writes, ARTIFACTS } from './helpers/dashboard.js';
+import { dashboardSuite, writes, ARTIFACTS } from './helpers/dashboard.js';
 
 const DAY = 86_400_000;
 
-/** Drops `text` as a file named `name` on the drop zone. */
-async function dropFile(page, name, text) {
-  const dataTransfer = await page.evaluateHandle(([n, t]) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([t], n, { type: 'application/json' }));
-    return dt;
-  }, [name, text]);
-  await page.locator('#code-drop').dispatchEvent('drop', { dataTransfer });
-}
-
 describe('when each token is next due for rotation (Chromium)', () => {
-  let d;
-  let page;
+  const d = dashboardSuite();
   const dueCell = (label) => d.rowOf(label).locator('td[data-label="Rotation due"]');
   const dueAt = async (label) => Date.parse(await dueCell(label).locator('time').getAttribute('datetime'));
   const created = (label) => Date.parse(d.tokens().find((t) => t.label === label).created_at);
 
-  before(async () => {
-    d = await openDashboard();
-    page = d.page;
-    await d.signIn();
-  });
-
-  after(async () => {
-    await d?.close();
-  });
-
   test('a file with rotate_every puts a due date on each token it schedules', async () => {
-    assert.equal(await page.locator('#due-head').isHidden(), true, 'no column before a file is checked');
+    assert.equal(await d.page.locator('#due-head').isHidden(), true, 'no column before a file is checked');
     const file = {
       version: 1,
       tokens: {
@@ -46,31 +25,31 @@ describe('when each token is next due for rotation (Chromium)', () => {
       },
     };
     d.srv.sandbox.resetRequests();
-    await dropFile(page, 'tokens.json', JSON.stringify(file, null, 2));
-    await page.locator('#due-head').waitFor();
+    await d.dropFile('tokens.json', JSON.stringify(file, null, 2));
+    await d.page.locator('#due-head').waitFor();
     assert.ok(Math.abs(await dueAt('ci-pull') - (created('ci-pull') + 60 * DAY)) < 1000, 'created_at + 60 days');
     assert.equal(await dueCell('ci-pull').getByText('Due', { exact: true }).count(), 0, 'not due yet');
     await dueCell('legacy-deploy').getByText('Due', { exact: true }).waitFor();
     assert.ok(Math.abs(await dueAt('legacy-deploy') - (created('legacy-deploy') + 30 * DAY)) < 1000);
     assert.equal(await dueCell('q1-audit').textContent(), 'No schedule');
-    assert.match(await page.locator('#code-plan').textContent(), /rotate_every 60d, next due/, 'the plan says it as the CLI does');
+    assert.match(await d.page.locator('#code-plan').textContent(), /rotate_every 60d, next due/, 'the plan says it as the CLI does');
     assert.deepEqual(writes(d.srv.sandbox.requests), []);
-    await page.screenshot({ path: `${ARTIFACTS}rotation-due-1280x800.png` });
+    await d.page.screenshot({ path: `${ARTIFACTS}rotation-due-1280x800.png` });
 
     const details = await d.details('ci-pull');
     await details.getByText('rotate_every 60d', { exact: false }).waitFor();
-    await page.keyboard.press('Escape');
+    await d.page.keyboard.press('Escape');
   });
 
   test('rotating a due token from the page moves its next due date on', async () => {
     const details = await d.details('legacy-deploy');
     await details.getByRole('button', { name: 'Rotate…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Rotate “legacy-deploy”' });
+    const dialog = d.page.getByRole('dialog', { name: 'Rotate “legacy-deploy”' });
     await dialog.getByRole('button', { name: 'Rotate', exact: true }).click();
     await dialog.getByRole('button', { name: 'Stored it: retire the old token' }).click();
     await dialog.getByText(/^Rotated “legacy-deploy”/).waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
-    await page.waitForFunction(() => {
+    await d.page.waitForFunction(() => {
       const row = [...document.querySelectorAll('#rows tr')].find((tr) => tr.querySelector('th button')?.textContent === 'legacy-deploy');
       return row && !row.querySelector('td[data-label="Rotation due"] .badge');
     });
@@ -78,11 +57,11 @@ describe('when each token is next due for rotation (Chromium)', () => {
   });
 
   test('at 390 px the due dates read without sideways scrolling', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
+    await d.page.setViewportSize({ width: 390, height: 844 });
     await d.tokensTable().waitFor();
-    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
-    await page.screenshot({ path: `${ARTIFACTS}rotation-due-390x844.png` });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    assert.ok(await d.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+    await d.page.screenshot({ path: `${ARTIFACTS}rotation-due-390x844.png` });
+    await d.page.setViewportSize({ width: 1280, height: 800 });
   });
 
   test('no page error, console error, CSP violation or native dialog happened', () => {

@@ -4,14 +4,14 @@
 // a file is shown as text. And create refuses a label the org already has before any write, until
 // the person allows the duplicate (the CLI's --allow-duplicate-label); the scope picker words each
 // scope as the catalogue (bindings/scopes.js) does. Screenshots at 1280 and 390.
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDashboard, writes, ARTIFACTS, PASSWORD } from './helpers/dashboard.js';
+import { dashboardSuite, writes, ARTIFACTS, PASSWORD } from './helpers/dashboard.js';
 import { SCOPES, SCOPE_WORDS } from '../../bindings/scopes.js';
 
 const CLI = fileURLToPath(new URL('../../bindings/cli.js', import.meta.url));
@@ -31,36 +31,14 @@ function cli(url, args) {
   });
 }
 
-/** Drops `text` as a file named `name` on the drop zone, as a person dragging it from a folder. */
-async function dropFile(page, name, text) {
-  const dataTransfer = await page.evaluateHandle(([n, t]) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([t], n, { type: 'application/json' }));
-    return dt;
-  }, [name, text]);
-  await page.locator('#code-drop').dispatchEvent('dragenter', { dataTransfer });
-  await page.locator('#code-drop').dispatchEvent('drop', { dataTransfer });
-}
-
 describe('tokens as code, unique labels and scope words in the dashboard (Chromium)', () => {
-  let d;
-  let page;
+  const d = dashboardSuite();
   const dir = mkdtempSync(join(tmpdir(), 'dash-code-'));
-
-  before(async () => {
-    d = await openDashboard();
-    page = d.page;
-    await d.signIn();
-  });
-
-  after(async () => {
-    await d?.close();
-  });
 
   test('Download tokens.json gives the CLI\'s export of the org, byte for byte', async () => {
     const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download tokens.json' }).click(),
+      d.page.waitForEvent('download'),
+      d.page.getByRole('button', { name: 'Download tokens.json' }).click(),
     ]);
     assert.equal(download.suggestedFilename(), 'tokens.json');
     const text = readFileSync(await download.path(), 'utf8');
@@ -69,7 +47,7 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
     assert.equal(text, exported.stdout, 'the same bytes');
     assert.deepEqual(Object.keys(JSON.parse(text).tokens), ['q1-audit', 'legacy-deploy', 'ci-pull'], 'oldest first, as the CLI');
     assert.ok(!/dckr_oat_/.test(text), 'no secret');
-    await page.getByRole('status').filter({ hasText: 'Downloaded tokens.json: 3 tokens.' }).waitFor();
+    await d.page.getByRole('status').filter({ hasText: 'Downloaded tokens.json: 3 tokens.' }).waitFor();
   });
 
   test('a dropped file shows the plan the CLI prints for it, with no write request', async () => {
@@ -83,31 +61,31 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
     assert.match(planned.stdout, /1 to create, 1 to update/);
 
     d.srv.sandbox.resetRequests();
-    await dropFile(page, 'tokens.json', text);
-    const shown = page.locator('#code-plan');
-    await page.getByRole('heading', { name: 'Plan of tokens.json: 2 changes' }).waitFor();
+    await d.dropFile('tokens.json', text);
+    const shown = d.page.locator('#code-plan');
+    await d.page.getByRole('heading', { name: 'Plan of tokens.json: 2 changes' }).waitFor();
     assert.equal(await shown.textContent(), planned.stdout, 'the CLI\'s words, line for line');
     assert.deepEqual(writes(d.srv.sandbox.requests), [], 'read-only: nothing but reads');
-    assert.equal(await page.locator('img').count(), 0, 'a label from the file is text, not markup');
-    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.equal(await d.page.locator('img').count(), 0, 'a label from the file is text, not markup');
+    assert.equal(await d.page.evaluate(() => window.__xss), undefined);
     assert.equal(d.tokens().length, 3, 'no token was made');
-    await page.locator('#code-view').screenshot({ path: `${ARTIFACTS}tokens-as-code-1280x800.png` });
+    await d.page.locator('#code-view').screenshot({ path: `${ARTIFACTS}tokens-as-code-1280x800.png` });
   });
 
   test('a file chosen with "Check a file…" is planned the same; --prune counts the unlisted', async () => {
     const file = join(dir, 'only-ci.json');
     writeFileSync(file, JSON.stringify({ version: 1, tokens: { 'ci-pull': JSON.parse((await cli(d.srv.url, ['export'])).stdout).tokens['ci-pull'] } }, null, 2));
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Check a file…' }).click()]);
+    const [chooser] = await Promise.all([d.page.waitForEvent('filechooser'), d.page.getByRole('button', { name: 'Check a file…' }).click()]);
     await chooser.setFiles(file);
-    await page.getByRole('heading', { name: 'Plan of only-ci.json: no changes' }).waitFor();
-    assert.equal(await page.locator('#code-plan').textContent(), (await cli(d.srv.url, ['plan', '-f', file])).stdout);
+    await d.page.getByRole('heading', { name: 'Plan of only-ci.json: no changes' }).waitFor();
+    assert.equal(await d.page.locator('#code-plan').textContent(), (await cli(d.srv.url, ['plan', '-f', file])).stdout);
     d.srv.sandbox.resetRequests();
-    await page.getByLabel('Count the tokens the file does not list as deletes').check();
-    await page.getByRole('heading', { name: 'Plan of only-ci.json: 2 changes' }).waitFor();
-    assert.equal(await page.locator('#code-plan').textContent(), (await cli(d.srv.url, ['plan', '-f', file, '--prune'])).stdout);
+    await d.page.getByLabel('Count the tokens the file does not list as deletes').check();
+    await d.page.getByRole('heading', { name: 'Plan of only-ci.json: 2 changes' }).waitFor();
+    assert.equal(await d.page.locator('#code-plan').textContent(), (await cli(d.srv.url, ['plan', '-f', file, '--prune'])).stdout);
     assert.deepEqual(writes(d.srv.sandbox.requests), [], 'a plan with prune deletes nothing either');
-    await page.getByLabel('Count the tokens the file does not list as deletes').uncheck();
-    await page.getByRole('heading', { name: 'Plan of only-ci.json: no changes' }).waitFor();
+    await d.page.getByLabel('Count the tokens the file does not list as deletes').uncheck();
+    await d.page.getByRole('heading', { name: 'Plan of only-ci.json: no changes' }).waitFor();
   });
 
   test('a chosen file that can no longer be read is reported in the panel, never left "Planning…"', async () => {
@@ -115,16 +93,16 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
     // change to the tokens): by then it may be gone from the disk, and the read rejects.
     const file = join(dir, 'vanishing.json');
     writeFileSync(file, JSON.stringify({ version: 1, tokens: {} }, null, 2));
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Check a file…' }).click()]);
+    const [chooser] = await Promise.all([d.page.waitForEvent('filechooser'), d.page.getByRole('button', { name: 'Check a file…' }).click()]);
     await chooser.setFiles(file);
-    await page.getByRole('heading', { name: 'Plan of vanishing.json: no changes' }).waitFor();
+    await d.page.getByRole('heading', { name: 'Plan of vanishing.json: no changes' }).waitFor();
     rmSync(file);
-    const prune = page.getByLabel('Count the tokens the file does not list as deletes');
+    const prune = d.page.getByLabel('Count the tokens the file does not list as deletes');
     await prune.check();
-    const alert = page.locator('#code-view').getByRole('alert');
+    const alert = d.page.locator('#code-view').getByRole('alert');
     await alert.filter({ hasText: 'vanishing.json could not be read' }).waitFor();
-    assert.equal(await page.locator('#code-view [role=status]').textContent(), '', 'no "Planning…" left behind');
-    assert.equal(await page.locator('#code-view .code-result').isHidden(), true);
+    assert.equal(await d.page.locator('#code-view [role=status]').textContent(), '', 'no "Planning…" left behind');
+    assert.equal(await d.page.locator('#code-view .code-result').isHidden(), true);
     assert.deepEqual(d.problems, [], 'no unhandled rejection in the page');
     await prune.uncheck();
   });
@@ -135,28 +113,28 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
     writeFileSync(file, text);
     const refused = await cli(d.srv.url, ['plan', '-f', file]);
     assert.equal(refused.code, 1);
-    await dropFile(page, 'nowhere.json', text);
-    const alert = page.locator('#code-view').getByRole('alert');
+    await d.dropFile('nowhere.json', text);
+    const alert = d.page.locator('#code-view').getByRole('alert');
     await alert.filter({ hasText: 'nowhere.json was not planned: apply would refuse it.' }).waitFor();
     assert.match(await alert.textContent(), /line 3: token "nowhere" would be created, but the file does not say where its secret goes/);
-    assert.doesNotMatch(await page.locator('#code-view').textContent(), /onSecret/);
-    assert.equal(await page.locator('#code-view .code-result').isHidden(), true);
+    assert.doesNotMatch(await d.page.locator('#code-view').textContent(), /onSecret/);
+    assert.equal(await d.page.locator('#code-view .code-result').isHidden(), true);
   });
 
   test('a broken file is refused with its line, before any request', async () => {
     d.srv.sandbox.resetRequests();
-    await dropFile(page, 'broken.json', '{\n  "version": 1,\n  "tokens": 3\n}\n');
-    const alert = page.locator('#code-view').getByRole('alert');
+    await d.dropFile('broken.json', '{\n  "version": 1,\n  "tokens": 3\n}\n');
+    const alert = d.page.locator('#code-view').getByRole('alert');
     await alert.filter({ hasText: 'broken.json was not planned.' }).waitFor();
     assert.match(await alert.textContent(), /line 3/);
     assert.deepEqual(d.srv.sandbox.requests, [], 'refused before any request');
-    assert.equal(await page.locator('#code-view .code-result').isHidden(), true, 'the earlier plan is not left showing');
+    assert.equal(await d.page.locator('#code-view .code-result').isHidden(), true, 'the earlier plan is not left showing');
   });
 
   test('create refuses a label the org has, with no write request, until the duplicate is allowed', async () => {
     d.srv.sandbox.resetRequests();
-    await page.getByRole('button', { name: 'New token' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New access token' });
+    await d.page.getByRole('button', { name: 'New token' }).click();
+    const dialog = d.page.getByRole('dialog', { name: 'New access token' });
     await dialog.getByLabel('Label').fill('ci-pull');
     await dialog.getByRole('checkbox', { name: 'Public repositories (read)' }).check();
     const allow = dialog.getByRole('checkbox', { name: 'Create it anyway, as a duplicate' });
@@ -168,18 +146,18 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
     assert.match(await alert.textContent(), new RegExp(`acme already has a token labelled “ci-pull” \\(${pullId}\\)`));
     assert.deepEqual(writes(d.srv.sandbox.requests), [], 'no write request');
     await allow.waitFor();
-    await page.screenshot({ path: `${ARTIFACTS}duplicate-label-1280x800.png` });
+    await d.page.screenshot({ path: `${ARTIFACTS}duplicate-label-1280x800.png` });
 
     await allow.check();
     await dialog.getByRole('button', { name: 'Create' }).click();
-    const secret = page.getByRole('dialog', { name: 'Copy your access token' });
+    const secret = d.page.getByRole('dialog', { name: 'Copy your access token' });
     await secret.waitFor();
     assert.deepEqual(writes(d.srv.sandbox.requests).map((r) => `${r.method} ${r.path}`), ['POST /v2/orgs/acme/access-tokens']);
     assert.equal(d.tokens().filter((t) => t.label === 'ci-pull').length, 2, 'allowed, it is made');
     await secret.getByRole('button', { name: 'Done' }).click();
 
     d.srv.sandbox.resetRequests();
-    await page.getByRole('button', { name: 'New token' }).click();
+    await d.page.getByRole('button', { name: 'New token' }).click();
     await dialog.getByLabel('Label').fill('ci-pull');
     await dialog.getByRole('checkbox', { name: 'Public repositories (read)' }).check();
     assert.equal(await allow.isHidden(), true, 'the allowance is not kept for the next token');
@@ -195,8 +173,8 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
   });
 
   test('the scope picker words every scope as the catalogue does (dockerhub-oat scopes)', async () => {
-    await page.getByRole('button', { name: 'New token' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New access token' });
+    await d.page.getByRole('button', { name: 'New token' }).click();
+    const dialog = d.page.getByRole('dialog', { name: 'New access token' });
     await dialog.getByText(/^Organization access/).click();
     const shown = await dialog.locator('input[type=checkbox][data-scope]').evaluateAll((boxes) => boxes.map((b) => ({
       scope: b.dataset.scope,
@@ -211,17 +189,17 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
     }
     await dialog.getByRole('checkbox', { name: 'Images: delete (and push, pull)', exact: true }).check();
     assert.ok(await dialog.getByRole('checkbox', { name: 'Images: pull', exact: true }).isChecked(), 'what a scope includes is checked with it');
-    await page.screenshot({ path: `${ARTIFACTS}scope-words-1280x800.png` });
-    await page.keyboard.press('Escape');
+    await d.page.screenshot({ path: `${ARTIFACTS}scope-words-1280x800.png` });
+    await d.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
   });
 
   test('at 390 px the panel reads without sideways scrolling', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.locator('#code-view').scrollIntoViewIfNeeded();
-    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing overflows sideways');
-    await page.screenshot({ path: `${ARTIFACTS}tokens-as-code-390x844.png`, fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await d.page.setViewportSize({ width: 390, height: 844 });
+    await d.page.locator('#code-view').scrollIntoViewIfNeeded();
+    assert.ok(await d.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing overflows sideways');
+    await d.page.screenshot({ path: `${ARTIFACTS}tokens-as-code-390x844.png`, fullPage: true });
+    await d.page.setViewportSize({ width: 1280, height: 800 });
   });
 
   test('no page error, console error, CSP violation or native dialog happened', () => {

@@ -1,5 +1,5 @@
-/* The e2e runner: one group per process (ctest runs each under tests/c/e2e_sandbox.mjs), and
- * the helpers every group shares. */
+/* The e2e groups (ctest runs each as one process under tests/c/e2e_sandbox.mjs; test_runner.c
+ * runs them) and the helpers every group shares. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +11,6 @@
 #include "e2e.h"
 #include "transport_curl_rx.h"
 
-int test_failures;
 int64_t e2e_unix_offset, e2e_unix_frozen;
 void *e2e_last_handle;
 
@@ -190,34 +189,16 @@ extern const test_case ops_tests[], renewal_tests[], retry_after_tests[], fault_
     pagination_tests[], loop_tests[], soak_tests[], tls_tests[], transport_tests[], transport_kind_tests[],
     header_tests[], environment_tests[];
 
-static const struct {
-    const char *name;
-    const test_case *cases;
-} groups[] = {{"ops", ops_tests},       {"renewal", renewal_tests},       {"retry_after", retry_after_tests},
-              {"faults", fault_tests}, {"pagination", pagination_tests}, {"loop", loop_tests},
-              {"soak", soak_tests},     {"tls", tls_tests},
-              {"transport", transport_tests}, {"failures", transport_kind_tests},
-              {"headers", header_tests},         {"environment", environment_tests}};
+static const test_group groups[] = {
+    {"ops", ops_tests},           {"renewal", renewal_tests},       {"retry_after", retry_after_tests},
+    {"faults", fault_tests},      {"pagination", pagination_tests}, {"loop", loop_tests},
+    {"soak", soak_tests},         {"tls", tls_tests},               {"transport", transport_tests},
+    {"failures", transport_kind_tests}, {"headers", header_tests},  {"environment", environment_tests}};
 
-int main(int argc, char **argv) {
-    int ran = 0, failed = 0;
-    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
-        if (argc > 1 && strcmp(argv[1], groups[g].name) != 0) continue;
-        for (const test_case *t = groups[g].cases; t->name; t++) {
-            int before = test_failures;
-            e2e_reset();
-            e2e_unix_offset = e2e_unix_frozen = 0;
-            t->fn();
-            ran++;
-            failed += test_failures != before;
-            printf("%s e2e.%s.%s\n", test_failures == before ? "ok  " : "FAIL", groups[g].name, t->name);
-            fflush(stdout);
-        }
-    }
-    if (!ran) {
-        fprintf(stderr, "no e2e group named %s\n", argc > 1 ? argv[1] : "(none)");
-        return 2;
-    }
-    printf("%d passed, %d failed\n", ran - failed, failed);
-    return failed ? 1 : 0;
+/* Each case starts from an empty request log, no pending fault and the real clocks. */
+static void fresh_sandbox(void) {
+    e2e_reset();
+    e2e_unix_offset = e2e_unix_frozen = 0;
 }
+
+int main(int argc, char **argv) { return TEST_MAIN(groups, argc, argv, "e2e.", fresh_sandbox); }

@@ -1,4 +1,5 @@
-/* A small test harness: CHECK records a failure and goes on; main runs one group by name. */
+/* A small test harness: CHECK records a failure and goes on; test_run (test_runner.c) runs one
+ * group by name, for the unit tests and the e2e tests alike. */
 #ifndef DH_TEST_H
 #define DH_TEST_H
 #include <stdio.h>
@@ -10,6 +11,19 @@ typedef struct test_case {
 } test_case;
 
 extern int test_failures;
+
+typedef struct test_group {
+    const char *name;
+    const test_case *cases;
+} test_group;
+
+/* Runs the group named argv[1] (every group when none is named): before_each (NULL: nothing)
+ * before each case, then "ok  " or "FAIL" and PREFIX group.case on a line, and at the end
+ * "N passed, M failed". Returns main's status: 0 all passed, 1 a case failed, 2 no such group. */
+int test_run(const test_group *groups, size_t n_groups, int argc, char **argv, const char *prefix,
+             void (*before_each)(void));
+#define TEST_MAIN(groups, argc, argv, prefix, before_each) \
+    test_run((groups), sizeof(groups) / sizeof *(groups), (argc), (argv), (prefix), (before_each))
 
 #define CHECK(cond)                                                                  \
     do {                                                                             \

@@ -12,24 +12,25 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient } from '../../bindings/index.node.js';
-import { NOW, ORG, OWNER, EXPECTED, keys, startHygieneSandbox } from '../fixtures/hygiene.js';
+import { NOW, ORG, OWNER, EXPECTED, keys, openHygieneWorld } from '../fixtures/hygiene.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = fileURLToPath(new URL('../../bindings/cli.js', import.meta.url));
 const PROBE = fileURLToPath(new URL('../probes/exec-probe.js', import.meta.url));
 const NOW_ISO = new Date(NOW).toISOString();
 
+let world;
 let sb;
 let dir;
 const allStderr = [];
 
 before(async () => {
-  sb = await startHygieneSandbox();
+  world = await openHygieneWorld();
+  sb = world.sb;
   dir = mkdtempSync(join(tmpdir(), 'dh-cli-audit-'));
 });
 after(async () => {
-  await sb?.close();
+  await world?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -49,10 +50,9 @@ function cli(args, { env = {}, during } = {}) {
     child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
     child.on('error', reject);
     const side = during ? during(child) : Promise.resolve();
-    child.on('close', async (code) => {
+    child.on('close', (code) => {
       allStderr.push(stderr);
-      await side;
-      resolve({ code, stdout, stderr });
+      side.then(() => resolve({ code, stdout, stderr }), reject);
     });
     child.stdin.end('');
   });
@@ -70,9 +70,8 @@ function assertNoRunOf(secret, text, where) {
 }
 
 test('audit --json gives exactly the library\'s findings for the same world and clock', async () => {
-  const hub = await createClient({ baseUrl: sb.url, credentials: OWNER });
+  const { hub } = world;
   const lib = await hub.auditAccessTokens(ORG, { now: NOW, plan: 'team' });
-  hub.close();
   const r = await cli(['audit', '--json', '--plan', 'team']);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
@@ -139,29 +138,28 @@ test('prune without --yes prints the plan and deletes nothing: the request log h
 });
 
 test('prune --yes stops at the first failure and says what was deleted, what failed, what was not tried', async () => {
-  const world = await startHygieneSandbox();
+  const own = await openHygieneWorld();
+  const { sb: other, hub } = own;
   try {
-    const hub = await createClient({ baseUrl: world.url, credentials: OWNER });
     const listed = (await hub.listAccessTokens(ORG, { pageSize: 100 })).results;
-    hub.close();
     // Candidates go in list order (newest first): find the second one and fail its DELETE.
     const candidates = ['q3-report', 'old-deploy', 'nightly-backup', 'onboarding-bot'];
     const order = listed.filter((t) => candidates.includes(t.label)).map((t) => t.label);
     const second = listed.find((t) => t.label === order[1]);
-    world.faults({ method: 'DELETE', path: `${second.id}$`, preset: 'server-error', times: 10 });
-    world.resetRequests();
-    const r = await cli(['prune', '--expired', '--inactive', '--unused', '100d', '--yes'], { env: { DOCKERHUB_BASE_URL: world.url } });
+    other.faults({ method: 'DELETE', path: `${second.id}$`, preset: 'server-error', times: 10 });
+    other.resetRequests();
+    const r = await cli(['prune', '--expired', '--inactive', '--unused', '100d', '--yes'], { env: { DOCKERHUB_BASE_URL: other.url } });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`could not delete ${order[1]} \\(${second.id}\\)`));
     assert.match(r.stderr, new RegExp(`Deleted 1 of 4: ${order[0]}\\.`));
     assert.match(r.stderr, new RegExp(`Not deleted: ${order[1]} \\(failed\\), ${order[2]}, ${order[3]} \\(not attempted\\)\\.`));
-    const deletes = world.requests.filter((x) => x.method === 'DELETE').map((x) => x.path.split('/').pop());
+    const deletes = other.requests.filter((x) => x.method === 'DELETE').map((x) => x.path.split('/').pop());
     assert.equal(new Set(deletes).size, 2, 'the first candidate, then the failing one (with its retries); nothing after');
-    const left = world.state.orgs.find((o) => o.name === ORG).tokens.map((t) => t.label);
+    const left = other.state.orgs.find((o) => o.name === ORG).tokens.map((t) => t.label);
     assert.ok(!left.includes(order[0]));
     for (const label of order.slice(1)) assert.ok(left.includes(label));
   } finally {
-    await world.close();
+    await own.close();
   }
 });
 
@@ -195,9 +193,8 @@ async function execRun(args) {
 test('create --exec: the secret reaches the child\'s stdin only, never its argv, its environment or a log', async () => {
   sb.resetRequests();
   // Make room: the world is at its limit.
-  const hub = await createClient({ baseUrl: sb.url, credentials: OWNER });
+  const { hub } = world;
   await hub.deleteAccessToken(ORG, tokenRecord('q3-report').id);
-  hub.close();
   const { r, seen } = await execRun(['create', '--label', 'exec-made', '--repo', 'initech/api=image-pull']);
   assert.equal(r.code, 0, r.stderr);
   const record = tokenRecord('exec-made');
@@ -213,9 +210,8 @@ test('create --exec: the secret reaches the child\'s stdin only, never its argv,
 
 test('rotate --exec: the old token is retired only after the hand-over worked', async () => {
   const old = tokenRecord('legacy-ci');
-  const hub = await createClient({ baseUrl: sb.url, credentials: OWNER });
+  const { hub } = world;
   await hub.deleteAccessToken(ORG, tokenRecord('nightly-backup').id); // room: the org is at its limit
-  hub.close();
   const { r, seen } = await execRun(['rotate', old.id]);
   assert.equal(r.code, 0, r.stderr);
   const fresh = sb.state.orgs.find((o) => o.name === ORG).tokens.find((t) => t.label === 'legacy-ci' && t.id !== old.id);
@@ -228,11 +224,10 @@ test('rotate --exec: the old token is retired only after the hand-over worked', 
 });
 
 test('a failed hand-over: rotate deletes the new token again and keeps the old one; create names the token; no secret shown', async () => {
-  const hub = await createClient({ baseUrl: sb.url, credentials: OWNER });
+  const { hub } = world;
   const old = (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.find((t) => t.label === 'ci-pull'); // a 90-day span: within the year the sandbox allows from its clock
   // Room for two new tokens.
   for (const label of ['old-deploy', 'exec-made']) await hub.deleteAccessToken(ORG, tokenRecord(label).id);
-  hub.close();
   const before = new Set(sb.state.orgs.find((o) => o.name === ORG).tokens.map((t) => t.id));
   const r = await cli(['rotate', old.id, '--retire', 'delete', '--exec', 'false']);
   assert.equal(r.code, 1, r.stderr);
@@ -255,8 +250,6 @@ test('a failed hand-over: rotate deletes the new token again and keeps the old o
 });
 
 test('create --out: a new 0600 file with the secret; an existing file or a planted link is refused before any create', async () => {
-  const hub = await createClient({ baseUrl: sb.url, credentials: OWNER });
-  hub.close();
   const file = join(dir, 'secret.txt');
   const r = await cli(['create', '--label', 'to-file', '--out', file]);
   assert.equal(r.code, 0, r.stderr);
@@ -280,10 +273,9 @@ test('create --out: a new 0600 file with the secret; an existing file or a plant
   assert.equal(requestsOf('POST').filter((x) => x.path.includes('access-tokens')).length, 0, 'nothing was created');
 
   // A create that fails writes nothing: the org is at its limit again.
-  const hub2 = await createClient({ baseUrl: sb.url, credentials: OWNER });
+  const hub2 = world.hub;
   const room = 10 - (await hub2.listAccessTokens(ORG)).total;
   for (let i = 0; i < room; i++) await hub2.createAccessToken(ORG, { label: `filler-${i}` });
-  hub2.close();
   const full = join(dir, 'never.txt');
   const failed = await cli(['create', '--label', 'over', '--out', full]);
   assert.equal(failed.code, 1);

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { openOwnerWorld, ORG, OWNER } from '../fixtures/hub.js';
+import { openOwnerWorld, ORG } from '../fixtures/hub.js';
 import { runCli } from '../fixtures/cli-run.js';
 import { CELL_WIDTH, cut } from '../../bindings/cli/output.js';
 
@@ -13,7 +13,7 @@ let world;
 before(async () => { world = await openOwnerWorld(); });
 after(() => world.close());
 
-const owner = () => ({ DOCKERHUB_BASE_URL: world.sb.url, DOCKERHUB_ORG: ORG, DOCKERHUB_IDENTIFIER: OWNER.identifier, DOCKERHUB_SECRET: OWNER.secret });
+const owner = () => world.ownerEnv();
 
 /** A loopback port nothing listens on. */
 async function closedPort() {

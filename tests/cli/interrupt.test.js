@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openWorld, OWNER } from '../fixtures/hub.js';
+import { openWorld } from '../fixtures/hub.js';
 import { runCli } from '../fixtures/cli-run.js';
 
 let world;
@@ -36,7 +36,7 @@ async function applyWithSignal(...signals) {
   writeFileSync(join(dir, 'tokens.json'), JSON.stringify(m, null, 2));
   world.sb.resetRequests();
   return runCli(['apply', '-f', 'tokens.json', '--yes'], { cwd: dir,
-    env: { DOCKERHUB_BASE_URL: world.sb.url, DOCKERHUB_ORG: 'acme', DOCKERHUB_IDENTIFIER: OWNER.identifier, DOCKERHUB_SECRET: OWNER.secret } });
+    env: world.ownerEnv() });
 }
 
 const creates = () => world.sb.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/access-tokens'));

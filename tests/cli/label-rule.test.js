@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { openOwnerWorld, ORG, OWNER, rejectionOf } from '../fixtures/hub.js';
+import { openOwnerWorld, ORG, rejectionOf } from '../fixtures/hub.js';
 
 /** The plan's refusal of a manifest, or null when it planned. */
 const planError = (text) => world.hub.planAccessTokens(ORG, text).then(() => null, (err) => err);
@@ -19,7 +19,7 @@ before(async () => { world = await openOwnerWorld(); });
 after(() => world.close());
 
 const cli = (args) => runCli(args, {
-  env: { DOCKERHUB_BASE_URL: world.sb.url, DOCKERHUB_ORG: ORG, DOCKERHUB_IDENTIFIER: OWNER.identifier, DOCKERHUB_SECRET: OWNER.secret },
+  env: world.ownerEnv(),
 });
 
 const BAD = {

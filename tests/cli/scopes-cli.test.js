@@ -13,7 +13,7 @@ let world;
 before(async () => { world = await openOwnerWorld(); });
 after(() => world.close());
 
-const cli = (args) => runCli(args, { env: { DOCKERHUB_BASE_URL: world.sb.url, DOCKERHUB_ORG: ORG, DOCKERHUB_IDENTIFIER: 'acme-owner', DOCKERHUB_SECRET: 'sandbox-password' } });
+const cli = (args) => runCli(args, { env: world.ownerEnv() });
 
 test('every scope has words, and the catalogue has no others', () => {
   assert.deepEqual(Object.keys(SCOPE_WORDS), [...REPO_SCOPES, ...ORG_SCOPES]);

@@ -478,6 +478,7 @@ describe('auto-pagination', () => {
   });
 
   test('leaving the loop early stops the fetching', async () => {
+    // eslint-disable-next-line no-unreachable-loop -- one turn on purpose: the early exit is the test
     for await (const t of hub.listAllAccessTokens(ORG, { pageSize: 1 })) {
       assert.ok(t.id);
       break;

@@ -313,7 +313,7 @@ describe('the token option', () => {
     const client = await world.client({
       token: async () => {
         calls++;
-        await null;
+        await Promise.resolve();
         return sb.mintJwt({ kind: 'password', sub: 'acme-owner' });
       },
     });

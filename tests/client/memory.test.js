@@ -70,7 +70,7 @@ const ANSWERS = {
   badtype: (req, res) => send(res, 200, tokenJson({ is_active: 'yes' })),
   badtotal: (req, res) => send(res, 200, '{"total": 1e400, "results": []}'),
   big: (req, res) => send(res, 200, BIG),
-  reset: (req, res) => req.socket.destroy(),
+  reset: (req) => req.socket.destroy(),
   secretive: (req, res) => {
     if (req.method === 'POST') return send(res, 201, tokenJson({ token: CREATED_SECRET }));
     send(res, 200, tokenJson());

@@ -6,8 +6,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { SCOPES, REPO_SCOPES, ORG_SCOPES, ORG_SCOPE_LABELS, IMPLIES } from '../../bindings/scopes.js';
-import { createClient } from '../../bindings/index.node.js';
-import { startSandbox, REPO_SCOPES as SANDBOX_REPO, ORG_SCOPES as SANDBOX_ORG } from '../../web/sandbox/index.js';
+import { REPO_SCOPES as SANDBOX_REPO, ORG_SCOPES as SANDBOX_ORG } from '../../web/sandbox/index.js';
+import { openWorld } from '../fixtures/hub.js';
 
 const ALL = [...REPO_SCOPES, ...ORG_SCOPES];
 const CREATE = 'POST /v2/orgs/{name}/access-tokens';
@@ -53,16 +53,15 @@ describe('the scope catalogue', () => {
 });
 
 describe('the C core knows each catalogue scope (through the WASM build)', () => {
+  let world;
   let sb;
   let hub;
   before(async () => {
-    sb = await startSandbox();
-    hub = await createClient({ baseUrl: sb.url, token: sb.mintJwt({ kind: 'password', sub: 'acme-owner' }) });
+    world = await openWorld();
+    sb = world.sb;
+    hub = await world.client({ token: sb.mintJwt({ kind: 'password', sub: 'acme-owner' }) });
   });
-  after(async () => {
-    await hub?.close?.();
-    await sb?.close();
-  });
+  after(() => world?.close());
 
   test('each scope without its prefix is refused before any request, naming that scope', async () => {
     for (const scope of ALL) {

@@ -176,7 +176,7 @@ class Run {
     if (cmd.abort !== null) {
       const ac = new AbortController();
       signal = ac.signal;
-      turns(cmd.abort).then(() => ac.abort());
+      void turns(cmd.abort).then(() => ac.abort());
     }
     const id = cmd.known && s.ids.length ? s.ids[s.ids.length - 1] : '00000000-0000-4000-8000-000000000000';
     const run = {
@@ -279,7 +279,7 @@ test(`randomized multi-client soak: ${RUNS} sequences (seed ${SEED})`, async (t)
   // A warm-up of every operation, so the heap's baseline includes what the module keeps for good.
   const warm = new Run();
   await warm.step({ t: 'make', slot: 0, kind: 'credentials', retries: 0, quick: false });
-  for (const op of OPS) await warm.call({ slot: 0, op, abort: null, take: 2, pageSize: 1, known: true });
+  for (const op of OPS) warm.call({ slot: 0, op, abort: null, take: 2, pageSize: 1, known: true }); // finish() awaits them
   await warm.finish();
   const baseline = probe.debugHeapInUse();
   const stats = { sequences: 0, commands: 0, calls: 0, requests: 0, codes: {} };

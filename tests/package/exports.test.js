@@ -50,7 +50,7 @@ before(async () => {
 });
 after(() => rm(project, { recursive: true, force: true }));
 
-/** Bundles `export * from 'dockerhub-oat'` for one host. @returns {{ exports: string[], inputs: string[] }} */
+/** Bundles `export * from 'dockerhub-oat'` for one host. @returns {Promise<{ exports: string[], inputs: string[] }>} */
 async function bundle({ platform, conditions }) {
   const result = await esbuild.build({
     entryPoints: [join(project, 'entry.js')], bundle: true, write: false, format: 'esm', platform, conditions,

@@ -95,7 +95,7 @@ function runCli(args, until = (out) => /listening on (http:\/\/\S+)/.test(out)) 
   const ready = new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => { out += d; if (until(out)) resolve(); });
     child.stderr.on('data', (d) => { err += d; });
-    exited.then((code) => reject(new Error(`cli exited with ${code}: ${err}`)));
+    void exited.then((code) => reject(new Error(`cli exited with ${code}: ${err}`)));
   });
   ready.catch(() => {});
   return { child, exited, ready, get out() { return out; }, get err() { return err; } };

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { INVISIBLE, printable, quoted } from '../../bindings/text.js';
-import { openOwnerWorld, ORG, OWNER } from '../fixtures/hub.js';
+import { openOwnerWorld, ORG } from '../fixtures/hub.js';
 import { runCli, writeRequests } from '../fixtures/cli-run.js';
 
 const SEED = 20261207;
@@ -36,7 +36,7 @@ after(async () => {
   await world.close();
   rmSync(dir, { recursive: true, force: true });
 });
-const env = () => ({ DOCKERHUB_BASE_URL: world.sb.url, DOCKERHUB_ORG: ORG, DOCKERHUB_IDENTIFIER: OWNER.identifier, DOCKERHUB_SECRET: OWNER.secret });
+const env = () => world.ownerEnv();
 const cli = (args) => runCli(args, { env: env(), cwd: dir });
 
 test('the review\'s characters are all in the class', () => {

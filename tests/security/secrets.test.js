@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openWorld } from '../fixtures/hub.js';
 import { createClient, DockerHubError } from '../../bindings/index.node.js';
-import { startRawServer, respond, tokenJson, collectProcessFailures } from '../fixtures/hostile-server.js';
+import { startRawServer, respond, collectProcessFailures } from '../fixtures/hostile-server.js';
 import { TextCollector, rejection, JWT_PATTERN } from '../fixtures/hostile-secrets.js';
 
 const PASSWORD = 'sandbox-password';
@@ -320,7 +320,7 @@ test('the sandbox CLI: no secret in any request log line after its banner', asyn
         resolve();
       };
       child.stdout.on('data', look);
-      exited.then(() => reject(new Error(`the CLI exited: ${stdout} ${stderr}`)));
+      void exited.then(() => reject(new Error(`the CLI exited: ${stdout} ${stderr}`)));
       look();
     });
     const banner = stdout.slice(0, stdout.indexOf(BANNER_END) + BANNER_END.length);

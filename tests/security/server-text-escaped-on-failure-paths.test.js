@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, JWT, cli } from '../fixtures/cli-child.js';
+import { CLI, cli } from '../fixtures/cli-child.js';
 import { startRawServer, respond, tokenJson } from '../fixtures/hostile-server.js';
 
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;

@@ -17,7 +17,7 @@ test('every fix the audit gives, run as printed, makes its finding go away', asy
     clock = null;
     await hub.createAccessToken('acme', { label: 'forever' });
     await hub.createAccessToken('acme', { label: 'soon', expires_at: new Date(Date.now() + 5 * DAY).toISOString() });
-    const env = { DOCKERHUB_BASE_URL: world.sb.url, DOCKERHUB_ORG: 'acme', DOCKERHUB_IDENTIFIER: OWNER.identifier, DOCKERHUB_SECRET: OWNER.secret };
+    const env = world.ownerEnv();
     const json = await runCli(['audit', '--json'], { env });
     assert.equal(json.code, 0, json.stderr);
     const findings = JSON.parse(json.stdout).findings;

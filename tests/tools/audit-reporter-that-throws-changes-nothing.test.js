@@ -4,12 +4,11 @@
 // onProgress or apply's onStep that rejects leaves no unhandled rejection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox } from '../../web/sandbox/index.js';
-import { createClient } from '../../bindings/index.node.js';
+import { openOwnerWorld } from '../fixtures/hub.js';
 
 test('auditAccessTokens: an onProgress that throws neither fails the audit nor leaves requests running after it', async () => {
-  const sb = await startSandbox({ port: 0 });
-  const hub = await createClient({ baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+  const world = await openOwnerWorld();
+  const { sb, hub } = world;
   try {
     for (let i = 0; i < 5; i++) {
       await hub.createAccessToken('acme', { label: `p${i}`, resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }] });
@@ -30,8 +29,7 @@ test('auditAccessTokens: an onProgress that throws neither fails the audit nor l
     assert.deepEqual(report.tokens.map((t) => t.id), quiet.tokens.map((t) => t.id));
     assert.ok(calls >= 2);
   } finally {
-    hub.close();
-    await sb.close();
+    await world.close();
   }
 });
 
@@ -39,8 +37,8 @@ test('an async onProgress (audit) or onStep (apply) that rejects leaves no unhan
   const seen = [];
   const onRejection = (reason) => seen.push(String(reason));
   process.on('unhandledRejection', onRejection);
-  const sb = await startSandbox({ port: 0 });
-  const hub = await createClient({ baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+  const world = await openOwnerWorld();
+  const { hub } = world;
   try {
     const report = await hub.auditAccessTokens('acme', { onProgress: async () => { throw new Error('async reporter (audit)'); } });
     assert.ok(report.tokens.length > 0);
@@ -52,7 +50,6 @@ test('an async onProgress (audit) or onStep (apply) that rejects leaves no unhan
     assert.deepEqual(seen, []);
   } finally {
     process.off('unhandledRejection', onRejection);
-    hub.close();
-    await sb.close();
+    await world.close();
   }
 });

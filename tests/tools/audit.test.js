@@ -7,18 +7,16 @@ import fc from 'fast-check';
 import { createServer, request } from 'node:http';
 import { createClient, DockerHubError } from '../../bindings/index.node.js';
 import { pruneCandidates, wordFinding } from '../../bindings/tools/audit.js';
-import { NOW, ORG, OWNER, EXPECTED, keys, startHygieneSandbox } from '../fixtures/hygiene.js';
+import { NOW, ORG, OWNER, EXPECTED, keys, openHygieneWorld } from '../fixtures/hygiene.js';
 
+let world;
 let sb;
 let hub;
 before(async () => {
-  sb = await startHygieneSandbox();
-  hub = await createClient({ baseUrl: sb.url, credentials: OWNER, maxRetries: 0 });
+  world = await openHygieneWorld({ maxRetries: 0 });
+  ({ sb, hub } = world);
 });
-after(async () => {
-  hub?.close();
-  await sb?.close();
-});
+after(() => world?.close());
 
 const gets = () => sb.requests.filter((r) => r.method === 'GET' && /access-tokens\/[^/]+$/.test(r.path));
 

@@ -3,12 +3,9 @@
 // (the token is gone: there is nothing to keep in the file).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { startRawServer, respond, tokenJson } from '../fixtures/hostile-server.js';
-
-const CLI = fileURLToPath(new URL('../../bindings/cli.js', import.meta.url));
-const JWT = 'eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln';
+import { runCli } from '../fixtures/cli-run.js';
+import { JWT } from '../fixtures/cli-child.js';
 
 test('export: a token deleted between the list and its GET is left out, the rest exported', async () => {
   const kept = tokenJson({ id: 'a7f1c0de-0000-4000-8000-000000000001', label: 'kept' });
@@ -22,17 +19,7 @@ test('export: a token deleted between the list and its GET is left out, the rest
     return respond(sock, req, 200, { body: kept });
   });
   try {
-    const r = await new Promise((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'export'], {
-        env: { PATH: process.env.PATH, DOCKERHUB_BASE_URL: srv.url, DOCKERHUB_ORG: 'acme', DOCKERHUB_TOKEN: JWT },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const r = await runCli(['export'], { env: { DOCKERHUB_BASE_URL: srv.url, DOCKERHUB_ORG: 'acme', DOCKERHUB_TOKEN: JWT } });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(Object.keys(JSON.parse(r.stdout).tokens), ['kept']);
   } finally {

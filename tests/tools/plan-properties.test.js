@@ -9,12 +9,11 @@ const ORG = 'acme';
 const DAY = 86400e3;
 
 let world;
-let sb;
 let hub;
 
 before(async () => {
   world = await openOwnerWorld();
-  ({ sb, hub } = world);
+  ({ hub } = world);
 });
 
 after(async () => {

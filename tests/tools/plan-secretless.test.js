@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openOwnerWorld, ORG, OWNER, PULL_API } from '../fixtures/hub.js';
-import { runCli, writeRequests } from '../fixtures/cli-run.js';
+import { openOwnerWorld, ORG, PULL_API } from '../fixtures/hub.js';
+import { writeRequests } from '../fixtures/cli-run.js';
 
 let world;
 let dir;
@@ -21,8 +21,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const cli = (args) => runCli(args, { cwd: dir,
-  env: { DOCKERHUB_BASE_URL: world.sb.url, DOCKERHUB_ORG: ORG, DOCKERHUB_IDENTIFIER: OWNER.identifier, DOCKERHUB_SECRET: OWNER.secret } });
+const cli = (args) => world.cli(args, { cwd: dir });
 
 test('plan and apply refuse a create with nowhere for its secret: exit 1, the line, no write', async () => {
   writeFileSync(join(dir, 'tokens.json'), '{\n  "tokens": {\n    "x": {},\n    "y": { "secret": { "out": "y.token" } }\n  }\n}\n');

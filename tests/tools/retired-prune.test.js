@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { openOwnerWorld, ORG, OWNER, PULL_API } from '../fixtures/hub.js';
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
-import { CLI, runCli, writeRequests } from '../fixtures/cli-run.js';
+import { CLI, writeRequests } from '../fixtures/cli-run.js';
 
 const PAST = '2000-01-01T00:00Z';
 const FUTURE = '2099-01-01T00:00Z';
@@ -45,8 +45,7 @@ async function seed() {
   world.sb.resetRequests();
 }
 
-const cli = (args) => runCli(args, { cwd: dir,
-  env: { DOCKERHUB_BASE_URL: world.sb.url, DOCKERHUB_ORG: ORG, DOCKERHUB_IDENTIFIER: OWNER.identifier, DOCKERHUB_SECRET: OWNER.secret } });
+const cli = (args) => world.cli(args, { cwd: dir });
 
 const writes = () => writeRequests(world.sb).map((r) => `${r.method} ${r.path.split('/').pop()}`).sort();
 const expected = () => [`DELETE ${ids.graceEnded}`, `PATCH ${ids.overlapEnded}`].sort();
@@ -106,7 +105,7 @@ test('one SIGINT during prune --yes: the request in flight finishes, no other st
   let heard;
   const heardIt = new Promise((resolve) => { heard = resolve; });
   let signalled = false;
-  const relay = createServer(async (req, res) => {
+  const forward = async (req, res) => {
     const chunks = [];
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks);
@@ -119,6 +118,9 @@ test('one SIGINT during prune --yes: the request in flight finishes, no other st
       body: body.length ? body : undefined });
     res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' });
     res.end(Buffer.from(await up.arrayBuffer()));
+  };
+  const relay = createServer((req, res) => {
+    forward(req, res).catch(() => res.destroy()); // the CLI then sees the request fail
   });
   await new Promise((resolve) => relay.listen(0, '127.0.0.1', resolve));
   try {

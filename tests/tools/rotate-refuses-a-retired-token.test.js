@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { fixFor } from '../../bindings/tools/audit.js';
 import { cut } from '../../bindings/cli/output.js';
 import { retiredLabel } from '../../bindings/tools/retired.js';
-import { openOwnerWorld, ORG, OWNER } from '../fixtures/hub.js';
+import { openOwnerWorld, ORG } from '../fixtures/hub.js';
 import { runCli, writeRequests } from '../fixtures/cli-run.js';
 
 let world;
@@ -25,7 +25,7 @@ after(async () => {
   await world.close();
   rmSync(dir, { recursive: true, force: true });
 });
-const env = () => ({ DOCKERHUB_BASE_URL: world.sb.url, DOCKERHUB_ORG: ORG, DOCKERHUB_IDENTIFIER: OWNER.identifier, DOCKERHUB_SECRET: OWNER.secret });
+const env = () => world.ownerEnv();
 const cli = (args) => runCli(args, { env: env(), cwd: dir });
 
 test('rotate of a retired token: refused, exit 1, no write request, and it says what to do', async () => {

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { createClient, auditMarkdown } from '../../bindings/index.node.js';
-import { NOW, ORG, OWNER, EXPECTED, startHygieneSandbox } from '../fixtures/hygiene.js';
+import { auditMarkdown } from '../../bindings/index.node.js';
+import { NOW, ORG, OWNER, EXPECTED, openHygieneWorld } from '../fixtures/hygiene.js';
 import { readmeExamples } from '../hosts/readme.js';
 import { bundleWorker } from '../hosts/wrangler.js';
 
@@ -23,6 +23,8 @@ const RECIPE = readmeExamples(join(root, 'README.md')).get('audit-worker.mjs');
 // may run on the pinned Node 18), this file runs itself in the pinned Node 22 instead.
 const TOO_OLD = typeof File === 'undefined';
 const { Miniflare, NoOpLog } = TOO_OLD ? {} : await import('miniflare');
+/** test() here; nothing on a Node too old, where the test below runs this file in Node 22. */
+const workerTest = TOO_OLD ? () => {} : (name, fn) => void test(name, fn);
 
 if (TOO_OLD) {
   test('the Worker tests pass in the pinned Node 22 (Miniflare needs Node 20 or later)', () => {
@@ -36,6 +38,7 @@ if (TOO_OLD) {
   });
 }
 
+let world;
 let sb;
 let hook;
 const posts = [];
@@ -57,7 +60,8 @@ before(async () => {
   await mkdir(join(project, 'node_modules'));
   await symlink(root, join(project, 'node_modules', 'dockerhub-oat'), 'dir');
   await writeFile(join(project, 'audit-worker.mjs'), RECIPE);
-  sb = await startHygieneSandbox();
+  world = await openHygieneWorld();
+  sb = world.sb;
   hook = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8').on('data', (d) => { body += d; }).on('end', () => {
@@ -68,7 +72,7 @@ before(async () => {
   await new Promise((resolve) => hook.listen(0, '127.0.0.1', resolve));
 });
 after(async () => {
-  await sb?.close();
+  await world?.close();
   await new Promise((resolve) => (hook ? hook.close(resolve) : resolve()));
   if (project) await rm(project, { recursive: true, force: true });
 });
@@ -92,7 +96,7 @@ async function worker(bindings) {
   return mf;
 }
 
-(TOO_OLD ? () => {} : test)('a scheduled event audits the org and posts the library\'s markdown to the webhook', async () => {
+workerTest('a scheduled event audits the org and posts the library\'s markdown to the webhook', async () => {
   const mf = await worker();
   try {
     posts.length = 0;
@@ -104,9 +108,7 @@ async function worker(bindings) {
     assert.equal(posts[0].type, 'application/json');
     const { text } = JSON.parse(posts[0].body);
 
-    const hub = await createClient({ baseUrl: sb.url, credentials: OWNER });
-    const report = await hub.auditAccessTokens(ORG, { now: NOW, plan: 'team' });
-    hub.close();
+    const report = await world.hub.auditAccessTokens(ORG, { now: NOW, plan: 'team' });
     assert.equal(text, auditMarkdown(report));
     assert.match(text, /^## Token audit of initech \(2026-12-01\)\n\nTokens used: 10 of 10\./);
     const rows = text.split('\n').filter((l) => /^\| (?!Token |---)/.test(l));
@@ -117,7 +119,7 @@ async function worker(bindings) {
   }
 });
 
-(TOO_OLD ? () => {} : test)('a webhook that refuses the post makes the scheduled run fail', async () => {
+workerTest('a webhook that refuses the post makes the scheduled run fail', async () => {
   const mf = await worker();
   try {
     hookStatus = 500;
@@ -152,7 +154,7 @@ async function recipeInNode() {
 
 // Rule: the report goes to WEBHOOK_URL and nowhere else. A 307 sent the whole report to another
 // host and the run still said ok; a redirect is now a failure that says it was one.
-(TOO_OLD ? () => {} : test)('a webhook that answers 307 is not followed: the run fails, saying it was a redirect', async () => {
+workerTest('a webhook that answers 307 is not followed: the run fails, saying it was a redirect', async () => {
   const elsewhere = [];
   const other = createServer((req, res) => {
     elsewhere.push(req.url);

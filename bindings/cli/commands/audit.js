@@ -5,7 +5,7 @@
 import { auditMarkdown, hasFindingAtLeast, PLAN_LIMITS, SEVERITIES } from '../../tools/audit.js';
 import { daysArg, noArgs, UsageError } from '../args.js';
 import { readFileSync } from 'node:fs';
-import { json, printable, PROG, table, when } from '../output.js';
+import { contextFlags, json, printable, PROG, table, when } from '../output.js';
 
 export const EXIT_FINDINGS = 3;
 
@@ -69,6 +69,14 @@ function findingsTable(report) {
   return `${rows.length > 1 ? table(rows) : ''}${summaryLine(report.summary)}\n${fixText}`;
 }
 
+/** Each finding's fix, as the table prints it and --json gives it, with this command's context flags. */
+function withContext(report, values) {
+  const flags = contextFlags(values);
+  if (!flags.length) return;
+  const findings = [...report.findings, ...report.tokens.flatMap((t) => t.findings ?? [])];
+  for (const f of new Set(findings)) if (f.fix) f.fix = [...f.fix, ...flags];
+}
+
 const EVERY = /^([1-9][0-9]{0,4})([dwy])$/;
 const DAYS = { d: 1, w: 7, y: 365 };
 
@@ -103,6 +111,7 @@ async function run({ rest, values, hub, org, io }) {
   if (failOn !== undefined && !SEVERITIES.includes(failOn))
     throw new UsageError(`--fail-on needs ${SEVERITIES.join(', ')}, not '${failOn}'`);
   const report = await readAudit(hub, org, io, auditOptions(values, io));
+  withContext(report, values);
   if (values.file !== undefined) report.rotations = rotationSchedule(values.file, report);
   if (values.json) io.stdout.write(json(report));
   else if (values.markdown) io.stdout.write(auditMarkdown(report));

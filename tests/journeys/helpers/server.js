@@ -22,7 +22,7 @@ export function startServerProcess(cmd, args, { cwd, env = {} } = {}) {
       out += d;
       if (/Ctrl-C stops\.\n/.test(out)) resolve(out);
     });
-    exited.then((code) => reject(new Error(`${cmd} ${args.join(' ')} exited ${code} before its banner:\n${out}\n${err}`)));
+    void exited.then((code) => reject(new Error(`${cmd} ${args.join(' ')} exited ${code} before its banner:\n${out}\n${err}`)));
   });
   banner.catch(() => {});
   return {
