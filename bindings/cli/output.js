@@ -13,6 +13,17 @@ export const PROG = 'dockerhub-oat';
  * escaping of file and server text (bindings/text.js says what is escaped and why). */
 export { json, printable, quoted };
 
+/**
+ * The flags that named the org, the server and the account on this command line, to carry into a
+ * command the CLI prints as advice: printed without them, it would reach another org, or
+ * hub.docker.com, when they came as flags rather than from the environment.
+ */
+export function contextFlags(values) {
+  const flags = [];
+  for (const name of ['org', 'base-url', 'identifier']) if (values[name] !== undefined) flags.push(`--${name}`, values[name]);
+  return flags;
+}
+
 export const named = (t) => printable(`${t.label} (${t.id})`);
 export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
