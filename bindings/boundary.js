@@ -129,14 +129,17 @@ export function heapInUse(Module) {
 
 /**
  * `text` with every run of `secrets` redacted by the core's one redactor (src/core/redact.c): what
- * rotate and apply scrub an error of. Out of memory: the whole text is redacted.
- * @param {string} text @param {string[]} secrets
+ * rotate and apply scrub an error of; with `client` (a C client's pointer, 0: none) also of that
+ * client's own secrets (password, JWT) and the tokens it made, which only C holds. Out of memory:
+ * the whole text is redacted.
+ * @param {string} text @param {string[]} secrets @param {number} [client]
  */
-export function redact(Module, text, secrets) {
+export function redact(Module, text, secrets, client = 0) {
   const list = secrets.filter((s) => typeof s === 'string' && s !== '');
-  if (!list.length || !text) return text;
+  if ((!list.length && !client) || !text) return text;
   const joined = list.join('\0');
-  const p = withStrings(Module, (s) => Module._dhw_redact(s.put(text), s.put(joined), joined.split('\0').length));
+  const n = list.length ? joined.split('\0').length : 0;
+  const p = withStrings(Module, (s) => Module._dhw_redact(client, s.put(text), n ? s.put(joined) : 0, n));
   return p ? takeString(Module, p) : '[redacted]';
 }
 

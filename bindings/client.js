@@ -7,7 +7,7 @@
 // that only calls the operations never loads them.
 
 import { parseHeaders, parseRateLimit, toError } from './answer.js';
-import { cancelCall, freeClient, heapInUse, newClient, nextPage, redact, startCall } from './boundary.js';
+import { cancelCall, freeClient, newClient, nextPage, redact, startCall } from './boundary.js';
 import { checkBody, checkClientOptions, checkName, checkOptions, checkSignal, MAX_TIMEOUT_MS } from './checks.js';
 import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
 import { instance } from './module.js';
@@ -41,6 +41,12 @@ function serverName(baseUrl) {
   return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
 }
 
+/** The WASM instance a client calls (its Module, its pending calls), for the heap probes of the
+ * tests and the benchmark (tests/fixtures/heap.js): not a member of Client, whose members are
+ * index.d.ts's. */
+const instances = new WeakMap();
+export const instanceOf = (client) => instances.get(client);
+
 let scrubWith; // (client, err, secrets) => err: set by Client's static block, so it reads #inst
 
 class Client {
@@ -53,6 +59,7 @@ class Client {
 
   constructor(inst, id, ptr, origin) {
     this.#inst = inst;
+    instances.set(this, inst);
     this.#id = id;
     this.#ptr = ptr;
     this.#origin = origin;
@@ -130,31 +137,6 @@ class Client {
     } finally {
       handle.done();
     }
-  }
-
-  /** Bytes the WASM allocator has handed out and not got back (all clients of this module):
-   * for leak tests and the benchmark, not for applications. */
-  debugHeapInUse() {
-    return heapInUse(this.#inst.Module);
-  }
-
-  /** How many times `text` (as UTF-8) stands in the WASM heap, freed blocks included (all clients
-   * of this module): for the tests that prove secrets are zeroed, not for applications. */
-  debugHeapCount(text) {
-    const heap = this.#inst.Module.HEAPU8;
-    const needle = new TextEncoder().encode(text);
-    let n = 0;
-    for (let i = heap.indexOf(needle[0]); i >= 0 && i + needle.length <= heap.length; i = heap.indexOf(needle[0], i + 1)) {
-      let k = 1;
-      while (k < needle.length && heap[i + k] === needle[k]) k++;
-      if (k === needle.length) n++;
-    }
-    return n;
-  }
-
-  /** Calls of this module waiting for the C core to deliver their answer (all clients): for leak tests. */
-  debugPendingCalls() {
-    return this.#inst.pending.size;
   }
 
   /**
@@ -343,14 +325,16 @@ class Client {
       while (c !== null && typeof c === 'object' && !(#inst in c)) c = Object.getPrototypeOf(c);
       if (c === null || typeof c !== 'object') throw invalidArgument('client must be a client from createClient()');
       const { Module } = c.#inst;
-      return scrubSecrets(err, (text) => redact(Module, text, secrets));
+      const ptr = c.#ptr || 0; // its own secrets too: a server's words in an error JS builds
+      return scrubSecrets(err, (text) => redact(Module, text, secrets, ptr));
     };
   }
 }
 
 /**
- * `err` with every run of `secrets` (tokens `client` made: rotate.js, plan.js) redacted by the
- * core's one redactor, the rule of src/core/redact.c; `err` itself where it holds none.
+ * `err` with every run of `secrets` (tokens `client` made: rotate.js, plan.js), and of the
+ * client's own secrets and the tokens the core saw it make, redacted by the core's one redactor,
+ * the rule of src/core/redact.c; `err` itself where it holds none.
  * @param {Client} client @param {unknown} err @param {string[]} secrets
  */
 export function scrubFor(client, err, secrets) {

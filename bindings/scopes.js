@@ -1,61 +1,16 @@
-// The JS scope catalogue: the scopes Docker Hub knows, grouped as its documentation groups them,
-// what a scope includes, and the words a person reads for an organization scope. The package
-// exports SCOPES; the sandbox (web/sandbox/scopes.js) and the dashboard (web/dashboard/format.js, to
-// which web/server.js serves this file as /bindings/scopes.js) import the rest. The C core's
-// DH_SCOPES (src/core/validate.c) lists the same names, and a test holds the two equal; the
-// manifest's tables (src/tools/manifest.c) and schema/tokens.schema.json name them once more.
+// The project's scope catalogue for JS: SCOPES (which the package exports), the words a person
+// reads for each scope, what a scope implies, and "did you mean" for a mistyped one. The scopes
+// themselves are written once, in src/core/scopes.txt: bindings/scope-catalogue.js is written from it
+// (scripts/scopes.mjs), as are the C core's lists and the schema's enums. The sandbox
+// (web/sandbox/scopes.js) and the dashboard (web/dashboard/format.js, served this file as
+// /bindings/scopes.js) import from here.
+import { REPO_GROUPS, ORG, IMPLIES as IMPLIED, OLD_NAMES as OLD } from './scope-catalogue.js';
 
-/** Repository scopes' words for a person, by scope (the order is SCOPES.TYPE_REPO's). */
-const REPO_WORDS = {
-  'scope-image-pull': 'Images: pull',
-  'scope-image-push': 'Images: push (and pull)',
-  'scope-image-delete': 'Images: delete (and push, pull)',
-  'scope-repository-read': 'Repository: read',
-  'scope-repository-edit': 'Repository: edit (and read)',
-  'scope-repository-admin': 'Repository: admin (and edit, read)',
-  'scope-tag-read': 'Tags: read',
-  'scope-tag-admin': 'Tags: admin (and read)',
-  'scope-webhook-read': 'Webhooks: read',
-  'scope-webhook-edit': 'Webhooks: edit',
-  'scope-webhook-admin': 'Webhooks: admin',
-  'scope-repo-group-read': 'Repository groups: read',
-  'scope-repo-group-edit': 'Repository groups: edit',
-  'scope-repo-group-admin': 'Repository groups: admin',
-  'scope-repository-settings-admin': 'Repository settings: admin',
-};
-
-/** Organization scopes in the documentation's order, each with its words for a person. */
-const ORG = [
-  ['scope-member-read', 'Members: read'],
-  ['scope-member-edit', 'Members: edit'],
-  ['scope-invite-read', 'Invites: read'],
-  ['scope-invite-edit', 'Invites: edit'],
-  ['scope-group-read', 'Teams: read'],
-  ['scope-group-edit', 'Teams: edit'],
-  ['scope-activity-read', 'Activity: read'],
-  ['scope-siem_credentials-read', 'SIEM credentials: read'],
-  ['scope-ram-read', 'Registry access management: read'],
-  ['scope-ram-write', 'Registry access management: write'],
-  ['scope-report-read', 'Reports: read'],
-  ['scope-repository-create', 'Repositories: create'],
-  ['scope-repository-list', 'Repositories: list'],
-  ['scope-registry-usage-read', 'Registry usage: read'],
-  ['scope-cloud-connect', 'Cloud connect'],
-  ['scope-audit_events-read', 'Audit events: read'],
-  ['scope-governance-policy-read', 'Governance policies: read'],
-  ['scope-governance-policy-write', 'Governance policies: write'],
-];
+const names = (pairs) => Object.freeze(pairs.map(([scope]) => scope));
 
 export const SCOPES = /* @__PURE__ */ Object.freeze({
-  TYPE_REPO: Object.freeze({
-    image: Object.freeze(['scope-image-pull', 'scope-image-push', 'scope-image-delete']),
-    repository: Object.freeze(['scope-repository-read', 'scope-repository-edit', 'scope-repository-admin']),
-    tag: Object.freeze(['scope-tag-read', 'scope-tag-admin']),
-    webhook: Object.freeze(['scope-webhook-read', 'scope-webhook-edit', 'scope-webhook-admin']),
-    repoGroup: Object.freeze(['scope-repo-group-read', 'scope-repo-group-edit', 'scope-repo-group-admin']),
-    settings: Object.freeze(['scope-repository-settings-admin']),
-  }),
-  TYPE_ORG: Object.freeze(ORG.map(([scope]) => scope)),
+  TYPE_REPO: Object.freeze(Object.fromEntries(Object.entries(REPO_GROUPS).map(([group, pairs]) => [group, names(pairs)]))),
+  TYPE_ORG: names(ORG),
   /** Public repositories, read only: the resource the API leaves off unless asked. */
   PUBLIC_READ: Object.freeze({ type: 'TYPE_REPO', path: '*/*/public', scopes: ['scope-image-pull'] }),
 });
@@ -70,16 +25,13 @@ export const ORG_SCOPES = SCOPES.TYPE_ORG;
 export const ORG_SCOPE_LABELS = /* @__PURE__ */ Object.freeze(Object.fromEntries(ORG));
 
 /** The words for a person of every scope, repository scopes first: "Images: pull", "Members: read". */
-export const SCOPE_WORDS = Object.freeze({ ...REPO_WORDS, ...ORG_SCOPE_LABELS });
+export const SCOPE_WORDS = /* @__PURE__ */ Object.freeze(Object.fromEntries([...Object.values(REPO_GROUPS).flat(), ...ORG]));
 
 /** A scope as people type it: no "scope-" prefix, lower case, "_" ":" and blanks as "-". */
 const bare = (s) => s.toLowerCase().replace(/^scope-/, '').replace(/[\s_:]+/g, '-');
 
-/** Names that old documentation taught and scripts still send (src/core/validate.c knows them too). */
-const OLD_NAMES = {
-  'repo-pull': 'scope-image-pull', 'repo-push': 'scope-image-push', 'repo-delete': 'scope-image-delete',
-  'repo-read': 'scope-image-pull', 'repo-write': 'scope-image-push', 'repo-admin': 'scope-image-delete',
-};
+/** Names that old documentation taught and scripts still send, as bare() makes them. */
+const OLD_NAMES = /* @__PURE__ */ Object.fromEntries(Object.entries(OLD).map(([name, scope]) => [bare(name), scope]));
 
 /** Edit distance (insert, delete, substitute, swap two neighbours), for "did you mean". */
 function distance(a, b) {
@@ -122,10 +74,4 @@ export function closestScopes(typed, candidates = [...REPO_SCOPES, ...ORG_SCOPES
  * "edit (read)", "admin (edit)", tag "admin (read)"). The webhook and repository-group scopes carry
  * no such note in the docs, so they imply nothing here.
  */
-export const IMPLIES = /* @__PURE__ */ Object.freeze({
-  'scope-image-push': Object.freeze(['scope-image-pull']),
-  'scope-image-delete': Object.freeze(['scope-image-push', 'scope-image-pull']),
-  'scope-repository-edit': Object.freeze(['scope-repository-read']),
-  'scope-repository-admin': Object.freeze(['scope-repository-edit', 'scope-repository-read']),
-  'scope-tag-admin': Object.freeze(['scope-tag-read']),
-});
+export const IMPLIES = /* @__PURE__ */ Object.freeze(Object.fromEntries(Object.entries(IMPLIED).map(([scope, implied]) => [scope, Object.freeze(implied)])));

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs   # emcc's acorn-optimizer.js needs Debian's acorn
+node scripts/scopes.mjs              # the scope lists, from src/core/scopes.txt
 if [ ! -f build/wasm/CMakeCache.txt ]; then
   emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=MinSizeRel -DDH_WERROR=ON >/dev/null
 fi

@@ -3,6 +3,7 @@
 
 import { DockerHubError } from '../errors.js';
 import { parseTime } from '../time.js';
+import { tokenStatus } from '../token-status.js';
 import { UsageError } from './args.js';
 import { jsonDocument as json, printable, quoted } from '../text.js';
 
@@ -11,6 +12,17 @@ export const PROG = 'dockerhub-oat';
 /** JSON for scripts, which a terminal may show too, and one field of terminal text: the one
  * escaping of file and server text (bindings/text.js says what is escaped and why). */
 export { json, printable, quoted };
+
+/**
+ * The flags that named the org, the server and the account on this command line, to carry into a
+ * command the CLI prints as advice: printed without them, it would reach another org, or
+ * hub.docker.com, when they came as flags rather than from the environment.
+ */
+export function contextFlags(values) {
+  const flags = [];
+  for (const name of ['org', 'base-url', 'identifier']) if (values[name] !== undefined) flags.push(`--${name}`, values[name]);
+  return flags;
+}
 
 export const named = (t) => printable(`${t.label} (${t.id})`);
 export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -23,12 +35,6 @@ export function when(s, none) {
   if (s == null) return none;
   const t = parseTime(s);
   return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')}Z` : String(s);
-}
-
-function status(t, now = Date.now()) {
-  if (!t.is_active) return 'inactive';
-  if (t.expires_at != null && parseTime(t.expires_at) <= now) return 'expired';
-  return 'active';
 }
 
 /** The widest a cell but the last of a row may be: a label of 300 characters would stretch every line. */
@@ -61,7 +67,7 @@ export function table(rows) {
 export function listTable(tokens) {
   const rows = [['STATUS', 'ID', 'LABEL', 'CREATED', 'EXPIRES', 'LAST USED']];
   for (const t of tokens) {
-    rows.push([status(t), t.id, t.label, when(t.created_at, '-'), when(t.expires_at, 'never'), when(t.last_used_at, 'never')]);
+    rows.push([tokenStatus(t), t.id, t.label, when(t.created_at, '-'), when(t.expires_at, 'never'), when(t.last_used_at, 'never')]);
   }
   return table(rows);
 }
@@ -72,7 +78,7 @@ export function detail(t) {
     ['id', t.id],
     ['label', t.label],
     ['description', t.description || '-'],
-    ['status', status(t)],
+    ['status', tokenStatus(t)],
     ['created', `${when(t.created_at, '-')}${t.created_by ? ` by ${t.created_by}` : ''}`],
     ['expires', when(t.expires_at, 'never')],
     ['last used', when(t.last_used_at, 'never')],

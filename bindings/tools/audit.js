@@ -8,6 +8,7 @@
 // GETs not yet started are not sent, and the error propagates.
 
 import { parseRetired } from './retired.js';
+import { checkOptions } from '../checks.js';
 import { DockerHubError, invalidArgument } from '../errors.js';
 import { plural } from './audit-report.js';
 
@@ -15,7 +16,6 @@ import { plural } from './audit-report.js';
 // imported on the first audit only (bindings/client.js).
 export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './audit-report.js';
 
-export const FINDING_KINDS = /* @__PURE__ */ Object.freeze(['expired', 'inactive', 'unused', 'expiring', 'no_expiry', 'broad']);
 /** Docker's documented token limits per plan. */
 export const PLAN_LIMITS = /* @__PURE__ */ Object.freeze({ team: 10, business: 100 });
 
@@ -40,13 +40,9 @@ function days(value, fallback, name) {
   return value;
 }
 
-function checkOptions(options) {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options))
-    throw invalidArgument('options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw invalidArgument(`options has an unknown key "${key}"`);
-  }
+/** The audit's options, checked, with the defaults filled in. */
+function auditOptions(given) {
+  const options = checkOptions(given, OPTION_KEYS, 'options');
   const { limit, plan, concurrency = 4, onProgress } = options;
   if (limit !== undefined && limit !== null && (!Number.isInteger(limit) || limit < 1 || limit > 1e9))
     throw invalidArgument('limit must be a whole number of at least 1');
@@ -204,7 +200,7 @@ async function withResources(client, org, list, o) {
  */
 export async function auditAccessTokens(client, tools, org, options) {
   if (typeof org !== 'string' || org === '') throw invalidArgument('org must be a non-empty string');
-  const o = checkOptions(options);
+  const o = auditOptions(options);
   if (o.signal?.aborted) throw new DockerHubError('aborted', 'the audit was aborted before it started');
   o.onProgress?.({ phase: 'list', done: 0, total: 0 });
   const list = [];

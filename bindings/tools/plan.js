@@ -17,6 +17,7 @@
 // it by its label. Before any change, apply reads the org again and refuses a plan that no longer
 // fits it (a second apply of the same plan included).
 
+import { checkOptions } from '../checks.js';
 import { scrubFor } from '../client.js';
 import { DockerHubError, invalidArgument } from '../errors.js';
 import { retiredLabel } from './retired.js';
@@ -31,16 +32,6 @@ const APPLY_OPTIONS = ['onSecret', 'onStep', 'signal', 'now', 'stop'];
 const CHANGING = new Set(['create', 'update', 'replace', 'delete', 'rotate']);
 const MAKES_TOKEN = new Set(['create', 'replace', 'rotate']);
 const GRACE_MS = DEFAULT_GRACE_SECONDS * 1000;
-
-function checkOptions(options, allowed) {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options))
-    throw invalidArgument('options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) throw invalidArgument(`options has an unknown key "${key}"`);
-  }
-  return options;
-}
 
 function manifestText(manifest) {
   if (typeof manifest === 'string') return manifest;
@@ -96,7 +87,7 @@ async function readTokens(client, org, signal) {
  * @param {{ prune?: boolean, now?: number, signal?: AbortSignal }} [options]
  */
 export async function planAccessTokens(client, tools, org, manifest, options) {
-  const { prune = false, now = Date.now(), signal } = checkOptions(options, PLAN_OPTIONS);
+  const { prune = false, now = Date.now(), signal } = checkOptions(options, PLAN_OPTIONS, 'options');
   if (typeof org !== 'string' || org === '') throw invalidArgument('org must be a non-empty string');
   if (typeof prune !== 'boolean') throw invalidArgument('prune must be true or false');
   if (!Number.isFinite(now) || now < 0 || now >= 32503680000e3)
@@ -393,7 +384,7 @@ function lostCreateMessage(step, err) {
  * @param {{ onSecret?: Function, onStep?: Function, signal?: AbortSignal }} [options]
  */
 export async function applyAccessTokens(client, org, plan, options) {
-  const { onSecret, onStep, signal, now = Date.now(), stop } = checkOptions(options, APPLY_OPTIONS);
+  const { onSecret, onStep, signal, now = Date.now(), stop } = checkOptions(options, APPLY_OPTIONS, 'options');
   if (!Number.isFinite(now)) throw invalidArgument('now must be milliseconds since the epoch');
   checkPlan(plan, org);
   if (onStep !== undefined && typeof onStep !== 'function') throw invalidArgument('onStep must be a function');

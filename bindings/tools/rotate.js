@@ -30,6 +30,7 @@
 // Clock: "now" is this machine's clock (or options.now). A one-year token rotated from a machine
 // whose clock runs ahead of Docker Hub's may be refused (400); the old token is then untouched.
 
+import { checkOptions } from '../checks.js';
 import { scrubFor } from '../client.js';
 import { DockerHubError, invalidArgument } from '../errors.js';
 import { ceilMinute, parseRetired, retiredLabel } from './retired.js';
@@ -74,13 +75,9 @@ const seconds = (v, name) => {
   return v;
 };
 
-function checkRotateOptions(options) {
-  if (options === null || typeof options !== 'object' || Array.isArray(options))
-    throw invalidArgument('options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw invalidArgument(`options has an unknown key "${key}"`);
-  }
-  const o = { ...options };
+/** The rotation's options, checked, with the defaults filled in. */
+function rotateOptions(options) {
+  const o = { ...checkOptions(options, OPTION_KEYS, 'options') };
   o.retire ??= 'deactivate';
   o.verify ??= true;
   if (!RETIRE_MODES.includes(o.retire))
@@ -144,7 +141,7 @@ function retirePlan(old, o) {
  * @returns {Promise<import('../index').RotateResult>}
  */
 export async function rotateAccessToken(client, org, id, options = {}) {
-  const o = checkRotateOptions(options);
+  const o = rotateOptions(options);
   if (!client || typeof client.getAccessToken !== 'function' || typeof client.createAccessToken !== 'function')
     throw invalidArgument('client must be a client from createClient()');
   if (o.verify && typeof client.verifyAccessToken !== 'function') throw invalidArgument('client must be a client from createClient()');
@@ -208,7 +205,7 @@ async function proveAndHandOver(client, org, old, token, o, report) {
       ? new DockerHubError('handover_failed', caught?.message ?? 'no reason given')
       : toDockerHubError(caught, `the ${phase} failed`), [token.token]);
     report({ phase, status: 'failed', id: old.id, newId: token.id, error: err });
-    throw await undo(client, org, old, token, phase, err, report);
+    throw scrubFor(client, await undo(client, org, old, token, phase, err, report), [token.token]); // it names token.id
   }
 }
 

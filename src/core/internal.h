@@ -178,6 +178,10 @@ const char *dh_redactor_apply(dh_arena *a, const dh_redactor *r, const char *s);
 const char *dh_redactor_apply_n(dh_arena *a, const dh_redactor *r, const char *s, size_t len);
 /* A redactor of these secrets, for one use; NULL on oom. */
 dh_redactor *dh_redactor_of(const char *const *secrets, size_t n);
+/* (reply.c) A redactor for a client's own secrets (its credential secret and current JWT) and,
+ * through it, the tokens it made: for text the JS builds around a server's words. NULL on oom.
+ * The caller frees it (dh_redactor_free) before the client. */
+dh_redactor *dh_client_redactor(dh_client *cl);
 /* dh_redactor_apply with a redactor of these secrets made for this one string. */
 const char *dh_redact(dh_arena *a, const char *s, const char *const *secrets, size_t n);
 

@@ -129,6 +129,15 @@ static const dh_redactor *client_redactor(const dh_call *c) {
     return cl->own;
 }
 
+dh_redactor *dh_client_redactor(dh_client *cl) {
+    dh_redactor *r = dh_redactor_new(fresh_key(cl), 0);
+    if (!r) return NULL;
+    dh_redactor_add(r, cl->secret); /* an add that runs out of memory fails closed */
+    dh_redactor_add(r, cl->bearer);
+    dh_redactor_set_also(r, cl->made);
+    return r;
+}
+
 /* A created token's secret, remembered (as prints only) so that a later reply that echoes it is
  * redacted like the client's own; at most DH_MADE_MAX, the oldest forgotten. */
 static void remember_made(dh_client *cl, const char *secret) {

@@ -5,6 +5,7 @@
 
 #include "dockerhub_oat_audit.h"
 #include "internal.h"
+#include "scopes.h"
 
 static bool is_name_char(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -64,35 +65,19 @@ const char *dh_check_rfc3339(const char *s) {
     return bad;
 }
 
-/* The scopes Docker Hub knows, without their prefix (bindings/scopes.js lists the same). */
-/* clang-format off */
-#define DH_SCOPES(X)                                                                                \
-    X("image-pull") X("image-push") X("image-delete") X("repository-read") X("repository-edit")    \
-    X("repository-admin") X("tag-read") X("tag-admin") X("webhook-read") X("webhook-edit")         \
-    X("webhook-admin") X("repo-group-read") X("repo-group-edit") X("repo-group-admin")             \
-    X("repository-settings-admin") X("member-read") X("member-edit") X("invite-read")              \
-    X("invite-edit") X("group-read") X("group-edit") X("activity-read") X("siem_credentials-read") \
-    X("ram-read") X("ram-write") X("report-read") X("repository-create") X("repository-list")      \
-    X("registry-usage-read") X("cloud-connect") X("audit_events-read")                             \
-    X("governance-policy-read") X("governance-policy-write")
-
 typedef struct scope_hint {
     const char *name;    /* as sent, compared without case and without a "scope-" in any case */
     const char *message; /* static, so it can be returned as the refusal */
 } scope_hint;
 
 #define PREFIX_HINT(s) {s, "resources: scopes need the scope- prefix: for " s " use \"scope-" s "\""},
-#define OLD_NAME(old, s) {old, "resources: \"" old "\" is an old scope name: use \"" s "\""}
+#define OLD_NAME(old, s) {old, "resources: \"" old "\" is an old scope name: use \"" s "\""},
 
-/* Each real scope without its prefix, then names that old docs taught and scripts still send. */
+/* Each real scope without its prefix, then names that old docs taught and scripts still send
+ * (src/core/scopes.h, written from src/core/scopes.txt). */
+/* clang-format off */
 static const scope_hint scope_hints[] = {
-    DH_SCOPES(PREFIX_HINT)
-    OLD_NAME("repo-pull", "scope-image-pull"),
-    OLD_NAME("repo-push", "scope-image-push"),
-    OLD_NAME("repo-delete", "scope-image-delete"),
-    OLD_NAME("repo:read", "scope-image-pull"),
-    OLD_NAME("repo:write", "scope-image-push"),
-    OLD_NAME("repo:admin", "scope-image-delete"),
+    DH_REPO_SCOPES(PREFIX_HINT) DH_ORG_SCOPES(PREFIX_HINT) DH_OLD_SCOPE_NAMES(OLD_NAME)
 };
 /* clang-format on */
 

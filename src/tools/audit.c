@@ -62,9 +62,12 @@ static dh_audit_finding *push(sink *k, const dh_token *t, size_t index, dh_audit
 
 /* A date that is absent or unreadable is -1: "no such moment" (dates before 1970 are not real
  * token dates, so -1 cannot collide with one that matters). */
+/* No date, or one that is not RFC 3339: not -1, which is a date (1969-12-31T23:59:59Z). */
+#define NO_TIME INT64_MIN
+
 static int64_t when(const char *s) {
     int64_t t;
-    return s && dh_parse_rfc3339(s, &t) == 0 ? t : -1;
+    return s && dh_parse_rfc3339(s, &t) == 0 ? t : NO_TIME;
 }
 
 static bool ends_with(const char *s, const char *suffix) {
@@ -141,18 +144,18 @@ static void broad(sink *k, const dh_token *t, size_t index) {
 
 static void usage_and_expiry(sink *k, const dh_token *t, size_t index, const dh_audit_options *o) {
     int64_t used = when(t->last_used_at), created = when(t->created_at), expires = when(t->expires_at);
-    int64_t since = used >= 0 ? used : created;
-    if (since >= 0 && o->now - since >= (int64_t)o->unused_days * DAY) {
+    int64_t since = used != NO_TIME ? used : created;
+    if (since != NO_TIME && o->now - since >= (int64_t)o->unused_days * DAY) {
         dh_audit_finding *f = push(k, t, index, DH_AUDIT_UNUSED, DH_SEVERITY_MEDIUM);
         if (f) {
             f->days = (o->now - since) / DAY;
             f->at = since;
-            f->never_used = used < 0;
+            f->never_used = used == NO_TIME;
         }
     }
     if (!t->expires_at) {
         push(k, t, index, DH_AUDIT_NO_EXPIRY, DH_SEVERITY_LOW);
-    } else if (expires >= 0 && expires - o->now <= (int64_t)o->expiring_days * DAY) {
+    } else if (expires != NO_TIME && expires - o->now <= (int64_t)o->expiring_days * DAY) {
         dh_audit_finding *f = push(k, t, index, DH_AUDIT_EXPIRING, DH_SEVERITY_MEDIUM);
         if (f) {
             f->days = (expires - o->now) / DAY;
@@ -164,7 +167,7 @@ static void usage_and_expiry(sink *k, const dh_token *t, size_t index, const dh_
 /* Returns which state the token is in for the summary: 0 active, 1 inactive, 2 expired. */
 static int audit_one(sink *k, const dh_token *t, size_t index, const dh_audit_options *o) {
     int64_t expires = when(t->expires_at);
-    if (t->expires_at && expires >= 0 && expires <= o->now) {
+    if (expires != NO_TIME && expires <= o->now) {
         dh_audit_finding *f = push(k, t, index, DH_AUDIT_EXPIRED, DH_SEVERITY_MEDIUM);
         if (f) {
             f->days = (o->now - expires) / DAY;

@@ -14,6 +14,7 @@
 #include "cJSON.h"
 #include "dockerhub_oat_manifest.h"
 #include "internal.h"
+#include "scopes.h"
 
 /* Far above Docker Hub's limits (100 tokens on Business, 50 repositories a token); they keep
  * the duplicate checks, which compare pairs, fast on any input. */
@@ -28,20 +29,14 @@
 #define MAX_EXPIRY_DAYS 365
 /* The longest label taken, in characters (code points). Docker Hub documents no limit; this bound
  * is ours, far above a useful label, and keeps a plan's lines readable. The CLI's create and
- * update apply the same rule (bindings/label-rule.js). */
+ * update apply the same label rule (bindings/label-rule.js), checked in the same order with the
+ * same words: tests/cli/label-rule.test.js holds the two to one rule. */
 #define MAX_LABEL_CHARS 100
 
-static const char *const repo_scopes[] = {
-    "scope-image-pull", "scope-image-push", "scope-image-delete", "scope-repository-read",
-    "scope-repository-edit", "scope-repository-admin", "scope-tag-read", "scope-tag-admin",
-    "scope-webhook-read", "scope-webhook-edit", "scope-webhook-admin", "scope-repo-group-read",
-    "scope-repo-group-edit", "scope-repo-group-admin", "scope-repository-settings-admin", NULL};
-static const char *const org_scopes[] = {
-    "scope-member-read", "scope-member-edit", "scope-invite-read", "scope-invite-edit",
-    "scope-group-read", "scope-group-edit", "scope-activity-read", "scope-siem_credentials-read",
-    "scope-ram-read", "scope-ram-write", "scope-report-read", "scope-repository-create",
-    "scope-repository-list", "scope-registry-usage-read", "scope-cloud-connect",
-    "scope-audit_events-read", "scope-governance-policy-read", "scope-governance-policy-write", NULL};
+/* The scopes a manifest may name (src/core/scopes.h, written from src/core/scopes.txt). */
+#define FULL_NAME(s) "scope-" s,
+static const char *const repo_scopes[] = {DH_REPO_SCOPES(FULL_NAME) NULL};
+static const char *const org_scopes[] = {DH_ORG_SCOPES(FULL_NAME) NULL};
 
 typedef struct node_line {
     const cJSON *node;
@@ -494,6 +489,11 @@ static bool entry(parser *p, const cJSON *e, dh_manifest_token *t) {
     if (chars > MAX_LABEL_CHARS)
         return REFUSE(p, e, "label \"%s...\": a token's label may be at most %d characters, not %zu",
                       shown(p, e->string, 40), MAX_LABEL_CHARS, chars);
+    /* What a rotation writes into the label of the token it retired: a label written so would
+     * read as a retired token's, which a later prune deletes. */
+    if (strstr(e->string, "~retired~"))
+        return REFUSE(p, e, "label \"%s\": a token's label may not hold ~retired~, which marks a token a rotation retired",
+                      shown(p, e->string, 60));
     if (!cJSON_IsObject(e)) return REFUSE(p, e, "token \"%s\" must be an object", shown(p, e->string, 80));
     char where[120];
     (void)snprintf(where, sizeof where, "token \"%s\"", shown(p, e->string, 60));

@@ -159,17 +159,24 @@ EMSCRIPTEN_KEEPALIVE void dhw_update(dh_client *c, int call_id, const char *org,
     dh_request_json_free(held);
 }
 
-EMSCRIPTEN_KEEPALIVE char *dhw_redact(const char *text, const char *secrets, int n) {
+EMSCRIPTEN_KEEPALIVE char *dhw_redact(dh_client *c, const char *text, const char *secrets, int n) {
     /* Every one of the n secrets is added, however many: a secret left out would pass unredacted
      * (an apply that created more than a fixed count of tokens). An add that runs out of memory
      * makes the redactor fail closed. */
     dh_redactor *r = dh_redactor_of(NULL, 0);
     for (const char *s = secrets; r && s && n-- > 0; s += strlen(s) + 1) dh_redactor_add(r, s);
+    dh_redactor *own = c ? dh_client_redactor(c) : NULL;
+    if (c && !own) { /* out of memory: everything is redacted (fail closed) */
+        dh_redactor_free(r);
+        r = NULL;
+    }
+    dh_redactor_set_also(r, own);
     dh_arena *a = dh_arena_new();
     const char *out = a ? dh_redactor_apply(a, r, text) : NULL;
     char *copy = out ? malloc(strlen(out) + 1) : NULL; /* JS frees it with _free: libc's */
     if (copy) memcpy(copy, out, strlen(out) + 1);
     dh_redactor_free(r);
+    dh_redactor_free(own);
     dh_arena_free(a);
     return copy;
 }

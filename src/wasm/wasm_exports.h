@@ -27,10 +27,11 @@ void dhw_get(dh_client *c, int call_id, const char *org, const char *id);
 void dhw_delete(dh_client *c, int call_id, const char *org, const char *id);
 void dhw_create(dh_client *c, int call_id, const char *org, const char *body_json);
 void dhw_update(dh_client *c, int call_id, const char *org, const char *id, const char *body_json);
-/* `text` with every run of the n secrets (one after another, each NUL-terminated) redacted by
- * the core's one redactor, the rule of src/core/redact.c; every one of them counts. A malloc'd
+/* `text` with every run of the n secrets (one after another, each NUL-terminated), and with c
+ * (or NULL) of client c's own secrets and the tokens it made, redacted by the core's one redactor,
+ * the rule of src/core/redact.c; every one of them counts. A malloc'd
  * copy (free it), NULL on oom. */
-char *dhw_redact(const char *text, const char *secrets, int n);
+char *dhw_redact(dh_client *c, const char *text, const char *secrets, int n);
 /* Bytes the allocator has handed out and not got back (the module's own heap). */
 size_t dhw_heap_in_use(void);
 /* Tools: malloc'd JSON in the tools' envelope ({"ok": ...} or {"error": {"line", "message"}});

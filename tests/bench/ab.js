@@ -53,6 +53,9 @@ const p99 = (xs) => {
 
 async function client(dir, baseUrl) {
   const { createClient } = await import(pathToFileURL(join(dir, 'bindings', 'index.node.js')).href);
+  // The heap through the client's instance (bindings/client.js's instanceOf); a checkout from before
+  // it had the probe on the client.
+  const { instanceOf } = await import(pathToFileURL(join(dir, 'bindings', 'client.js')).href);
   const t0 = performance.now();
   const hub = await createClient({ baseUrl, token: JWT });
   const createMs = performance.now() - t0;
@@ -62,7 +65,7 @@ async function client(dir, baseUrl) {
     list10: () => hub.listAccessTokens(ORG, { page: 1, pageSize: 10 }),
     list100: () => hub.listAccessTokens(ORG, { page: 1, pageSize: 100 }),
     create: () => hub.createAccessToken(ORG, createRequest),
-    heap: () => hub.debugHeapInUse(),
+    heap: () => (instanceOf ? instanceOf(hub).Module._dhw_heap_in_use() : hub.debugHeapInUse()),
   };
 }
 

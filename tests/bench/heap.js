@@ -1,11 +1,12 @@
-// Our WASM heap (debugHeapInUse: bytes malloc has handed out and not got back), in a fresh
+// Our WASM heap (tests/fixtures/heap.js's heapInUse: bytes malloc has handed out and not got back), in a fresh
 // process so nothing else has touched the module: at rest after the first client, the cost of
 // one more client, the heap while 32 calls are in flight, and the growth over 1000 calls once
 // warm. argv[2]: JSON { peer, baseUrl, token, org, id, createRequest, calls, warmup }.
 const args = JSON.parse(process.argv[2]);
 const { makeClient } = await import(args.peer);
 const client = await makeClient(args);
-const heap = () => client.hub.debugHeapInUse();
+const { heapInUse } = await import('../fixtures/heap.js');
+const heap = () => heapInUse(client.hub);
 const out = { at_rest_bytes: heap() };
 
 const second = await makeClient(args);

@@ -23,13 +23,16 @@ const LAUNCH = {
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 };
 const KiB = 1024;
-// Issue 23's target is 20 KiB. What stands in the way (npm run bench, the one-call rows): the core
-// .wasm alone is 20.2 KB gzip'd (cJSON, the calls, sign-in, retries, redaction, decoding, and
-// its messages), and the JS about 15 KB (the Emscripten glue with its Fetch API, the XHR over
-// fetch(), the client with its created-secret fingerprints, the argument checks, and what the
-// one export list pulls in: errors, scopes, the audit report's readers, retired labels). This
-// budget holds the figure reached (esbuild 35 474 B, vite 36 094 B) so that it can only go down.
-const BUDGET = 36 * KiB;
+// Issue 23's target is 20 KiB, not met. What stands in the way: the core .wasm alone is about
+// 21 kB gzip'd (code about 16 kB: cJSON's parser, the five calls, sign-in, retries, the
+// redactor, decoding; messages about 2 kB), and the JS about 12 kB: the Emscripten glue
+// (MINIMAL_RUNTIME's, 2.5 kB, its Fetch API most of it), the XHR over fetch(), the boundary, the
+// client and its argument checks, and the errors. esbuild also loads the chunks of what the one
+// export list shares with the tools (scopes, the audit report's readers, retired labels: 2.8 kB):
+// under --splitting it keeps a bare import of a shared chunk whatever "sideEffects" says (its
+// issues 1892, 3704), where vite drops them. Each budget holds the figure reached, so that it can
+// only go down.
+const BUDGET = { esbuild: 35_000, vite: 33_000 }; // reached: esbuild 34,954 B, vite 32,945 B
 const TOKEN_ID = 'a7a5ef25-8889-43a0-8cc7-f2a94268e861';
 const TOKEN = JSON.stringify({ id: TOKEN_ID, label: 'ci', is_active: true, created_at: '2026-01-01T00:00:00Z',
   expires_at: null, last_used_at: null, resources: [] });
@@ -77,7 +80,7 @@ async function serve(files) {
 }
 
 /** Loads the app in Chromium; returns what it downloaded (own files, gzip -9 bytes each). */
-async function load(t, files) {
+async function load(t, files, budget) {
   const site = await serve(files);
   const page = await (await browser.newContext()).newPage();
   const asked = [];
@@ -93,18 +96,18 @@ async function load(t, files) {
     assert.equal(JSON.parse(text).id, TOKEN_ID);
     const files = [...site.served].filter(([path]) => path !== '/');
     const total = files.reduce((n, [, gz]) => n + gz, 0);
-    t.diagnostic(`downloaded (gzip -9): ${files.map(([p, gz]) => `${p} ${gz}`).join(', ')}; total ${total} B (budget ${BUDGET} B, issue 23's target ${20 * KiB} B)`);
-    return { asked, total };
+    t.diagnostic(`downloaded (gzip -9): ${files.map(([p, gz]) => `${p} ${gz}`).join(', ')}; total ${total} B (budget ${budget} B, issue 23's target ${20 * KiB} B)`);
+    return { asked, total, budget };
   } finally {
     await page.close();
     site.close();
   }
 }
 
-function check({ asked, total }) {
+function check({ asked, total, budget }) {
   assert.deepEqual(asked.filter((p) => TOOLS.test(p)), [], 'the one-call app asked for none of the tools');
   assert.ok(asked.some((p) => p.endsWith('.wasm')), 'the core .wasm was fetched as a file');
-  assert.ok(total <= BUDGET, `the one-call app downloads ${total} B gzip'd, over the budget of ${BUDGET} B`);
+  assert.ok(total <= budget, `the one-call app downloads ${total} B gzip'd, over the budget of ${budget} B`);
 }
 
 function run(cmd, args) {
@@ -123,13 +126,13 @@ describe('a one-call app downloads the core only', () => {
     run('esbuild', ['main.js', '--bundle', '--splitting', '--minify', '--format=esm', '--platform=browser', `--outdir=${out}`]);
     for (const f of ['dockerhub_oat.wasm', 'dockerhub_oat_tools.wasm']) copyFileSync(join(ROOT, 'dist', f), join(out, f));
     writeFileSync(join(out, 'index.html'), html('<script type="module" src="/main.js"></script>'));
-    check(await load(t, under(out)));
+    check(await load(t, under(out), BUDGET.esbuild));
   });
 
   test('vite (vite build)', async (t) => {
     writeFileSync(join(work, 'index.html'), html('<script type="module" src="/main.js"></script>'));
     run('vite', ['build', '--logLevel', 'warn']);
-    check(await load(t, under(join(work, 'dist'))));
+    check(await load(t, under(join(work, 'dist')), BUDGET.vite));
   });
 
   test('no bundler: <script type=module> and an import map onto the package as it is', async (t) => {
@@ -138,7 +141,7 @@ describe('a one-call app downloads the core only', () => {
     mkdirSync(page, { recursive: true });
     writeFileSync(join(page, 'index.html'), html(`<script type="importmap">${map}</script><script type="module">${APP}</script>`));
     const pkg = under(ROOT);
-    const { asked, total } = await load(t, (path) => (path.startsWith('/pkg/') ? pkg(path.slice(4)) : under(page)(path)));
+    const { asked, total } = await load(t, (path) => (path.startsWith('/pkg/') ? pkg(path.slice(4)) : under(page)(path)), Infinity);
     // Unminified sources, one request each: the budget is for bundled apps; the tools stay unasked.
     t.diagnostic(`unbundled: ${total} B over ${asked.length} requests`);
     assert.deepEqual(asked.filter((p) => TOOLS.test(p)), []);

@@ -172,6 +172,38 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
     assert.deepEqual(writes(d.srv.sandbox.requests).map((r) => `${r.method} ${r.path}`), ['POST /v2/orgs/acme/access-tokens']);
   });
 
+  test('edit refuses a label another token has, with no write request, until the duplicate is allowed', async () => {
+    d.srv.sandbox.resetRequests();
+    const row = page.locator('#rows tr').filter({ has: page.getByRole('button', { name: 'ci-pull-2', exact: true }) });
+    await row.getByRole('button', { name: 'ci-pull-2', exact: true }).click();
+    const details = page.getByRole('dialog', { name: 'ci-pull-2' });
+    await details.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit access token' });
+    await dialog.getByLabel('Label').fill('ci-pull');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const alert = dialog.getByRole('alert').filter({ hasText: 'This label is taken.' });
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /acme already has a token labelled “ci-pull” \(.+, .+\)/);
+    assert.deepEqual(writes(d.srv.sandbox.requests), [], 'no write request');
+    const allow = dialog.getByRole('checkbox', { name: 'Save it anyway, as a duplicate' });
+    await dialog.getByLabel('Label').fill('ci-pull-2');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await details.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    assert.deepEqual(writes(d.srv.sandbox.requests).map((r) => r.method), ['PATCH'], 'its own label is no duplicate');
+
+    d.srv.sandbox.resetRequests();
+    await details.getByRole('button', { name: 'Edit' }).click();
+    await dialog.getByLabel('Label').fill('ci-pull');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await allow.waitFor();
+    await allow.check();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog', { name: 'ci-pull' }).getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    assert.deepEqual(writes(d.srv.sandbox.requests).map((r) => r.method), ['PATCH'], 'allowed, it is saved');
+    assert.equal(d.tokens().filter((t) => t.label === 'ci-pull').length, 3);
+    await page.keyboard.press('Escape');
+  });
+
   test('the scope picker words every scope as the catalogue does (dockerhub-oat scopes)', async () => {
     await d.page.getByRole('button', { name: 'New token' }).click();
     const dialog = d.page.getByRole('dialog', { name: 'New access token' });

@@ -34,6 +34,8 @@ const BAD = {
   '   ': /empty or only white space/,
   '': /empty or only white space/,
   [`${'x'.repeat(MAX_LABEL_CHARS)}y`]: /at most 100 characters, not 101/,
+  'ci~retired~delete-after-2026-12-14T21:44Z': /may not hold ~retired~, which marks a token a rotation retired/,
+  'x~retired~': /may not hold ~retired~/,
 };
 
 test('create and update refuse each bad label, saying what is wrong, with no write request', async () => {
@@ -64,7 +66,7 @@ test('the manifest refuses the same labels, at their line, before any request', 
 });
 
 test('property: the CLI\'s rule and the manifest\'s parser accept exactly the same labels', async () => {
-  const piece = fc.oneof(fc.constantFrom(' ', '\t', '\n', '\x7f', '\x85', '\u2028', '\u202e', '\u00a0', 'é', '😀', '~'),
+  const piece = fc.oneof(fc.constantFrom(' ', '\t', '\n', '\x7f', '\x85', '\u2028', '\u202e', '\u00a0', 'é', '😀', '~', '~retired~', 'retired'),
     fc.string({ unit: 'grapheme-ascii', maxLength: 4 }));
   const label = fc.oneof(fc.array(piece, { maxLength: 12 }).map((a) => a.join('')),
     fc.integer({ min: 95, max: 105 }).map((n) => 'é'.repeat(n)));
@@ -72,6 +74,19 @@ test('property: the CLI\'s rule and the manifest\'s parser accept exactly the sa
     const text = `{ "tokens": { ${JSON.stringify(l)}: { "secret": { "out": "x" } } } }`;
     const err = await planError(text);
     const refusedByManifest = err?.code === 'invalid_argument';
-    assert.equal(refusedByManifest, labelProblem(l) !== null, `${JSON.stringify(l)}: ${err?.message}`);
+    const problem = labelProblem(l);
+    assert.equal(refusedByManifest, problem !== null, `${JSON.stringify(l)}: ${err?.message}`);
+    // And for the same reason, in the same words.
+    if (problem) assert.ok(err.message.includes(`a token's label ${problem}`), `${JSON.stringify(l)}: C says ${err.message}; JS says ${problem}`);
   }), { seed: 20261207, numRuns: 300 });
+});
+
+test('the schema says the same of a label: its length, and no ~retired~', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const schema = JSON.parse(await readFile(new URL('../../schema/tokens.schema.json', import.meta.url), 'utf8'));
+  const names = schema.properties.tokens.propertyNames;
+  assert.equal(names.maxLength, MAX_LABEL_CHARS);
+  const refused = (label) => new RegExp(names.not.pattern, 'u').test(label);
+  assert.ok(refused('ci~retired~delete-after-2026-12-14T21:44Z') && refused('x~retired~'));
+  assert.ok(!refused('ci~pull') && !refused('retired'));
 });

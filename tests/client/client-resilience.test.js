@@ -15,6 +15,7 @@ import {
   openWorld, openOwnerWorld, rejectsWith, collect, until, timed, pageBody, listUrl,
 } from '../fixtures/hub.js';
 import { startRawServer, respond, closedPort } from '../fixtures/hostile-server.js';
+import { heapInUse, pendingCalls } from '../fixtures/heap.js';
 
 const GET_ONE = ONE_ROUTE('GET');
 const RATE_LIMIT = 5000; // this file's sandbox: high enough that only injected 429s happen
@@ -639,7 +640,7 @@ describe('issue 11: a start that throws leaves nothing behind', () => {
   test('the heap refusing to grow: the call rejects and its abort listener and pending entry are gone', async () => {
     const { getEventListeners } = await import('node:events');
     const client = await world.client();
-    const before = client.debugHeapInUse();
+    const before = heapInUse(client);
     const controller = new AbortController();
     const grow = WebAssembly.Memory.prototype.grow;
     WebAssembly.Memory.prototype.grow = () => {
@@ -658,8 +659,8 @@ describe('issue 11: a start that throws leaves nothing behind', () => {
     assert.ok(err instanceof DockerHubError, `${err}`);
     assert.match(err.message, /out of memory/);
     assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'no abort listener left behind');
-    assert.equal(client.debugPendingCalls(), 0, 'no pending entry left behind');
-    assert.equal(client.debugHeapInUse(), before, 'the strings already copied were freed');
+    assert.equal(pendingCalls(client), 0, 'no pending entry left behind');
+    assert.equal(heapInUse(client), before, 'the strings already copied were freed');
     await client.listAccessTokens(ORG); // the client still works
   });
 });

@@ -1,5 +1,5 @@
 // Flat memory: 10 000 mixed calls through the real WASM module against a local node:http server
-// answering canned bodies, and the WASM heap (hub.debugHeapInUse(), from mallinfo) must come back
+// answering canned bodies, and the WASM heap (heapInUse(hub), from mallinfo) must come back
 // to within 64 KiB of where it stood after a warm-up. The mix: successes of every operation
 // (get, list, auto-pagination, create, update, delete; static token, credentials and token
 // function clients), 4xx and 5xx answers, invalid bodies, bodies over maxResponseBytes, resets,
@@ -11,6 +11,7 @@ import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { createClient, DockerHubError } from '../../bindings/index.node.js';
 import { tokenJson, pageJson, collectProcessFailures } from '../fixtures/hostile-server.js';
+import { heapCount, heapInUse } from '../fixtures/heap.js';
 
 const KiB = 1024;
 const TOTAL_CALLS = 10000;
@@ -206,13 +207,13 @@ test('10 000 mixed calls leave the WASM heap where it was (within 64 KiB)', asyn
 
     const t0 = performance.now();
     await runCalls(round, WARM_UP_CALLS);
-    const start = c.static.debugHeapInUse();
+    const start = heapInUse(c.static);
     let peak = start;
-    const sample = () => (peak = Math.max(peak, c.static.debugHeapInUse()));
+    const sample = () => (peak = Math.max(peak, heapInUse(c.static)));
     const tally = await runCalls(round, TOTAL_CALLS, sample);
     // Every stalled answer's connection is gone once its call ended; let the last closes land.
     await new Promise((resolve) => setImmediate(resolve));
-    const end = c.static.debugHeapInUse();
+    const end = heapInUse(c.static);
     const ms = performance.now() - t0;
 
     t.diagnostic(`heap in use: start ${start} B, end ${end} B (${end - start >= 0 ? '+' : ''}${end - start} B), peak ${peak} B`);
@@ -235,7 +236,7 @@ function runsInHeap(hub, secret) {
   const found = {};
   for (let k = 0; k + 8 <= secret.length; k++) {
     if (k + 8 <= pub) continue;
-    const n = hub.debugHeapCount(secret.slice(k, k + 8));
+    const n = heapCount(hub, secret.slice(k, k + 8));
     if (n) found[secret.slice(k, k + 8)] = n;
   }
   return found;
@@ -247,16 +248,16 @@ test('secrets are zeroed before their memory is freed, and close() wipes what th
   const password = 'mEm0ry-pw-7f3a91c2-Qz'; // no word that the module's own strings hold ("password" is one)
   const fnJwt = `${JWT.slice(0, -4)}Zm4x`; // another JWT, from a token function
   const creds = await createClient({ wasm, baseUrl: base, credentials: { identifier: 'acme-owner', secret: password }, maxRetries: 0 });
-  assert.equal(creds.debugHeapCount(password), 1, 'one copy, the client\'s: the string copied in for createClient was zeroed');
+  assert.equal(heapCount(creds, password), 1, 'one copy, the client\'s: the string copied in for createClient was zeroed');
   const made = await creds.createAccessToken('secretive', { label: 'ci', resources: RESOURCES });
   assert.equal(made.token, CREATED_SECRET);
   await creds.getAccessToken('secretive', 'tok-1');
   assert.deepEqual(runsInHeap(creds, CREATED_SECRET), {}, 'the created token\'s value is nowhere in the heap once the call settled');
-  assert.equal(creds.debugHeapCount(password), 1, 'the sign-in body was zeroed: one copy, kept for re-sign-in');
-  assert.equal(creds.debugHeapCount(JWT), 1, 'one copy of the JWT: the Authorization headers sent were zeroed');
+  assert.equal(heapCount(creds, password), 1, 'the sign-in body was zeroed: one copy, kept for re-sign-in');
+  assert.equal(heapCount(creds, JWT), 1, 'one copy of the JWT: the Authorization headers sent were zeroed');
   const fn = await createClient({ wasm, baseUrl: base, token: async () => fnJwt, maxRetries: 0 });
   await fn.getAccessToken('secretive', 'tok-1');
-  assert.equal(fn.debugHeapCount(fnJwt), 1);
+  assert.equal(heapCount(fn, fnJwt), 1);
   const probe = await createClient({ wasm, baseUrl: base }); // to look at the heap after both are closed
   creds.close();
   fn.close();

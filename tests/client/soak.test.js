@@ -18,6 +18,7 @@ import { createClient, DockerHubError, ERROR_CODES } from '../../bindings/index.
 import { collectProcessFailures } from '../fixtures/hostile-server.js';
 import { TextCollector, secretRuns, RUN } from '../fixtures/hostile-secrets.js';
 import { SLOTS, slotUser, slotOrg, injectFault, clearFaults, jwtClaims, openSoakWorld } from '../fixtures/soak-world.js';
+import { heapInUse } from '../fixtures/heap.js';
 
 const RUNS = Number(process.env.SOAK_RUNS ?? 250);
 const SEED = Number(process.env.SOAK_SEED ?? 20261201);
@@ -281,7 +282,7 @@ test(`randomized multi-client soak: ${RUNS} sequences (seed ${SEED})`, async (t)
   await warm.step({ t: 'make', slot: 0, kind: 'credentials', retries: 0, quick: false });
   for (const op of OPS) warm.call({ slot: 0, op, abort: null, take: 2, pageSize: 1, known: true }); // finish() awaits them
   await warm.finish();
-  const baseline = probe.debugHeapInUse();
+  const baseline = heapInUse(probe);
   const stats = { sequences: 0, commands: 0, calls: 0, requests: 0, codes: {} };
   await fc.assert(
     fc.asyncProperty(sequence, async (cmds) => {
@@ -291,7 +292,7 @@ test(`randomized multi-client soak: ${RUNS} sequences (seed ${SEED})`, async (t)
       for (const cmd of cmds) await r.step(cmd);
       await r.finish();
       const found = violations(r, from, logFrom);
-      const heap = probe.debugHeapInUse();
+      const heap = heapInUse(probe);
       if (heap !== baseline) found.push(`the heap holds ${heap - baseline} B more than its baseline`);
       if (failures.seen.length) found.push(...failures.seen.map(([kind, e]) => `${kind}: ${e?.stack ?? e}`));
       stats.sequences++;

@@ -1,10 +1,11 @@
-// Rule: every command the audit prints as advice ("To fix", and each finding's `fix` argv in
-// --json) runs as printed, in the same shell, whichever way the admin named the organization and
+// Rule: every command the CLI prints as advice (the audit's "To fix" and each finding's `fix` argv
+// in --json; `plan --save`'s "apply it with") runs as printed, in the same shell, whichever way the admin named the organization and
 // the server: with --org and --base-url flags (no DOCKERHUB_ORG, no DOCKERHUB_BASE_URL) the advice
 // carries those flags, so running it reaches the same org on the same server, and the finding is
 // then gone. Walked from the packed, installed package against its own sandbox (dockerhub-oat/sandbox).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { installedProject } from './helpers/installed.js';
@@ -65,4 +66,19 @@ test('each --json finding\'s fix argv, run as given, reaches the org and server 
     const done = await runPrinted(argv);
     assert.equal(done.code, 0, `${argv.join(' ')}\n${done.stderr}`);
   }
+});
+
+test('plan --save\'s "apply it with" command, run as printed (with --yes, as CI runs it), applies that plan', async () => {
+  writeFileSync(join(project.project, 'tokens.json'), JSON.stringify({
+    version: 1,
+    tokens: { 'release-pull': { resources: { repositories: { 'acme/web': ['image-pull'] } }, expires: '30d', secret: { out: 'release-pull.token' } } },
+  }));
+  const planned = await project.cli(['plan', '-f', 'tokens.json', '--org', 'acme', '--base-url', sb.url, '--save', 'plan.json'], { env: SECRETS });
+  assert.equal(planned.code, 2, planned.stderr);
+  const advice = /apply it with '([^']+)'/.exec(planned.stderr)?.[1];
+  assert.ok(advice, planned.stderr);
+  const applied = await runPrinted([...advice.split(' '), '--yes']);
+  assert.equal(applied.code, 0, `${advice}\n${applied.stderr}`);
+  const listed = await project.cli(['list', '--json', '--org', 'acme', '--base-url', sb.url], { env: SECRETS });
+  assert.ok(JSON.parse(listed.stdout).results.some((t) => t.label === 'release-pull'), listed.stdout);
 });

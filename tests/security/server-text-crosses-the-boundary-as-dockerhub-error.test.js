@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { createClient, DockerHubError } from '../../bindings/index.node.js';
 import { startRawServer, respond, collectProcessFailures } from '../fixtures/hostile-server.js';
 import { findRun } from '../fixtures/hostile-secrets.js';
+import { heapInUse } from '../fixtures/heap.js';
 
 const ID = 'a7f1c0de-0000-4000-8000-000000000001';
 const PASSWORD = 'Hunter2Hunter2Hunter2';
@@ -47,7 +48,7 @@ test('an errinfo or fields cJSON accepts but JSON.parse refuses is a DockerHubEr
   const h = await hostile(() => ({ status: 400, body }));
   try {
     await h.hub.getAccessToken('acme', ID).catch(() => {}); // signed in; the heap settles
-    const before = h.hub.debugHeapInUse();
+    const before = heapInUse(h.hub);
     await fc.assert(fc.asyncProperty(fc.constantFrom(...LAX), fc.constantFrom('errinfo', 'fields'), fc.constantFrom('', ' ', '\f', '\u000b'),
       async (value, key, pad) => {
         const inner = key === 'fields' ? `{"label":[${value}]}` : `{"a":${value}}`;
@@ -60,7 +61,7 @@ test('an errinfo or fields cJSON accepts but JSON.parse refuses is a DockerHubEr
         else assert.ok(err[key] === undefined || typeof err[key] === 'object');
         assert.equal(findRun(views(err), [PASSWORD, JWT]), null);
       }), { numRuns: 60 });
-    assert.equal(h.hub.debugHeapInUse(), before);
+    assert.equal(heapInUse(h.hub), before);
   } finally {
     await h.close();
     failures.stop();

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openWorld } from '../fixtures/hub.js';
 import { SCOPES } from '../../bindings/index.node.js';
+import { heapInUse } from '../fixtures/heap.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = fileURLToPath(new URL('../../bindings/cli.js', import.meta.url));
@@ -417,13 +418,13 @@ describe('memory', () => {
     const text = readFileSync(join(root, 'README.md'), 'utf8');
     const manifest = /```json\n([\s\S]*?)```/.exec(text.slice(text.indexOf('## Tokens as code')))[1];
     await hub.planAccessTokens(ORG, manifest); // warm up: the allocator's first blocks
-    const before = hub.debugHeapInUse();
+    const before = heapInUse(hub);
     for (let i = 0; i < 20; i++) {
       await hub.planAccessTokens(ORG, manifest, { prune: i % 2 === 0 });
       await assert.rejects(hub.planAccessTokens(ORG, `${manifest.slice(0, 200)}\n,`), { code: 'invalid_argument' });
       await assert.rejects(hub.planAccessTokens(ORG, { tokens: { x: { id: 'no-such-id' } } }), { code: 'invalid_argument' });
     }
-    assert.equal(hub.debugHeapInUse(), before);
+    assert.equal(heapInUse(hub), before);
   });
 });
 

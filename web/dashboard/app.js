@@ -7,7 +7,7 @@
 //   token-dialog.js  new and edit              token-form.js  the dialog's resource editor
 //   secret.js        a created token's value   audit-view.js  the hygiene audit
 //   tokens-as-code.js  download tokens.json, a dropped file's plan; rotation-due.js its due dates
-//   elements.js, state.js, cells.js, dom.js, format.js: the elements, the state, shared pieces.
+//   elements.js, cells.js, dom.js, format.js: the page's elements and shared pieces.
 //
 // Secrets: the password is read once from its field (which is cleared at once) and handed to the
 // WASM client, which exchanges it for a JWT and keeps both in its heap for the whole session (it signs
@@ -18,25 +18,47 @@
 
 import { $ } from './dom.js';
 import { el } from './elements.js';
-import { app } from './state.js';
-import { call } from './session.js';
-import { wireSignIn } from './signin.js';
-import { loadPage, showDue, wireTokenList } from './token-list.js';
-import { wireDetails } from './details.js';
-import { openTokenDialog, wireTokenDialog } from './token-dialog.js';
-import { wireSecretDialog } from './secret.js';
+import { createSession } from './session.js';
+import { createSignIn } from './signin.js';
+import { createTokenList } from './token-list.js';
+import { createDetails } from './details.js';
+import { createTokenDialog } from './token-dialog.js';
+import { createSecretDialog } from './secret.js';
 import { createAuditView } from './audit-view.js';
 import { createTokensAsCode } from './tokens-as-code.js';
 import { createRotateDialog } from './rotate-dialog.js';
 
-wireSignIn();
-app.audit = createAuditView($('#audit-view'), { call, onChanged: () => void loadPage() });
-app.code = createTokensAsCode($('#code-view'), { call, onDue: showDue });
-wireTokenList();
-app.rotate = createRotateDialog({ call, afterDone: () => { void loadPage(); app.code.refresh(); } });
-wireDetails({ onChanged: () => loadPage(), onEdit: openTokenDialog, onRotate: (t) => app.rotate.open(t) });
-wireTokenDialog();
-wireSecretDialog();
+// Each part is made once here, with what it needs of the others; no part imports another's.
+const session = createSession({
+  onEnter(org) {
+    audit.reset();
+    code.reset();
+    tokenDialog.enter(org);
+  },
+  onLeave() {
+    list.reset();
+    details.reset();
+    tokenDialog.reset();
+    secret.forget();
+    rotate.close();
+    audit.reset();
+    code.reset();
+  },
+});
+const { call } = session;
+const org = () => session.org;
+const list = createTokenList({ call, org, onOpen: (t) => void details.open(t) });
+const audit = createAuditView($('#audit-view'), { call, onChanged: () => void list.load() });
+const code = createTokensAsCode($('#code-view'), { call, onDue: (due) => list.showDue(due) });
+const rotate = createRotateDialog({ call, afterDone: () => { void list.load(); code.refresh(); } });
+const details = createDetails({
+  call, due: () => list.due(), onChanged: () => list.load(), onEdit: (t) => tokenDialog.open(t), onRotate: (t) => rotate.open(t),
+});
+const tokenDialog = createTokenDialog({
+  call, org, onSaved: (t) => { details.saved(t); void list.load(); }, onCreated: (created) => { secret.show(created); void list.first(); },
+});
+const secret = createSecretDialog({ org });
+createSignIn({ session, pageSize: () => list.pageSize(), onSignedIn: (first) => void list.first(first) });
 
 for (const button of document.querySelectorAll('dialog [data-close]')) {
   button.addEventListener('click', () => button.closest('dialog').close());

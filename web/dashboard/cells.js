@@ -6,7 +6,7 @@ import { relativeTime, exactTime } from './format.js';
 
 const BADGE = { Active: 'ok', Inactive: 'off', Expired: 'bad', 'Expires soon': 'warn' };
 
-/** The badge of a status from tokenStatus(). */
+/** The badge of a status from statusWords(). */
 export const badge = (status) => h('span', { class: `badge badge-${BADGE[status]}`, text: status });
 
 /** A table cell's date: relative, the exact time as its title; `none` when there is no date. */

@@ -41,6 +41,7 @@ export const el = {
   tokenLabel: $('#token-label'),
   dupAllowField: $('#dup-allow-field'),
   dupAllow: $('#token-allow-dup'),
+  dupAllowLabel: $('label[for="token-allow-dup"]'),
   tokenDescription: $('#token-description'),
   expiryField: $('#expiry-field'),
   expiry: $('#token-expiry'),

@@ -1,23 +1,17 @@
 // Pure helpers of the dashboard: token status, relative and exact dates, scope names, error text.
 // No DOM here, so each function can be checked on its own.
 import { SCOPES, IMPLIES, SCOPE_WORDS } from '/bindings/scopes.js';
+import { tokenStatus } from '/bindings/token-status.js';
 
-export const SOON_DAYS = 7;
 const DAY = 86_400_000;
+const STATUS_WORDS = { expired: 'Expired', inactive: 'Inactive', expiring: 'Expires soon', active: 'Active' };
 
 /**
- * The status a person reads: Expired wins (an expired token keeps is_active true), then Inactive,
- * then "Expires soon" (within SOON_DAYS), else Active.
- * @param {{ is_active: boolean, expires_at: string | null }} t
+ * The status a person reads, by the package's one rule (bindings/token-status.js): Expired wins,
+ * then Inactive, then "Expires soon" (within 7 days), else Active.
  * @returns {'Active' | 'Inactive' | 'Expired' | 'Expires soon'}
  */
-export function tokenStatus(t, now = Date.now()) {
-  const expires = t.expires_at ? Date.parse(t.expires_at) : NaN;
-  if (!Number.isNaN(expires) && expires <= now) return 'Expired';
-  if (!t.is_active) return 'Inactive';
-  if (!Number.isNaN(expires) && expires - now <= SOON_DAYS * DAY) return 'Expires soon';
-  return 'Active';
-}
+export const statusWords = (t, now = Date.now()) => STATUS_WORDS[tokenStatus(t, now)];
 
 const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
 const UNITS = [

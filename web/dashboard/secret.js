@@ -3,20 +3,9 @@
 
 import { openDialog } from './dom.js';
 import { el, rowButton } from './elements.js';
-import { app } from './state.js';
-
-/** Moves the created token's value into the read-only field and off the object. */
-export function showSecret(created) {
-  el.secretValue.value = created.token;
-  delete created.token;
-  el.secretOrg.textContent = app.session.org;
-  el.secretStatus.textContent = '';
-  const id = created.id;
-  openDialog(el.secretDialog, { returnTo: () => rowButton(id) ?? el.newToken });
-}
 
 /** Done, Escape or sign-out: the value leaves the page at once (the close event comes later). */
-export function forgetSecret() {
+function forgetSecret() {
   el.secretValue.value = '';
   el.secretStatus.textContent = '';
   document.getSelection()?.removeAllRanges();
@@ -46,7 +35,11 @@ export function copyField(input, button, statusEl) {
   button.addEventListener('click', () => copyValue(input, statusEl));
 }
 
-export function wireSecretDialog() {
+/**
+ * The created token's dialog, made once by app.js.
+ * @param {{ org: () => string | undefined }} deps the session's organization
+ */
+export function createSecretDialog({ org }) {
   el.secretDialog.addEventListener('cancel', forgetSecret);
   el.secretDialog.addEventListener('close', forgetSecret);
   el.secretDone.addEventListener('click', () => {
@@ -54,4 +47,17 @@ export function wireSecretDialog() {
     el.secretDialog.close();
   });
   copyField(el.secretValue, el.secretCopy, el.secretStatus);
+
+  return {
+    /** Moves the created token's value into the read-only field and off the object. */
+    show(created) {
+      el.secretValue.value = created.token;
+      delete created.token;
+      el.secretOrg.textContent = org();
+      el.secretStatus.textContent = '';
+      const id = created.id;
+      openDialog(el.secretDialog, { returnTo: () => rowButton(id) ?? el.newToken });
+    },
+    forget: forgetSecret,
+  };
 }

@@ -5,9 +5,6 @@ import { createClient } from '/bindings/index.web.js';
 import { busy, showAlert, clearAlert, showRateLimit } from './dom.js';
 import { errorMessage } from './format.js';
 import { el } from './elements.js';
-import { app, view } from './state.js';
-import { enterTokensView, showRateInfo, signOut } from './session.js';
-import { renderPage } from './token-list.js';
 
 const TIMEOUT_MS = 15000;
 
@@ -49,44 +46,49 @@ async function openClient(form) {
   }
 }
 
-/** Starts the session on `hub`: its first page, or back to the form with the reason. */
-async function startSession(hub, org, user) {
-  const s = { hub, org, user };
-  app.session = s;
-  view.page = 1;
-  let first;
-  try {
-    // The first call exchanges the secret for a JWT and proves the account may manage the tokens.
-    first = await hub.listAccessTokens(org, { page: 1, pageSize: view.pageSize });
-  } catch (err) {
-    if (app.session === s) app.session = null;
-    hub.close();
+/**
+ * The sign-in form and the sign-out button, made once by app.js.
+ * @param {{ session: ReturnType<typeof import('./session.js').createSession>, pageSize: () => number,
+ *   onSignedIn: (firstPage: object) => void }} deps the session, the list's page size, and what
+ *   shows the first page once the session is proven
+ */
+export function createSignIn({ session, pageSize, onSignedIn }) {
+  /** Starts the session on `hub`: its first page, or back to the form with the reason. */
+  async function startSession(hub, org, user) {
+    const s = { hub, org, user };
+    session.begin(s);
+    let first;
+    try {
+      // The first call exchanges the secret for a JWT and proves the account may manage the tokens.
+      first = await hub.listAccessTokens(org, { page: 1, pageSize: pageSize() });
+    } catch (err) {
+      session.abandon(s);
+      hub.close();
+      busy(el.signinButton, false);
+      if (err?.code === 'rate_limited') showRateLimit(el.signinAlert, err.retryAfter);
+      else showAlert(el.signinAlert, signInFailure(err, org, user));
+      el.secret.focus();
+      return;
+    }
     busy(el.signinButton, false);
-    if (err?.code === 'rate_limited') showRateLimit(el.signinAlert, err.retryAfter);
-    else showAlert(el.signinAlert, signInFailure(err, org, user));
-    el.secret.focus();
-    return;
+    if (!session.isCurrent(s)) return;
+    session.enterTokensView();
+    onSignedIn(first);
+    session.showRateInfo();
+    el.newToken.focus();
   }
-  busy(el.signinButton, false);
-  if (app.session !== s) return;
-  enterTokensView();
-  renderPage(first);
-  showRateInfo();
-  el.newToken.focus();
-}
 
-async function submitSignIn(event) {
-  event.preventDefault();
-  if (el.signinButton.disabled) return;
-  clearAlert(el.signinAlert);
-  const form = readSignInForm();
-  if (!form) return;
-  busy(el.signinButton, true, 'Signing in…');
-  const hub = await openClient(form);
-  if (hub) await startSession(hub, form.org, form.user);
-}
+  async function submitSignIn(event) {
+    event.preventDefault();
+    if (el.signinButton.disabled) return;
+    clearAlert(el.signinAlert);
+    const form = readSignInForm();
+    if (!form) return;
+    busy(el.signinButton, true, 'Signing in…');
+    const hub = await openClient(form);
+    if (hub) await startSession(hub, form.org, form.user);
+  }
 
-export function wireSignIn() {
   el.signinForm.addEventListener('submit', submitSignIn);
-  el.signOut.addEventListener('click', () => signOut());
+  el.signOut.addEventListener('click', () => session.signOut());
 }

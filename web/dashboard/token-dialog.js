@@ -5,11 +5,7 @@
 import { busy, clearAlert, showAlert, openDialog } from './dom.js';
 import { relativeTime, exactTime } from './format.js';
 import { el } from './elements.js';
-import { app, view } from './state.js';
-import { call } from './session.js';
-import { renderDetails } from './details.js';
-import { loadPage } from './token-list.js';
-import { showSecret } from './secret.js';
+import { createResourceEditor } from './token-form.js';
 
 const isoDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const addDays = (d, n) => new Date(d.getFullYear(), d.getMonth(), d.getDate() + n);
@@ -42,60 +38,6 @@ function showExpiry(token) {
     : 'Never expires. The expiry cannot be changed after creation.';
 }
 
-/** Opens the token dialog: empty to create, or filled with `token` to edit it. */
-export function openTokenDialog(token = null) {
-  if (!app.session || !app.editor) return;
-  view.editing = token;
-  const editing = Boolean(token);
-  el.tokenForm.reset();
-  clearAlert(el.tokenAlert);
-  el.tokenTitle.textContent = editing ? 'Edit access token' : 'New access token';
-  el.tokenSubmit.textContent = editing ? 'Save' : 'Create';
-  showExpiry(token);
-  el.dupAllowField.hidden = true;
-  if (editing) {
-    el.tokenLabel.value = token.label;
-    el.tokenDescription.value = token.description ?? '';
-    app.editor.set(token.resources);
-  } else {
-    app.editor.reset();
-  }
-  openDialog(el.tokenDialog);
-}
-
-/**
- * The form as the API takes it, and the problems a person must fix first.
- * @returns {{ label: string, description: string, resources: object[], expiresAt: string | null | undefined, problems: string[] }}
- */
-function readTokenForm(editing) {
-  const label = el.tokenLabel.value.trim();
-  const description = el.tokenDescription.value.trim();
-  const { resources, problems } = app.editor.read();
-  if (!label) problems.unshift('Give the token a label.');
-  if (!resources.length && !problems.length) {
-    problems.push('Give the token access to something: a repository, public repositories or an organization scope.');
-  }
-  let expiresAt = null;
-  if (!editing) {
-    expiresAt = chosenExpiry();
-    if (expiresAt === undefined) problems.push('Choose an expiration date.');
-  }
-  return { label, description, resources, expiresAt, problems };
-}
-
-async function saveEdit(editing, { label, description, resources }) {
-  const r = await call(el.tokenAlert, (hub, org) => hub.updateAccessToken(org, editing.id, { label, description, resources }));
-  busy(el.tokenSubmit, false);
-  if (!r.ok) return;
-  el.tokenDialog.close();
-  if (view.current?.id === editing.id) {
-    view.current = r.value;
-    renderDetails(r.value);
-    el.detailsStatus.textContent = 'Saved.';
-  }
-  void loadPage();
-}
-
 /** The ids of the org's tokens labelled `label` (the library's findAccessToken: reads only). */
 async function holdersOf(hub, org, label) {
   try {
@@ -108,70 +50,146 @@ async function holdersOf(hub, org, label) {
 }
 
 /**
- * Labels stay unique unless the person says otherwise (the CLI's --allow-duplicate-label): a
- * label the org already has is refused before any write, and the box that allows it is shown.
- * @returns {Promise<boolean>} whether create may go on
+ * The token dialog, made once by app.js.
+ * @param {{ call: Function, org: () => string | undefined, onSaved: (token: object) => void,
+ *   onCreated: (created: object) => void }} deps the session's call and organization; what shows an
+ *   edited token (the details, the list); what shows a created one (its secret, the list's page 1)
  */
-async function labelFree(label) {
-  if (el.dupAllow.checked && !el.dupAllowField.hidden) return true;
-  const r = await call(el.tokenAlert, (hub, org) => holdersOf(hub, org, label));
-  if (!r.ok) return false;
-  if (r.value.length === 0) return true;
-  const ids = r.value.join(', ');
-  showAlert(el.tokenAlert, `${app.session.org} already has a token labelled “${label}” (${ids}). `
-    + 'Labels should be unique: tokens as code and the CLI find a token by its label. '
-    + 'Choose another label, or check the box below the label to create it anyway.', { title: 'This label is taken.' });
-  el.dupAllow.checked = false;
-  el.dupAllowField.hidden = false;
-  el.tokenLabel.focus();
-  return false;
-}
+export function createTokenDialog({ call, org, onSaved, onCreated }) {
+  /** The resource editor (made per session: it names the organization), null when signed out. */
+  let editor = null;
+  /** The token being edited, or null when the dialog creates one. */
+  let editing = null;
 
-async function create({ label, description, resources, expiresAt }) {
-  if (!(await labelFree(label))) {
+  /** Opens the token dialog: empty to create, or filled with `token` to edit it. */
+  function openTokenDialog(token = null) {
+    if (!org() || !editor) return;
+    editing = token;
+    const edit = Boolean(token);
+    el.tokenForm.reset();
+    clearAlert(el.tokenAlert);
+    el.tokenTitle.textContent = edit ? 'Edit access token' : 'New access token';
+    el.tokenSubmit.textContent = edit ? 'Save' : 'Create';
+    showExpiry(token);
+    el.dupAllowField.hidden = true;
+    el.dupAllowLabel.textContent = `${edit ? 'Save' : 'Create'} it anyway, as a duplicate`;
+    if (edit) {
+      el.tokenLabel.value = token.label;
+      el.tokenDescription.value = token.description ?? '';
+      editor.set(token.resources);
+    } else {
+      editor.reset();
+    }
+    openDialog(el.tokenDialog);
+  }
+
+  /**
+   * The form as the API takes it, and the problems a person must fix first.
+   * @returns {{ label: string, description: string, resources: object[], expiresAt: string | null | undefined, problems: string[] }}
+   */
+  function readTokenForm(edit) {
+    const label = el.tokenLabel.value.trim();
+    const description = el.tokenDescription.value.trim();
+    const { resources, problems } = editor.read();
+    if (!label) problems.unshift('Give the token a label.');
+    if (!resources.length && !problems.length) {
+      problems.push('Give the token access to something: a repository, public repositories or an organization scope.');
+    }
+    let expiresAt = null;
+    if (!edit) {
+      expiresAt = chosenExpiry();
+      if (expiresAt === undefined) problems.push('Choose an expiration date.');
+    }
+    return { label, description, resources, expiresAt, problems };
+  }
+
+  async function saveEdit(token, { label, description, resources }) {
+    if (label !== token.label && !(await labelFree(label, token.id))) {
+      busy(el.tokenSubmit, false);
+      return;
+    }
+    const r = await call(el.tokenAlert, (hub, o) => hub.updateAccessToken(o, token.id, { label, description, resources }));
     busy(el.tokenSubmit, false);
-    return;
+    if (!r.ok) return;
+    el.tokenDialog.close();
+    onSaved(r.value);
   }
-  const body = { label, resources };
-  if (description) body.description = description;
-  if (expiresAt) body.expires_at = expiresAt;
-  const r = await call(el.tokenAlert, (hub, org) => hub.createAccessToken(org, body));
-  busy(el.tokenSubmit, false);
-  if (!r.ok) return;
-  el.tokenDialog.close();
-  const created = r.value;
-  showSecret(created);
-  el.mainStatus.textContent = `Created “${created.label}”.`;
-  view.page = 1;
-  void loadPage();
-}
 
-async function submitTokenForm(event) {
-  event.preventDefault();
-  if (el.tokenSubmit.disabled || !app.editor) return;
-  clearAlert(el.tokenAlert);
-  const editing = view.editing;
-  const form = readTokenForm(editing);
-  if (form.problems.length) {
-    showAlert(el.tokenAlert, form.problems.join('\n'), { title: 'Check the form:' });
-    if (!form.label) el.tokenLabel.focus();
-    return;
+  /**
+   * Labels stay unique unless the person says otherwise (the CLI's --allow-duplicate-label): a
+   * label the org already has (on a token other than `self`, the one edited) is refused before any
+   * write, and the box that allows it is shown.
+   * @returns {Promise<boolean>} whether the create or the save may go on
+   */
+  async function labelFree(label, self = null) {
+    if (el.dupAllow.checked && !el.dupAllowField.hidden) return true;
+    const r = await call(el.tokenAlert, (hub, o) => holdersOf(hub, o, label));
+    if (!r.ok) return false;
+    const others = r.value.filter((id) => id !== self);
+    if (others.length === 0) return true;
+    const ids = others.join(', ');
+    showAlert(el.tokenAlert, `${org()} already has a token labelled “${label}” (${ids}). `
+      + 'Labels should be unique: tokens as code and the CLI find a token by its label. '
+      + `Choose another label, or check the box below the label to ${self ? 'save' : 'create'} it anyway.`, { title: 'This label is taken.' });
+    el.dupAllow.checked = false;
+    el.dupAllowField.hidden = false;
+    el.tokenLabel.focus();
+    return false;
   }
-  busy(el.tokenSubmit, true, editing ? 'Saving…' : 'Creating…');
-  if (editing) await saveEdit(editing, form);
-  else await create(form);
-}
 
-export function wireTokenDialog() {
+  async function create({ label, description, resources, expiresAt }) {
+    if (!(await labelFree(label))) {
+      busy(el.tokenSubmit, false);
+      return;
+    }
+    const body = { label, resources };
+    if (description) body.description = description;
+    if (expiresAt) body.expires_at = expiresAt;
+    const r = await call(el.tokenAlert, (hub, o) => hub.createAccessToken(o, body));
+    busy(el.tokenSubmit, false);
+    if (!r.ok) return;
+    el.tokenDialog.close();
+    const created = r.value;
+    el.mainStatus.textContent = `Created “${created.label}”.`;
+    onCreated(created);
+  }
+
+  async function submitTokenForm(event) {
+    event.preventDefault();
+    if (el.tokenSubmit.disabled || !editor) return;
+    clearAlert(el.tokenAlert);
+    const token = editing;
+    const form = readTokenForm(token);
+    if (form.problems.length) {
+      showAlert(el.tokenAlert, form.problems.join('\n'), { title: 'Check the form:' });
+      if (!form.label) el.tokenLabel.focus();
+      return;
+    }
+    busy(el.tokenSubmit, true, token ? 'Saving…' : 'Creating…');
+    if (token) await saveEdit(token, form);
+    else await create(form);
+  }
+
   el.expiry.addEventListener('change', () => {
     const custom = el.expiry.value === 'custom';
     el.expiryDateField.hidden = !custom;
     el.expiryDate.required = custom;
     if (custom) el.expiryDate.focus();
   });
-  // Another label is another question: the allowance was for the label it was shown for.
   el.tokenLabel.addEventListener('input', () => { el.dupAllowField.hidden = true; el.dupAllow.checked = false; });
   el.newToken.addEventListener('click', () => openTokenDialog());
   el.firstToken.addEventListener('click', () => openTokenDialog());
   el.tokenForm.addEventListener('submit', submitTokenForm);
+
+  return {
+    open: openTokenDialog,
+    /** Readies the resource editor for a session's organization. */
+    enter(o) {
+      editor = createResourceEditor(el.resourceEditor, o);
+    },
+    reset() {
+      editing = null;
+      editor = null;
+    },
+  };
 }

@@ -5,7 +5,7 @@
 import { auditMarkdown, hasFindingAtLeast, PLAN_LIMITS, SEVERITIES } from '../../tools/audit.js';
 import { daysArg, noArgs, UsageError } from '../args.js';
 import { readFileSync } from 'node:fs';
-import { json, printable, PROG, table, when } from '../output.js';
+import { contextFlags, json, printable, PROG, table, when } from '../output.js';
 
 export const EXIT_FINDINGS = 3;
 
@@ -67,16 +67,6 @@ function findingsTable(report) {
   const fixes = sorted.filter((f) => f.fix).map((f) => `  ${printable(f.fix.join(' '))}`);
   const fixText = fixes.length ? `\nTo fix (each command as printed; the finding is then gone):\n${[...new Set(fixes)].join('\n')}\n` : '';
   return `${rows.length > 1 ? table(rows) : ''}${summaryLine(report.summary)}\n${fixText}`;
-}
-
-/**
- * The flags that named the org, the server and the account on this command line, for the advice:
- * a fix printed without them would reach another org or hub.docker.com when they came as flags.
- */
-function contextFlags(values) {
-  const flags = [];
-  for (const name of ['org', 'base-url', 'identifier']) if (values[name] !== undefined) flags.push(`--${name}`, values[name]);
-  return flags;
 }
 
 /** Each finding's fix, as the table prints it and --json gives it, with this command's context flags. */

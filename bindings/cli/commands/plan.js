@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { noArgs, UsageError } from '../args.js';
-import { json, printable } from '../output.js';
+import { contextFlags, json, printable, PROG } from '../output.js';
 import { relativeDir, savePlan } from '../saved-plan.js';
 import { secretlessEntries } from '../../tools/plan.js';
 
@@ -47,6 +47,12 @@ function withoutText(plan) {
   return rest;
 }
 
+/** Where the saved plan went, and the command that applies it, runnable as printed. */
+function savedAdvice(values) {
+  const apply = [PROG, 'apply', '--plan', values.save, ...contextFlags(values)].join(' ');
+  return `Saved the plan to ${printable(values.save)}: apply it with '${printable(apply)}'.\n`;
+}
+
 export default {
   name: 'plan',
   readOnly: true,
@@ -66,7 +72,7 @@ export default {
     if (!made) return 1;
     if (ctx.values.save !== undefined) await savePlan(ctx.values.save, made.plan, relativeDir(ctx.values.save, made.dir));
     ctx.io.stdout.write(ctx.values.json ? json(withoutText(made.plan)) : made.plan.text);
-    if (ctx.values.save !== undefined && !ctx.values.json) ctx.io.stderr.write(`Saved the plan to ${printable(ctx.values.save)}: apply it with 'apply --plan ${printable(ctx.values.save)}'.\n`);
+    if (ctx.values.save !== undefined && !ctx.values.json) ctx.io.stderr.write(savedAdvice(ctx.values));
     return made.plan.changes ? 2 : 0;
   },
 };
