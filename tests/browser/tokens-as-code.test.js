@@ -174,11 +174,11 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
 
   test('edit refuses a label another token has, with no write request, until the duplicate is allowed', async () => {
     d.srv.sandbox.resetRequests();
-    const row = page.locator('#rows tr').filter({ has: page.getByRole('button', { name: 'ci-pull-2', exact: true }) });
+    const row = d.page.locator('#rows tr').filter({ has: d.page.getByRole('button', { name: 'ci-pull-2', exact: true }) });
     await row.getByRole('button', { name: 'ci-pull-2', exact: true }).click();
-    const details = page.getByRole('dialog', { name: 'ci-pull-2' });
+    const details = d.page.getByRole('dialog', { name: 'ci-pull-2' });
     await details.getByRole('button', { name: 'Edit' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Edit access token' });
+    const dialog = d.page.getByRole('dialog', { name: 'Edit access token' });
     await dialog.getByLabel('Label').fill('ci-pull');
     await dialog.getByRole('button', { name: 'Save' }).click();
     const alert = dialog.getByRole('alert').filter({ hasText: 'This label is taken.' });
@@ -198,10 +198,10 @@ describe('tokens as code, unique labels and scope words in the dashboard (Chromi
     await allow.waitFor();
     await allow.check();
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('dialog', { name: 'ci-pull' }).getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await d.page.getByRole('dialog', { name: 'ci-pull' }).getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     assert.deepEqual(writes(d.srv.sandbox.requests).map((r) => r.method), ['PATCH'], 'allowed, it is saved');
     assert.equal(d.tokens().filter((t) => t.label === 'ci-pull').length, 3);
-    await page.keyboard.press('Escape');
+    await d.page.keyboard.press('Escape');
   });
 
   test('the scope picker words every scope as the catalogue does (dockerhub-oat scopes)', async () => {
