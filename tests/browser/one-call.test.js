@@ -32,7 +32,7 @@ const KiB = 1024;
 // under --splitting it keeps a bare import of a shared chunk whatever "sideEffects" says (its
 // issues 1892, 3704), where vite drops them. Each budget holds the figure reached, so that it can
 // only go down.
-const BUDGET = { esbuild: 35_000, vite: 33_000 }; // reached: esbuild 34,954 B, vite 32,945 B
+const BUDGET = { esbuild: 35_100, vite: 33_200 }; // reached: esbuild 35,056 B, vite 33,170 B (the one options check made checks.js a chunk the tools share)
 const TOKEN_ID = 'a7a5ef25-8889-43a0-8cc7-f2a94268e861';
 const TOKEN = JSON.stringify({ id: TOKEN_ID, label: 'ci', is_active: true, created_at: '2026-01-01T00:00:00Z',
   expires_at: null, last_used_at: null, resources: [] });

@@ -428,7 +428,7 @@ describe('sign-in', () => {
 
     const probe = fileURLToPath(new URL('../probes/renewal-probe.js', import.meta.url));
     const runProbe = (mode) => new Promise((resolve) => {
-      execFile(process.execPath, [probe, short.sb.url, mode], { timeout: 5000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+      execFile(process.execPath, [probe, short.sb.url, mode], { timeout: 60_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
         if (err) {
           resolve({ failure: err.killed ? 'the client froze: the probe was killed after 5 s' : `${err.message}\n${stderr}` });
         } else {
