@@ -58,11 +58,7 @@ export default [
   // The core modules run on every host: only what Node, browsers, Deno, Bun and workerd share.
   {
     files: ['bindings/**/*.js'],
-    ignores: [
-      'bindings/cli.js',
-      'bindings/cli/**',
-      'bindings/index.node.js',
-    ],
+    ignores: ['bindings/cli.js', 'bindings/cli/**', 'bindings/index.node.js'],
     languageOptions: { globals: globals['shared-node-browser'] },
   },
   { files: ['bindings/index.web.js'], languageOptions: { globals: globals.browser } },

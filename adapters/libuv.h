@@ -33,9 +33,9 @@ typedef struct dh_libuv {
     uv_loop_t *uv;
     dh_curl *curl;
     uv_timer_t timer;
-    uv_poll_t **polls;   /* watching now: closed and made anew after each step */
+    uv_poll_t **polls; /* watching now: closed and made anew after each step */
     int npolls, cap;
-    int failed;          /* dh_curl_step failed: the loop is unusable, nothing is watched */
+    int failed; /* dh_curl_step failed: the loop is unusable, nothing is watched */
 } dh_libuv;
 
 static inline void dh_libuv__free_poll(uv_handle_t *h) { free(h); }

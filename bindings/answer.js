@@ -3,7 +3,6 @@
 import { DockerHubError } from './errors.js';
 import { inJsWords } from './words.js';
 
-
 /** The "name:value\n" lines of a delivered answer as an object; a repeated name joins its
  * values with ", ", as fetch's Headers do. */
 export function parseHeaders(text) {
@@ -15,7 +14,13 @@ export function parseHeaders(text) {
     const value = text.slice(colon + 1, eol);
     if (Object.hasOwn(out, name)) out[name] += `, ${value}`;
     // `out.__proto__ = v` would set the prototype: that one name is defined, as JSON.parse would.
-    else if (name === '__proto__') Object.defineProperty(out, name, { value, writable: true, enumerable: true, configurable: true });
+    else if (name === '__proto__')
+      Object.defineProperty(out, name, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
     else out[name] = value;
     at = eol + 1;
   }
@@ -41,12 +46,17 @@ const UNREACHED = new Set(['network', 'timeout']);
 function hostCause(err, depth = 0) {
   if (err === null || typeof err !== 'object' || depth > 4) return undefined;
   const copy = new Error(String(err.message ?? ''));
-  const keep = (key, value) => Object.defineProperty(copy, key, { value, writable: true, configurable: true });
+  const keep = (key, value) =>
+    Object.defineProperty(copy, key, { value, writable: true, configurable: true });
   keep('name', String(err.name ?? 'Error'));
   keep('stack', typeof err.stack === 'string' ? err.stack : `${copy.name}: ${copy.message}`);
   if (err.code !== undefined) copy.code = err.code;
   if (err.cause !== undefined) keep('cause', hostCause(err.cause, depth + 1));
-  if (Array.isArray(err.errors)) keep('errors', err.errors.map((e) => hostCause(e, depth + 1)));
+  if (Array.isArray(err.errors))
+    keep(
+      'errors',
+      err.errors.map((e) => hostCause(e, depth + 1)),
+    );
   return copy;
 }
 
@@ -57,7 +67,8 @@ function hostCause(err, depth = 0) {
 export function toError({ status, maybeCreated, headers, error, cause, where }) {
   const { code, errinfo, fields, retryAfter, ...words } = error;
   let message = status ? words.message : inJsWords(words.message);
-  if (!status && where && UNREACHED.has(code)) message = message.replace('Docker Hub', `Docker Hub at ${where}`);
+  if (!status && where && UNREACHED.has(code))
+    message = message.replace('Docker Hub', `Docker Hub at ${where}`);
   const extra = { detail: words.detail, text: words.text, status };
   if (retryAfter >= 0) extra.retryAfter = retryAfter;
   if (maybeCreated) extra.maybeCreated = true;
@@ -78,4 +89,3 @@ export function parseRateLimit(headers) {
   const num = (v) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : null);
   return { limit: num(limit), remaining: num(remaining), reset: num(reset) };
 }
-

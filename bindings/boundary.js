@@ -74,9 +74,22 @@ function takeString(Module, p) {
 // ---- the core module ----
 
 /** A C client for these settings: its pointer, or { error } with the core's reason. */
-export function newClient(Module, { baseUrl, token, identifier, secret, tokenFunction, timeoutMs, maxRetries, maxResponseBytes }) {
-  const ptr = withStrings(Module, (s) => Module._dhw_client_new(s.put(baseUrl), s.put(token), s.put(identifier),
-    s.put(secret), tokenFunction ? 1 : 0, timeoutMs, maxRetries, maxResponseBytes));
+export function newClient(
+  Module,
+  { baseUrl, token, identifier, secret, tokenFunction, timeoutMs, maxRetries, maxResponseBytes },
+) {
+  const ptr = withStrings(Module, (s) =>
+    Module._dhw_client_new(
+      s.put(baseUrl),
+      s.put(token),
+      s.put(identifier),
+      s.put(secret),
+      tokenFunction ? 1 : 0,
+      timeoutMs,
+      maxRetries,
+      maxResponseBytes,
+    ),
+  );
   return ptr ? { ptr } : { error: Module.UTF8ToString(Module._dhw_last_error()) };
 }
 
@@ -90,7 +103,8 @@ const OPS = {
   listAll: (M, ptr, id, s, org, pageSize) => M._dhw_list_all(ptr, id, s.put(org), pageSize),
   get: (M, ptr, id, s, org, tokenId) => M._dhw_get(ptr, id, s.put(org), s.put(tokenId)),
   create: (M, ptr, id, s, org, json) => M._dhw_create(ptr, id, s.put(org), s.put(json)),
-  update: (M, ptr, id, s, org, tokenId, json) => M._dhw_update(ptr, id, s.put(org), s.put(tokenId), s.put(json)),
+  update: (M, ptr, id, s, org, tokenId, json) =>
+    M._dhw_update(ptr, id, s.put(org), s.put(tokenId), s.put(json)),
   delete: (M, ptr, id, s, org, tokenId) => M._dhw_delete(ptr, id, s.put(org), s.put(tokenId)),
 };
 
@@ -139,7 +153,9 @@ export function redact(Module, text, secrets, client = 0) {
   if ((!list.length && !client) || !text) return text;
   const joined = list.join('\0');
   const n = list.length ? joined.split('\0').length : 0;
-  const p = withStrings(Module, (s) => Module._dhw_redact(client, s.put(text), n ? s.put(joined) : 0, n));
+  const p = withStrings(Module, (s) =>
+    Module._dhw_redact(client, s.put(text), n ? s.put(joined) : 0, n),
+  );
   return p ? takeString(Module, p) : '[redacted]';
 }
 
@@ -147,7 +163,15 @@ export function redact(Module, text, secrets, client = 0) {
 
 /** The tools' answer ({"ok": result} or {"error": {line, message}}) in the one envelope. */
 function toolsAnswer(text) {
-  const none = { status: 0, headers: '', body: null, error: null, more: false, alreadyDeleted: false, maybeCreated: false };
+  const none = {
+    status: 0,
+    headers: '',
+    body: null,
+    error: null,
+    more: false,
+    alreadyDeleted: false,
+    maybeCreated: false,
+  };
   if (text.startsWith('{"ok":')) return { ...none, body: text.slice(6, -1) };
   const { line, message } = JSON.parse(text).error;
   return { ...none, error: { code: 'invalid_argument', message, line, retryAfter: -1 } };
@@ -161,7 +185,9 @@ function toolsCall(Module, run) {
 
 /** The plan (tokens: the org's tokens as JSON text, or null to check the manifest only). */
 export function plan(Module, manifest, org, tokens, nowSeconds, prune) {
-  return toolsCall(Module, (s) => Module._dhw_plan(s.put(manifest), s.put(org), s.put(tokens), nowSeconds, prune ? 1 : 0));
+  return toolsCall(Module, (s) =>
+    Module._dhw_plan(s.put(manifest), s.put(org), s.put(tokens), nowSeconds, prune ? 1 : 0),
+  );
 }
 
 /** The audit rules' answer for their JSON input. */

@@ -2,19 +2,32 @@
 // core would refuse anyway is refused here in the JS user's words, and nothing is sent.
 import { DockerHubError, invalidArgument } from './errors.js';
 
-const OPTION_KEYS = new Set(['baseUrl', 'token', 'credentials', 'timeoutMs', 'maxRetries', 'maxResponseBytes', 'wasm']);
+const OPTION_KEYS = new Set([
+  'baseUrl',
+  'token',
+  'credentials',
+  'timeoutMs',
+  'maxRetries',
+  'maxResponseBytes',
+  'wasm',
+]);
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const MAX_RESPONSE_BYTES = 2 ** 32 - 1; // a size_t on wasm32
 const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** createClient's options, checked, with the defaults filled in. */
 export function checkClientOptions(options) {
-  if (options === null || typeof options !== 'object') throw invalidArgument('options must be an object');
+  if (options === null || typeof options !== 'object')
+    throw invalidArgument('options must be an object');
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.has(key)) throw invalidArgument(`createClient: unknown option "${key}"`);
   }
   const {
-    baseUrl = 'https://hub.docker.com', token, credentials, timeoutMs = 30000, maxRetries = 3,
+    baseUrl = 'https://hub.docker.com',
+    token,
+    credentials,
+    timeoutMs = 30000,
+    maxRetries = 3,
     maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
   } = options;
   if (typeof baseUrl !== 'string') throw invalidArgument('baseUrl must be a string');
@@ -23,7 +36,8 @@ export function checkClientOptions(options) {
   if (token !== undefined && credentials !== undefined)
     throw invalidArgument('give token or credentials, not both');
   if (credentials !== undefined) {
-    if (!credentials || typeof credentials !== 'object') throw invalidArgument('credentials must be { identifier, secret }');
+    if (!credentials || typeof credentials !== 'object')
+      throw invalidArgument('credentials must be { identifier, secret }');
     const { identifier, secret } = credentials;
     if (typeof identifier !== 'string' || !identifier || typeof secret !== 'string' || !secret)
       throw invalidArgument('credentials need a non-empty identifier and secret');
@@ -34,8 +48,14 @@ export function checkClientOptions(options) {
     throw invalidArgument('timeoutMs must be a whole number of milliseconds, at least 1');
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10)
     throw invalidArgument('maxRetries must be a whole number from 0 to 10');
-  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1 || maxResponseBytes > MAX_RESPONSE_BYTES)
-    throw invalidArgument(`maxResponseBytes must be a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES}`);
+  if (
+    !Number.isSafeInteger(maxResponseBytes) ||
+    maxResponseBytes < 1 ||
+    maxResponseBytes > MAX_RESPONSE_BYTES
+  )
+    throw invalidArgument(
+      `maxResponseBytes must be a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES}`,
+    );
   if (baseUrl.includes('\0')) throw invalidArgument('baseUrl may not contain a NUL character');
   try {
     new URL(baseUrl); // what the host's fetch() would refuse
@@ -54,7 +74,11 @@ export function checkName(value, what) {
 
 export function checkSignal(signal) {
   if (signal === undefined) return;
-  if (!signal || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')
+  if (
+    !signal ||
+    typeof signal.aborted !== 'boolean' ||
+    typeof signal.addEventListener !== 'function'
+  )
     throw invalidArgument('signal must be an AbortSignal');
   if (signal.aborted) throw new DockerHubError('aborted', 'the call was aborted before it started');
 }
@@ -81,4 +105,3 @@ export function checkBody(body, what) {
   if (json.includes('\\u0000')) throw invalidArgument(`${what} may not contain a NUL character`);
   return json;
 }
-

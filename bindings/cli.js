@@ -25,7 +25,14 @@ import { runDashboard } from './cli/commands/dashboard.js';
 import { clientOptions, credentialWords } from './cli/credentials.js';
 import { commandUsage, mainUsage } from './cli/help.js';
 import { listenForInterrupts, EXIT_INTERRUPTED } from './cli/interrupt.js';
-import { errorLine, EXIT_FAILURE, failureStatus, jsonError, printable, PROG } from './cli/output.js';
+import {
+  errorLine,
+  EXIT_FAILURE,
+  failureStatus,
+  jsonError,
+  printable,
+  PROG,
+} from './cli/output.js';
 
 export { parseExpires } from './cli/args.js';
 
@@ -38,7 +45,8 @@ function answerWithoutClient({ command, rest, values }, io) {
   }
   if (command === 'help') {
     const topic = rest[0];
-    if (topic !== undefined && !Object.hasOwn(COMMANDS, topic)) throw new UsageError(`unknown command '${topic}'`);
+    if (topic !== undefined && !Object.hasOwn(COMMANDS, topic))
+      throw new UsageError(`unknown command '${topic}'`);
     io.stdout.write(topic ? commandUsage(topic) : mainUsage());
     return 0;
   }
@@ -61,12 +69,15 @@ function failure(err, argv, command, io, signedInWith) {
   if (argv.includes('--json')) return jsonError(err, io);
   if (err instanceof UsageError) {
     command ??= err.command;
-    io.stderr.write(`${PROG}: ${printable(err.message)}\nRun '${PROG} ${command && COMMANDS[command] ? `${command} ` : ''}--help' for usage.\n`);
+    io.stderr.write(
+      `${PROG}: ${printable(err.message)}\nRun '${PROG} ${command && COMMANDS[command] ? `${command} ` : ''}--help' for usage.\n`,
+    );
     return EXIT_FAILURE;
   }
   if (err instanceof DockerHubError) {
     io.stderr.write(errorLine(err));
-    if (signedInWith && AUTH_FAILURES.has(err.code)) io.stderr.write(`  ${printable(signedInWith)}\n`);
+    if (signedInWith && AUTH_FAILURES.has(err.code))
+      io.stderr.write(`  ${printable(signedInWith)}\n`);
     return failureStatus(err);
   }
   io.stderr.write(`error: internal: ${printable(err?.message ?? err)}\n`);
@@ -88,13 +99,22 @@ export async function main(argv, io) {
     command = parsed.command;
     const answered = answerWithoutClient(parsed, io);
     if (answered !== undefined) return answered;
-    if (COMMANDS[command].offline) return (await COMMANDS[command].run({ rest: parsed.rest, values: parsed.values, io })) ?? 0;
+    if (COMMANDS[command].offline)
+      return (await COMMANDS[command].run({ rest: parsed.rest, values: parsed.values, io })) ?? 0;
     const org = parsed.values.org ?? io.env.DOCKERHUB_ORG;
     if (!org) throw new UsageError('no organization: give --org or set DOCKERHUB_ORG');
     interrupts = listenForInterrupts(io.process, io, { graceful: !COMMANDS[command].readOnly });
     hub = await createClient(await clientOptions(parsed.values, io));
     signedInWith = credentialWords(parsed.values, io);
-    const ctx = { rest: parsed.rest, values: parsed.values, hub, org, io, stop: interrupts.signal, interrupts };
+    const ctx = {
+      rest: parsed.rest,
+      values: parsed.values,
+      hub,
+      org,
+      io,
+      stop: interrupts.signal,
+      interrupts,
+    };
     const status = await COMMANDS[command].run(ctx);
     return interrupts.signal.aborted ? EXIT_INTERRUPTED : typeof status === 'number' ? status : 0;
   } catch (err) {
@@ -124,6 +144,10 @@ if (isMain && Object.hasOwn(SERVERS, first)) {
   await SERVERS[second](['--help']);
 } else if (isMain) {
   process.exitCode = await main(process.argv.slice(2), {
-    stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, process,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    process,
   });
 }

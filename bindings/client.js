@@ -8,7 +8,14 @@
 
 import { parseHeaders, parseRateLimit, toError } from './answer.js';
 import { cancelCall, freeClient, newClient, nextPage, redact, startCall } from './boundary.js';
-import { checkBody, checkClientOptions, checkName, checkOptions, checkSignal, MAX_TIMEOUT_MS } from './checks.js';
+import {
+  checkBody,
+  checkClientOptions,
+  checkName,
+  checkOptions,
+  checkSignal,
+  MAX_TIMEOUT_MS,
+} from './checks.js';
 import { DockerHubError, invalidArgument, scrubSecrets } from './errors.js';
 import { instance } from './module.js';
 import { findAccessToken } from './find.js';
@@ -19,13 +26,20 @@ import { inJsWords } from './words.js';
  * @param {object} host how this entry finds the .wasm
  */
 export async function createClient(options = {}, host) {
-  const { baseUrl, token, credentials, timeoutMs, maxRetries, maxResponseBytes } = checkClientOptions(options);
+  const { baseUrl, token, credentials, timeoutMs, maxRetries, maxResponseBytes } =
+    checkClientOptions(options);
 
   const inst = await instance(options.wasm, host, timeoutMs);
   const { Module } = inst;
   const made = newClient(Module, {
-    baseUrl, token: typeof token === 'string' ? token : null, identifier: credentials?.identifier,
-    secret: credentials?.secret, tokenFunction: typeof token === 'function', timeoutMs, maxRetries, maxResponseBytes,
+    baseUrl,
+    token: typeof token === 'string' ? token : null,
+    identifier: credentials?.identifier,
+    secret: credentials?.secret,
+    tokenFunction: typeof token === 'function',
+    timeoutMs,
+    maxRetries,
+    maxResponseBytes,
   });
   if (made.error) throw invalidArgument(`createClient: ${inJsWords(made.error)}`);
   const { ptr } = made;
@@ -88,7 +102,11 @@ class Client {
 
   async listAccessTokensWithHttpInfo(org, options) {
     checkName(org, 'org');
-    const { page = 1, pageSize = 10, signal } = checkOptions(options, ['page', 'pageSize', 'signal'], 'options');
+    const {
+      page = 1,
+      pageSize = 10,
+      signal,
+    } = checkOptions(options, ['page', 'pageSize', 'signal'], 'options');
     if (!Number.isInteger(page) || page < 1 || page > MAX_TIMEOUT_MS)
       throw invalidArgument('page must be a whole number of at least 1');
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
@@ -113,10 +131,16 @@ class Client {
     // A list that shifts while it is read (a token created meanwhile) repeats an item on the next
     // page: each token is given once, so an audit or a plan does not count it twice.
     const given = new Set();
-    const handle = this.#start(signal, (answer) => {
-      page = answer;
-      wake?.();
-    }, 'listAll', org, pageSize);
+    const handle = this.#start(
+      signal,
+      (answer) => {
+        page = answer;
+        wake?.();
+      },
+      'listAll',
+      org,
+      pageSize,
+    );
     try {
       for (;;) {
         while (!page) await new Promise((resolve) => (wake = resolve));
@@ -149,14 +173,22 @@ class Client {
   async verifyAccessToken(org, secret, probeId, options) {
     checkName(org, 'org');
     checkName(probeId, 'probeId');
-    if (typeof secret !== 'string' || secret === '') throw invalidArgument('secret must be a non-empty string');
+    if (typeof secret !== 'string' || secret === '')
+      throw invalidArgument('secret must be a non-empty string');
     const { signal } = checkOptions(options, ['signal'], 'options');
     if (!this.#ptr) throw new DockerHubError('closed', 'the client was closed');
     const { options: made, host } = this.#origin;
-    const probe = await createClient({
-      baseUrl: made.baseUrl, timeoutMs: made.timeoutMs, maxRetries: made.maxRetries,
-      maxResponseBytes: made.maxResponseBytes, wasm: made.wasm, credentials: { identifier: org, secret },
-    }, host);
+    const probe = await createClient(
+      {
+        baseUrl: made.baseUrl,
+        timeoutMs: made.timeoutMs,
+        maxRetries: made.maxRetries,
+        maxResponseBytes: made.maxResponseBytes,
+        wasm: made.wasm,
+        credentials: { identifier: org, secret },
+      },
+      host,
+    );
     try {
       await probe.getAccessToken(org, probeId, signal ? { signal } : undefined);
       return true;
@@ -182,7 +214,10 @@ class Client {
 
   /** Tokens as code: see plan.js. */
   async planAccessTokens(org, manifest, options) {
-    const [{ planAccessTokens }, tools] = await Promise.all([import('./tools/plan.js'), this.#tools()]);
+    const [{ planAccessTokens }, tools] = await Promise.all([
+      import('./tools/plan.js'),
+      this.#tools(),
+    ]);
     return planAccessTokens(this, tools, org, manifest, options);
   }
 
@@ -193,7 +228,10 @@ class Client {
 
   /** Audits the org's tokens: see audit.js. */
   async auditAccessTokens(org, options) {
-    const [{ auditAccessTokens }, tools] = await Promise.all([import('./tools/audit.js'), this.#tools()]);
+    const [{ auditAccessTokens }, tools] = await Promise.all([
+      import('./tools/audit.js'),
+      this.#tools(),
+    ]);
     return auditAccessTokens(this, tools, org, options);
   }
 
@@ -280,7 +318,8 @@ class Client {
     const done = () => {
       signal?.removeEventListener('abort', onAbort);
       // Still under way (a list left early): cancel it unless the client is gone.
-      if (open && inst.pending.has(callId) && this.#ptr === ptr) cancelCall(inst.Module, ptr, callId);
+      if (open && inst.pending.has(callId) && this.#ptr === ptr)
+        cancelCall(inst.Module, ptr, callId);
       inst.pending.delete(callId);
       open = false;
     };
@@ -312,7 +351,10 @@ class Client {
       try {
         data = JSON.parse(body); // checked by the C core already; JSON.parse builds the objects
       } catch {
-        throw new DockerHubError('invalid_response', 'the response body is not valid JSON', { status, headers });
+        throw new DockerHubError('invalid_response', 'the response body is not valid JSON', {
+          status,
+          headers,
+        });
       }
     }
     return { data, status, headers };
@@ -323,7 +365,8 @@ class Client {
       // A wrapper made with Object.create(client) (a test's spy) scrubs with its client's module.
       let c = client;
       while (c !== null && typeof c === 'object' && !(#inst in c)) c = Object.getPrototypeOf(c);
-      if (c === null || typeof c !== 'object') throw invalidArgument('client must be a client from createClient()');
+      if (c === null || typeof c !== 'object')
+        throw invalidArgument('client must be a client from createClient()');
       const { Module } = c.#inst;
       const ptr = c.#ptr || 0; // its own secrets too: a server's words in an error JS builds
       return scrubSecrets(err, (text) => redact(Module, text, secrets, ptr));

@@ -2,12 +2,33 @@
 
 /** @type {readonly string[]} */
 export const ERROR_CODES = Object.freeze([
-  'invalid_argument', 'bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict',
-  'rate_limited', 'server_error', 'unexpected_status', 'invalid_response', 'network', 'timeout',
-  'aborted', 'closed', 'handover_failed',
+  'invalid_argument',
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'server_error',
+  'unexpected_status',
+  'invalid_response',
+  'network',
+  'timeout',
+  'aborted',
+  'closed',
+  'handover_failed',
 ]);
 
-const OPTIONAL_FIELDS = ['detail', 'errinfo', 'fields', 'text', 'retryAfter', 'maybeCreated', 'ids', 'headers'];
+const OPTIONAL_FIELDS = [
+  'detail',
+  'errinfo',
+  'fields',
+  'text',
+  'retryAfter',
+  'maybeCreated',
+  'ids',
+  'headers',
+];
 
 export class DockerHubError extends Error {
   /**
@@ -59,18 +80,30 @@ export function scrubSecrets(err, redact) {
   if (!(err instanceof DockerHubError)) return err;
   const has = (t) => holds(t, redact);
   const json = (v) => JSON.stringify(v ?? {});
-  const dirty = [err.message, err.detail, err.text].some(has) || has(json(err.headers))
-    || has(json(err.errinfo)) || has(json(err.fields));
+  const dirty =
+    [err.message, err.detail, err.text].some(has) ||
+    has(json(err.headers)) ||
+    has(json(err.errinfo)) ||
+    has(json(err.fields));
   if (!dirty) return err;
   const extra = {};
   for (const key of OPTIONAL_FIELDS) if (err[key] !== undefined) extra[key] = err[key];
-  for (const key of ['detail', 'text']) if (typeof extra[key] === 'string') extra[key] = redact(extra[key]);
+  for (const key of ['detail', 'text'])
+    if (typeof extra[key] === 'string') extra[key] = redact(extra[key]);
   for (const key of ['errinfo', 'fields']) if (has(json(extra[key]))) delete extra[key];
   if (extra.headers) {
-    extra.headers = Object.fromEntries(Object.entries(extra.headers)
-      .filter(([name]) => !has(name)).map(([name, v]) => [name, redact(String(v))]));
+    extra.headers = Object.fromEntries(
+      Object.entries(extra.headers)
+        .filter(([name]) => !has(name))
+        .map(([name, v]) => [name, redact(String(v))]),
+    );
   }
-  const clean = new DockerHubError(err.code, redact(err.message), { ...extra, status: err.status, cause: err.cause });
-  for (const key of Object.keys(err)) if (!(key in clean) && !has(JSON.stringify(err[key]) ?? '')) clean[key] = err[key];
+  const clean = new DockerHubError(err.code, redact(err.message), {
+    ...extra,
+    status: err.status,
+    cause: err.cause,
+  });
+  for (const key of Object.keys(err))
+    if (!(key in clean) && !has(JSON.stringify(err[key]) ?? '')) clean[key] = err[key];
   return clean;
 }

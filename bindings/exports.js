@@ -4,5 +4,10 @@
 // Only modules that every host can load belong here: no Node module, no wasm.
 export { DockerHubError, ERROR_CODES } from './errors.js';
 export { SCOPES } from './scopes.js';
-export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from './tools/audit-report.js';
+export {
+  auditMarkdown,
+  hasFindingAtLeast,
+  pruneCandidates,
+  SEVERITIES,
+} from './tools/audit-report.js';
 export { parseRetired, retiredLabel } from './tools/retired.js';

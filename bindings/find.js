@@ -11,7 +11,8 @@ import { DockerHubError, invalidArgument } from './errors.js';
  */
 export async function findAccessToken(hub, org, label, options) {
   checkName(org, 'org');
-  if (typeof label !== 'string' || label === '') throw invalidArgument('label must be a non-empty string');
+  if (typeof label !== 'string' || label === '')
+    throw invalidArgument('label must be a non-empty string');
   const { signal } = checkOptions(options, ['signal'], 'options');
   const found = [];
   for await (const t of hub.listAllAccessTokens(org, { pageSize: 100, signal })) {
@@ -19,8 +20,12 @@ export async function findAccessToken(hub, org, label, options) {
   }
   if (found.length > 1) {
     const ids = found.map((t) => t.id);
-    throw new DockerHubError('conflict', `${found.length} tokens of ${org} have the label ${JSON.stringify(label)}: `
-      + `${ids.join(', ')}; give one of their ids`, { ids });
+    throw new DockerHubError(
+      'conflict',
+      `${found.length} tokens of ${org} have the label ${JSON.stringify(label)}: ` +
+        `${ids.join(', ')}; give one of their ids`,
+      { ids },
+    );
   }
   return found[0] ?? null;
 }

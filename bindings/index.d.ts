@@ -204,7 +204,11 @@ export interface RotateOptions extends CallOptions {
  * retired is false, retireError says why, and the old token still holds the label.
  */
 export type RotateResult =
-  | (RotateResultBase & { retired: true; retiredAs: 'deactivated' | 'deleted' | 'overlap'; retireError: null })
+  | (RotateResultBase & {
+      retired: true;
+      retiredAs: 'deactivated' | 'deleted' | 'overlap';
+      retireError: null;
+    })
   | (RotateResultBase & { retired: false; retiredAs: null; retireError: DockerHubError });
 
 export interface RotateResultBase {
@@ -265,7 +269,8 @@ export interface Manifest {
 /** 'retired': a token a rotation retired (LABEL~retired~...), waiting out its grace; a retired
  * token past its overlap is an 'update' (deactivate), past its grace a 'delete', on any apply. */
 /** 'rotate': the entry's rotate_every is due (verified phases, the old token retired with a 7-day grace). */
-export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged' | 'retired' | 'rotate';
+export type PlanAction =
+  'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged' | 'retired' | 'rotate';
 export type PlanChange = 'label' | 'description' | 'resources' | 'active' | 'expiry';
 
 /** The org's token as it was when the plan was made. */
@@ -469,10 +474,20 @@ export interface Client {
   readonly rateLimit: RateLimit | null;
 
   listAccessTokens(org: string, options?: ListOptions): Promise<AccessTokenPage>;
-  listAccessTokensWithHttpInfo(org: string, options?: ListOptions): Promise<HttpInfo<AccessTokenPage>>;
-  listAllAccessTokens(org: string, options?: ListAllOptions): AsyncGenerator<AccessTokenSummary, void, undefined>;
+  listAccessTokensWithHttpInfo(
+    org: string,
+    options?: ListOptions,
+  ): Promise<HttpInfo<AccessTokenPage>>;
+  listAllAccessTokens(
+    org: string,
+    options?: ListAllOptions,
+  ): AsyncGenerator<AccessTokenSummary, void, undefined>;
 
-  createAccessToken(org: string, request: CreateAccessTokenRequest, options?: CallOptions): Promise<CreatedAccessToken>;
+  createAccessToken(
+    org: string,
+    request: CreateAccessTokenRequest,
+    options?: CallOptions,
+  ): Promise<CreatedAccessToken>;
   createAccessTokenWithHttpInfo(
     org: string,
     request: CreateAccessTokenRequest,
@@ -480,7 +495,11 @@ export interface Client {
   ): Promise<HttpInfo<CreatedAccessToken>>;
 
   getAccessToken(org: string, id: string, options?: CallOptions): Promise<AccessToken>;
-  getAccessTokenWithHttpInfo(org: string, id: string, options?: CallOptions): Promise<HttpInfo<AccessToken>>;
+  getAccessTokenWithHttpInfo(
+    org: string,
+    id: string,
+    options?: CallOptions,
+  ): Promise<HttpInfo<AccessToken>>;
 
   updateAccessToken(
     org: string,
@@ -496,14 +515,22 @@ export interface Client {
   ): Promise<HttpInfo<AccessToken>>;
 
   deleteAccessToken(org: string, id: string, options?: CallOptions): Promise<void>;
-  deleteAccessTokenWithHttpInfo(org: string, id: string, options?: CallOptions): Promise<DeleteHttpInfo>;
+  deleteAccessTokenWithHttpInfo(
+    org: string,
+    id: string,
+    options?: CallOptions,
+  ): Promise<DeleteHttpInfo>;
 
   /**
    * The token whose label is exactly `label` (its summary, as the list gives it), or null when no
    * token has it. Docker Hub does not keep labels unique: when several tokens have it, rejects with
    * 'conflict' (status 0) and their `ids`. Reads the whole list, page after page.
    */
-  findAccessToken(org: string, label: string, options?: CallOptions): Promise<AccessTokenSummary | null>;
+  findAccessToken(
+    org: string,
+    label: string,
+    options?: CallOptions,
+  ): Promise<AccessTokenSummary | null>;
 
   /**
    * Creates a token with the old one's label, description, resources and expiry span (from now),
@@ -517,16 +544,29 @@ export interface Client {
    * client of its own on the same base URL, and resolves whether Docker Hub took it (a 401: false).
    * The sign-in is made by a read of `probeId`, which Docker Hub answers 403 to a JWT from an OAT.
    */
-  verifyAccessToken(org: string, secret: string, probeId: string, options?: CallOptions): Promise<boolean>;
+  verifyAccessToken(
+    org: string,
+    secret: string,
+    probeId: string,
+    options?: CallOptions,
+  ): Promise<boolean>;
 
   /**
    * What would make the org's tokens match the manifest (its JSON text, whose errors then name the
    * line, or an object). Rejects with invalid_argument (and `line`) for a refused manifest, before
    * any request.
    */
-  planAccessTokens(org: string, manifest: string | Manifest, options?: PlanOptions): Promise<AccessTokenPlan>;
+  planAccessTokens(
+    org: string,
+    manifest: string | Manifest,
+    options?: PlanOptions,
+  ): Promise<AccessTokenPlan>;
   /** Does the plan, step by step; rejects with 'conflict', before any change, if the org changed. */
-  applyAccessTokens(org: string, plan: AccessTokenPlan, options?: ApplyOptions): Promise<ApplyResult>;
+  applyAccessTokens(
+    org: string,
+    plan: AccessTokenPlan,
+    options?: ApplyOptions,
+  ): Promise<ApplyResult>;
 
   /** Lists every token, reads each one's resources, and returns the findings and a summary. */
   auditAccessTokens(org: string, options?: AuditOptions): Promise<AuditReport>;
@@ -545,24 +585,46 @@ export declare function hasFindingAtLeast(report: AuditReport, severity: Severit
 export declare function pruneCandidates(
   report: AuditReport,
   which?: { expired?: boolean; inactive?: boolean; unusedDays?: number | null },
-): { id: string; label: string; reason: 'expired' | 'inactive' | 'unused' | 'retired'; sentence: string }[];
+): {
+  id: string;
+  label: string;
+  reason: 'expired' | 'inactive' | 'unused' | 'retired';
+  sentence: string;
+}[];
 export declare const SEVERITIES: readonly Severity[];
 
 export declare const SCOPES: {
   readonly TYPE_REPO: {
     readonly image: readonly ['scope-image-pull', 'scope-image-push', 'scope-image-delete'];
-    readonly repository: readonly ['scope-repository-read', 'scope-repository-edit', 'scope-repository-admin'];
+    readonly repository: readonly [
+      'scope-repository-read',
+      'scope-repository-edit',
+      'scope-repository-admin',
+    ];
     readonly tag: readonly ['scope-tag-read', 'scope-tag-admin'];
     readonly webhook: readonly ['scope-webhook-read', 'scope-webhook-edit', 'scope-webhook-admin'];
-    readonly repoGroup: readonly ['scope-repo-group-read', 'scope-repo-group-edit', 'scope-repo-group-admin'];
+    readonly repoGroup: readonly [
+      'scope-repo-group-read',
+      'scope-repo-group-edit',
+      'scope-repo-group-admin',
+    ];
     readonly settings: readonly ['scope-repository-settings-admin'];
   };
   readonly TYPE_ORG: readonly string[];
   /** A resource: pass it in `resources` as it is. */
-  readonly PUBLIC_READ: { readonly type: 'TYPE_REPO'; readonly path: '*/*/public'; readonly scopes: readonly ['scope-image-pull'] };
+  readonly PUBLIC_READ: {
+    readonly type: 'TYPE_REPO';
+    readonly path: '*/*/public';
+    readonly scopes: readonly ['scope-image-pull'];
+  };
 };
 
 /** What a retired token's label says (see RetireMode), or null for any other label. Times are ms. */
-export declare function parseRetired(label: string): { label: string; activeUntil: number | null; deleteAfter: number } | null;
+export declare function parseRetired(
+  label: string,
+): { label: string; activeUntil: number | null; deleteAfter: number } | null;
 /** The label rotateAccessToken gives a retired token (times in ms, rounded up to the minute). */
-export declare function retiredLabel(label: string, when: { deleteAfter: number; activeUntil?: number }): string;
+export declare function retiredLabel(
+  label: string,
+  when: { deleteAfter: number; activeUntil?: number },
+): string;

@@ -8,11 +8,13 @@ export * from './exports.js';
 
 const host = {
   syncCompile: true, // compile the wasm at once (bindings/module.js wasmSource says why)
-  loadDefault: (signal) => readFile(new URL('../dist/dockerhub_oat.wasm', import.meta.url), { signal }),
+  loadDefault: (signal) =>
+    readFile(new URL('../dist/dockerhub_oat.wasm', import.meta.url), { signal }),
   // The tools' bytes travel in a module imported on first use: a bundle for Node (esbuild, a
   // data: URL) keeps them, where a path beside this file would not resolve.
   loadTools: async () => (await import('../dist/dockerhub_oat_tools.inline.mjs')).default(),
-  loadUrl: (url, signal) => (url.protocol === 'file:' ? readFile(url, { signal }) : fetchUrl(url, signal)),
+  loadUrl: (url, signal) =>
+    url.protocol === 'file:' ? readFile(url, { signal }) : fetchUrl(url, signal),
 };
 
 /** @param {import('./index').ClientOptions} [options] */

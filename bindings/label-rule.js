@@ -14,11 +14,14 @@ const RETIRED_MARK = '~retired~';
 
 /** What is wrong with a label, in words, or null when it keeps the rule. */
 export function labelProblem(label) {
-  if (typeof label !== 'string' || label.replace(/[ \t]/g, '') === '') return 'may not be empty or only white space';
-  if (INVISIBLE.test(label)) return 'may not hold control, line-break, bidi or other invisible characters';
+  if (typeof label !== 'string' || label.replace(/[ \t]/g, '') === '')
+    return 'may not be empty or only white space';
+  if (INVISIBLE.test(label))
+    return 'may not hold control, line-break, bidi or other invisible characters';
   if (label.startsWith(' ') || label.endsWith(' ')) return 'may not start or end with a space';
   const chars = [...label].length;
   if (chars > MAX_LABEL_CHARS) return `may be at most ${MAX_LABEL_CHARS} characters, not ${chars}`;
-  if (label.includes(RETIRED_MARK)) return `may not hold ${RETIRED_MARK}, which marks a token a rotation retired`;
+  if (label.includes(RETIRED_MARK))
+    return `may not hold ${RETIRED_MARK}, which marks a token a rotation retired`;
   return null;
 }

@@ -30,9 +30,11 @@ export function instance(wasm, host, timeoutMs) {
 function wasmError(wasm, err) {
   const why = String(err?.message ?? err).replace(/^Aborted\((.*)\)(\. Build with .*)?$/s, '$1');
   const what = wasm === undefined ? "the package's WebAssembly module" : 'the wasm option';
-  return invalidArgument(`createClient: could not load or compile ${what} (${why}). Pass \`wasm\`: `
-    + 'a WebAssembly.Module where the host forbids compiling at run time (Cloudflare Workers: '
-    + "import wasm from 'dockerhub-oat/dockerhub_oat.wasm'), else the bytes of dockerhub_oat.wasm or the URL it is served at");
+  return invalidArgument(
+    `createClient: could not load or compile ${what} (${why}). Pass \`wasm\`: ` +
+      'a WebAssembly.Module where the host forbids compiling at run time (Cloudflare Workers: ' +
+      "import wasm from 'dockerhub-oat/dockerhub_oat.wasm'), else the bytes of dockerhub_oat.wasm or the URL it is served at",
+  );
 }
 
 async function instantiate(wasm, host, timeoutMs) {
@@ -42,14 +44,18 @@ async function instantiate(wasm, host, timeoutMs) {
     return await instantiateFrom(wasm, host, signal);
   } catch (err) {
     if (err instanceof DockerHubError) throw err;
-    throw wasmError(wasm, signal.aborted ? new Error(`it did not arrive within timeoutMs (${timeoutMs} ms)`) : err);
+    throw wasmError(
+      wasm,
+      signal.aborted ? new Error(`it did not arrive within timeoutMs (${timeoutMs} ms)`) : err,
+    );
   }
 }
 
 async function instantiateFrom(wasm, host, signal) {
   let source = wasm;
   if (source === undefined) source = await host.loadDefault(signal);
-  else if (source instanceof URL || typeof source === 'string') source = await host.loadUrl(new URL(source, globalThis.location?.href), signal);
+  else if (source instanceof URL || typeof source === 'string')
+    source = await host.loadUrl(new URL(source, globalThis.location?.href), signal);
   // Per-client and per-call state is keyed by ids that are never used twice. emmalloc hands a
   // freed pointer out again, so a C pointer names a client only while that client lives: it is
   // looked up (byPtr) the moment C asks, and an answer for a closed client finds nothing.
@@ -96,7 +102,8 @@ async function instantiateFrom(wasm, host, signal) {
  * the async path.
  */
 export function wasmSource(moduleArgs, source, sync) {
-  if (sync && (ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) source = new WebAssembly.Module(source);
+  if (sync && (ArrayBuffer.isView(source) || source instanceof ArrayBuffer))
+    source = new WebAssembly.Module(source);
   let fail;
   const failed = new Promise((resolve, reject) => (fail = reject));
   if (typeof WebAssembly.Module === 'function' && source instanceof WebAssembly.Module) {
@@ -109,7 +116,8 @@ export function wasmSource(moduleArgs, source, sync) {
           fail(new Error("it is not this version's dockerhub_oat.wasm"));
         }
       };
-      if (!sync) void WebAssembly.instantiate(module, imports).then(deliver, fail); // deliver catches
+      if (!sync)
+        void WebAssembly.instantiate(module, imports).then(deliver, fail); // deliver catches
       else {
         let inst;
         try {

@@ -27,9 +27,7 @@ export const REPO_GROUPS = {
     ['scope-repo-group-edit', 'Repository groups: edit'],
     ['scope-repo-group-admin', 'Repository groups: admin'],
   ],
-  settings: [
-    ['scope-repository-settings-admin', 'Repository settings: admin'],
-  ],
+  settings: [['scope-repository-settings-admin', 'Repository settings: admin']],
 };
 
 /** Organization scopes, each [scope, words for a person]. */

@@ -29,7 +29,11 @@ const escaped = (c) => {
   return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
 };
 // JSON has no \x or \u{} escape: a pair of \uNNNN for an astral character.
-const jsonEscaped = (c) => Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+const jsonEscaped = (c) =>
+  Array.from(
+    { length: c.length },
+    (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`,
+  ).join('');
 
 /** One field of text for a terminal: no character of it moves the cursor, breaks the line,
  * reorders what follows or hides. */
@@ -40,4 +44,5 @@ export const quoted = (s) => JSON.stringify(String(s)).replace(UNSAFE_IN_JSON, j
 
 /** A JSON document (two-space indent, newline at the end) a terminal may show: outside strings
  * JSON has none of the escaped characters, so the document reads the same. */
-export const jsonDocument = (value) => `${JSON.stringify(value, null, 2)}\n`.replace(UNSAFE_IN_JSON, jsonEscaped);
+export const jsonDocument = (value) =>
+  `${JSON.stringify(value, null, 2)}\n`.replace(UNSAFE_IN_JSON, jsonEscaped);

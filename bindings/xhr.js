@@ -38,15 +38,31 @@ export function failureOf(err) {
   const all = errorsOf(err);
   const text = all.map((e) => `${e.name ?? ''}: ${e.message ?? ''}`).join('\n');
   const has = (codes) => all.some((e) => codes.includes(e.code));
-  if (all.some((e) => e.name === 'NotCapable' || e.name === 'PermissionDenied') || has(CODES.denied)) return 'denied';
-  if (/\bbad port\b|are blocked|^Error: internal error; reference = /im.test(text)) return 'blocked';
+  if (
+    all.some((e) => e.name === 'NotCapable' || e.name === 'PermissionDenied') ||
+    has(CODES.denied)
+  )
+    return 'denied';
+  if (/\bbad port\b|are blocked|^Error: internal error; reference = /im.test(text))
+    return 'blocked';
   if (has(CODES.dns) || /dns error|failed to lookup address/i.test(text)) return 'dns';
-  if (all.some((e) => TLS_CODE.test(e.code ?? '')) || /\btls\b|certificate|secure TLS connection/i.test(text)) return 'tls';
+  if (
+    all.some((e) => TLS_CODE.test(e.code ?? '')) ||
+    /\btls\b|certificate|secure TLS connection/i.test(text)
+  )
+    return 'tls';
   // Refused only where every attempt was refused (Node tries each address of a host name): the
   // one failure after which a create may be sent again.
   const codes = all.map((e) => e.code).filter((c) => typeof c === 'string');
-  if (codes.length ? codes.every((c) => CODES.refused.includes(c)) : /connection refused/i.test(text)) return 'refused';
-  if (has(CODES.reset) || /connection (was )?(reset|closed|lost)|other side closed|broken pipe/i.test(text)) return 'reset';
+  if (
+    codes.length ? codes.every((c) => CODES.refused.includes(c)) : /connection refused/i.test(text)
+  )
+    return 'refused';
+  if (
+    has(CODES.reset) ||
+    /connection (was )?(reset|closed|lost)|other side closed|broken pipe/i.test(text)
+  )
+    return 'reset';
   return 'network';
 }
 
@@ -59,8 +75,10 @@ async function readLimited(res, max, controller) {
   if (declared > max) throw TOO_LARGE;
   // Content-Length counts the bytes on the wire: with a Content-Encoding the decoded body can be
   // far larger (a gzip bomb), so only an unencoded body may be read whole.
-  const encoded = (res.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
-  if (!encoded && Number.isFinite(declared) && res.headers.has('content-length')) return res.arrayBuffer();
+  const encoded =
+    (res.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
+  if (!encoded && Number.isFinite(declared) && res.headers.has('content-length'))
+    return res.arrayBuffer();
   const reader = res.body?.getReader();
   if (!reader) return new ArrayBuffer(0);
   const chunks = [];
@@ -101,7 +119,12 @@ export function makeFetchXHR(fetchImpl) {
       this.responseType = '';
       this.timeout = 0;
       this.withCredentials = false;
-      this.onload = this.onerror = this.ontimeout = this.onprogress = this.onreadystatechange = null;
+      this.onload =
+        this.onerror =
+        this.ontimeout =
+        this.onprogress =
+        this.onreadystatechange =
+          null;
       this._headers = new Headers();
       this._responseHeaders = '';
       this._done = false;
@@ -150,7 +173,12 @@ export function makeFetchXHR(fetchImpl) {
       // Redirects are not followed: the API never redirects, and a followed one could carry a
       // sign-in body (the secret) to another host. A 3xx is reported as it came; a browser
       // hides it (an opaque redirect, status 0): failure 'redirected'.
-      const init = { method: this._method, headers: this._headers, signal: controller.signal, redirect: 'manual' };
+      const init = {
+        method: this._method,
+        headers: this._headers,
+        signal: controller.signal,
+        redirect: 'manual',
+      };
       if (body != null && this._method !== 'GET' && this._method !== 'HEAD') init.body = body;
       const finish = (handler) => {
         if (this._done) return;
@@ -176,11 +204,13 @@ export function makeFetchXHR(fetchImpl) {
           finish(this.onload);
         })
         .catch((err) => {
-          this.failure = err === TOO_LARGE ? 'too_large' : err === REDIRECTED ? 'redirected' : failureOf(err);
+          this.failure =
+            err === TOO_LARGE ? 'too_large' : err === REDIRECTED ? 'redirected' : failureOf(err);
           this.status = 0;
           this.response = null;
           this._responseHeaders = '';
-          if (timedOut || err === TOO_LARGE || err === REDIRECTED) return finish(timedOut ? this.ontimeout : this.onerror);
+          if (timedOut || err === TOO_LARGE || err === REDIRECTED)
+            return finish(timedOut ? this.ontimeout : this.onerror);
           FetchXMLHttpRequest.failing = err;
           try {
             finish(this.onerror);

@@ -6,7 +6,7 @@ int main(void) {
     const char *why;
     dh_curl *loop = dh_curl_new(NULL, &why); /* free with dh_curl_free, last */
     if (!loop) return fprintf(stderr, "%s\n", why), 1;
-    dh_client *hub = example_client(loop);   /* free with dh_client_free, first */
+    dh_client *hub = example_client(loop); /* free with dh_client_free, first */
     if (!hub) return dh_curl_free(loop), 1;
     int listed = 0;
     dh_list_tokens(hub, getenv("DOCKERHUB_ORG"), NULL, example_print_labels, &listed);

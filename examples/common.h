@@ -13,8 +13,10 @@
 /* A client on `loop`; NULL (and why, printed) when refused. Free with dh_client_free. */
 static inline dh_client *example_client(dh_curl *loop) {
     const char *why;
-    dh_config cfg = {.base_url = getenv("DOCKERHUB_BASE_URL"), .identifier = getenv("DOCKERHUB_IDENTIFIER"),
-                     .secret = getenv("DOCKERHUB_SECRET"), .max_retries = -1,
+    dh_config cfg = {.base_url = getenv("DOCKERHUB_BASE_URL"),
+                     .identifier = getenv("DOCKERHUB_IDENTIFIER"),
+                     .secret = getenv("DOCKERHUB_SECRET"),
+                     .max_retries = -1,
                      .transport = dh_curl_transport(loop)};
     dh_client *hub = dh_client_new(&cfg, &why);
     if (!hub) fprintf(stderr, "%s\n", why);

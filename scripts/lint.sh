@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # npm puts node_modules/.bin first on PATH, where the pinned node18 package links a `node`:
 # ESLint needs the machine's own (Node 20 or later).
 PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/node_modules/\.bin$' | paste -sd: -)
-FORMAT_CHECKED=0
+FORMAT_CHECKED=1
 
 took() { printf '   (%d s)\n' "$((SECONDS - $1))"; }
 status=0

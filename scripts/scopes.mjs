@@ -27,7 +27,9 @@ export function parseCatalogue(text) {
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) return;
-    const fail = (why) => { throw new Error(`${SOURCE}:${i + 1}: ${why}: ${raw.trim()}`); };
+    const fail = (why) => {
+      throw new Error(`${SOURCE}:${i + 1}: ${why}: ${raw.trim()}`);
+    };
     const [kind, ...rest] = line.split(/\s+/);
     const scope = (s) => {
       if (!SCOPE.test(s ?? '')) fail(`"${s}" is not a scope (scope-WORD-WORD, lower case)`);
@@ -38,11 +40,26 @@ export function parseCatalogue(text) {
       seen.add(s);
       return s;
     };
-    if (kind === 'repo' && rest.length >= 3) cat.repo.push({ group: rest[0], scope: fresh(rest[1]), words: rest.slice(2).join(' ') });
-    else if (kind === 'org' && rest.length >= 2) cat.org.push({ scope: fresh(rest[0]), words: rest.slice(1).join(' ') });
-    else if (kind === 'implies' && rest.length >= 2) later.push(() => { cat.implies[scope(rest[0])] = rest.slice(1).map(scope); }, () => rest.forEach(known));
-    else if (kind === 'old' && rest.length === 2) later.push(() => cat.old.push([rest[0], scope(rest[1])]), () => known(rest[1]));
-    else fail('expected "repo GROUP SCOPE WORDS", "org SCOPE WORDS", "implies SCOPE SCOPE..." or "old NAME SCOPE"');
+    if (kind === 'repo' && rest.length >= 3)
+      cat.repo.push({ group: rest[0], scope: fresh(rest[1]), words: rest.slice(2).join(' ') });
+    else if (kind === 'org' && rest.length >= 2)
+      cat.org.push({ scope: fresh(rest[0]), words: rest.slice(1).join(' ') });
+    else if (kind === 'implies' && rest.length >= 2)
+      later.push(
+        () => {
+          cat.implies[scope(rest[0])] = rest.slice(1).map(scope);
+        },
+        () => rest.forEach(known),
+      );
+    else if (kind === 'old' && rest.length === 2)
+      later.push(
+        () => cat.old.push([rest[0], scope(rest[1])]),
+        () => known(rest[1]),
+      );
+    else
+      fail(
+        'expected "repo GROUP SCOPE WORDS", "org SCOPE WORDS", "implies SCOPE SCOPE..." or "old NAME SCOPE"',
+      );
     function known(s) {
       if (!seen.has(s)) fail(`${s} is not a scope listed by a repo or org line`);
     }
@@ -78,14 +95,19 @@ export function meaning(cat) {
 export function readCHeader(text) {
   const out = {};
   for (const m of text.matchAll(/#define\s+(DH_\w+)\(X\)((?:[^\n]*\\\n)*[^\n]*)/g))
-    out[m[1]] = [...m[2].matchAll(/X\(([^)]*)\)/g)].map((x) => [...x[1].matchAll(/"([^"]*)"/g)].map((s) => s[1]));
+    out[m[1]] = [...m[2].matchAll(/X\(([^)]*)\)/g)].map((x) =>
+      [...x[1].matchAll(/"([^"]*)"/g)].map((s) => s[1]),
+    );
   return out;
 }
 
 /** The schema's two scope enums (a repository's scopes, `org`). */
 function schemaEnums(schema) {
   const res = schema.$defs.resources.properties;
-  return { repositories: res.repositories.additionalProperties.items.enum, org: res.org.items.enum };
+  return {
+    repositories: res.repositories.additionalProperties.items.enum,
+    org: res.org.items.enum,
+  };
 }
 
 /** What the JS module says: its exports, read by importing it. */
@@ -112,16 +134,22 @@ ${list('DH_OLD_SCOPE_NAMES', c.DH_OLD_SCOPE_NAMES)}
 #endif
 `;
   const js = m[JS_MODULE];
-  const lit = (v) => (Array.isArray(v) ? `[${v.map(lit).join(', ')}]` : `'${v.replace(/[\\']/g, '\\$&')}'`);
+  const lit = (v) =>
+    Array.isArray(v) ? `[${v.map(lit).join(', ')}]` : `'${v.replace(/[\\']/g, '\\$&')}'`;
   const key = (k) => (/^[A-Za-z_]\w*$/.test(k) ? k : lit(k));
-  const entries = (o, indent = '  ') => Object.entries(o).map(([k, v]) => `${indent}${key(k)}: ${lit(v)},`).join('\n');
+  const entries = (o, indent = '  ') =>
+    Object.entries(o)
+      .map(([k, v]) => `${indent}${key(k)}: ${lit(v)},`)
+      .join('\n');
   const pairs = (list, indent) => list.map((p) => `${indent}${lit(p)},`).join('\n');
   const module = `// Written by scripts/scopes.mjs from src/core/scopes.txt: edit that file, not this one.
 // The data of the scope catalogue; bindings/scopes.js builds SCOPES and the rest from it.
 
 /** Repository scopes by group (SCOPES.TYPE_REPO's keys), each [scope, words for a person]. */
 export const REPO_GROUPS = {
-${Object.entries(js.REPO_GROUPS).map(([g, list]) => `  ${key(g)}: [\n${pairs(list, '    ')}\n  ],`).join('\n')}
+${Object.entries(js.REPO_GROUPS)
+  .map(([g, list]) => `  ${key(g)}: [\n${pairs(list, '    ')}\n  ],`)
+  .join('\n')}
 };
 
 /** Organization scopes, each [scope, words for a person]. */
@@ -143,7 +171,11 @@ ${entries(js.OLD_NAMES)}
   const res = schema.$defs.resources.properties;
   res.repositories.additionalProperties.items.enum = m[SCHEMA].repositories;
   res.org.items.enum = m[SCHEMA].org;
-  return { [C_HEADER]: header, [JS_MODULE]: module, [SCHEMA]: `${JSON.stringify(schema, null, 2)}\n` };
+  return {
+    [C_HEADER]: header,
+    [JS_MODULE]: module,
+    [SCHEMA]: `${JSON.stringify(schema, null, 2)}\n`,
+  };
 }
 
 const read = (path) => readFileSync(new URL(path, `file://${ROOT}`), 'utf8');
@@ -152,7 +184,13 @@ const read = (path) => readFileSync(new URL(path, `file://${ROOT}`), 'utf8');
 export async function drift() {
   const want = meaning(parseCatalogue(read(SOURCE)));
   // A file missing or unreadable says nothing: each of its lists differs.
-  const said = async (readIt) => { try { return await readIt(); } catch { return {}; } };
+  const said = async (readIt) => {
+    try {
+      return await readIt();
+    } catch {
+      return {};
+    }
+  };
   const have = {
     [C_HEADER]: await said(() => readCHeader(read(C_HEADER))),
     [JS_MODULE]: await said(() => readJsModule(JS_MODULE)),
@@ -162,7 +200,8 @@ export async function drift() {
   for (const [path, wanted] of Object.entries(want)) {
     for (const [key, value] of Object.entries(wanted)) {
       const got = JSON.stringify(have[path][key]);
-      if (got !== JSON.stringify(value)) found.push({ path, key, want: JSON.stringify(value), got: got ?? 'nothing' });
+      if (got !== JSON.stringify(value))
+        found.push({ path, key, want: JSON.stringify(value), got: got ?? 'nothing' });
     }
   }
   return found;
@@ -171,7 +210,8 @@ export async function drift() {
 async function main(args) {
   if (args.includes('--check')) {
     const found = await drift();
-    for (const d of found) console.error(`${d.path}: ${d.key} differs from ${SOURCE}; run node scripts/scopes.mjs`);
+    for (const d of found)
+      console.error(`${d.path}: ${d.key} differs from ${SOURCE}; run node scripts/scopes.mjs`);
     process.exitCode = found.length ? 1 : 0;
     return;
   }
@@ -185,4 +225,5 @@ async function main(args) {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv.slice(2));
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  await main(process.argv.slice(2));

@@ -63,12 +63,17 @@ function createDispatch({ routes, hostNames, sandbox, upstream, loopback, log })
     if (!url) return refuse(req, res, 400, 'Bad request target.\n');
     const path = url.pathname;
     if (log) {
-      res.once('close', () => log(`${req.method} ${path} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
+      res.once('close', () =>
+        log(
+          `${req.method} ${path} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`,
+        ),
+      );
     }
     if (!hostAllowed(req, hostNames)) return refuse(req, res, 403, `${HOST_REFUSED}\n`);
     // A path that needed normalizing ("/a/../b", "%2e%2e") is refused rather than resolved.
     if (!cleanPath(target.split('?')[0], path)) return refuse(req, res, 400, 'Bad request path.\n');
-    if (path.startsWith('/v2/')) return upstream ? proxy(req, res, upstream, path + url.search) : sandbox.handle(req, res);
+    if (path.startsWith('/v2/'))
+      return upstream ? proxy(req, res, upstream, path + url.search) : sandbox.handle(req, res);
     if (path === '/_sandbox' || path.startsWith('/_sandbox/')) {
       return sandbox && loopback ? sandbox.handle(req, res) : refuse(req, res, 404, 'Not found.\n');
     }
@@ -79,13 +84,16 @@ function createDispatch({ routes, hostNames, sandbox, upstream, loopback, log })
 
 /** The warning of a server that others can reach. */
 function exposedWarning(host, sandbox, upstream) {
-  return `\n!!! WARNING: the dashboard server is listening on ${host}, not on loopback.\n`
-    + '!!! Anyone who can reach this address can use it'
-    + (sandbox ? ', sign in to the sandbox with its seeded credentials and use its tokens.\n'
-      : `, and it forwards their /v2/ requests to ${upstream.origin}.\n`)
-    + '!!! Traffic is plain HTTP: passwords and tokens typed into the page cross the network unencrypted.\n'
-    + (sandbox ? '!!! The /_sandbox control routes are switched off.\n' : '')
-    + '\n';
+  return (
+    `\n!!! WARNING: the dashboard server is listening on ${host}, not on loopback.\n` +
+    '!!! Anyone who can reach this address can use it' +
+    (sandbox
+      ? ', sign in to the sandbox with its seeded credentials and use its tokens.\n'
+      : `, and it forwards their /v2/ requests to ${upstream.origin}.\n`) +
+    '!!! Traffic is plain HTTP: passwords and tokens typed into the page cross the network unencrypted.\n' +
+    (sandbox ? '!!! The /_sandbox control routes are switched off.\n' : '') +
+    '\n'
+  );
 }
 
 /**
@@ -106,10 +114,14 @@ export async function startServer(options = {}) {
   const upstream = options.upstream ? parseUpstream(options.upstream) : null;
   const loopback = isLoopbackHost(host);
   const hostNames = hostNamesFor(host);
-  const sandbox = upstream ? null : createSandboxHandler({ ...(options.sandbox ?? {}), hostNames, log: false });
+  const sandbox = upstream
+    ? null
+    : createSandboxHandler({ ...(options.sandbox ?? {}), hostNames, log: false });
   const log = typeof options.log === 'function' ? options.log : null;
   const warn = options.warn ?? ((text) => process.stderr.write(text));
-  const server = http.createServer(createDispatch({ routes: buildRoutes(), hostNames, sandbox, upstream, loopback, log }));
+  const server = http.createServer(
+    createDispatch({ routes: buildRoutes(), hostNames, sandbox, upstream, loopback, log }),
+  );
   server.keepAliveTimeout = 5000;
   const { port, url } = await listen(server, options.port ?? 8080, host);
   if (!loopback) warn(exposedWarning(host, sandbox, upstream));
@@ -152,10 +164,17 @@ function banner(srv) {
   const lines = ['', `Docker Hub access tokens dashboard: ${srv.url}/`, ''];
   if (srv.sandbox) lines.push(...sandboxLines(srv));
   else {
-    lines.push(`Proxying /v2/ to ${srv.upstream}: sign in with the username and the password or personal`);
-    lines.push('access token of an owner of the organization. This server stores nothing and logs no secret.');
+    lines.push(
+      `Proxying /v2/ to ${srv.upstream}: sign in with the username and the password or personal`,
+    );
+    lines.push(
+      'access token of an owner of the organization. This server stores nothing and logs no secret.',
+    );
     if (srv.upstream.startsWith('http:') && !isLoopbackHost(new URL(srv.upstream).hostname)) {
-      lines.push('', `!!! WARNING: ${srv.upstream} is plain HTTP: credentials and tokens would cross the network unencrypted.`);
+      lines.push(
+        '',
+        `!!! WARNING: ${srv.upstream} is plain HTTP: credentials and tokens would cross the network unencrypted.`,
+      );
     }
   }
   lines.push('Ctrl-C stops.', '');
@@ -168,18 +187,28 @@ function sandboxLines(srv) {
   const owner = c.users.find((u) => u.username === 'acme-owner');
   const lines = ['Backed by the local Docker Hub sandbox: nothing leaves this machine.'];
   if (owner && c.orgs.some((o) => o.name === 'acme')) {
-    lines.push('Sign in with', '  Organization              acme', `  Username                  ${owner.username}`,
-      `  Password or access token  ${owner.password}`, '');
+    lines.push(
+      'Sign in with',
+      '  Organization              acme',
+      `  Username                  ${owner.username}`,
+      `  Password or access token  ${owner.password}`,
+      '',
+    );
   }
   lines.push('Sandbox users:');
   for (const u of c.users) {
-    lines.push(`  ${u.username.padEnd(16)} password ${u.password ?? '(none)'}${u.pats.length ? `   PAT ${u.pats.join(', ')}` : ''}`);
+    lines.push(
+      `  ${u.username.padEnd(16)} password ${u.password ?? '(none)'}${u.pats.length ? `   PAT ${u.pats.join(', ')}` : ''}`,
+    );
   }
   lines.push('Sandbox organizations:');
-  for (const o of c.orgs) lines.push(`  ${o.name.padEnd(16)} ${o.plan} plan, owners ${o.owners.join(', ') || '-'}`);
+  for (const o of c.orgs)
+    lines.push(`  ${o.name.padEnd(16)} ${o.plan} plan, owners ${o.owners.join(', ') || '-'}`);
   if (srv.host && isLoopbackHost(srv.host)) {
-    lines.push('Sandbox control (this machine only, JSON, header X-Sandbox-Token): POST /_sandbox/faults, GET /_sandbox/requests, GET /_sandbox/state.',
-      `  Control token for this start: ${srv.controlToken}`);
+    lines.push(
+      'Sandbox control (this machine only, JSON, header X-Sandbox-Token): POST /_sandbox/faults, GET /_sandbox/requests, GET /_sandbox/state.',
+      `  Control token for this start: ${srv.controlToken}`,
+    );
   }
   return lines;
 }
@@ -189,19 +218,37 @@ function sandboxLines(srv) {
  * @param {string[]} [argv] what followed `dashboard`
  */
 export async function runDashboard(argv = process.argv.slice(2)) {
-  const args = readArgs('dashboard', {
-    port: { type: 'string' }, host: { type: 'string' }, upstream: { type: 'string' }, quiet: { type: 'boolean' },
-  }, USAGE, argv);
+  const args = readArgs(
+    'dashboard',
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      upstream: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    USAGE,
+    argv,
+  );
   if (args.port !== undefined && (!/^\d+$/.test(args.port) || Number(args.port) > 65535)) {
-    process.stderr.write(`dashboard: --port needs an integer from 0 to 65535, got ${JSON.stringify(args.port)}\n`);
+    process.stderr.write(
+      `dashboard: --port needs an integer from 0 to 65535, got ${JSON.stringify(args.port)}\n`,
+    );
     process.exit(2);
   }
   const port = args.port === undefined ? 8080 : Number(args.port);
   let srv;
   try {
-    srv = await startServer({ port, host: args.host ?? '127.0.0.1', upstream: args.upstream, log: args.quiet ? false : logToStdout });
+    srv = await startServer({
+      port,
+      host: args.host ?? '127.0.0.1',
+      upstream: args.upstream,
+      log: args.quiet ? false : logToStdout,
+    });
   } catch (e) {
-    const msg = e.code === 'EADDRINUSE' ? `port ${port} is already in use; pick another with --port` : e.message;
+    const msg =
+      e.code === 'EADDRINUSE'
+        ? `port ${port} is already in use; pick another with --port`
+        : e.message;
     process.stderr.write(`dashboard: ${msg}\n`);
     process.exit(1);
   }

@@ -56,8 +56,12 @@ export function parse(argv, commands) {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
     // The command is still known, so the hint is its own --help, not the list of commands.
-    const named = parseArgs({ args: argv, options, allowPositionals: true, strict: false }).positionals
-      .find((word) => Object.hasOwn(commands, word));
+    const named = parseArgs({
+      args: argv,
+      options,
+      allowPositionals: true,
+      strict: false,
+    }).positionals.find((word) => Object.hasOwn(commands, word));
     throw new UsageError(err.message.replace(/\. To specify a positional argument.*$/s, ''), named);
   }
   const { values, positionals, tokens } = parsed;
@@ -71,7 +75,9 @@ export function parse(argv, commands) {
 export function positiveInt(value, name, max) {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1 || (max && Number(value) > max))
-    throw new UsageError(`${name} needs a whole number from 1${max ? ` to ${max}` : ''}, not '${value}'`);
+    throw new UsageError(
+      `${name} needs a whole number from 1${max ? ` to ${max}` : ''}, not '${value}'`,
+    );
   return Number(value);
 }
 
@@ -88,18 +94,24 @@ function checkScope(typed, scope, known, what) {
   const repo = known === REPO_SCOPES;
   let hint = '';
   if ((repo ? ORG_SCOPES : REPO_SCOPES).includes(scope)) {
-    hint = repo ? `: ${shown(scope)} is an organization scope (--org-scope ${shown(scope)})`
+    hint = repo
+      ? `: ${shown(scope)} is an organization scope (--org-scope ${shown(scope)})`
       : `: ${shown(scope)} is a repository scope (--repo PATH=${shown(scope)})`;
   } else {
     const near = closestScopes(typed, known);
     if (near.length) hint = `; did you mean ${near.map(shown).join(' or ')}?`;
   }
-  throw new UsageError(`${what}: unknown ${repo ? 'repository' : 'organization'} scope ${JSON.stringify(typed)}${hint} `
-    + "('dockerhub-oat scopes' lists every scope)");
+  throw new UsageError(
+    `${what}: unknown ${repo ? 'repository' : 'organization'} scope ${JSON.stringify(typed)}${hint} ` +
+      "('dockerhub-oat scopes' lists every scope)",
+  );
 }
 
 function scopeList(text, what, known) {
-  const typed = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const typed = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (typed.length === 0) throw new UsageError(`${what} needs at least one scope`);
   return typed.map((s) => checkScope(s, scopeName(s), known, what));
 }
@@ -107,7 +119,11 @@ function scopeList(text, what, known) {
 function repoResource(spec) {
   const eq = spec.indexOf('=');
   if (eq <= 0) throw new UsageError(`--repo needs PATH=SCOPE[,SCOPE], not '${spec}'`);
-  return { type: 'TYPE_REPO', path: spec.slice(0, eq), scopes: scopeList(spec.slice(eq + 1), `--repo ${spec}`, REPO_SCOPES) };
+  return {
+    type: 'TYPE_REPO',
+    path: spec.slice(0, eq),
+    scopes: scopeList(spec.slice(eq + 1), `--repo ${spec}`, REPO_SCOPES),
+  };
 }
 
 /** The resources given by --repo, --org-scope and --public-read, or undefined if none was. */
@@ -142,7 +158,9 @@ export function parseExpires(text, now = Date.now()) {
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) ms = Date.parse(`${text}T00:00:00Z`);
   else if (RFC3339.test(text)) ms = Date.parse(text);
   if (!Number.isFinite(ms))
-    throw new UsageError(`--expires needs 30d, 12w, 1y, a date (2027-01-31), a date-time or never, not '${text}'`);
+    throw new UsageError(
+      `--expires needs 30d, 12w, 1y, a date (2027-01-31), a date-time or never, not '${text}'`,
+    );
   return new Date(ms).toISOString();
 }
 
@@ -150,6 +168,7 @@ export function parseExpires(text, now = Date.now()) {
 export function daysArg(text, name) {
   const m = /^(\d+)([dw]?)$/i.exec(text ?? '');
   const n = m ? Number(m[1]) * (m[2].toLowerCase() === 'w' ? 7 : 1) : NaN;
-  if (!(n >= 1 && n <= 36500)) throw new UsageError(`${name} needs a number of days such as 90d or 12w, not '${text}'`);
+  if (!(n >= 1 && n <= 36500))
+    throw new UsageError(`${name} needs a number of days such as 90d or 12w, not '${text}'`);
   return n;
 }

@@ -30,7 +30,8 @@ export function splitWords(command) {
       else word += c;
     } else if (quote === '"') {
       if (c === '"') quote = null;
-      else if (c === '\\' && i + 1 < command.length && '"\\$`'.includes(command[i + 1])) word += command[++i];
+      else if (c === '\\' && i + 1 < command.length && '"\\$`'.includes(command[i + 1]))
+        word += command[++i];
       else word += c;
     } else if (c === "'" || c === '"') {
       quote = c;
@@ -61,7 +62,8 @@ export function commandWords(target) {
 }
 
 /** Where a target sends the secret, for a message: "the command gh" or the file's name. */
-export const describeTarget = (target) => (target.exec !== undefined ? `the command ${commandWords(target)[0]}` : target.out);
+export const describeTarget = (target) =>
+  target.exec !== undefined ? `the command ${commandWords(target)[0]}` : target.out;
 
 function childEnv(env) {
   const copy = { ...env };
@@ -73,13 +75,27 @@ function childEnv(env) {
 /** Where the child's stdout or stderr goes: 'ignore', or a stream its output is copied to. */
 const stdioOf = (to) => (to === 'ignore' ? 'ignore' : 'pipe');
 
-function runCommand(argv, input, { cwd, env = process.env, stderr = process.stderr, stdout = stderr }) {
+function runCommand(
+  argv,
+  input,
+  { cwd, env = process.env, stderr = process.stderr, stdout = stderr },
+) {
   const [cmd, ...args] = argv;
   return new Promise((resolvePromise, reject) => {
-    const fail = (code) => reject(new Error(`could not start ${cmd}: ${code === 'ENOENT' ? 'command not found' : code ?? 'failed'}`));
+    const fail = (code) =>
+      reject(
+        new Error(
+          `could not start ${cmd}: ${code === 'ENOENT' ? 'command not found' : (code ?? 'failed')}`,
+        ),
+      );
     let child;
     try {
-      child = spawn(cmd, args, { cwd, env: childEnv(env), stdio: ['pipe', stdioOf(stdout), stdioOf(stderr)], shell: false });
+      child = spawn(cmd, args, {
+        cwd,
+        env: childEnv(env),
+        stdio: ['pipe', stdioOf(stdout), stdioOf(stderr)],
+        shell: false,
+      });
     } catch (err) {
       fail(err.code);
       return;
@@ -95,7 +111,10 @@ function runCommand(argv, input, { cwd, env = process.env, stderr = process.stde
     child.on('close', (code, signal) => {
       if (failed) return;
       if (code === 0) resolvePromise();
-      else reject(new Error(`${cmd} ${signal ? `was killed by ${signal}` : `exited with status ${code}`}`));
+      else
+        reject(
+          new Error(`${cmd} ${signal ? `was killed by ${signal}` : `exited with status ${code}`}`),
+        );
     });
     child.stdin.end(input);
   });
@@ -106,7 +125,11 @@ const refused = (name) => new Error(`${name}: the file exists; refusing to overw
 async function writeNewFile(name, full, input) {
   let handle;
   try {
-    handle = await fs.open(full, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+    handle = await fs.open(
+      full,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
+      0o600,
+    );
   } catch (err) {
     if (err.code === 'EEXIST' || err.code === 'ELOOP') throw refused(name);
     throw new Error(`could not create ${name}: ${err.code ?? err.message}`);
@@ -132,10 +155,12 @@ async function writeNewFile(name, full, input) {
  *   defaults to process.stderr)
  */
 export async function handOver(secret, target, options = {}) {
-  if (typeof secret !== 'string' || secret === '') throw new Error('there is no secret to hand over');
+  if (typeof secret !== 'string' || secret === '')
+    throw new Error('there is no secret to hand over');
   const { cwd = '.' } = options;
   const input = secret;
-  if (target?.exec !== undefined) return runCommand(commandWords(target), input, { ...options, cwd });
+  if (target?.exec !== undefined)
+    return runCommand(commandWords(target), input, { ...options, cwd });
   if (target?.out !== undefined) return writeNewFile(target.out, resolve(cwd, target.out), input);
   throw new Error('a hand-over needs exec or out');
 }
@@ -162,7 +187,9 @@ export function handOverKey(target, cwd = '.') {
   let folder = dirname(full);
   try {
     folder = realpathSync(folder);
-  } catch { /* absent: preflight says so */ }
+  } catch {
+    /* absent: preflight says so */
+  }
   return `out ${join(folder, basename(full))}`;
 }
 
@@ -179,7 +206,9 @@ export function preflightOut(out, cwd = '.') {
   let folder = false;
   try {
     folder = statSync(dirname(full)).isDirectory();
-  } catch { /* absent */ }
+  } catch {
+    /* absent */
+  }
   if (!folder) throw new Error(`${out}: the folder ${dirname(full)} does not exist`);
 }
 
@@ -195,7 +224,8 @@ export function preflight(target, { cwd = '.', env = process.env } = {}) {
     const found = file.includes('/')
       ? executable(isAbsolute(file) ? file : resolve(cwd, file))
       : (env.PATH ?? '').split(delimiter).some((d) => d && executable(join(d, file)));
-    if (!found) throw new Error(`the command ${JSON.stringify(file)} is not found or not executable`);
+    if (!found)
+      throw new Error(`the command ${JSON.stringify(file)} is not found or not executable`);
     return;
   }
   if (target?.out === undefined) throw new Error('a hand-over needs exec or out');

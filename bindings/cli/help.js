@@ -32,7 +32,9 @@ export function commandUsage(name) {
 
 export function mainUsage() {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => `${n} ${COMMANDS[n].args}`.length));
-  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${`${n} ${c.args}`.padEnd(width)}  ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(
+    ([n, c]) => `  ${`${n} ${c.args}`.padEnd(width)}  ${c.summary}`,
+  );
   return `Usage: ${PROG} <command> [options]
 
 Manage a Docker Hub organization's access tokens.

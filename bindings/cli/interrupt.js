@@ -20,11 +20,15 @@ export function listenForInterrupts(proc, io, { graceful }) {
       proc.exit(EXIT_INTERRUPTED);
     }
     if (!controller.signal.aborted) {
-      io.stderr.write(`\n${PROG}: ${name}: stopping after the step in flight (a second signal stops at once).\n`);
+      io.stderr.write(
+        `\n${PROG}: ${name}: stopping after the step in flight (a second signal stops at once).\n`,
+      );
       controller.abort();
       return;
     }
-    io.stderr.write(`${PROG}: ${name}, a second signal: stopping at once; abandoned: ${abandons()}.\n`);
+    io.stderr.write(
+      `${PROG}: ${name}, a second signal: stopping at once; abandoned: ${abandons()}.\n`,
+    );
     proc.exit(EXIT_INTERRUPTED);
   };
   const onInt = () => handler('SIGINT');
@@ -33,7 +37,9 @@ export function listenForInterrupts(proc, io, { graceful }) {
   proc?.on('SIGTERM', onTerm);
   return {
     signal: controller.signal,
-    abandoning(words) { abandons = words; },
+    abandoning(words) {
+      abandons = words;
+    },
     dispose() {
       proc?.off('SIGINT', onInt);
       proc?.off('SIGTERM', onTerm);

@@ -11,9 +11,13 @@ import { DockerHubError } from '../errors.js';
  */
 export async function refuseTakenLabel(hub, org, label, { except, nothing }) {
   const ids = [];
-  for await (const t of hub.listAllAccessTokens(org, { pageSize: 100 })) if (t.label === label && t.id !== except) ids.push(t.id);
+  for await (const t of hub.listAllAccessTokens(org, { pageSize: 100 }))
+    if (t.label === label && t.id !== except) ids.push(t.id);
   if (ids.length === 0) return;
-  throw new DockerHubError('conflict', `${org} already has a token labelled ${JSON.stringify(label)} (${ids.join(', ')}); `
-    + `${nothing}. Labels name tokens: pick another label, or give --allow-duplicate-label`, { ids });
+  throw new DockerHubError(
+    'conflict',
+    `${org} already has a token labelled ${JSON.stringify(label)} (${ids.join(', ')}); ` +
+      `${nothing}. Labels name tokens: pick another label, or give --allow-duplicate-label`,
+    { ids },
+  );
 }
-

@@ -20,7 +20,8 @@ export { json, printable, quoted };
  */
 export function contextFlags(values) {
   const flags = [];
-  for (const name of ['org', 'base-url', 'identifier']) if (values[name] !== undefined) flags.push(`--${name}`, values[name]);
+  for (const name of ['org', 'base-url', 'identifier'])
+    if (values[name] !== undefined) flags.push(`--${name}`, values[name]);
   return flags;
 }
 
@@ -28,13 +29,17 @@ export const named = (t) => printable(`${t.label} (${t.id})`);
 export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A line on stderr: what the CLI says beside its output. */
-export const say = (io, s) => { io.stderr.write(`${printable(s)}\n`); };
+export const say = (io, s) => {
+  io.stderr.write(`${printable(s)}\n`);
+};
 
 /** A date-time to the minute, "2027-01-31 00:00Z"; `none` where there is none. */
 export function when(s, none) {
   if (s == null) return none;
   const t = parseTime(s);
-  return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')}Z` : String(s);
+  return Number.isFinite(t)
+    ? `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')}Z`
+    : String(s);
 }
 
 /** The widest a cell but the last of a row may be: a label of 300 characters would stretch every line. */
@@ -59,7 +64,13 @@ export function cut(text, width = CELL_WIDTH) {
 export function table(rows) {
   rows = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? printable(c) : cut(printable(c)))));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? String(c) : String(c).padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r.map((c, i) => (i === r.length - 1 ? String(c) : String(c).padEnd(widths[i]))).join('  '),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** A token a row, its status first: every line starts with a word of ours, never the server's text
@@ -67,7 +78,14 @@ export function table(rows) {
 export function listTable(tokens) {
   const rows = [['STATUS', 'ID', 'LABEL', 'CREATED', 'EXPIRES', 'LAST USED']];
   for (const t of tokens) {
-    rows.push([tokenStatus(t), t.id, t.label, when(t.created_at, '-'), when(t.expires_at, 'never'), when(t.last_used_at, 'never')]);
+    rows.push([
+      tokenStatus(t),
+      t.id,
+      t.label,
+      when(t.created_at, '-'),
+      when(t.expires_at, 'never'),
+      when(t.last_used_at, 'never'),
+    ]);
   }
   return table(rows);
 }
@@ -87,7 +105,10 @@ export function detail(t) {
   if (resources.length === 0) rows.push(['resources', '-']);
   const pathWidth = Math.max(0, ...resources.map((r) => printable(r.path).length));
   resources.forEach((r, i) => {
-    rows.push([i === 0 ? 'resources' : '', `${printable(r.type).padEnd(9)}  ${printable(r.path).padEnd(pathWidth)}  ${printable(r.scopes.join(', '))}`]);
+    rows.push([
+      i === 0 ? 'resources' : '',
+      `${printable(r.type).padEnd(9)}  ${printable(r.path).padEnd(pathWidth)}  ${printable(r.scopes.join(', '))}`,
+    ]);
   });
   return table(rows);
 }
@@ -108,10 +129,15 @@ export function errorLine(err) {
 }
 
 /** errorLine, with what could not be done put before the message. */
-export const errorDoing = (err, what) => errorLine(err).replace(/^error: (\S+): /, (_, code) => `error: ${code}: could not ${printable(what)}: `);
+export const errorDoing = (err, what) =>
+  errorLine(err).replace(
+    /^error: (\S+): /,
+    (_, code) => `error: ${code}: could not ${printable(what)}: `,
+  );
 
 /** { code, status, message } of an error, for a --json document. */
-export const errorBrief = (err) => err && { code: err.code, status: err.status, message: err.message };
+export const errorBrief = (err) =>
+  err && { code: err.code, status: err.status, message: err.message };
 
 /** Every failure, wrong usage included, exits 1 (2 is plan's "there are changes"). */
 export const EXIT_FAILURE = 1;

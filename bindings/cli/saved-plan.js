@@ -22,14 +22,40 @@ import { changingCount, stepMismatch } from './saved-plan-check.js';
 export const PLAN_FORMAT = 'dockerhub-oat-plan';
 
 /** The part of a saved plan the digest covers, in a fixed order. */
-const SAVED_KEYS = ['format', 'version', 'org', 'prune', 'manifestDir', 'stateDigest', 'changes', 'steps', 'digest'];
-const covered = (p) => JSON.stringify([p.format, p.version, p.org, p.prune, p.manifestDir, p.stateDigest, p.changes, p.steps]);
+const SAVED_KEYS = [
+  'format',
+  'version',
+  'org',
+  'prune',
+  'manifestDir',
+  'stateDigest',
+  'changes',
+  'steps',
+  'digest',
+];
+const covered = (p) =>
+  JSON.stringify([
+    p.format,
+    p.version,
+    p.org,
+    p.prune,
+    p.manifestDir,
+    p.stateDigest,
+    p.changes,
+    p.steps,
+  ]);
 
 /** Writes `plan` (from planAccessTokens) for a later apply --plan. */
 export async function savePlan(path, plan, manifestDir) {
   const saved = {
-    format: PLAN_FORMAT, version: 1, org: plan.org, prune: plan.prune, manifestDir,
-    stateDigest: plan.stateDigest, changes: plan.changes, steps: plan.steps,
+    format: PLAN_FORMAT,
+    version: 1,
+    org: plan.org,
+    prune: plan.prune,
+    manifestDir,
+    stateDigest: plan.stateDigest,
+    changes: plan.changes,
+    steps: plan.steps,
   };
   saved.digest = `sha256:${await sha256Hex(covered(saved))}`;
   try {
@@ -54,10 +80,21 @@ export async function loadPlan(path, org) {
   if (!saved || saved.format !== PLAN_FORMAT || saved.version !== 1 || !Array.isArray(saved.steps))
     throw new UsageError(`${path} is not a plan saved by 'plan --save'`);
   if (saved.digest !== `sha256:${await sha256Hex(covered(saved))}`)
-    throw new UsageError(`${path} was edited after it was saved (its digest does not match); nothing was changed: plan again`);
-  if (saved.org !== org) throw new UsageError(`${path} is a plan for ${JSON.stringify(saved.org)}, not ${JSON.stringify(org)}`);
+    throw new UsageError(
+      `${path} was edited after it was saved (its digest does not match); nothing was changed: plan again`,
+    );
+  if (saved.org !== org)
+    throw new UsageError(
+      `${path} is a plan for ${JSON.stringify(saved.org)}, not ${JSON.stringify(org)}`,
+    );
   checkPrinted(path, saved);
-  const plan = { org: saved.org, prune: saved.prune, changes: saved.changes, steps: saved.steps, stateDigest: saved.stateDigest };
+  const plan = {
+    org: saved.org,
+    prune: saved.prune,
+    changes: saved.changes,
+    steps: saved.steps,
+    stateDigest: saved.stateDigest,
+  };
   const dir = resolve(dirname(resolve(path)), saved.manifestDir);
   plan.text = formatPlan(plan, (out) => resolve(dir, out));
   return { plan, dir };
@@ -66,12 +103,18 @@ export async function loadPlan(path, org) {
 /** Refuses a saved plan that would do anything its printed words do not show. */
 function checkPrinted(path, saved) {
   const refuse = (why) => {
-    throw new UsageError(`${path} does not do what it prints: ${why}; nothing was changed: plan again`);
+    throw new UsageError(
+      `${path} does not do what it prints: ${why}; nothing was changed: plan again`,
+    );
   };
   const extra = Object.keys(saved).find((k) => !SAVED_KEYS.includes(k));
   if (extra !== undefined) refuse(`it has a field no plan has (${JSON.stringify(extra)})`);
-  if (typeof saved.manifestDir !== 'string' || typeof saved.stateDigest !== 'string') refuse('it has no folder or org digest');
-  if (saved.changes !== changingCount(saved.steps)) refuse(`it says ${JSON.stringify(saved.changes)} changes but lists ${changingCount(saved.steps)}`);
+  if (typeof saved.manifestDir !== 'string' || typeof saved.stateDigest !== 'string')
+    refuse('it has no folder or org digest');
+  if (saved.changes !== changingCount(saved.steps))
+    refuse(
+      `it says ${JSON.stringify(saved.changes)} changes but lists ${changingCount(saved.steps)}`,
+    );
   saved.steps.forEach((s, i) => {
     const why = stepMismatch(s);
     if (why) refuse(`step ${i + 1} (${s?.action} ${JSON.stringify(s?.label)}) ${why}`);
@@ -81,6 +124,10 @@ function checkPrinted(path, saved) {
 /** The manifest's folder as the saved plan keeps it: relative to the plan file's own folder. */
 export const relativeDir = (planPath, manifestDir) => {
   const from = dirname(resolve(planPath));
-  const rel = manifestDir.startsWith(`${from}/`) ? manifestDir.slice(from.length + 1) : manifestDir === from ? '.' : manifestDir;
+  const rel = manifestDir.startsWith(`${from}/`)
+    ? manifestDir.slice(from.length + 1)
+    : manifestDir === from
+      ? '.'
+      : manifestDir;
   return rel;
 };

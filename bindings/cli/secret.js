@@ -30,7 +30,9 @@ function execTarget(exec, shell, env) {
     try {
       splitWords(exec);
     } catch (err) {
-      throw new UsageError(/unclosed/.test(err.message) ? '--exec has an unclosed quote' : '--exec needs a command');
+      throw new UsageError(
+        /unclosed/.test(err.message) ? '--exec has an unclosed quote' : '--exec needs a command',
+      );
     }
   }
   const target = { exec, shell };
@@ -50,7 +52,8 @@ function execTarget(exec, shell, env) {
  */
 export function handoverFromFlags(values, env = process.env) {
   const { exec, out } = values;
-  if (exec !== undefined && out !== undefined) throw new UsageError('give --exec or --out, not both');
+  if (exec !== undefined && out !== undefined)
+    throw new UsageError('give --exec or --out, not both');
   if (values['exec-shell'] && exec === undefined) throw new UsageError('--exec-shell needs --exec');
   if (exec !== undefined) return execTarget(exec, Boolean(values['exec-shell']), env);
   if (out === undefined) return null;
@@ -74,9 +77,11 @@ export async function deliver({ token, target, io, org }) {
   try {
     await handOver(token.token, target, { env: io.env, stdout: io.stdout, stderr: io.stderr });
   } catch (err) {
-    io.stderr.write(`error: handover: Created token ${named(token)} in ${org}, but its secret could not be handed to `
-      + `${where}: ${printable(err.message)}.\n`
-      + 'The secret was not shown anywhere and Docker Hub will not show it again.\n');
+    io.stderr.write(
+      `error: handover: Created token ${named(token)} in ${org}, but its secret could not be handed to ` +
+        `${where}: ${printable(err.message)}.\n` +
+        'The secret was not shown anywhere and Docker Hub will not show it again.\n',
+    );
     return false;
   }
   io.stderr.write(`Created token ${named(token)} in ${org}; its secret went to ${where}.\n`);
@@ -98,7 +103,9 @@ export async function finishCreate({ token, target, io, org, values }) {
   const ok = await deliver({ token, target, io, org });
   if (values.json) io.stdout.write(json({ ...withoutSecret(token), handedOver: ok }));
   if (!ok) {
-    io.stderr.write(`To recover: delete it with 'dockerhub-oat delete ${printable(token.id)} --yes' and create it again.\n`);
+    io.stderr.write(
+      `To recover: delete it with 'dockerhub-oat delete ${printable(token.id)} --yes' and create it again.\n`,
+    );
     return 1;
   }
   return 0;

@@ -62,7 +62,8 @@ function askLine(io, question) {
  */
 export async function confirmed(io, values, verb, question) {
   if (values.yes) return true;
-  if (!io.stdin.isTTY) throw new UsageError(`refusing to ${verb} without --yes: stdin is not a terminal to ask`);
+  if (!io.stdin.isTTY)
+    throw new UsageError(`refusing to ${verb} without --yes: stdin is not a terminal to ask`);
   const answer = await askLine(io, await question());
   return /^y(es)?$/i.test(answer.trim());
 }

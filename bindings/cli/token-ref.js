@@ -12,7 +12,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The one ID-or-LABEL argument of `command`, checked before any request. */
 export function oneRef(rest, command) {
   if (rest.length === 0) throw new UsageError(`${command} needs the token's ID or label`);
-  if (rest.length > 1) throw new UsageError(`${command} takes one ID or label, got ${rest.length} arguments`);
+  if (rest.length > 1)
+    throw new UsageError(`${command} takes one ID or label, got ${rest.length} arguments`);
   if (rest[0] === '') throw new UsageError('the ID or label is empty');
   return rest[0];
 }
@@ -28,8 +29,11 @@ export async function resolveRef(hub, org, ref) {
   if (isTokenId(ref)) return ref;
   const found = await hub.findAccessToken(org, ref);
   if (!found) {
-    throw new DockerHubError('not_found', `no token of ${org} has the label ${JSON.stringify(ref)} `
-      + '(and it is not a token id, which looks like 7d317f18-0c3e-4d8a-9b1e-2f0a6c5d4e3b)');
+    throw new DockerHubError(
+      'not_found',
+      `no token of ${org} has the label ${JSON.stringify(ref)} ` +
+        '(and it is not a token id, which looks like 7d317f18-0c3e-4d8a-9b1e-2f0a6c5d4e3b)',
+    );
   }
   return found.id;
 }

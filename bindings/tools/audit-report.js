@@ -17,7 +17,10 @@ export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * @param {{ expired?: boolean, inactive?: boolean, unusedDays?: number | null }} [which]
  * @returns {{ id: string, label: string, reason: 'expired'|'inactive'|'unused'|'retired', sentence: string }[]}
  */
-export function pruneCandidates(auditReport, { expired = true, inactive = true, unusedDays = null } = {}) {
+export function pruneCandidates(
+  auditReport,
+  { expired = true, inactive = true, unusedDays = null } = {},
+) {
   const out = [];
   const now = Date.parse(auditReport.now);
   for (const t of auditReport.tokens) {
@@ -25,12 +28,21 @@ export function pruneCandidates(auditReport, { expired = true, inactive = true, 
     const retired = parseRetired(t.label);
     if (retired) {
       if (retired.deleteAfter <= now) {
-        out.push({ id: t.id, label: t.label, reason: 'retired', sentence: `Retired by a rotation; its grace ended ${new Date(retired.deleteAfter).toISOString().slice(0, 16).replace('T', ' ')}Z.` });
+        out.push({
+          id: t.id,
+          label: t.label,
+          reason: 'retired',
+          sentence: `Retired by a rotation; its grace ended ${new Date(retired.deleteAfter).toISOString().slice(0, 16).replace('T', ' ')}Z.`,
+        });
       }
       continue;
     }
-    const f = t.findings.find((x) => (expired && x.kind === 'expired') || (inactive && x.kind === 'inactive')
-      || (unusedDays != null && x.kind === 'unused' && x.days >= unusedDays));
+    const f = t.findings.find(
+      (x) =>
+        (expired && x.kind === 'expired') ||
+        (inactive && x.kind === 'inactive') ||
+        (unusedDays != null && x.kind === 'unused' && x.days >= unusedDays),
+    );
     if (f) out.push({ id: t.id, label: t.label, reason: f.kind, sentence: f.sentence });
   }
   return out;
@@ -48,18 +60,34 @@ export function hasFindingAtLeast(auditReport, severity) {
 /** Markdown text safe to put in a table cell: no pipes, no line breaks, no markup. */
 // Markdown's characters escaped, a line break made a space, then what is left shown escaped
 // (bindings/text.js): no terminal control (ESC, OSC 52, bidi) where the report is shown.
-const cell = (s) => printable(String(s).replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' '));
+const cell = (s) =>
+  printable(
+    String(s)
+      .replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`)
+      .replace(/[\r\n]+/g, ' '),
+  );
 
 /** The report as a markdown document: a summary line and one table row per finding. */
 export function auditMarkdown(auditReport) {
   const { org, now, summary: s, findings } = auditReport;
   const lines = [`## Token audit of ${cell(org)} (${now.slice(0, 10)})`, ''];
-  const counts = SEVERITIES.slice().reverse().map((v) => `${s.bySeverity[v]} ${v}`).join(', ');
-  lines.push(`${s.usage}. ${plural(s.findings, 'finding')} (${counts}) in ${plural(s.flaggedTokens, 'token')}.`);
-  if (s.atLimit) lines.push('', '**The organization is at its token limit**: no token can be created until one is deleted.');
+  const counts = SEVERITIES.slice()
+    .reverse()
+    .map((v) => `${s.bySeverity[v]} ${v}`)
+    .join(', ');
+  lines.push(
+    `${s.usage}. ${plural(s.findings, 'finding')} (${counts}) in ${plural(s.flaggedTokens, 'token')}.`,
+  );
+  if (s.atLimit)
+    lines.push(
+      '',
+      '**The organization is at its token limit**: no token can be created until one is deleted.',
+    );
   if (findings.length) {
     lines.push('', '| Token | Severity | Finding |', '|---|---|---|');
-    const order = [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+    const order = [...findings].sort(
+      (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
+    );
     for (const f of order) lines.push(`| ${cell(f.label)} | ${f.severity} | ${cell(f.sentence)} |`);
   }
   return `${lines.join('\n')}\n`;

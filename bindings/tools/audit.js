@@ -19,7 +19,16 @@ export { auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES } from '.
 /** Docker's documented token limits per plan. */
 export const PLAN_LIMITS = /* @__PURE__ */ Object.freeze({ team: 10, business: 100 });
 
-const OPTION_KEYS = ['now', 'unusedDays', 'expiringDays', 'limit', 'plan', 'concurrency', 'signal', 'onProgress'];
+const OPTION_KEYS = [
+  'now',
+  'unusedDays',
+  'expiringDays',
+  'limit',
+  'plan',
+  'concurrency',
+  'signal',
+  'onProgress',
+];
 const MAX_DAYS = 36500;
 
 const day = (unixSeconds) => new Date(unixSeconds * 1000).toISOString().slice(0, 10);
@@ -44,13 +53,22 @@ function days(value, fallback, name) {
 function auditOptions(given) {
   const options = checkOptions(given, OPTION_KEYS, 'options');
   const { limit, plan, concurrency = 4, onProgress } = options;
-  if (limit !== undefined && limit !== null && (!Number.isInteger(limit) || limit < 1 || limit > 1e9))
+  if (
+    limit !== undefined &&
+    limit !== null &&
+    (!Number.isInteger(limit) || limit < 1 || limit > 1e9)
+  )
     throw invalidArgument('limit must be a whole number of at least 1');
   if (plan !== undefined && !Object.hasOwn(PLAN_LIMITS, plan))
-    throw invalidArgument(`plan must be one of ${Object.keys(PLAN_LIMITS).map((p) => `'${p}'`).join(', ')}`);
+    throw invalidArgument(
+      `plan must be one of ${Object.keys(PLAN_LIMITS)
+        .map((p) => `'${p}'`)
+        .join(', ')}`,
+    );
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
     throw invalidArgument('concurrency must be a whole number from 1 to 16');
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidArgument('onProgress must be a function');
+  if (onProgress !== undefined && typeof onProgress !== 'function')
+    throw invalidArgument('onProgress must be a function');
   return {
     now: nowSeconds(options.now),
     unusedDays: days(options.unusedDays, 90, 'unusedDays'),
@@ -59,20 +77,22 @@ function auditOptions(given) {
     concurrency,
     signal: options.signal,
     // A reporter that throws changes nothing: the audit neither fails for it nor leaves GETs running.
-    onProgress: onProgress && ((p) => {
-      try {
-        const r = onProgress(p);
-        if (typeof r?.then === 'function') r.then(undefined, () => {}); // an async one's rejection too
-      } catch {
-        /* ignored: see above */
-      }
-    }),
+    onProgress:
+      onProgress &&
+      ((p) => {
+        try {
+          const r = onProgress(p);
+          if (typeof r?.then === 'function') r.then(undefined, () => {}); // an async one's rejection too
+        } catch {
+          /* ignored: see above */
+        }
+      }),
   };
 }
 
 /** The sentence for one finding, from the C core's data. */
 export function wordFinding(f, { limit } = {}) {
-  const countsTowardLimit = limit ? `the limit of ${limit}` : 'the plan\'s token limit';
+  const countsTowardLimit = limit ? `the limit of ${limit}` : "the plan's token limit";
   switch (f.kind) {
     case 'expired':
       return `Expired ${f.days === 0 ? 'today' : `${plural(f.days, 'day')} ago`} (${day(f.at)}) and still counts toward ${countsTowardLimit}: delete it.`;
@@ -88,13 +108,18 @@ export function wordFinding(f, { limit } = {}) {
       return 'Never expires, and an expiry cannot be added later: rotate it into one that does.';
     case 'broad':
       switch (f.reason) {
-        case 'admin': return `Grants admin scopes on ${f.path}: ${f.scopes.join(', ')}.`;
-        case 'delete': return `Can delete images in ${f.path} (${f.scopes.join(', ')}).`;
-        case 'org_write': return `Can change the organization ${f.path}: ${f.scopes.join(', ')}.`;
-        case 'wildcard': return `Reaches every repository matching ${f.path}, including ones created later.`;
+        case 'admin':
+          return `Grants admin scopes on ${f.path}: ${f.scopes.join(', ')}.`;
+        case 'delete':
+          return `Can delete images in ${f.path} (${f.scopes.join(', ')}).`;
+        case 'org_write':
+          return `Can change the organization ${f.path}: ${f.scopes.join(', ')}.`;
+        case 'wildcard':
+          return `Reaches every repository matching ${f.path}, including ones created later.`;
         case 'public_with_private':
           return 'Reads all public repositories and also reaches private ones: one leaked secret opens both.';
-        default: return `Grants broad access (${f.reason}) on ${f.path}.`;
+        default:
+          return `Grants broad access (${f.reason}) on ${f.path}.`;
       }
     default:
       return `${f.kind}.`;
@@ -112,28 +137,45 @@ export function wordFinding(f, { limit } = {}) {
 export function fixFor(f, label) {
   const id = f.tokenId;
   switch (f.kind) {
-    case 'expired': return ['dockerhub-oat', 'delete', id, '--yes'];
-    case 'inactive': return parseRetired(label) ? null : ['dockerhub-oat', 'delete', id, '--yes'];
-    case 'unused': return ['dockerhub-oat', 'deactivate', id];
+    case 'expired':
+      return ['dockerhub-oat', 'delete', id, '--yes'];
+    case 'inactive':
+      return parseRetired(label) ? null : ['dockerhub-oat', 'delete', id, '--yes'];
+    case 'unused':
+      return ['dockerhub-oat', 'deactivate', id];
     case 'expiring':
-    case 'no_expiry': return parseRetired(label) ? null : ['dockerhub-oat', 'rotate', id, '--expires', '90d'];
-    default: return null;
+    case 'no_expiry':
+      return parseRetired(label) ? null : ['dockerhub-oat', 'rotate', id, '--expires', '90d'];
+    default:
+      return null;
   }
 }
 
 /** "Tokens used: 7 of 10", or "Tokens: 7" where the limit is unknown. */
 export function usageLine(summary) {
-  return summary.limit ? `Tokens used: ${summary.tokens} of ${summary.limit}` : `Tokens: ${summary.tokens}`;
+  return summary.limit
+    ? `Tokens used: ${summary.tokens} of ${summary.limit}`
+    : `Tokens: ${summary.tokens}`;
 }
 
 /** Runs the C rules (the tools module, bindings/tools/tools.js) on tokens that have their resources.
  * @returns the core's answer, camelCased */
 export function runAuditRules(tools, tokens, o) {
-  const answer = tools.audit(JSON.stringify({
-    now: o.now, unused_days: o.unusedDays, expiring_days: o.expiringDays, limit: o.limit, tokens,
-  }));
+  const answer = tools.audit(
+    JSON.stringify({
+      now: o.now,
+      unused_days: o.unusedDays,
+      expiring_days: o.expiringDays,
+      limit: o.limit,
+      tokens,
+    }),
+  );
   // The tokens came from the server: a refusal means the server sent what the API does not promise.
-  if (answer.error) throw new DockerHubError('invalid_response', `the tokens cannot be audited: ${answer.error.message}`);
+  if (answer.error)
+    throw new DockerHubError(
+      'invalid_response',
+      `the tokens cannot be audited: ${answer.error.message}`,
+    );
   return JSON.parse(answer.body);
 }
 
@@ -141,9 +183,17 @@ export function runAuditRules(tools, tokens, o) {
 function report(org, tokens, answer, o) {
   const s = answer.summary;
   const summary = {
-    tokens: s.tokens, active: s.active, inactive: s.inactive, expired: s.expired,
-    limit: s.limit, available: s.available, atLimit: s.at_limit,
-    findings: s.findings, flaggedTokens: s.flagged_tokens, bySeverity: s.by_severity, worst: s.worst,
+    tokens: s.tokens,
+    active: s.active,
+    inactive: s.inactive,
+    expired: s.expired,
+    limit: s.limit,
+    available: s.available,
+    atLimit: s.at_limit,
+    findings: s.findings,
+    flaggedTokens: s.flagged_tokens,
+    bySeverity: s.by_severity,
+    worst: s.worst,
   };
   summary.usage = usageLine(summary);
   const byToken = tokens.map((t) => ({ ...t, findings: [] }));
@@ -153,15 +203,21 @@ function report(org, tokens, answer, o) {
     if (f.days !== undefined) finding.days = f.days;
     if (f.at !== undefined) finding.at = new Date(f.at * 1000).toISOString();
     if (f.never_used !== undefined) finding.neverUsed = f.never_used;
-    if (f.reason !== undefined) Object.assign(finding, { reason: f.reason, path: f.path, scopes: f.scopes });
+    if (f.reason !== undefined)
+      Object.assign(finding, { reason: f.reason, path: f.path, scopes: f.scopes });
     finding.sentence = wordFinding({ ...finding, at: f.at }, { limit: s.limit });
     finding.fix = fixFor(finding, t.label);
     byToken[f.token_index].findings.push(finding);
     return finding;
   });
   return {
-    org, now: new Date(o.now * 1000).toISOString(), unusedDays: o.unusedDays, expiringDays: o.expiringDays,
-    summary, tokens: byToken, findings,
+    org,
+    now: new Date(o.now * 1000).toISOString(),
+    unusedDays: o.unusedDays,
+    expiringDays: o.expiringDays,
+    summary,
+    tokens: byToken,
+    findings,
   };
 }
 
@@ -176,7 +232,11 @@ async function withResources(client, org, list, o) {
     while (failure === null && next < list.length) {
       const i = next++;
       try {
-        out[i] = await client.getAccessToken(org, list[i].id, o.signal ? { signal: o.signal } : undefined);
+        out[i] = await client.getAccessToken(
+          org,
+          list[i].id,
+          o.signal ? { signal: o.signal } : undefined,
+        );
       } catch (err) {
         if (err instanceof DockerHubError && err.code === 'not_found') out[i] = null;
         else failure ??= { err };
@@ -199,12 +259,18 @@ async function withResources(client, org, list, o) {
  * @returns {Promise<import('../index').AuditReport>}
  */
 export async function auditAccessTokens(client, tools, org, options) {
-  if (typeof org !== 'string' || org === '') throw invalidArgument('org must be a non-empty string');
+  if (typeof org !== 'string' || org === '')
+    throw invalidArgument('org must be a non-empty string');
   const o = auditOptions(options);
-  if (o.signal?.aborted) throw new DockerHubError('aborted', 'the audit was aborted before it started');
+  if (o.signal?.aborted)
+    throw new DockerHubError('aborted', 'the audit was aborted before it started');
   o.onProgress?.({ phase: 'list', done: 0, total: 0 });
   const list = [];
-  for await (const t of client.listAllAccessTokens(org, o.signal ? { pageSize: 100, signal: o.signal } : { pageSize: 100 })) list.push(t);
+  for await (const t of client.listAllAccessTokens(
+    org,
+    o.signal ? { pageSize: 100, signal: o.signal } : { pageSize: 100 },
+  ))
+    list.push(t);
   const tokens = await withResources(client, org, list, o);
   return report(org, tokens, runAuditRules(tools, tokens, o), o);
 }

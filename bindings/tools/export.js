@@ -57,7 +57,8 @@ export async function exportAccessTokens(hub, org) {
   const manifest = { version: 1, tokens: Object.create(null) };
   const skipped = [];
   const retired = [];
-  for (const item of tokens.reverse()) { // oldest first: a file reads in the order tokens were made
+  for (const item of tokens.reverse()) {
+    // oldest first: a file reads in the order tokens were made
     if (parseRetired(item.label)) {
       retired.push({ id: item.id, label: item.label });
       continue;

@@ -15,18 +15,31 @@ export function splitRetired(tokens) {
 }
 
 const before = (t) => ({
-  label: t.label, description: t.description ?? null, is_active: t.is_active !== false, created_at: t.created_at ?? null,
-  expires_at: t.expires_at ?? null, last_used_at: t.last_used_at ?? null, resources: t.resources ?? [],
+  label: t.label,
+  description: t.description ?? null,
+  is_active: t.is_active !== false,
+  created_at: t.created_at ?? null,
+  expires_at: t.expires_at ?? null,
+  last_used_at: t.last_used_at ?? null,
+  resources: t.resources ?? [],
 });
 
 /** The step for one retired token at `now`. */
 export function retiredStep(t, now) {
   const r = parseRetired(t.label);
-  const base = { label: t.label, id: t.id, before: before(t), retired: { deleteAfter: new Date(r.deleteAfter).toISOString(),
-    activeUntil: r.activeUntil === null ? null : new Date(r.activeUntil).toISOString() } };
+  const base = {
+    label: t.label,
+    id: t.id,
+    before: before(t),
+    retired: {
+      deleteAfter: new Date(r.deleteAfter).toISOString(),
+      activeUntil: r.activeUntil === null ? null : new Date(r.activeUntil).toISOString(),
+    },
+  };
   const due = retiredDue(t, now);
   if (due === 'delete') return { action: 'delete', ...base };
-  if (due === 'deactivate') return { action: 'update', ...base, changes: ['active'], request: { is_active: false } };
+  if (due === 'deactivate')
+    return { action: 'update', ...base, changes: ['active'], request: { is_active: false } };
   return { action: 'retired', ...base };
 }
 
@@ -39,26 +52,43 @@ export function addRetiredSteps(plan, retired, now) {
   }
 }
 
-const canonicalResources = (rs) => (rs ?? []).map((r) => ({ type: r.type, path: r.path, scopes: [...r.scopes].sort() }))
-  .sort((a, b) => `${a.type} ${a.path}`.localeCompare(`${b.type} ${b.path}`));
+const canonicalResources = (rs) =>
+  (rs ?? [])
+    .map((r) => ({ type: r.type, path: r.path, scopes: [...r.scopes].sort() }))
+    .sort((a, b) => `${a.type} ${a.path}`.localeCompare(`${b.type} ${b.path}`));
 
 /** One token's fields a plan prints or acts on, as one text (ids and dates as Docker Hub gives them). */
-export const canonicalToken = (t) => JSON.stringify({ label: t.label, description: t.description ?? '',
-  is_active: t.is_active !== false, expires_at: t.expires_at ?? null, resources: canonicalResources(t.resources) });
+export const canonicalToken = (t) =>
+  JSON.stringify({
+    label: t.label,
+    description: t.description ?? '',
+    is_active: t.is_active !== false,
+    expires_at: t.expires_at ?? null,
+    resources: canonicalResources(t.resources),
+  });
 
 /** The tokens as the plan saw them, in one canonical text: every field a plan or apply acts on
  * (last_used_at left out: using a token does not change what a plan would do). */
 export function stateText(tokens) {
-  const rows = tokens.map((t) => ({
-    id: t.id, label: t.label, description: t.description ?? '', is_active: t.is_active !== false,
-    created_at: t.created_at ?? null, expires_at: t.expires_at ?? null, resources: canonicalResources(t.resources),
-  })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rows = tokens
+    .map((t) => ({
+      id: t.id,
+      label: t.label,
+      description: t.description ?? '',
+      is_active: t.is_active !== false,
+      created_at: t.created_at ?? null,
+      expires_at: t.expires_at ?? null,
+      resources: canonicalResources(t.resources),
+    }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return JSON.stringify(rows);
 }
 
 /** SHA-256 of a text, as hex (Web Crypto: every host has it). */
 export async function sha256Hex(text) {
-  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  const bytes = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)),
+  );
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 

@@ -47,6 +47,7 @@ export function retiredDue(token, now) {
   const r = parseRetired(token.label);
   if (!r) return null;
   if (r.deleteAfter <= now) return 'delete';
-  if (token.is_active !== false && (r.activeUntil === null || r.activeUntil <= now)) return 'deactivate';
+  if (token.is_active !== false && (r.activeUntil === null || r.activeUntil <= now))
+    return 'deactivate';
   return null;
 }

@@ -40,8 +40,18 @@ import { parseTime } from '../time.js';
 /** What becomes of the old token; the first is the default. */
 export const RETIRE_MODES = /* @__PURE__ */ Object.freeze(['deactivate', 'delete', 'keep']);
 export const DEFAULT_GRACE_SECONDS = 7 * 86400;
-const OPTION_KEYS = ['retire', 'signal', 'expiresAt', 'description', 'overlapSeconds', 'graceSeconds',
-  'verify', 'handOver', 'onPhase', 'now'];
+const OPTION_KEYS = [
+  'retire',
+  'signal',
+  'expiresAt',
+  'description',
+  'overlapSeconds',
+  'graceSeconds',
+  'verify',
+  'handOver',
+  'onPhase',
+  'now',
+];
 const MAX_SECONDS = 10 * 365 * 86400;
 
 /** The create request for the new token: the old one's label, description, resources and span. */
@@ -50,7 +60,11 @@ export function newTokenRequest(old, now, { expiresAt, description } = {}) {
   const text = description ?? old.description;
   if (typeof text === 'string' && text !== '') request.description = text;
   if (Array.isArray(old.resources)) {
-    request.resources = old.resources.map(({ type, path, scopes }) => ({ type, path, scopes: [...scopes] }));
+    request.resources = old.resources.map(({ type, path, scopes }) => ({
+      type,
+      path,
+      scopes: [...scopes],
+    }));
   }
   if (expiresAt !== undefined) {
     request.expires_at = expiresAt;
@@ -71,7 +85,8 @@ export function newTokenRequest(old, now, { expiresAt, description } = {}) {
 
 const seconds = (v, name) => {
   if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < 0 || v > MAX_SECONDS) throw invalidArgument(`${name} must be a whole number of seconds from 0 to ${MAX_SECONDS}`);
+  if (!Number.isInteger(v) || v < 0 || v > MAX_SECONDS)
+    throw invalidArgument(`${name} must be a whole number of seconds from 0 to ${MAX_SECONDS}`);
   return v;
 };
 
@@ -82,16 +97,24 @@ function rotateOptions(options) {
   o.verify ??= true;
   if (!RETIRE_MODES.includes(o.retire))
     throw invalidArgument(`retire must be one of ${RETIRE_MODES.map((m) => `'${m}'`).join(', ')}`);
-  if (o.expiresAt !== undefined && o.expiresAt !== null && !(typeof o.expiresAt === 'string' && Number.isFinite(parseTime(o.expiresAt))))
+  if (
+    o.expiresAt !== undefined &&
+    o.expiresAt !== null &&
+    !(typeof o.expiresAt === 'string' && Number.isFinite(parseTime(o.expiresAt)))
+  )
     throw invalidArgument('expiresAt must be an RFC 3339 date-time or null (never)');
-  if (o.description !== undefined && typeof o.description !== 'string') throw invalidArgument('description must be a string');
+  if (o.description !== undefined && typeof o.description !== 'string')
+    throw invalidArgument('description must be a string');
   o.overlapSeconds = seconds(o.overlapSeconds, 'overlapSeconds');
   o.graceSeconds = seconds(o.graceSeconds, 'graceSeconds') ?? DEFAULT_GRACE_SECONDS;
-  if (o.overlapSeconds !== undefined && o.retire !== 'deactivate') throw invalidArgument("overlapSeconds goes with retire 'deactivate' only");
-  if (o.overlapSeconds > o.graceSeconds) throw invalidArgument('overlapSeconds may not be longer than graceSeconds');
+  if (o.overlapSeconds !== undefined && o.retire !== 'deactivate')
+    throw invalidArgument("overlapSeconds goes with retire 'deactivate' only");
+  if (o.overlapSeconds > o.graceSeconds)
+    throw invalidArgument('overlapSeconds may not be longer than graceSeconds');
   if (typeof o.verify !== 'boolean') throw invalidArgument('verify must be true or false');
   for (const f of ['handOver', 'onPhase']) {
-    if (o[f] !== undefined && typeof o[f] !== 'function') throw invalidArgument(`${f} must be a function`);
+    if (o[f] !== undefined && typeof o[f] !== 'function')
+      throw invalidArgument(`${f} must be a function`);
   }
   o.now ??= Date.now();
   if (!Number.isFinite(o.now)) throw invalidArgument('now must be milliseconds since the epoch');
@@ -104,21 +127,27 @@ function reporter(onPhase) {
     try {
       const r = onPhase?.(e);
       if (typeof r?.then === 'function') r.then(undefined, () => {});
-    } catch { /* see above */ }
+    } catch {
+      /* see above */
+    }
   };
 }
 
-const toDockerHubError = (err, what) => (err instanceof DockerHubError ? err
-  : new DockerHubError('invalid_response', `${what}: ${err?.message ?? 'no reason given'}`));
+const toDockerHubError = (err, what) =>
+  err instanceof DockerHubError
+    ? err
+    : new DockerHubError('invalid_response', `${what}: ${err?.message ?? 'no reason given'}`);
 
 /** A token a rotation retired already (LABEL~retired~...) is not rotated again: its replacement
  * holds LABEL, and a second rotation would make another live LABEL and a ~retired~...~retired~ one. */
 function refuseRetired(old) {
   const r = parseRetired(old.label);
   if (!r) return;
-  throw invalidArgument(`token ${old.id} (${quoted(old.label)}) was retired by a rotation already: the token labelled `
-    + `${quoted(r.label)} replaced it. Rotate that one instead, or delete this one now (dockerhub-oat delete ${old.id} --yes); `
-    + `otherwise an apply or prune deletes it after ${new Date(r.deleteAfter).toISOString()}. Nothing was changed`);
+  throw invalidArgument(
+    `token ${old.id} (${quoted(old.label)}) was retired by a rotation already: the token labelled ` +
+      `${quoted(r.label)} replaced it. Rotate that one instead, or delete this one now (dockerhub-oat delete ${old.id} --yes); ` +
+      `otherwise an apply or prune deletes it after ${new Date(r.deleteAfter).toISOString()}. Nothing was changed`,
+  );
 }
 
 /** The PATCH (or DELETE) of the retire phase, and what it made of the old token. */
@@ -129,7 +158,13 @@ function retirePlan(old, o) {
   const activeUntil = overlap === undefined ? undefined : ceilMinute(o.now + overlap * 1000);
   const label = retiredLabel(old.label, { deleteAfter, activeUntil });
   const request = activeUntil === undefined ? { label, is_active: false } : { label };
-  return { as: activeUntil === undefined ? 'deactivated' : 'overlap', label, request, deleteAfter, activeUntil };
+  return {
+    as: activeUntil === undefined ? 'deactivated' : 'overlap',
+    label,
+    request,
+    deleteAfter,
+    activeUntil,
+  };
 }
 
 /**
@@ -142,10 +177,16 @@ function retirePlan(old, o) {
  */
 export async function rotateAccessToken(client, org, id, options = {}) {
   const o = rotateOptions(options);
-  if (!client || typeof client.getAccessToken !== 'function' || typeof client.createAccessToken !== 'function')
+  if (
+    !client ||
+    typeof client.getAccessToken !== 'function' ||
+    typeof client.createAccessToken !== 'function'
+  )
     throw invalidArgument('client must be a client from createClient()');
-  if (o.verify && typeof client.verifyAccessToken !== 'function') throw invalidArgument('client must be a client from createClient()');
-  if (typeof org !== 'string' || org === '') throw invalidArgument('org must be a non-empty string');
+  if (o.verify && typeof client.verifyAccessToken !== 'function')
+    throw invalidArgument('client must be a client from createClient()');
+  if (typeof org !== 'string' || org === '')
+    throw invalidArgument('org must be a non-empty string');
   if (typeof id !== 'string' || id === '') throw invalidArgument('id must be a non-empty string');
   const { signal } = o;
   const callOptions = signal === undefined ? undefined : { signal };
@@ -155,7 +196,11 @@ export async function rotateAccessToken(client, org, id, options = {}) {
   const old = await client.getAccessToken(org, id, callOptions);
   report({ phase: 'read', status: 'done', id });
   refuseRetired(old);
-  if (signal?.aborted) throw new DockerHubError('aborted', 'the rotation was aborted before the new token was created; nothing was changed');
+  if (signal?.aborted)
+    throw new DockerHubError(
+      'aborted',
+      'the rotation was aborted before the new token was created; nothing was changed',
+    );
   const request = newTokenRequest(old, o.now, o);
   report({ phase: 'create', status: 'started', id });
   let token;
@@ -176,8 +221,10 @@ export async function rotateAccessToken(client, org, id, options = {}) {
     retired: done,
     retiredAs: done ? retire.as : null,
     retiredLabel: done ? retire.label : null,
-    activeUntil: done && retire.activeUntil !== undefined ? new Date(retire.activeUntil).toISOString() : null,
-    deleteAfter: done && retire.deleteAfter !== undefined ? new Date(retire.deleteAfter).toISOString() : null,
+    activeUntil:
+      done && retire.activeUntil !== undefined ? new Date(retire.activeUntil).toISOString() : null,
+    deleteAfter:
+      done && retire.deleteAfter !== undefined ? new Date(retire.deleteAfter).toISOString() : null,
     retireError,
   };
 }
@@ -189,8 +236,16 @@ async function proveAndHandOver(client, org, old, token, o, report) {
     if (o.signal?.aborted) throw new DockerHubError('aborted', 'the rotation was aborted');
     if (o.verify) {
       report({ phase, status: 'started', id: old.id, newId: token.id });
-      const ok = await client.verifyAccessToken(org, token.token, token.id, o.signal ? { signal: o.signal } : undefined);
-      if (!ok) throw new DockerHubError('unauthorized', 'Docker Hub refused to sign in with it', { status: 401 });
+      const ok = await client.verifyAccessToken(
+        org,
+        token.token,
+        token.id,
+        o.signal ? { signal: o.signal } : undefined,
+      );
+      if (!ok)
+        throw new DockerHubError('unauthorized', 'Docker Hub refused to sign in with it', {
+          status: 401,
+        });
       report({ phase, status: 'done', id: old.id, newId: token.id });
     }
     if (o.signal?.aborted) throw new DockerHubError('aborted', 'the rotation was aborted');
@@ -201,9 +256,13 @@ async function proveAndHandOver(client, org, old, token, o, report) {
       report({ phase, status: 'done', id: old.id, newId: token.id });
     }
   } catch (caught) {
-    const err = scrubFor(client, phase === 'handover' && !(caught instanceof DockerHubError)
-      ? new DockerHubError('handover_failed', caught?.message ?? 'no reason given')
-      : toDockerHubError(caught, `the ${phase} failed`), [token.token]);
+    const err = scrubFor(
+      client,
+      phase === 'handover' && !(caught instanceof DockerHubError)
+        ? new DockerHubError('handover_failed', caught?.message ?? 'no reason given')
+        : toDockerHubError(caught, `the ${phase} failed`),
+      [token.token],
+    );
     report({ phase, status: 'failed', id: old.id, newId: token.id, error: err });
     throw scrubFor(client, await undo(client, org, old, token, phase, err, report), [token.token]); // it names token.id
   }
@@ -225,9 +284,10 @@ async function undo(client, org, old, token, phase, err, report) {
     report({ phase: 'undo', status: 'failed', id: old.id, newId: token.id });
   }
   // An abort is the user's (Ctrl-C, a signal), not a failure of the new token: say so.
-  const what = err.code === 'aborted'
-    ? `the rotation was interrupted before the new token ${token.id} ${phase === 'verify' ? 'was proved by a sign-in' : 'was handed over'}`
-    : `the new token ${token.id} ${FAILED[phase]} (${err.code}: ${err.message})`;
+  const what =
+    err.code === 'aborted'
+      ? `the rotation was interrupted before the new token ${token.id} ${phase === 'verify' ? 'was proved by a sign-in' : 'was handed over'}`
+      : `the new token ${token.id} ${FAILED[phase]} (${err.code}: ${err.message})`;
   const left = undone
     ? `so it was deleted again; the old token ${old.id} is untouched and still works`
     : `and it could not be deleted again (${why}): delete it; the old token ${old.id} is untouched and still works`;
@@ -249,7 +309,11 @@ export async function retireToken(client, org, id, retire, newSecret, report = (
     report({ phase: 'retire', status: 'done', id, as: retire.as, label: retire.label });
     return null;
   } catch (err) {
-    const e = scrubFor(client, toDockerHubError(err, 'retiring the old token failed'), newSecret ? [newSecret] : []);
+    const e = scrubFor(
+      client,
+      toDockerHubError(err, 'retiring the old token failed'),
+      newSecret ? [newSecret] : [],
+    );
     report({ phase: 'retire', status: 'failed', id, error: e });
     return e;
   }

@@ -35,7 +35,10 @@ async function instantiate(host) {
   } catch (err) {
     if (err instanceof DockerHubError) throw err;
     const why = String(err?.message ?? err).replace(/^Aborted\((.*)\)(\. Build with .*)?$/s, '$1');
-    throw new DockerHubError('invalid_argument', `could not load or compile the package's tools module, dockerhub_oat_tools.wasm (${why})`);
+    throw new DockerHubError(
+      'invalid_argument',
+      `could not load or compile the package's tools module, dockerhub_oat_tools.wasm (${why})`,
+    );
   }
 }
 

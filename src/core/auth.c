@@ -1,5 +1,6 @@
 /* The bearer JWT: kept, renewed a minute before it expires, and obtained by one sign-in that
- * every waiting call shares (credentials at POST /v2/auth/token, or the caller's token provider). */
+ * every waiting call shares (credentials at POST /v2/auth/token, or the caller's token provider).
+ */
 #include <string.h>
 
 #include "call.h"
@@ -18,7 +19,9 @@ dh_code set_bearer(dh_client *cl, const char *jwt) {
     return DH_OK;
 }
 
-bool can_renew(const dh_client *cl) { return cl->auth == AUTH_CREDENTIALS || cl->auth == AUTH_PROVIDER; }
+bool can_renew(const dh_client *cl) {
+    return cl->auth == AUTH_CREDENTIALS || cl->auth == AUTH_PROVIDER;
+}
 
 bool needs_sign_in(const dh_client *cl) {
     if (!can_renew(cl)) return false;
@@ -26,7 +29,9 @@ bool needs_sign_in(const dh_client *cl) {
     return cl->bearer_exp >= 0 && cl->tr.now_unix(cl->tr.ctx) >= cl->bearer_exp - DH_RENEW_MARGIN_S;
 }
 
-static const char *arena_copy(dh_arena *a, const char *s) { return s ? dh_arena_strdup(a, s) : NULL; }
+static const char *arena_copy(dh_arena *a, const char *s) {
+    return s ? dh_arena_strdup(a, s) : NULL;
+}
 
 /* The sign-in's failure for one waiting call: its strings copied, as they live in the sign-in's
  * reply, which is freed before this call's callback may run. */
@@ -101,9 +106,10 @@ void dh_client_token_ready(dh_client *cl, const char *jwt, const char *why_not) 
         sign_in_done(cl, NULL, NULL);
         return;
     }
-    dh_error e = {.code = DH_ERR_UNAUTHORIZED,
-                  .message = jwt ? "the token function returned a value that cannot be sent as a bearer token"
-                                 : (why_not ? why_not : "no token was given"),
-                  .retry_after = -1};
+    dh_error e = {
+        .code = DH_ERR_UNAUTHORIZED,
+        .message = jwt ? "the token function returned a value that cannot be sent as a bearer token"
+                       : (why_not ? why_not : "no token was given"),
+        .retry_after = -1};
     sign_in_done(cl, &e, NULL);
 }

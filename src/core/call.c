@@ -72,7 +72,8 @@ bool complete(dh_call *c, reply_store *rs) {
 void fail(dh_call *c, dh_code code, const char *message, bool maybe_created) {
     reply_store rs = {0};
     rs.arena = dh_arena_new();
-    rs.error = (dh_error){.code = code, .message = message, .retry_after = -1, .maybe_created = maybe_created};
+    rs.error = (dh_error){
+        .code = code, .message = message, .retry_after = -1, .maybe_created = maybe_created};
     rs.reply.error = &rs.error;
     complete(c, &rs);
 }
@@ -80,12 +81,14 @@ void fail(dh_call *c, dh_code code, const char *message, bool maybe_created) {
 const char *lost_message(const dh_call *c, dh_code code, bool *maybe_created) {
     *maybe_created = c->op == DH_OP_CREATE;
     if (code == DH_ERR_TIMEOUT)
-        return *maybe_created ? "Docker Hub did not answer in time; the token may have been created: "
-                                "list the tokens before creating it again"
-                              : "Docker Hub did not answer in time";
-    return *maybe_created ? "the connection to Docker Hub was lost; the token may have been created: "
-                            "list the tokens before creating it again"
-                          : "could not reach Docker Hub (connection refused, reset or lost)";
+        return *maybe_created
+                   ? "Docker Hub did not answer in time; the token may have been created: "
+                     "list the tokens before creating it again"
+                   : "Docker Hub did not answer in time";
+    return *maybe_created
+               ? "the connection to Docker Hub was lost; the token may have been created: "
+                 "list the tokens before creating it again"
+               : "could not reach Docker Hub (connection refused, reset or lost)";
 }
 
 /* ---- sending, retrying, deadlines ---- */
@@ -125,8 +128,8 @@ void send_request(dh_call *c) {
         headers[h++] = "application/json";
     }
     headers[h] = NULL;
-    dh_http_request req = {c->method, c->url, headers, c->body, c->body ? strlen(c->body) : 0,
-                           cl->max_response_bytes};
+    dh_http_request req = {
+        c->method, c->url, headers, c->body, c->body ? strlen(c->body) : 0, cl->max_response_bytes};
     c->handle = cl->tr.send(cl->tr.ctx, &req, on_http_done, c);
     if (!c->handle) fail(c, DH_ERR_NETWORK, "the request could not be started", false);
 }
@@ -156,7 +159,8 @@ static void on_deadline(void *arg) {
     c->handle = NULL;
     c->waiting_auth = false;
     bool maybe_created = false;
-    const char *msg = was_sent ? lost_message(c, DH_ERR_TIMEOUT, &maybe_created) : "Docker Hub did not answer in time";
+    const char *msg = was_sent ? lost_message(c, DH_ERR_TIMEOUT, &maybe_created)
+                               : "Docker Hub did not answer in time";
     fail(c, DH_ERR_TIMEOUT, msg, maybe_created);
 }
 
@@ -172,7 +176,8 @@ bool schedule_retry(dh_call *c, dh_http_failure failure, int status, int64_t ret
     dh_client *cl = c->client;
     if (c->attempt >= cl->max_retries || !dh_is_retryable(c->op, failure, status)) return false;
     double wait = retry_after >= 0 ? (double)retry_after * 1000.0
-                                   : dh_backoff_ms(c->attempt, cl->retry_base_ms, cl->retry_cap_ms, unit_random(cl));
+                                   : dh_backoff_ms(c->attempt, cl->retry_base_ms, cl->retry_cap_ms,
+                                                   unit_random(cl));
     if (now_ms(cl) + wait >= c->deadline_ms) return false;
     c->attempt++;
     /* Lost on the way back, or a gateway's error: the server may have done it all the same. */
@@ -192,8 +197,14 @@ dh_call *new_call(dh_client *cl, dh_op op, const char *method, char *url, char *
         dh_wipe_free(body);
         return NULL;
     }
-    *c = (dh_call){.client = cl, .op = op, .method = method, .url = url, .body = body, .cb = cb,
-                   .user = user, .prev = cl->calls_tail};
+    *c = (dh_call){.client = cl,
+                   .op = op,
+                   .method = method,
+                   .url = url,
+                   .body = body,
+                   .cb = cb,
+                   .user = user,
+                   .prev = cl->calls_tail};
     if (cl->calls_tail) cl->calls_tail->next = c;
     else cl->calls = c;
     cl->calls_tail = c;

@@ -31,17 +31,17 @@ struct dh_call {
     uint32_t auth_gen;   /* the client's bearer_gen when it was made */
     dh_callback cb;      /* NULL for the client's own sign-in */
     void *user;
-    void *handle;        /* the transport's, while a request is out */
+    void *handle; /* the transport's, while a request is out */
     void *deadline_timer, *retry_timer;
     double deadline_ms;
-    int attempt;         /* retries made */
+    int attempt; /* retries made */
     bool waiting_auth, reauthed, in_callback, stop;
-    bool released;       /* its sign-in ended: sign_in_done is about to let it go on or fail it */
-    bool maybe_acted;    /* an earlier attempt may have reached the server and been done */
-    char *org;           /* dh_list_all_tokens: the org, and where the pages stand */
+    bool released;    /* its sign-in ended: sign_in_done is about to let it go on or fail it */
+    bool maybe_acted; /* an earlier attempt may have reached the server and been done */
+    char *org;        /* dh_list_all_tokens: the org, and where the pages stand */
     dh_pager *pager;
-    bool parked;         /* a page was handed over; the next waits for dh_list_all_next */
-    bool want_next;      /* dh_list_all_next came from that page's own callback */
+    bool parked;    /* a page was handed over; the next waits for dh_list_all_next */
+    bool want_next; /* dh_list_all_next came from that page's own callback */
 };
 
 struct dh_client {

@@ -1,5 +1,6 @@
 /* Response bodies to typed structs. A body that is not what the API promises gets a sentence
- * saying why; fields the spec lacks stay in the tree untouched (the JS bindings parse the body itself). */
+ * saying why; fields the spec lacks stay in the tree untouched (the JS bindings parse the body
+ * itself). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +26,16 @@ static bool valid_utf8(const unsigned char *s, size_t n) {
         unsigned char c = s[i];
         size_t len;
         uint32_t cp;
-        if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-        else return false;
+        if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            cp = c & 0x07;
+        } else return false;
         if (len > n - i) return false;
         for (size_t k = 1; k < len; k++) {
             if ((s[i + k] & 0xC0) != 0x80) return false;
@@ -46,12 +53,15 @@ static bool valid_utf8(const unsigned char *s, size_t n) {
 static const char *parse(const char *body, size_t len, dh_arena *a, cJSON **root) {
     *root = NULL;
     if (!body || len == 0) return "the response body is empty";
-    if (!valid_utf8((const unsigned char *)body, len)) return "the response body is not valid UTF-8";
+    if (!valid_utf8((const unsigned char *)body, len))
+        return "the response body is not valid UTF-8";
     const char *end = NULL;
     *root = dh_arena_parse_json(a, body, len, &end);
-    if (!*root) return dh_arena_parse_ran_out() ? DH_OOM_MESSAGE : "the response body is not valid JSON";
+    if (!*root)
+        return dh_arena_parse_ran_out() ? DH_OOM_MESSAGE : "the response body is not valid JSON";
     for (const char *p = end; p < body + len; p++)
-        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') return "the response body is not valid JSON";
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+            return "the response body is not valid JSON";
     if (!cJSON_IsObject(*root)) return "the response body is not a JSON object";
     return NULL;
 }
@@ -67,7 +77,7 @@ static const char *take_string(const cJSON *v, need n, const char **out, const c
 }
 
 dh_resource_fault dh_decode_resources(const cJSON *arr, dh_arena *a, bool only_known,
-                                     const dh_resource **out, size_t *count) {
+                                      const dh_resource **out, size_t *count) {
     if (!cJSON_IsArray(arr)) return DH_RES_NOT_ARRAY;
     size_t n = (size_t)cJSON_GetArraySize(arr);
     dh_resource *res = dh_arena_alloc(a, (n ? n : 1) * sizeof *res);
@@ -124,7 +134,10 @@ static int token_field(const char *k) {
     switch (k[0]) {
     case 'i': return k[1] == 'd' && !k[2] ? F_ID : IS("is_active", F_ACTIVE);
     case 'l': return k[1] == 'a' && k[2] == 'b' ? IS("label", F_LABEL) : IS("last_used_at", F_USED);
-    case 'c': return strncmp(k, "created_", 8) ? F_N : k[8] == 'b' ? IS("created_by", F_BY) : IS("created_at", F_CREATED);
+    case 'c':
+        return strncmp(k, "created_", 8) ? F_N
+               : k[8] == 'b'             ? IS("created_by", F_BY)
+                                         : IS("created_at", F_CREATED);
     case 'd': return IS("description", F_DESC);
     case 'e': return IS("expires_at", F_EXPIRES);
     case 't': return IS("token", F_TOKEN);
@@ -168,7 +181,8 @@ const char *dh_decode_token_object(const cJSON *o, dh_arena *a, dh_token *t) {
     return NULL;
 }
 
-const char *dh_decode_token(const char *body, size_t len, dh_arena *a, cJSON **root, dh_token *out) {
+const char *dh_decode_token(const char *body, size_t len, dh_arena *a, cJSON **root,
+                            dh_token *out) {
     const char *why = parse(body, len, a, root);
     return why ? why : dh_decode_token_object(*root, a, out);
 }
@@ -200,7 +214,8 @@ const char *dh_decode_page(const char *body, size_t len, dh_arena *a, cJSON **ro
     size_t n = (size_t)cJSON_GetArraySize(results);
     if (total) {
         if (!cJSON_IsNumber(total) || !isfinite(total->valuedouble) || total->valuedouble < 0 ||
-            total->valuedouble > 9007199254740991.0 || total->valuedouble != floor(total->valuedouble))
+            total->valuedouble > 9007199254740991.0 ||
+            total->valuedouble != floor(total->valuedouble))
             return "a list page's total is not a whole number";
         out->total = (int64_t)total->valuedouble;
     } else {
@@ -231,8 +246,7 @@ char *dh_decode_auth(const char *body, size_t len, const char **why) {
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "access_token");
         if (!cJSON_IsString(t) || dh_check_header_value(t->valuestring))
             *why = "the sign-in answer has no usable access_token";
-        else if (!(jwt = dh_strdup(t->valuestring)))
-            *why = DH_OOM_MESSAGE;
+        else if (!(jwt = dh_strdup(t->valuestring))) *why = DH_OOM_MESSAGE;
         if (cJSON_IsString(t)) dh_wipe(t->valuestring, strlen(t->valuestring));
     }
     dh_arena_free(a);

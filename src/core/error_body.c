@@ -10,9 +10,10 @@
 
 const char *dh_code_name(dh_code code) {
     static const char *const names[] = {
-        "ok", "invalid_argument", "bad_request", "unauthorized", "forbidden", "not_found", "conflict",
-        "rate_limited", "server_error", "unexpected_status", "invalid_response", "network", "timeout",
-        "aborted", "closed", "no_memory"};
+        "ok",           "invalid_argument",  "bad_request",      "unauthorized",
+        "forbidden",    "not_found",         "conflict",         "rate_limited",
+        "server_error", "unexpected_status", "invalid_response", "network",
+        "timeout",      "aborted",           "closed",           "no_memory"};
     return (unsigned)code < sizeof names / sizeof *names ? names[code] : "unexpected_status";
 }
 
@@ -93,7 +94,8 @@ static bool holds_secret(const cJSON *item, const words *w) {
 static bool hides_nul(const char *body, size_t len) {
     if (memchr(body, '\0', len)) return true;
     for (size_t k = 0; k + 6 <= len; k++)
-        if (body[k] == '\\' && body[k + 1] == 'u' && memcmp(body + k + 2, "0000", 4) == 0) return true;
+        if (body[k] == '\\' && body[k + 1] == 'u' && memcmp(body + k + 2, "0000", 4) == 0)
+            return true;
     return false;
 }
 
@@ -134,7 +136,8 @@ static const char *skip_value(const char *p, const char *end) {
 /* The body's `errinfo` and `fields` objects as the text the server sent (the top level's members
  * walked beside cJSON's children, which are in the same order), so JS reads them exactly as
  * JSON.parse(body) would, numbers included; of a repeated key the last, as JSON.parse keeps. */
-static void take_objects(const cJSON *root, const char *body, size_t len, dh_arena *a, dh_error *err) {
+static void take_objects(const cJSON *root, const char *body, size_t len, dh_arena *a,
+                         dh_error *err) {
     const char *end = body + len, *p = skip_space(body, end) + 1; /* past the '{' */
     for (const cJSON *v = root->child; v && p < end; v = v->next) {
         p = skip_space(skip_string(skip_space(p, end), end), end) + 1; /* the key and the ':' */
@@ -165,7 +168,8 @@ static bool only_space(const char *p, const char *end) {
 static void wipe_tree(cJSON *item) {
     for (; item; item = item->next) {
         if (item->string) dh_wipe(item->string, strlen(item->string));
-        if (cJSON_IsString(item) && item->valuestring) dh_wipe(item->valuestring, strlen(item->valuestring));
+        if (cJSON_IsString(item) && item->valuestring)
+            dh_wipe(item->valuestring, strlen(item->valuestring));
         wipe_tree(item->child);
     }
 }
@@ -194,7 +198,8 @@ bool dh_error_from_response_with(int status, const char *body, size_t len, const
     bool clean = dh_redactor_empty(red) ||
                  (!dh_redactor_finds(red, body, len) && !holds_secret(root, &w) &&
                   !(root && hides_nul(body, len)) && !unread_escape(body, len, root, end));
-    if (clean && root && end && cJSON_IsObject(root) && only_space(end, body + len)) take_objects(root, body, len, a, err);
+    if (clean && root && end && cJSON_IsObject(root) && only_space(end, body + len))
+        take_objects(root, body, len, a, err);
     wipe_tree(root); /* it may hold what the server echoed of a secret */
     cJSON_Delete(root);
     if (!err->message) {

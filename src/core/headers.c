@@ -85,10 +85,20 @@ static int64_t parse_http_date(const char *s) {
     for (int i = 0; i < 12; i++)
         if (memcmp(months + (size_t)i * 3, mon, 3) == 0) m = i + 1;
     char digits[5] = {0};
-    #define NUM(off, len, var) do { memcpy(digits, s + (off), len); digits[len] = 0; \
-        int64_t v_ = parse_uint(digits); if (v_ < 0) return -1; (var) = (int)v_; } while (0)
-    NUM(5, 2, d); NUM(12, 4, y); NUM(17, 2, h); NUM(20, 2, mi); NUM(23, 2, se);
-    #undef NUM
+#define NUM(off, len, var)                                                                         \
+    do {                                                                                           \
+        memcpy(digits, s + (off), len);                                                            \
+        digits[len] = 0;                                                                           \
+        int64_t v_ = parse_uint(digits);                                                           \
+        if (v_ < 0) return -1;                                                                     \
+        (var) = (int)v_;                                                                           \
+    } while (0)
+    NUM(5, 2, d);
+    NUM(12, 4, y);
+    NUM(17, 2, h);
+    NUM(20, 2, mi);
+    NUM(23, 2, se);
+#undef NUM
     if (m < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
     return dh_days_from_civil(y, m, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + se;
 }

@@ -104,8 +104,15 @@ const char *dh_decode_page(const char *body, size_t len, dh_arena *a, struct cJS
 /* A resources array of a parsed tree (a response's or a request's); arrays from the arena,
  * strings borrowed from the tree. only_known: a key besides type, path and scopes is a fault. */
 typedef enum {
-    DH_RES_OK, DH_RES_NOT_ARRAY, DH_RES_NOT_OBJECT, DH_RES_UNKNOWN_KEY, DH_RES_DUPLICATE,
-    DH_RES_TYPE, DH_RES_PATH, DH_RES_SCOPES, DH_RES_NO_MEMORY
+    DH_RES_OK,
+    DH_RES_NOT_ARRAY,
+    DH_RES_NOT_OBJECT,
+    DH_RES_UNKNOWN_KEY,
+    DH_RES_DUPLICATE,
+    DH_RES_TYPE,
+    DH_RES_PATH,
+    DH_RES_SCOPES,
+    DH_RES_NO_MEMORY
 } dh_resource_fault;
 dh_resource_fault dh_decode_resources(const struct cJSON *arr, dh_arena *a, bool only_known,
                                       const dh_resource **out, size_t *count);
@@ -128,7 +135,7 @@ uint32_t dh_backoff_ms(int attempt, uint32_t base_ms, uint32_t cap_ms, double un
 #define DH_PAGER_SEEN_MAX 1024
 typedef struct dh_pager {
     int page_size;
-    int page;              /* the page to fetch now */
+    int page;                      /* the page to fetch now */
     int64_t pages_done, max_pages; /* max_pages -1: no total was given */
     int seen[DH_PAGER_SEEN_MAX];
     size_t seen_count;

@@ -54,7 +54,8 @@ int64_t dh_jwt_exp(const char *jwt) {
     cJSON *root = cJSON_ParseWithLength(payload, len);
     int64_t exp = -1;
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "exp");
-    if (cJSON_IsNumber(e) && isfinite(e->valuedouble) && e->valuedouble > 0 && e->valuedouble < 1e15)
+    if (cJSON_IsNumber(e) && isfinite(e->valuedouble) && e->valuedouble > 0 &&
+        e->valuedouble < 1e15)
         exp = (int64_t)e->valuedouble;
     cJSON_Delete(root);
     /* The payload names the user; wipe it like the token it came from. */

@@ -6,10 +6,11 @@
  *
  * Why it is fast: a secret's windows are precomputed once, each as a keyed 64-bit print of its 8
  * bytes, into an open-addressing set. A text is read once, its window rolled one byte at a time
- * (shift in the next byte) and looked up: one multiply and one probe a byte, nothing allocated unless
- * something is found. Why it keeps no secret: the set holds prints, the window times an odd key of 64
- * random bits per redactor, never the bytes of a window; a secret shorter than a window is the
- * one exception (kept as it is and lowercased, compared whole). Every block is wiped before it is freed. */
+ * (shift in the next byte) and looked up: one multiply and one probe a byte, nothing allocated
+ * unless something is found. Why it keeps no secret: the set holds prints, the window times an odd
+ * key of 64 random bits per redactor, never the bytes of a window; a secret shorter than a window
+ * is the one exception (kept as it is and lowercased, compared whole). Every block is wiped before
+ * it is freed. */
 #include <string.h>
 
 #include "internal.h"
@@ -22,7 +23,8 @@ typedef struct print_set {
 struct dh_redactor {
     uint64_t key;
     print_set set;
-    char **shorts; /* the secrets shorter than a window, as they are and lowercased; compared whole */
+    char *
+        *shorts; /* the secrets shorter than a window, as they are and lowercased; compared whole */
     size_t n_shorts;
     /* remember > 0: each secret's prints, oldest first, so that the oldest can be forgotten, and
      * a keyed print of each whole secret, so that one handed out again is not kept twice */
@@ -32,7 +34,9 @@ struct dh_redactor {
     const dh_redactor *also; /* looked up as well (a client's own secrets, then those it made) */
 };
 
-static unsigned char fold(unsigned char c) { return (unsigned char)((unsigned)(c - 'A') < 26u ? c | 0x20 : c); }
+static unsigned char fold(unsigned char c) {
+    return (unsigned char)((unsigned)(c - 'A') < 26u ? c | 0x20 : c);
+}
 
 /* The window times the key (odd): a bijection of the 64 bits, one multiply a byte. The high
  * bits, which every byte of the window stirs, pick the slot. A window of a secret (a C string)
@@ -240,8 +244,8 @@ static bool continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 /* The first stretch at or after `from` made of runs of secrets (runs that overlap or touch
  * joined), widened to whole UTF-8 characters: [*start, *end). False when there is none. */
-static bool next_stretch(const dh_redactor *r, const char *text, size_t len, size_t from, size_t *start,
-                         size_t *end) {
+static bool next_stretch(const dh_redactor *r, const char *text, size_t len, size_t from,
+                         size_t *start, size_t *end) {
     const unsigned char *s = (const unsigned char *)text;
     bool shorts = any_shorts(r);
     if (from >= len || (len - from < DH_SECRET_RUN && !shorts)) return false;

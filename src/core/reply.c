@@ -7,7 +7,8 @@
 #include "call.h"
 
 /* A failure without an answer: its code, and a message that names the host's reason. */
-static const char *failure_message(const dh_call *c, dh_http_failure f, dh_code *code, bool *maybe_created) {
+static const char *failure_message(const dh_call *c, dh_http_failure f, dh_code *code,
+                                   bool *maybe_created) {
     *code = DH_ERR_NETWORK;
     *maybe_created = false;
     switch (f) {
@@ -25,34 +26,39 @@ static const char *failure_message(const dh_call *c, dh_http_failure f, dh_code 
     case DH_HTTP_TOO_LARGE:
         *code = DH_ERR_INVALID_RESPONSE;
         *maybe_created = c->op == DH_OP_CREATE; /* the answer came: a 201 too long to read */
-        return *maybe_created ? "the response body is larger than max_response_bytes; the token may have been "
-                                "created: list the tokens"
-                              : "the response body is larger than max_response_bytes";
+        return *maybe_created
+                   ? "the response body is larger than max_response_bytes; the token may have been "
+                     "created: list the tokens"
+                   : "the response body is larger than max_response_bytes";
     case DH_HTTP_HEADERS_TOO_LARGE:
         *code = DH_ERR_INVALID_RESPONSE;
         *maybe_created = c->op == DH_OP_CREATE; /* an answer began: the server acted */
-        return *maybe_created ? "Docker Hub's response headers are larger than the transport reads (256 KiB in all, "
-                                "100 KiB a line); the token may have been created: list the tokens"
-                              : "Docker Hub's response headers are larger than the transport reads (256 KiB in all, "
-                                "100 KiB a line)";
+        return *maybe_created
+                   ? "Docker Hub's response headers are larger than the transport reads (256 KiB in all, "
+                     "100 KiB a line); the token may have been created: list the tokens"
+                   : "Docker Hub's response headers are larger than the transport reads (256 KiB in all, "
+                     "100 KiB a line)";
     case DH_HTTP_MALFORMED:
         *code = DH_ERR_INVALID_RESPONSE;
         *maybe_created = c->op == DH_OP_CREATE;
-        return *maybe_created ? "Docker Hub's answer is not valid HTTP; the token may have been created: list the tokens"
-                              : "Docker Hub's answer is not valid HTTP";
+        return *maybe_created
+                   ? "Docker Hub's answer is not valid HTTP; the token may have been created: list the tokens"
+                   : "Docker Hub's answer is not valid HTTP";
     case DH_HTTP_REDIRECTED:
         /* The host followed it: a 307 or 308 sent the request again, body and all. */
         *code = DH_ERR_UNEXPECTED_STATUS;
         *maybe_created = c->op == DH_OP_CREATE;
-        return *maybe_created ? "Docker Hub's answer came from another URL (a redirect the host followed), and "
-                                "redirects are refused; the token may have been created: list the tokens"
-                              : "Docker Hub's answer came from another URL (a redirect the host followed), and "
-                                "redirects are refused";
+        return *maybe_created
+                   ? "Docker Hub's answer came from another URL (a redirect the host followed), and "
+                     "redirects are refused; the token may have been created: list the tokens"
+                   : "Docker Hub's answer came from another URL (a redirect the host followed), and "
+                     "redirects are refused";
     case DH_HTTP_RESET:
         *maybe_created = c->op == DH_OP_CREATE;
-        return *maybe_created ? "the connection to Docker Hub was reset; the token may have been created: "
-                                "list the tokens before creating it again"
-                              : "the connection to Docker Hub was reset or closed early";
+        return *maybe_created
+                   ? "the connection to Docker Hub was reset; the token may have been created: "
+                     "list the tokens before creating it again"
+                   : "the connection to Docker Hub was reset or closed early";
     case DH_HTTP_TIMEOUT: *code = DH_ERR_TIMEOUT; break;
     default: break;
     }
@@ -156,7 +162,8 @@ static bool open_reply(const dh_call *c, const dh_http_response *resp, reply_sto
     r->body = resp->body_len ? resp->body : NULL;
     r->body_len = resp->body_len;
     dh_header *headers = NULL;
-    r->header_count = dh_headers_unpack(resp->raw_headers, resp->raw_headers_len, rs->arena, &headers);
+    r->header_count =
+        dh_headers_unpack(resp->raw_headers, resp->raw_headers_len, rs->arena, &headers);
     r->headers = headers;
     const dh_redactor *red = r->header_count ? client_redactor(c) : NULL;
     for (size_t i = 0; i < r->header_count; i++) {
@@ -179,9 +186,11 @@ static const char *oat_refusal(const dh_call *c, dh_arena *a, int status, const 
                     (sent && strncmp(sent, oat, sizeof oat - 1) == 0);
     if ((status != 401 && status != 403) || !sent_oat) return said;
     dh_buf b = {0};
-    dh_buf_puts(&b, "an organization access token (dckr_oat_...) cannot manage organization access "
-                    "tokens: sign in as an organization owner, with a personal access token or the owner's own "
-                    "credentials");
+    dh_buf_puts(
+        &b,
+        "an organization access token (dckr_oat_...) cannot manage organization access "
+        "tokens: sign in as an organization owner, with a personal access token or the owner's own "
+        "credentials");
     if (said) {
         dh_buf_puts(&b, " (Docker Hub said: ");
         dh_buf_puts(&b, said);
@@ -196,12 +205,14 @@ static const char *oat_refusal(const dh_call *c, dh_arena *a, int status, const 
 static void read_error(const dh_call *c, const dh_http_response *resp, reply_store *rs) {
     dh_reply *r = &rs->reply;
     const dh_redactor *red = client_redactor(c);
-    if (!dh_error_from_response_with(resp->status, resp->body, resp->body_len, red, rs->arena, &rs->error)) {
+    if (!dh_error_from_response_with(resp->status, resp->body, resp->body_len, red, rs->arena,
+                                     &rs->error)) {
         r->body = NULL;
         r->body_len = 0;
     }
     const dh_client *cl = c->client;
-    rs->error.retry_after = dh_retry_after(r->headers, r->header_count, resp->status, cl->tr.now_unix(cl->tr.ctx));
+    rs->error.retry_after =
+        dh_retry_after(r->headers, r->header_count, resp->status, cl->tr.now_unix(cl->tr.ctx));
 }
 
 /* An error status: true when the call goes on (signed in again, or retried after a wait). */
@@ -212,8 +223,7 @@ static bool retry_error(dh_call *c, int status, const reply_store *rs) {
          * by another call since this one was sent is simply used. */
         c->reauthed = true;
         const char *sent = sent_bearer(c);
-        if (cl->bearer && sent && strcmp(sent, cl->bearer) == 0)
-            set_bearer(cl, NULL);
+        if (cl->bearer && sent && strcmp(sent, cl->bearer) == 0) set_bearer(cl, NULL);
         start_attempt(c);
         return true;
     }
@@ -225,8 +235,7 @@ static const char *decode_success(dh_call *c, const dh_http_response *resp, repl
     dh_reply *r = &rs->reply;
     const char *why = NULL;
     switch (c->op) {
-    case DH_OP_DELETE:
-        break;
+    case DH_OP_DELETE: break;
     case DH_OP_LIST:
         why = dh_decode_page(resp->body, resp->body_len, rs->arena, &rs->root, &rs->page);
         if (!why) r->page = &rs->page;
@@ -261,11 +270,13 @@ static void decode_answer(dh_call *c, const dh_http_response *resp, reply_store 
     rs->error.status = resp->status;
     rs->error.message = why;
     if (c->op == DH_OP_CREATE) {
-        /* A 2xx: Docker Hub made the token, whose secret is now lost. Say so, or it is made twice. */
+        /* A 2xx: Docker Hub made the token, whose secret is now lost. Say so, or it is made twice.
+         */
         rs->error.maybe_created = true;
         dh_buf b = {0};
         dh_buf_puts(&b, why);
-        dh_buf_puts(&b, "; the token was created: list the tokens, and delete it before creating it again");
+        dh_buf_puts(
+            &b, "; the token was created: list the tokens, and delete it before creating it again");
         const char *said = b.oom ? NULL : dh_arena_strdup(rs->arena, b.data);
         dh_buf_free(&b);
         if (said) rs->error.message = said;
@@ -279,7 +290,8 @@ static bool next_page(dh_call *c, const dh_token_page *page) {
     int next = dh_pager_advance(c->pager, page);
     if (!next) return false;
     dh_free(c->url);
-    c->url = dh_url_tokens(c->client->base_url, c->org, NULL, &(dh_list_options){next, c->pager->page_size});
+    c->url = dh_url_tokens(c->client->base_url, c->org, NULL,
+                           &(dh_list_options){next, c->pager->page_size});
     return c->url != NULL;
 }
 

@@ -70,7 +70,8 @@ static double scale(double v, long exp10) {
 /* digits * 10^exp10. One exact operation where it can; else, for a point within the digits, the
  * whole part exact and the fraction added (so that "4503599627370495.5" is not read as whole). */
 static double value(uint64_t digits, long exp10) {
-    if (digits <= (1ull << 53) || exp10 >= 0 || exp10 < -MAX_DIGITS) return scale((double)digits, exp10);
+    if (digits <= (1ull << 53) || exp10 >= 0 || exp10 < -MAX_DIGITS)
+        return scale((double)digits, exp10);
     uint64_t unit = 1;
     for (long k = exp10; k < 0; k++) unit *= 10;
     uint64_t whole = digits / unit, part = digits % unit;

@@ -70,7 +70,8 @@ typedef struct scope_hint {
     const char *message; /* static, so it can be returned as the refusal */
 } scope_hint;
 
-#define PREFIX_HINT(s) {s, "resources: scopes need the scope- prefix: for " s " use \"scope-" s "\""},
+#define PREFIX_HINT(s)                                                                             \
+    {s, "resources: scopes need the scope- prefix: for " s " use \"scope-" s "\""},
 #define OLD_NAME(old, s) {old, "resources: \"" old "\" is an old scope name: use \"" s "\""},
 
 /* Each real scope without its prefix, then names that old docs taught and scripts still send
@@ -114,7 +115,8 @@ int64_t dh_days_from_civil(int64_t y, int m, int d) {
 int dh_parse_rfc3339(const char *s, int64_t *out) {
     if (dh_check_rfc3339(s)) return -1;
     int64_t t = dh_days_from_civil(digits(s, 4), digits(s + 5, 2), digits(s + 8, 2)) * 86400 +
-                (int64_t)digits(s + 11, 2) * 3600 + (int64_t)digits(s + 14, 2) * 60 + digits(s + 17, 2);
+                (int64_t)digits(s + 11, 2) * 3600 + (int64_t)digits(s + 14, 2) * 60 +
+                digits(s + 17, 2);
     const char *p = s + 19;
     if (*p == '.')
         for (p++; *p >= '0' && *p <= '9'; p++) {}
@@ -135,7 +137,8 @@ const char *dh_check_resources(const dh_resource *res, size_t n) {
         if (!r->path || !*r->path) return "resources: each needs a non-empty path";
         if (r->scope_count == 0 || !r->scopes) return "resources: each needs at least one scope";
         for (size_t j = 0; j < r->scope_count; j++) {
-            if (!r->scopes[j] || !*r->scopes[j]) return "resources: scopes must be non-empty strings";
+            if (!r->scopes[j] || !*r->scopes[j])
+                return "resources: scopes must be non-empty strings";
             const char *why = check_scope(r->scopes[j]);
             if (why) return why;
         }
@@ -163,7 +166,8 @@ const char *dh_check_update(const dh_update_request *req) {
 const char *dh_check_list_options(const dh_list_options *o) {
     if (!o) return NULL;
     if (o->page < 0) return "page must be a whole number of at least 1";
-    if (o->page_size < 0 || o->page_size > 100) return "page_size must be a whole number from 1 to 100";
+    if (o->page_size < 0 || o->page_size > 100)
+        return "page_size must be a whole number from 1 to 100";
     return NULL;
 }
 
@@ -185,7 +189,9 @@ static bool authority_ok(const char *a, size_t len) {
             if (!isxdigit((unsigned char)a[k]) && a[k] != ':' && a[k] != '.') return false;
         i++;
     } else {
-        while (i < len && (isalnum((unsigned char)a[i]) || a[i] == '.' || a[i] == '-' || a[i] == '_')) i++;
+        while (i < len &&
+               (isalnum((unsigned char)a[i]) || a[i] == '.' || a[i] == '-' || a[i] == '_'))
+            i++;
         if (i == 0) return false;
     }
     if (i == len) return true;
@@ -199,7 +205,8 @@ static bool authority_ok(const char *a, size_t len) {
 }
 
 const char *dh_check_base_url(const char *base_url, char **out) {
-    static const char *bad = "base_url must be an http(s) URL with a host and no query, fragment or user";
+    static const char *bad =
+        "base_url must be an http(s) URL with a host and no query, fragment or user";
     *out = NULL;
     if (!base_url) base_url = DH_DEFAULT_BASE_URL;
     size_t scheme;
@@ -209,7 +216,8 @@ const char *dh_check_base_url(const char *base_url, char **out) {
     const char *host = base_url + scheme;
     if (!*host || *host == '/' || *host == ':') return bad;
     for (const unsigned char *p = (const unsigned char *)base_url; *p; p++)
-        if (*p <= 0x20 || *p >= 0x7f || *p == '?' || *p == '#' || *p == '@' || *p == '\\') return bad;
+        if (*p <= 0x20 || *p >= 0x7f || *p == '?' || *p == '#' || *p == '@' || *p == '\\')
+            return bad;
     const char *slash = strchr(host, '/');
     if (!authority_ok(host, slash ? (size_t)(slash - host) : strlen(host)))
         return "base_url must name a host (letters, digits, '.', '-', '_', or an [IPv6] address) and at most a port from 1 to 65535";

@@ -34,7 +34,8 @@ extern "C" {
 #define DH_PUBLIC
 #endif
 
-/* The version, the same as package.json's (tests/package/package.test.js checks that they agree). */
+/* The version, the same as package.json's (tests/package/package.test.js checks that they agree).
+ */
 #define DH_VERSION_MAJOR 0
 #define DH_VERSION_MINOR 1
 #define DH_VERSION_PATCH 0
@@ -75,8 +76,8 @@ typedef enum dh_code {
     DH_ERR_NETWORK,           /* no response: connection refused, reset, DNS... */
     DH_ERR_TIMEOUT,
     DH_ERR_ABORTED,
-    DH_ERR_CLOSED,            /* the client was closed before the call settled */
-    DH_ERR_NO_MEMORY          /* C only; JS reports it as invalid_response */
+    DH_ERR_CLOSED,   /* the client was closed before the call settled */
+    DH_ERR_NO_MEMORY /* C only; JS reports it as invalid_response */
 } dh_code;
 
 /* "invalid_argument", "bad_request", ...: the JS code. Static string. */
@@ -87,7 +88,14 @@ DH_PUBLIC const char *dh_code_name(dh_code code);
  * and sets *out, or -1 where the text is not such a date-time. */
 DH_PUBLIC int dh_parse_rfc3339(const char *s, int64_t *out);
 
-typedef enum dh_op { DH_OP_LIST, DH_OP_CREATE, DH_OP_GET, DH_OP_UPDATE, DH_OP_DELETE, DH_OP_AUTH } dh_op;
+typedef enum dh_op {
+    DH_OP_LIST,
+    DH_OP_CREATE,
+    DH_OP_GET,
+    DH_OP_UPDATE,
+    DH_OP_DELETE,
+    DH_OP_AUTH
+} dh_op;
 
 /* A response header. `name` is lower-case; `value` has no surrounding white space. */
 typedef struct dh_header {
@@ -100,15 +108,15 @@ typedef struct dh_header {
  * only where the body holds none of them. */
 typedef struct dh_error {
     dh_code code;
-    int status;              /* HTTP status; 0 where there was no response */
-    const char *message;     /* human sentence; never NULL in a reply */
+    int status;          /* HTTP status; 0 where there was no response */
+    const char *message; /* human sentence; never NULL in a reply */
     const char *detail;
     const char *text;
-    const char *errinfo;     /* Docker's `errinfo` object as compact JSON text */
-    const char *fields;      /* Docker's `fields` object (per-field complaints) as JSON text */
-    int64_t retry_after;     /* seconds to wait, from Retry-After or X-Retry-After (seconds, a unix
-                              * time or an HTTP date) or a 429's X-RateLimit-Reset; -1 if absent */
-    int maybe_created;       /* a create that failed in flight: the token may exist all the same */
+    const char *errinfo; /* Docker's `errinfo` object as compact JSON text */
+    const char *fields;  /* Docker's `fields` object (per-field complaints) as JSON text */
+    int64_t retry_after; /* seconds to wait, from Retry-After or X-Retry-After (seconds, a unix
+                          * time or an HTTP date) or a 429's X-RateLimit-Reset; -1 if absent */
+    int maybe_created;   /* a create that failed in flight: the token may exist all the same */
 } dh_error;
 
 /* A resource a token grants: TYPE_REPO with a repository path, a glob or the public-repositories
@@ -127,19 +135,19 @@ typedef struct dh_token {
     const char *id;
     const char *label;
     const char *description;
-    const char *created_by;    /* absent from create's response */
-    int is_active;             /* 1, 0, or -1 where absent */
+    const char *created_by; /* absent from create's response */
+    int is_active;          /* 1, 0, or -1 where absent */
     const char *created_at;
-    const char *expires_at;    /* NULL: never expires */
+    const char *expires_at; /* NULL: never expires */
     const char *last_used_at;
-    const char *token;         /* the secret: create's response only, shown once */
+    const char *token;            /* the secret: create's response only, shown once */
     const dh_resource *resources; /* absent (NULL, 0) in list items */
     size_t resource_count;
 } dh_token;
 
 /* One page of a list. `next`/`previous` are absolute URLs or NULL. */
 typedef struct dh_token_page {
-    int64_t total;             /* -1 where the page gives none */
+    int64_t total; /* -1 where the page gives none */
     const char *next;
     const char *previous;
     const dh_token *results;
@@ -172,16 +180,16 @@ typedef void (*dh_callback)(const dh_reply *reply, void *user);
 /* ---- requests ---- */
 
 typedef struct dh_list_options {
-    int page;       /* >= 1; 0 means 1 */
-    int page_size;  /* 1..100; 0 means 10 */
+    int page;      /* >= 1; 0 means 1 */
+    int page_size; /* 1..100; 0 means 10 */
 } dh_list_options;
 
 typedef struct dh_create_request {
-    const char *label;          /* required, non-empty */
-    const char *description;    /* optional */
+    const char *label;       /* required, non-empty */
+    const char *description; /* optional */
     const dh_resource *resources;
     size_t resource_count;
-    const char *expires_at;     /* optional RFC 3339 date-time; NULL: never */
+    const char *expires_at; /* optional RFC 3339 date-time; NULL: never */
 } dh_create_request;
 
 /* Only the fields that are set are sent: a NULL string, has_resources == 0 or is_active == -1
@@ -192,7 +200,7 @@ typedef struct dh_update_request {
     int has_resources;
     const dh_resource *resources;
     size_t resource_count;
-    int is_active;              /* 1, 0, or -1: unchanged */
+    int is_active; /* 1, 0, or -1: unchanged */
 } dh_update_request;
 
 /* ---- transport seam ---- */
@@ -203,32 +211,33 @@ typedef struct dh_http_request {
     const char *const *headers; /* name, value, name, value, ..., NULL */
     const char *body;           /* NULL for none; lives until the response callback */
     size_t body_len;
-    size_t max_response_bytes;  /* a longer body is refused: DH_HTTP_TOO_LARGE */
+    size_t max_response_bytes; /* a longer body is refused: DH_HTTP_TOO_LARGE */
 } dh_http_request;
 
 /* What a transport says went wrong; the core words DH_ERR_NETWORK's message by it and retries
  * only where another try can help. */
 typedef enum dh_http_failure {
-    DH_HTTP_OK = 0,          /* a response arrived (any status) */
-    DH_HTTP_NETWORK,         /* lost somewhere: the server may have acted */
-    DH_HTTP_REFUSED,         /* refused before anything was sent: the server surely did not act */
-    DH_HTTP_TIMEOUT,         /* the transport's own time limit (the core keeps its own deadline) */
-    DH_HTTP_TOO_LARGE,       /* the body was over max_response_bytes and was not kept */
-    DH_HTTP_DENIED,          /* the host denied the permission to connect (Deno's --allow-net): never retried */
-    DH_HTTP_BLOCKED,         /* the host's network policy or a blocked port stopped it: never retried */
-    DH_HTTP_DNS,             /* the host name did not resolve: nothing was sent */
-    DH_HTTP_TLS,             /* the TLS handshake failed (a certificate, say): never retried */
-    DH_HTTP_RESET,           /* the connection was reset or closed early: the server may have acted */
-    DH_HTTP_REDIRECTED,      /* the answer came from another URL (a redirect the host followed) */
+    DH_HTTP_OK = 0,    /* a response arrived (any status) */
+    DH_HTTP_NETWORK,   /* lost somewhere: the server may have acted */
+    DH_HTTP_REFUSED,   /* refused before anything was sent: the server surely did not act */
+    DH_HTTP_TIMEOUT,   /* the transport's own time limit (the core keeps its own deadline) */
+    DH_HTTP_TOO_LARGE, /* the body was over max_response_bytes and was not kept */
+    DH_HTTP_DENIED, /* the host denied the permission to connect (Deno's --allow-net): never retried
+                     */
+    DH_HTTP_BLOCKED,    /* the host's network policy or a blocked port stopped it: never retried */
+    DH_HTTP_DNS,        /* the host name did not resolve: nothing was sent */
+    DH_HTTP_TLS,        /* the TLS handshake failed (a certificate, say): never retried */
+    DH_HTTP_RESET,      /* the connection was reset or closed early: the server may have acted */
+    DH_HTTP_REDIRECTED, /* the answer came from another URL (a redirect the host followed) */
     DH_HTTP_HEADERS_TOO_LARGE, /* the response's header block (or trailers) passed the transport's
                                 * limit, or one line passed libcurl's: the server may have acted */
-    DH_HTTP_MALFORMED        /* what came back is not valid HTTP: the server may have acted */
+    DH_HTTP_MALFORMED          /* what came back is not valid HTTP: the server may have acted */
 } dh_http_failure;
 
 typedef struct dh_http_response {
     dh_http_failure failure;
     int status;
-    const char *raw_headers;  /* "name: value\r\n..." as the host gives them; may be NULL */
+    const char *raw_headers; /* "name: value\r\n..." as the host gives them; may be NULL */
     size_t raw_headers_len;
     const char *body;
     size_t body_len;
@@ -265,19 +274,19 @@ typedef struct dh_client dh_client;
 typedef void (*dh_token_provider)(void *ctx, dh_client *client);
 
 typedef struct dh_config {
-    const char *base_url;       /* NULL: "https://hub.docker.com". http(s)://host[:port][/prefix] */
+    const char *base_url; /* NULL: "https://hub.docker.com". http(s)://host[:port][/prefix] */
     /* Auth, one of: */
-    const char *bearer;         /* a JWT, used as is */
-    const char *identifier;     /* credentials exchanged at POST /v2/auth/token, renewed a */
-    const char *secret;         /*   minute before the JWT expires and once after a 401 */
+    const char *bearer;     /* a JWT, used as is */
+    const char *identifier; /* credentials exchanged at POST /v2/auth/token, renewed a */
+    const char *secret;     /*   minute before the JWT expires and once after a 401 */
     dh_token_provider token_provider;
     void *token_provider_ctx;
-    uint32_t timeout_ms;        /* the whole call, retries included; 0: 30000 */
-    int max_retries;            /* retries after the first try; 0: none, < 0: 3 */
-    uint32_t retry_base_ms;     /* backoff: full jitter in [0, min(cap, base * 2^n)]; 0: 500 */
-    uint32_t retry_cap_ms;      /* 0: 20000 */
-    size_t max_response_bytes;  /* 0: 16 MiB */
-    dh_transport transport;     /* required: send, cancel, the clocks and the timers */
+    uint32_t timeout_ms;       /* the whole call, retries included; 0: 30000 */
+    int max_retries;           /* retries after the first try; 0: none, < 0: 3 */
+    uint32_t retry_base_ms;    /* backoff: full jitter in [0, min(cap, base * 2^n)]; 0: 500 */
+    uint32_t retry_cap_ms;     /* 0: 20000 */
+    size_t max_response_bytes; /* 0: 16 MiB */
+    dh_transport transport;    /* required: send, cancel, the clocks and the timers */
 } dh_config;
 
 /* Makes a client; NULL with *err set (a static message) when the config is refused.
@@ -306,24 +315,26 @@ DH_PUBLIC void dh_client_free(dh_client *client);
  * [A-Za-z0-9._-], not all dots. */
 DH_PUBLIC dh_code dh_list_tokens(dh_client *client, const char *org, const dh_list_options *options,
                                  dh_callback cb, void *user);
-DH_PUBLIC dh_code dh_create_token(dh_client *client, const char *org, const dh_create_request *request,
-                                  dh_callback cb, void *user);
-DH_PUBLIC dh_code dh_get_token(dh_client *client, const char *org, const char *id, dh_callback cb, void *user);
+DH_PUBLIC dh_code dh_create_token(dh_client *client, const char *org,
+                                  const dh_create_request *request, dh_callback cb, void *user);
+DH_PUBLIC dh_code dh_get_token(dh_client *client, const char *org, const char *id, dh_callback cb,
+                               void *user);
 DH_PUBLIC dh_code dh_update_token(dh_client *client, const char *org, const char *id,
                                   const dh_update_request *request, dh_callback cb, void *user);
-DH_PUBLIC dh_code dh_delete_token(dh_client *client, const char *org, const char *id, dh_callback cb,
-                                  void *user);
+DH_PUBLIC dh_code dh_delete_token(dh_client *client, const char *org, const char *id,
+                                  dh_callback cb, void *user);
 
 /* Every token, page after page of `page_size` (1..100): `cb` runs once per page with
  * reply->more set while another page follows, and ends on an error, a null `next`, an empty
- * page, a page already seen, or after ceil(total / n) pages, n = page_size or the first page's count if fewer (where the first page gives
- * a total; without one, next is followed inside the other guards). Each request goes to the
- * client's base URL; only the page number is read from `next`. dh_cancel(user) stops it.
- * A page after the first is fetched only when dh_list_all_next(client, user) asks for it; the
- * call's timeout_ms bounds each page's fetch (retries and sign-in included) from the moment it is
- * asked for, and the time between pages does not count. */
-DH_PUBLIC dh_code dh_list_all_tokens(dh_client *client, const char *org, int page_size, dh_callback cb,
-                                     void *user);
+ * page, a page already seen, or after ceil(total / n) pages, n = page_size or the first page's
+ * count if fewer (where the first page gives a total; without one, next is followed inside the
+ * other guards). Each request goes to the client's base URL; only the page number is read from
+ * `next`. dh_cancel(user) stops it. A page after the first is fetched only when
+ * dh_list_all_next(client, user) asks for it; the call's timeout_ms bounds each page's fetch
+ * (retries and sign-in included) from the moment it is asked for, and the time between pages does
+ * not count. */
+DH_PUBLIC dh_code dh_list_all_tokens(dh_client *client, const char *org, int page_size,
+                                     dh_callback cb, void *user);
 /* Fetches the next page of the dh_list_all_tokens whose `user` pointer is `user` (it may be
  * called from that page's callback). DH_ERR_INVALID_ARGUMENT when no such list waits for it. */
 DH_PUBLIC dh_code dh_list_all_next(dh_client *client, const void *user);

@@ -64,16 +64,16 @@ DH_PUBLIC const char *dh_audit_reason_name(dh_audit_reason reason);
 DH_PUBLIC int dh_severity_from_name(const char *name);
 
 typedef struct dh_audit_options {
-    int64_t now;          /* unix seconds */
-    int unused_days;      /* 0: 90 */
-    int expiring_days;    /* 0: 14 */
-    int64_t limit;        /* the plan's token limit; <= 0: unknown */
+    int64_t now;       /* unix seconds */
+    int unused_days;   /* 0: 90 */
+    int expiring_days; /* 0: 14 */
+    int64_t limit;     /* the plan's token limit; <= 0: unknown */
 } dh_audit_options;
 
 /* One finding. Strings and the scopes array point into the tokens that were audited (borrowed:
  * valid while they are); the scopes array itself belongs to the result. */
 typedef struct dh_audit_finding {
-    size_t token_index;     /* into the tokens passed in */
+    size_t token_index; /* into the tokens passed in */
     const char *token_id;
     dh_audit_kind kind;
     dh_severity severity;
@@ -83,23 +83,23 @@ typedef struct dh_audit_finding {
     /* The moment the finding rests on, unix seconds: expiry (expired, expiring), last use or
      * creation (unused); -1 for the other kinds. */
     int64_t at;
-    int never_used;         /* unused: the token was never used */
-    dh_audit_reason reason; /* broad only */
-    const char *path;       /* broad: the resource's path */
+    int never_used;            /* unused: the token was never used */
+    dh_audit_reason reason;    /* broad only */
+    const char *path;          /* broad: the resource's path */
     const char *const *scopes; /* broad (admin, delete, org_write): the scopes that make it so */
     size_t scope_count;
 } dh_audit_finding;
 
 typedef struct dh_audit_summary {
-    size_t tokens;          /* all of them count toward the limit, expired and inactive too */
+    size_t tokens; /* all of them count toward the limit, expired and inactive too */
     size_t active, inactive, expired;
-    int64_t limit;          /* -1: unknown */
-    int64_t available;      /* limit - tokens (never below 0); -1 when the limit is unknown */
-    int at_limit;           /* tokens >= limit, where the limit is known */
+    int64_t limit;     /* -1: unknown */
+    int64_t available; /* limit - tokens (never below 0); -1 when the limit is unknown */
+    int at_limit;      /* tokens >= limit, where the limit is known */
     size_t findings;
-    size_t by_severity[4];  /* indexed by dh_severity; [0] unused */
-    int worst;              /* the highest dh_severity found, 0 for none */
-    size_t flagged_tokens;  /* tokens with at least one finding */
+    size_t by_severity[4]; /* indexed by dh_severity; [0] unused */
+    int worst;             /* the highest dh_severity found, 0 for none */
+    size_t flagged_tokens; /* tokens with at least one finding */
 } dh_audit_summary;
 
 /* Owner: the caller; free with dh_audit_result_free. */
@@ -115,7 +115,6 @@ typedef struct dh_audit_result {
 DH_PUBLIC dh_code dh_audit_tokens(const dh_token *tokens, size_t n, const dh_audit_options *options,
                                   dh_audit_result *out);
 DH_PUBLIC void dh_audit_result_free(dh_audit_result *result);
-
 
 #ifdef __cplusplus
 }

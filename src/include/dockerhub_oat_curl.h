@@ -48,11 +48,11 @@ extern "C" {
 typedef struct dh_curl dh_curl;
 
 typedef struct dh_curl_options {
-    const char *ca_file;   /* PEM bundle to verify TLS peers with; NULL: the system's. Copied. */
+    const char *ca_file; /* PEM bundle to verify TLS peers with; NULL: the system's. Copied. */
     /* A proxy for every request ("http://proxy:3128", "socks5h://127.0.0.1:1080"; libcurl's
      * syntax), NO_PROXY not read. NULL: none, unless proxy_from_env. Copied. */
     const char *proxy;
-    int proxy_from_env;    /* 1: take the proxy from the environment, as the curl tool does */
+    int proxy_from_env; /* 1: take the proxy from the environment, as the curl tool does */
     /* 1: let libcurl write each TLS session's secrets to the file SSLKEYLOGFILE names, for
      * Wireshark. 0 (the default): they are not written, and where this libcurl's TLS library
      * gives no way to stop it (not OpenSSL), dh_curl_new refuses while SSLKEYLOGFILE is set. */
@@ -92,7 +92,8 @@ DH_PUBLIC int dh_curl_pending(const dh_curl *loop);
  * it returns 0, or -1 when libcurl fails. dh_curl_timeout_ms is how long the program may wait
  * before it must call dh_curl_step: -1 when nothing is pending, 0 when something is due, and
  * at most 100 while a transfer has no socket to wait on yet (as libcurl advises). */
-DH_PUBLIC int dh_curl_fdset(dh_curl *loop, fd_set *read_fds, fd_set *write_fds, fd_set *except_fds, int *max_fd);
+DH_PUBLIC int dh_curl_fdset(dh_curl *loop, fd_set *read_fds, fd_set *write_fds, fd_set *except_fds,
+                            int *max_fd);
 DH_PUBLIC long dh_curl_timeout_ms(dh_curl *loop);
 
 #ifdef __cplusplus

@@ -59,18 +59,18 @@ typedef struct dh_manifest_repo {
 
 typedef struct dh_manifest_token {
     const char *label;
-    int line;                  /* of the label's key */
-    const char *id;            /* NULL: matched by label */
-    const char *description;   /* "" when absent */
+    int line;                /* of the label's key */
+    const char *id;          /* NULL: matched by label */
+    const char *description; /* "" when absent */
     const dh_manifest_repo *repos;
     size_t repo_count;
     const char *const *org_scopes;
     size_t org_scope_count;
     int public_read;
     dh_expiry_kind expiry;
-    int64_t expiry_days;       /* DH_EXPIRY_DAYS */
-    int64_t expiry_at;         /* DH_EXPIRY_AT: unix seconds */
-    const char *expires;       /* as written; "never" when absent */
+    int64_t expiry_days; /* DH_EXPIRY_DAYS */
+    int64_t expiry_at;   /* DH_EXPIRY_AT: unix seconds */
+    const char *expires; /* as written; "never" when absent */
     int active;
     dh_secret_kind secret;
     const char *secret_target; /* the command (exec) or the file (out) */
@@ -85,7 +85,7 @@ typedef struct dh_manifest {
 } dh_manifest;
 
 typedef struct dh_manifest_error {
-    int line;                  /* 1-based; 0 when no line applies */
+    int line; /* 1-based; 0 when no line applies */
     char message[320];
 } dh_manifest_error;
 
@@ -95,14 +95,23 @@ DH_PUBLIC dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manife
 DH_PUBLIC void dh_manifest_free(dh_manifest *m);
 
 typedef enum dh_step_kind {
-    DH_STEP_UNCHANGED, DH_STEP_CREATE, DH_STEP_UPDATE, DH_STEP_REPLACE, DH_STEP_DELETE,
+    DH_STEP_UNCHANGED,
+    DH_STEP_CREATE,
+    DH_STEP_UPDATE,
+    DH_STEP_REPLACE,
+    DH_STEP_DELETE,
     DH_STEP_UNMANAGED,
     DH_STEP_ROTATE /* rotate_every is due: a new token like the entry, then the old one retired */
 } dh_step_kind;
 
 /* What differs, for an update or a replace. */
-enum { DH_CHANGE_LABEL = 1, DH_CHANGE_DESCRIPTION = 2, DH_CHANGE_RESOURCES = 4, DH_CHANGE_ACTIVE = 8,
-       DH_CHANGE_EXPIRY = 16 };
+enum {
+    DH_CHANGE_LABEL = 1,
+    DH_CHANGE_DESCRIPTION = 2,
+    DH_CHANGE_RESOURCES = 4,
+    DH_CHANGE_ACTIVE = 8,
+    DH_CHANGE_EXPIRY = 16
+};
 
 typedef struct dh_plan_step {
     dh_step_kind kind;
@@ -112,16 +121,16 @@ typedef struct dh_plan_step {
     /* The wanted resources in the API's form (create, update, replace). */
     const dh_resource *resources;
     size_t resource_count;
-    const char *expires_at;         /* create, replace and rotate: the new token's; NULL never */
-    const char *rotation_due;       /* with rotate_every and a token: when it is (was) due; else NULL */
+    const char *expires_at;   /* create, replace and rotate: the new token's; NULL never */
+    const char *rotation_due; /* with rotate_every and a token: when it is (was) due; else NULL */
 } dh_plan_step;
 
 typedef struct dh_plan {
     const char *org;
     int prune;
-    const dh_plan_step *steps;      /* the manifest's entries in order, then the unlisted tokens */
+    const dh_plan_step *steps; /* the manifest's entries in order, then the unlisted tokens */
     size_t count;
-    size_t changes;                 /* steps that are neither unchanged nor unmanaged */
+    size_t changes; /* steps that are neither unchanged nor unmanaged */
     void *priv;
 } dh_plan;
 
@@ -130,8 +139,8 @@ typedef struct dh_plan {
  * expiry of new tokens. NULL with *err filled (line 0 or the entry's) when no plan can be made:
  * two org tokens share a listed label, an id is not in the org, a repository is not the org's, or
  * a token to create would expire before `now`. Free with dh_plan_free. */
-DH_PUBLIC dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tokens, size_t n,
-                                int64_t now, int prune, dh_manifest_error *err);
+DH_PUBLIC dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tokens,
+                                size_t n, int64_t now, int prune, dh_manifest_error *err);
 DH_PUBLIC void dh_plan_free(dh_plan *p);
 
 #ifdef __cplusplus

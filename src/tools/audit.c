@@ -10,7 +10,8 @@
 #define PUBLIC_PATH "*/*/public"
 
 const char *dh_audit_kind_name(dh_audit_kind kind) {
-    static const char *const names[] = {"expired", "inactive", "unused", "expiring", "no_expiry", "broad"};
+    static const char *const names[] = {"expired",  "inactive",  "unused",
+                                        "expiring", "no_expiry", "broad"};
     return (unsigned)kind < sizeof names / sizeof *names ? names[kind] : "unknown";
 }
 
@@ -24,7 +25,8 @@ const char *dh_severity_name(dh_severity severity) {
 }
 
 const char *dh_audit_reason_name(dh_audit_reason reason) {
-    static const char *const names[] = {"none", "admin", "delete", "org_write", "wildcard", "public_with_private"};
+    static const char *const names[] = {"none",      "admin",    "delete",
+                                        "org_write", "wildcard", "public_with_private"};
     return (unsigned)reason < sizeof names / sizeof *names ? names[reason] : "unknown";
 }
 
@@ -55,8 +57,12 @@ static dh_audit_finding *push(sink *k, const dh_token *t, size_t index, dh_audit
         k->cap = cap;
     }
     dh_audit_finding *f = &k->items[k->count++];
-    *f = (dh_audit_finding){.token_index = index, .token_id = t->id, .kind = kind, .severity = severity,
-                            .days = -1, .at = -1};
+    *f = (dh_audit_finding){.token_index = index,
+                            .token_id = t->id,
+                            .kind = kind,
+                            .severity = severity,
+                            .days = -1,
+                            .at = -1};
     return f;
 }
 
@@ -82,7 +88,8 @@ static bool scope_has_reason(const char *type, const char *scope, dh_audit_reaso
     case DH_REASON_DELETE: return strcmp(scope, "scope-image-delete") == 0;
     case DH_REASON_ORG_WRITE:
         return org && (ends_with(scope, "-edit") || ends_with(scope, "-write") ||
-                       strcmp(scope, "scope-repository-create") == 0 || strcmp(scope, "scope-cloud-connect") == 0);
+                       strcmp(scope, "scope-repository-create") == 0 ||
+                       strcmp(scope, "scope-cloud-connect") == 0);
     default: return false;
     }
 }
@@ -92,7 +99,8 @@ static bool scope_has_reason(const char *type, const char *scope, dh_audit_reaso
 static void broad_scopes(sink *k, const dh_token *t, size_t index, const dh_resource *r,
                          dh_audit_reason reason) {
     size_t hits = 0;
-    for (size_t j = 0; j < r->scope_count; j++) hits += r->scopes[j] && scope_has_reason(r->type, r->scopes[j], reason);
+    for (size_t j = 0; j < r->scope_count; j++)
+        hits += r->scopes[j] && scope_has_reason(r->type, r->scopes[j], reason);
     if (!hits) return;
     const char **list = dh_malloc(hits * sizeof *list);
     dh_audit_finding *f = list ? push(k, t, index, DH_AUDIT_BROAD, DH_SEVERITY_HIGH) : NULL;
@@ -103,7 +111,8 @@ static void broad_scopes(sink *k, const dh_token *t, size_t index, const dh_reso
     }
     size_t i = 0;
     for (size_t j = 0; j < r->scope_count; j++)
-        if (r->scopes[j] && scope_has_reason(r->type, r->scopes[j], reason)) list[i++] = r->scopes[j];
+        if (r->scopes[j] && scope_has_reason(r->type, r->scopes[j], reason))
+            list[i++] = r->scopes[j];
     f->reason = reason;
     f->path = r->path;
     f->scopes = list;
@@ -136,14 +145,17 @@ static void broad_paths(sink *k, const dh_token *t, size_t index) {
 }
 
 static void broad(sink *k, const dh_token *t, size_t index) {
-    static const dh_audit_reason scope_reasons[] = {DH_REASON_ADMIN, DH_REASON_DELETE, DH_REASON_ORG_WRITE};
+    static const dh_audit_reason scope_reasons[] = {DH_REASON_ADMIN, DH_REASON_DELETE,
+                                                    DH_REASON_ORG_WRITE};
     for (size_t i = 0; i < t->resource_count; i++)
-        for (size_t s = 0; s < 3; s++) broad_scopes(k, t, index, &t->resources[i], scope_reasons[s]);
+        for (size_t s = 0; s < 3; s++)
+            broad_scopes(k, t, index, &t->resources[i], scope_reasons[s]);
     broad_paths(k, t, index);
 }
 
 static void usage_and_expiry(sink *k, const dh_token *t, size_t index, const dh_audit_options *o) {
-    int64_t used = when(t->last_used_at), created = when(t->created_at), expires = when(t->expires_at);
+    int64_t used = when(t->last_used_at), created = when(t->created_at),
+            expires = when(t->expires_at);
     int64_t since = used != NO_TIME ? used : created;
     if (since != NO_TIME && o->now - since >= (int64_t)o->unused_days * DAY) {
         dh_audit_finding *f = push(k, t, index, DH_AUDIT_UNUSED, DH_SEVERITY_MEDIUM);
@@ -184,7 +196,8 @@ static int audit_one(sink *k, const dh_token *t, size_t index, const dh_audit_op
     return 0;
 }
 
-static void summarize(dh_audit_result *r, size_t n, const size_t states[3], const dh_audit_options *o) {
+static void summarize(dh_audit_result *r, size_t n, const size_t states[3],
+                      const dh_audit_options *o) {
     dh_audit_summary *s = &r->summary;
     s->tokens = n;
     s->active = states[0];
@@ -212,7 +225,8 @@ static const char *check_tokens(const dh_token *tokens, size_t n) {
         if (t->resource_count && !t->resources) return "tokens: missing resources array";
         for (size_t j = 0; j < t->resource_count; j++) {
             const dh_resource *r = &t->resources[j];
-            if (!r->type || !r->path || (r->scope_count && !r->scopes)) return "tokens: a resource is malformed";
+            if (!r->type || !r->path || (r->scope_count && !r->scopes))
+                return "tokens: a resource is malformed";
         }
     }
     return NULL;
@@ -222,7 +236,8 @@ dh_code dh_audit_tokens(const dh_token *tokens, size_t n, const dh_audit_options
                         dh_audit_result *out) {
     memset(out, 0, sizeof *out);
     dh_audit_options o = options ? *options : (dh_audit_options){0};
-    if (o.unused_days < 0 || o.expiring_days < 0 || check_tokens(tokens, n)) return DH_ERR_INVALID_ARGUMENT;
+    if (o.unused_days < 0 || o.expiring_days < 0 || check_tokens(tokens, n))
+        return DH_ERR_INVALID_ARGUMENT;
     if (!o.unused_days) o.unused_days = 90;
     if (!o.expiring_days) o.expiring_days = 14;
     sink k = {0};

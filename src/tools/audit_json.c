@@ -12,8 +12,8 @@
 static bool take_int(const cJSON *root, const char *name, double lo, double hi, int64_t *out) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
     if (!v || cJSON_IsNull(v)) return true;
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble != floor(v->valuedouble) ||
-        v->valuedouble < lo || v->valuedouble > hi)
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+        v->valuedouble != floor(v->valuedouble) || v->valuedouble < lo || v->valuedouble > hi)
         return false;
     *out = (int64_t)v->valuedouble;
     return true;
@@ -21,13 +21,17 @@ static bool take_int(const cJSON *root, const char *name, double lo, double hi, 
 
 static const char *read_options(const cJSON *root, dh_audit_options *o) {
     int64_t unused = 90, expiring = 14, limit = -1, now = 0;
-    /* Windows up to 100 years: far beyond any token's life, and far from overflowing days * 86400. */
+    /* Windows up to 100 years: far beyond any token's life, and far from overflowing days * 86400.
+     */
     if (!take_int(root, "now", 0, 253402300799.0, &now)) return "now must be unix seconds";
-    if (!take_int(root, "unused_days", 1, 36500, &unused)) return "unused_days must be a whole number from 1 to 36500";
+    if (!take_int(root, "unused_days", 1, 36500, &unused))
+        return "unused_days must be a whole number from 1 to 36500";
     if (!take_int(root, "expiring_days", 1, 36500, &expiring))
         return "expiring_days must be a whole number from 1 to 36500";
-    if (!take_int(root, "limit", 1, 1e9, &limit)) return "limit must be a whole number of at least 1";
-    *o = (dh_audit_options){.now = now, .unused_days = (int)unused, .expiring_days = (int)expiring, .limit = limit};
+    if (!take_int(root, "limit", 1, 1e9, &limit))
+        return "limit must be a whole number of at least 1";
+    *o = (dh_audit_options){
+        .now = now, .unused_days = (int)unused, .expiring_days = (int)expiring, .limit = limit};
     return NULL;
 }
 
@@ -64,7 +68,8 @@ static void put_finding(dh_buf *b, const dh_audit_finding *f) {
     dh_buf_json_string(b, dh_severity_name(f->severity));
     if (f->days >= 0) put_int(b, "days", f->days);
     if (f->at >= 0) put_int(b, "at", f->at);
-    if (f->kind == DH_AUDIT_UNUSED) dh_buf_puts(b, f->never_used ? ",\"never_used\":true" : ",\"never_used\":false");
+    if (f->kind == DH_AUDIT_UNUSED)
+        dh_buf_puts(b, f->never_used ? ",\"never_used\":true" : ",\"never_used\":false");
     if (f->kind == DH_AUDIT_BROAD) {
         dh_buf_puts(b, ",\"reason\":");
         dh_buf_json_string(b, dh_audit_reason_name(f->reason));

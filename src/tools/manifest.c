@@ -74,11 +74,14 @@ typedef struct walk {
     size_t count;
 } walk;
 
-static void walk_record(walk *w, const cJSON *node) { w->out[w->count++] = (node_line){node, w->line}; }
+static void walk_record(walk *w, const cJSON *node) {
+    w->out[w->count++] = (node_line){node, w->line};
+}
 
 /* cJSON's own rule: every byte up to 0x20 is white space. */
 static void walk_ws(walk *w) {
-    while (w->pos < w->len && (unsigned char)w->s[w->pos] <= 0x20) w->line += w->s[w->pos++] == '\n';
+    while (w->pos < w->len && (unsigned char)w->s[w->pos] <= 0x20)
+        w->line += w->s[w->pos++] == '\n';
 }
 
 static bool walk_string(walk *w) {
@@ -124,7 +127,8 @@ static bool walk_value(walk *w, const cJSON *node, bool recorded) {
     if (c == '{') return walk_children(w, node, true, '}');
     if (c == '[') return walk_children(w, node, false, ']');
     if (c == '"') return walk_string(w);
-    while (w->pos < w->len && strchr(",}]", w->s[w->pos]) == NULL && (unsigned char)w->s[w->pos] > 0x20)
+    while (w->pos < w->len && strchr(",}]", w->s[w->pos]) == NULL &&
+           (unsigned char)w->s[w->pos] > 0x20)
         w->pos++;
     return true;
 }
@@ -161,15 +165,17 @@ static int line_of(parser *p, const cJSON *node) {
 
 /* The characters a reviewer cannot see for what they are: controls, format characters, line and
  * paragraph separators and every default-ignorable code point (Unicode 17). The same class as
- * INVISIBLE in bindings/text.js; tests/security/invisible-characters-escaped-and-refused.test.js checks
- * this table against it, code point by code point. Sorted, inclusive. */
+ * INVISIBLE in bindings/text.js; tests/security/invisible-characters-escaped-and-refused.test.js
+ * checks this table against it, code point by code point. Sorted, inclusive. */
 static const uint32_t invisible[][2] = {
     /* invisible-table-start */
-    {0x0, 0x1f}, {0x7f, 0x9f}, {0xad, 0xad}, {0x34f, 0x34f}, {0x600, 0x605}, {0x61c, 0x61c},
-    {0x6dd, 0x6dd}, {0x70f, 0x70f}, {0x890, 0x891}, {0x8e2, 0x8e2}, {0x115f, 0x1160}, {0x17b4, 0x17b5},
-    {0x180b, 0x180f}, {0x200b, 0x200f}, {0x2028, 0x202e}, {0x2060, 0x206f}, {0x3164, 0x3164},
-    {0xfe00, 0xfe0f}, {0xfeff, 0xfeff}, {0xffa0, 0xffa0}, {0xfff0, 0xfffb}, {0x110bd, 0x110bd},
-    {0x110cd, 0x110cd}, {0x13430, 0x1343f}, {0x1bca0, 0x1bca3}, {0x1d173, 0x1d17a}, {0xe0000, 0xe0fff},
+    {0x0, 0x1f},        {0x7f, 0x9f},       {0xad, 0xad},       {0x34f, 0x34f},
+    {0x600, 0x605},     {0x61c, 0x61c},     {0x6dd, 0x6dd},     {0x70f, 0x70f},
+    {0x890, 0x891},     {0x8e2, 0x8e2},     {0x115f, 0x1160},   {0x17b4, 0x17b5},
+    {0x180b, 0x180f},   {0x200b, 0x200f},   {0x2028, 0x202e},   {0x2060, 0x206f},
+    {0x3164, 0x3164},   {0xfe00, 0xfe0f},   {0xfeff, 0xfeff},   {0xffa0, 0xffa0},
+    {0xfff0, 0xfffb},   {0x110bd, 0x110bd}, {0x110cd, 0x110cd}, {0x13430, 0x1343f},
+    {0x1bca0, 0x1bca3}, {0x1d173, 0x1d17a}, {0xe0000, 0xe0fff},
     /* invisible-table-end */
 };
 
@@ -188,8 +194,10 @@ static bool invisible_cp(uint32_t cp) {
 static size_t utf8_at(const unsigned char *s, uint32_t *cp) {
     if (s[0] < 0x80) return *cp = s[0], 1;
     if ((s[0] & 0xE0) == 0xC0) return *cp = (s[0] & 0x1Fu) << 6 | (s[1] & 0x3Fu), 2;
-    if ((s[0] & 0xF0) == 0xE0) return *cp = (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu), 3;
-    return *cp = (s[0] & 0x07u) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu), 4;
+    if ((s[0] & 0xF0) == 0xE0)
+        return *cp = (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu), 3;
+    return *cp = (s[0] & 0x07u) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu),
+           4;
 }
 
 /* The length of the character at s when it is an invisible one, else 0. s is valid UTF-8. */
@@ -234,7 +242,8 @@ static bool refuse_line(parser *p, int line, const char *fmt, ...) {
     (void)vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     p->err->line = line;
-    if (line > 0) (void)snprintf(p->err->message, sizeof p->err->message, "line %d: %s", line, what);
+    if (line > 0)
+        (void)snprintf(p->err->message, sizeof p->err->message, "line %d: %s", line, what);
     else (void)snprintf(p->err->message, sizeof p->err->message, "%s", what);
     return false;
 }
@@ -245,7 +254,11 @@ static bool refuse_line(parser *p, int line, const char *fmt, ...) {
 
 static size_t utf8_sequence(const unsigned char *s, size_t n) {
     unsigned char c = s[0];
-    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    size_t len = c < 0x80             ? 1
+                 : (c & 0xE0) == 0xC0 ? 2
+                 : (c & 0xF0) == 0xE0 ? 3
+                 : (c & 0xF8) == 0xF0 ? 4
+                                      : 0;
     if (len == 0 || len > n) return 0;
     uint32_t cp = len == 1 ? c : c & (0x7F >> len);
     for (size_t k = 1; k < len; k++) {
@@ -264,15 +277,19 @@ static bool check_text(parser *p) {
     bool in_string = false;
     for (size_t i = 0; i < p->len;) {
         size_t n = utf8_sequence(s + i, p->len - i);
-        if (n == 0 || s[i] == 0) return refuse_line(p, line_at(p->text, i), "the file is not valid UTF-8 text");
+        if (n == 0 || s[i] == 0)
+            return refuse_line(p, line_at(p->text, i), "the file is not valid UTF-8 text");
         if (in_string && s[i] == '\\' && i + 1 < p->len) {
             if (p->len - i >= 6 && memcmp(s + i, "\\u0000", 6) == 0)
-                return refuse_line(p, line_at(p->text, i), "a string may not hold a NUL character (\\u0000)");
+                return refuse_line(p, line_at(p->text, i),
+                                   "a string may not hold a NUL character (\\u0000)");
             i += 2;
             continue;
         }
         if (in_string && s[i] < 0x20)
-            return refuse_line(p, line_at(p->text, i), "a string may not hold a raw line break or control character (write \\n)");
+            return refuse_line(
+                p, line_at(p->text, i),
+                "a string may not hold a raw line break or control character (write \\n)");
         if (s[i] == '"') in_string = !in_string;
         i += n;
     }
@@ -281,21 +298,26 @@ static bool check_text(parser *p) {
 
 static bool parse_json(parser *p) {
     /* cJSON would skip a second byte order mark where the line search does not. */
-    if (p->len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0) return refuse_line(p, 1, "not valid JSON here");
+    if (p->len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0)
+        return refuse_line(p, 1, "not valid JSON here");
     const char *end = NULL;
     p->root = cJSON_ParseWithLengthOpts(p->text, p->len, &end, false);
     if (!p->root) {
-        size_t at = end && end >= p->text && end <= p->text + p->len ? (size_t)(end - p->text) : p->len;
+        size_t at =
+            end && end >= p->text && end <= p->text + p->len ? (size_t)(end - p->text) : p->len;
         size_t last = p->len;
         while (last > 0 && (unsigned char)p->text[last - 1] <= 0x20) last--;
         if (last == 0) return refuse_line(p, 1, "the file holds no JSON");
         /* cJSON points at the last byte when the text ends early: name the last line with text. */
-        if (at + 1 >= last) return refuse_line(p, line_at(p->text, last - 1), "not valid JSON: the text ends too early");
+        if (at + 1 >= last)
+            return refuse_line(p, line_at(p->text, last - 1),
+                               "not valid JSON: the text ends too early");
         return refuse_line(p, line_at(p->text, at), "not valid JSON here");
     }
     for (const char *q = end; q < p->text + p->len; q++)
         if ((unsigned char)*q > 0x20)
-            return refuse_line(p, line_at(p->text, (size_t)(q - p->text)), "more text after the JSON document");
+            return refuse_line(p, line_at(p->text, (size_t)(q - p->text)),
+                               "more text after the JSON document");
     return true;
 }
 
@@ -317,7 +339,8 @@ static bool check_keys(parser *p, const cJSON *obj, const char *const *known, co
     for (const cJSON *f = obj->child; f; f = f->next) {
         size_t k = 0;
         while (known[k] && strcmp(known[k], f->string) != 0) k++;
-        if (!known[k]) return REFUSE(p, f, "unknown key \"%s\" in %s", shown(p, f->string, 60), where);
+        if (!known[k])
+            return REFUSE(p, f, "unknown key \"%s\" in %s", shown(p, f->string, 60), where);
         if (seen & (1u << k)) return REFUSE(p, f, "the key \"%s\" appears twice", known[k]);
         seen |= 1u << k;
     }
@@ -335,7 +358,8 @@ static const char *scope_name(dh_arena *a, const char *s) {
 /* A list of scopes from `known`, each once; "image-pull" is taken for "scope-image-pull". */
 static bool scopes(parser *p, const cJSON *arr, const char *const *known, const char *what,
                    const char *const **out, size_t *count) {
-    if (!cJSON_IsArray(arr) || !arr->child) return REFUSE(p, arr, "%s must be a non-empty array of scopes", what);
+    if (!cJSON_IsArray(arr) || !arr->child)
+        return REFUSE(p, arr, "%s must be a non-empty array of scopes", what);
     size_t n = 0;
     const char **list = dh_arena_alloc(p->arena, (size_t)cJSON_GetArraySize(arr) * sizeof *list);
     if (!list) return refuse_line(p, 0, DH_OOM_MESSAGE);
@@ -345,9 +369,11 @@ static bool scopes(parser *p, const cJSON *arr, const char *const *known, const 
         if (!name) return refuse_line(p, 0, DH_OOM_MESSAGE);
         size_t k = 0;
         while (known[k] && strcmp(known[k], name) != 0) k++;
-        if (!known[k]) return REFUSE(p, s, "%s: unknown scope \"%s\"", what, shown(p, s->valuestring, 60));
+        if (!known[k])
+            return REFUSE(p, s, "%s: unknown scope \"%s\"", what, shown(p, s->valuestring, 60));
         for (size_t j = 0; j < n; j++)
-            if (list[j] == known[k]) return REFUSE(p, s, "%s: scope \"%s\" appears twice", what, known[k]);
+            if (list[j] == known[k])
+                return REFUSE(p, s, "%s: scope \"%s\" appears twice", what, known[k]);
         list[n++] = known[k];
     }
     *out = list;
@@ -356,22 +382,28 @@ static bool scopes(parser *p, const cJSON *arr, const char *const *known, const 
 }
 
 static bool repositories(parser *p, const cJSON *obj, dh_manifest_token *t) {
-    if (!cJSON_IsObject(obj)) return REFUSE(p, obj, "repositories must be an object: { \"ORG/REPO\": [scopes] }");
-    if (cJSON_GetArraySize(obj) > MAX_REPOS) return REFUSE(p, obj, "more than %d repositories", MAX_REPOS);
+    if (!cJSON_IsObject(obj))
+        return REFUSE(p, obj, "repositories must be an object: { \"ORG/REPO\": [scopes] }");
+    if (cJSON_GetArraySize(obj) > MAX_REPOS)
+        return REFUSE(p, obj, "more than %d repositories", MAX_REPOS);
     if (duplicate_key(p, obj, "the repository")) return false;
-    dh_manifest_repo *repos = dh_arena_alloc(p->arena, (size_t)cJSON_GetArraySize(obj) * sizeof *repos);
+    dh_manifest_repo *repos =
+        dh_arena_alloc(p->arena, (size_t)cJSON_GetArraySize(obj) * sizeof *repos);
     if (!repos) return refuse_line(p, 0, DH_OOM_MESSAGE);
     size_t n = 0;
     for (const cJSON *r = obj->child; r; r = r->next, n++) {
         if (!*r->string) return REFUSE(p, r, "a repository path may not be empty");
         if (unsafe_text(r->string))
-            return REFUSE(p, r, "repository \"%s\": a path may not hold control, line-break, bidi or other invisible characters",
-                          shown(p, r->string, 60));
+            return REFUSE(
+                p, r,
+                "repository \"%s\": a path may not hold control, line-break, bidi or other invisible characters",
+                shown(p, r->string, 60));
         if (strcmp(r->string, "*/*/public") == 0)
             return REFUSE(p, r, "write public read access as \"public_read\": true");
         repos[n].path = r->string;
         repos[n].line = line_of(p, r);
-        if (!scopes(p, r, repo_scopes, "a repository's scopes", &repos[n].scopes, &repos[n].scope_count))
+        if (!scopes(p, r, repo_scopes, "a repository's scopes", &repos[n].scopes,
+                    &repos[n].scope_count))
             return false;
     }
     t->repos = repos;
@@ -382,11 +414,13 @@ static bool repositories(parser *p, const cJSON *obj, dh_manifest_token *t) {
 static bool resources(parser *p, const cJSON *obj, dh_manifest_token *t) {
     static const char *const keys[] = {"repositories", "org", "public_read", NULL};
     if (!cJSON_IsObject(obj)) return REFUSE(p, obj, "resources must be an object");
-    if (!check_keys(p, obj, keys, "resources (known: repositories, org, public_read)")) return false;
+    if (!check_keys(p, obj, keys, "resources (known: repositories, org, public_read)"))
+        return false;
     for (const cJSON *f = obj->child; f; f = f->next) {
         bool ok = true;
         if (f->string[0] == 'r') ok = repositories(p, f, t);
-        else if (f->string[0] == 'o') ok = scopes(p, f, org_scopes, "org", &t->org_scopes, &t->org_scope_count);
+        else if (f->string[0] == 'o')
+            ok = scopes(p, f, org_scopes, "org", &t->org_scopes, &t->org_scope_count);
         else if (!cJSON_IsBool(f)) ok = REFUSE(p, f, "public_read must be true or false");
         else t->public_read = cJSON_IsTrue(f);
         if (!ok) return false;
@@ -395,7 +429,8 @@ static bool resources(parser *p, const cJSON *obj, dh_manifest_token *t) {
 }
 
 static bool expiry(parser *p, const cJSON *v, dh_manifest_token *t) {
-    static const char *bad = "expires must be \"90d\", \"12w\", \"1y\", a date (\"2027-01-31\"), an RFC 3339 date-time or \"never\"";
+    static const char *bad =
+        "expires must be \"90d\", \"12w\", \"1y\", a date (\"2027-01-31\"), an RFC 3339 date-time or \"never\"";
     if (!cJSON_IsString(v)) return REFUSE(p, v, "%s", bad);
     const char *s = v->valuestring;
     size_t n = strlen(s);
@@ -407,8 +442,10 @@ static bool expiry(parser *p, const cJSON *v, dh_manifest_token *t) {
         /* At most 5 digits (n <= 6): 99999 * 365 cannot overflow. */
         t->expiry_days = strtol(s, NULL, 10) * (s[n - 1] == 'd' ? 1 : s[n - 1] == 'w' ? 7 : 365);
         if (t->expiry_days > MAX_EXPIRY_DAYS)
-            return REFUSE(p, v, "expires \"%s\" is past what Docker Hub takes: at most %d days ahead (\"1y\", \"52w\", \"365d\")",
-                          s, MAX_EXPIRY_DAYS);
+            return REFUSE(
+                p, v,
+                "expires \"%s\" is past what Docker Hub takes: at most %d days ahead (\"1y\", \"52w\", \"365d\")",
+                s, MAX_EXPIRY_DAYS);
         return true;
     }
     char full[40];
@@ -426,7 +463,8 @@ static bool rotate_every(parser *p, const cJSON *v, dh_manifest_token *t) {
     if (!cJSON_IsString(v)) return REFUSE(p, v, "%s", bad);
     const char *s = v->valuestring;
     size_t n = strlen(s);
-    if (!(n >= 2 && n <= 6 && s[0] >= '1' && s[0] <= '9' && strspn(s, "0123456789") == n - 1 && strchr("dwy", s[n - 1])))
+    if (!(n >= 2 && n <= 6 && s[0] >= '1' && s[0] <= '9' && strspn(s, "0123456789") == n - 1 &&
+          strchr("dwy", s[n - 1])))
         return REFUSE(p, v, "%s, not \"%.40s\"", bad, s);
     t->rotate_every = s;
     t->rotate_every_days = strtol(s, NULL, 10) * (s[n - 1] == 'd' ? 1 : s[n - 1] == 'w' ? 7 : 365);
@@ -439,10 +477,14 @@ static bool secret(parser *p, const cJSON *obj, dh_manifest_token *t) {
     const cJSON *f = obj->child;
     bool exec = strcmp(f->string, "exec") == 0;
     if (!exec && strcmp(f->string, "out") != 0) return REFUSE(p, f, "%s", bad);
-    if (!cJSON_IsString(f) || !*f->valuestring) return REFUSE(p, f, "secret.%s must be a non-empty string", f->string);
+    if (!cJSON_IsString(f) || !*f->valuestring)
+        return REFUSE(p, f, "secret.%s must be a non-empty string", f->string);
     if (unsafe_text(f->valuestring))
-        return REFUSE(p, f, "secret.%s \"%s\" may not hold control, line-break, bidi or other invisible characters: the plan "
-                      "shows it to whoever approves it", f->string, shown(p, f->valuestring, 60));
+        return REFUSE(
+            p, f,
+            "secret.%s \"%s\" may not hold control, line-break, bidi or other invisible characters: the plan "
+            "shows it to whoever approves it",
+            f->string, shown(p, f->valuestring, 60));
     t->secret = exec ? DH_SECRET_EXEC : DH_SECRET_OUT;
     t->secret_target = f->valuestring;
     return true;
@@ -457,11 +499,13 @@ static bool text_field(parser *p, const cJSON *f, const char **out) {
 static bool entry_field(parser *p, const cJSON *f, dh_manifest_token *t) {
     switch (f->string[0]) {
     case 'i':
-        if (!cJSON_IsString(f) || dh_check_name(f->valuestring)) return REFUSE(p, f, "id must be a token id");
+        if (!cJSON_IsString(f) || dh_check_name(f->valuestring))
+            return REFUSE(p, f, "id must be a token id");
         t->id = f->valuestring;
         return true;
     case 'd': return text_field(p, f, &t->description);
-    case 'r': return strcmp(f->string, "rotate_every") == 0 ? rotate_every(p, f, t) : resources(p, f, t);
+    case 'r':
+        return strcmp(f->string, "rotate_every") == 0 ? rotate_every(p, f, t) : resources(p, f, t);
     case 'e': return expiry(p, f, t);
     case 's': return secret(p, f, t);
     default:
@@ -472,29 +516,40 @@ static bool entry_field(parser *p, const cJSON *f, dh_manifest_token *t) {
 }
 
 static bool entry(parser *p, const cJSON *e, dh_manifest_token *t) {
-    static const char *const keys[] = {"id", "description", "resources", "expires", "active", "secret", "rotate_every", NULL};
-    *t = (dh_manifest_token){.label = e->string, .line = line_of(p, e), .description = "",
-                             .expires = "never", .active = 1};
+    static const char *const keys[] = {"id",     "description", "resources",    "expires",
+                                       "active", "secret",      "rotate_every", NULL};
+    *t = (dh_manifest_token){.label = e->string,
+                             .line = line_of(p, e),
+                             .description = "",
+                             .expires = "never",
+                             .active = 1};
     const char *l = e->string;
     while (*l == ' ' || *l == '\t') l++;
     if (!*l) return REFUSE(p, e, "a token's label may not be empty or only white space");
     if (unsafe_text(e->string))
-        return REFUSE(p, e, "label \"%s\": a token's label may not hold control, line-break, bidi or other invisible characters",
-                      shown(p, e->string, 60));
+        return REFUSE(
+            p, e,
+            "label \"%s\": a token's label may not hold control, line-break, bidi or other invisible characters",
+            shown(p, e->string, 60));
     size_t n = strlen(e->string);
     if (e->string[0] == ' ' || e->string[n - 1] == ' ')
-        return REFUSE(p, e, "label \"%s\": a token's label may not start or end with a space", shown(p, e->string, 60));
+        return REFUSE(p, e, "label \"%s\": a token's label may not start or end with a space",
+                      shown(p, e->string, 60));
     size_t chars = 0;
     for (const char *c = e->string; *c; c++) chars += ((unsigned char)*c & 0xC0) != 0x80;
     if (chars > MAX_LABEL_CHARS)
-        return REFUSE(p, e, "label \"%s...\": a token's label may be at most %d characters, not %zu",
+        return REFUSE(p, e,
+                      "label \"%s...\": a token's label may be at most %d characters, not %zu",
                       shown(p, e->string, 40), MAX_LABEL_CHARS, chars);
     /* What a rotation writes into the label of the token it retired: a label written so would
      * read as a retired token's, which a later prune deletes. */
     if (strstr(e->string, "~retired~"))
-        return REFUSE(p, e, "label \"%s\": a token's label may not hold ~retired~, which marks a token a rotation retired",
-                      shown(p, e->string, 60));
-    if (!cJSON_IsObject(e)) return REFUSE(p, e, "token \"%s\" must be an object", shown(p, e->string, 80));
+        return REFUSE(
+            p, e,
+            "label \"%s\": a token's label may not hold ~retired~, which marks a token a rotation retired",
+            shown(p, e->string, 60));
+    if (!cJSON_IsObject(e))
+        return REFUSE(p, e, "token \"%s\" must be an object", shown(p, e->string, 80));
     char where[120];
     (void)snprintf(where, sizeof where, "token \"%s\"", shown(p, e->string, 60));
     if (!check_keys(p, e, keys, where)) return false;
@@ -506,7 +561,8 @@ static bool entry(parser *p, const cJSON *e, dh_manifest_token *t) {
 static bool top(parser *p, dh_manifest *m) {
     static const char *const keys[] = {"$schema", "version", "tokens", NULL};
     const cJSON *r = p->root;
-    if (!cJSON_IsObject(r)) return REFUSE(p, r, "the manifest must be a JSON object with \"tokens\"");
+    if (!cJSON_IsObject(r))
+        return REFUSE(p, r, "the manifest must be a JSON object with \"tokens\"");
     if (!check_keys(p, r, keys, "the manifest (known: $schema, version, tokens)")) return false;
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(r, "version");
     if (version && (!cJSON_IsNumber(version) || version->valuedouble != 1))
@@ -515,8 +571,10 @@ static bool top(parser *p, dh_manifest *m) {
     if (schema && !cJSON_IsString(schema)) return REFUSE(p, schema, "$schema must be a string");
     const cJSON *tokens = cJSON_GetObjectItemCaseSensitive(r, "tokens");
     if (!tokens) return refuse_line(p, line_of(p, r), "the manifest has no \"tokens\" object");
-    if (!cJSON_IsObject(tokens)) return REFUSE(p, tokens, "tokens must be an object keyed by label");
-    if (cJSON_GetArraySize(tokens) > MAX_TOKENS) return REFUSE(p, tokens, "more than %d tokens", MAX_TOKENS);
+    if (!cJSON_IsObject(tokens))
+        return REFUSE(p, tokens, "tokens must be an object keyed by label");
+    if (cJSON_GetArraySize(tokens) > MAX_TOKENS)
+        return REFUSE(p, tokens, "more than %d tokens", MAX_TOKENS);
     if (duplicate_key(p, tokens, "the label")) return false;
     size_t n = (size_t)cJSON_GetArraySize(tokens);
     dh_manifest_token *list = dh_arena_alloc(p->arena, n * sizeof *list);
@@ -540,8 +598,11 @@ dh_manifest *dh_manifest_parse(const char *text, size_t len, dh_manifest_error *
     bool ok = false;
     if (!m || !priv || !p.arena) refuse_line(&p, 0, DH_OOM_MESSAGE);
     else if (len > MAX_BYTES)
-        refuse_line(&p, 0, "the manifest is %zu bytes; at most %zu are read (1 MiB, far above what Docker Hub's "
-                    "token limits can use)", len, MAX_BYTES);
+        refuse_line(
+            &p, 0,
+            "the manifest is %zu bytes; at most %zu are read (1 MiB, far above what Docker Hub's "
+            "token limits can use)",
+            len, MAX_BYTES);
     else if (check_text(&p) && parse_json(&p))
         ok = record_lines(&p) ? top(&p, m) : refuse_line(&p, 0, DH_OOM_MESSAGE);
     if (!ok) {

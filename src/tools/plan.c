@@ -39,9 +39,11 @@ static bool wanted_resources(dh_arena *a, const dh_manifest_token *e, const char
     if (!r) return false;
     size_t i = 0;
     for (; i < e->repo_count; i++)
-        r[i] = (dh_resource){"TYPE_REPO", e->repos[i].path, e->repos[i].scopes, e->repos[i].scope_count};
+        r[i] = (dh_resource){"TYPE_REPO", e->repos[i].path, e->repos[i].scopes,
+                             e->repos[i].scope_count};
     if (e->public_read) r[i++] = (dh_resource){"TYPE_REPO", "*/*/public", public_scopes, 1};
-    if (e->org_scope_count) r[i++] = (dh_resource){"TYPE_ORG", org, e->org_scopes, e->org_scope_count};
+    if (e->org_scope_count)
+        r[i++] = (dh_resource){"TYPE_ORG", org, e->org_scopes, e->org_scope_count};
     s->resources = r;
     s->resource_count = n;
     return true;
@@ -94,8 +96,8 @@ static const char *format_time(dh_arena *a, int64_t t) {
     int64_t y = yoe + era * 400 + (m <= 2);
     char *out = dh_arena_alloc(a, 32);
     if (out)
-        (void)snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d, (int)(secs / 3600),
-                 (int)(secs / 60 % 60), (int)(secs % 60));
+        (void)snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
+                       (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
     return out;
 }
 
@@ -111,24 +113,27 @@ static unsigned changes_of(const dh_manifest_token *e, const dh_token *t, const 
 }
 
 /* The org's token for entry `e`, or NULL (a create); false when it cannot be told. */
-static bool match(const dh_manifest_token *e, const dh_token *tokens, size_t n, const dh_token **out,
-                  dh_manifest_error *err) {
+static bool match(const dh_manifest_token *e, const dh_token *tokens, size_t n,
+                  const dh_token **out, dh_manifest_error *err) {
     char what[300];
     *out = NULL;
     for (size_t i = 0; i < n; i++) {
         bool hit = e->id ? same(tokens[i].id, e->id) : same(tokens[i].label, e->label);
         if (!hit) continue;
         if (*out) {
-            (void)snprintf(what, sizeof what,
-                     "the organization has two tokens labelled \"%.60s\" (%.40s and %.40s): labels must be "
-                     "unique; delete or relabel one, or give the one to keep by \"id\"",
-                     e->label, (*out)->id, tokens[i].id);
+            (void)snprintf(
+                what, sizeof what,
+                "the organization has two tokens labelled \"%.60s\" (%.40s and %.40s): labels must be "
+                "unique; delete or relabel one, or give the one to keep by \"id\"",
+                e->label, (*out)->id, tokens[i].id);
             return plan_error(err, e->line, what), false;
         }
         *out = &tokens[i];
     }
     if (e->id && !*out) {
-        (void)snprintf(what, sizeof what, "token \"%.60s\": the organization has no token with id %.60s", e->label, e->id);
+        (void)snprintf(what, sizeof what,
+                       "token \"%.60s\": the organization has no token with id %.60s", e->label,
+                       e->id);
         return plan_error(err, e->line, what), false;
     }
     return true;
@@ -145,10 +150,13 @@ static bool label_clash(const dh_plan_step *steps, size_t n, const dh_token *tok
                         dh_manifest_error *err) {
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < m; j++) {
-            if (claimed(steps, n, &tokens[j]) || !same(tokens[j].label, steps[i].entry->label)) continue;
+            if (claimed(steps, n, &tokens[j]) || !same(tokens[j].label, steps[i].entry->label))
+                continue;
             char what[300];
-            (void)snprintf(what, sizeof what, "token \"%.60s\": token %.40s holds that label too; labels must be unique",
-                     steps[i].entry->label, tokens[j].id);
+            (void)snprintf(
+                what, sizeof what,
+                "token \"%.60s\": token %.40s holds that label too; labels must be unique",
+                steps[i].entry->label, tokens[j].id);
             return plan_error(err, steps[i].entry->line, what), true;
         }
     return false;
@@ -165,17 +173,22 @@ static bool entry_sound(const dh_manifest_token *e, const char *org, int64_t now
         bool ours = strlen(path) > n && path[n] == '/';
         for (size_t k = 0; ours && k < n; k++) ours = (path[k] | 0x20) == (org[k] | 0x20);
         if (ours) continue;
-        (void)snprintf(what, sizeof what, "token \"%.60s\": repository \"%.60s\" is not in %.60s (write %.60s/NAME)",
+        (void)snprintf(what, sizeof what,
+                       "token \"%.60s\": repository \"%.60s\" is not in %.60s (write %.60s/NAME)",
                        e->label, path, org, org);
         return plan_error(err, e->repos[i].line, what), false;
     }
     if (creates && e->expiry == DH_EXPIRY_AT && e->expiry_at <= now) {
-        (void)snprintf(what, sizeof what, "token \"%.60s\": expires %.40s is in the past", e->label, e->expires);
+        (void)snprintf(what, sizeof what, "token \"%.60s\": expires %.40s is in the past", e->label,
+                       e->expires);
         return plan_error(err, e->line, what), false;
     }
-    if (creates && e->expiry == DH_EXPIRY_AT && e->expiry_at > now + (int64_t)MAX_EXPIRY_DAYS * DAY) {
-        (void)snprintf(what, sizeof what, "token \"%.60s\": expires %.40s is past what Docker Hub takes: at most %d days ahead",
-                       e->label, e->expires, MAX_EXPIRY_DAYS);
+    if (creates && e->expiry == DH_EXPIRY_AT &&
+        e->expiry_at > now + (int64_t)MAX_EXPIRY_DAYS * DAY) {
+        (void)snprintf(
+            what, sizeof what,
+            "token \"%.60s\": expires %.40s is past what Docker Hub takes: at most %d days ahead",
+            e->label, e->expires, MAX_EXPIRY_DAYS);
         return plan_error(err, e->line, what), false;
     }
     return true;
@@ -185,12 +198,15 @@ static bool entry_sound(const dh_manifest_token *e, const char *org, int64_t now
 static bool rotation_due(const dh_manifest_token *e, const dh_token *t, int64_t *due) {
     int64_t created;
     *due = 0;
-    if (!e->rotate_every_days || !t || !t->created_at || dh_parse_rfc3339(t->created_at, &created)) return false;
+    if (!e->rotate_every_days || !t || !t->created_at || dh_parse_rfc3339(t->created_at, &created))
+        return false;
     *due = created + e->rotate_every_days * DAY;
     return true;
 }
 
-static bool makes_token(dh_step_kind k) { return k == DH_STEP_CREATE || k == DH_STEP_REPLACE || k == DH_STEP_ROTATE; }
+static bool makes_token(dh_step_kind k) {
+    return k == DH_STEP_CREATE || k == DH_STEP_REPLACE || k == DH_STEP_ROTATE;
+}
 
 static bool entry_step(dh_arena *a, const dh_manifest_token *e, const char *org, const dh_token *t,
                        int64_t now, dh_plan_step *s) {
@@ -199,11 +215,11 @@ static bool entry_step(dh_arena *a, const dh_manifest_token *e, const char *org,
     s->changes = t ? changes_of(e, t, s) : 0;
     int64_t due;
     bool scheduled = rotation_due(e, t, &due);
-    s->kind = !t ? DH_STEP_CREATE
+    s->kind = !t                              ? DH_STEP_CREATE
               : s->changes & DH_CHANGE_EXPIRY ? DH_STEP_REPLACE
-              : scheduled && due <= now ? DH_STEP_ROTATE
-              : s->changes ? DH_STEP_UPDATE
-                           : DH_STEP_UNCHANGED;
+              : scheduled && due <= now       ? DH_STEP_ROTATE
+              : s->changes                    ? DH_STEP_UPDATE
+                                              : DH_STEP_UNCHANGED;
     if (scheduled && !(s->rotation_due = format_time(a, due))) return false;
     if (makes_token(s->kind)) {
         if (e->expiry == DH_EXPIRY_DAYS) s->expires_at = format_time(a, now + e->expiry_days * DAY);
@@ -216,8 +232,10 @@ static bool entry_step(dh_arena *a, const dh_manifest_token *e, const char *org,
 dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tokens, size_t n,
                       int64_t now, int prune, dh_manifest_error *err) {
     *err = (dh_manifest_error){0};
-    if (!m || (n && !tokens) || dh_check_name(org)) return plan_error(err, 0, "a manifest, an org name and the tokens are required"), NULL;
-    if (now < 0 || now > MAX_NOW) return plan_error(err, 0, "the clock must be between 1970 and 3000"), NULL;
+    if (!m || (n && !tokens) || dh_check_name(org))
+        return plan_error(err, 0, "a manifest, an org name and the tokens are required"), NULL;
+    if (now < 0 || now > MAX_NOW)
+        return plan_error(err, 0, "the clock must be between 1970 and 3000"), NULL;
     dh_plan *p = dh_calloc(1, sizeof *p);
     struct plan_priv *priv = dh_calloc(1, sizeof *priv);
     dh_arena *a = dh_arena_new();
@@ -246,7 +264,8 @@ dh_plan *dh_plan_make(const dh_manifest *m, const char *org, const dh_token *tok
     size_t listed = count;
     for (size_t j = 0; ok && j < n; j++)
         if (!claimed(steps, listed, &tokens[j]))
-            steps[count++] = (dh_plan_step){.kind = prune ? DH_STEP_DELETE : DH_STEP_UNMANAGED, .token = &tokens[j]};
+            steps[count++] = (dh_plan_step){.kind = prune ? DH_STEP_DELETE : DH_STEP_UNMANAGED,
+                                            .token = &tokens[j]};
     if (!ok) {
         dh_arena_free(a);
         dh_free(priv);
@@ -286,8 +305,9 @@ static void named_fields(dh_buf *b, const char *const (*f)[2], size_t n) {
 
 /* The org's token as it is now: what a plan's reader compares against. */
 static void token_json(dh_buf *b, const dh_token *t) {
-    const char *const dates[][2] = {
-        {"created_at", t->created_at}, {"expires_at", t->expires_at}, {"last_used_at", t->last_used_at}};
+    const char *const dates[][2] = {{"created_at", t->created_at},
+                                    {"expires_at", t->expires_at},
+                                    {"last_used_at", t->last_used_at}};
     dh_buf_puts(b, ",\"id\":");
     dh_buf_json_string(b, t->id);
     dh_buf_puts(b, ",\"before\":{\"label\":");
@@ -323,10 +343,13 @@ static void request_json(dh_buf *b, const dh_plan_step *s) {
     dh_buf_puts(b, ",\"request\":{");
 #define FIELD(name) (dh_buf_puts(b, first ? "\"" name "\":" : ",\"" name "\":"), first = false)
     if (create || s->changes & DH_CHANGE_LABEL) FIELD("label"), dh_buf_json_string(b, e->label);
-    if (create || s->changes & DH_CHANGE_DESCRIPTION) FIELD("description"), dh_buf_json_string(b, e->description);
-    if (create || s->changes & DH_CHANGE_RESOURCES) FIELD("resources"), dh_encode_resources(b, s->resources, s->resource_count);
+    if (create || s->changes & DH_CHANGE_DESCRIPTION)
+        FIELD("description"), dh_buf_json_string(b, e->description);
+    if (create || s->changes & DH_CHANGE_RESOURCES)
+        FIELD("resources"), dh_encode_resources(b, s->resources, s->resource_count);
     if (create) FIELD("expires_at"), str_or_null(b, s->expires_at);
-    if (!create && s->changes & DH_CHANGE_ACTIVE) FIELD("is_active"), dh_buf_puts(b, e->active ? "true" : "false");
+    if (!create && s->changes & DH_CHANGE_ACTIVE)
+        FIELD("is_active"), dh_buf_puts(b, e->active ? "true" : "false");
 #undef FIELD
     dh_buf_puts(b, "}");
 }
@@ -357,7 +380,8 @@ static void entry_json(dh_buf *b, const dh_manifest_token *e, const dh_plan_step
 }
 
 static void step_json(dh_buf *b, const dh_plan_step *s) {
-    static const char *const actions[] = {"unchanged", "create", "update", "replace", "delete", "unmanaged", "rotate"};
+    static const char *const actions[] = {"unchanged", "create",    "update", "replace",
+                                          "delete",    "unmanaged", "rotate"};
     dh_buf_puts(b, "{\"action\":");
     dh_buf_json_string(b, actions[s->kind]);
     dh_buf_puts(b, ",\"label\":");

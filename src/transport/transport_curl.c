@@ -37,11 +37,11 @@ typedef struct dh_timer {
 
 struct dh_curl {
     CURLM *multi;
-    curl_req *reqs;     /* in flight; owned here until done or cancel */
-    dh_timer *timers;   /* sorted by due_ms; owned here until fired or cleared */
+    curl_req *reqs;   /* in flight; owned here until done or cancel */
+    dh_timer *timers; /* sorted by due_ms; owned here until fired or cleared */
     int req_count, timer_count;
     char *ca_file;
-    char *proxy;            /* dh_curl_options.proxy, or NULL */
+    char *proxy; /* dh_curl_options.proxy, or NULL */
     bool proxy_from_env;
     long connect_timeout_ms; /* 0: libcurl's own */
     /* SSLKEYLOGFILE is set and not allowed: each TLS context gets its key log callback taken
@@ -150,7 +150,8 @@ static bool add_header(struct curl_slist **list, const char *name, const char *v
     char *line = malloc(size);
     if (!line) return false;
     /* "Name;" is libcurl's way to send a header with an empty value. */
-    int n = *value ? snprintf(line, size, "%s: %s", name, value) : snprintf(line, size, "%s;", name);
+    int n =
+        *value ? snprintf(line, size, "%s: %s", name, value) : snprintf(line, size, "%s;", name);
     if (n < 0) {
         free(line);
         return false;
@@ -168,7 +169,8 @@ static bool add_header(struct curl_slist **list, const char *name, const char *v
 static bool build_headers(const dh_http_request *req, struct curl_slist **out) {
     struct curl_slist *list = NULL;
     bool ok = true;
-    for (const char *const *h = req->headers; ok && h && *h; h += 2) ok = add_header(&list, h[0], h[1]);
+    for (const char *const *h = req->headers; ok && h && *h; h += 2)
+        ok = add_header(&list, h[0], h[1]);
     /* "Expect:" (no value) removes the header: libcurl would send "Expect: 100-continue" before
      * a large body and wait for an interim answer that servers seldom give. */
     struct curl_slist *grown = ok ? curl_slist_append(list, "Expect:") : NULL;
@@ -187,7 +189,8 @@ static bool set_method(CURL *e, const dh_http_request *req) {
     }
     if (ok && (req->body || strcmp(req->method, "POST") == 0)) {
         /* The body lives until `done` (the seam's promise): no copy. */
-        ok = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len) == CURLE_OK &&
+        ok = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len) ==
+                 CURLE_OK &&
              curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body ? req->body : "") == CURLE_OK;
     }
     return ok;
@@ -209,7 +212,8 @@ static bool configure_environment(CURL *e, const dh_curl *loop) {
         ok = curl_easy_setopt(e, CURLOPT_PROXY, loop->proxy) == CURLE_OK &&
              curl_easy_setopt(e, CURLOPT_NOPROXY, "") == CURLE_OK;
     else if (!loop->proxy_from_env)
-        ok = curl_easy_setopt(e, CURLOPT_PROXY, "") == CURLE_OK; /* "": no proxy, whatever the environment says */
+        ok = curl_easy_setopt(e, CURLOPT_PROXY, "") ==
+             CURLE_OK; /* "": no proxy, whatever the environment says */
     if (ok && loop->unset_keylog)
         ok = curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, no_keylog) == CURLE_OK &&
              curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, (void *)loop) == CURLE_OK;
@@ -230,15 +234,16 @@ static bool configure(curl_req *r, const dh_http_request *req) {
               curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, dh_curl_rx_body) == CURLE_OK &&
               curl_easy_setopt(e, CURLOPT_WRITEDATA, &r->rx) == CURLE_OK &&
               curl_easy_setopt(e, CURLOPT_PRIVATE, r) == CURLE_OK &&
-              configure_environment(e, r->loop) &&
-              build_headers(req, &r->headers) &&
+              configure_environment(e, r->loop) && build_headers(req, &r->headers) &&
               curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers) == CURLE_OK && set_method(e, req);
     /* A declared Content-Length over the limit is refused before the body is read. */
     if (ok && max < (size_t)INT64_MAX)
         ok = curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max) == CURLE_OK;
-    if (ok && r->loop->ca_file) ok = curl_easy_setopt(e, CURLOPT_CAINFO, r->loop->ca_file) == CURLE_OK;
+    if (ok && r->loop->ca_file)
+        ok = curl_easy_setopt(e, CURLOPT_CAINFO, r->loop->ca_file) == CURLE_OK;
     if (ok && r->loop->connect_timeout_ms > 0)
-        ok = curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->loop->connect_timeout_ms) == CURLE_OK;
+        ok =
+            curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->loop->connect_timeout_ms) == CURLE_OK;
     return ok;
 }
 
@@ -305,9 +310,10 @@ static dh_http_failure failure_of(const curl_req *r, CURLcode rc) {
     case CURLE_OPERATION_TIMEDOUT: return DH_HTTP_TIMEOUT;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY: return DH_HTTP_DNS;
-    case CURLE_COULDNT_CONNECT: return os_errno_of(r) == ECONNREFUSED ? DH_HTTP_REFUSED : DH_HTTP_NETWORK;
+    case CURLE_COULDNT_CONNECT:
+        return os_errno_of(r) == ECONNREFUSED ? DH_HTTP_REFUSED : DH_HTTP_NETWORK;
     case CURLE_PEER_FAILED_VERIFICATION: /* a certificate nobody vouches for, or for another name */
-    case CURLE_SSL_CONNECT_ERROR:        /* the handshake failed: a server that does not speak TLS there */
+    case CURLE_SSL_CONNECT_ERROR: /* the handshake failed: a server that does not speak TLS there */
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CACERT_BADFILE:
@@ -315,7 +321,7 @@ static dh_http_failure failure_of(const curl_req *r, CURLcode rc) {
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
     case CURLE_SSL_CRL_BADFILE: return DH_HTTP_TLS;
-    case CURLE_GOT_NOTHING:              /* closed before a status line */
+    case CURLE_GOT_NOTHING:                        /* closed before a status line */
     case CURLE_PARTIAL_FILE: return DH_HTTP_RESET; /* closed before the whole body */
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR: {
@@ -354,8 +360,8 @@ static void read_completions(dh_curl *loop) {
 /* ---- the loop ---- */
 
 dh_transport dh_curl_transport(dh_curl *loop) {
-    return (dh_transport){loop, curl_send, curl_cancel, curl_now_ms, curl_now_unix,
-                          curl_set_timer, curl_clear_timer, curl_random};
+    return (dh_transport){loop,          curl_send,      curl_cancel,      curl_now_ms,
+                          curl_now_unix, curl_set_timer, curl_clear_timer, curl_random};
 }
 
 /* SSLKEYLOGFILE makes libcurl write every TLS session's secrets to that file. Unless the options
@@ -402,7 +408,8 @@ dh_curl *dh_curl_new(const dh_curl_options *options, const char **err) {
         loop->proxy_from_env = o->proxy_from_env != 0;
         loop->connect_timeout_ms = o->connect_timeout_ms;
         bool ok = (!o->ca_file || (loop->ca_file = strdup(o->ca_file))) &&
-                  (!o->proxy || (loop->proxy = strdup(o->proxy))) && (loop->multi = curl_multi_init());
+                  (!o->proxy || (loop->proxy = strdup(o->proxy))) &&
+                  (loop->multi = curl_multi_init());
         if (!ok) why = DH_OOM_MESSAGE;
     }
     if (!loop || why) {
@@ -458,7 +465,8 @@ long dh_curl_timeout_ms(dh_curl *loop) {
     return wait;
 }
 
-int dh_curl_fdset(dh_curl *loop, fd_set *read_fds, fd_set *write_fds, fd_set *except_fds, int *max_fd) {
+int dh_curl_fdset(dh_curl *loop, fd_set *read_fds, fd_set *write_fds, fd_set *except_fds,
+                  int *max_fd) {
     int m = -1;
     if (curl_multi_fdset(loop->multi, read_fds, write_fds, except_fds, &m) != CURLM_OK) return -1;
     if (m > *max_fd) *max_fd = m;
@@ -481,7 +489,6 @@ int dh_curl_step(dh_curl *loop, int timeout_ms) {
 
 int dh_curl_run(dh_curl *loop) {
     int left;
-    while ((left = dh_curl_step(loop, 1000)) > 0) {
-    }
+    while ((left = dh_curl_step(loop, 1000)) > 0) {}
     return left < 0 ? -1 : 0;
 }

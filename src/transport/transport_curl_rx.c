@@ -24,7 +24,8 @@ static bool keep_header_bytes(dh_curl_rx *rx, const char *data, size_t n) {
         rx->headers_too_large = true;
         return false;
     }
-    if (!reserve(&rx->headers, &rx->headers_cap, rx->headers_len + n + 1, DH_CURL_MAX_HEADER_BYTES + 1)) {
+    if (!reserve(&rx->headers, &rx->headers_cap, rx->headers_len + n + 1,
+                 DH_CURL_MAX_HEADER_BYTES + 1)) {
         rx->oom = true;
         return false;
     }
@@ -68,7 +69,8 @@ size_t dh_curl_rx_header(char *data, size_t size, size_t nitems, void *arg) {
         rx->trailer_bytes += nitems;
         return nitems;
     }
-    bool blank = (nitems == 2 && data[0] == '\r' && data[1] == '\n') || (nitems == 1 && data[0] == '\n');
+    bool blank =
+        (nitems == 2 && data[0] == '\r' && data[1] == '\n') || (nitems == 1 && data[0] == '\n');
     if (blank) {
         rx->in_block = false;
         rx->block_done = true;

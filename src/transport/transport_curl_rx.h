@@ -16,16 +16,16 @@
 /* Zero-initialised, then `max_body` set. Owner: the request that holds it; free with
  * dh_curl_rx_free. */
 typedef struct dh_curl_rx {
-    char *headers;       /* "name: value\r\n" lines of the final response, NUL-terminated, each
-                          * folded line (obs-fold) joined to the one it continues by a space */
+    char *headers; /* "name: value\r\n" lines of the final response, NUL-terminated, each
+                    * folded line (obs-fold) joined to the one it continues by a space */
     size_t headers_len, headers_cap;
     size_t trailer_bytes; /* a chunked body's trailers: counted against the limit, never kept */
-    char *body;          /* not NUL-terminated */
+    char *body;           /* not NUL-terminated */
     size_t body_len, body_cap;
-    size_t max_body;     /* the request's max_response_bytes */
-    bool in_block;       /* a status line came, and the blank line that ends its block has not */
-    bool block_done;     /* the blank line came: header lines from now on are trailers */
-    bool too_large;      /* the body passed max_body: the transfer was stopped, nothing is kept */
+    size_t max_body; /* the request's max_response_bytes */
+    bool in_block;   /* a status line came, and the blank line that ends its block has not */
+    bool block_done; /* the blank line came: header lines from now on are trailers */
+    bool too_large;  /* the body passed max_body: the transfer was stopped, nothing is kept */
     bool headers_too_large; /* the header block or the trailers passed DH_CURL_MAX_HEADER_BYTES */
     bool oom;
 } dh_curl_rx;

@@ -56,7 +56,8 @@ EM_JS(char *, dh_xhr_outcome, (unsigned id, int status, const char *url, int *ki
     HEAP32[kind >> 2] = 0;
     HEAPU32[len >> 2] = 0;
     if (!status) {
-        var words = ['refused', 'too_large', 'denied', 'blocked', 'dns', 'tls', 'reset', 'redirected'];
+        var words =
+            [ 'refused', 'too_large', 'denied', 'blocked', 'dns', 'tls', 'reset', 'redirected' ];
         HEAP32[kind >> 2] = words.indexOf(xhr && xhr.failure) + 1;
         return 0;
     }
@@ -65,8 +66,7 @@ EM_JS(char *, dh_xhr_outcome, (unsigned id, int status, const char *url, int *ki
         var same = false;
         try {
             same = got == new URL(UTF8ToString(url)).href;
-        } catch (e) {
-        }
+        } catch (e) {}
         if (!same) {
             HEAP32[kind >> 2] = -1;
             return 0;
@@ -77,7 +77,9 @@ EM_JS(char *, dh_xhr_outcome, (unsigned id, int status, const char *url, int *ki
     var cap = text.length * 3 + 1;
     var p = _malloc(cap);
     if (!p) return 0;
-    var n = (Fetch.dhEncoder || (Fetch.dhEncoder = new TextEncoder())).encodeInto(text, HEAPU8.subarray(p, p + cap - 1)).written;
+    var n = (Fetch.dhEncoder || (Fetch.dhEncoder = new TextEncoder()))
+                .encodeInto(text, HEAPU8.subarray(p, p + cap - 1))
+                .written;
     HEAPU8[p + n] = 0;
     HEAPU32[len >> 2] = n;
     return p;
@@ -110,7 +112,9 @@ static void on_finish(emscripten_fetch_t *f) {
     size_t headers_len = 0;
     char *headers = dh_xhr_outcome(f->id, f->status, f->url, &kind, &headers_len);
     if (f->status == 0) {
-        resp.failure = kind >= 0 && (size_t)kind < sizeof failures / sizeof *failures ? failures[kind] : DH_HTTP_NETWORK;
+        resp.failure = kind >= 0 && (size_t)kind < sizeof failures / sizeof *failures
+                           ? failures[kind]
+                           : DH_HTTP_NETWORK;
     } else if (kind < 0) {
         resp.failure = DH_HTTP_REDIRECTED;
     } else if ((size_t)f->numBytes > r->max_bytes) {
@@ -195,6 +199,6 @@ static double fetch_random(void *ctx) {
 }
 
 dh_transport dh_fetch_transport(void) {
-    return (dh_transport){NULL, fetch_send, fetch_cancel, fetch_now_ms, fetch_now_unix,
-                          fetch_set_timer, fetch_clear_timer, fetch_random};
+    return (dh_transport){NULL,           fetch_send,      fetch_cancel,      fetch_now_ms,
+                          fetch_now_unix, fetch_set_timer, fetch_clear_timer, fetch_random};
 }

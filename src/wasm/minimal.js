@@ -16,9 +16,11 @@ var WebAssembly = {
           dhExpose(Module); // before anyone awaiting the factory runs: they run as microtasks
         };
         if (Module['instantiateWasm']) return Module['instantiateWasm'](imports, receive);
-        void globalThis.WebAssembly.instantiate(Module['wasmBinary'], imports).then(function (output) {
-          receive(output.instance);
-        }).catch(readyPromiseReject);
+        void globalThis.WebAssembly.instantiate(Module['wasmBinary'], imports)
+          .then(function (output) {
+            receive(output.instance);
+          })
+          .catch(readyPromiseReject);
       },
     };
   },

@@ -10,7 +10,8 @@ struct dh_request_json {
     dh_arena *arena;
 };
 
-static const char *decode_resources(const cJSON *arr, dh_arena *a, const dh_resource **out, size_t *n) {
+static const char *decode_resources(const cJSON *arr, dh_arena *a, const dh_resource **out,
+                                    size_t *n) {
     switch (dh_decode_resources(arr, a, true, out, n)) {
     case DH_RES_OK: return NULL;
     case DH_RES_NO_MEMORY: return DH_OOM_MESSAGE;
@@ -47,10 +48,12 @@ void dh_request_json_free(dh_request_json *held) {
 }
 
 /* label and description, which both requests take alike: true when f is one of them. */
-static bool take_words(const cJSON *f, const char **label, const char **description, const char **why) {
+static bool take_words(const cJSON *f, const char **label, const char **description,
+                       const char **why) {
     bool is_label = strcmp(f->string, "label") == 0;
     if (!is_label && strcmp(f->string, "description") != 0) return false;
-    if (!cJSON_IsString(f)) *why = is_label ? "label must be a string" : "description must be a string";
+    if (!cJSON_IsString(f))
+        *why = is_label ? "label must be a string" : "description must be a string";
     else *(is_label ? label : description) = f->valuestring;
     return true;
 }
@@ -63,7 +66,8 @@ const char *dh_create_request_from_json(const char *json, dh_request_json **held
         if (take_words(f, &out->label, &out->description, &why)) continue;
         if (strcmp(f->string, "expires_at") == 0) {
             if (cJSON_IsString(f)) out->expires_at = f->valuestring;
-            else if (!cJSON_IsNull(f)) why = "expires_at must be an RFC 3339 date-time string or null";
+            else if (!cJSON_IsNull(f))
+                why = "expires_at must be an RFC 3339 date-time string or null";
         } else if (strcmp(f->string, "resources") == 0) {
             why = decode_resources(f, (*held)->arena, &out->resources, &out->resource_count);
         } else {

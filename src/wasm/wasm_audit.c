@@ -1,6 +1,6 @@
 /* The audit's WASM entry point: JSON in (the tokens with their resources, the clock and the
- * windows), JSON out (findings and summary), computed by the core's rules (src/tools/audit.c). It is
- * synchronous: JS fetched the tokens already. In the tools module (src/wasm/exports.txt), apart
+ * windows), JSON out (findings and summary), computed by the core's rules (src/tools/audit.c). It
+ * is synchronous: JS fetched the tokens already. In the tools module (src/wasm/exports.txt), apart
  * from the HTTP operations of the core. */
 #include <emscripten/emscripten.h>
 #include <stdlib.h>
@@ -11,8 +11,8 @@
 #include "wasm_exports.h"
 
 /* Returns a malloc'd JSON string the caller frees with _free, in the tools' one envelope
- * (bindings/tools/tools.js): {"ok": {...}} with the audit, or {"error": {"line": 0, "message": "why"}}
- * when the input was refused. NULL only when out of memory. */
+ * (bindings/tools/tools.js): {"ok": {...}} with the audit, or {"error": {"line": 0, "message":
+ * "why"}} when the input was refused. NULL only when out of memory. */
 
 EMSCRIPTEN_KEEPALIVE char *dhw_audit(const char *json) {
     const char *why = NULL;

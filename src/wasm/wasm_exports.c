@@ -24,8 +24,8 @@
 #include "wasm_exports.h"
 
 extern void dh_js_deliver(int call_id, int status, int more, int already_deleted, int maybe_created,
-                          const char *headers, size_t headers_len,
-                          const char *body, size_t body_len, const char *code, const char *message,
+                          const char *headers, size_t headers_len, const char *body,
+                          size_t body_len, const char *code, const char *message,
                           const char *detail, const char *text, const char *errinfo,
                           const char *fields, double retry_after);
 extern void dh_js_need_token(dh_client *client);
@@ -61,19 +61,19 @@ static void deliver(const dh_reply *r, void *user) {
     size_t headers_len = 0;
     char *headers = pack_headers(r, &headers_len);
     if (!headers) {
-        dh_js_deliver(call_id, 0, 0, 0, 0, NULL, 0, NULL, 0, "invalid_response", DH_OOM_MESSAGE, NULL, NULL,
-                      NULL, NULL, -1);
+        dh_js_deliver(call_id, 0, 0, 0, 0, NULL, 0, NULL, 0, "invalid_response", DH_OOM_MESSAGE,
+                      NULL, NULL, NULL, NULL, -1);
         return;
     }
     const dh_error *e = r->error;
     if (!e) {
-        dh_js_deliver(call_id, r->status, r->more, r->already_deleted, 0, headers, headers_len, r->body,
-                      r->body_len, NULL, NULL, NULL, NULL, NULL, NULL, -1);
+        dh_js_deliver(call_id, r->status, r->more, r->already_deleted, 0, headers, headers_len,
+                      r->body, r->body_len, NULL, NULL, NULL, NULL, NULL, NULL, -1);
     } else {
         dh_code code = e->code == DH_ERR_NO_MEMORY ? DH_ERR_INVALID_RESPONSE : e->code;
-        dh_js_deliver(call_id, r->status, r->more, r->already_deleted, e->maybe_created, headers, headers_len,
-                      NULL, 0, dh_code_name(code), e->message, e->detail, e->text, e->errinfo, e->fields,
-                      (double)e->retry_after);
+        dh_js_deliver(call_id, r->status, r->more, r->already_deleted, e->maybe_created, headers,
+                      headers_len, NULL, 0, dh_code_name(code), e->message, e->detail, e->text,
+                      e->errinfo, e->fields, (double)e->retry_after);
     }
     free(headers);
 }
@@ -108,7 +108,9 @@ EMSCRIPTEN_KEEPALIVE void dhw_token_ready(dh_client *c, const char *jwt, const c
     dh_client_token_ready(c, jwt, why_not);
 }
 
-EMSCRIPTEN_KEEPALIVE int dhw_cancel(dh_client *c, int call_id) { return dh_cancel(c, USER(call_id)); }
+EMSCRIPTEN_KEEPALIVE int dhw_cancel(dh_client *c, int call_id) {
+    return dh_cancel(c, USER(call_id));
+}
 
 EMSCRIPTEN_KEEPALIVE void dhw_list_all(dh_client *c, int call_id, const char *org, int page_size) {
     dh_list_all_tokens(c, org, page_size, deliver, USER(call_id));
@@ -122,7 +124,8 @@ EMSCRIPTEN_KEEPALIVE const char *dhw_last_error(void) { return last_error ? last
 
 EMSCRIPTEN_KEEPALIVE void dhw_client_free(dh_client *c) { dh_client_free(c); }
 
-EMSCRIPTEN_KEEPALIVE void dhw_list(dh_client *c, int call_id, const char *org, int page, int page_size) {
+EMSCRIPTEN_KEEPALIVE void dhw_list(dh_client *c, int call_id, const char *org, int page,
+                                   int page_size) {
     dh_list_tokens(c, org, &(dh_list_options){page, page_size}, deliver, USER(call_id));
 }
 

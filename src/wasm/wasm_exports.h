@@ -16,7 +16,8 @@ dh_client *dhw_client_new(const char *base_url, const char *bearer, const char *
 void dhw_token_ready(dh_client *c, const char *jwt, const char *why_not);
 /* Delivers `aborted` for call_id now, if it is in flight. */
 int dhw_cancel(dh_client *c, int call_id);
-/* Delivers call_id once per page; `more` says another page follows, fetched by dhw_list_all_next. */
+/* Delivers call_id once per page; `more` says another page follows, fetched by dhw_list_all_next.
+ */
 void dhw_list_all(dh_client *c, int call_id, const char *org, int page_size);
 int dhw_list_all_next(dh_client *c, int call_id);
 const char *dhw_last_error(void);
@@ -36,6 +37,7 @@ char *dhw_redact(dh_client *c, const char *text, const char *secrets, int n);
 size_t dhw_heap_in_use(void);
 /* Tools: malloc'd JSON in the tools' envelope ({"ok": ...} or {"error": {"line", "message"}});
  * NULL only when out of memory. The caller frees it. */
-char *dhw_plan(const char *manifest, const char *org, const char *tokens_json, double now, int prune);
+char *dhw_plan(const char *manifest, const char *org, const char *tokens_json, double now,
+               int prune);
 char *dhw_audit(const char *json);
 #endif

@@ -1,6 +1,7 @@
-/* The WASM entry point of tokens as code (src/tools/manifest.c, src/tools/plan.c), in the tools module: one
- * synchronous call, no request. JS hands over the manifest's text and the org's tokens, and gets
- * the tools' one envelope back (bindings/tools/tools.js reads it): {"ok": plan} (dh_plan_to_json), or
+/* The WASM entry point of tokens as code (src/tools/manifest.c, src/tools/plan.c), in the tools
+ * module: one synchronous call, no request. JS hands over the manifest's text and the org's tokens,
+ * and gets the tools' one envelope back (bindings/tools/tools.js reads it): {"ok": plan}
+ * (dh_plan_to_json), or
  * {"error": {"line": N, "message": "..."}}. */
 #include <emscripten/emscripten.h>
 #include <stdio.h>
@@ -41,8 +42,8 @@ static char *ok_doc(char *doc) {
 }
 
 /* tokens_json: {"results": [token, ...]} with each token's resources (a GET's answer), or NULL
- * to check the manifest only (then the answer is {"ok": {}} when it is sound). `now` is unix seconds.
- * Returns a malloc'd document; the caller frees it with free(). */
+ * to check the manifest only (then the answer is {"ok": {}} when it is sound). `now` is unix
+ * seconds. Returns a malloc'd document; the caller frees it with free(). */
 EMSCRIPTEN_KEEPALIVE char *dhw_plan(const char *manifest, const char *org, const char *tokens_json,
                                     double now, int prune) {
     dh_manifest_error err = {0};
@@ -62,7 +63,8 @@ EMSCRIPTEN_KEEPALIVE char *dhw_plan(const char *manifest, const char *org, const
             (void)snprintf(err.message, sizeof err.message, "the organization's tokens: %s", why);
             out = error_doc(&err);
         } else {
-            /* Out of int64's range the cast is undefined: -1 is refused by dh_plan_make like any clock out of range. */
+            /* Out of int64's range the cast is undefined: -1 is refused by dh_plan_make like any
+             * clock out of range. */
             int64_t secs = now >= 0 && now < 9e15 ? (int64_t)now : -1;
             dh_plan *p = dh_plan_make(m, org, page.results, page.count, secs, prune, &err);
             out = p ? ok_doc(dh_plan_to_json(p)) : error_doc(&err);

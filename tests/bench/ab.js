@@ -37,7 +37,9 @@ const noNetwork = argv.includes('--no-network');
 if (noNetwork) argv.splice(argv.indexOf('--no-network'), 1);
 const [dirA, dirB] = argv.map((d) => resolve(d));
 if (!dirA || !dirB) {
-  console.error('usage: node tests/bench/ab.js DIR_A DIR_B [--rounds N] [--label-a NAME] [--label-b NAME] [--json FILE]');
+  console.error(
+    'usage: node tests/bench/ab.js DIR_A DIR_B [--rounds N] [--label-a NAME] [--label-b NAME] [--json FILE]',
+  );
   process.exit(2);
 }
 
@@ -101,12 +103,14 @@ async function main() {
           let started = 0;
           const cpu0 = process.cpuUsage();
           const t0 = performance.now();
-          await Promise.all(Array.from({ length: 32 }, async () => {
-            while (started < 320) {
-              started++;
-              await c[op]();
-            }
-          }));
+          await Promise.all(
+            Array.from({ length: 32 }, async () => {
+              while (started < 320) {
+                started++;
+                await c[op]();
+              }
+            }),
+          );
           const cps = 320 / ((performance.now() - t0) / 1000);
           const cpu1 = process.cpuUsage(cpu0);
           if (r >= warmup) {
@@ -124,28 +128,53 @@ async function main() {
       const wasm = await readFile(join(sides[s].dir, 'dist', 'dockerhub_oat.wasm'));
       const glue = await readFile(join(sides[s].dir, 'dist', 'dockerhub_oat.mjs'));
       out.sides.push({
-        label: sides[s].label, dir: sides[s].dir,
-        wasm_bytes: wasm.length, wasm_gzip_bytes: gzipSync(wasm, { level: 9 }).length,
-        glue_bytes: glue.length, glue_gzip_bytes: gzipSync(glue, { level: 9 }).length,
+        label: sides[s].label,
+        dir: sides[s].dir,
+        wasm_bytes: wasm.length,
+        wasm_gzip_bytes: gzipSync(wasm, { level: 9 }).length,
+        glue_bytes: glue.length,
+        glue_gzip_bytes: gzipSync(glue, { level: 9 }).length,
         heap_at_rest_bytes: sides[s].c.heap(),
-        ops: Object.fromEntries(OPS.map((op) => [op, { median_ms: median(seq[s][op]), p99_ms: p99(seq[s][op]), calls_per_s: median(thr[s][op]), cpu_us_per_call: median(cpuPer[s][op]) }])),
+        ops: Object.fromEntries(
+          OPS.map((op) => [
+            op,
+            {
+              median_ms: median(seq[s][op]),
+              p99_ms: p99(seq[s][op]),
+              calls_per_s: median(thr[s][op]),
+              cpu_us_per_call: median(cpuPer[s][op]),
+            },
+          ]),
+        ),
       });
     }
     const [a, b] = out.sides;
     const pad = (x, n = 12) => String(x).padStart(n);
-    console.log(`A = ${a.label} (${a.dir})\nB = ${b.label} (${b.dir})\n${rounds} rounds, interleaved${noNetwork ? ', no network (fake-fetch.js)' : ''}`);
-    console.log(`${''.padEnd(10)}${pad('A median')}${pad('B median')}${pad('B/A', 7)}${pad('A p99', 9)}${pad('B p99', 9)}` +
-      `${pad('A calls/s')}${pad('B calls/s')}${pad('B/A', 7)}${pad('A cpu us')}${pad('B cpu us')}${pad('B/A', 7)}`);
+    console.log(
+      `A = ${a.label} (${a.dir})\nB = ${b.label} (${b.dir})\n${rounds} rounds, interleaved${noNetwork ? ', no network (fake-fetch.js)' : ''}`,
+    );
+    console.log(
+      `${''.padEnd(10)}${pad('A median')}${pad('B median')}${pad('B/A', 7)}${pad('A p99', 9)}${pad('B p99', 9)}` +
+        `${pad('A calls/s')}${pad('B calls/s')}${pad('B/A', 7)}${pad('A cpu us')}${pad('B cpu us')}${pad('B/A', 7)}`,
+    );
     for (const op of OPS) {
       const x = a.ops[op];
       const y = b.ops[op];
-      console.log(`${op.padEnd(10)}${pad(x.median_ms.toFixed(4))}${pad(y.median_ms.toFixed(4))}${pad((y.median_ms / x.median_ms).toFixed(3), 7)}` +
-        `${pad(x.p99_ms.toFixed(3), 9)}${pad(y.p99_ms.toFixed(3), 9)}${pad(x.calls_per_s.toFixed(0))}${pad(y.calls_per_s.toFixed(0))}${pad((y.calls_per_s / x.calls_per_s).toFixed(3), 7)}` +
-        `${pad(x.cpu_us_per_call.toFixed(1))}${pad(y.cpu_us_per_call.toFixed(1))}${pad((y.cpu_us_per_call / x.cpu_us_per_call).toFixed(3), 7)}`);
+      console.log(
+        `${op.padEnd(10)}${pad(x.median_ms.toFixed(4))}${pad(y.median_ms.toFixed(4))}${pad((y.median_ms / x.median_ms).toFixed(3), 7)}` +
+          `${pad(x.p99_ms.toFixed(3), 9)}${pad(y.p99_ms.toFixed(3), 9)}${pad(x.calls_per_s.toFixed(0))}${pad(y.calls_per_s.toFixed(0))}${pad((y.calls_per_s / x.calls_per_s).toFixed(3), 7)}` +
+          `${pad(x.cpu_us_per_call.toFixed(1))}${pad(y.cpu_us_per_call.toFixed(1))}${pad((y.cpu_us_per_call / x.cpu_us_per_call).toFixed(3), 7)}`,
+      );
     }
-    console.log('(cpu us: this process\'s CPU time per call at 32 in flight, the server excluded: the steadiest figure on a busy machine)');
-    console.log(`wasm        ${pad(a.wasm_bytes)}${pad(b.wasm_bytes)}  gzip -9 ${a.wasm_gzip_bytes} -> ${b.wasm_gzip_bytes}`);
-    console.log(`glue .mjs   ${pad(a.glue_bytes)}${pad(b.glue_bytes)}  gzip -9 ${a.glue_gzip_bytes} -> ${b.glue_gzip_bytes}`);
+    console.log(
+      "(cpu us: this process's CPU time per call at 32 in flight, the server excluded: the steadiest figure on a busy machine)",
+    );
+    console.log(
+      `wasm        ${pad(a.wasm_bytes)}${pad(b.wasm_bytes)}  gzip -9 ${a.wasm_gzip_bytes} -> ${b.wasm_gzip_bytes}`,
+    );
+    console.log(
+      `glue .mjs   ${pad(a.glue_bytes)}${pad(b.glue_bytes)}  gzip -9 ${a.glue_gzip_bytes} -> ${b.glue_gzip_bytes}`,
+    );
     console.log(`heap at rest${pad(a.heap_at_rest_bytes)}${pad(b.heap_at_rest_bytes)}`);
     if (jsonOut) await writeFile(jsonOut, JSON.stringify(out, null, 2) + '\n');
   } finally {
@@ -153,7 +182,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err?.stack ?? err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err?.stack ?? err);
+    process.exit(1);
+  },
+);

@@ -7,19 +7,36 @@ export const TOKEN_ID = 'a7a5ef25-8889-43a0-8cc7-f2a94268e861';
 /** A bearer JWT of a realistic length (the server checks it is sent; nobody decodes it). */
 export const JWT =
   'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImJlbmNoIn0.' +
-  Buffer.from(JSON.stringify({ sub: 'acme-owner', iss: 'bench', aud: 'hub', iat: 1770000000, exp: 4102444800, scope: 'oat' })).toString('base64url') +
-  '.' + 'S'.repeat(342);
+  Buffer.from(
+    JSON.stringify({
+      sub: 'acme-owner',
+      iss: 'bench',
+      aud: 'hub',
+      iat: 1770000000,
+      exp: 4102444800,
+      scope: 'oat',
+    }),
+  ).toString('base64url') +
+  '.' +
+  'S'.repeat(342);
 
 const uuid = (i) => {
   const h = (n, w) => ((n * 2654435761) >>> 0).toString(16).padStart(8, '0').slice(0, w);
   return `${h(i + 1, 8)}-${h(i + 7, 4)}-4${h(i + 13, 3)}-8${h(i + 29, 3)}-${h(i + 31, 8)}${h(i + 37, 4)}`;
 };
-const at = (day, us) => new Date(Date.UTC(2026, 0, 1) + day * 86400000 + (us % 86400000)).toISOString().replace('Z', `${String(us % 1000).padStart(3, '0')}Z`);
+const at = (day, us) =>
+  new Date(Date.UTC(2026, 0, 1) + day * 86400000 + (us % 86400000))
+    .toISOString()
+    .replace('Z', `${String(us % 1000).padStart(3, '0')}Z`);
 
 const RESOURCES = [
   { type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull', 'scope-image-push'] },
   { type: 'TYPE_REPO', path: '*/*/public', scopes: ['scope-image-pull'] },
-  { type: 'TYPE_ORG', path: 'acme', scopes: ['scope-member-read', 'scope-audit_events-read', 'scope-repository-list'] },
+  {
+    type: 'TYPE_ORG',
+    path: 'acme',
+    scopes: ['scope-member-read', 'scope-audit_events-read', 'scope-repository-list'],
+  },
 ];
 
 /** A list item: Docker Hub's list leaves out the resources and the token value. */
@@ -36,14 +53,19 @@ function summary(i) {
 }
 
 /** GET one token: the summary plus description and resources. */
-export const tokenBody = { ...summary(0), description: 'Pulls and pushes the api image from CI', resources: RESOURCES };
+export const tokenBody = {
+  ...summary(0),
+  description: 'Pulls and pushes the api image from CI',
+  resources: RESOURCES,
+};
 
 /** GET a page: { total, next, previous, results }. */
 export function pageBody(baseUrl, page, pageSize, total = 250) {
   const first = (page - 1) * pageSize;
   const results = [];
   for (let i = first; i < Math.min(total, first + pageSize); i++) results.push(summary(i));
-  const link = (p) => `https://hub.docker.com/v2/orgs/${ORG}/access-tokens?page=${p}&page_size=${pageSize}`;
+  const link = (p) =>
+    `https://hub.docker.com/v2/orgs/${ORG}/access-tokens?page=${p}&page_size=${pageSize}`;
   return {
     total,
     next: first + pageSize < total ? link(page + 1) : null,

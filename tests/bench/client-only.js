@@ -15,6 +15,11 @@ const OPS = ['get', 'list10', 'list100', 'create'];
 const medians = await interleavedMedians({ ...args, ops: OPS }, gc);
 const out = {};
 for (const [key, ops] of Object.entries(medians))
-  out[key] = Object.fromEntries(Object.entries(ops).map(([op, m]) => [op, { median_us: Number((m.median_ms * 1000).toFixed(1)), n: m.n }]));
+  out[key] = Object.fromEntries(
+    Object.entries(ops).map(([op, m]) => [
+      op,
+      { median_us: Number((m.median_ms * 1000).toFixed(1)), n: m.n },
+    ]),
+  );
 process.stdout.write(JSON.stringify(out) + '\n');
 process.exit(0);

@@ -6,7 +6,12 @@ import { ORG, TOKEN_ID, tokenBody, pageBody, createBody } from './bodies.js';
 
 export function installFakeFetch() {
   const enc = (o) => new TextEncoder().encode(JSON.stringify(o));
-  const bodies = { get: enc(tokenBody), create: enc(createBody), list10: enc(pageBody('', 1, 10)), list100: enc(pageBody('', 1, 100)) };
+  const bodies = {
+    get: enc(tokenBody),
+    create: enc(createBody),
+    list10: enc(pageBody('', 1, 10)),
+    list100: enc(pageBody('', 1, 100)),
+  };
   const listPath = `/v2/orgs/${ORG}/access-tokens`;
   let served = 0;
   const answer = (status, body) => {
@@ -34,8 +39,10 @@ export function installFakeFetch() {
     const method = (init.method ?? input.method ?? 'GET').toUpperCase();
     if (method === 'POST' && init.body !== undefined) await new Response(init.body).arrayBuffer();
     if (method === 'POST' && url.pathname === listPath) return answer(201, bodies.create);
-    if (method === 'GET' && url.pathname === `${listPath}/${TOKEN_ID}`) return answer(200, bodies.get);
-    if (method === 'GET' && url.pathname === listPath) return answer(200, bodies[`list${url.searchParams.get('page_size')}`]);
+    if (method === 'GET' && url.pathname === `${listPath}/${TOKEN_ID}`)
+      return answer(200, bodies.get);
+    if (method === 'GET' && url.pathname === listPath)
+      return answer(200, bodies[`list${url.searchParams.get('page_size')}`]);
     return answer(404, enc({ message: 'no route' }));
   };
 }

@@ -26,8 +26,12 @@ for (const op of ['get', 'list10', 'list100', 'create']) {
   const during = heap();
   await Promise.all(calls);
   out.in_flight[op] = {
-    calls: 32, before_bytes: before, during_bytes: during, after_bytes: heap(),
-    per_call_bytes: (during - before) / 32, during_over_32_bytes: during / 32,
+    calls: 32,
+    before_bytes: before,
+    during_bytes: during,
+    after_bytes: heap(),
+    per_call_bytes: (during - before) / 32,
+    during_over_32_bytes: during / 32,
   };
 }
 
@@ -37,8 +41,13 @@ for (let i = 0; i < args.warmup; i++) await client[ops[i % 4]]();
 const before = heap();
 for (let i = 0; i < args.calls; i++) await client[ops[i % 4]]();
 const after = heap();
-out.growth = { calls: args.calls, warmup_calls: args.warmup, before_bytes: before, after_bytes: after,
-  per_call_bytes: (after - before) / args.calls };
+out.growth = {
+  calls: args.calls,
+  warmup_calls: args.warmup,
+  before_bytes: before,
+  after_bytes: after,
+  per_call_bytes: (after - before) / args.calls,
+};
 client.close();
 out.after_all_closed_bytes = heap();
 process.stdout.write(JSON.stringify(out) + '\n');

@@ -6,7 +6,9 @@
 export async function interleavedMedians({ peers, ops, rounds, warmup, batch, common }, collect) {
   const clients = {};
   for (const p of peers) clients[p.key] = await (await import(p.url)).makeClient(common);
-  const samples = Object.fromEntries(peers.map((p) => [p.key, Object.fromEntries(ops.map((o) => [o, []]))]));
+  const samples = Object.fromEntries(
+    peers.map((p) => [p.key, Object.fromEntries(ops.map((o) => [o, []]))]),
+  );
   for (let r = 0; r < warmup + rounds; r++) {
     for (let k = 0; k < peers.length; k++) {
       const { key } = peers[(r + k) % peers.length];
@@ -22,7 +24,12 @@ export async function interleavedMedians({ peers, ops, rounds, warmup, batch, co
   }
   const out = {};
   for (const p of peers)
-    out[p.key] = Object.fromEntries(ops.map((op) => [op, { median_ms: median(samples[p.key][op]), n: samples[p.key][op].length }]));
+    out[p.key] = Object.fromEntries(
+      ops.map((op) => [
+        op,
+        { median_ms: median(samples[p.key][op]), n: samples[p.key][op].length },
+      ]),
+    );
   return out;
 }
 

@@ -14,8 +14,14 @@ function manifest(n) {
   const tokens = {};
   for (let i = 0; i < n; i++) {
     const repositories = {};
-    for (let r = 0; r < repos; r++) repositories[`acme/service-${i}-${r}`] = ['image-pull', 'image-push'];
-    tokens[`bench-${i}`] = { description: `entry ${i}`, resources: { repositories }, expires: '90d', secret: { out: `bench-${i}.token` } };
+    for (let r = 0; r < repos; r++)
+      repositories[`acme/service-${i}-${r}`] = ['image-pull', 'image-push'];
+    tokens[`bench-${i}`] = {
+      description: `entry ${i}`,
+      resources: { repositories },
+      expires: '90d',
+      secret: { out: `bench-${i}.token` },
+    };
   }
   return JSON.stringify({ version: 1, tokens }, null, 2);
 }
@@ -23,10 +29,16 @@ function manifest(n) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const sb = await startSandbox({ port: 0 });
-const hub = await createClient({ baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+const hub = await createClient({
+  baseUrl: sb.url,
+  credentials: { identifier: 'acme-owner', secret: 'sandbox-password' },
+});
 const out = { entries, repos, runs };
 try {
-  for (const [key, n] of [['n', entries], ['n4', entries * 4]]) {
+  for (const [key, n] of [
+    ['n', entries],
+    ['n4', entries * 4],
+  ]) {
     const text = manifest(n);
     await hub.planAccessTokens('acme', text); // warm: the module, the org's tokens cached by nothing but the JIT
     const times = [];
@@ -34,9 +46,14 @@ try {
       const t0 = performance.now();
       const plan = await hub.planAccessTokens('acme', text);
       times.push(performance.now() - t0);
-      if (plan.steps.filter((s) => s.action === 'create').length !== n) throw new Error('the plan lost an entry');
+      if (plan.steps.filter((s) => s.action === 'create').length !== n)
+        throw new Error('the plan lost an entry');
     }
-    out[key] = { entries: n, bytes: Buffer.byteLength(text), median_ms: Math.round(median(times) * 100) / 100 };
+    out[key] = {
+      entries: n,
+      bytes: Buffer.byteLength(text),
+      median_ms: Math.round(median(times) * 100) / 100,
+    };
   }
   out.ratio_4x = Math.round((out.n4.median_ms / out.n.median_ms) * 100) / 100;
 } finally {

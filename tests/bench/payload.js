@@ -28,9 +28,15 @@ function project(app) {
   const dir = mkdtempSync(join(tmpdir(), 'dh-payload-'));
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(ROOT, join(dir, 'node_modules', 'dockerhub-oat'));
-  symlinkSync(join(ROOT, 'node_modules', 'openapi-fetch'), join(dir, 'node_modules', 'openapi-fetch'));
+  symlinkSync(
+    join(ROOT, 'node_modules', 'openapi-fetch'),
+    join(dir, 'node_modules', 'openapi-fetch'),
+  );
   writeFileSync(join(dir, 'main.js'), app);
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="/main.js"></script>');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><script type="module" src="/main.js"></script>',
+  );
   return dir;
 }
 
@@ -52,8 +58,18 @@ export async function esbuildApp(app, withWasm) {
   const dir = project(app);
   try {
     const outdir = join(dir, 'out');
-    const r = await esbuild.build({ entryPoints: [join(dir, 'main.js')], bundle: true, splitting: true, minify: true,
-      format: 'esm', platform: 'browser', outdir, metafile: true, logLevel: 'silent', absWorkingDir: dir });
+    const r = await esbuild.build({
+      entryPoints: [join(dir, 'main.js')],
+      bundle: true,
+      splitting: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      outdir,
+      metafile: true,
+      logLevel: 'silent',
+      absWorkingDir: dir,
+    });
     const outputs = r.metafile.outputs;
     const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint);
     const seen = new Set();
@@ -77,7 +93,12 @@ export async function viteApp(app, withWasm) {
   const dir = project(app);
   try {
     const outDir = join(dir, 'dist');
-    await build({ root: dir, logLevel: 'silent', configFile: false, build: { outDir, manifest: true } });
+    await build({
+      root: dir,
+      logLevel: 'silent',
+      configFile: false,
+      build: { outDir, manifest: true },
+    });
     const manifest = JSON.parse(readFileSync(join(outDir, '.vite', 'manifest.json'), 'utf8'));
     const seen = new Set();
     const walk = (key) => {
@@ -88,7 +109,9 @@ export async function viteApp(app, withWasm) {
     walk('index.html');
     const files = [...seen].map((k) => join(outDir, manifest[k].file));
     if (withWasm) {
-      const core = Object.values(manifest).find((m) => /(^|\/)dockerhub_oat-[\w-]+\.wasm$/.test(m.file));
+      const core = Object.values(manifest).find((m) =>
+        /(^|\/)dockerhub_oat-[\w-]+\.wasm$/.test(m.file),
+      );
       files.push(join(outDir, core.file));
     }
     return sum(files);

@@ -10,5 +10,10 @@ const collect = globalThis.Bun?.gc ?? globalThis.gc ?? (() => {});
 const medians = await interleavedMedians(args, () => collect(true));
 const out = {};
 for (const [key, ops] of Object.entries(medians))
-  out[key] = Object.fromEntries(Object.entries(ops).map(([op, m]) => [op, { median_ms: Number(m.median_ms.toFixed(4)), n: m.n }]));
+  out[key] = Object.fromEntries(
+    Object.entries(ops).map(([op, m]) => [
+      op,
+      { median_ms: Number(m.median_ms.toFixed(4)), n: m.n },
+    ]),
+  );
 process.stdout.write(JSON.stringify(out) + '\n');

@@ -25,7 +25,10 @@ const PROF_DIR = join(HERE, 'results', 'prof');
 
 /** The child: `--loop op calls` runs under --cpu-prof. */
 function peerUrl(peer) {
-  const file = peer === 'openapi-fetch' ? join(HERE, 'results', 'openapi-fetch.mjs') : join(HERE, 'peers', `${peer}.js`);
+  const file =
+    peer === 'openapi-fetch'
+      ? join(HERE, 'results', 'openapi-fetch.mjs')
+      : join(HERE, 'peers', `${peer}.js`);
   return pathToFileURL(file).href;
 }
 
@@ -38,14 +41,22 @@ async function loop(op, calls, peer, noNetwork) {
     ({ url } = await new Promise((resolve) => server.once('message', resolve)));
   }
   const { makeClient } = await import(peerUrl(peer));
-  const client = await makeClient({ baseUrl: url, token: JWT, org: ORG, id: TOKEN_ID, createRequest });
+  const client = await makeClient({
+    baseUrl: url,
+    token: JWT,
+    org: ORG,
+    id: TOKEN_ID,
+    createRequest,
+  });
   for (let i = 0; i < 500; i++) await client[op](); // warm-up: JIT, connections
   const t0 = performance.now();
   for (let i = 0; i < calls; i++) await client[op]();
   const ms = performance.now() - t0;
   client.close();
   server?.disconnect();
-  process.stdout.write(JSON.stringify({ op, peer, calls, ms, per_call_us: (ms * 1000) / calls }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ op, peer, calls, ms, per_call_us: (ms * 1000) / calls }) + '\n',
+  );
 }
 
 /** `viaUndici`: the nearest JS frame above a WASM frame is undici's (its llhttp parser, not ours). */
@@ -57,9 +68,16 @@ function part(frame, viaUndici) {
   if (fn === '(root)') return 'root';
   if (url.startsWith('wasm://') || /^wasm-function|^\$/.test(fn) || frame.wasm) {
     if (viaUndici) return "undici's llhttp (wasm)";
-    if (/cJSON|parse_|print_|ensure|buffer_skip|get_object_item|case_insensitive/.test(fn)) return 'wasm: cJSON';
-    if (/malloc|free|sbrk|dlmalloc|dlfree|realloc|calloc|mallinfo|tmalloc|prepend_alloc|release_unused/i.test(fn)) return 'wasm: allocator';
-    if (/^(memcpy|memset|memmove|strlen|strcmp|strncmp|strncpy|memcmp|strchr|__.*)$/.test(fn)) return 'wasm: libc';
+    if (/cJSON|parse_|print_|ensure|buffer_skip|get_object_item|case_insensitive/.test(fn))
+      return 'wasm: cJSON';
+    if (
+      /malloc|free|sbrk|dlmalloc|dlfree|realloc|calloc|mallinfo|tmalloc|prepend_alloc|release_unused/i.test(
+        fn,
+      )
+    )
+      return 'wasm: allocator';
+    if (/^(memcpy|memset|memmove|strlen|strcmp|strncmp|strncpy|memcmp|strchr|__.*)$/.test(fn))
+      return 'wasm: libc';
     if (/^wasm-function/.test(fn)) return 'wasm: ours, unnamed (build with --profiling-funcs)';
     return 'wasm: core (dh_*, deliver, headers, utf-8 check)';
   }
@@ -82,7 +100,8 @@ async function summarize(file, calls) {
   const viaUndici = (id) => {
     for (let cur = parent.get(id); cur !== undefined; cur = parent.get(cur)) {
       const f = byId.get(cur).callFrame;
-      if (!isWasm(f) && !/^js-to-wasm|^GenericJSToWasmWrapper/.test(f.functionName)) return f.url.includes('undici');
+      if (!isWasm(f) && !/^js-to-wasm|^GenericJSToWasmWrapper/.test(f.functionName))
+        return f.url.includes('undici');
     }
     return false;
   };
@@ -118,22 +137,35 @@ async function summarize(file, calls) {
   const busy = totalUs - (parts.get('idle (waiting on the server)') ?? 0);
   const per = (us) => (calls ? `${(us / calls).toFixed(2).padStart(8)} us/call` : '');
   const pct = (us, of) => `${((100 * us) / of).toFixed(1).padStart(5)}%`;
-  console.log(`${relative(process.cwd(), file)}: ${(totalUs / 1000).toFixed(0)} ms, ${prof.samples.length} samples, busy ${(busy / 1000).toFixed(0)} ms${calls ? `, ${calls} calls` : ''}`);
+  console.log(
+    `${relative(process.cwd(), file)}: ${(totalUs / 1000).toFixed(0)} ms, ${prof.samples.length} samples, busy ${(busy / 1000).toFixed(0)} ms${calls ? `, ${calls} calls` : ''}`,
+  );
   console.log('\nself time by part (percent of busy time):');
   for (const [p, us] of [...parts].sort((a, b) => b[1] - a[1]))
-    console.log(`  ${p.padEnd(52)} ${(us / 1000).toFixed(1).padStart(8)} ms ${pct(us, busy)} ${per(us)}`);
+    console.log(
+      `  ${p.padEnd(52)} ${(us / 1000).toFixed(1).padStart(8)} ms ${pct(us, busy)} ${per(us)}`,
+    );
   console.log('\ntop functions by self time:');
   for (const [f, us] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, 40))
-    console.log(`  ${f.slice(0, 90).padEnd(90)} ${(us / 1000).toFixed(1).padStart(8)} ms ${pct(us, busy)} ${per(us)}`);
+    console.log(
+      `  ${f.slice(0, 90).padEnd(90)} ${(us / 1000).toFixed(1).padStart(8)} ms ${pct(us, busy)} ${per(us)}`,
+    );
   console.log('\ninclusive time of entry points:');
-  const want = /^(dhSettle|#settle|dh_js_settle|dhReceive|#resolve|dh_js_deliver|parseHeaders|deliver|complete|parse|send|onload|_emscripten_start_fetch|fetchXHR|fetchLoadCachedData|UTF8ToString|put|#start|#call|getAccessToken.*|listAccessTokens.*|createAccessToken.*|readLimited|finish|dhw_.*|on_finish|on_http_done|settle|dh_decode_.*|cJSON_.*|dh_headers_unpack|malloc|free|fetch|emscripten_fetch|dh_get_token|dh_list_tokens|dh_create_token|getAllResponseHeaders|stringToUTF8|lengthBytesUTF8|stringify|decode|Headers|setRequestHeader|arrayBuffer|text|json)\b/;
-  for (const [f, us] of [...inclusive].filter(([k]) => want.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 45))
-    console.log(`  ${f.slice(0, 60).padEnd(60)} ${(us / 1000).toFixed(1).padStart(8)} ms ${pct(us, busy)} ${per(us)}`);
+  const want =
+    /^(dhSettle|#settle|dh_js_settle|dhReceive|#resolve|dh_js_deliver|parseHeaders|deliver|complete|parse|send|onload|_emscripten_start_fetch|fetchXHR|fetchLoadCachedData|UTF8ToString|put|#start|#call|getAccessToken.*|listAccessTokens.*|createAccessToken.*|readLimited|finish|dhw_.*|on_finish|on_http_done|settle|dh_decode_.*|cJSON_.*|dh_headers_unpack|malloc|free|fetch|emscripten_fetch|dh_get_token|dh_list_tokens|dh_create_token|getAllResponseHeaders|stringToUTF8|lengthBytesUTF8|stringify|decode|Headers|setRequestHeader|arrayBuffer|text|json)\b/;
+  for (const [f, us] of [...inclusive]
+    .filter(([k]) => want.test(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 45))
+    console.log(
+      `  ${f.slice(0, 60).padEnd(60)} ${(us / 1000).toFixed(1).padStart(8)} ms ${pct(us, busy)} ${per(us)}`,
+    );
 }
 
 async function main() {
   const argv = process.argv.slice(2);
-  if (argv[0] === '--loop') return loop(argv[1], Number(argv[2]), argv[3], argv[4] === 'no-network');
+  if (argv[0] === '--loop')
+    return loop(argv[1], Number(argv[2]), argv[3], argv[4] === 'no-network');
   if (argv[0] === '--summarize') return summarize(argv[1], Number(argv[2] ?? 0));
   const noNetwork = argv.includes('--no-network');
   if (noNetwork) argv.splice(argv.indexOf('--no-network'), 1);
@@ -145,13 +177,32 @@ async function main() {
   await mkdir(PROF_DIR, { recursive: true });
   const before = Date.now();
   const out = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', PROF_DIR, '--cpu-prof-interval', '100',
-      fileURLToPath(import.meta.url), '--loop', op, String(calls), peer, noNetwork ? 'no-network' : 'network'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--cpu-prof',
+        '--cpu-prof-dir',
+        PROF_DIR,
+        '--cpu-prof-interval',
+        '100',
+        fileURLToPath(import.meta.url),
+        '--loop',
+        op,
+        String(calls),
+        peer,
+        noNetwork ? 'no-network' : 'network',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let text = '';
     child.stdout.on('data', (d) => (text += d));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`profiled loop exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`profiled loop exited ${code}`)),
+    );
   });
-  console.log(`${out.peer}: ${out.calls} × ${out.op}: ${out.per_call_us.toFixed(1)} us per call (under the profiler)`);
+  console.log(
+    `${out.peer}: ${out.calls} × ${out.op}: ${out.per_call_us.toFixed(1)} us per call (under the profiler)`,
+  );
   const files = [];
   for (const f of await readdir(PROF_DIR)) {
     if (!f.endsWith('.cpuprofile')) continue;

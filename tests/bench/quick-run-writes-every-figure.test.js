@@ -53,7 +53,14 @@ test('npm run bench -- --quick exits 0 and writes every figure', { timeout: 180_
         assert.ok(number(r, `client_only.${c}.${op}.median_us`) > 0);
       }
       for (const peer of ['openapi_fetch', 'raw_fetch']) {
-        for (const k of ['latency_median', 'latency_p99', 'throughput', 'cpu_per_call', 'client_only']) number(r, `ratios.ours_over_${peer}.${k}.${op}`);
+        for (const k of [
+          'latency_median',
+          'latency_p99',
+          'throughput',
+          'cpu_per_call',
+          'client_only',
+        ])
+          number(r, `ratios.ours_over_${peer}.${k}.${op}`);
       }
     }
     for (const peer of ['openapi_fetch', 'raw_fetch']) {
@@ -63,18 +70,29 @@ test('npm run bench -- --quick exits 0 and writes every figure', { timeout: 180_
 
     assert.ok(number(r, 'cold_start.runs') >= 1);
     for (const c of CLIENTS) {
-      for (const k of ['first_response_ms', 'node_boot_ms', 'import_ms', 'create_client_ms', 'first_call_ms', 'import_and_create_ms', 'spawn_to_exit_ms'])
+      for (const k of [
+        'first_response_ms',
+        'node_boot_ms',
+        'import_ms',
+        'create_client_ms',
+        'first_call_ms',
+        'import_and_create_ms',
+        'spawn_to_exit_ms',
+      ])
         number(r, `cold_start.${c}.${k}`);
     }
 
     for (const c of CLIENTS) {
-      for (const k of ['client_start_ms', 'import_ms', 'create_client_ms', 'first_call_ms']) number(r, `start_after_fetch.${c}.${k}`);
+      for (const k of ['client_start_ms', 'import_ms', 'create_client_ms', 'first_call_ms'])
+        number(r, `start_after_fetch.${c}.${k}`);
     }
-    for (const peer of ['openapi_fetch', 'raw_fetch']) number(r, `ratios.ours_over_${peer}.start_after_fetch`);
+    for (const peer of ['openapi_fetch', 'raw_fetch'])
+      number(r, `ratios.ours_over_${peer}.start_after_fetch`);
 
     // The other hosts ran (a host that could not would leave { error } and fail here).
     for (const c of ['ours', 'openapi_fetch']) {
-      for (const host of ['deno_start', 'bun_start']) assert.ok(number(r, `hosts.${host}.${c}.client_start_ms`) > 0, host);
+      for (const host of ['deno_start', 'bun_start'])
+        assert.ok(number(r, `hosts.${host}.${c}.client_start_ms`) > 0, host);
       for (const op of OPS) assert.ok(number(r, `hosts.bun_per_call.${c}.${op}.median_ms`) > 0);
       for (const op of OPS) assert.ok(number(r, `hosts.deno_per_call.${c}.${op}.median_ms`) > 0);
       assert.ok(number(r, `hosts.workerd_per_call.${c}.get.median_ms`) > 0);
@@ -85,21 +103,37 @@ test('npm run bench -- --quick exits 0 and writes every figure', { timeout: 180_
     // Issue 23's table: every row has both figures and its ratio.
     assert.equal(r.summary.length, 14);
     for (const bundler of ['esbuild', 'vite']) {
-      assert.ok(number(r, `payload.one_call.${bundler}.ours.wasm_gzip_bytes`) > 0, 'the core .wasm is counted');
-      assert.ok(!Object.keys(r.payload.one_call[bundler].ours.files).some((f) => /^(tools|plan|audit|rotate)-[\w]{8}\.js$|_tools/.test(f)), 'no tool is counted');
+      assert.ok(
+        number(r, `payload.one_call.${bundler}.ours.wasm_gzip_bytes`) > 0,
+        'the core .wasm is counted',
+      );
+      assert.ok(
+        !Object.keys(r.payload.one_call[bundler].ours.files).some((f) =>
+          /^(tools|plan|audit|rotate)-[\w]{8}\.js$|_tools/.test(f),
+        ),
+        'no tool is counted',
+      );
     }
     for (const row of r.summary) {
-      for (const k of ['ours', 'openapi_fetch', 'ratio']) assert.equal(typeof row[k], 'number', `${row.measure}: ${k}`);
+      for (const k of ['ours', 'openapi_fetch', 'ratio'])
+        assert.equal(typeof row[k], 'number', `${row.measure}: ${k}`);
       assert.equal(typeof row.target, 'string');
     }
     assert.match(text, /issue 23: ours against openapi-fetch/);
     assert.match(text, /start after fetch\(\)/);
 
-    for (const k of ['js_bytes', 'js_gzip_bytes', 'wasm_bytes', 'wasm_gzip_bytes', 'total_gzip_bytes']) {
+    for (const k of [
+      'js_bytes',
+      'js_gzip_bytes',
+      'wasm_bytes',
+      'wasm_gzip_bytes',
+      'total_gzip_bytes',
+    ]) {
       assert.ok(number(r, `payload.ours.${k}`) > 0);
       assert.ok(number(r, `payload.ours_one_call.${k}`) > 0);
     }
-    for (const k of ['js_bytes', 'js_gzip_bytes', 'total_gzip_bytes']) assert.ok(number(r, `payload.openapi_fetch.${k}`) > 0);
+    for (const k of ['js_bytes', 'js_gzip_bytes', 'total_gzip_bytes'])
+      assert.ok(number(r, `payload.openapi_fetch.${k}`) > 0);
 
     assert.ok(number(r, 'heap.at_rest_bytes') > 0);
     number(r, 'heap.per_client_bytes');

@@ -17,13 +17,22 @@
 
 #include "internal.h"
 
-static const char *const names[] = {"content-type", "content-length", "x-ratelimit-limit",
-                                    "x-ratelimit-remaining", "x-ratelimit-reset", "strict-transport-security",
-                                    "x-content-type-options", "x-frame-options", "cache-control", "date",
-                                    "connection", "keep-alive"};
-static const char *const values[] = {"application/json", "512", "1800", "1799", "1765152000", "max-age=31536000",
-                                     "nosniff", "deny", "no-store", "Tue, 08 Dec 2026 01:00:00 GMT",
-                                     "keep-alive", "timeout=60"};
+static const char *const names[] = {"content-type",
+                                    "content-length",
+                                    "x-ratelimit-limit",
+                                    "x-ratelimit-remaining",
+                                    "x-ratelimit-reset",
+                                    "strict-transport-security",
+                                    "x-content-type-options",
+                                    "x-frame-options",
+                                    "cache-control",
+                                    "date",
+                                    "connection",
+                                    "keep-alive"};
+static const char *const values[] = {
+    "application/json", "512",       "1800", "1799",     "1765152000",
+    "max-age=31536000", "nosniff",   "deny", "no-store", "Tue, 08 Dec 2026 01:00:00 GMT",
+    "keep-alive",       "timeout=60"};
 
 static int by_value(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;

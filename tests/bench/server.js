@@ -12,7 +12,8 @@ const bodies = new Map([
   ['get', Buffer.from(JSON.stringify(tokenBody))],
   ['create', Buffer.from(JSON.stringify(createBody))],
 ]);
-for (const size of [10, 100]) bodies.set(`list${size}`, Buffer.from(JSON.stringify(pageBody('', 1, size))));
+for (const size of [10, 100])
+  bodies.set(`list${size}`, Buffer.from(JSON.stringify(pageBody('', 1, size))));
 
 const listPath = `/v2/orgs/${ORG}/access-tokens`;
 const getPath = `${listPath}/${TOKEN_ID}`;
@@ -35,7 +36,8 @@ function send(res, status, body) {
   res.end(body);
 }
 
-const fail = (res, status, message) => send(res, status, Buffer.from(JSON.stringify({ message, errinfo: {} })));
+const fail = (res, status, message) =>
+  send(res, status, Buffer.from(JSON.stringify({ message, errinfo: {} })));
 
 const server = http.createServer((req, res) => {
   if (req.url === '/_bench/ping') return send(res, 200, Buffer.from('{}')); // cold.js's first fetch()
@@ -46,7 +48,8 @@ const server = http.createServer((req, res) => {
   if (req.method === 'GET' && path === listPath) {
     const params = new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1));
     const body = bodies.get(`list${params.get('page_size')}`);
-    if (params.get('page') !== '1' || !body) return fail(res, 400, 'the bench serves page 1 of 10 or 100');
+    if (params.get('page') !== '1' || !body)
+      return fail(res, 400, 'the bench serves page 1 of 10 or 100');
     return send(res, 200, body);
   }
   if (req.method === 'POST' && path === listPath) {

@@ -36,8 +36,14 @@ async function bundle(source) {
   const esbuild = await import('esbuild');
   const r = await esbuild.build({
     stdin: { contents: source, resolveDir: HERE, loader: 'js', sourcefile: 'worker.js' },
-    bundle: true, format: 'esm', platform: 'browser', conditions: ['workerd', 'worker', 'browser'],
-    minify: true, write: false, logLevel: 'silent', external: ['./dockerhub_oat.wasm'],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['workerd', 'worker', 'browser'],
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+    external: ['./dockerhub_oat.wasm'],
   });
   return r.outputFiles[0].text;
 }
@@ -58,18 +64,27 @@ async function workerdPeers(peerKeys, common) {
   for (const k of peerKeys) scripts[k] = await bundle(WORKERS[k]);
   return {
     start(key) {
-      const modules = [{ type: 'ESModule', path: join(HERE, 'worker.mjs'), contents: scripts[key] }];
-      if (key === 'ours') modules.push({ type: 'CompiledWasm', path: join(HERE, 'dockerhub_oat.wasm'), contents: wasm });
+      const modules = [
+        { type: 'ESModule', path: join(HERE, 'worker.mjs'), contents: scripts[key] },
+      ];
+      if (key === 'ours')
+        modules.push({
+          type: 'CompiledWasm',
+          path: join(HERE, 'dockerhub_oat.wasm'),
+          contents: wasm,
+        });
       return new Miniflare({
         cf: false, // no fetch of workers.cloudflare.com: loopback only
-        modules, compatibilityDate: '2025-01-01',
+        modules,
+        compatibilityDate: '2025-01-01',
         bindings: { BASE_URL: common.baseUrl, TOKEN: common.token, ORG: common.org, ID: common.id },
       });
     },
     async ask(mf, key) {
       const res = await mf.dispatchFetch('http://worker.local/');
       const text = await res.text();
-      if (text !== common.id) throw new Error(`${key} in workerd answered ${res.status}: ${text.slice(0, 200)}`);
+      if (text !== common.id)
+        throw new Error(`${key} in workerd answered ${res.status}: ${text.slice(0, 200)}`);
     },
   };
 }
@@ -99,10 +114,16 @@ export async function workerdStarts(peerKeys, common, runs) {
       }
     }
   }
-  return Object.fromEntries(peerKeys.map((k) => [k, {
-    boot_to_first_answer_ms: Number(median(marks[k].boot).toFixed(2)),
-    first_request_ms: Number(median(marks[k].first).toFixed(2)), runs,
-  }]));
+  return Object.fromEntries(
+    peerKeys.map((k) => [
+      k,
+      {
+        boot_to_first_answer_ms: Number(median(marks[k].boot).toFixed(2)),
+        first_request_ms: Number(median(marks[k].first).toFixed(2)),
+        runs,
+      },
+    ]),
+  );
 }
 
 /**
@@ -125,10 +146,16 @@ export async function workerdPerCall(peerKeys, common, rounds, batch) {
     for (const key of peerKeys) mfs[key] = peers.start(key);
     for (const key of peerKeys) for (let i = 0; i < batch; i++) await one(key); // warm-up, client made
     for (let r = 0; r < rounds; r++) {
-      for (const key of inTurn(peerKeys, r)) for (let i = 0; i < batch; i++) times[key].push(await one(key));
+      for (const key of inTurn(peerKeys, r))
+        for (let i = 0; i < batch; i++) times[key].push(await one(key));
     }
   } finally {
     for (const mf of Object.values(mfs)) await mf.dispose();
   }
-  return Object.fromEntries(peerKeys.map((k) => [k, { get: { median_ms: Number(median(times[k]).toFixed(4)), n: times[k].length } }]));
+  return Object.fromEntries(
+    peerKeys.map((k) => [
+      k,
+      { get: { median_ms: Number(median(times[k]).toFixed(4)), n: times[k].length } },
+    ]),
+  );
 }

@@ -14,7 +14,13 @@ const XSS_LABEL = '<img src=x onerror="window.__xss=1">';
 const SEED = {
   orgs: [
     { name: 'initech', plan: 'team', owners: ['acme-owner'], repositories: ['app'], tokens: [] },
-    { name: 'hooli', plan: 'business', owners: ['acme-owner'], repositories: ['app'], generateTokens: 30 },
+    {
+      name: 'hooli',
+      plan: 'business',
+      owners: ['acme-owner'],
+      repositories: ['app'],
+      generateTokens: 30,
+    },
   ],
 };
 
@@ -25,14 +31,22 @@ describe('admin dashboard (Chromium)', () => {
   const tokensTable = () => d.tokensTable();
   const rowOf = (label) => d.rowOf(label);
   const alertWith = (re) => d.page.getByRole('alert').filter({ hasText: re });
-  const activeDialogId = () => d.page.evaluate(() => document.activeElement?.closest('dialog')?.id ?? null);
-  const tokenInSandbox = (label) => d.srv.sandbox.store.snapshot().orgs.find((o) => o.name === 'acme').tokens.find((t) => t.label === label);
+  const activeDialogId = () =>
+    d.page.evaluate(() => document.activeElement?.closest('dialog')?.id ?? null);
+  const tokenInSandbox = (label) =>
+    d.srv.sandbox.store
+      .snapshot()
+      .orgs.find((o) => o.name === 'acme')
+      .tokens.find((t) => t.label === label);
 
   /** Every string the page holds in its DOM and its form fields. */
-  const pageText = () => d.page.evaluate(() => [
-    document.documentElement.outerHTML,
-    ...[...document.querySelectorAll('input, textarea, select')].map((e) => e.value),
-  ].join('\n'));
+  const pageText = () =>
+    d.page.evaluate(() =>
+      [
+        document.documentElement.outerHTML,
+        ...[...document.querySelectorAll('input, textarea, select')].map((e) => e.value),
+      ].join('\n'),
+    );
 
   test('the page comes with a strict CSP; a wrong password is refused with a message', async () => {
     await d.page.setViewportSize({ width: 390, height: 844 });
@@ -48,7 +62,11 @@ describe('admin dashboard (Chromium)', () => {
     assert.equal(headers['cache-control'], 'no-store');
     await d.fillSignIn('acme', 'acme-owner', 'not-the-password');
     await alertWith(/Sign-in failed/).waitFor();
-    assert.equal(await d.page.getByLabel('Password or access token').inputValue(), '', 'the password field is cleared');
+    assert.equal(
+      await d.page.getByLabel('Password or access token').inputValue(),
+      '',
+      'the password field is cleared',
+    );
     assert.ok(!d.page.url().includes('not-the-password'));
   });
 
@@ -63,7 +81,11 @@ describe('admin dashboard (Chromium)', () => {
     assert.equal(await d.page.evaluate(() => document.activeElement.id), 'signin-secret');
     await d.page.keyboard.press('Enter');
     await rowOf('ci-pull').waitFor();
-    assert.equal(await d.page.getByLabel('Password or access token').inputValue(), '', 'the password field is cleared');
+    assert.equal(
+      await d.page.getByLabel('Password or access token').inputValue(),
+      '',
+      'the password field is cleared',
+    );
     assert.equal(await tokensTable().getByRole('row').count(), 4, 'a header row and three tokens');
     for (const name of ['Label', 'Status', 'Created by', 'Created', 'Last used', 'Expires']) {
       await tokensTable().getByRole('columnheader', { name, exact: true }).waitFor();
@@ -78,7 +100,11 @@ describe('admin dashboard (Chromium)', () => {
     await d.page.getByText('3 tokens').waitFor();
     await d.page.getByRole('button', { name: 'Previous page' }).waitFor();
     await d.page.getByRole('button', { name: 'Next page' }).waitFor();
-    assert.deepEqual(await d.page.getByLabel('Page size').locator('option').allTextContents(), ['10', '25', '100']);
+    assert.deepEqual(await d.page.getByLabel('Page size').locator('option').allTextContents(), [
+      '10',
+      '25',
+      '100',
+    ]);
   });
 
   test('Escape closes a dialog and focus returns to its opener', async () => {
@@ -103,7 +129,10 @@ describe('admin dashboard (Chromium)', () => {
     const push = dialog.getByRole('checkbox', { name: 'Images: push (and pull)', exact: true });
     await pull.check();
     await push.check();
-    assert.ok(await pull.isChecked() && await pull.isDisabled(), 'push checks and disables pull');
+    assert.ok(
+      (await pull.isChecked()) && (await pull.isDisabled()),
+      'push checks and disables pull',
+    );
     await dialog.getByRole('checkbox', { name: 'Public repositories (read)' }).check();
     await d.page.screenshot({ path: `${ARTIFACTS}new-token-1280x800.png` });
     await dialog.getByRole('button', { name: 'Create' }).click();
@@ -119,13 +148,20 @@ describe('admin dashboard (Chromium)', () => {
     await secretDialog.getByText(/will not be shown again/).waitFor();
     await d.page.screenshot({ path: `${ARTIFACTS}secret-1280x800.png` });
     await secretDialog.getByRole('button', { name: 'Copy' }).click();
-    await secretDialog.getByRole('status').filter({ hasText: /Copied|Selected/ }).waitFor();
+    await secretDialog
+      .getByRole('status')
+      .filter({ hasText: /Copied|Selected/ })
+      .waitFor();
     await secretDialog.getByRole('button', { name: 'Done' }).click();
     await secretDialog.waitFor({ state: 'hidden' });
     assert.equal(await d.page.locator('#secret-value').inputValue(), '');
     assert.ok(!(await d.page.content()).includes(secretSeen), 'the secret left the DOM');
     assert.ok(!(await pageText()).includes('dckr_oat_'), 'no token value in the DOM or a field');
-    assert.equal(await d.heapHolds(secretSeen), false, 'no JS object of the page still holds the token value');
+    assert.equal(
+      await d.heapHolds(secretSeen),
+      false,
+      'no JS object of the page still holds the token value',
+    );
 
     const saved = tokenInSandbox('ci-push');
     assert.ok(saved, 'the sandbox has the token');
@@ -150,8 +186,14 @@ describe('admin dashboard (Chromium)', () => {
     await details.getByText('acme/api', { exact: true }).waitFor();
     await details.getByText('*/*/public', { exact: true }).waitFor();
     await details.getByText('Public repositories', { exact: true }).waitFor();
-    await details.getByRole('list', { name: 'Scopes for acme/api' }).getByText('Images: push (and pull)', { exact: true }).waitFor();
-    await details.getByRole('list', { name: 'Scopes for acme/api' }).getByText('Images: pull', { exact: true }).waitFor();
+    await details
+      .getByRole('list', { name: 'Scopes for acme/api' })
+      .getByText('Images: push (and pull)', { exact: true })
+      .waitFor();
+    await details
+      .getByRole('list', { name: 'Scopes for acme/api' })
+      .getByText('Images: pull', { exact: true })
+      .waitFor();
     await details.getByText('acme-owner', { exact: true }).waitFor();
     await details.getByText('Pushes the api image from CI').waitFor();
 
@@ -160,12 +202,20 @@ describe('admin dashboard (Chromium)', () => {
     await edit.waitFor();
     assert.equal(await edit.getByLabel('Label').inputValue(), 'ci-push');
     assert.equal(await edit.getByLabel('Repository', { exact: true }).inputValue(), 'acme/api');
-    assert.ok(await edit.getByRole('checkbox', { name: 'Images: push (and pull)', exact: true }).isChecked());
+    assert.ok(
+      await edit
+        .getByRole('checkbox', { name: 'Images: push (and pull)', exact: true })
+        .isChecked(),
+    );
     assert.ok(await edit.getByRole('checkbox', { name: 'Public repositories (read)' }).isChecked());
     await edit.getByLabel('Label').fill('ci-push-api');
     await edit.getByRole('button', { name: 'Save' }).click();
     await edit.waitFor({ state: 'hidden' });
-    await d.page.getByRole('dialog', { name: 'ci-push-api' }).getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await d.page
+      .getByRole('dialog', { name: 'ci-push-api' })
+      .getByRole('status')
+      .filter({ hasText: 'Saved' })
+      .waitFor();
     await rowOf('ci-push-api').waitFor();
     const saved = tokenInSandbox('ci-push-api');
     assert.ok(saved, 'renamed in the sandbox');
@@ -191,7 +241,11 @@ describe('admin dashboard (Chromium)', () => {
     const confirm = d.page.getByRole('dialog', { name: 'Delete access token' });
     await confirm.waitFor();
     await confirm.getByText('“ci-push-api”').waitFor();
-    assert.equal(await d.page.evaluate(() => document.activeElement.textContent), 'Cancel', 'the safe choice has focus');
+    assert.equal(
+      await d.page.evaluate(() => document.activeElement.textContent),
+      'Cancel',
+      'the safe choice has focus',
+    );
     await confirm.getByRole('button', { name: 'Delete token' }).click();
     await confirm.waitFor({ state: 'hidden' });
     await details.waitFor({ state: 'hidden' });
@@ -213,7 +267,11 @@ describe('admin dashboard (Chromium)', () => {
     await secretDialog.waitFor();
     await d.page.keyboard.press('Escape');
     await secretDialog.waitFor({ state: 'hidden' });
-    assert.equal(await d.page.locator('#secret-value').inputValue(), '', 'Escape clears the secret too');
+    assert.equal(
+      await d.page.locator('#secret-value').inputValue(),
+      '',
+      'Escape clears the secret too',
+    );
 
     const button = rowOf(XSS_LABEL).getByRole('button', { name: XSS_LABEL, exact: true });
     await button.waitFor();
@@ -240,8 +298,14 @@ describe('admin dashboard (Chromium)', () => {
 
     await d.page.setViewportSize({ width: 390, height: 844 });
     await tokensTable().waitFor();
-    assert.equal(await tokensTable().getByRole('row').count(), 5, 'still a table with rows for assistive technology');
-    const noSideScroll = await d.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    assert.equal(
+      await tokensTable().getByRole('row').count(),
+      5,
+      'still a table with rows for assistive technology',
+    );
+    const noSideScroll = await d.page.evaluate(
+      () => document.documentElement.scrollWidth <= window.innerWidth,
+    );
     assert.ok(noSideScroll, 'nothing overflows sideways at 390px');
     await d.page.screenshot({ path: `${ARTIFACTS}dashboard-390x844.png`, fullPage: true });
     await d.page.getByRole('button', { name: 'New token' }).click();
@@ -262,7 +326,10 @@ describe('admin dashboard (Chromium)', () => {
     await dialog.getByLabel('Expiration date').fill(ymd);
     await dialog.getByRole('checkbox', { name: 'Public repositories (read)' }).check();
     await dialog.getByRole('button', { name: 'Create' }).click();
-    await d.page.getByRole('dialog', { name: 'Copy your access token' }).getByRole('button', { name: 'Done' }).click();
+    await d.page
+      .getByRole('dialog', { name: 'Copy your access token' })
+      .getByRole('button', { name: 'Done' })
+      .click();
     await rowOf('short-lived').getByText('Expires soon', { exact: true }).waitFor();
     const days = (Date.parse(tokenInSandbox('short-lived').expires_at) - Date.now()) / 86_400_000;
     assert.ok(days > 3 && days < 4, `the end of the chosen day (${days} days)`);
@@ -283,7 +350,12 @@ describe('admin dashboard (Chromium)', () => {
     await dialog.waitFor({ state: 'hidden' });
 
     // The client retries a 502 on a GET by itself (maxRetries 3): fail every attempt.
-    d.srv.sandbox.faults.add({ method: 'GET', path: '/access-tokens$', preset: 'html502', times: 10 });
+    d.srv.sandbox.faults.add({
+      method: 'GET',
+      path: '/access-tokens$',
+      preset: 'html502',
+      times: 10,
+    });
     await d.page.getByRole('button', { name: 'Refresh' }).click();
     await alertWith('Docker Hub had a problem (HTTP 502)').waitFor();
     d.srv.sandbox.faults.clear();
@@ -291,8 +363,11 @@ describe('admin dashboard (Chromium)', () => {
 
   test('a 429 shows when to retry and counts down', async () => {
     d.srv.sandbox.faults.add({
-      method: 'GET', path: '/access-tokens$', status: 429,
-      headers: { 'retry-after': '3600' }, body: { detail: 'Rate limit exceeded', error: false },
+      method: 'GET',
+      path: '/access-tokens$',
+      status: 429,
+      headers: { 'retry-after': '3600' },
+      body: { detail: 'Rate limit exceeded', error: false },
     });
     await d.page.getByRole('button', { name: 'Refresh' }).click();
     const alert = alertWith(/rate limit/i);
@@ -300,7 +375,9 @@ describe('admin dashboard (Chromium)', () => {
     const first = await alert.textContent();
     assert.match(first, /Try again in (1 h 0 min 0 s|59 min \d+ s)/);
     await d.page.waitForFunction((before) => {
-      const el = [...document.querySelectorAll('[role=alert]')].find((a) => /rate limit/i.test(a.textContent));
+      const el = [...document.querySelectorAll('[role=alert]')].find((a) =>
+        /rate limit/i.test(a.textContent),
+      );
       return el && el.textContent !== before;
     }, first);
     assert.match(await alert.textContent(), /Try again in 59 min \d+ s/);
@@ -312,9 +389,16 @@ describe('admin dashboard (Chromium)', () => {
   });
 
   test('a 401 returns to sign-in with the reason', async () => {
-    d.srv.sandbox.faults.add({ path: '^/v2/', status: 401, body: { message: 'Token has expired.', errinfo: {} }, times: 4 });
+    d.srv.sandbox.faults.add({
+      path: '^/v2/',
+      status: 401,
+      body: { message: 'Token has expired.', errinfo: {} },
+      times: 4,
+    });
     await d.page.getByRole('button', { name: 'Refresh' }).click();
-    await alertWith(/signed out/i).filter({ hasText: 'Token has expired.' }).waitFor();
+    await alertWith(/signed out/i)
+      .filter({ hasText: 'Token has expired.' })
+      .waitFor();
     await d.page.getByRole('button', { name: 'Sign in' }).waitFor();
     assert.equal(await tokensTable().isVisible(), false);
     d.srv.sandbox.faults.clear();
@@ -327,7 +411,10 @@ describe('admin dashboard (Chromium)', () => {
     await d.page.getByRole('button', { name: 'Create the first token' }).click();
     const dialog = d.page.getByRole('dialog', { name: 'New access token' });
     await dialog.waitFor();
-    assert.equal(await dialog.getByLabel('Repository', { exact: true }).getAttribute('placeholder'), 'initech/api or initech/*');
+    assert.equal(
+      await dialog.getByLabel('Repository', { exact: true }).getAttribute('placeholder'),
+      'initech/api or initech/*',
+    );
     await d.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
   });
@@ -353,33 +440,70 @@ describe('admin dashboard (Chromium)', () => {
     assert.ok(await d.page.getByRole('button', { name: 'Next page' }).isDisabled());
     await d.page.getByRole('button', { name: 'Previous page' }).click();
     await rowOf('token-0001').waitFor();
-    const asked = d.srv.sandbox.requests.filter((r) => r.path === '/v2/orgs/hooli/access-tokens').map((r) => `${r.query.page}/${r.query.page_size}`);
+    const asked = d.srv.sandbox.requests
+      .filter((r) => r.path === '/v2/orgs/hooli/access-tokens')
+      .map((r) => `${r.query.page}/${r.query.page_size}`);
     assert.deepEqual(asked, ['1/10', '2/10', '1/25', '2/25', '1/25']);
   });
 
   test('an empty last page (a wrong total) costs one request per click, never a loop', async () => {
     // On page 1 of 2 (25 a page). Docker Hub (here a fault) now answers every page empty but still
     // counts 30 tokens. The old page asked for "the last page" again and again: 201 requests a click.
-    const listed = () => d.srv.sandbox.requests.filter((r) => r.path === '/v2/orgs/hooli/access-tokens').length;
+    const listed = () =>
+      d.srv.sandbox.requests.filter((r) => r.path === '/v2/orgs/hooli/access-tokens').length;
     await d.page.getByText('Page 1 of 2').waitFor();
     d.srv.sandbox.resetRequests();
-    d.srv.sandbox.faults.add({ method: 'GET', path: '/orgs/hooli/access-tokens$', times: 1000, status: 200, body: { total: 30, next: null, previous: null, results: [] } });
+    d.srv.sandbox.faults.add({
+      method: 'GET',
+      path: '/orgs/hooli/access-tokens$',
+      times: 1000,
+      status: 200,
+      body: { total: 30, next: null, previous: null, results: [] },
+    });
     try {
       await d.page.getByRole('button', { name: 'Next page' }).click();
       // A bound of its own, so a loop fails here rather than at the suite's end.
-      await d.page.getByRole('status').filter({ hasText: 'Page 2 is empty, although Docker Hub counts 30 tokens' }).waitFor({ timeout: 5000 });
+      await d.page
+        .getByRole('status')
+        .filter({ hasText: 'Page 2 is empty, although Docker Hub counts 30 tokens' })
+        .waitFor({ timeout: 5000 });
       assert.equal(listed(), 1, 'one click, one request');
-      assert.ok(await d.page.getByRole('button', { name: 'Next page' }).isDisabled(), 'nothing lies beyond an empty page');
+      assert.ok(
+        await d.page.getByRole('button', { name: 'Next page' }).isDisabled(),
+        'nothing lies beyond an empty page',
+      );
       await d.page.getByRole('button', { name: 'Refresh' }).click();
-      await d.page.getByRole('status').filter({ hasText: 'Up to date.' }).waitFor({ timeout: 5000 });
-      assert.equal(listed(), 2, 'the refresh asked once, and nothing kept asking in the background');
+      await d.page
+        .getByRole('status')
+        .filter({ hasText: 'Up to date.' })
+        .waitFor({ timeout: 5000 });
+      assert.equal(
+        listed(),
+        2,
+        'the refresh asked once, and nothing kept asking in the background',
+      );
       // A total that points back at an earlier page: one step back, then it stops there.
       d.srv.sandbox.faults.clear();
-      d.srv.sandbox.faults.add({ method: 'GET', path: '/orgs/hooli/access-tokens$', times: 1000, status: 200, body: { total: 3, next: null, previous: null, results: [] } });
+      d.srv.sandbox.faults.add({
+        method: 'GET',
+        path: '/orgs/hooli/access-tokens$',
+        times: 1000,
+        status: 200,
+        body: { total: 3, next: null, previous: null, results: [] },
+      });
       await d.page.getByRole('button', { name: 'Refresh' }).click();
       await d.page.getByText('Page 1 of 1').waitFor({ timeout: 5000 });
-      await d.page.getByRole('status').filter({ hasText: 'Up to date.' }).waitFor({ timeout: 5000 });
-      assert.deepEqual(d.srv.sandbox.requests.filter((r) => r.path === '/v2/orgs/hooli/access-tokens').slice(2).map((r) => r.query.page), ['2', '1']);
+      await d.page
+        .getByRole('status')
+        .filter({ hasText: 'Up to date.' })
+        .waitFor({ timeout: 5000 });
+      assert.deepEqual(
+        d.srv.sandbox.requests
+          .filter((r) => r.path === '/v2/orgs/hooli/access-tokens')
+          .slice(2)
+          .map((r) => r.query.page),
+        ['2', '1'],
+      );
     } finally {
       d.srv.sandbox.faults.clear();
     }
@@ -388,53 +512,93 @@ describe('admin dashboard (Chromium)', () => {
   });
 
   test('whatever a server answers (any total, next, page), no click on the list costs more than two requests', async () => {
-    const listed = () => d.srv.sandbox.requests.filter((r) => r.path === '/v2/orgs/hooli/access-tokens').length;
-    const item = (i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, label: `fake-${i}`, created_by: 'x', is_active: true, created_at: '2026-01-01T00:00:00.000000Z', expires_at: null, last_used_at: null });
+    const listed = () =>
+      d.srv.sandbox.requests.filter((r) => r.path === '/v2/orgs/hooli/access-tokens').length;
+    const item = (i) => ({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      label: `fake-${i}`,
+      created_by: 'x',
+      is_active: true,
+      created_at: '2026-01-01T00:00:00.000000Z',
+      expires_at: null,
+      last_used_at: null,
+    });
     const answer = fc.record({
       total: fc.integer({ min: 0, max: 80 }),
       rows: fc.integer({ min: 0, max: 2 }),
       next: fc.boolean(),
     });
     const action = fc.constantFrom('next', 'prev', 'refresh', 'size');
-    const settled = () => d.page.waitForFunction(() => !document.querySelector('#tokens-table').hasAttribute('aria-busy'), null, { timeout: 5000 });
+    const settled = () =>
+      d.page.waitForFunction(
+        () => !document.querySelector('#tokens-table').hasAttribute('aria-busy'),
+        null,
+        { timeout: 5000 },
+      );
     let acted = 0;
     try {
-      await fc.assert(fc.asyncProperty(fc.array(fc.tuple(answer, action), { minLength: 1, maxLength: 5 }), async (steps) => {
-        for (const [a, act] of steps) {
-          d.srv.sandbox.faults.clear();
-          d.srv.sandbox.faults.add({
-            method: 'GET', path: '/orgs/hooli/access-tokens$', times: 1000, status: 200,
-            body: { total: a.total, next: a.next ? `${d.srv.url}/v2/orgs/hooli/access-tokens?page=99` : null, previous: null, results: Array.from({ length: a.rows }, (_, i) => item(i)) },
-          });
-          const before = listed();
-          const button = { next: 'Next page', prev: 'Previous page', refresh: 'Refresh' }[act];
-          if (act === 'size') {
-            if (!(await d.page.getByLabel('Page size').isVisible())) continue;
-            const now = await d.page.getByLabel('Page size').inputValue();
-            await d.page.getByLabel('Page size').selectOption(now === '10' ? '25' : '10');
-          } else {
-            const b = d.page.getByRole('button', { name: button, exact: true });
-            if (!(await b.isVisible()) || (await b.isDisabled())) continue;
-            await b.click();
-          }
-          await settled();
-          acted++;
-          assert.ok(listed() - before >= 1 && listed() - before <= 2, `${act} on ${JSON.stringify(a)} made ${listed() - before} requests`);
-        }
-      }), { numRuns: 12 });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(answer, action), { minLength: 1, maxLength: 5 }),
+          async (steps) => {
+            for (const [a, act] of steps) {
+              d.srv.sandbox.faults.clear();
+              d.srv.sandbox.faults.add({
+                method: 'GET',
+                path: '/orgs/hooli/access-tokens$',
+                times: 1000,
+                status: 200,
+                body: {
+                  total: a.total,
+                  next: a.next ? `${d.srv.url}/v2/orgs/hooli/access-tokens?page=99` : null,
+                  previous: null,
+                  results: Array.from({ length: a.rows }, (_, i) => item(i)),
+                },
+              });
+              const before = listed();
+              const button = { next: 'Next page', prev: 'Previous page', refresh: 'Refresh' }[act];
+              if (act === 'size') {
+                if (!(await d.page.getByLabel('Page size').isVisible())) continue;
+                const now = await d.page.getByLabel('Page size').inputValue();
+                await d.page.getByLabel('Page size').selectOption(now === '10' ? '25' : '10');
+              } else {
+                const b = d.page.getByRole('button', { name: button, exact: true });
+                if (!(await b.isVisible()) || (await b.isDisabled())) continue;
+                await b.click();
+              }
+              await settled();
+              acted++;
+              assert.ok(
+                listed() - before >= 1 && listed() - before <= 2,
+                `${act} on ${JSON.stringify(a)} made ${listed() - before} requests`,
+              );
+            }
+          },
+        ),
+        { numRuns: 12 },
+      );
     } finally {
       d.srv.sandbox.faults.clear();
     }
     assert.ok(acted >= 12, `only ${acted} actions could be taken`);
-    await d.page.getByLabel('Page size').selectOption('10').catch(() => {});
+    await d.page
+      .getByLabel('Page size')
+      .selectOption('10')
+      .catch(() => {});
     await d.page.getByRole('button', { name: 'Refresh' }).click();
     await settled();
   });
 
   test('the sign-in page says what is kept, where and until when', async () => {
     const text = (await d.page.locator('#signin-keeps').textContent()).replace(/\s+/g, ' ');
-    assert.match(text, /keeps your password or personal access token in its memory \(the WebAssembly heap/);
-    assert.match(text, /never written to browser storage \(no cookie, localStorage, sessionStorage or IndexedDB\)/);
+    assert.match(
+      text,
+      /keeps your password or personal access token in its memory \(the WebAssembly heap/,
+    );
+    assert.match(
+      text,
+      /never written to browser storage \(no cookie, localStorage, sessionStorage or IndexedDB\)/,
+    );
     assert.match(text, /wiped when you sign out, and gone when you close this tab/);
     assert.doesNotMatch(await d.page.content(), /is not stored/);
   });
@@ -448,15 +612,27 @@ describe('admin dashboard (Chromium)', () => {
 
   test('no secret, JWT or token value in storage, cookies, the URL or the DOM', async () => {
     const stored = await d.page.evaluate(async () => {
-      const dump = (s) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i))}`);
+      const dump = (s) =>
+        Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i))}`);
       const databases = (await indexedDB.databases()).map((d) => `indexedDB:${d.name}`);
       const caches = (await globalThis.caches?.keys()) ?? [];
-      return [...dump(localStorage), ...dump(sessionStorage), ...databases, ...caches.map((c) => `cache:${c}`), document.cookie].join('\n');
+      return [
+        ...dump(localStorage),
+        ...dump(sessionStorage),
+        ...databases,
+        ...caches.map((c) => `cache:${c}`),
+        document.cookie,
+      ].join('\n');
     });
     const cookies = JSON.stringify(await d.context.cookies());
     const storageState = JSON.stringify(await d.context.storageState({ indexedDB: true }));
     assert.deepEqual(JSON.parse(storageState).cookies, []);
-    assert.ok(JSON.parse(storageState).origins.every((o) => o.localStorage.length === 0 && !(o.indexedDB?.length)), storageState.slice(0, 200));
+    assert.ok(
+      JSON.parse(storageState).origins.every(
+        (o) => o.localStorage.length === 0 && !o.indexedDB?.length,
+      ),
+      storageState.slice(0, 200),
+    );
     const everything = [stored, cookies, storageState, d.page.url(), await pageText()].join('\n');
     for (const needle of ['dckr_oat_', PASSWORD, 'eyJ', secretSeen]) {
       assert.ok(!everything.includes(needle), `found ${needle.slice(0, 12)}… where it must not be`);

@@ -15,11 +15,24 @@ import { until } from '../fixtures/hub.js';
 
 const LAUNCH = {
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--host-resolver-rules=MAP evil.test 127.0.0.1'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--host-resolver-rules=MAP evil.test 127.0.0.1',
+  ],
 };
-const FAULT = { path: '^/v2/', status: 500, body: { message: 'injected by a web page' }, times: 1000 };
+const FAULT = {
+  path: '^/v2/',
+  status: 500,
+  body: { message: 'injected by a web page' },
+  times: 1000,
+};
 
 /** The attacker's own site: one empty page on 127.0.0.2, its own origin. */
 async function startEvilSite() {
@@ -29,14 +42,24 @@ async function startEvilSite() {
     res.end('<!doctype html><title>cute cats</title><p>cats</p>');
   });
   // 127.0.0.2 where the system has it (Linux); else another port on 127.0.0.1, still another origin.
-  const listen = (host) => new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => { server.off('error', reject); resolve(host); });
-  });
-  const host = await listen('127.0.0.2').catch((e) => (e.code === 'EADDRNOTAVAIL' ? listen('127.0.0.1') : Promise.reject(e)));
+  const listen = (host) =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, host, () => {
+        server.off('error', reject);
+        resolve(host);
+      });
+    });
+  const host = await listen('127.0.0.2').catch((e) =>
+    e.code === 'EADDRNOTAVAIL' ? listen('127.0.0.1') : Promise.reject(e),
+  );
   return {
     url: `http://${host}:${server.address().port}`,
-    close: () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -56,12 +79,41 @@ async function crossSiteAttacks({ target, fault }) {
     }
   };
   // The "simple" requests a page may send anywhere without asking: text/plain, form, no header.
-  await note('fetch text/plain', fetch(`${target}/_sandbox/faults`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body }));
-  await note('fetch form', fetch(`${target}/_sandbox/faults`, { method: 'POST', mode: 'no-cors', body: new URLSearchParams({ [body]: '' }) }));
+  await note(
+    'fetch text/plain',
+    fetch(`${target}/_sandbox/faults`, {
+      method: 'POST',
+      mode: 'no-cors',
+      headers: { 'content-type': 'text/plain' },
+      body,
+    }),
+  );
+  await note(
+    'fetch form',
+    fetch(`${target}/_sandbox/faults`, {
+      method: 'POST',
+      mode: 'no-cors',
+      body: new URLSearchParams({ [body]: '' }),
+    }),
+  );
   seen.beacon = navigator.sendBeacon(`${target}/_sandbox/faults`, body);
   // A JSON POST and a token header need a CORS preflight, which the servers never grant.
-  await note('fetch json', fetch(`${target}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
-  await note('fetch token', fetch(`${target}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sandbox-token': 'guess' }, body }));
+  await note(
+    'fetch json',
+    fetch(`${target}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }),
+  );
+  await note(
+    'fetch token',
+    fetch(`${target}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-sandbox-token': 'guess' },
+      body,
+    }),
+  );
   // Reading the request log and the world.
   await note('read requests', fetch(`${target}/_sandbox/requests`));
   await note('read state', fetch(`${target}/_sandbox/state`));
@@ -70,7 +122,12 @@ async function crossSiteAttacks({ target, fault }) {
   frame.name = 'sink';
   document.body.append(frame);
   const form = document.createElement('form');
-  Object.assign(form, { method: 'POST', action: `${target}/_sandbox/faults`, enctype: 'text/plain', target: 'sink' });
+  Object.assign(form, {
+    method: 'POST',
+    action: `${target}/_sandbox/faults`,
+    enctype: 'text/plain',
+    target: 'sink',
+  });
   const input = document.createElement('input');
   Object.assign(input, { name: `${body.slice(0, -1)},"x":"`, value: '"}' });
   form.append(input);
@@ -93,8 +150,16 @@ async function rebindingAttacks({ fault, credentials }) {
   };
   await grab('requests', '/_sandbox/requests');
   await grab('state', '/_sandbox/state');
-  await grab('fault', '/_sandbox/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
-  await grab('sign-in', '/v2/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+  await grab('fault', '/_sandbox/faults', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+  await grab('sign-in', '/v2/auth/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
   await grab('list', '/v2/orgs/acme/access-tokens');
   return seen;
 }
@@ -106,8 +171,12 @@ describe('a hostile page against npm start and the sandbox (Chromium)', () => {
   let evil;
   let browser;
   let before0;
-  const targets = () => [['server', srv], ['sandbox', sb]];
-  const stateOf = (name) => JSON.stringify(name === 'server' ? srv.sandbox.store.snapshot() : sb.state);
+  const targets = () => [
+    ['server', srv],
+    ['sandbox', sb],
+  ];
+  const stateOf = (name) =>
+    JSON.stringify(name === 'server' ? srv.sandbox.store.snapshot() : sb.state);
 
   before(async () => {
     srv = await startServer({ port: 0, host: '127.0.0.1', log: (l) => log.server.push(l) });
@@ -133,13 +202,23 @@ describe('a hostile page against npm start and the sandbox (Chromium)', () => {
         const from = lines.length;
         const seen = await page.evaluate(crossSiteAttacks, { target: t.url, fault: FAULT });
         // The beacon is sent in the background: wait for the server to log it, not for a time.
-        await until(() => lines.slice(from).filter((l) => l.startsWith('POST /_sandbox/faults ')).length >= 4, `${name}: the attacks to arrive`);
+        await until(
+          () => lines.slice(from).filter((l) => l.startsWith('POST /_sandbox/faults ')).length >= 4,
+          `${name}: the attacks to arrive`,
+        );
         const got = lines.slice(from).filter((l) => l.includes(' /_sandbox/'));
         for (const l of got) assert.match(l, / (401|403|404|415) /, `${name}: ${l}`);
-        assert.ok(got.some((l) => l.startsWith('POST /_sandbox/faults 401 ')), `${name}: a simple POST arrived and was refused: ${got}`);
+        assert.ok(
+          got.some((l) => l.startsWith('POST /_sandbox/faults 401 ')),
+          `${name}: a simple POST arrived and was refused: ${got}`,
+        );
         for (const [what, result] of Object.entries(seen)) {
           if (what === 'beacon') continue;
-          assert.match(result, /^(opaque|blocked: TypeError)$/, `${name}, ${what}: the page read ${result}`);
+          assert.match(
+            result,
+            /^(opaque|blocked: TypeError)$/,
+            `${name}, ${what}: the page read ${result}`,
+          );
         }
         assert.equal(seen.beacon, true, 'the beacon was queued (and refused, see the log)');
       }
@@ -147,7 +226,10 @@ describe('a hostile page against npm start and the sandbox (Chromium)', () => {
       assert.deepEqual(sb.pendingFaults(), [], 'no fault on the sandbox');
       assert.equal(stateOf('server'), before0.server);
       assert.equal(stateOf('sandbox'), before0.sandbox);
-      assert.ok(!log.server.some((l) => l.startsWith('OPTIONS') && / 2\d\d /.test(l)), 'no preflight was granted');
+      assert.ok(
+        !log.server.some((l) => l.startsWith('OPTIONS') && / 2\d\d /.test(l)),
+        'no preflight was granted',
+      );
     } finally {
       await context.close();
     }
@@ -165,16 +247,36 @@ describe('a hostile page against npm start and the sandbox (Chromium)', () => {
         const from = log[name].length;
         const nav = await page.goto(`http://evil.test:${t.port}/`);
         assert.equal(nav.status(), 403, `${name}: the page itself`);
-        const seen = await page.evaluate(rebindingAttacks, { fault: FAULT, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+        const seen = await page.evaluate(rebindingAttacks, {
+          fault: FAULT,
+          credentials: { identifier: 'acme-owner', secret: 'sandbox-password' },
+        });
         for (const [what, result] of Object.entries(seen)) {
           assert.match(result, /^403 /, `${name}, ${what}: ${result}`);
-          assert.doesNotMatch(result, /access_token|"requests"|"orgs"|"results"|acme-owner/, `${name}, ${what} leaked data`);
+          assert.doesNotMatch(
+            result,
+            /access_token|"requests"|"orgs"|"results"|acme-owner/,
+            `${name}, ${what} leaked data`,
+          );
         }
-        assert.deepEqual(name === 'server' ? srv.sandbox.requests : sb.requests, [], `${name}: nothing reached the sandbox's routes`);
+        assert.deepEqual(
+          name === 'server' ? srv.sandbox.requests : sb.requests,
+          [],
+          `${name}: nothing reached the sandbox's routes`,
+        );
         // The server's own log: every attack arrived, and each was refused.
         const got = log[name].slice(from);
-        for (const path of ['/_sandbox/requests', '/_sandbox/state', '/_sandbox/faults', '/v2/auth/token', '/v2/orgs/acme/access-tokens']) {
-          assert.ok(got.some((l) => l.includes(` ${path} 403 `)), `${name}: ${path} arrived and was refused: ${got}`);
+        for (const path of [
+          '/_sandbox/requests',
+          '/_sandbox/state',
+          '/_sandbox/faults',
+          '/v2/auth/token',
+          '/v2/orgs/acme/access-tokens',
+        ]) {
+          assert.ok(
+            got.some((l) => l.includes(` ${path} 403 `)),
+            `${name}: ${path} arrived and was refused: ${got}`,
+          );
         }
         for (const l of got) assert.match(l, / 403 /, `${name}: ${l}`);
       }

@@ -8,7 +8,16 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
@@ -19,8 +28,16 @@ import { chromium } from 'playwright-core';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LAUNCH = {
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 };
 const KiB = 1024;
 // Issue 23's target is 20 KiB, not met. What stands in the way: the core .wasm alone is about
@@ -34,9 +51,21 @@ const KiB = 1024;
 // only go down.
 const BUDGET = { esbuild: 35_100, vite: 33_200 }; // reached: esbuild 35,056 B, vite 33,170 B (the one options check made checks.js a chunk the tools share)
 const TOKEN_ID = 'a7a5ef25-8889-43a0-8cc7-f2a94268e861';
-const TOKEN = JSON.stringify({ id: TOKEN_ID, label: 'ci', is_active: true, created_at: '2026-01-01T00:00:00Z',
-  expires_at: null, last_used_at: null, resources: [] });
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+const TOKEN = JSON.stringify({
+  id: TOKEN_ID,
+  label: 'ci',
+  is_active: true,
+  created_at: '2026-01-01T00:00:00Z',
+  expires_at: null,
+  last_used_at: null,
+  resources: [],
+});
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+};
 // The tools' files, as the bundlers name their chunks (plan-4TNDKMZX.js, audit-D3eHDEar.js).
 const TOOLS = /(^|\/)(tools|plan|audit|rotate)(-[\w]{8})?\.m?js$|_tools\.(wasm|m?js)$/;
 
@@ -45,7 +74,8 @@ const hub = await createClient({ token: 'x', baseUrl: location.origin, maxRetrie
 const token = await hub.getAccessToken('acme', '${TOKEN_ID}');
 document.querySelector('#out').textContent = JSON.stringify(token);
 `;
-const html = (script) => `<!doctype html><meta charset="utf-8"><title>one call</title><pre id="out"></pre>${script}`;
+const html = (script) =>
+  `<!doctype html><meta charset="utf-8"><title>one call</title><pre id="out"></pre>${script}`;
 
 let work;
 let browser;
@@ -68,12 +98,15 @@ async function serve(files) {
   const served = new Map(); // url path -> gzip -9 bytes
   const srv = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
-    if (path.startsWith('/v2/')) return res.writeHead(200, { 'content-type': 'application/json' }).end(TOKEN);
+    if (path.startsWith('/v2/'))
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(TOKEN);
     const file = files(path);
     if (!file || !existsSync(file)) return res.writeHead(404).end();
     const body = readFileSync(file);
     served.set(path, gzipSync(body, { level: zlib.Z_BEST_COMPRESSION }).length);
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    res
+      .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+      .end(body);
   });
   await new Promise((r) => srv.listen(0, '127.0.0.1', r));
   return { origin: `http://127.0.0.1:${srv.address().port}`, served, close: () => srv.close() };
@@ -86,17 +119,25 @@ async function load(t, files, budget) {
   const asked = [];
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   try {
-    const crashed = new Promise((_, reject) => page.on('pageerror', (e) => reject(new Error(`page error: ${e.message}`))));
+    const crashed = new Promise((_, reject) =>
+      page.on('pageerror', (e) => reject(new Error(`page error: ${e.message}`))),
+    );
     crashed.catch(() => {});
     await page.goto(`${site.origin}/`);
     const text = await Promise.race([
-      page.waitForFunction(() => document.querySelector('#out')?.textContent, null, { timeout: 60_000 }).then((h) => h.jsonValue()),
+      page
+        .waitForFunction(() => document.querySelector('#out')?.textContent, null, {
+          timeout: 60_000,
+        })
+        .then((h) => h.jsonValue()),
       crashed,
     ]);
     assert.equal(JSON.parse(text).id, TOKEN_ID);
     const files = [...site.served].filter(([path]) => path !== '/');
     const total = files.reduce((n, [, gz]) => n + gz, 0);
-    t.diagnostic(`downloaded (gzip -9): ${files.map(([p, gz]) => `${p} ${gz}`).join(', ')}; total ${total} B (budget ${budget} B, issue 23's target ${20 * KiB} B)`);
+    t.diagnostic(
+      `downloaded (gzip -9): ${files.map(([p, gz]) => `${p} ${gz}`).join(', ')}; total ${total} B (budget ${budget} B, issue 23's target ${20 * KiB} B)`,
+    );
     return { asked, total, budget };
   } finally {
     await page.close();
@@ -105,13 +146,26 @@ async function load(t, files, budget) {
 }
 
 function check({ asked, total, budget }) {
-  assert.deepEqual(asked.filter((p) => TOOLS.test(p)), [], 'the one-call app asked for none of the tools');
-  assert.ok(asked.some((p) => p.endsWith('.wasm')), 'the core .wasm was fetched as a file');
-  assert.ok(total <= budget, `the one-call app downloads ${total} B gzip'd, over the budget of ${budget} B`);
+  assert.deepEqual(
+    asked.filter((p) => TOOLS.test(p)),
+    [],
+    'the one-call app asked for none of the tools',
+  );
+  assert.ok(
+    asked.some((p) => p.endsWith('.wasm')),
+    'the core .wasm was fetched as a file',
+  );
+  assert.ok(
+    total <= budget,
+    `the one-call app downloads ${total} B gzip'd, over the budget of ${budget} B`,
+  );
 }
 
 function run(cmd, args) {
-  const r = spawnSync(join(ROOT, 'node_modules', '.bin', cmd), args, { cwd: work, encoding: 'utf8' });
+  const r = spawnSync(join(ROOT, 'node_modules', '.bin', cmd), args, {
+    cwd: work,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}${r.stdout}`);
 }
 
@@ -123,8 +177,17 @@ const under = (dir) => (path) => {
 describe('a one-call app downloads the core only', () => {
   test('esbuild (--bundle --splitting --minify, dist/*.wasm copied beside the bundle)', async (t) => {
     const out = join(work, 'site');
-    run('esbuild', ['main.js', '--bundle', '--splitting', '--minify', '--format=esm', '--platform=browser', `--outdir=${out}`]);
-    for (const f of ['dockerhub_oat.wasm', 'dockerhub_oat_tools.wasm']) copyFileSync(join(ROOT, 'dist', f), join(out, f));
+    run('esbuild', [
+      'main.js',
+      '--bundle',
+      '--splitting',
+      '--minify',
+      '--format=esm',
+      '--platform=browser',
+      `--outdir=${out}`,
+    ]);
+    for (const f of ['dockerhub_oat.wasm', 'dockerhub_oat_tools.wasm'])
+      copyFileSync(join(ROOT, 'dist', f), join(out, f));
     writeFileSync(join(out, 'index.html'), html('<script type="module" src="/main.js"></script>'));
     check(await load(t, under(out), BUDGET.esbuild));
   });
@@ -139,11 +202,21 @@ describe('a one-call app downloads the core only', () => {
     const map = JSON.stringify({ imports: { 'dockerhub-oat': '/pkg/bindings/index.web.js' } });
     const page = join(work, 'plain');
     mkdirSync(page, { recursive: true });
-    writeFileSync(join(page, 'index.html'), html(`<script type="importmap">${map}</script><script type="module">${APP}</script>`));
+    writeFileSync(
+      join(page, 'index.html'),
+      html(`<script type="importmap">${map}</script><script type="module">${APP}</script>`),
+    );
     const pkg = under(ROOT);
-    const { asked, total } = await load(t, (path) => (path.startsWith('/pkg/') ? pkg(path.slice(4)) : under(page)(path)), Infinity);
+    const { asked, total } = await load(
+      t,
+      (path) => (path.startsWith('/pkg/') ? pkg(path.slice(4)) : under(page)(path)),
+      Infinity,
+    );
     // Unminified sources, one request each: the budget is for bundled apps; the tools stay unasked.
     t.diagnostic(`unbundled: ${total} B over ${asked.length} requests`);
-    assert.deepEqual(asked.filter((p) => TOOLS.test(p)), []);
+    assert.deepEqual(
+      asked.filter((p) => TOOLS.test(p)),
+      [],
+    );
   });
 });

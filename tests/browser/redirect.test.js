@@ -16,12 +16,27 @@ import { chromium } from 'playwright-core';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LAUNCH = {
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 };
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhY21lLW93bmVyIn0.c2lnbmF0dXJlLXJlZGlyZWN0';
-const TOKEN = JSON.stringify({ id: 't1', label: 'ci', is_active: true, created_at: '2026-01-01T00:00:00Z',
-  expires_at: null, last_used_at: null, resources: [] });
+const TOKEN = JSON.stringify({
+  id: 't1',
+  label: 'ci',
+  is_active: true,
+  created_at: '2026-01-01T00:00:00Z',
+  expires_at: null,
+  last_used_at: null,
+  resources: [],
+});
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 const PAGE = `<!doctype html><meta charset="utf-8"><title>redirect</title>
 <script type="module">
@@ -63,7 +78,12 @@ async function server(handle) {
   const receive = async (req, res) => {
     let body = '';
     for await (const chunk of req) body += chunk;
-    seen.push({ method: req.method, path: req.url, authorization: req.headers.authorization ?? null, body });
+    seen.push({
+      method: req.method,
+      path: req.url,
+      authorization: req.headers.authorization ?? null,
+      body,
+    });
     handle(req, res);
   };
   const srv = createServer((req, res) => {
@@ -81,18 +101,25 @@ describe('redirects in Chromium', () => {
 
   before(async () => {
     other = await server((req, res) => {
-      const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': '*' };
+      const cors = {
+        'access-control-allow-origin': '*',
+        'access-control-allow-headers': '*',
+        'access-control-allow-methods': '*',
+      };
       if (req.method === 'OPTIONS') return res.writeHead(204, cors).end();
       res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end(TOKEN);
     });
     app = await server(async (req, res) => {
       const url = new URL(req.url, 'http://x');
-      if (url.pathname === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+      if (url.pathname === '/')
+        return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
       if (url.pathname.startsWith('/bindings/') || url.pathname.startsWith('/dist/')) {
         const ext = url.pathname.slice(url.pathname.lastIndexOf('.'));
         try {
           const file = await readFile(ROOT + url.pathname.slice(1));
-          return res.writeHead(200, { 'content-type': TYPES[ext] ?? 'application/octet-stream' }).end(file);
+          return res
+            .writeHead(200, { 'content-type': TYPES[ext] ?? 'application/octet-stream' })
+            .end(file);
         } catch {
           return res.writeHead(404).end();
         }
@@ -100,9 +127,12 @@ describe('redirects in Chromium', () => {
       // The API: /same/... redirects on this origin, /cross/... to the other one. 302 for a GET,
       // 307 (method and body kept) for a POST.
       const code = req.method === 'POST' ? 307 : 302;
-      if (url.pathname.startsWith('/same/v2/')) return res.writeHead(code, { location: '/landed' }).end();
-      if (url.pathname.startsWith('/cross/v2/')) return res.writeHead(code, { location: `${other.origin}/landed` }).end();
-      if (url.pathname === '/landed') return res.writeHead(200, { 'content-type': 'application/json' }).end(TOKEN);
+      if (url.pathname.startsWith('/same/v2/'))
+        return res.writeHead(code, { location: '/landed' }).end();
+      if (url.pathname.startsWith('/cross/v2/'))
+        return res.writeHead(code, { location: `${other.origin}/landed` }).end();
+      if (url.pathname === '/landed')
+        return res.writeHead(200, { 'content-type': 'application/json' }).end(TOKEN);
       res.writeHead(404).end();
     });
     browser = await chromium.launch(LAUNCH);
@@ -118,13 +148,18 @@ describe('redirects in Chromium', () => {
   });
 
   const landed = (s) => s.seen.filter((r) => r.path === '/landed');
-  const run = (base, op, xhrOnly = false) => page.evaluate(([b, o, x]) => window.run(b, o, x), [base, op, xhrOnly]);
+  const run = (base, op, xhrOnly = false) =>
+    page.evaluate(([b, o, x]) => window.run(b, o, x), [base, op, xhrOnly]);
 
   describe('with fetch (every browser today): nothing is sent to the new URL', () => {
     for (const [what, where, op] of [
       ['a GET redirected on the same origin', 'same', 'get'],
       ['a GET redirected to another origin', 'cross', 'get'],
-      ['a sign-in (the secret in its body) answered with 307 to another origin', 'cross', 'sign-in'],
+      [
+        'a sign-in (the secret in its body) answered with 307 to another origin',
+        'cross',
+        'sign-in',
+      ],
       ['a create answered with 307', 'same', 'create'],
     ]) {
       test(`${what}: refused with unexpected_status, not followed`, async () => {
@@ -150,7 +185,10 @@ describe('redirects in Chromium', () => {
       assert.equal(got.ok, false, 'the redirected answer must not be taken as the token');
       assert.equal(got.code, 'unexpected_status');
       assert.match(got.message, /another URL/);
-      assert.deepEqual(landed(app).map((r) => [r.method, r.authorization]), [['GET', `Bearer ${JWT}`]]);
+      assert.deepEqual(
+        landed(app).map((r) => [r.method, r.authorization]),
+        [['GET', `Bearer ${JWT}`]],
+      );
     });
 
     test('a GET redirected to another origin is refused, and Chromium dropped the bearer on the way', async () => {
@@ -158,8 +196,14 @@ describe('redirects in Chromium', () => {
       const got = await run(`${app.origin}/cross`, 'get', true);
       assert.equal(got.code, 'unexpected_status');
       const there = landed(other);
-      assert.ok(there.some((r) => r.method === 'GET'), 'the browser followed the redirect');
-      assert.ok(there.every((r) => r.authorization === null), 'Authorization is removed on a cross-origin redirect');
+      assert.ok(
+        there.some((r) => r.method === 'GET'),
+        'the browser followed the redirect',
+      );
+      assert.ok(
+        there.every((r) => r.authorization === null),
+        'Authorization is removed on a cross-origin redirect',
+      );
     });
 
     test('a sign-in answered with 307 to another origin is refused; Chromium re-sent the body there', async () => {

@@ -16,10 +16,14 @@ const SECRET = /^dckr_oat_[A-Za-z0-9]{32}$/;
 describe('Rotate in the dashboard (Chromium)', () => {
   const d = dashboardSuite();
   const dialog = () => d.page.getByRole('dialog', { name: /^Rotate “/ });
-  const phaseState = (phase) => dialog().locator(`li[data-phase="${phase}"]`).getAttribute('data-state');
+  const phaseState = (phase) =>
+    dialog().locator(`li[data-phase="${phase}"]`).getAttribute('data-state');
   const holders = (label) => d.tokens().filter((t) => t.label === label);
   /** The log as "METHOD path [signed in as token ID]" lines. */
-  const log = () => d.srv.sandbox.requests.map((r) => `${r.method} ${r.path}${r.signedIn?.tokenId ? ` as ${r.signedIn.tokenId}` : ''}`);
+  const log = () =>
+    d.srv.sandbox.requests.map(
+      (r) => `${r.method} ${r.path}${r.signedIn?.tokenId ? ` as ${r.signedIn.tokenId}` : ''}`,
+    );
 
   async function startRotation(label, { overlap } = {}) {
     const details = await d.details(label);
@@ -43,34 +47,74 @@ describe('Rotate in the dashboard (Chromium)', () => {
     assert.match(secret, SECRET);
     const fresh = holders('ci-pull').find((t) => t.id !== old.id);
     assert.ok(fresh, 'the new token is made');
-    assert.deepEqual(log(), [
-      `GET /v2/orgs/acme/access-tokens/${old.id}`,
-      'POST /v2/orgs/acme/access-tokens',
-      `POST /v2/auth/token as ${fresh.id}`,
-      `GET /v2/orgs/acme/access-tokens/${fresh.id}`,
-    ], 'read, create, then a sign-in with the new token (its probe read too): no write to the old one');
-    assert.deepEqual([await phaseState('create'), await phaseState('verify'), await phaseState('handover'), await phaseState('retire')],
-      ['done', 'done', 'running', 'waiting']);
-    assert.equal(holders('ci-pull').find((t) => t.id === old.id).is_active, true, 'the old one still works');
-    await dialog().getByText(/only time the new token is shown/).waitFor();
-    assert.equal(await d.page.keyboard.press('Escape').then(() => dialog().isVisible()), true, 'Escape does not walk away from a hand-over');
+    assert.deepEqual(
+      log(),
+      [
+        `GET /v2/orgs/acme/access-tokens/${old.id}`,
+        'POST /v2/orgs/acme/access-tokens',
+        `POST /v2/auth/token as ${fresh.id}`,
+        `GET /v2/orgs/acme/access-tokens/${fresh.id}`,
+      ],
+      'read, create, then a sign-in with the new token (its probe read too): no write to the old one',
+    );
+    assert.deepEqual(
+      [
+        await phaseState('create'),
+        await phaseState('verify'),
+        await phaseState('handover'),
+        await phaseState('retire'),
+      ],
+      ['done', 'done', 'running', 'waiting'],
+    );
+    assert.equal(
+      holders('ci-pull').find((t) => t.id === old.id).is_active,
+      true,
+      'the old one still works',
+    );
+    await dialog()
+      .getByText(/only time the new token is shown/)
+      .waitFor();
+    assert.equal(
+      await d.page.keyboard.press('Escape').then(() => dialog().isVisible()),
+      true,
+      'Escape does not walk away from a hand-over',
+    );
     await d.page.screenshot({ path: `${ARTIFACTS}rotate-handover-1280x800.png` });
     await dialog().getByRole('button', { name: 'Copy' }).click();
-    await dialog().getByRole('status').filter({ hasText: /Copied|Selected/ }).waitFor();
+    await dialog()
+      .getByRole('status')
+      .filter({ hasText: /Copied|Selected/ })
+      .waitFor();
 
     await dialog().getByRole('button', { name: 'Stored it: retire the old token' }).click();
-    await dialog().getByText(/^Rotated “ci-pull”/).waitFor();
-    assert.deepEqual(log().slice(4), [`PATCH /v2/orgs/acme/access-tokens/${old.id}`], 'the retire, after the hand-over');
-    assert.deepEqual(writes(d.srv.sandbox.requests).map((r) => r.method), ['POST', 'PATCH']);
-    for (const phase of ['create', 'verify', 'handover', 'retire']) assert.equal(await phaseState(phase), 'done', phase);
+    await dialog()
+      .getByText(/^Rotated “ci-pull”/)
+      .waitFor();
+    assert.deepEqual(
+      log().slice(4),
+      [`PATCH /v2/orgs/acme/access-tokens/${old.id}`],
+      'the retire, after the hand-over',
+    );
+    assert.deepEqual(
+      writes(d.srv.sandbox.requests).map((r) => r.method),
+      ['POST', 'PATCH'],
+    );
+    for (const phase of ['create', 'verify', 'handover', 'retire'])
+      assert.equal(await phaseState(phase), 'done', phase);
 
     const retired = d.tokens().find((t) => t.id === old.id);
     assert.equal(retired.is_active, false, 'deactivated at once');
     const r = parseRetired(retired.label);
     assert.equal(r?.label, 'ci-pull', `relabelled as retired: ${retired.label}`);
     assert.equal(r.activeUntil, null);
-    assert.deepEqual(holders('ci-pull').map((t) => t.id), [fresh.id], 'one token has the label: the new one');
-    await dialog().getByText(`was deactivated and relabelled “${retired.label}”`, { exact: false }).waitFor();
+    assert.deepEqual(
+      holders('ci-pull').map((t) => t.id),
+      [fresh.id],
+      'one token has the label: the new one',
+    );
+    await dialog()
+      .getByText(`was deactivated and relabelled “${retired.label}”`, { exact: false })
+      .waitFor();
     assert.equal(await d.page.locator('#rotate-secret').inputValue(), '');
     assert.ok(!(await d.page.content()).includes(secret), 'the secret left the page');
     assert.equal(await d.heapHolds(secret), false, 'no JS object of the page still holds it');
@@ -86,17 +130,30 @@ describe('Rotate in the dashboard (Chromium)', () => {
     const [old] = holders('ci-pull');
     await startRotation('ci-pull', { overlap: '1 day' });
     await dialog().getByRole('button', { name: 'Stored it: retire the old token' }).click();
-    await dialog().getByText(/^Rotated “ci-pull”/).waitFor();
+    await dialog()
+      .getByText(/^Rotated “ci-pull”/)
+      .waitFor();
     const kept = d.tokens().find((t) => t.id === old.id);
     const r = parseRetired(kept.label);
     assert.equal(kept.is_active, true, 'still working during the overlap');
-    assert.ok(r && r.activeUntil > Date.now() + 86_400_000 - 120_000 && r.activeUntil <= Date.now() + 86_400_000 + 120_000,
-      `active until a day from now: ${kept.label}`);
+    assert.ok(
+      r &&
+        r.activeUntil > Date.now() + 86_400_000 - 120_000 &&
+        r.activeUntil <= Date.now() + 86_400_000 + 120_000,
+      `active until a day from now: ${kept.label}`,
+    );
     assert.equal(holders('ci-pull').length, 1);
     const verified = d.srv.sandbox.requests.findIndex((q) => q.signedIn?.kind === 'oat');
-    const retired = d.srv.sandbox.requests.findIndex((q) => q.method === 'PATCH' && q.path.endsWith(old.id));
-    assert.ok(verified >= 0 && verified < retired, 'the sign-in with the new token came before the retire');
-    await dialog().getByText(/keeps working until/).waitFor();
+    const retired = d.srv.sandbox.requests.findIndex(
+      (q) => q.method === 'PATCH' && q.path.endsWith(old.id),
+    );
+    assert.ok(
+      verified >= 0 && verified < retired,
+      'the sign-in with the new token came before the retire',
+    );
+    await dialog()
+      .getByText(/keeps working until/)
+      .waitFor();
     await dialog().getByRole('button', { name: 'Close' }).click();
   });
 
@@ -104,21 +161,29 @@ describe('Rotate in the dashboard (Chromium)', () => {
     const [old] = holders('ci-pull');
     await startRotation('ci-pull');
     const fresh = holders('ci-pull').find((t) => t.id !== old.id);
-    const leaving = () => d.page.evaluate(() => {
-      const e = new Event('beforeunload', { cancelable: true });
-      window.dispatchEvent(e);
-      return e.defaultPrevented;
-    });
+    const leaving = () =>
+      d.page.evaluate(() => {
+        const e = new Event('beforeunload', { cancelable: true });
+        window.dispatchEvent(e);
+        return e.defaultPrevented;
+      });
     assert.equal(await leaving(), true, 'leaving the page mid-hand-over is asked about first');
     await dialog().getByRole('button', { name: 'Not stored: delete the new token' }).click();
     await dialog().getByRole('alert').filter({ hasText: 'so it was deleted again' }).waitFor();
     assert.equal(await phaseState('handover'), 'failed');
     assert.equal(await phaseState('undo'), 'done');
     assert.equal(await phaseState('retire'), 'skipped');
-    assert.deepEqual(writes(d.srv.sandbox.requests).map((r) => `${r.method} ${r.path}`),
-      ['POST /v2/orgs/acme/access-tokens', `DELETE /v2/orgs/acme/access-tokens/${fresh.id}`], 'no write to the old token');
+    assert.deepEqual(
+      writes(d.srv.sandbox.requests).map((r) => `${r.method} ${r.path}`),
+      ['POST /v2/orgs/acme/access-tokens', `DELETE /v2/orgs/acme/access-tokens/${fresh.id}`],
+      'no write to the old token',
+    );
     const now = holders('ci-pull');
-    assert.deepEqual(now.map((t) => [t.id, t.is_active]), [[old.id, true]], 'the old one, untouched');
+    assert.deepEqual(
+      now.map((t) => [t.id, t.is_active]),
+      [[old.id, true]],
+      'the old one, untouched',
+    );
     await d.page.screenshot({ path: `${ARTIFACTS}rotate-not-stored-1280x800.png` });
     assert.equal(await leaving(), false, 'once the rotation is over, the page may be left freely');
     await dialog().getByRole('button', { name: 'Close' }).click();
@@ -127,7 +192,13 @@ describe('Rotate in the dashboard (Chromium)', () => {
   test('a new token that cannot sign in is deleted again, and its secret is never shown', async () => {
     const [old] = holders('ci-pull');
     d.srv.sandbox.resetRequests();
-    d.srv.sandbox.faults.add({ method: 'POST', path: '^/v2/auth/token$', status: 401, body: { message: 'Incorrect authentication credentials.', errinfo: {} }, times: 1 });
+    d.srv.sandbox.faults.add({
+      method: 'POST',
+      path: '^/v2/auth/token$',
+      status: 401,
+      body: { message: 'Incorrect authentication credentials.', errinfo: {} },
+      times: 1,
+    });
     const details = await d.details('ci-pull');
     await details.getByRole('button', { name: 'Rotate…' }).click();
     await dialog().getByRole('button', { name: 'Rotate', exact: true }).click();
@@ -138,8 +209,14 @@ describe('Rotate in the dashboard (Chromium)', () => {
     assert.equal(await d.page.locator('#rotate-secret').inputValue(), '', 'never shown');
     const w = writes(d.srv.sandbox.requests).map((r) => r.method);
     assert.deepEqual(w, ['POST', 'DELETE']);
-    assert.deepEqual(holders('ci-pull').map((t) => [t.id, t.is_active]), [[old.id, true]]);
-    assert.ok(d.page.url().startsWith(d.srv.url), 'still signed in: the refusal was the new token\'s, not the session\'s');
+    assert.deepEqual(
+      holders('ci-pull').map((t) => [t.id, t.is_active]),
+      [[old.id, true]],
+    );
+    assert.ok(
+      d.page.url().startsWith(d.srv.url),
+      "still signed in: the refusal was the new token's, not the session's",
+    );
     await dialog().getByRole('button', { name: 'Close' }).click();
     await d.tokensTable().waitFor();
   });
@@ -147,20 +224,40 @@ describe('Rotate in the dashboard (Chromium)', () => {
   test('a retire Docker Hub refuses leaves both tokens working and says what to do', async () => {
     const [old] = holders('ci-pull');
     await startRotation('ci-pull');
-    d.srv.sandbox.faults.add({ method: 'PATCH', path: `/access-tokens/${old.id}$`, status: 403, body: { message: 'Not allowed right now.', errinfo: {} }, times: 1 });
+    d.srv.sandbox.faults.add({
+      method: 'PATCH',
+      path: `/access-tokens/${old.id}$`,
+      status: 403,
+      body: { message: 'Not allowed right now.', errinfo: {} },
+      times: 1,
+    });
     await dialog().getByRole('button', { name: 'Stored it: retire the old token' }).click();
-    const alert = dialog().getByRole('alert').filter({ hasText: 'The new token is in place, but:' });
+    const alert = dialog()
+      .getByRole('alert')
+      .filter({ hasText: 'The new token is in place, but:' });
     await alert.waitFor();
-    assert.match(await alert.textContent(), /could not be retired: Not allowed: Not allowed right now\. It still works/);
+    assert.match(
+      await alert.textContent(),
+      /could not be retired: Not allowed: Not allowed right now\. It still works/,
+    );
     assert.equal(await phaseState('retire'), 'failed');
     const both = holders('ci-pull');
     assert.equal(both.length, 2, 'the old one keeps its label');
-    assert.ok(both.every((t) => t.is_active), 'and both work');
-    assert.ok(d.srv.sandbox.requests.findIndex((q) => q.signedIn?.kind === 'oat') < d.srv.sandbox.requests.findIndex((q) => q.method === 'PATCH'));
+    assert.ok(
+      both.every((t) => t.is_active),
+      'and both work',
+    );
+    assert.ok(
+      d.srv.sandbox.requests.findIndex((q) => q.signedIn?.kind === 'oat') <
+        d.srv.sandbox.requests.findIndex((q) => q.method === 'PATCH'),
+    );
     await dialog().getByRole('button', { name: 'Close' }).click();
     await d.tokensTable().waitFor();
     // Put the org back as the tests after this expect it: one ci-pull.
-    const hub = await createClient({ baseUrl: d.srv.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+    const hub = await createClient({
+      baseUrl: d.srv.url,
+      credentials: { identifier: 'acme-owner', secret: 'sandbox-password' },
+    });
     try {
       await hub.deleteAccessToken('acme', old.id);
     } finally {
@@ -171,9 +268,15 @@ describe('Rotate in the dashboard (Chromium)', () => {
 
   test('a label made of markup is rotated as text: its dialog, phases and outcome run nothing', async () => {
     const label = '<img src=x onerror="window.__xss=1">';
-    const hub = await createClient({ baseUrl: d.srv.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+    const hub = await createClient({
+      baseUrl: d.srv.url,
+      credentials: { identifier: 'acme-owner', secret: 'sandbox-password' },
+    });
     try {
-      await hub.createAccessToken('acme', { label, resources: [{ type: 'TYPE_REPO', path: '*/*/public', scopes: ['scope-image-pull'] }] });
+      await hub.createAccessToken('acme', {
+        label,
+        resources: [{ type: 'TYPE_REPO', path: '*/*/public', scopes: ['scope-image-pull'] }],
+      });
     } finally {
       hub.close();
     }
@@ -181,7 +284,9 @@ describe('Rotate in the dashboard (Chromium)', () => {
     await startRotation(label);
     assert.equal(await dialog().locator('#rotate-title').textContent(), `Rotate “${label}”`);
     await dialog().getByRole('button', { name: 'Stored it: retire the old token' }).click();
-    await dialog().getByText(/was deactivated and relabelled/).waitFor();
+    await dialog()
+      .getByText(/was deactivated and relabelled/)
+      .waitFor();
     assert.equal(await d.page.locator('img').count(), 0, 'no element was made from the label');
     assert.equal(await d.page.evaluate(() => window.__xss), undefined);
     assert.equal(holders(label).length, 1);
@@ -197,10 +302,15 @@ describe('Rotate in the dashboard (Chromium)', () => {
     await d.page.screenshot({ path: `${ARTIFACTS}rotate-choose-390x844.png` });
     await dialog().getByRole('button', { name: 'Rotate', exact: true }).click();
     await dialog().getByLabel('The new secret', { exact: true }).waitFor();
-    assert.ok(await d.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing overflows sideways');
+    assert.ok(
+      await d.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      'nothing overflows sideways',
+    );
     await d.page.screenshot({ path: `${ARTIFACTS}rotate-handover-390x844.png` });
     await dialog().getByRole('button', { name: 'Stored it: retire the old token' }).click();
-    await dialog().getByText(/^Rotated “legacy-deploy”/).waitFor();
+    await dialog()
+      .getByText(/^Rotated “legacy-deploy”/)
+      .waitFor();
     await d.page.screenshot({ path: `${ARTIFACTS}rotate-done-390x844.png` });
     await dialog().getByRole('button', { name: 'Close' }).click();
     await d.page.setViewportSize({ width: 1280, height: 800 });

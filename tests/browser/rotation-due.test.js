@@ -12,27 +12,57 @@ const DAY = 86_400_000;
 describe('when each token is next due for rotation (Chromium)', () => {
   const d = dashboardSuite();
   const dueCell = (label) => d.rowOf(label).locator('td[data-label="Rotation due"]');
-  const dueAt = async (label) => Date.parse(await dueCell(label).locator('time').getAttribute('datetime'));
+  const dueAt = async (label) =>
+    Date.parse(await dueCell(label).locator('time').getAttribute('datetime'));
   const created = (label) => Date.parse(d.tokens().find((t) => t.label === label).created_at);
 
   test('a file with rotate_every puts a due date on each token it schedules', async () => {
-    assert.equal(await d.page.locator('#due-head').isHidden(), true, 'no column before a file is checked');
+    assert.equal(
+      await d.page.locator('#due-head').isHidden(),
+      true,
+      'no column before a file is checked',
+    );
     const file = {
       version: 1,
       tokens: {
-        'ci-pull': { description: 'CI pulls the api image', expires: '90d', rotate_every: '60d', resources: { repositories: { 'acme/api': ['scope-image-pull'] }, public_read: true } },
-        'legacy-deploy': { description: 'Old deploy job, switched off', expires: 'never', active: false, rotate_every: '30d', resources: { repositories: { 'acme/web': ['scope-image-push'] } }, secret: { out: 'legacy-deploy.token' } },
+        'ci-pull': {
+          description: 'CI pulls the api image',
+          expires: '90d',
+          rotate_every: '60d',
+          resources: { repositories: { 'acme/api': ['scope-image-pull'] }, public_read: true },
+        },
+        'legacy-deploy': {
+          description: 'Old deploy job, switched off',
+          expires: 'never',
+          active: false,
+          rotate_every: '30d',
+          resources: { repositories: { 'acme/web': ['scope-image-push'] } },
+          secret: { out: 'legacy-deploy.token' },
+        },
       },
     };
     d.srv.sandbox.resetRequests();
     await d.dropFile('tokens.json', JSON.stringify(file, null, 2));
     await d.page.locator('#due-head').waitFor();
-    assert.ok(Math.abs(await dueAt('ci-pull') - (created('ci-pull') + 60 * DAY)) < 1000, 'created_at + 60 days');
-    assert.equal(await dueCell('ci-pull').getByText('Due', { exact: true }).count(), 0, 'not due yet');
+    assert.ok(
+      Math.abs((await dueAt('ci-pull')) - (created('ci-pull') + 60 * DAY)) < 1000,
+      'created_at + 60 days',
+    );
+    assert.equal(
+      await dueCell('ci-pull').getByText('Due', { exact: true }).count(),
+      0,
+      'not due yet',
+    );
     await dueCell('legacy-deploy').getByText('Due', { exact: true }).waitFor();
-    assert.ok(Math.abs(await dueAt('legacy-deploy') - (created('legacy-deploy') + 30 * DAY)) < 1000);
+    assert.ok(
+      Math.abs((await dueAt('legacy-deploy')) - (created('legacy-deploy') + 30 * DAY)) < 1000,
+    );
     assert.equal(await dueCell('q1-audit').textContent(), 'No schedule');
-    assert.match(await d.page.locator('#code-plan').textContent(), /rotate_every 60d, next due/, 'the plan says it as the CLI does');
+    assert.match(
+      await d.page.locator('#code-plan').textContent(),
+      /rotate_every 60d, next due/,
+      'the plan says it as the CLI does',
+    );
     assert.deepEqual(writes(d.srv.sandbox.requests), []);
     await d.page.screenshot({ path: `${ARTIFACTS}rotation-due-1280x800.png` });
 
@@ -50,16 +80,23 @@ describe('when each token is next due for rotation (Chromium)', () => {
     await dialog.getByText(/^Rotated “legacy-deploy”/).waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
     await d.page.waitForFunction(() => {
-      const row = [...document.querySelectorAll('#rows tr')].find((tr) => tr.querySelector('th button')?.textContent === 'legacy-deploy');
+      const row = [...document.querySelectorAll('#rows tr')].find(
+        (tr) => tr.querySelector('th button')?.textContent === 'legacy-deploy',
+      );
       return row && !row.querySelector('td[data-label="Rotation due"] .badge');
     });
-    assert.ok(Math.abs(await dueAt('legacy-deploy') - (created('legacy-deploy') + 30 * DAY)) < 1000, 'the new token: due 30 days after now');
+    assert.ok(
+      Math.abs((await dueAt('legacy-deploy')) - (created('legacy-deploy') + 30 * DAY)) < 1000,
+      'the new token: due 30 days after now',
+    );
   });
 
   test('at 390 px the due dates read without sideways scrolling', async () => {
     await d.page.setViewportSize({ width: 390, height: 844 });
     await d.tokensTable().waitFor();
-    assert.ok(await d.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+    assert.ok(
+      await d.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    );
     await d.page.screenshot({ path: `${ARTIFACTS}rotation-due-390x844.png` });
     await d.page.setViewportSize({ width: 1280, height: 800 });
   });

@@ -11,9 +11,9 @@
 /* The sandbox's control plane. Each returns the answer line (a static buffer, valid until the
  * next call). */
 const char *e2e_ctl(const char *json_line);
-void e2e_reset(void);                 /* request log and pending faults emptied */
+void e2e_reset(void); /* request log and pending faults emptied */
 void e2e_fault(const char *spec_json);
-const char *e2e_log(void);            /* "POST /v2/auth/token|GET /v2/...?page=1&page_size=10|..." */
+const char *e2e_log(void); /* "POST /v2/auth/token|GET /v2/...?page=1&page_size=10|..." */
 int e2e_log_count(const char *entry); /* how many log entries are exactly `entry` */
 void e2e_advance_sandbox(int seconds);
 /* Stops both clocks, the sandbox's and the clients' (e2e_unix_frozen), at unix time `t`. */
@@ -31,16 +31,16 @@ typedef struct e2e {
 } e2e;
 
 typedef struct e2e_opts {
-    int max_retries;          /* as dh_config (0: none) */
-    uint32_t timeout_ms;      /* 0: 30000 */
+    int max_retries;     /* as dh_config (0: none) */
+    uint32_t timeout_ms; /* 0: 30000 */
     size_t max_response_bytes;
-    const char *secret;       /* NULL: the right one */
-    const char *base_url;     /* NULL: the sandbox */
-    const char *ca_file;      /* dh_curl_options.ca_file */
-    const char *bearer;       /* a JWT used as is, instead of signing in */
-    const char *proxy;        /* dh_curl_options.proxy, .proxy_from_env, .allow_ssl_keylog */
+    const char *secret;   /* NULL: the right one */
+    const char *base_url; /* NULL: the sandbox */
+    const char *ca_file;  /* dh_curl_options.ca_file */
+    const char *bearer;   /* a JWT used as is, instead of signing in */
+    const char *proxy;    /* dh_curl_options.proxy, .proxy_from_env, .allow_ssl_keylog */
     int proxy_from_env, allow_ssl_keylog;
-    long connect_timeout_ms;  /* dh_curl_options.connect_timeout_ms */
+    long connect_timeout_ms; /* dh_curl_options.connect_timeout_ms */
 } e2e_opts;
 
 /* Fills `t`; CHECKs and returns 0 when the loop or client cannot be made. Free with e2e_close. */
@@ -73,7 +73,8 @@ typedef struct seam_result {
     int status;
 } seam_result;
 seam_result seam_send(const char *method, const char *url, size_t max_bytes);
-seam_result seam_send_with(const dh_curl_options *options, const char *method, const char *url, size_t max_bytes);
+seam_result seam_send_with(const dh_curl_options *options, const char *method, const char *url,
+                           size_t max_bytes);
 /* Steps the loop until `r` has settled (ctest's timeout is the guard against a hang). */
 void e2e_wait(e2e *t, result *r);
 #endif

@@ -13,7 +13,8 @@
 #define AUTH "POST /v2/auth/token"
 #define ACME "/v2/orgs/acme/access-tokens"
 #define LIST "GET " ACME "?page=1&page_size=10"
-#define LIST_FAULT "{\"method\":\"GET\",\"path\":\"/access-tokens$\",\"status\":429,\"body\":{\"detail\":\"Rate limit exceeded\"},"
+#define LIST_FAULT                                                                                 \
+    "{\"method\":\"GET\",\"path\":\"/access-tokens$\",\"status\":429,\"body\":{\"detail\":\"Rate limit exceeded\"},"
 
 static void list(e2e *t, result *r) {
     *r = (result){0};
@@ -36,7 +37,8 @@ static void http_date(char *out, size_t n, int64_t due) {
     snprintf(out, n, "{\"retry-after\":\"%s\"}", date);
 }
 static void unix_in_retry_after(char *out, size_t n, int64_t due) {
-    snprintf(out, n, "{\"retry-after\":\"%lld\",\"x-ratelimit-reset\":\"%lld\"}", (long long)due, (long long)due);
+    snprintf(out, n, "{\"retry-after\":\"%lld\",\"x-ratelimit-reset\":\"%lld\"}", (long long)due,
+             (long long)due);
 }
 static void x_retry_after(char *out, size_t n, int64_t due) {
     snprintf(out, n, "{\"x-retry-after\":\"%lld\"}", (long long)due);
@@ -74,7 +76,8 @@ static void rate_limited(style s) {
     result r;
     list(&t, &r);
     CHECK(r.code == DH_ERR_RATE_LIMITED && r.status == 429);
-    if (r.retry_after != 7) fprintf(stderr, "   retry_after is %lld, expected 7\n", (long long)r.retry_after);
+    if (r.retry_after != 7)
+        fprintf(stderr, "   retry_after is %lld, expected 7\n", (long long)r.retry_after);
     CHECK(r.retry_after == 7);
     e2e_close(&t);
 
@@ -122,7 +125,8 @@ static void no_duplicate_create_after_reset(void) {
     e2e_opts o = {.max_retries = 3};
     e2e t;
     if (!e2e_open(&t, &o)) return;
-    e2e_fault("{\"method\":\"POST\",\"path\":\"/access-tokens$\",\"status\":201,\"reset\":true,\"times\":3}");
+    e2e_fault(
+        "{\"method\":\"POST\",\"path\":\"/access-tokens$\",\"status\":201,\"reset\":true,\"times\":3}");
     result r;
     create(&t, &r);
     CHECK(r.code == DH_ERR_NETWORK && r.maybe_created == 1);
@@ -135,8 +139,9 @@ static void create_retried_after_429(void) {
     e2e_opts o = {.max_retries = 1};
     e2e t;
     if (!e2e_open(&t, &o)) return;
-    e2e_fault("{\"method\":\"POST\",\"path\":\"/access-tokens$\",\"status\":429,\"headers\":{\"retry-after\":\"0\"},"
-              "\"body\":{\"detail\":\"Rate limit exceeded\"}}");
+    e2e_fault(
+        "{\"method\":\"POST\",\"path\":\"/access-tokens$\",\"status\":429,\"headers\":{\"retry-after\":\"0\"},"
+        "\"body\":{\"detail\":\"Rate limit exceeded\"}}");
     result r;
     create(&t, &r);
     CHECK(r.code == DH_OK && r.status == 201 && r.secret_len == 41);
@@ -148,7 +153,9 @@ static void create_retried_after_429(void) {
 static int headers_arrived(e2e *t) {
     for (;;) {
         const dh_curl_rx *rx = e2e_last_handle ? dh_curl_rx_of(e2e_last_handle) : NULL;
-        if (rx && rx->headers_len >= 4 && strcmp(rx->headers + rx->headers_len - 4, "\r\n\r\n") == 0) return 1;
+        if (rx && rx->headers_len >= 4 &&
+            strcmp(rx->headers + rx->headers_len - 4, "\r\n\r\n") == 0)
+            return 1;
         if (dh_curl_step(t->loop, 1000) <= 0) return 0;
     }
 }
@@ -194,7 +201,8 @@ static void retries_and_bad_bodies(void) {
     e2e_opts o = {.max_retries = 3};
     e2e t;
     if (!e2e_open(&t, &o)) return;
-    e2e_fault("{\"method\":\"GET\",\"path\":\"/access-tokens$\",\"preset\":\"html503\",\"times\":2}");
+    e2e_fault(
+        "{\"method\":\"GET\",\"path\":\"/access-tokens$\",\"preset\":\"html503\",\"times\":2}");
     result r;
     list(&t, &r);
     CHECK(r.code == DH_OK && r.status == 200);

@@ -20,7 +20,8 @@ const char *e2e_ctl(const char *json_line) {
     static char answer[1 << 20];
     size_t n = strlen(json_line);
     if (write(CTL_FD, json_line, n) != (ssize_t)n || write(CTL_FD, "\n", 1) != 1) {
-        fprintf(stderr, "e2e: no control channel on fd 3 (run me through tests/c/e2e_sandbox.mjs)\n");
+        fprintf(stderr,
+                "e2e: no control channel on fd 3 (run me through tests/c/e2e_sandbox.mjs)\n");
         exit(2);
     }
     size_t len = 0;
@@ -103,8 +104,11 @@ int e2e_open(e2e *t, const e2e_opts *opts) {
     if (!opts) opts = &none;
     const char *why = NULL;
     *t = (e2e){.org = getenv("DOCKERHUB_ORG")};
-    dh_curl_options lo = {.ca_file = opts->ca_file, .proxy = opts->proxy, .proxy_from_env = opts->proxy_from_env,
-                          .allow_ssl_keylog = opts->allow_ssl_keylog, .connect_timeout_ms = opts->connect_timeout_ms};
+    dh_curl_options lo = {.ca_file = opts->ca_file,
+                          .proxy = opts->proxy,
+                          .proxy_from_env = opts->proxy_from_env,
+                          .allow_ssl_keylog = opts->allow_ssl_keylog,
+                          .connect_timeout_ms = opts->connect_timeout_ms};
     t->loop = dh_curl_new(&lo, &why);
     CHECK(t->loop != NULL);
     if (!t->loop) {
@@ -118,10 +122,15 @@ int e2e_open(e2e *t, const e2e_opts *opts) {
     dh_config cfg = {.base_url = opts->base_url ? opts->base_url : getenv("DOCKERHUB_BASE_URL"),
                      .bearer = opts->bearer,
                      .identifier = opts->bearer ? NULL : getenv("DOCKERHUB_IDENTIFIER"),
-                     .secret = opts->bearer ? NULL : opts->secret ? opts->secret : getenv("DOCKERHUB_SECRET"),
-                     .timeout_ms = opts->timeout_ms, .max_retries = opts->max_retries,
-                     .retry_base_ms = 20, .retry_cap_ms = 100,
-                     .max_response_bytes = opts->max_response_bytes, .transport = tr};
+                     .secret = opts->bearer   ? NULL
+                               : opts->secret ? opts->secret
+                                              : getenv("DOCKERHUB_SECRET"),
+                     .timeout_ms = opts->timeout_ms,
+                     .max_retries = opts->max_retries,
+                     .retry_base_ms = 20,
+                     .retry_cap_ms = 100,
+                     .max_response_bytes = opts->max_response_bytes,
+                     .transport = tr};
     t->cl = dh_client_new(&cfg, &why);
     if (!t->cl) fprintf(stderr, "e2e: dh_client_new: %s\n", why);
     CHECK(t->cl != NULL);
@@ -156,7 +165,8 @@ void e2e_on_reply(const dh_reply *r, void *user) {
     if (r->token) {
         snprintf(o->id, sizeof o->id, "%s", r->token->id ? r->token->id : "");
         snprintf(o->label, sizeof o->label, "%s", r->token->label ? r->token->label : "");
-        snprintf(o->description, sizeof o->description, "%s", r->token->description ? r->token->description : "");
+        snprintf(o->description, sizeof o->description, "%s",
+                 r->token->description ? r->token->description : "");
         o->is_active = r->token->is_active;
         o->secret_len = r->token->token ? strlen(r->token->token) : 0;
     }
@@ -186,14 +196,21 @@ void e2e_wait(e2e *t, result *r) {
 /* ---- groups ---- */
 
 extern const test_case ops_tests[], renewal_tests[], retry_after_tests[], fault_tests[],
-    pagination_tests[], loop_tests[], soak_tests[], tls_tests[], transport_tests[], transport_kind_tests[],
-    header_tests[], environment_tests[];
+    pagination_tests[], loop_tests[], soak_tests[], tls_tests[], transport_tests[],
+    transport_kind_tests[], header_tests[], environment_tests[];
 
-static const test_group groups[] = {
-    {"ops", ops_tests},           {"renewal", renewal_tests},       {"retry_after", retry_after_tests},
-    {"faults", fault_tests},      {"pagination", pagination_tests}, {"loop", loop_tests},
-    {"soak", soak_tests},         {"tls", tls_tests},               {"transport", transport_tests},
-    {"failures", transport_kind_tests}, {"headers", header_tests},  {"environment", environment_tests}};
+static const test_group groups[] = {{"ops", ops_tests},
+                                    {"renewal", renewal_tests},
+                                    {"retry_after", retry_after_tests},
+                                    {"faults", fault_tests},
+                                    {"pagination", pagination_tests},
+                                    {"loop", loop_tests},
+                                    {"soak", soak_tests},
+                                    {"tls", tls_tests},
+                                    {"transport", transport_tests},
+                                    {"failures", transport_kind_tests},
+                                    {"headers", header_tests},
+                                    {"environment", environment_tests}};
 
 /* Each case starts from an empty request log, no pending fault and the real clocks. */
 static void fresh_sandbox(void) {

@@ -22,7 +22,8 @@ static const char *const pull[] = {"scope-image-pull"};
 static const dh_resource public_pull = {"TYPE_REPO", "*/*/public", pull, 1};
 
 static void create(e2e *t, const char *label, result *r) {
-    dh_create_request req = {.label = label, .description = "e2e", .resources = &public_pull, .resource_count = 1};
+    dh_create_request req = {
+        .label = label, .description = "e2e", .resources = &public_pull, .resource_count = 1};
     *r = (result){0};
     CHECK(dh_create_token(t->cl, t->org, &req, e2e_on_reply, r) == DH_OK);
     e2e_wait(t, r);
@@ -77,8 +78,8 @@ static void every_operation(void) {
 
     char want[1024];
     snprintf(want, sizeof want,
-             AUTH "|GET " ACME "?page=1&page_size=10|POST " ACME "|GET " ACME "/%s|PATCH " ACME "/%s|DELETE " ACME
-                  "/%s|GET " ACME "/%s",
+             AUTH "|GET " ACME "?page=1&page_size=10|POST " ACME "|GET " ACME "/%s|PATCH " ACME
+                  "/%s|DELETE " ACME "/%s|GET " ACME "/%s",
              id, id, id, id);
     CHECK_STR(e2e_log(), want);
     e2e_close(&t);
@@ -131,10 +132,11 @@ static void body_over_the_limit(void) {
     e2e_opts o = {.max_response_bytes = 200};
     e2e t;
     if (!e2e_open(&t, &o)) return;
-    e2e_fault("{\"method\":\"GET\",\"path\":\"/access-tokens$\",\"body\":\"" /* 300 bytes */
-              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}");
+    e2e_fault(
+        "{\"method\":\"GET\",\"path\":\"/access-tokens$\",\"body\":\"" /* 300 bytes */
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}");
     result r;
     list(&t, "acme", &r);
     CHECK(r.code == DH_ERR_INVALID_RESPONSE);
@@ -147,10 +149,11 @@ static void redirect_not_followed(void) {
     e2e t;
     if (!e2e_open(&t, NULL)) return;
     char spec[512];
-    snprintf(spec, sizeof spec,
-             "{\"method\":\"GET\",\"path\":\"/access-tokens$\",\"status\":302,\"headers\":{\"location\":\"%s/v2/orgs/globex/"
-             "access-tokens\"},\"body\":\"\"}",
-             getenv("DOCKERHUB_BASE_URL"));
+    snprintf(
+        spec, sizeof spec,
+        "{\"method\":\"GET\",\"path\":\"/access-tokens$\",\"status\":302,\"headers\":{\"location\":\"%s/v2/orgs/globex/"
+        "access-tokens\"},\"body\":\"\"}",
+        getenv("DOCKERHUB_BASE_URL"));
     e2e_fault(spec);
     result r;
     list(&t, "acme", &r);
@@ -242,7 +245,8 @@ static void list_all_pages(void) {
     char want[1024] = AUTH;
     for (int p = 1; p <= 5; p++) {
         size_t n = strlen(want);
-        snprintf(want + n, sizeof want - n, "|GET /v2/orgs/pages/access-tokens?page=%d&page_size=5", p);
+        snprintf(want + n, sizeof want - n, "|GET /v2/orgs/pages/access-tokens?page=%d&page_size=5",
+                 p);
     }
     CHECK_STR(e2e_log(), want);
     e2e_close(&t);
@@ -254,10 +258,10 @@ static void list_all_cancelled_after_a_page(void) {
     if (!e2e_open(&t, NULL)) return;
     result r = {0};
     CHECK(dh_list_all_tokens(t.cl, "pages", 5, e2e_on_reply, &r) == DH_OK);
-    while (r.pages < 1 && dh_curl_step(t.loop, 1000) > 0) {
-    }
+    while (r.pages < 1 && dh_curl_step(t.loop, 1000) > 0) {}
     CHECK(r.pages == 1 && r.more == 1);
-    CHECK(e2e_log_count("GET /v2/orgs/pages/access-tokens?page=2&page_size=5") == 0); /* not asked for */
+    CHECK(e2e_log_count("GET /v2/orgs/pages/access-tokens?page=2&page_size=5") ==
+          0); /* not asked for */
     CHECK(dh_cancel(t.cl, &r) == 1);
     CHECK(r.code == DH_ERR_ABORTED && r.settled);
     CHECK(dh_curl_run(t.loop) == 0);
@@ -280,7 +284,8 @@ static void own_select_loop(void) {
     if (!e2e_open(&t, NULL)) return;
     result a = {0}, b = {0};
     CHECK(dh_list_tokens(t.cl, "acme", NULL, e2e_on_reply, &a) == DH_OK);
-    CHECK(dh_list_tokens(t.cl, "pages", &(dh_list_options){.page_size = 100}, e2e_on_reply, &b) == DH_OK);
+    CHECK(dh_list_tokens(t.cl, "pages", &(dh_list_options){.page_size = 100}, e2e_on_reply, &b) ==
+          DH_OK);
     int rounds = 0;
     while (dh_curl_pending(t.loop) > 0) {
         fd_set rd, wr, ex;
@@ -315,7 +320,8 @@ static void on_first(const dh_reply *r, void *user) {
     chain *c = user;
     e2e_on_reply(r, &c->first);
     if (!r->error && r->page->count)
-        CHECK(dh_get_token(c->t->cl, "acme", r->page->results[0].id, e2e_on_reply, &c->second) == DH_OK);
+        CHECK(dh_get_token(c->t->cl, "acme", r->page->results[0].id, e2e_on_reply, &c->second) ==
+              DH_OK);
 }
 
 static void blocking_run(void) {
@@ -383,7 +389,9 @@ TEST_GROUP(tls_tests) = {
 /* ---- the transport against the launcher's raw server (what the sandbox cannot answer) ---- */
 
 static int open_raw(e2e *t, size_t max_response_bytes) {
-    e2e_opts o = {.base_url = getenv("DH_E2E_RAW_URL"), .bearer = "e2e.raw.jwt", .max_response_bytes = max_response_bytes};
+    e2e_opts o = {.base_url = getenv("DH_E2E_RAW_URL"),
+                  .bearer = "e2e.raw.jwt",
+                  .max_response_bytes = max_response_bytes};
     CHECK(o.base_url != NULL);
     return o.base_url && e2e_open(t, &o);
 }
@@ -420,7 +428,9 @@ static void cancel_closes_the_connection(void) {
     CHECK(dh_list_tokens(t.cl, "stall", NULL, e2e_on_reply, &r) == DH_OK);
     for (;;) {
         const dh_curl_rx *rx = e2e_last_handle ? dh_curl_rx_of(e2e_last_handle) : NULL;
-        if (rx && rx->headers_len >= 4 && strcmp(rx->headers + rx->headers_len - 4, "\r\n\r\n") == 0) break;
+        if (rx && rx->headers_len >= 4 &&
+            strcmp(rx->headers + rx->headers_len - 4, "\r\n\r\n") == 0)
+            break;
         if (dh_curl_step(t.loop, 1000) <= 0) break;
     }
     CHECK(!r.settled);
@@ -464,7 +474,8 @@ seam_result seam_send(const char *method, const char *url, size_t max_bytes) {
     return seam_send_with(NULL, method, url, max_bytes);
 }
 
-seam_result seam_send_with(const dh_curl_options *options, const char *method, const char *url, size_t max_bytes) {
+seam_result seam_send_with(const dh_curl_options *options, const char *method, const char *url,
+                           size_t max_bytes) {
     seam_result o = {0};
     const char *err = NULL;
     dh_curl *loop = dh_curl_new(options, &err);
@@ -472,7 +483,8 @@ seam_result seam_send_with(const dh_curl_options *options, const char *method, c
     if (!loop) return o;
     dh_transport tr = dh_curl_transport(loop);
     static const char *const headers[] = {"Accept", "application/json", NULL};
-    dh_http_request req = {method, url, headers, method[0] == 'P' ? "{}" : NULL, method[0] == 'P' ? 2 : 0, max_bytes};
+    dh_http_request req = {
+        method, url, headers, method[0] == 'P' ? "{}" : NULL, method[0] == 'P' ? 2 : 0, max_bytes};
     void *h = tr.send(tr.ctx, &req, on_seam, &o);
     CHECK(h != NULL);
     CHECK(o.done == 0); /* never inside send */
@@ -487,7 +499,8 @@ static void failure_kinds(void) {
     int s = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t len = sizeof a;
-    CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(s, (struct sockaddr *)&a, &len) == 0);
+    CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0 &&
+          getsockname(s, (struct sockaddr *)&a, &len) == 0);
     close(s);
     snprintf(url, sizeof url, "http://127.0.0.1:%d/x", ntohs(a.sin_port));
     seam_result r = seam_send("GET", url, 1 << 20);
@@ -505,8 +518,9 @@ static void failure_kinds(void) {
     r = seam_send("GET", url, 100000); /* no Content-Length: stopped while it streams */
     CHECK(r.failure == DH_HTTP_TOO_LARGE);
 
-    e2e_fault("{\"method\":\"GET\",\"path\":\"/access-tokens$\",\"status\":301,\"headers\":{\"location\":\"/v2/users/login\"},"
-              "\"body\":\"moved\"}");
+    e2e_fault(
+        "{\"method\":\"GET\",\"path\":\"/access-tokens$\",\"status\":301,\"headers\":{\"location\":\"/v2/users/login\"},"
+        "\"body\":\"moved\"}");
     snprintf(url, sizeof url, "%s%s", base, ACME);
     r = seam_send("GET", url, 1 << 20);
     CHECK(r.failure == DH_HTTP_OK && r.status == 301);

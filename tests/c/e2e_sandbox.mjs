@@ -87,7 +87,9 @@ function track(route, res) {
 
 const EMPTY_PAGE = JSON.stringify({ total: 0, next: null, previous: null, results: [] });
 const raw = createServer((req, res) => {
-  const route = /^\/v2\/orgs\/([a-z]+)\/access-tokens$/.exec(new URL(req.url, 'http://x').pathname)?.[1];
+  const route = /^\/v2\/orgs\/([a-z]+)\/access-tokens$/.exec(
+    new URL(req.url, 'http://x').pathname,
+  )?.[1];
   if (route === 'endless') {
     const st = track(route, res);
     res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no length to refuse it by
@@ -117,15 +119,20 @@ await new Promise((resolve) => raw.listen(0, '127.0.0.1', resolve));
 
 const PAGE_CHUNKED = `${EMPTY_PAGE.length.toString(16)}\r\n${EMPTY_PAGE}\r\n`;
 const hostileAnswers = {
-  bigblock: () => `HTTP/1.1 200 OK\r\n${'x-filler: '.concat('f'.repeat(1000), '\r\n').repeat(300)}` +
+  bigblock: () =>
+    `HTTP/1.1 200 OK\r\n${'x-filler: '.concat('f'.repeat(1000), '\r\n').repeat(300)}` +
     `content-type: application/json\r\ncontent-length: ${EMPTY_PAGE.length}\r\n\r\n${EMPTY_PAGE}`,
-  bigline: () => `HTTP/1.1 200 OK\r\nx-big: ${'b'.repeat(200 * 1000)}\r\n` +
+  bigline: () =>
+    `HTTP/1.1 200 OK\r\nx-big: ${'b'.repeat(200 * 1000)}\r\n` +
     `content-type: application/json\r\ncontent-length: ${EMPTY_PAGE.length}\r\n\r\n${EMPTY_PAGE}`,
-  folded: () => 'HTTP/1.1 200 OK\r\nx-folded: first\r\n \t second\r\n\tthird\r\nx-after: 1\r\n' +
+  folded: () =>
+    'HTTP/1.1 200 OK\r\nx-folded: first\r\n \t second\r\n\tthird\r\nx-after: 1\r\n' +
     `content-type: application/json\r\ncontent-length: ${EMPTY_PAGE.length}\r\n\r\n${EMPTY_PAGE}`,
-  leadfold: () => 'HTTP/1.1 200 OK\r\n x-hidden: 1\r\nx-after: 1\r\n' +
+  leadfold: () =>
+    'HTTP/1.1 200 OK\r\n x-hidden: 1\r\nx-after: 1\r\n' +
     `content-type: application/json\r\ncontent-length: ${EMPTY_PAGE.length}\r\n\r\n${EMPTY_PAGE}`,
-  trailers: () => 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n' +
+  trailers: () =>
+    'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n' +
     `trailer: x-ratelimit-reset, x-trailer\r\n\r\n${PAGE_CHUNKED}0\r\nx-trailer: late\r\nx-ratelimit-reset: 1\r\n\r\n`,
 };
 const hostileSockets = new Set();
@@ -167,17 +174,33 @@ async function control(line) {
   }
   try {
     switch (msg.op) {
-      case 'faults': sb.faults(msg.spec); return 'ok';
-      case 'requests': return sb.requests.map(logEntry).join('|');
-      case 'reset': sb.resetRequests(); sb.clearFaults(); fixedMs = null; offsetMs = 0; proxied.length = 0; return 'ok';
-      case 'proxied': return proxied.join('|');
-      case 'advance': if (fixedMs === null) offsetMs += msg.seconds * 1000; else fixedMs += msg.seconds * 1000; return 'ok';
-      case 'freeze': fixedMs = msg.unix * 1000; return 'ok';
+      case 'faults':
+        sb.faults(msg.spec);
+        return 'ok';
+      case 'requests':
+        return sb.requests.map(logEntry).join('|');
+      case 'reset':
+        sb.resetRequests();
+        sb.clearFaults();
+        fixedMs = null;
+        offsetMs = 0;
+        proxied.length = 0;
+        return 'ok';
+      case 'proxied':
+        return proxied.join('|');
+      case 'advance':
+        if (fixedMs === null) offsetMs += msg.seconds * 1000;
+        else fixedMs += msg.seconds * 1000;
+        return 'ok';
+      case 'freeze':
+        fixedMs = msg.unix * 1000;
+        return 'ok';
       case 'closed': {
         const st = rawAnswers.get(msg.route);
         return st ? `closed ${await st.closed}` : `error: ${msg.route} was not asked`;
       }
-      default: return `error: unknown op ${JSON.stringify(msg.op)}`;
+      default:
+        return `error: unknown op ${JSON.stringify(msg.op)}`;
     }
   } catch (e) {
     return `error: ${String(e.message).replace(/\n/g, ' ')}`;
@@ -192,12 +215,39 @@ async function control(line) {
 async function tlsServers(env) {
   const dir = mkdtempSync(join(tmpdir(), 'dh-e2e-tls-'));
   const servers = [];
-  for (const [name, ip] of [['TLS', '127.0.0.1'], ['TLS_WRONG', '127.0.0.2']]) {
-    const key = join(dir, `${name}.key`), cert = join(dir, `${name}.pem`);
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-      '-keyout', key, '-out', cert, '-subj', '/CN=dockerhub-oat e2e', '-addext', `subjectAltName=IP:${ip}`, '-days', '1'],
-    { stdio: 'ignore' });
-    const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => void sb.handler.handle(req, res)); // handle() answers its own failures
+  for (const [name, ip] of [
+    ['TLS', '127.0.0.1'],
+    ['TLS_WRONG', '127.0.0.2'],
+  ]) {
+    const key = join(dir, `${name}.key`),
+      cert = join(dir, `${name}.pem`);
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-subj',
+        '/CN=dockerhub-oat e2e',
+        '-addext',
+        `subjectAltName=IP:${ip}`,
+        '-days',
+        '1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = createHttpsServer(
+      { key: readFileSync(key), cert: readFileSync(cert) },
+      (req, res) => void sb.handler.handle(req, res),
+    ); // handle() answers its own failures
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push(server);
     env[`DH_E2E_${name}_URL`] = `https://127.0.0.1:${server.address().port}`;
@@ -234,7 +284,11 @@ const child = spawn(cmd[0], cmd.slice(1), {
   },
 });
 // ctest's timeout ends this process: the program under test goes with it, and so does the sandbox.
-for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => { child.kill('SIGKILL'); process.exit(1); });
+for (const sig of ['SIGTERM', 'SIGINT'])
+  process.on(sig, () => {
+    child.kill('SIGKILL');
+    process.exit(1);
+  });
 const ctl = child.stdio[3];
 // One request at a time (the program waits for each answer), answered in order.
 let answering = Promise.resolve();
@@ -242,7 +296,10 @@ createInterface({ input: ctl }).on('line', (line) => {
   answering = answering.then(async () => ctl.write(`${await control(line)}\n`));
 });
 let out = '';
-if (checkExample || expectLine !== null) child.stdout.on('data', (d) => { out += d; });
+if (checkExample || expectLine !== null)
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
 
 const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(sig ? 128 : c)));
 await closeTls();
@@ -250,7 +307,10 @@ raw.closeAllConnections();
 await new Promise((resolve) => raw.close(resolve));
 proxy.closeAllConnections();
 await new Promise((resolve) => proxy.close(resolve));
-await new Promise((resolve) => { hostile.close(resolve); for (const s of hostileSockets) s.destroy(); });
+await new Promise((resolve) => {
+  hostile.close(resolve);
+  for (const s of hostileSockets) s.destroy();
+});
 await sb.close();
 
 if (expectLine !== null) {
@@ -268,17 +328,31 @@ process.exit(code ?? 1);
 /** The example must have done each step, and printed no secret nor any 8-character run of one. */
 function exampleProblems(text) {
   const problems = [];
-  for (const want of [/^listed \d+ tokens?/m, /^created /m, /^rotated /m, /^deleted /m, /secret of \d+ characters/]) {
+  for (const want of [
+    /^listed \d+ tokens?/m,
+    /^created /m,
+    /^rotated /m,
+    /^deleted /m,
+    /secret of \d+ characters/,
+  ]) {
     if (!want.test(text)) problems.push(`no line like ${want}`);
   }
   const c = sb.credentials;
-  const secrets = ['sandbox-password', ...c.users.flatMap((u) => u.pats), ...c.tokens.map((t) => t.secret)];
+  const secrets = [
+    'sandbox-password',
+    ...c.users.flatMap((u) => u.pats),
+    ...c.tokens.map((t) => t.secret),
+  ];
   for (const s of secrets) {
     for (let i = 0; i + 8 <= s.length; i++) {
-      if (text.includes(s.slice(i, i + 8))) { problems.push('a run of a seeded secret was printed'); break; }
+      if (text.includes(s.slice(i, i + 8))) {
+        problems.push('a run of a seeded secret was printed');
+        break;
+      }
     }
   }
-  if (/dckr_oat_|dckr_pat_|eyJ[A-Za-z0-9_-]{8}/.test(text)) problems.push('a token, PAT or JWT was printed');
+  if (/dckr_oat_|dckr_pat_|eyJ[A-Za-z0-9_-]{8}/.test(text))
+    problems.push('a token, PAT or JWT was printed');
   for (const p of problems) process.stderr.write(`example: ${p}\n`);
   return problems.length ? 1 : 0;
 }

@@ -35,8 +35,9 @@ static void start(e2e *t, int i, result *r, char ids[][32]) {
 }
 
 static void check_outcome(int i, const result *r) {
-    static const dh_code want[KINDS] = {DH_ERR_NOT_FOUND, DH_OK, DH_ERR_INVALID_RESPONSE, DH_ERR_NOT_FOUND,
-                                        DH_ERR_NOT_FOUND, DH_ERR_ABORTED, DH_ERR_ABORTED, DH_ERR_NOT_FOUND};
+    static const dh_code want[KINDS] = {
+        DH_ERR_NOT_FOUND, DH_OK,          DH_ERR_INVALID_RESPONSE, DH_ERR_NOT_FOUND,
+        DH_ERR_NOT_FOUND, DH_ERR_ABORTED, DH_ERR_ABORTED,          DH_ERR_NOT_FOUND};
     int k = i % KINDS;
     CHECK(r->calls == 1);
     int ok = r->code == want[k] || (k == 6 && r->code == DH_ERR_NOT_FOUND); /* it may have won */
@@ -54,7 +55,8 @@ static void mixed_calls_over_http(void) {
     for (int i = 0; i < CALLS; i++) {
         if (!fault_of_kind[i % KINDS]) continue;
         char spec[512];
-        snprintf(spec, sizeof spec, "{\"method\":\"GET\",\"path\":\"/soak-%03d$\",%s}", i, fault_of_kind[i % KINDS]);
+        snprintf(spec, sizeof spec, "{\"method\":\"GET\",\"path\":\"/soak-%03d$\",%s}", i,
+                 fault_of_kind[i % KINDS]);
         e2e_fault(spec);
     }
     int next = 0, steps = 0;
@@ -66,7 +68,8 @@ static void mixed_calls_over_http(void) {
             cancel_at[next] = steps + 1 + next % 3;
         }
         for (int i = 0; i < next; i++)
-            if (i % KINDS == 6 && !r[i].settled && steps >= cancel_at[i]) CHECK(dh_cancel(t.cl, &r[i]) == 1);
+            if (i % KINDS == 6 && !r[i].settled && steps >= cancel_at[i])
+                CHECK(dh_cancel(t.cl, &r[i]) == 1);
         if (next == CALLS && dh_curl_pending(t.loop) == 0) break;
         CHECK(dh_curl_step(t.loop, 100) >= 0);
         steps++;
@@ -78,7 +81,8 @@ static void mixed_calls_over_http(void) {
         char entry[96];
         snprintf(entry, sizeof entry, "GET /v2/orgs/acme/access-tokens/%s", ids[i]);
         int got = e2e_log_count(entry);
-        if (got != want) fprintf(stderr, "   call %d (kind %d) was sent %d times\n", i, i % KINDS, got);
+        if (got != want)
+            fprintf(stderr, "   call %d (kind %d) was sent %d times\n", i, i % KINDS, got);
         CHECK(got == want);
     }
     CHECK(e2e_log_count("POST /v2/auth/token") == 1);

@@ -21,7 +21,8 @@ static int free_port(void) {
     int s = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t len = sizeof a;
-    CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(s, (struct sockaddr *)&a, &len) == 0);
+    CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0 &&
+          getsockname(s, (struct sockaddr *)&a, &len) == 0);
     close(s);
     return ntohs(a.sin_port);
 }
@@ -41,7 +42,8 @@ static result list_at(const char *base, const char *org, const e2e_opts *more) {
 }
 
 static void check_message(const result *r, const char *words) {
-    if (!strstr(r->message, words)) fprintf(stderr, "   message \"%s\" lacks \"%s\"\n", r->message, words);
+    if (!strstr(r->message, words))
+        fprintf(stderr, "   message \"%s\" lacks \"%s\"\n", r->message, words);
     CHECK(strstr(r->message, words) != NULL);
 }
 
@@ -112,11 +114,13 @@ static void connect_timeout(void) {
     int s = socket(AF_INET, SOCK_STREAM, 0), fillers[3];
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t len = sizeof a;
-    CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(s, (struct sockaddr *)&a, &len) == 0);
+    CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0 &&
+          getsockname(s, (struct sockaddr *)&a, &len) == 0);
     CHECK(listen(s, 0) == 0);
     for (int i = 0; i < 3; i++) {
         fillers[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-        (void)connect(fillers[i], (struct sockaddr *)&a, sizeof a); /* EINPROGRESS once the queue is full */
+        (void)connect(fillers[i], (struct sockaddr *)&a,
+                      sizeof a); /* EINPROGRESS once the queue is full */
     }
     char base[64], url[128];
     snprintf(base, sizeof base, "http://127.0.0.1:%d", ntohs(a.sin_port));
@@ -150,7 +154,8 @@ static void keep_headers(const dh_reply *r, void *user) {
     size_t at = 0;
     seen_headers[0] = '\0';
     for (size_t i = 0; i < r->header_count && at < sizeof seen_headers; i++) {
-        int n = snprintf(seen_headers + at, sizeof seen_headers - at, "%s=%s|", r->headers[i].name, r->headers[i].value);
+        int n = snprintf(seen_headers + at, sizeof seen_headers - at, "%s=%s|", r->headers[i].name,
+                         r->headers[i].value);
         if (n > 0) at += (size_t)n;
     }
     e2e_on_reply(r, user);
@@ -200,7 +205,8 @@ static void folded_line_continues_its_header(void) {
     CHECK(strstr(seen_headers, "x-folded=first second third|") != NULL);
     CHECK(strstr(seen_headers, "x-after=1|") != NULL);
     CHECK(strstr(seen_headers, "|second") == NULL && strstr(seen_headers, "|third") == NULL);
-    if (r.code != DH_OK || !strstr(seen_headers, "x-folded=first second third|")) fprintf(stderr, "   headers: %s\n", seen_headers);
+    if (r.code != DH_OK || !strstr(seen_headers, "x-folded=first second third|"))
+        fprintf(stderr, "   headers: %s\n", seen_headers);
 }
 
 /* A fold before any header has nothing to continue: RFC 9112 lets a client drop the line or
@@ -222,7 +228,8 @@ static void trailers_are_not_headers(void) {
     result r = hostile_list("trailers");
     CHECK(r.code == DH_OK && r.status == 200 && r.total == 0);
     CHECK(strstr(seen_headers, "content-type=application/json|") != NULL);
-    CHECK(strstr(seen_headers, "x-trailer=") == NULL && strstr(seen_headers, "x-ratelimit-reset=") == NULL);
+    CHECK(strstr(seen_headers, "x-trailer=") == NULL &&
+          strstr(seen_headers, "x-ratelimit-reset=") == NULL);
 }
 
 TEST_GROUP(header_tests) = {
@@ -236,11 +243,13 @@ TEST_GROUP(header_tests) = {
 
 /* ---- the environment ---- */
 
-static const char *const proxy_vars[] = {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"};
+static const char *const proxy_vars[] = {"http_proxy",  "HTTP_PROXY", "https_proxy",
+                                         "HTTPS_PROXY", "all_proxy",  "ALL_PROXY"};
 
 /* Every proxy variable points at the launcher's recording proxy; no_proxy is gone. */
 static void proxy_everywhere(void) {
-    for (size_t i = 0; i < sizeof proxy_vars / sizeof *proxy_vars; i++) setenv(proxy_vars[i], getenv("DH_E2E_PROXY_URL"), 1);
+    for (size_t i = 0; i < sizeof proxy_vars / sizeof *proxy_vars; i++)
+        setenv(proxy_vars[i], getenv("DH_E2E_PROXY_URL"), 1);
     unsetenv("no_proxy");
     unsetenv("NO_PROXY");
 }
@@ -298,7 +307,8 @@ static void env_proxy_taken_when_asked(void) {
 /* An explicit proxy is used for every request, NO_PROXY from the environment not read. */
 static void explicit_proxy(void) {
     proxy_nowhere(); /* no_proxy=127.0.0.1 would spare the sandbox */
-    e2e_opts o = {.base_url = getenv("DH_E2E_TLS_URL"), .ca_file = getenv("DH_E2E_TLS_CA"),
+    e2e_opts o = {.base_url = getenv("DH_E2E_TLS_URL"),
+                  .ca_file = getenv("DH_E2E_TLS_CA"),
                   .proxy = getenv("DH_E2E_PROXY_URL")};
     e2e t;
     result r = {0};
@@ -321,7 +331,9 @@ static long file_size(const char *path) {
 }
 
 static void tls_list_with(int allow_keylog, result *r) {
-    e2e_opts o = {.base_url = getenv("DH_E2E_TLS_URL"), .ca_file = getenv("DH_E2E_TLS_CA"), .allow_ssl_keylog = allow_keylog};
+    e2e_opts o = {.base_url = getenv("DH_E2E_TLS_URL"),
+                  .ca_file = getenv("DH_E2E_TLS_CA"),
+                  .allow_ssl_keylog = allow_keylog};
     e2e t;
     *r = (result){0};
     if (!e2e_open(&t, &o)) return;

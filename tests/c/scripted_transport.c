@@ -69,7 +69,8 @@ static double st_random(void *ctx) {
 }
 
 dh_transport st_transport(scripted *st) {
-    return (dh_transport){st, st_send, st_cancel, st_now, st_unix, st_set_timer, st_clear_timer, st_random};
+    return (dh_transport){st,      st_send,      st_cancel,      st_now,
+                          st_unix, st_set_timer, st_clear_timer, st_random};
 }
 
 void st_advance(scripted *st, double ms) {
@@ -77,7 +78,8 @@ void st_advance(scripted *st, double ms) {
     for (;;) {
         st_timer *next = NULL;
         for (int i = 0; i < st->timer_count; i++)
-            if (st->timers[i].armed && st->timers[i].at <= end && (!next || st->timers[i].at < next->at))
+            if (st->timers[i].armed && st->timers[i].at <= end &&
+                (!next || st->timers[i].at < next->at))
                 next = &st->timers[i];
         if (!next) break;
         st->now = next->at;
@@ -104,8 +106,9 @@ static void answer(scripted *st, int i, const dh_http_response *resp) {
 }
 
 void st_respond(scripted *st, int i, int status, const char *raw_headers, const char *body) {
-    dh_http_response resp = {DH_HTTP_OK, status, raw_headers, raw_headers ? strlen(raw_headers) : 0,
-                             body, body ? strlen(body) : 0};
+    dh_http_response resp = {DH_HTTP_OK,  status,
+                             raw_headers, raw_headers ? strlen(raw_headers) : 0,
+                             body,        body ? strlen(body) : 0};
     answer(st, i, &resp);
 }
 

@@ -8,11 +8,11 @@
 typedef struct st_request {
     char method[16];
     char *url;
-    char *headers;   /* "Name: value\n" lines */
-    char *body;      /* NULL for none */
+    char *headers; /* "Name: value\n" lines */
+    char *body;    /* NULL for none */
     dh_http_done done;
     void *call;
-    int state;       /* 0 pending, 1 answered, 2 cancelled */
+    int state; /* 0 pending, 1 answered, 2 cancelled */
 } st_request;
 
 typedef struct st_timer {
@@ -53,9 +53,9 @@ typedef struct seen {
     int status, more, maybe_created, already_deleted;
     int64_t retry_after;
     char message[512], id[64], secret[64];
-    char header[64];  /* x-ratelimit-remaining, when the reply has it */
-    size_t count;     /* of the last page */
-    int64_t total;    /* of the last page */
+    char header[64]; /* x-ratelimit-remaining, when the reply has it */
+    size_t count;    /* of the last page */
+    int64_t total;   /* of the last page */
 } seen;
 
 void record(const dh_reply *r, void *user);

@@ -22,27 +22,28 @@ typedef struct test_group {
  * "N passed, M failed". Returns main's status: 0 all passed, 1 a case failed, 2 no such group. */
 int test_run(const test_group *groups, size_t n_groups, int argc, char **argv, const char *prefix,
              void (*before_each)(void));
-#define TEST_MAIN(groups, argc, argv, prefix, before_each) \
+#define TEST_MAIN(groups, argc, argv, prefix, before_each)                                         \
     test_run((groups), sizeof(groups) / sizeof *(groups), (argc), (argv), (prefix), (before_each))
 
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);  \
-            test_failures++;                                                         \
-        }                                                                            \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
+            test_failures++;                                                                       \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_STR(a, b)                                                                     \
-    do {                                                                                    \
-        const char *a_ = (a), *b_ = (b);                                                    \
-        if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                            \
-            fprintf(stderr, "%s:%d: CHECK_STR failed: %s is \"%s\", expected \"%s\"\n",     \
-                    __FILE__, __LINE__, #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)");        \
-            test_failures++;                                                                \
-        }                                                                                   \
+#define CHECK_STR(a, b)                                                                            \
+    do {                                                                                           \
+        const char *a_ = (a), *b_ = (b);                                                           \
+        if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                                   \
+            fprintf(stderr, "%s:%d: CHECK_STR failed: %s is \"%s\", expected \"%s\"\n", __FILE__,  \
+                    __LINE__, #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)");                         \
+            test_failures++;                                                                       \
+        }                                                                                          \
     } while (0)
 
 #define TEST_GROUP(group) const test_case group[]
-#define END_GROUP {NULL, NULL}
+#define END_GROUP                                                                                  \
+    { NULL, NULL }
 #endif

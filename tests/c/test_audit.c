@@ -14,13 +14,20 @@ static const char *const pull[] = {"scope-image-pull"};
 static const dh_resource api_pull = {"TYPE_REPO", "acme/api", pull, 1};
 
 static dh_token token(const char *id, const char *created, const char *expires, const char *used) {
-    return (dh_token){.id = id, .label = id, .is_active = 1, .created_at = created, .expires_at = expires,
-                      .last_used_at = used, .resources = &api_pull, .resource_count = 1};
+    return (dh_token){.id = id,
+                      .label = id,
+                      .is_active = 1,
+                      .created_at = created,
+                      .expires_at = expires,
+                      .last_used_at = used,
+                      .resources = &api_pull,
+                      .resource_count = 1};
 }
 
 static dh_audit_result audit(const dh_token *t, size_t n, int unused, int expiring, int64_t limit) {
     dh_audit_result r;
-    dh_audit_options o = {.now = NOW, .unused_days = unused, .expiring_days = expiring, .limit = limit};
+    dh_audit_options o = {
+        .now = NOW, .unused_days = unused, .expiring_days = expiring, .limit = limit};
     CHECK(dh_audit_tokens(t, n, &o, &r) == DH_OK);
     return r;
 }
@@ -28,20 +35,23 @@ static dh_audit_result audit(const dh_token *t, size_t n, int unused, int expiri
 /* How many findings of `kind` the token at `index` has. */
 static size_t count(const dh_audit_result *r, size_t index, dh_audit_kind kind) {
     size_t n = 0;
-    for (size_t i = 0; i < r->count; i++) n += r->findings[i].token_index == index && r->findings[i].kind == kind;
+    for (size_t i = 0; i < r->count; i++)
+        n += r->findings[i].token_index == index && r->findings[i].kind == kind;
     return n;
 }
 
 static const dh_audit_finding *find(const dh_audit_result *r, size_t index, dh_audit_kind kind) {
     for (size_t i = 0; i < r->count; i++)
-        if (r->findings[i].token_index == index && r->findings[i].kind == kind) return &r->findings[i];
+        if (r->findings[i].token_index == index && r->findings[i].kind == kind)
+            return &r->findings[i];
     return NULL;
 }
 
 static void parses_dates(void) {
     int64_t t = 0;
     CHECK(dh_parse_rfc3339("2026-12-01T00:00:00Z", &t) == 0 && t == NOW);
-    CHECK(dh_parse_rfc3339("2026-12-01T00:00:00.999999Z", &t) == 0 && t == NOW); /* fraction dropped */
+    CHECK(dh_parse_rfc3339("2026-12-01T00:00:00.999999Z", &t) == 0 &&
+          t == NOW); /* fraction dropped */
     CHECK(dh_parse_rfc3339("2024-02-29T00:00:00+01:00", &t) == 0 && t == 1709161200);
     CHECK(dh_parse_rfc3339("2026-11-30T23:00:00-01:00", &t) == 0 && t == NOW);
     CHECK(dh_parse_rfc3339("1969-12-31T23:59:59Z", &t) == 0 && t == -1);
@@ -53,7 +63,8 @@ static void parses_dates(void) {
 static void unused_at_the_threshold(void) {
     dh_token t[] = {
         token("used-89d", "2026-01-01T00:00:00Z", "2027-06-01T00:00:00Z", "2026-09-02T00:00:01Z"),
-        token("used-90d", "2026-01-01T00:00:00Z", "2027-06-01T00:00:00Z", "2026-09-02T00:00:00.504110Z"),
+        token("used-90d", "2026-01-01T00:00:00Z", "2027-06-01T00:00:00Z",
+              "2026-09-02T00:00:00.504110Z"),
         token("never-old", "2026-08-01T00:00:00Z", "2027-06-01T00:00:00Z", NULL),
         token("never-new", "2026-11-01T00:00:00Z", "2027-06-01T00:00:00Z", NULL),
     };
@@ -114,9 +125,10 @@ static void expired_and_inactive_say_only_that(void) {
 }
 
 static void broad_reasons(void) {
-    static const char *const repo_admin[] = {"scope-image-pull", "scope-image-delete", "scope-repository-admin"};
-    static const char *const org_rw[] = {"scope-member-read", "scope-member-edit", "scope-ram-write",
-                                         "scope-repository-create"};
+    static const char *const repo_admin[] = {"scope-image-pull", "scope-image-delete",
+                                             "scope-repository-admin"};
+    static const char *const org_rw[] = {"scope-member-read", "scope-member-edit",
+                                         "scope-ram-write", "scope-repository-create"};
     static const char *const org_read[] = {"scope-audit_events-read"};
     dh_resource res[] = {
         {"TYPE_REPO", "acme/api", repo_admin, 3},
@@ -124,9 +136,11 @@ static void broad_reasons(void) {
         {"TYPE_REPO", "acme/*", pull, 1},
         {"TYPE_REPO", "*/*/public", pull, 1},
     };
-    dh_resource read_only[] = {{"TYPE_ORG", "acme", org_read, 1}, {"TYPE_REPO", "*/*/public", pull, 1}};
-    dh_token t[] = {token("wide", "2026-11-01T00:00:00Z", "2027-01-01T00:00:00Z", "2026-11-30T00:00:00Z"),
-                    token("narrow", "2026-11-01T00:00:00Z", "2027-01-01T00:00:00Z", "2026-11-30T00:00:00Z")};
+    dh_resource read_only[] = {{"TYPE_ORG", "acme", org_read, 1},
+                               {"TYPE_REPO", "*/*/public", pull, 1}};
+    dh_token t[] = {
+        token("wide", "2026-11-01T00:00:00Z", "2027-01-01T00:00:00Z", "2026-11-30T00:00:00Z"),
+        token("narrow", "2026-11-01T00:00:00Z", "2027-01-01T00:00:00Z", "2026-11-30T00:00:00Z")};
     t[0].resources = res;
     t[0].resource_count = 4;
     t[1].resources = read_only;
@@ -143,14 +157,24 @@ static void broad_reasons(void) {
             CHECK_STR(f->scopes[0], "scope-repository-admin");
             seen |= 1;
             break;
-        case DH_REASON_DELETE: CHECK_STR(f->scopes[0], "scope-image-delete"); seen |= 2; break;
+        case DH_REASON_DELETE:
+            CHECK_STR(f->scopes[0], "scope-image-delete");
+            seen |= 2;
+            break;
         case DH_REASON_ORG_WRITE:
             CHECK(f->scope_count == 3 && f->severity == DH_SEVERITY_HIGH);
             CHECK_STR(f->path, "acme");
             seen |= 4;
             break;
-        case DH_REASON_WILDCARD: CHECK_STR(f->path, "acme/*"); CHECK(f->severity == DH_SEVERITY_MEDIUM); seen |= 8; break;
-        case DH_REASON_PUBLIC_WITH_PRIVATE: CHECK(f->severity == DH_SEVERITY_LOW); seen |= 16; break;
+        case DH_REASON_WILDCARD:
+            CHECK_STR(f->path, "acme/*");
+            CHECK(f->severity == DH_SEVERITY_MEDIUM);
+            seen |= 8;
+            break;
+        case DH_REASON_PUBLIC_WITH_PRIVATE:
+            CHECK(f->severity == DH_SEVERITY_LOW);
+            seen |= 16;
+            break;
         default: CHECK(0);
         }
     }
@@ -162,14 +186,18 @@ static void broad_reasons(void) {
 
 static void summary_against_the_limit(void) {
     dh_token t[10];
-    for (int i = 0; i < 10; i++) t[i] = token("t", "2026-11-20T00:00:00Z", "2027-01-01T00:00:00Z", NULL);
+    for (int i = 0; i < 10; i++)
+        t[i] = token("t", "2026-11-20T00:00:00Z", "2027-01-01T00:00:00Z", NULL);
     t[9].expires_at = "2026-11-30T00:00:00Z";
     dh_audit_result r = audit(t, 10, 90, 14, 10);
-    CHECK(r.summary.tokens == 10 && r.summary.limit == 10 && r.summary.available == 0 && r.summary.at_limit);
-    CHECK(r.summary.findings == 1 && r.summary.flagged_tokens == 1 && r.summary.worst == DH_SEVERITY_MEDIUM);
+    CHECK(r.summary.tokens == 10 && r.summary.limit == 10 && r.summary.available == 0 &&
+          r.summary.at_limit);
+    CHECK(r.summary.findings == 1 && r.summary.flagged_tokens == 1 &&
+          r.summary.worst == DH_SEVERITY_MEDIUM);
     dh_audit_result_free(&r);
     r = audit(t, 7, 90, 14, 0);
-    CHECK(r.summary.limit == -1 && r.summary.available == -1 && !r.summary.at_limit && r.count == 0);
+    CHECK(r.summary.limit == -1 && r.summary.available == -1 && !r.summary.at_limit &&
+          r.count == 0);
     CHECK(r.summary.worst == 0);
     dh_audit_result_free(&r);
     r = audit(t, 7, 90, 14, 100);
@@ -189,7 +217,8 @@ static void bad_dates_and_arguments(void) {
     CHECK(dh_audit_tokens(t, 1, NULL, &r) == DH_ERR_INVALID_ARGUMENT);
     CHECK(dh_audit_tokens(NULL, 0, NULL, &r) == DH_OK && r.count == 0);
     dh_audit_result_free(&r);
-    CHECK(dh_severity_from_name("medium") == DH_SEVERITY_MEDIUM && dh_severity_from_name("urgent") == 0);
+    CHECK(dh_severity_from_name("medium") == DH_SEVERITY_MEDIUM &&
+          dh_severity_from_name("urgent") == 0);
 }
 
 static void json_form(void) {
@@ -215,9 +244,15 @@ static void json_form(void) {
     CHECK_STR(cJSON_GetObjectItem(summary, "worst")->valuestring, "high");
     cJSON_Delete(doc);
     free(out);
-    const char *bad[] = {"", "[]", "{\"tokens\":{}}", "{\"tokens\":[{\"label\":\"no id\"}]}",
-                         "{\"now\":-5,\"tokens\":[]}", "{\"now\":1.5,\"tokens\":[]}",
-                         "{\"unused_days\":0,\"tokens\":[]}", "{\"limit\":0,\"tokens\":[]}", "{\"tokens\":["};
+    const char *bad[] = {"",
+                         "[]",
+                         "{\"tokens\":{}}",
+                         "{\"tokens\":[{\"label\":\"no id\"}]}",
+                         "{\"now\":-5,\"tokens\":[]}",
+                         "{\"now\":1.5,\"tokens\":[]}",
+                         "{\"unused_days\":0,\"tokens\":[]}",
+                         "{\"limit\":0,\"tokens\":[]}",
+                         "{\"tokens\":["};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         out = dh_audit_json(bad[i], strlen(bad[i]), &why);
         CHECK(out == NULL && why != NULL);

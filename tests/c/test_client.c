@@ -6,7 +6,10 @@
 #include "test.h"
 
 static dh_client *make(scripted *st, const char *bearer, const char *id, const char *secret) {
-    dh_config cfg = {.base_url = "http://127.0.0.1:9", .bearer = bearer, .identifier = id, .secret = secret,
+    dh_config cfg = {.base_url = "http://127.0.0.1:9",
+                     .bearer = bearer,
+                     .identifier = id,
+                     .secret = secret,
                      .transport = st_transport(st)};
     const char *err = NULL;
     dh_client *c = dh_client_new(&cfg, &err);
@@ -14,9 +17,10 @@ static dh_client *make(scripted *st, const char *bearer, const char *id, const c
     return c;
 }
 
-static const char *token_json = "{\"id\":\"t1\",\"label\":\"ci\",\"is_active\":true,\"created_by\":\"o\","
-                                "\"created_at\":\"2026-01-01T00:00:00.000000Z\",\"expires_at\":null,"
-                                "\"last_used_at\":null,\"resources\":[]}";
+static const char *token_json =
+    "{\"id\":\"t1\",\"label\":\"ci\",\"is_active\":true,\"created_by\":\"o\","
+    "\"created_at\":\"2026-01-01T00:00:00.000000Z\",\"expires_at\":null,"
+    "\"last_used_at\":null,\"resources\":[]}";
 
 static void every_operation(void) {
     scripted st = {0};
@@ -30,7 +34,8 @@ static void every_operation(void) {
     CHECK(st.req[0].body == NULL);
     st_respond(&st, 0, 200, "X-RateLimit-Remaining: 41\r\n",
                "{\"total\":1,\"next\":null,\"previous\":null,\"results\":[{\"id\":\"t1\"}]}");
-    CHECK(s[0].calls == 1 && s[0].code == DH_OK && s[0].status == 200 && s[0].count == 1 && s[0].total == 1);
+    CHECK(s[0].calls == 1 && s[0].code == DH_OK && s[0].status == 200 && s[0].count == 1 &&
+          s[0].total == 1);
     CHECK_STR(s[0].header, "41");
 
     const char *scopes[] = {"scope-image-pull"};
@@ -41,7 +46,8 @@ static void every_operation(void) {
     CHECK_STR(st.req[1].url, "http://127.0.0.1:9/v2/orgs/acme/access-tokens");
     CHECK_STR(st_header(&st, 1, "Content-Type"), "application/json");
     CHECK(strstr(st.req[1].body, "\"label\":\"ci\"") != NULL);
-    st_respond(&st, 1, 201, NULL, "{\"id\":\"t2\",\"label\":\"ci\",\"token\":\"dckr_oat_abc\",\"resources\":[]}");
+    st_respond(&st, 1, 201, NULL,
+               "{\"id\":\"t2\",\"label\":\"ci\",\"token\":\"dckr_oat_abc\",\"resources\":[]}");
     CHECK(s[1].code == DH_OK && s[1].status == 201);
     CHECK_STR(s[1].secret, "dckr_oat_abc");
 
@@ -73,9 +79,12 @@ static void refusals_send_nothing(void) {
     CHECK(s.calls == 1 && s.code == DH_ERR_INVALID_ARGUMENT);
     CHECK_STR(s.message, "id may hold only letters, digits, '.', '_' and '-'");
     CHECK(dh_list_tokens(c, "a/b", NULL, record, &s) == DH_ERR_INVALID_ARGUMENT);
-    CHECK(dh_list_tokens(c, "acme", &(dh_list_options){1, 101}, record, &s) == DH_ERR_INVALID_ARGUMENT);
-    CHECK(dh_create_token(c, "acme", &(dh_create_request){.label = ""}, record, &s) == DH_ERR_INVALID_ARGUMENT);
-    CHECK(dh_update_token(c, "acme", "t", &(dh_update_request){.is_active = -1}, record, &s) == DH_ERR_INVALID_ARGUMENT);
+    CHECK(dh_list_tokens(c, "acme", &(dh_list_options){1, 101}, record, &s) ==
+          DH_ERR_INVALID_ARGUMENT);
+    CHECK(dh_create_token(c, "acme", &(dh_create_request){.label = ""}, record, &s) ==
+          DH_ERR_INVALID_ARGUMENT);
+    CHECK(dh_update_token(c, "acme", "t", &(dh_update_request){.is_active = -1}, record, &s) ==
+          DH_ERR_INVALID_ARGUMENT);
     CHECK(dh_delete_token(c, "", "t", record, &s) == DH_ERR_INVALID_ARGUMENT);
     CHECK(s.calls == 6);
     CHECK(st.count == 0);
@@ -88,7 +97,8 @@ static void errors_and_failures(void) {
     seen s[5] = {0};
     for (int i = 0; i < 5; i++) dh_get_token(c, "acme", "t1", record, &s[i]);
     st_respond(&st, 0, 404, NULL, "{\"message\":\"token not found\",\"errinfo\":{}}");
-    st_respond(&st, 1, 429, "Retry-After: 3\r\n", "{\"detail\":\"Rate limit exceeded\",\"error\":false}");
+    st_respond(&st, 1, 429, "Retry-After: 3\r\n",
+               "{\"detail\":\"Rate limit exceeded\",\"error\":false}");
     st_fail(&st, 2, DH_HTTP_NETWORK);
     st_fail(&st, 3, DH_HTTP_TIMEOUT);
     st_respond(&st, 4, 200, NULL, "{\"id\":7}");
@@ -140,7 +150,8 @@ static void sign_in_failure_hides_the_secret(void) {
     seen s[2] = {0};
     dh_list_tokens(c, "acme", NULL, record, &s[0]);
     dh_list_tokens(c, "acme", NULL, record, &s[1]);
-    st_respond(&st, 0, 401, "X-RateLimit-Remaining: 3\r\n", "{\"message\":\"bad secret pa55word\",\"errinfo\":{}}");
+    st_respond(&st, 0, 401, "X-RateLimit-Remaining: 3\r\n",
+               "{\"message\":\"bad secret pa55word\",\"errinfo\":{}}");
     CHECK(st.count == 1);
     for (int i = 0; i < 2; i++) {
         CHECK(s[i].calls == 1 && s[i].code == DH_ERR_UNAUTHORIZED && s[i].status == 401);
@@ -227,12 +238,14 @@ static void allocators_see_everything(void) {
     seen s[2] = {0};
     dh_list_tokens(c, "acme", NULL, record, &s[0]);
     long taken = blocks_taken;
-    st_respond(&st, 0, 200, NULL, "{\"total\":1,\"next\":null,\"results\":[{\"id\":\"t1\",\"label\":\"x\"}]}");
+    st_respond(&st, 0, 200, NULL,
+               "{\"total\":1,\"next\":null,\"results\":[{\"id\":\"t1\",\"label\":\"x\"}]}");
     CHECK(s[0].code == DH_OK && s[0].count == 1);
     CHECK(blocks_taken > taken); /* the reply's arena */
     dh_get_token(c, "acme", "t1", record, &s[1]);
     taken = blocks_taken;
-    st_respond(&st, 1, 404, NULL, "{\"message\":\"gone\",\"errinfo\":{\"a\":[1,2,3]},\"detail\":\"d\"}");
+    st_respond(&st, 1, 404, NULL,
+               "{\"message\":\"gone\",\"errinfo\":{\"a\":[1,2,3]},\"detail\":\"d\"}");
     CHECK(s[1].code == DH_ERR_NOT_FOUND);
     CHECK(blocks_taken - taken >= 8); /* cJSON's nodes of the error body, each its own block */
     dh_client_free(c);

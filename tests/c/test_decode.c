@@ -10,7 +10,6 @@ static const char *decode_one(const char *body, dh_token *t, dh_arena **a, cJSON
     return dh_decode_token(body, strlen(body), *a, root, t);
 }
 
-
 static void full_token(void) {
     const char *body =
         "{\"id\":\"a7a5\",\"label\":\"ci\",\"description\":null,\"created_by\":\"acme-owner\","
@@ -33,19 +32,35 @@ static void full_token(void) {
     CHECK(t.resources[0].scope_count == 2);
     CHECK_STR(t.resources[0].scopes[1], "scope-image-push");
     CHECK(cJSON_GetObjectItemCaseSensitive(root, "new_field") != NULL); /* unknown fields kept */
-    dh_arena_free(a); /* the tree with it */
+    dh_arena_free(a);                                                   /* the tree with it */
 }
 
 static void bad_tokens(void) {
     const char *bad[] = {
-        "", "   ", "not json", "{\"id\":\"a\"", "[]", "[{\"id\":\"a\"}]", "\"x\"", "{}", "{\"id\":\"\"}",
-        "{\"id\":5}", "{\"id\":null}", "{\"id\":\"a\",\"is_active\":\"yes\"}", "{\"id\":\"a\",\"label\":3}",
-        "{\"id\":\"a\",\"created_at\":null}", "{\"id\":\"a\",\"resources\":{}}",
+        "",
+        "   ",
+        "not json",
+        "{\"id\":\"a\"",
+        "[]",
+        "[{\"id\":\"a\"}]",
+        "\"x\"",
+        "{}",
+        "{\"id\":\"\"}",
+        "{\"id\":5}",
+        "{\"id\":null}",
+        "{\"id\":\"a\",\"is_active\":\"yes\"}",
+        "{\"id\":\"a\",\"label\":3}",
+        "{\"id\":\"a\",\"created_at\":null}",
+        "{\"id\":\"a\",\"resources\":{}}",
         "{\"id\":\"a\",\"resources\":[{\"type\":\"TYPE_REPO\",\"path\":\"x\"}]}",
         "{\"id\":\"a\",\"resources\":[{\"type\":\"TYPE_REPO\",\"path\":\"x\",\"scopes\":[1]}]}",
         "{\"id\":\"a\",\"id\":\"b\"}",
-        "{\"id\":\"a\",\"resources\":[{\"type\":\"TYPE_REPO\",\"path\":\"x\",\"scopes\":[],\"scopes\":5}]}", "{\"id\":\"a\"} trailing", "{\"id\":\"\xff\xfe\"}",
-        "{\"id\":\"\xc0\xaf\"}", "{\"id\":\"\xed\xa0\x80\"}", "{\"id\":\"a\",\"token\":\"\"}"};
+        "{\"id\":\"a\",\"resources\":[{\"type\":\"TYPE_REPO\",\"path\":\"x\",\"scopes\":[],\"scopes\":5}]}",
+        "{\"id\":\"a\"} trailing",
+        "{\"id\":\"\xff\xfe\"}",
+        "{\"id\":\"\xc0\xaf\"}",
+        "{\"id\":\"\xed\xa0\x80\"}",
+        "{\"id\":\"a\",\"token\":\"\"}"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         dh_token t;
         dh_arena *a;
@@ -72,8 +87,9 @@ static void deep_nesting(void) {
 }
 
 static void pages(void) {
-    const char *body = "{\"total\":2,\"next\":\"https://hub.docker.com/v2/orgs/acme/access-tokens?page=2&page_size=1\","
-                       "\"previous\":null,\"results\":[{\"id\":\"a\",\"label\":\"one\"}]}";
+    const char *body =
+        "{\"total\":2,\"next\":\"https://hub.docker.com/v2/orgs/acme/access-tokens?page=2&page_size=1\","
+        "\"previous\":null,\"results\":[{\"id\":\"a\",\"label\":\"one\"}]}";
     dh_arena *a = dh_arena_new();
     cJSON *root;
     dh_token_page p;
@@ -85,10 +101,17 @@ static void pages(void) {
     CHECK(p.next && strstr(p.next, "page=2"));
     dh_arena_free(a); /* the tree with it */
 
-    const char *bad[] = {"{\"total\":1}", "{\"results\":{}}", "{\"results\":[{}]}", "{\"results\":[1]}",
-                         "{\"total\":\"1\",\"results\":[]}", "{\"total\":-1,\"results\":[]}",
-                         "{\"total\":1.5,\"results\":[]}", "{\"total\":1e400,\"results\":[]}",
-                         "{\"results\":[],\"results\":[]}", "{\"next\":5,\"results\":[]}", "[]"};
+    const char *bad[] = {"{\"total\":1}",
+                         "{\"results\":{}}",
+                         "{\"results\":[{}]}",
+                         "{\"results\":[1]}",
+                         "{\"total\":\"1\",\"results\":[]}",
+                         "{\"total\":-1,\"results\":[]}",
+                         "{\"total\":1.5,\"results\":[]}",
+                         "{\"total\":1e400,\"results\":[]}",
+                         "{\"results\":[],\"results\":[]}",
+                         "{\"next\":5,\"results\":[]}",
+                         "[]"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         a = dh_arena_new();
         const char *why = dh_decode_page(bad[i], strlen(bad[i]), a, &root, &p);
@@ -99,7 +122,7 @@ static void pages(void) {
     a = dh_arena_new();
     CHECK(dh_decode_page("{\"results\":[]}", 14, a, &root, &p) == NULL);
     CHECK(p.total == -1 && p.count == 0); /* no total: unknown, not the page's count */
-    dh_arena_free(a); /* the tree with it */
+    dh_arena_free(a);                     /* the tree with it */
 }
 
 /* The ASCII fast path reads 8 bytes at a time: a bad byte at any offset, in any lane, is found. */
@@ -118,7 +141,8 @@ static void utf8_at_every_offset(void) {
             cJSON *root;
             const char *why = decode_one(body, &t, &a, &root);
             bool valid = k == 5;
-            if ((why == NULL) != valid) fprintf(stderr, "offset %zu, bytes %zu: %s\n", at, k, why ? why : "accepted");
+            if ((why == NULL) != valid)
+                fprintf(stderr, "offset %zu, bytes %zu: %s\n", at, k, why ? why : "accepted");
             CHECK((why == NULL) == valid);
             if (valid) CHECK(strstr(t.id, "\xc3\xa9") == t.id + at);
             dh_arena_free(a); /* the tree with it */
@@ -128,13 +152,20 @@ static void utf8_at_every_offset(void) {
 
 /* Each known field is recognised (a second copy is refused), and a near miss is not one. */
 static void every_field_once(void) {
-    static const char *fields[][2] = {
-        {"id", "\"b\""}, {"label", "\"l\""}, {"description", "null"}, {"created_by", "\"o\""},
-        {"is_active", "true"}, {"created_at", "\"2026-01-01T00:00:00Z\""}, {"expires_at", "null"},
-        {"last_used_at", "null"}, {"token", "\"dckr_oat_x\""}, {"resources", "[]"}};
+    static const char *fields[][2] = {{"id", "\"b\""},
+                                      {"label", "\"l\""},
+                                      {"description", "null"},
+                                      {"created_by", "\"o\""},
+                                      {"is_active", "true"},
+                                      {"created_at", "\"2026-01-01T00:00:00Z\""},
+                                      {"expires_at", "null"},
+                                      {"last_used_at", "null"},
+                                      {"token", "\"dckr_oat_x\""},
+                                      {"resources", "[]"}};
     char body[256];
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-        snprintf(body, sizeof body, "{\"id\":\"a\",\"%s\":%s,\"%s\":%s}", fields[i][0], fields[i][1], fields[i][0], fields[i][1]);
+        snprintf(body, sizeof body, "{\"id\":\"a\",\"%s\":%s,\"%s\":%s}", fields[i][0],
+                 fields[i][1], fields[i][0], fields[i][1]);
         dh_token t;
         dh_arena *a;
         cJSON *root;
@@ -142,8 +173,10 @@ static void every_field_once(void) {
         CHECK(why && strstr(why, "duplicate"));
         dh_arena_free(a); /* the tree with it */
     }
-    static const char *near[] = {"i", "ids", "is", "lab", "labels", "last", "created_", "created_byx",
-                                 "created_a", "createdat", "descriptio", "expires", "tokens", "resource", "", "x"};
+    static const char *near[] = {"i",         "ids",       "is",         "lab",
+                                 "labels",    "last",      "created_",   "created_byx",
+                                 "created_a", "createdat", "descriptio", "expires",
+                                 "tokens",    "resource",  "",           "x"};
     for (size_t i = 0; i < sizeof near / sizeof *near; i++) {
         snprintf(body, sizeof body, "{\"id\":\"a\",\"%s\":5,\"%s\":5}", near[i], near[i]);
         dh_token t;
@@ -164,8 +197,10 @@ static void large_page(void) {
         if (i) dh_buf_puts(&b, ",");
         dh_buf_puts(&b, "{\"id\":\"");
         dh_buf_int(&b, i);
-        dh_buf_puts(&b, "\",\"label\":\"ci-pipeline-with-a-long-label\",\"created_by\":\"acme-owner\",\"is_active\":true,"
-                        "\"created_at\":\"2026-03-18T21:15:40.504110Z\",\"expires_at\":null,\"last_used_at\":null}");
+        dh_buf_puts(
+            &b,
+            "\",\"label\":\"ci-pipeline-with-a-long-label\",\"created_by\":\"acme-owner\",\"is_active\":true,"
+            "\"created_at\":\"2026-03-18T21:15:40.504110Z\",\"expires_at\":null,\"last_used_at\":null}");
     }
     dh_buf_puts(&b, "]}");
     CHECK(!b.oom);
@@ -187,13 +222,32 @@ static void large_page(void) {
 
 /* cJSON reads numbers with dh_strtod: whole numbers exact, the rest close. */
 static void numbers(void) {
-    static const struct { const char *s; double v; size_t used; } cases[] = {
-        {"0", 0.0, 1}, {"-0", -0.0, 2}, {"42", 42.0, 2}, {"-7,", -7.0, 2}, {"1e3", 1000.0, 3},
-        {"2.50e1", 25.0, 6}, {"9007199254740991", 9007199254740991.0, 16},
-        {"900719925474099100e-2", 9007199254740991.0, 21}, {"1.25e-3", 1.25e-3, 7}, {"0.5", 0.5, 3},
-        {"5.", 5.0, 2}, {".5", 0.5, 2}, {"1e", 1.0, 1}, {"1e+", 1.0, 1}, {"3E+2x", 300.0, 4},
-        {"1e400", HUGE_VAL, 5}, {"-1e400", -HUGE_VAL, 6}, {"1e-400", 0.0, 6}, {"-", 0.0, 0},
-        {".", 0.0, 0}, {"e5", 0.0, 0}, {"4503599627370495.5", 4503599627370495.5, 18}};
+    static const struct {
+        const char *s;
+        double v;
+        size_t used;
+    } cases[] = {{"0", 0.0, 1},
+                 {"-0", -0.0, 2},
+                 {"42", 42.0, 2},
+                 {"-7,", -7.0, 2},
+                 {"1e3", 1000.0, 3},
+                 {"2.50e1", 25.0, 6},
+                 {"9007199254740991", 9007199254740991.0, 16},
+                 {"900719925474099100e-2", 9007199254740991.0, 21},
+                 {"1.25e-3", 1.25e-3, 7},
+                 {"0.5", 0.5, 3},
+                 {"5.", 5.0, 2},
+                 {".5", 0.5, 2},
+                 {"1e", 1.0, 1},
+                 {"1e+", 1.0, 1},
+                 {"3E+2x", 300.0, 4},
+                 {"1e400", HUGE_VAL, 5},
+                 {"-1e400", -HUGE_VAL, 6},
+                 {"1e-400", 0.0, 6},
+                 {"-", 0.0, 0},
+                 {".", 0.0, 0},
+                 {"e5", 0.0, 0},
+                 {"4503599627370495.5", 4503599627370495.5, 18}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *end = NULL;
         double v = dh_strtod(cases[i].s, &end);
@@ -213,7 +267,8 @@ static void numbers(void) {
     dh_arena_free(a); /* the tree with it */
     a = dh_arena_new();
     body = "{\"total\":9007199254740991,\"results\":[]}";
-    CHECK(dh_decode_page(body, strlen(body), a, &root, &p) == NULL && p.total == 9007199254740991LL);
+    CHECK(dh_decode_page(body, strlen(body), a, &root, &p) == NULL &&
+          p.total == 9007199254740991LL);
     dh_arena_free(a); /* the tree with it */
 }
 
@@ -227,8 +282,13 @@ static void auth_answers(void) {
     CHECK(dh_decode_auth("<html>", 6, &why) == NULL && why);
 }
 
-TEST_GROUP(decode_tests) = {{"full_token", full_token}, {"bad_tokens", bad_tokens},
-                            {"deep_nesting", deep_nesting}, {"pages", pages},
-                            {"auth_answers", auth_answers}, {"utf8_at_every_offset", utf8_at_every_offset},
-                            {"every_field_once", every_field_once}, {"large_page", large_page},
-                            {"numbers", numbers}, END_GROUP};
+TEST_GROUP(decode_tests) = {{"full_token", full_token},
+                            {"bad_tokens", bad_tokens},
+                            {"deep_nesting", deep_nesting},
+                            {"pages", pages},
+                            {"auth_answers", auth_answers},
+                            {"utf8_at_every_offset", utf8_at_every_offset},
+                            {"every_field_once", every_field_once},
+                            {"large_page", large_page},
+                            {"numbers", numbers},
+                            END_GROUP};

@@ -2,8 +2,9 @@
 #include "test.h"
 
 static void unpack(void) {
-    const char *raw = "Content-Type: application/json\r\nX-RateLimit-Limit:  180 \r\nno colon line\r\n"
-                      ": empty name\r\nX-Evil: a\rb\r\nbad name: 1\r\nRetry-After: 5";
+    const char *raw =
+        "Content-Type: application/json\r\nX-RateLimit-Limit:  180 \r\nno colon line\r\n"
+        ": empty name\r\nX-Evil: a\rb\r\nbad name: 1\r\nRetry-After: 5";
     dh_arena *a = dh_arena_new();
     dh_header *h;
     size_t n = dh_headers_unpack(raw, strlen(raw), a, &h);
@@ -49,13 +50,13 @@ static void retry_after_unix_time(void) {
     const int64_t now = 1746136936;
     CHECK(retry("Retry-After: 1746136938\r\n", now) == 2);
     CHECK(retry("Retry-After: 1746136938\r\nX-RateLimit-Reset: 1746136938\r\n", now) == 2);
-    CHECK(retry("Retry-After: 1746136938\r\n", now + 10) == 0);  /* a moment just past: now */
+    CHECK(retry("Retry-After: 1746136938\r\n", now + 10) == 0);    /* a moment just past: now */
     CHECK(retry("Retry-After: 1746136938\r\n", now + 86400) == 0); /* a day late still a moment */
     /* More than a day before now it cannot be a moment, nor a delta anyone means: the cap. */
     CHECK(retry("Retry-After: 1746136938\r\n", now + 2 * 86400) == 86400);
     CHECK(retry("Retry-After: 1746136938\r\n", now - 3600) == 3602);
     CHECK(retry("Retry-After: 1846136938\r\n", now) == 86400); /* far ahead: capped */
-    CHECK(retry("Retry-After: 86400\r\n", now) == 86400);        /* a day of seconds is seconds */
+    CHECK(retry("Retry-After: 86400\r\n", now) == 86400);      /* a day of seconds is seconds */
     CHECK(retry("Retry-After: 86401\r\n", now) == 86400);
     CHECK(retry("Retry-After: 120\r\n", now) == 120);
 }
@@ -77,13 +78,20 @@ static void retry_after_ratelimit_reset(void) {
 /* A moment is measured from the server's Date where it sent one: a local clock 5 s fast (or a
  * minute slow) waits what the server meant. */
 static void retry_after_server_date(void) {
-    const char *raw = "Date: Fri, 15 Jan 2027 08:00:00 GMT\r\nRetry-After: 1800000002\r\n"; /* 1800000000 */
+    const char *raw =
+        "Date: Fri, 15 Jan 2027 08:00:00 GMT\r\nRetry-After: 1800000002\r\n"; /* 1800000000 */
     CHECK(retry(raw, 1800000005) == 2);
     CHECK(retry(raw, 1799999940) == 2);
-    CHECK(retry("Date: Fri, 15 Jan 2027 08:00:00 GMT\r\nX-RateLimit-Reset: 1800000003\r\n", 1800000009) == 3);
-    CHECK(retry("Date: Fri, 15 Jan 2027 08:00:00 GMT\r\nRetry-After: Fri, 15 Jan 2027 08:00:04 GMT\r\n", 0) == 4);
-    CHECK(retry("Date: yesterday\r\nRetry-After: 1800000002\r\n", 1800000001) == 1); /* unreadable: ours */
-    CHECK(retry("Date: Fri, 15 Jan 2027 08:00:00 GMT\r\nRetry-After: 2\r\n", 0) == 2); /* seconds stay seconds */
+    CHECK(retry("Date: Fri, 15 Jan 2027 08:00:00 GMT\r\nX-RateLimit-Reset: 1800000003\r\n",
+                1800000009) == 3);
+    CHECK(
+        retry(
+            "Date: Fri, 15 Jan 2027 08:00:00 GMT\r\nRetry-After: Fri, 15 Jan 2027 08:00:04 GMT\r\n",
+            0) == 4);
+    CHECK(retry("Date: yesterday\r\nRetry-After: 1800000002\r\n", 1800000001) ==
+          1); /* unreadable: ours */
+    CHECK(retry("Date: Fri, 15 Jan 2027 08:00:00 GMT\r\nRetry-After: 2\r\n", 0) ==
+          2); /* seconds stay seconds */
 }
 
 TEST_GROUP(header_tests) = {{"unpack", unpack},

@@ -16,7 +16,8 @@ static void refused(const char *text, int line, const char *part) {
     CHECK(m == NULL);
     dh_manifest_free(m);
     if (err.line != line || !strstr(err.message, part))
-        fprintf(stderr, "  got line %d \"%s\", expected line %d with \"%s\"\n", err.line, err.message, line, part);
+        fprintf(stderr, "  got line %d \"%s\", expected line %d with \"%s\"\n", err.line,
+                err.message, line, part);
     CHECK(err.line == line);
     CHECK(strstr(err.message, part) != NULL);
     char prefix[32];
@@ -83,22 +84,29 @@ static void test_full(void) {
     CHECK(t->expiry == DH_EXPIRY_NEVER);
     CHECK_STR(t->expires, "never");
     CHECK_STR(t->description, "");
-    CHECK(t->repo_count == 0 && t->org_scope_count == 0 && !t->public_read && t->secret == DH_SECRET_NONE);
+    CHECK(t->repo_count == 0 && t->org_scope_count == 0 && !t->public_read &&
+          t->secret == DH_SECRET_NONE);
     dh_manifest_free(m);
 }
 
 static void test_expiry_forms(void) {
-    static const struct { const char *expires; int64_t days; } rel[] = {{"1d", 1}, {"12w", 84}, {"1y", 365}, {"90d", 90}};
+    static const struct {
+        const char *expires;
+        int64_t days;
+    } rel[] = {{"1d", 1}, {"12w", 84}, {"1y", 365}, {"90d", 90}};
     for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
         char text[200];
         snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\"expires\": \"%s\"}}}", rel[i].expires);
         dh_manifest_error err;
         dh_manifest *m = parse(text, &err);
-        CHECK(m && m->tokens[0].expiry == DH_EXPIRY_DAYS && m->tokens[0].expiry_days == rel[i].days);
+        CHECK(m && m->tokens[0].expiry == DH_EXPIRY_DAYS &&
+              m->tokens[0].expiry_days == rel[i].days);
         dh_manifest_free(m);
     }
-    static const char *const bad[] = {"0d", "-1d", "90", "d", "1m", "1.5d", "2027-02-30", "2027-1-1", "tomorrow",
-                                      "Never", "1234567d", "2027-01-31T25:00:00Z", ""};
+    static const char *const bad[] = {"0d",       "-1d",   "90",         "d",
+                                      "1m",       "1.5d",  "2027-02-30", "2027-1-1",
+                                      "tomorrow", "Never", "1234567d",   "2027-01-31T25:00:00Z",
+                                      ""};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char text[200];
         snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\n\"expires\": \"%s\"}}}", bad[i]);
@@ -138,8 +146,10 @@ static void test_syntax_errors_name_the_line(void) {
 }
 
 static void test_semantic_errors_name_the_line(void) {
-    refused("{\n  \"tokens\": {\n    \"a\": {},\n    \"a\": {}\n  }\n}", 4, "label \"a\" appears twice");
-    refused("{\n  \"tokens\": {\n    \"a\": {\n      \"descripton\": \"x\"\n    }\n  }\n}", 4, "unknown key \"descripton\"");
+    refused("{\n  \"tokens\": {\n    \"a\": {},\n    \"a\": {}\n  }\n}", 4,
+            "label \"a\" appears twice");
+    refused("{\n  \"tokens\": {\n    \"a\": {\n      \"descripton\": \"x\"\n    }\n  }\n}", 4,
+            "unknown key \"descripton\"");
     refused("[]", 1, "must be a JSON object");
     refused("{\n  \"version\": 1\n}", 1, "no \"tokens\"");
     refused("{\n  \"version\": 2,\n  \"tokens\": {}\n}", 2, "version must be 1");
@@ -148,28 +158,41 @@ static void test_semantic_errors_name_the_line(void) {
     refused("{\"tokens\": {\n\"  \": {}}}", 2, "label may not be empty");
     refused("{\"tokens\": {\n\" padded\": {}}}", 2, "may not start or end with a space");
     refused("{\"tokens\": {\n\"trailing \": {}}}", 2, "may not start or end with a space");
-    refused("{\"tokens\": {\n\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy\": {}}}", 2,
-            "at most 100 characters, not 101");
-    refused("{\"tokens\": {\n\"a\\tb\": {}}}", 2, "label \"a\\x09b\": a token's label may not hold control");
+    refused(
+        "{\"tokens\": {\n\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy\": {}}}",
+        2, "at most 100 characters, not 101");
+    refused("{\"tokens\": {\n\"a\\tb\": {}}}", 2,
+            "label \"a\\x09b\": a token's label may not hold control");
     refused("{\"tokens\": {\"a\": {\n\"active\": \"yes\"}}}", 2, "active must be true or false");
-    refused("{\"tokens\": {\"a\": {\"description\": \"x\",\n\"description\": \"y\"}}}", 2, "appears twice");
-    refused("{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\n\"acme/api\": [\"image-pul\"]}}}}}", 2,
-            "unknown scope \"image-pul\"");
-    refused("{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\"acme/api\": [\"image-pull\",\n\"scope-image-pull\"]}}}}}",
-            2, "appears twice");
-    refused("{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\"acme/api\": [\"image-pull\"],\n\"acme/api\": [\"image-push\"]}}}}}",
-            2, "repository \"acme/api\" appears twice");
-    refused("{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\n\"acme/api\": []}}}}}", 2, "non-empty array");
-    refused("{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\n\"*/*/public\": [\"image-pull\"]}}}}}", 2, "public_read");
-    refused("{\"tokens\": {\"a\": {\"resources\": {\n\"org\": [\"image-pull\"]}}}}", 2, "org: unknown scope");
+    refused("{\"tokens\": {\"a\": {\"description\": \"x\",\n\"description\": \"y\"}}}", 2,
+            "appears twice");
+    refused(
+        "{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\n\"acme/api\": [\"image-pul\"]}}}}}",
+        2, "unknown scope \"image-pul\"");
+    refused(
+        "{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\"acme/api\": [\"image-pull\",\n\"scope-image-pull\"]}}}}}",
+        2, "appears twice");
+    refused(
+        "{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\"acme/api\": [\"image-pull\"],\n\"acme/api\": [\"image-push\"]}}}}}",
+        2, "repository \"acme/api\" appears twice");
+    refused("{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\n\"acme/api\": []}}}}}", 2,
+            "non-empty array");
+    refused(
+        "{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\n\"*/*/public\": [\"image-pull\"]}}}}}",
+        2, "public_read");
+    refused("{\"tokens\": {\"a\": {\"resources\": {\n\"org\": [\"image-pull\"]}}}}", 2,
+            "org: unknown scope");
     refused("{\"tokens\": {\"a\": {\"resources\": {\n\"orgs\": []}}}}", 2, "unknown key \"orgs\"");
-    refused("{\"tokens\": {\"a\": {\"resources\": {\n\"public_read\": 1}}}}", 2, "public_read must be");
-    refused("{\"tokens\": {\"a\": {\n\"secret\": {\"exec\": \"x\", \"out\": \"y\"}}}}", 2, "secret must be");
+    refused("{\"tokens\": {\"a\": {\"resources\": {\n\"public_read\": 1}}}}", 2,
+            "public_read must be");
+    refused("{\"tokens\": {\"a\": {\n\"secret\": {\"exec\": \"x\", \"out\": \"y\"}}}}", 2,
+            "secret must be");
     refused("{\"tokens\": {\"a\": {\"secret\": {\n\"file\": \"y\"}}}}", 2, "secret must be");
     refused("{\"tokens\": {\"a\": {\"secret\": {\n\"out\": \"\"}}}}", 2, "non-empty string");
     refused("{\"tokens\": {\"a\": {\n\"id\": \"x/y\"}}}", 2, "id must be");
     /* A label that also appears as a string value earlier must not confuse the line search. */
-    refused("{\"tokens\": {\"b\": {\"description\": \"a\"},\n\"a\": {},\n\"a\": {}}}", 3, "label \"a\" appears twice");
+    refused("{\"tokens\": {\"b\": {\"description\": \"a\"},\n\"a\": {},\n\"a\": {}}}", 3,
+            "label \"a\" appears twice");
 }
 
 /* What a reviewer reads in a plan is the file's text: a label, a repository path, an exec or an out
@@ -177,18 +200,26 @@ static void test_semantic_errors_name_the_line(void) {
  * line, and a refusal quotes the file's text escaped. A description may hold one (export carries
  * what the org has); the plan shows it escaped. */
 static void test_reviewer_text_refused(void) {
-    static const char *const evil[] = {"\\u001b[5A", "\\r", "\\n::warning::x", "\\t", "\\u007f", "\\u009b2J",
-                                       "\\u2028", "\\u2029", "\\u202e", "\\u2066", "\\u2069", "\\u200f", "\\u061c",
-                                       "\xC2\x9B", "\xE2\x80\xAE"};
+    static const char *const evil[] = {"\\u001b[5A", "\\r",       "\\n::warning::x", "\\t",
+                                       "\\u007f",    "\\u009b2J", "\\u2028",         "\\u2029",
+                                       "\\u202e",    "\\u2066",   "\\u2069",         "\\u200f",
+                                       "\\u061c",    "\xC2\x9B",  "\xE2\x80\xAE"};
     char text[512];
     for (size_t i = 0; i < sizeof evil / sizeof *evil; i++) {
         snprintf(text, sizeof text, "{\"tokens\": {\n\"a%sb\": {}}}", evil[i]);
-        refused(text, 2, "label may not hold control, line-break, bidi or other invisible characters");
-        snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\n\"acme/x%s\": [\"image-pull\"]}}}}}", evil[i]);
+        refused(text, 2,
+                "label may not hold control, line-break, bidi or other invisible characters");
+        snprintf(
+            text, sizeof text,
+            "{\"tokens\": {\"a\": {\"resources\": {\"repositories\": {\n\"acme/x%s\": [\"image-pull\"]}}}}}",
+            evil[i]);
         refused(text, 2, "a path may not hold control");
-        snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\"secret\": {\n\"exec\": \"gh secret set X%s\"}}}}", evil[i]);
+        snprintf(text, sizeof text,
+                 "{\"tokens\": {\"a\": {\"secret\": {\n\"exec\": \"gh secret set X%s\"}}}}",
+                 evil[i]);
         refused(text, 2, "secret.exec");
-        snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\"secret\": {\n\"out\": \"a%s.token\"}}}}", evil[i]);
+        snprintf(text, sizeof text,
+                 "{\"tokens\": {\"a\": {\"secret\": {\n\"out\": \"a%s.token\"}}}}", evil[i]);
         refused(text, 2, "secret.out");
         snprintf(text, sizeof text, "{\"tokens\": {\"a\": {\n\"description\": \"d%s\"}}}", evil[i]);
         dh_manifest_error err;
@@ -200,7 +231,8 @@ static void test_reviewer_text_refused(void) {
     refused("{\"tokens\": {\"a\": {\n\"x\\u001b]52;c;eA==\\u0007\xC2\x9B\xE2\x80\xAE\": 1}}}", 2,
             "unknown key \"x\\x1b]52;c;eA==\\x07\\x9b\\u202e\"");
     refused("{\"tokens\": {\"a\": {\n\"expires\": \"9\\u001b[2K\"}}}", 2, "not \"9\\x1b[2K\"");
-    refused("{\"tokens\": {\"a\": {\"resources\": {\"org\": [\n\"x\\u009b\"]}}}}", 2, "unknown scope \"x\\x9b\"");
+    refused("{\"tokens\": {\"a\": {\"resources\": {\"org\": [\n\"x\\u009b\"]}}}}", 2,
+            "unknown scope \"x\\x9b\"");
 }
 
 /* Repeated keys cost no more than their length: refused at the second one, whatever follows. */
@@ -238,7 +270,8 @@ static void test_size_cap(void) {
 
 static void test_bom_and_crlf(void) {
     refused("\xEF\xBB\xBF{\r\n\"tokens\": {\r\n\"a\": {},\r\n\"a\": {}}}", 4, "appears twice");
-    refused("\xEF\xBB\xBF\xEF\xBB\xBF{\"tokens\": {\"a\": {}}}", 1, "not valid JSON"); /* found by fuzz_manifest */
+    refused("\xEF\xBB\xBF\xEF\xBB\xBF{\"tokens\": {\"a\": {}}}", 1,
+            "not valid JSON"); /* found by fuzz_manifest */
     dh_manifest_error err;
     dh_manifest *m = parse("\xEF\xBB\xBF{\"tokens\": {}}", &err);
     CHECK(m && m->count == 0);

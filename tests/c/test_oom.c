@@ -35,26 +35,32 @@ static void f_free(void *p) {
 }
 
 #define JWT "eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl"
-#define TOKEN "{\"id\":\"t1\",\"label\":\"ci\",\"is_active\":true,\"created_by\":\"o\"," \
-              "\"created_at\":\"2026-01-01T00:00:00.000000Z\",\"expires_at\":null,\"last_used_at\":null," \
-              "\"resources\":[{\"type\":\"TYPE_REPO\",\"path\":\"acme/api\",\"scopes\":[\"scope-image-pull\"]}]"
+#define TOKEN                                                                                      \
+    "{\"id\":\"t1\",\"label\":\"ci\",\"is_active\":true,\"created_by\":\"o\","                     \
+    "\"created_at\":\"2026-01-01T00:00:00.000000Z\",\"expires_at\":null,\"last_used_at\":null,"    \
+    "\"resources\":[{\"type\":\"TYPE_REPO\",\"path\":\"acme/api\",\"scopes\":[\"scope-image-pull\"]}]"
 
 /* The server's answer to request i, by what it asks. */
 static void answer(scripted *st, int i) {
     const char *u = st->req[i].url, *m = st->req[i].method;
-    if (strstr(u, "/v2/auth/token")) st_respond(st, i, 200, "X-A: 1\r\n", "{\"access_token\":\"" JWT "\"}");
-    else if (strcmp(m, "POST") == 0) st_respond(st, i, 201, NULL, TOKEN ",\"token\":\"dckr_oat_abcdefghijklmnop\"}");
+    if (strstr(u, "/v2/auth/token"))
+        st_respond(st, i, 200, "X-A: 1\r\n", "{\"access_token\":\"" JWT "\"}");
+    else if (strcmp(m, "POST") == 0)
+        st_respond(st, i, 201, NULL, TOKEN ",\"token\":\"dckr_oat_abcdefghijklmnop\"}");
     else if (strcmp(m, "PATCH") == 0) st_respond(st, i, 200, NULL, TOKEN "}");
     else if (strcmp(m, "DELETE") == 0) st_respond(st, i, 204, NULL, NULL);
     else if (strstr(u, "/t1")) st_respond(st, i, 200, "X-RateLimit-Remaining: 4\r\n", TOKEN "}");
     else if (strstr(u, "/t2"))
-        st_respond(st, i, 400, "WWW-Authenticate: Bearer x\r\n",
-                   "{\"message\":\"no\",\"errinfo\":{\"a\":[1,{\"b\":\"c\"}]},\"fields\":{\"label\":[\"bad\"]}}");
+        st_respond(
+            st, i, 400, "WWW-Authenticate: Bearer x\r\n",
+            "{\"message\":\"no\",\"errinfo\":{\"a\":[1,{\"b\":\"c\"}]},\"fields\":{\"label\":[\"bad\"]}}");
     else if (strstr(u, "page=2"))
-        st_respond(st, i, 200, NULL, "{\"total\":2,\"next\":null,\"results\":[{\"id\":\"t2\",\"label\":\"b\"}]}");
-    else
         st_respond(st, i, 200, NULL,
-                   "{\"total\":2,\"next\":\"http://x/v2/orgs/acme/access-tokens?page=2\",\"results\":[{\"id\":\"t1\",\"label\":\"a\"}]}");
+                   "{\"total\":2,\"next\":null,\"results\":[{\"id\":\"t2\",\"label\":\"b\"}]}");
+    else
+        st_respond(
+            st, i, 200, NULL,
+            "{\"total\":2,\"next\":\"http://x/v2/orgs/acme/access-tokens?page=2\",\"results\":[{\"id\":\"t1\",\"label\":\"a\"}]}");
 }
 
 enum { N_CALLS = 7 };
@@ -72,11 +78,15 @@ typedef struct run {
     int next_asked;
 } run;
 
-/* One whole sequence: sign-in, list, list-all (two pages), get, an error, create, update, delete. */
+/* One whole sequence: sign-in, list, list-all (two pages), get, an error, create, update, delete.
+ */
 static int run_once(run *r) {
     scripted st = {0};
-    dh_config cfg = {.base_url = "http://127.0.0.1:9", .identifier = "owner", .secret = "hunter2hunter2",
-                     .max_retries = 0, .transport = st_transport(&st)};
+    dh_config cfg = {.base_url = "http://127.0.0.1:9",
+                     .identifier = "owner",
+                     .secret = "hunter2hunter2",
+                     .max_retries = 0,
+                     .transport = st_transport(&st)};
     const char *err = NULL;
     dh_client *c = dh_client_new(&cfg, &err);
     if (!c) {
@@ -139,16 +149,18 @@ static void every_allocation_fails_in_turn(void) {
          * but no call may blame a valid answer for it. */
         for (int k = 0; k < N_CALLS; k++)
             if (r.s[k].code == DH_ERR_INVALID_RESPONSE) {
-                fprintf(stderr, "fail_at %ld: call %d: invalid_response (%s), not no_memory\n", fail_at, k,
-                        r.s[k].message);
+                fprintf(stderr, "fail_at %ld: call %d: invalid_response (%s), not no_memory\n",
+                        fail_at, k, r.s[k].message);
                 test_failures++;
             }
         saw_oom += oom;
         if (!failed) break;
     }
-    CHECK(fail_at > 30); /* the sequence takes many blocks (hundreds under ASan, one per node): the counter saw them */
+    CHECK(fail_at > 30); /* the sequence takes many blocks (hundreds under ASan, one per node): the
+                            counter saw them */
     CHECK(saw_oom > fail_at / 3);
     dh_reset_allocators();
 }
 
-TEST_GROUP(oom_tests) = {{"every_allocation_fails_in_turn", every_allocation_fails_in_turn}, END_GROUP};
+TEST_GROUP(oom_tests) = {{"every_allocation_fails_in_turn", every_allocation_fails_in_turn},
+                         END_GROUP};

@@ -12,7 +12,8 @@
 
 static const char *const pull[] = {"scope-image-pull"};
 static const char *const member[] = {"scope-member-read"};
-static const dh_resource ci_res[] = {{"TYPE_REPO", "acme/api", pull, 1}, {"TYPE_ORG", "acme", member, 1}};
+static const dh_resource ci_res[] = {{"TYPE_REPO", "acme/api", pull, 1},
+                                     {"TYPE_ORG", "acme", member, 1}};
 
 static const char ci_manifest[] =
     "{\"tokens\": {\"ci\": {\"description\": \"CI\", \"expires\": \"90d\",\n"
@@ -20,8 +21,14 @@ static const char ci_manifest[] =
 
 /* A token made `age` days ago that expires `span` days after its creation (-1: never). */
 static dh_token token(const char *id, const char *label, const char *created, const char *expires) {
-    return (dh_token){.id = id, .label = label, .description = "CI", .is_active = 1, .created_at = created,
-                      .expires_at = expires, .resources = ci_res, .resource_count = 2};
+    return (dh_token){.id = id,
+                      .label = label,
+                      .description = "CI",
+                      .is_active = 1,
+                      .created_at = created,
+                      .expires_at = expires,
+                      .resources = ci_res,
+                      .resource_count = 2};
 }
 
 static dh_plan *plan(const char *manifest, const dh_token *t, size_t n, int prune, dh_manifest **m,
@@ -48,11 +55,16 @@ static void test_no_change(void) {
 
 /* 90d within a day of created_at + 90 days is the same expiry; beyond, a replace. */
 static void test_relative_expiry_tolerance(void) {
-    static const struct { const char *expires; dh_step_kind kind; } cases[] = {
-        {"2026-12-30T10:00:00Z", DH_STEP_UNCHANGED}, {"2026-12-31T09:59:00Z", DH_STEP_UNCHANGED},
-        {"2026-12-29T10:00:00Z", DH_STEP_UNCHANGED}, {"2026-12-31T10:00:01Z", DH_STEP_REPLACE},
-        {"2026-12-29T09:59:59Z", DH_STEP_REPLACE},   {NULL, DH_STEP_REPLACE},
-        {"garbage", DH_STEP_REPLACE}};
+    static const struct {
+        const char *expires;
+        dh_step_kind kind;
+    } cases[] = {{"2026-12-30T10:00:00Z", DH_STEP_UNCHANGED},
+                 {"2026-12-31T09:59:00Z", DH_STEP_UNCHANGED},
+                 {"2026-12-29T10:00:00Z", DH_STEP_UNCHANGED},
+                 {"2026-12-31T10:00:01Z", DH_STEP_REPLACE},
+                 {"2026-12-29T09:59:59Z", DH_STEP_REPLACE},
+                 {NULL, DH_STEP_REPLACE},
+                 {"garbage", DH_STEP_REPLACE}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         dh_token t = token("t1", "ci", "2026-10-01T10:00:00Z", cases[i].expires);
         dh_manifest *m;
@@ -72,22 +84,25 @@ static void test_absolute_and_never(void) {
     dh_token t = token("t1", "ci", "2026-10-01T10:00:00Z", "2027-01-31T00:00:30.5Z");
     dh_manifest *m;
     dh_manifest_error err;
-    dh_plan *p = plan("{\"tokens\": {\"ci\": {\"description\": \"CI\", \"expires\": \"2027-01-31\", \"resources\":"
-                      "{\"org\": [\"member-read\"], \"repositories\": {\"acme/api\": [\"image-pull\"]}}}}}",
-                      &t, 1, 0, &m, &err);
+    dh_plan *p = plan(
+        "{\"tokens\": {\"ci\": {\"description\": \"CI\", \"expires\": \"2027-01-31\", \"resources\":"
+        "{\"org\": [\"member-read\"], \"repositories\": {\"acme/api\": [\"image-pull\"]}}}}}",
+        &t, 1, 0, &m, &err);
     CHECK(p && p->steps[0].kind == DH_STEP_UNCHANGED);
     dh_plan_free(p);
     dh_manifest_free(m);
-    p = plan("{\"tokens\": {\"ci\": {\"description\": \"CI\", \"expires\": \"2027-02-01\", \"resources\":"
-             "{\"org\": [\"member-read\"], \"repositories\": {\"acme/api\": [\"image-pull\"]}}}}}",
-             &t, 1, 0, &m, &err);
+    p = plan(
+        "{\"tokens\": {\"ci\": {\"description\": \"CI\", \"expires\": \"2027-02-01\", \"resources\":"
+        "{\"org\": [\"member-read\"], \"repositories\": {\"acme/api\": [\"image-pull\"]}}}}}",
+        &t, 1, 0, &m, &err);
     CHECK(p && p->steps[0].kind == DH_STEP_REPLACE);
     if (p) CHECK_STR(p->steps[0].expires_at, "2027-02-01T00:00:00Z");
     dh_plan_free(p);
     dh_manifest_free(m);
-    p = plan("{\"tokens\": {\"ci\": {\"description\": \"CI\", \"expires\": \"never\", \"resources\":"
-             "{\"org\": [\"member-read\"], \"repositories\": {\"acme/api\": [\"image-pull\"]}}}}}",
-             &t, 1, 0, &m, &err);
+    p = plan(
+        "{\"tokens\": {\"ci\": {\"description\": \"CI\", \"expires\": \"never\", \"resources\":"
+        "{\"org\": [\"member-read\"], \"repositories\": {\"acme/api\": [\"image-pull\"]}}}}}",
+        &t, 1, 0, &m, &err);
     CHECK(p && p->steps[0].kind == DH_STEP_REPLACE && p->steps[0].expires_at == NULL);
     dh_plan_free(p);
     dh_manifest_free(m);
@@ -95,7 +110,8 @@ static void test_absolute_and_never(void) {
 
 static void test_update_fields(void) {
     static const char *const push_pull[] = {"scope-image-push", "scope-image-pull"};
-    dh_resource other[] = {{"TYPE_ORG", "acme", member, 1}, {"TYPE_REPO", "acme/api", push_pull, 2}};
+    dh_resource other[] = {{"TYPE_ORG", "acme", member, 1},
+                           {"TYPE_REPO", "acme/api", push_pull, 2}};
     dh_token t = token("t1", "ci", "2026-10-01T10:00:00Z", "2026-12-30T10:00:00Z");
     t.description = NULL;
     t.is_active = 0;
@@ -104,7 +120,9 @@ static void test_update_fields(void) {
     dh_manifest_error err;
     dh_plan *p = plan(ci_manifest, &t, 1, 0, &m, &err);
     CHECK(p && p->steps[0].kind == DH_STEP_UPDATE && p->changes == 1);
-    if (p) CHECK(p->steps[0].changes == (DH_CHANGE_DESCRIPTION | DH_CHANGE_RESOURCES | DH_CHANGE_ACTIVE));
+    if (p)
+        CHECK(p->steps[0].changes ==
+              (DH_CHANGE_DESCRIPTION | DH_CHANGE_RESOURCES | DH_CHANGE_ACTIVE));
     char *json = p ? dh_plan_to_json(p) : NULL;
     cJSON *doc = json ? cJSON_Parse(json) : NULL;
     const cJSON *step = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "steps"), 0);
@@ -113,14 +131,16 @@ static void test_update_fields(void) {
     CHECK(cJSON_IsTrue(cJSON_GetObjectItem(req, "is_active")));
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(req, "description")), "CI");
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(req, "resources")) == 2);
-    CHECK(cJSON_GetObjectItem(req, "label") == NULL && cJSON_GetObjectItem(req, "expires_at") == NULL);
+    CHECK(cJSON_GetObjectItem(req, "label") == NULL &&
+          cJSON_GetObjectItem(req, "expires_at") == NULL);
     cJSON_Delete(doc);
     free(json);
     dh_plan_free(p);
     dh_manifest_free(m);
     /* Same resources and scopes in another order: no change. */
     static const char *const pull_only[] = {"scope-image-pull"};
-    dh_resource reordered[] = {{"TYPE_ORG", "acme", member, 1}, {"TYPE_REPO", "acme/api", pull_only, 1}};
+    dh_resource reordered[] = {{"TYPE_ORG", "acme", member, 1},
+                               {"TYPE_REPO", "acme/api", pull_only, 1}};
     t = token("t1", "ci", "2026-10-01T10:00:00Z", "2026-12-30T10:00:00Z");
     t.resources = reordered;
     p = plan(ci_manifest, &t, 1, 0, &m, &err);
@@ -130,7 +150,8 @@ static void test_update_fields(void) {
 }
 
 static void test_create_delete_unmanaged(void) {
-    dh_token t[] = {token("t1", "old", "2026-10-01T10:00:00Z", NULL), token("t2", "other", "2026-10-01T10:00:00Z", NULL)};
+    dh_token t[] = {token("t1", "old", "2026-10-01T10:00:00Z", NULL),
+                    token("t2", "other", "2026-10-01T10:00:00Z", NULL)};
     for (int prune = 0; prune < 2; prune++) {
         dh_manifest *m;
         dh_manifest_error err;
@@ -138,18 +159,24 @@ static void test_create_delete_unmanaged(void) {
         CHECK(p && p->count == 3);
         if (!p) continue;
         CHECK(p->steps[0].kind == DH_STEP_CREATE && p->steps[0].token == NULL);
-        CHECK(p->steps[1].kind == (prune ? DH_STEP_DELETE : DH_STEP_UNMANAGED) && p->steps[1].token == &t[0]);
-        CHECK(p->steps[2].kind == (prune ? DH_STEP_DELETE : DH_STEP_UNMANAGED) && p->steps[2].token == &t[1]);
+        CHECK(p->steps[1].kind == (prune ? DH_STEP_DELETE : DH_STEP_UNMANAGED) &&
+              p->steps[1].token == &t[0]);
+        CHECK(p->steps[2].kind == (prune ? DH_STEP_DELETE : DH_STEP_UNMANAGED) &&
+              p->steps[2].token == &t[1]);
         CHECK(p->changes == (size_t)(prune ? 3 : 1));
         char *json = dh_plan_to_json(p);
         cJSON *doc = json ? cJSON_Parse(json) : NULL;
         CHECK(doc != NULL);
-        const cJSON *req = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "steps"), 0), "request");
+        const cJSON *req = cJSON_GetObjectItem(
+            cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "steps"), 0), "request");
         CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(req, "label")), "ci");
-        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(req, "expires_at")), "2027-03-01T20:01:30Z");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(req, "expires_at")),
+                  "2027-03-01T20:01:30Z");
         const cJSON *res = cJSON_GetObjectItem(req, "resources");
-        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(res, 0), "path")), "acme/api");
-        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(res, 1), "type")), "TYPE_ORG");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(res, 0), "path")),
+                  "acme/api");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(res, 1), "type")),
+                  "TYPE_ORG");
         CHECK(cJSON_IsNumber(cJSON_GetObjectItem(doc, "changes")));
         cJSON_Delete(doc);
         free(json);
@@ -159,11 +186,13 @@ static void test_create_delete_unmanaged(void) {
 }
 
 static void test_refusals(void) {
-    dh_token two[] = {token("t1", "ci", "2026-10-01T10:00:00Z", NULL), token("t2", "ci", "2026-10-02T10:00:00Z", NULL)};
+    dh_token two[] = {token("t1", "ci", "2026-10-01T10:00:00Z", NULL),
+                      token("t2", "ci", "2026-10-02T10:00:00Z", NULL)};
     dh_manifest *m;
     dh_manifest_error err;
     dh_plan *p = plan(ci_manifest, two, 2, 0, &m, &err);
-    CHECK(p == NULL && err.line == 1 && strstr(err.message, "two tokens labelled \"ci\" (t1 and t2)"));
+    CHECK(p == NULL && err.line == 1 &&
+          strstr(err.message, "two tokens labelled \"ci\" (t1 and t2)"));
     dh_manifest_free(m);
     /* By id, the one to keep is named: the other is unmanaged. */
     p = plan("{\"tokens\": {\"ci\": {\"id\": \"t2\"}}}", two, 2, 0, &m, &err);
@@ -172,7 +201,8 @@ static void test_refusals(void) {
     p = plan("{\"tokens\": {\n\"ci\": {\"id\": \"t9\"}}}", two, 2, 0, &m, &err);
     CHECK(p == NULL && err.line == 2 && strstr(err.message, "no token with id t9"));
     dh_manifest_free(m);
-    p = plan("{\"tokens\": {\"ci\": {\"id\": \"t1\"}, \"x\": {\"id\": \"t1\"}}}", two, 2, 0, &m, &err);
+    p = plan("{\"tokens\": {\"ci\": {\"id\": \"t1\"}, \"x\": {\"id\": \"t1\"}}}", two, 2, 0, &m,
+             &err);
     CHECK(p == NULL && strstr(err.message, "same token"));
     dh_manifest_free(m);
     dh_manifest_error e2;
@@ -183,15 +213,21 @@ static void test_refusals(void) {
 static void test_refused_before_any_change(void) {
     dh_manifest *m;
     dh_manifest_error err;
-    dh_plan *p = plan("{\"tokens\": {\"ci\": {\"resources\": {\"repositories\": {\"acme/api\": [\"image-pull\"],\n"
-                      "\"globex/app\": [\"image-pull\"]}}}}}", NULL, 0, 0, &m, &err);
-    CHECK(p == NULL && err.line == 2 && strstr(err.message, "repository \"globex/app\" is not in acme"));
+    dh_plan *p = plan(
+        "{\"tokens\": {\"ci\": {\"resources\": {\"repositories\": {\"acme/api\": [\"image-pull\"],\n"
+        "\"globex/app\": [\"image-pull\"]}}}}}",
+        NULL, 0, 0, &m, &err);
+    CHECK(p == NULL && err.line == 2 &&
+          strstr(err.message, "repository \"globex/app\" is not in acme"));
     dh_manifest_free(m);
-    p = plan("{\"tokens\": {\"ci\": {\"resources\": {\"repositories\": {\"acmex/api\": [\"image-pull\"]}}}}}", NULL, 0, 0, &m, &err);
+    p = plan(
+        "{\"tokens\": {\"ci\": {\"resources\": {\"repositories\": {\"acmex/api\": [\"image-pull\"]}}}}}",
+        NULL, 0, 0, &m, &err);
     CHECK(p == NULL && strstr(err.message, "not in acme"));
     dh_manifest_free(m);
-    p = plan("{\"tokens\": {\"ci\": {\"resources\": {\"repositories\": {\"ACME/api\": [\"image-pull\"], \"acme/*\": [\"image-pull\"]}}}}}",
-             NULL, 0, 0, &m, &err);
+    p = plan(
+        "{\"tokens\": {\"ci\": {\"resources\": {\"repositories\": {\"ACME/api\": [\"image-pull\"], \"acme/*\": [\"image-pull\"]}}}}}",
+        NULL, 0, 0, &m, &err);
     CHECK(p != NULL);
     dh_plan_free(p);
     dh_manifest_free(m);
@@ -214,14 +250,17 @@ static void test_refused_before_any_change(void) {
 static void test_expiry_cap_and_clock_range(void) {
     dh_manifest *m;
     dh_manifest_error err;
-    dh_plan *p = plan("{\"tokens\": {\n\"ci\": {\"expires\": \"2027-12-02\"}}}", NULL, 0, 0, &m, &err);
+    dh_plan *p =
+        plan("{\"tokens\": {\n\"ci\": {\"expires\": \"2027-12-02\"}}}", NULL, 0, 0, &m, &err);
     CHECK(p == NULL && err.line == 2 && strstr(err.message, "past what Docker Hub takes"));
     dh_manifest_free(m);
-    p = plan("{\"tokens\": {\n\"ci\": {\"expires\": \"9999-12-31T23:59:59-23:59\"}}}", NULL, 0, 0, &m, &err);
+    p = plan("{\"tokens\": {\n\"ci\": {\"expires\": \"9999-12-31T23:59:59-23:59\"}}}", NULL, 0, 0,
+             &m, &err);
     CHECK(p == NULL && err.line == 2 && strstr(err.message, "past what Docker Hub takes"));
     dh_manifest_free(m);
     p = plan("{\"tokens\": {\"ci\": {\"expires\": \"2027-11-30\"}}}", NULL, 0, 0, &m, &err);
-    CHECK(p != NULL && p->steps[0].expires_at && strcmp(p->steps[0].expires_at, "2027-11-30T00:00:00Z") == 0);
+    CHECK(p != NULL && p->steps[0].expires_at &&
+          strcmp(p->steps[0].expires_at, "2027-11-30T00:00:00Z") == 0);
     dh_plan_free(p);
     dh_manifest_free(m);
     dh_token t = token("t1", "ci", "2026-10-01T10:00:00Z", "9999-12-31T23:59:59Z");
@@ -230,7 +269,8 @@ static void test_expiry_cap_and_clock_range(void) {
     p = plan("{\"tokens\": {\"ci\": {\"expires\": \"9999-12-31T23:59:59Z\"}}}", &t, 1, 0, &m, &err);
     CHECK(p && p->steps[0].kind == DH_STEP_UNCHANGED);
     dh_plan_free(p);
-    /* A relative expiry against the farthest dates a token can carry: compared, never overflowed. */
+    /* A relative expiry against the farthest dates a token can carry: compared, never overflowed.
+     */
     static const char *const dates[] = {"0000-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"};
     dh_manifest_free(m);
     static const char one_year[] = "{\"tokens\": {\"ci\": {\"expires\": \"1y\"}}}";
@@ -258,9 +298,10 @@ static void test_rename_by_id(void) {
     dh_token t = token("t1", "old-name", "2026-10-01T10:00:00Z", "2026-12-30T10:00:00Z");
     dh_manifest *m;
     dh_manifest_error err;
-    dh_plan *p = plan("{\"tokens\": {\"ci\": {\"id\": \"t1\", \"description\": \"CI\", \"expires\": \"90d\", \"resources\":"
-                      "{\"org\": [\"member-read\"], \"repositories\": {\"acme/api\": [\"image-pull\"]}}}}}",
-                      &t, 1, 0, &m, &err);
+    dh_plan *p = plan(
+        "{\"tokens\": {\"ci\": {\"id\": \"t1\", \"description\": \"CI\", \"expires\": \"90d\", \"resources\":"
+        "{\"org\": [\"member-read\"], \"repositories\": {\"acme/api\": [\"image-pull\"]}}}}}",
+        &t, 1, 0, &m, &err);
     CHECK(p && p->steps[0].kind == DH_STEP_UPDATE && p->steps[0].changes == DH_CHANGE_LABEL);
     dh_plan_free(p);
     dh_manifest_free(m);
@@ -269,12 +310,18 @@ static void test_rename_by_id(void) {
 /* rotate_every: due from created_at; a token that old is a rotate step with the entry's new
  * expiry, a younger one is unchanged and says when it is due; a bad interval is refused. */
 static void test_rotate_every(void) {
-    static const char fmt[] = "{\"tokens\": {\"ci\": {\"description\": \"CI\", \"expires\": \"90d\", \"rotate_every\": \"%s\","
-                              "\"resources\": {\"org\": [\"member-read\"], \"repositories\": {\"acme/api\": [\"image-pull\"]}}}}}";
-    static const struct { const char *every; dh_step_kind kind; const char *due; } cases[] = {
-        {"60d", DH_STEP_ROTATE, "2026-11-30T10:00:00Z"},    /* created 2026-10-01: due the day before NOW */
-        {"61d", DH_STEP_ROTATE, "2026-12-01T10:00:00Z"},    /* due 10:00, NOW is 20:01: due */
-        {"9w", DH_STEP_UNCHANGED, "2026-12-03T10:00:00Z"},  /* 63 days: not yet */
+    static const char fmt[] =
+        "{\"tokens\": {\"ci\": {\"description\": \"CI\", \"expires\": \"90d\", \"rotate_every\": \"%s\","
+        "\"resources\": {\"org\": [\"member-read\"], \"repositories\": {\"acme/api\": [\"image-pull\"]}}}}}";
+    static const struct {
+        const char *every;
+        dh_step_kind kind;
+        const char *due;
+    } cases[] = {
+        {"60d", DH_STEP_ROTATE,
+         "2026-11-30T10:00:00Z"}, /* created 2026-10-01: due the day before NOW */
+        {"61d", DH_STEP_ROTATE, "2026-12-01T10:00:00Z"},   /* due 10:00, NOW is 20:01: due */
+        {"9w", DH_STEP_UNCHANGED, "2026-12-03T10:00:00Z"}, /* 63 days: not yet */
     };
     dh_token t = token("t1", "ci", "2026-10-01T10:00:00Z", "2026-12-30T10:00:00Z");
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {

@@ -20,7 +20,9 @@ static const char *tok = "{\"id\":\"t1\",\"label\":\"ci\"}";
 
 static void backoff_schedule(void) {
     scripted st = {.random = 1.0};
-    dh_client *c = make(&st, (dh_config){.bearer = "j", .max_retries = 3, .retry_base_ms = 100, .retry_cap_ms = 300});
+    dh_client *c = make(
+        &st,
+        (dh_config){.bearer = "j", .max_retries = 3, .retry_base_ms = 100, .retry_cap_ms = 300});
     seen s = {0};
     dh_get_token(c, "acme", "t1", record, &s);
     double expect_waits[] = {100, 200, 300}; /* base * 2^n, capped */
@@ -43,10 +45,11 @@ static void backoff_schedule(void) {
 
 static void retry_after_forms(void) {
     /* Every style Docker Hub has answered a 429 with; each means "2 s from now". */
-    const char *headers[] = {"Retry-After: 2\r\n", "Retry-After: Fri, 15 Jan 2027 08:00:02 GMT\r\n",
-                             "X-Retry-After: 1800000002\r\n",
-                             "Retry-After: 1800000002\r\nX-RateLimit-Reset: 1800000002\r\n",
-                             "X-RateLimit-Limit: 180\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: 1800000002\r\n"};
+    const char *headers[] = {
+        "Retry-After: 2\r\n", "Retry-After: Fri, 15 Jan 2027 08:00:02 GMT\r\n",
+        "X-Retry-After: 1800000002\r\n",
+        "Retry-After: 1800000002\r\nX-RateLimit-Reset: 1800000002\r\n",
+        "X-RateLimit-Limit: 180\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: 1800000002\r\n"};
     for (int k = 0; k < 5; k++) {
         scripted st = {.random = 1.0}; /* unix time 1800000000: the date above is 2 s later */
         dh_client *c = make(&st, (dh_config){.bearer = "j", .max_retries = 2});
@@ -82,8 +85,8 @@ static void retry_after_past_deadline(void) {
 }
 
 typedef struct rule {
-    int op; /* 0 get, 1 create, 2 update, 3 delete */
-    int status;             /* 0: a transport failure */
+    int op;     /* 0 get, 1 create, 2 update, 3 delete */
+    int status; /* 0: a transport failure */
     dh_http_failure failure;
     int retried;
 } rule;
@@ -93,26 +96,59 @@ static void start_op(dh_client *c, int op, seen *s) {
     static const dh_resource r = {"TYPE_REPO", "acme/api", scopes, 1};
     switch (op) {
     case 0: dh_get_token(c, "acme", "t1", record, s); break;
-    case 1: dh_create_token(c, "acme", &(dh_create_request){.label = "x", .resources = &r, .resource_count = 1}, record, s); break;
-    case 2: dh_update_token(c, "acme", "t1", &(dh_update_request){.is_active = 1}, record, s); break;
+    case 1:
+        dh_create_token(c, "acme",
+                        &(dh_create_request){.label = "x", .resources = &r, .resource_count = 1},
+                        record, s);
+        break;
+    case 2:
+        dh_update_token(c, "acme", "t1", &(dh_update_request){.is_active = 1}, record, s);
+        break;
     default: dh_delete_token(c, "acme", "t1", record, s); break;
     }
 }
 
 static void retry_rules(void) {
     const rule rules[] = {
-        {0, 429, 0, 1}, {0, 502, 0, 1}, {0, 503, 0, 1}, {0, 504, 0, 1}, {0, 500, 0, 0}, {0, 400, 0, 0},
-        {0, 404, 0, 0}, {0, 409, 0, 0}, {0, 0, DH_HTTP_NETWORK, 1}, {0, 0, DH_HTTP_REFUSED, 1},
-        {1, 429, 0, 1}, {1, 503, 0, 0}, {1, 502, 0, 0}, {1, 504, 0, 0}, {1, 0, DH_HTTP_NETWORK, 0},
-        {1, 0, DH_HTTP_TIMEOUT, 0}, {1, 0, DH_HTTP_REFUSED, 1}, {1, 400, 0, 0},
-        {2, 503, 0, 1}, {2, 0, DH_HTTP_NETWORK, 1}, {2, 403, 0, 0}, {3, 504, 0, 1}, {3, 404, 0, 0},
+        {0, 429, 0, 1},
+        {0, 502, 0, 1},
+        {0, 503, 0, 1},
+        {0, 504, 0, 1},
+        {0, 500, 0, 0},
+        {0, 400, 0, 0},
+        {0, 404, 0, 0},
+        {0, 409, 0, 0},
+        {0, 0, DH_HTTP_NETWORK, 1},
+        {0, 0, DH_HTTP_REFUSED, 1},
+        {1, 429, 0, 1},
+        {1, 503, 0, 0},
+        {1, 502, 0, 0},
+        {1, 504, 0, 0},
+        {1, 0, DH_HTTP_NETWORK, 0},
+        {1, 0, DH_HTTP_TIMEOUT, 0},
+        {1, 0, DH_HTTP_REFUSED, 1},
+        {1, 400, 0, 0},
+        {2, 503, 0, 1},
+        {2, 0, DH_HTTP_NETWORK, 1},
+        {2, 403, 0, 0},
+        {3, 504, 0, 1},
+        {3, 404, 0, 0},
         {0, 0, DH_HTTP_TOO_LARGE, 0},
         /* A permission, a policy, a certificate, a redirect: the same again each time. */
-        {0, 0, DH_HTTP_DENIED, 0}, {1, 0, DH_HTTP_DENIED, 0}, {3, 0, DH_HTTP_DENIED, 0},
-        {0, 0, DH_HTTP_BLOCKED, 0}, {1, 0, DH_HTTP_BLOCKED, 0}, {0, 0, DH_HTTP_TLS, 0},
-        {1, 0, DH_HTTP_TLS, 0}, {0, 0, DH_HTTP_REDIRECTED, 0}, {1, 0, DH_HTTP_REDIRECTED, 0},
+        {0, 0, DH_HTTP_DENIED, 0},
+        {1, 0, DH_HTTP_DENIED, 0},
+        {3, 0, DH_HTTP_DENIED, 0},
+        {0, 0, DH_HTTP_BLOCKED, 0},
+        {1, 0, DH_HTTP_BLOCKED, 0},
+        {0, 0, DH_HTTP_TLS, 0},
+        {1, 0, DH_HTTP_TLS, 0},
+        {0, 0, DH_HTTP_REDIRECTED, 0},
+        {1, 0, DH_HTTP_REDIRECTED, 0},
         /* Nothing was sent when a name did not resolve; a reset may come after the server acted. */
-        {0, 0, DH_HTTP_DNS, 1}, {1, 0, DH_HTTP_DNS, 1}, {0, 0, DH_HTTP_RESET, 1}, {1, 0, DH_HTTP_RESET, 0},
+        {0, 0, DH_HTTP_DNS, 1},
+        {1, 0, DH_HTTP_DNS, 1},
+        {0, 0, DH_HTTP_RESET, 1},
+        {1, 0, DH_HTTP_RESET, 0},
     };
     for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
         scripted st = {.random = 0.0};
@@ -128,14 +164,17 @@ static void retry_rules(void) {
                     rules[i].status, rules[i].failure, retried);
         CHECK(retried == rules[i].retried);
         CHECK(s.calls == !retried);
-        if (rules[i].op == 1 && (rules[i].failure == DH_HTTP_NETWORK || rules[i].failure == DH_HTTP_TIMEOUT)) {
+        if (rules[i].op == 1 &&
+            (rules[i].failure == DH_HTTP_NETWORK || rules[i].failure == DH_HTTP_TIMEOUT)) {
             CHECK(s.maybe_created == 1);
-            CHECK(s.code == (rules[i].failure == DH_HTTP_TIMEOUT ? DH_ERR_TIMEOUT : DH_ERR_NETWORK));
+            CHECK(s.code ==
+                  (rules[i].failure == DH_HTTP_TIMEOUT ? DH_ERR_TIMEOUT : DH_ERR_NETWORK));
         }
         if (rules[i].failure == DH_HTTP_TOO_LARGE) CHECK(s.code == DH_ERR_INVALID_RESPONSE);
         if (rules[i].failure == DH_HTTP_REDIRECTED) CHECK(s.code == DH_ERR_UNEXPECTED_STATUS);
         if (rules[i].failure == DH_HTTP_RESET && rules[i].op == 1) CHECK(s.maybe_created == 1);
-        if (rules[i].failure == DH_HTTP_DENIED || rules[i].failure == DH_HTTP_TLS) CHECK(s.code == DH_ERR_NETWORK && !s.maybe_created);
+        if (rules[i].failure == DH_HTTP_DENIED || rules[i].failure == DH_HTTP_TLS)
+            CHECK(s.code == DH_ERR_NETWORK && !s.maybe_created);
         dh_client_free(c);
         st_free(&st);
     }
@@ -282,7 +321,11 @@ static void oat_cannot_manage_oats(void) {
             st_respond(&st, 3, 401, NULL, "{\"message\":\"forbidden\",\"errinfo\":{}}");
         }
         CHECK(strstr(msg, "cannot manage organization access tokens") != NULL);
-        CHECK(strstr(msg, "sign in as an organization owner, with a personal access token or the owner's own credentials") != NULL);
+        CHECK(
+            strstr(
+                msg,
+                "sign in as an organization owner, with a personal access token or the owner's own credentials") !=
+            NULL);
         CHECK(strstr(msg, "(Docker Hub said: forbidden)") != NULL);
         CHECK(strstr(msg, "7awgM4jG") == NULL);
         dh_client_free(c);
@@ -300,7 +343,8 @@ static void oat_cannot_manage_oats(void) {
     c = make(&st, (dh_config){.identifier = "acme-owner", .secret = oat});
     dh_get_token(c, "acme", "t1", record_message, msg);
     st_respond(&st, 0, 401, NULL, "{\"message\":\"bad credentials\"}");
-    CHECK(strstr(msg, "cannot manage organization access tokens") && strstr(msg, "bad credentials"));
+    CHECK(strstr(msg, "cannot manage organization access tokens") &&
+          strstr(msg, "bad credentials"));
     dh_client_free(c);
     st_free(&st);
     /* A password or PAT refused: Docker Hub's words alone. */
@@ -315,11 +359,18 @@ static void oat_cannot_manage_oats(void) {
 
 /* Each failure's message names the host's reason. */
 static void failure_messages(void) {
-    const struct { dh_http_failure f; const char *words; } cases[] = {
-        {DH_HTTP_REFUSED, "connection refused"}, {DH_HTTP_DENIED, "denied this program the permission"},
-        {DH_HTTP_BLOCKED, "blocked the connection"}, {DH_HTTP_DNS, "did not resolve (DNS)"},
-        {DH_HTTP_TLS, "TLS connection failed"}, {DH_HTTP_RESET, "was reset"},
-        {DH_HTTP_REDIRECTED, "came from another URL"}, {DH_HTTP_NETWORK, "reset or lost"},
+    const struct {
+        dh_http_failure f;
+        const char *words;
+    } cases[] = {
+        {DH_HTTP_REFUSED, "connection refused"},
+        {DH_HTTP_DENIED, "denied this program the permission"},
+        {DH_HTTP_BLOCKED, "blocked the connection"},
+        {DH_HTTP_DNS, "did not resolve (DNS)"},
+        {DH_HTTP_TLS, "TLS connection failed"},
+        {DH_HTTP_RESET, "was reset"},
+        {DH_HTTP_REDIRECTED, "came from another URL"},
+        {DH_HTTP_NETWORK, "reset or lost"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         scripted st = {0};
@@ -418,7 +469,8 @@ static void cancel_calls(void) {
 }
 
 static void next_page_numbers(void) {
-    CHECK(dh_next_page_number("https://hub.docker.com/v2/orgs/acme/access-tokens?page=2&page_size=10") == 2);
+    CHECK(dh_next_page_number(
+              "https://hub.docker.com/v2/orgs/acme/access-tokens?page=2&page_size=10") == 2);
     CHECK(dh_next_page_number("http://evil:1/x?page_size=10&page=7") == 7);
     CHECK(dh_next_page_number("/x?page=3#frag") == 3);
     CHECK(dh_next_page_number("/x?page=0") == 0);
@@ -432,9 +484,11 @@ static void next_page_numbers(void) {
 
 static char *page_body(int total, const char *next, int items) {
     static char body[4096];
-    int n = snprintf(body, sizeof body, "{\"total\":%d,\"next\":%s%s%s,\"previous\":null,\"results\":[", total,
-                     next ? "\"" : "", next ? next : "null", next ? "\"" : "");
-    for (int i = 0; i < items; i++) n += snprintf(body + n, sizeof body - (size_t)n, "%s{\"id\":\"t%d\"}", i ? "," : "", i);
+    int n =
+        snprintf(body, sizeof body, "{\"total\":%d,\"next\":%s%s%s,\"previous\":null,\"results\":[",
+                 total, next ? "\"" : "", next ? next : "null", next ? "\"" : "");
+    for (int i = 0; i < items; i++)
+        n += snprintf(body + n, sizeof body - (size_t)n, "%s{\"id\":\"t%d\"}", i ? "," : "", i);
     snprintf(body + n, sizeof body - (size_t)n, "]}");
     return body;
 }
@@ -445,7 +499,9 @@ static void pagination_guards(void) {
     dh_client *c = make(&st, (dh_config){.bearer = "j"});
     seen s = {0};
     CHECK(dh_list_all_tokens(c, "acme", 1, record, &s) == DH_OK);
-    st_respond(&st, 0, 200, NULL, page_body(3, "http://127.0.0.2:666/v2/orgs/acme/access-tokens?page=2&page_size=1", 1));
+    st_respond(
+        &st, 0, 200, NULL,
+        page_body(3, "http://127.0.0.2:666/v2/orgs/acme/access-tokens?page=2&page_size=1", 1));
     CHECK(s.pages == 1 && s.more == 1 && st.count == 1);
     CHECK(dh_list_all_next(c, &s) == DH_OK);
     CHECK_STR(st.req[1].url, "http://127.0.0.1:9/v2/orgs/acme/access-tokens?page=2&page_size=1");
@@ -517,14 +573,15 @@ static void start_again(const dh_reply *r, void *user) {
 
 static void call_from_failed_sign_in_callback(void) {
     scripted st = {0};
-    dh_client *c = restart_client = make(&st, (dh_config){.identifier = "acme-owner", .secret = "pw-0123456789", .max_retries = 0});
+    dh_client *c = restart_client = make(
+        &st, (dh_config){.identifier = "acme-owner", .secret = "pw-0123456789", .max_retries = 0});
     seen first = {0};
     memset(&restarted, 0, sizeof restarted);
     dh_get_token(c, "acme", "t1", start_again, &first);
     CHECK(st.count == 1 && strstr(st.req[0].url, "/v2/auth/token"));
     st_respond(&st, 0, 401, NULL, "{\"message\":\"bad credentials\"}");
     CHECK(first.calls == 1 && first.code == DH_ERR_UNAUTHORIZED);
-    CHECK(restarted.calls == 0);             /* not failed by the sign-in it never waited for */
+    CHECK(restarted.calls == 0); /* not failed by the sign-in it never waited for */
     CHECK(st.count == 2 && strstr(st.req[1].url, "/v2/auth/token")); /* its own sign-in */
     st_respond(&st, 1, 200, NULL, "{\"access_token\":\"jwt.a.b\"}");
     CHECK(st.count == 3 && strstr(st.req[2].url, "/access-tokens/t1"));
@@ -545,7 +602,8 @@ static void counting_provider(void *ctx, dh_client *c) {
 
 static void call_from_failed_provider_callback(void) {
     scripted st = {0};
-    dh_client *c = restart_client = make(&st, (dh_config){.token_provider = counting_provider, .max_retries = 0});
+    dh_client *c = restart_client =
+        make(&st, (dh_config){.token_provider = counting_provider, .max_retries = 0});
     seen first = {0};
     memset(&restarted, 0, sizeof restarted);
     provider_asks = 0;
@@ -572,7 +630,9 @@ static void delete_after_lost_answer(void) {
         seen s = {0};
         dh_delete_token(c, "acme", "t1", record, &s);
         if (i < 2) st_fail(&st, 0, lost[i]);
-        else st_respond(&st, 0, 502, NULL, "<html>bad gateway</html>"); /* a gateway may have passed it on */
+        else
+            st_respond(&st, 0, 502, NULL,
+                       "<html>bad gateway</html>"); /* a gateway may have passed it on */
         st_advance(&st, 0);
         CHECK(st.count == 2);
         st_respond(&st, 1, 404, NULL, "{\"message\":\"Access token not found.\"}");
@@ -677,25 +737,26 @@ static void pages_on_demand(void) {
     st_free(&st);
 }
 
-TEST_GROUP(resilience_tests) = {{"backoff_schedule", backoff_schedule},
-                                {"retry_after_past_deadline", retry_after_past_deadline},
-                                {"oat_cannot_manage_oats", oat_cannot_manage_oats},
-                                {"failure_messages", failure_messages},
-                                {"call_from_failed_sign_in_callback", call_from_failed_sign_in_callback},
-                                {"call_from_failed_provider_callback", call_from_failed_provider_callback},
-                                {"delete_after_lost_answer", delete_after_lost_answer},
-                                {"pages_without_total", pages_without_total},
-                                {"pages_on_demand", pages_on_demand},
-                                {"retry_after_forms", retry_after_forms},
-                                {"retry_rules", retry_rules},
-                                {"deadline_bounds_everything", deadline_bounds_everything},
-                                {"jwt_exp_reader", jwt_exp_reader},
-                                {"renewal_moment", renewal_moment},
-                                {"short_lived_jwt", short_lived_jwt},
-                                {"reauth_once_after_401", reauth_once_after_401},
-                                {"token_provider", token_provider},
-                                {"cancel_calls", cancel_calls},
-                                {"next_page_numbers", next_page_numbers},
-                                {"pagination_guards", pagination_guards},
-                                {"pagination_stops_from_callback", pagination_stops_from_callback},
-                                END_GROUP};
+TEST_GROUP(resilience_tests) = {
+    {"backoff_schedule", backoff_schedule},
+    {"retry_after_past_deadline", retry_after_past_deadline},
+    {"oat_cannot_manage_oats", oat_cannot_manage_oats},
+    {"failure_messages", failure_messages},
+    {"call_from_failed_sign_in_callback", call_from_failed_sign_in_callback},
+    {"call_from_failed_provider_callback", call_from_failed_provider_callback},
+    {"delete_after_lost_answer", delete_after_lost_answer},
+    {"pages_without_total", pages_without_total},
+    {"pages_on_demand", pages_on_demand},
+    {"retry_after_forms", retry_after_forms},
+    {"retry_rules", retry_rules},
+    {"deadline_bounds_everything", deadline_bounds_everything},
+    {"jwt_exp_reader", jwt_exp_reader},
+    {"renewal_moment", renewal_moment},
+    {"short_lived_jwt", short_lived_jwt},
+    {"reauth_once_after_401", reauth_once_after_401},
+    {"token_provider", token_provider},
+    {"cancel_calls", cancel_calls},
+    {"next_page_numbers", next_page_numbers},
+    {"pagination_guards", pagination_guards},
+    {"pagination_stops_from_callback", pagination_stops_from_callback},
+    END_GROUP};

@@ -18,7 +18,8 @@ int test_run(const test_group *groups, size_t n_groups, int argc, char **argv, c
             t->fn();
             ran++;
             failed += test_failures != before;
-            printf("%s %s%s.%s\n", test_failures == before ? "ok  " : "FAIL", prefix, groups[g].name, t->name);
+            printf("%s %s%s.%s\n", test_failures == before ? "ok  " : "FAIL", prefix,
+                   groups[g].name, t->name);
             fflush(stdout); /* a group that crashes or hangs still shows the cases that ran */
         }
     }

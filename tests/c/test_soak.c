@@ -22,13 +22,18 @@ static void reset(scripted *st) {
 
 static void ten_thousand_mixed_calls(void) {
     scripted st = {.random = 0.0};
-    dh_config cfg = {.base_url = "http://127.0.0.1:9", .identifier = "acme-owner", .secret = "pw",
-                     .timeout_ms = 1000, .max_retries = 1, .transport = st_transport(&st)};
+    dh_config cfg = {.base_url = "http://127.0.0.1:9",
+                     .identifier = "acme-owner",
+                     .secret = "pw",
+                     .timeout_ms = 1000,
+                     .max_retries = 1,
+                     .transport = st_transport(&st)};
     dh_client *c = dh_client_new(&cfg, NULL);
     CHECK(c != NULL);
     static const char *scopes[] = {"scope-image-pull"};
     static const dh_resource res = {"TYPE_REPO", "acme/api", scopes, 1};
-    const char *tok = "{\"id\":\"t1\",\"label\":\"ci\",\"resources\":[{\"type\":\"TYPE_REPO\",\"path\":\"acme/api\",\"scopes\":[\"scope-image-pull\"]}]}";
+    const char *tok =
+        "{\"id\":\"t1\",\"label\":\"ci\",\"resources\":[{\"type\":\"TYPE_REPO\",\"path\":\"acme/api\",\"scopes\":[\"scope-image-pull\"]}]}";
     int started = 0;
     settled = 0;
     int user = 0;
@@ -38,8 +43,15 @@ static void ten_thousand_mixed_calls(void) {
         switch (kind) {
         case 0: dh_get_token(c, "acme", "t1", count, &user); break;
         case 1: dh_list_tokens(c, "acme", NULL, count, &user); break;
-        case 2: dh_create_token(c, "acme", &(dh_create_request){.label = "x", .resources = &res, .resource_count = 1}, count, &user); break;
-        case 3: dh_update_token(c, "acme", "t1", &(dh_update_request){.is_active = 0}, count, &user); break;
+        case 2:
+            dh_create_token(
+                c, "acme",
+                &(dh_create_request){.label = "x", .resources = &res, .resource_count = 1}, count,
+                &user);
+            break;
+        case 3:
+            dh_update_token(c, "acme", "t1", &(dh_update_request){.is_active = 0}, count, &user);
+            break;
         case 4: dh_delete_token(c, "acme", "t1", count, &user); break;
         case 5: dh_get_token(c, "acme", "t1", count, &user); break;
         case 6: dh_get_token(c, "acme", "t1", count, &user); break;
@@ -54,9 +66,15 @@ static void ten_thousand_mixed_calls(void) {
         }
         switch (kind) {
         case 0: st_respond(&st, base, 200, "X-RateLimit-Remaining: 5\r\n", tok); break;
-        case 1: st_respond(&st, base, 200, NULL, "{\"total\":1,\"next\":null,\"previous\":null,\"results\":[{\"id\":\"a\"}]}"); break;
+        case 1:
+            st_respond(
+                &st, base, 200, NULL,
+                "{\"total\":1,\"next\":null,\"previous\":null,\"results\":[{\"id\":\"a\"}]}");
+            break;
         case 2: st_respond(&st, base, 201, NULL, "{\"id\":\"t2\",\"token\":\"dckr_oat_x\"}"); break;
-        case 3: st_respond(&st, base, 400, NULL, "{\"fields\":{\"label\":[\"bad\"]},\"text\":\"bad\"}"); break;
+        case 3:
+            st_respond(&st, base, 400, NULL, "{\"fields\":{\"label\":[\"bad\"]},\"text\":\"bad\"}");
+            break;
         case 4: st_respond(&st, base, 204, NULL, NULL); break;
         case 5: /* a retry, then an invalid answer */
             st_respond(&st, base, 503, "Retry-After: 0\r\n", "<html>busy</html>");
@@ -66,9 +84,11 @@ static void ten_thousand_mixed_calls(void) {
         case 6: dh_cancel(c, &user); break;
         case 7: st_advance(&st, 1000); break; /* the deadline */
         case 8:
-            st_respond(&st, base, 200, NULL, "{\"total\":2,\"next\":\"/x?page=2\",\"results\":[{\"id\":\"a\"}]}");
+            st_respond(&st, base, 200, NULL,
+                       "{\"total\":2,\"next\":\"/x?page=2\",\"results\":[{\"id\":\"a\"}]}");
             dh_list_all_next(c, &user);
-            st_respond(&st, base + 1, 200, NULL, "{\"total\":2,\"next\":null,\"results\":[{\"id\":\"b\"}]}");
+            st_respond(&st, base + 1, 200, NULL,
+                       "{\"total\":2,\"next\":null,\"results\":[{\"id\":\"b\"}]}");
             break;
         default: break;
         }

@@ -27,9 +27,11 @@ static void bodies(void) {
     dh_resource r = {"TYPE_REPO", "acme/api", scopes, 2};
     dh_create_request c = {"ci \"bot\"", "for CI", &r, 1, "2027-01-01T00:00:00Z"};
     char *s = dh_encode_create(&c);
-    CHECK_STR(s, "{\"label\":\"ci \\\"bot\\\"\",\"description\":\"for CI\",\"resources\":[{\"type\":\"TYPE_REPO\","
-                 "\"path\":\"acme/api\",\"scopes\":[\"scope-image-pull\",\"scope-image-push\"]}],"
-                 "\"expires_at\":\"2027-01-01T00:00:00Z\"}");
+    CHECK_STR(
+        s,
+        "{\"label\":\"ci \\\"bot\\\"\",\"description\":\"for CI\",\"resources\":[{\"type\":\"TYPE_REPO\","
+        "\"path\":\"acme/api\",\"scopes\":[\"scope-image-pull\",\"scope-image-push\"]}],"
+        "\"expires_at\":\"2027-01-01T00:00:00Z\"}");
     free(s);
     dh_create_request minimal = {.label = "x"};
     s = dh_encode_create(&minimal);
@@ -48,4 +50,5 @@ static void bodies(void) {
     free(s);
 }
 
-TEST_GROUP(url_tests) = {{"encoding", encoding}, {"token_urls", token_urls}, {"bodies", bodies}, END_GROUP};
+TEST_GROUP(url_tests) = {
+    {"encoding", encoding}, {"token_urls", token_urls}, {"bodies", bodies}, END_GROUP};

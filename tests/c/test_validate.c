@@ -7,7 +7,8 @@ static void names(void) {
     CHECK(dh_check_name("acme") == NULL);
     CHECK(dh_check_name("a7a5ef25-8889-43a0-8cc7-f2a94268e861") == NULL);
     CHECK(dh_check_name("my_org.v2") == NULL);
-    const char *bad[] = {"", "a/b", "..", ".", "a?b", "a#b", "a%2f", "a b", "a\rb", "a\nb", "a:b", "é"};
+    const char *bad[] = {"",     "a/b", "..",   ".",    "a?b", "a#b",
+                         "a%2f", "a b", "a\rb", "a\nb", "a:b", "é"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) CHECK(dh_check_name(bad[i]) != NULL);
     CHECK(dh_check_name(NULL) != NULL);
     char longname[300];
@@ -19,12 +20,21 @@ static void names(void) {
 }
 
 static void dates(void) {
-    const char *good[] = {"2026-01-31T12:00:00Z", "2026-03-18T21:15:40.504110Z", "2024-02-29T00:00:00+01:00",
-                          "2026-12-31t23:59:60z"};
-    for (size_t i = 0; i < sizeof good / sizeof *good; i++) CHECK(dh_check_rfc3339(good[i]) == NULL);
-    const char *bad[] = {"2026-01-31", "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
-                         "2026-01-31 12:00:00Z", "2026-01-31T12:00:00", "2026-01-31T24:00:00Z",
-                         "2026-01-31T12:00:00.Z", "2026-01-31T12:00:00+0100", "tomorrow", "2026-01-31T12:00:00Zjunk"};
+    const char *good[] = {"2026-01-31T12:00:00Z", "2026-03-18T21:15:40.504110Z",
+                          "2024-02-29T00:00:00+01:00", "2026-12-31t23:59:60z"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        CHECK(dh_check_rfc3339(good[i]) == NULL);
+    const char *bad[] = {"2026-01-31",
+                         "2026-02-30T00:00:00Z",
+                         "2025-02-29T00:00:00Z",
+                         "2026-13-01T00:00:00Z",
+                         "2026-01-31 12:00:00Z",
+                         "2026-01-31T12:00:00",
+                         "2026-01-31T24:00:00Z",
+                         "2026-01-31T12:00:00.Z",
+                         "2026-01-31T12:00:00+0100",
+                         "tomorrow",
+                         "2026-01-31T12:00:00Zjunk"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) CHECK(dh_check_rfc3339(bad[i]) != NULL);
 }
 
@@ -70,7 +80,8 @@ static void requests(void) {
 static const char *scope_refusal(const char *scope) {
     const char *scopes[] = {"scope-image-push", scope};
     dh_resource r = {"TYPE_REPO", "acme/api", scopes, 2};
-    return dh_check_create(&(dh_create_request){.label = "ci", .resources = &r, .resource_count = 1});
+    return dh_check_create(
+        &(dh_create_request){.label = "ci", .resources = &r, .resource_count = 1});
 }
 
 /* Scopes need the prefix; the refusal names the scope meant, where there is one. */
@@ -102,8 +113,8 @@ static void scopes(void) {
     }
     const char *old[] = {"repo-pull"};
     dh_resource r = {"TYPE_REPO", "acme/api", old, 1};
-    CHECK(dh_check_update(&(dh_update_request){.is_active = -1, .has_resources = 1, .resources = &r,
-                                                .resource_count = 1}) != NULL);
+    CHECK(dh_check_update(&(dh_update_request){
+              .is_active = -1, .has_resources = 1, .resources = &r, .resource_count = 1}) != NULL);
 }
 
 static void list_options(void) {
@@ -123,9 +134,11 @@ static void base_urls(void) {
     CHECK(dh_check_base_url(NULL, &out) == NULL);
     CHECK_STR(out, "https://hub.docker.com");
     free(out);
-    const char *bad[] = {"ftp://x", "https://", "https://user:pw@hub.docker.com", "https://h/?q=1",
-                         "https://h/#f", "hub.docker.com", "https://h /x", "https://h\r\n",
-                         "http://h:99999", "http://h:0", "http://h:", "http://[::1", "http://[::1]x", "http://h:8x/"};
+    const char *bad[] = {"ftp://x",        "https://",      "https://user:pw@hub.docker.com",
+                         "https://h/?q=1", "https://h/#f",  "hub.docker.com",
+                         "https://h /x",   "https://h\r\n", "http://h:99999",
+                         "http://h:0",     "http://h:",     "http://[::1",
+                         "http://[::1]x",  "http://h:8x/"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         CHECK(dh_check_base_url(bad[i], &out) != NULL);
         CHECK(out == NULL);
@@ -135,5 +148,10 @@ static void base_urls(void) {
     CHECK(dh_check_header_value("a\r\nX-Evil: 1") != NULL);
 }
 
-TEST_GROUP(validate_tests) = {{"names", names}, {"dates", dates}, {"requests", requests},
-                              {"scopes", scopes}, {"list_options", list_options}, {"base_urls", base_urls}, END_GROUP};
+TEST_GROUP(validate_tests) = {{"names", names},
+                              {"dates", dates},
+                              {"requests", requests},
+                              {"scopes", scopes},
+                              {"list_options", list_options},
+                              {"base_urls", base_urls},
+                              END_GROUP};

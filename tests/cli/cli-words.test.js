@@ -10,7 +10,9 @@ import { runCli } from '../fixtures/cli-run.js';
 import { CELL_WIDTH, cut } from '../../bindings/cli/output.js';
 
 let world;
-before(async () => { world = await openOwnerWorld(); });
+before(async () => {
+  world = await openOwnerWorld();
+});
 after(() => world.close());
 
 const owner = () => world.ownerEnv();
@@ -26,17 +28,33 @@ async function closedPort() {
 
 test('a network error names the server it could not reach', async () => {
   const port = await closedPort();
-  const r = await runCli(['list'], { env: { ...owner(), DOCKERHUB_BASE_URL: `http://127.0.0.1:${port}/` } });
+  const r = await runCli(['list'], {
+    env: { ...owner(), DOCKERHUB_BASE_URL: `http://127.0.0.1:${port}/` },
+  });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, new RegExp(`^error: network: could not reach Docker Hub at http://127\\.0\\.0\\.1:${port} \\(connection refused\\)`, 'm'));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `^error: network: could not reach Docker Hub at http://127\\.0\\.0\\.1:${port} \\(connection refused\\)`,
+      'm',
+    ),
+  );
 });
 
-test('an unknown flag points at the command\'s own help, wherever the command stands', async () => {
-  for (const args of [['create', '--lable', 'x'], ['--lable', 'x', 'create'], ['get', 'ci-pull', '--bogus']]) {
+test("an unknown flag points at the command's own help, wherever the command stands", async () => {
+  for (const args of [
+    ['create', '--lable', 'x'],
+    ['--lable', 'x', 'create'],
+    ['get', 'ci-pull', '--bogus'],
+  ]) {
     const r = await runCli(args, { env: owner() });
     assert.notEqual(r.code, 0);
     const command = args.find((a) => !a.startsWith('-') && a !== 'x' && a !== 'ci-pull');
-    assert.match(r.stderr, new RegExp(`^Run 'dockerhub-oat ${command} --help' for usage\\.$`, 'm'), r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`^Run 'dockerhub-oat ${command} --help' for usage\\.$`, 'm'),
+      r.stderr,
+    );
   }
   const none = await runCli(['--bogus'], { env: owner() });
   assert.match(none.stderr, /^Run 'dockerhub-oat --help' for usage\.$/m);
@@ -63,16 +81,32 @@ test('a 300-character label is cut in the list table and whole in --json', async
 });
 
 test('an auth failure says which credential was used', async () => {
-  const stale = await runCli(['list'], { env: { ...owner(), DOCKERHUB_TOKEN: 'eyJhbGciOiJub25lIn0.eyJleHAiOjF9.c2ln' } });
+  const stale = await runCli(['list'], {
+    env: { ...owner(), DOCKERHUB_TOKEN: 'eyJhbGciOiJub25lIn0.eyJleHAiOjF9.c2ln' },
+  });
   assert.equal(stale.code, 1);
   assert.match(stale.stderr, /^error: unauthorized: /m);
-  assert.match(stale.stderr, /^ {2}signed in with the JWT in DOCKERHUB_TOKEN from the environment \(it wins over DOCKERHUB_IDENTIFIER; unset it to sign in as that user\)$/m);
+  assert.match(
+    stale.stderr,
+    /^ {2}signed in with the JWT in DOCKERHUB_TOKEN from the environment \(it wins over DOCKERHUB_IDENTIFIER; unset it to sign in as that user\)$/m,
+  );
 
-  const wrong = await runCli(['list'], { env: { ...owner(), DOCKERHUB_SECRET: 'not-the-password' } });
+  const wrong = await runCli(['list'], {
+    env: { ...owner(), DOCKERHUB_SECRET: 'not-the-password' },
+  });
   assert.equal(wrong.code, 1);
-  assert.match(wrong.stderr, /^ {2}signed in as "acme-owner" \(DOCKERHUB_IDENTIFIER\) with the secret in DOCKERHUB_SECRET from the environment$/m);
+  assert.match(
+    wrong.stderr,
+    /^ {2}signed in as "acme-owner" \(DOCKERHUB_IDENTIFIER\) with the secret in DOCKERHUB_SECRET from the environment$/m,
+  );
   assert.ok(!wrong.stderr.includes('not-the-password'));
 
-  const stdin = await runCli(['list', '--identifier', 'acme-member', '--secret-stdin'], { env: { ...owner(), DOCKERHUB_SECRET: null }, input: 'wrong-again' });
-  assert.match(stdin.stderr, /^ {2}signed in as "acme-member" \(--identifier\) with the secret read from stdin$/m);
+  const stdin = await runCli(['list', '--identifier', 'acme-member', '--secret-stdin'], {
+    env: { ...owner(), DOCKERHUB_SECRET: null },
+    input: 'wrong-again',
+  });
+  assert.match(
+    stdin.stderr,
+    /^ {2}signed in as "acme-member" \(--identifier\) with the secret read from stdin$/m,
+  );
 });

@@ -46,11 +46,21 @@ function cli(args, { env = {}, input, tty = false } = {}) {
     : [process.execPath, [CLI, ...args]];
   return new Promise((resolve, reject) => {
     // A hang fails the test (exit code null) rather than holding the run.
-    const child = spawn(cmd, argv, { cwd: root, env: base, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000, killSignal: 'SIGKILL' });
+    const child = spawn(cmd, argv, {
+      cwd: root,
+      env: base,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       allStderr.push(stderr);
@@ -104,10 +114,15 @@ after(async () => {
 
 describe('help and usage', () => {
   test('--help names every command; no command at all is a usage error', async () => {
-    const r = await cli(['--help'], { env: { DOCKERHUB_IDENTIFIER: null, DOCKERHUB_SECRET: null } });
+    const r = await cli(['--help'], {
+      env: { DOCKERHUB_IDENTIFIER: null, DOCKERHUB_SECRET: null },
+    });
     assert.equal(r.code, 0);
     for (const c of COMMANDS) assert.match(r.stdout, new RegExp(`^  ${c}\\b`, 'm'));
-    assert.match(r.stdout, /Exit status \(every command\):\n  0    done\n  1    any failure, wrong usage included\n  2    plan only: there are changes\n  3    audit --fail-on found .*\n  130  interrupted/);
+    assert.match(
+      r.stdout,
+      /Exit status \(every command\):\n  0    done\n  1    any failure, wrong usage included\n  2    plan only: there are changes\n  3    audit --fail-on found .*\n  130  interrupted/,
+    );
     const none = await cli([]);
     assert.equal(none.code, 1);
     assert.equal(none.stdout, '');
@@ -126,11 +141,24 @@ describe('help and usage', () => {
   };
   for (const c of COMMANDS) {
     test(`${c} --help (and help ${c}) print its usage and exit 0 without credentials`, async () => {
-      for (const args of [[c, '--help'], [c, '-h'], ['help', c]]) {
-        const r = await cli(args, { env: { DOCKERHUB_IDENTIFIER: null, DOCKERHUB_SECRET: null, DOCKERHUB_ORG: null } });
+      for (const args of [
+        [c, '--help'],
+        [c, '-h'],
+        ['help', c],
+      ]) {
+        const r = await cli(args, {
+          env: { DOCKERHUB_IDENTIFIER: null, DOCKERHUB_SECRET: null, DOCKERHUB_ORG: null },
+        });
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, new RegExp(`^Usage: dockerhub-oat ${c}\\b`));
-        for (const o of [...OPTIONS[c], '--org', '--base-url', '--identifier', '--secret-stdin', '--json']) {
+        for (const o of [
+          ...OPTIONS[c],
+          '--org',
+          '--base-url',
+          '--identifier',
+          '--secret-stdin',
+          '--json',
+        ]) {
           assert.ok(r.stdout.includes(o), `${c} --help lacks ${o}`);
         }
       }
@@ -147,14 +175,28 @@ describe('help and usage', () => {
   test('no organization, no credentials, an incomplete identity: exit 1 before any request', async () => {
     sb.resetRequests();
     assertUsage(await cli(['list'], { env: { DOCKERHUB_ORG: null } }), /no organization/);
-    assertUsage(await cli(['list'], { env: { DOCKERHUB_IDENTIFIER: null, DOCKERHUB_SECRET: null } }), /no credentials/);
-    assertUsage(await cli(['list'], { env: { DOCKERHUB_SECRET: null } }), /no secret for acme-owner/);
-    assertUsage(await cli(['list', '--secret-stdin'], { env: { DOCKERHUB_IDENTIFIER: null }, input: PASSWORD }), /needs an identifier/);
+    assertUsage(
+      await cli(['list'], { env: { DOCKERHUB_IDENTIFIER: null, DOCKERHUB_SECRET: null } }),
+      /no credentials/,
+    );
+    assertUsage(
+      await cli(['list'], { env: { DOCKERHUB_SECRET: null } }),
+      /no secret for acme-owner/,
+    );
+    assertUsage(
+      await cli(['list', '--secret-stdin'], {
+        env: { DOCKERHUB_IDENTIFIER: null },
+        input: PASSWORD,
+      }),
+      /needs an identifier/,
+    );
     assert.deepEqual(sb.requests, []);
   });
 
   test('--secret on the command line is refused without the acknowledgement, and not echoed', async () => {
-    const r = await cli(['list', '--secret', 'hunter2-very-secret'], { env: { DOCKERHUB_SECRET: null } });
+    const r = await cli(['list', '--secret', 'hunter2-very-secret'], {
+      env: { DOCKERHUB_SECRET: null },
+    });
     assertUsage(r, /refusing --secret/);
     assert.ok(!r.stderr.includes('hunter2-very-secret'));
   });
@@ -162,21 +204,37 @@ describe('help and usage', () => {
 
 describe('credentials', () => {
   test('--secret-stdin reads the secret from stdin', async () => {
-    const r = await cli(['list', '--json', '--secret-stdin'], { env: { DOCKERHUB_SECRET: null }, input: `${PASSWORD}\n` });
+    const r = await cli(['list', '--json', '--secret-stdin'], {
+      env: { DOCKERHUB_SECRET: null },
+      input: `${PASSWORD}\n`,
+    });
     assert.equal(json(r).total >= 3, true);
   });
 
   test('--identifier with --secret and the acknowledgement works', async () => {
-    const r = await cli(['list', '--json', '--identifier', 'acme-owner', '--secret', PASSWORD, '--i-know-this-leaks-to-shell-history'], {
-      env: { DOCKERHUB_IDENTIFIER: null, DOCKERHUB_SECRET: null },
-    });
+    const r = await cli(
+      [
+        'list',
+        '--json',
+        '--identifier',
+        'acme-owner',
+        '--secret',
+        PASSWORD,
+        '--i-know-this-leaks-to-shell-history',
+      ],
+      {
+        env: { DOCKERHUB_IDENTIFIER: null, DOCKERHUB_SECRET: null },
+      },
+    );
     assert.ok(json(r).total >= 3);
   });
 
   test('a JWT in DOCKERHUB_TOKEN', async () => {
     const jwt = sb.mintJwt({ kind: 'password', sub: 'acme-owner' });
     secrets.add(jwt);
-    const r = await cli(['list', '--json'], { env: { DOCKERHUB_IDENTIFIER: null, DOCKERHUB_SECRET: null, DOCKERHUB_TOKEN: jwt } });
+    const r = await cli(['list', '--json'], {
+      env: { DOCKERHUB_IDENTIFIER: null, DOCKERHUB_SECRET: null, DOCKERHUB_TOKEN: jwt },
+    });
     assert.ok(json(r).total >= 3);
   });
 
@@ -194,12 +252,20 @@ describe('credentials', () => {
     assert.equal(r.stdout, '');
   });
 
-  test('a hidden prompt on a terminal when no secret is given', { skip: !HAS_SCRIPT && 'script(1) is not installed' }, async () => {
-    const r = await cli(['list'], { env: { DOCKERHUB_SECRET: null }, tty: true, input: `${PASSWORD}\r` });
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /Secret for acme-owner: /);
-    assert.match(r.stdout, /ci-pull/);
-  });
+  test(
+    'a hidden prompt on a terminal when no secret is given',
+    { skip: !HAS_SCRIPT && 'script(1) is not installed' },
+    async () => {
+      const r = await cli(['list'], {
+        env: { DOCKERHUB_SECRET: null },
+        tty: true,
+        input: `${PASSWORD}\r`,
+      });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /Secret for acme-owner: /);
+      assert.match(r.stdout, /ci-pull/);
+    },
+  );
 });
 
 describe('list', () => {
@@ -221,7 +287,11 @@ describe('list', () => {
     assert.equal(page.results.length, 2);
     assert.ok(page.total >= 3);
     assert.ok(page.next);
-    assert.ok(['id', 'label', 'is_active', 'created_at', 'expires_at', 'last_used_at'].every((k) => k in page.results[0]));
+    assert.ok(
+      ['id', 'label', 'is_active', 'created_at', 'expires_at', 'last_used_at'].every(
+        (k) => k in page.results[0],
+      ),
+    );
   });
 
   test('--page walks pages; --all gathers them all, in the same shape as one page', async () => {
@@ -248,7 +318,10 @@ describe('list', () => {
   });
 
   test('--json: a usage error is JSON on stderr too, exit 1', async () => {
-    for (const args of [['list', '--page', '0', '--json'], ['list', '--json', '--no-such-option']]) {
+    for (const args of [
+      ['list', '--page', '0', '--json'],
+      ['list', '--json', '--no-such-option'],
+    ]) {
       const r = await cli(args);
       assert.equal(r.code, 1, args.join(' '));
       assert.equal(r.stdout, '');
@@ -260,14 +333,23 @@ describe('list', () => {
 
   test('bad paging: exit 1', async () => {
     assertUsage(await cli(['list', '--page', '0']), /--page needs a whole number/);
-    assertUsage(await cli(['list', '--page-size', '101']), /--page-size needs a whole number from 1 to 100/);
+    assertUsage(
+      await cli(['list', '--page-size', '101']),
+      /--page-size needs a whole number from 1 to 100/,
+    );
     assertUsage(await cli(['list', '--page', 'two']), /--page/);
     assertUsage(await cli(['list', '--all', '--page', '2']), /--all or --page/);
     assertUsage(await cli(['list', 'extra']), /list takes no arguments/);
   });
 
   test('a server error: exit 1, the message on stderr, nothing on stdout', async () => {
-    sb.faults({ method: 'GET', path: '/access-tokens$', status: 500, body: { message: 'the database is on fire' }, times: 10 });
+    sb.faults({
+      method: 'GET',
+      path: '/access-tokens$',
+      status: 500,
+      body: { message: 'the database is on fire' },
+      times: 10,
+    });
     try {
       const r = await cli(['list']);
       assertApiError(r, 'server_error', /the database is on fire/);
@@ -307,15 +389,25 @@ describe('get', () => {
 describe('create', () => {
   test('prints the secret and nothing else on stdout; the rest on stderr', async () => {
     const { id, secret, r } = await createToken('cli-create', [
-      '--description', 'made by the CLI test',
-      '--repo', 'acme/api=image-pull,image-push',
-      '--repo', 'acme/*=scope-image-pull',
-      '--org-scope', 'member-read', '--org-scope', 'repository-list',
+      '--description',
+      'made by the CLI test',
+      '--repo',
+      'acme/api=image-pull,image-push',
+      '--repo',
+      'acme/*=scope-image-pull',
+      '--org-scope',
+      'member-read',
+      '--org-scope',
+      'repository-list',
       '--public-read',
-      '--expires', '30d',
+      '--expires',
+      '30d',
     ]);
     assert.match(r.stdout, new RegExp(`^${OAT.source}\\n$`));
-    assert.match(r.stderr, new RegExp(`^Created token cli-create \\(${id}\\) in acme, expires `, 'm'));
+    assert.match(
+      r.stderr,
+      new RegExp(`^Created token cli-create \\(${id}\\) in acme, expires `, 'm'),
+    );
     assert.ok(!r.stderr.includes(secret));
     const t = json(await cli(['get', id, '--json']));
     assert.equal(t.label, 'cli-create');
@@ -339,9 +431,15 @@ describe('create', () => {
       [`${y}T12:30:00+02:00`, (e) => e.startsWith(`${y}T10:30:00`)],
       ['never', (e) => e === null],
     ]) {
-      const { id } = await createToken(`cli-exp-${when.replace(/[^\w-]/g, '')}`, ['--expires', when]);
+      const { id } = await createToken(`cli-exp-${when.replace(/[^\w-]/g, '')}`, [
+        '--expires',
+        when,
+      ]);
       const t = json(await cli(['get', id, '--json']));
-      assert.ok(check(t.expires_at && t.expires_at.replace(/(\.\d{3})\d+/, '$1')), `${when} -> ${t.expires_at}`);
+      assert.ok(
+        check(t.expires_at && t.expires_at.replace(/(\.\d{3})\d+/, '$1')),
+        `${when} -> ${t.expires_at}`,
+      );
     }
   });
 
@@ -357,8 +455,14 @@ describe('create', () => {
   test('usage errors: exit 1, nothing created', async () => {
     const before = json(await cli(['list', '--json'])).total;
     assertUsage(await cli(['create']), /create needs --label/);
-    assertUsage(await cli(['create', '--label', 'x', '--repo', 'acme/api']), /--repo needs PATH=SCOPE/);
-    assertUsage(await cli(['create', '--label', 'x', '--repo', 'acme/api=']), /needs at least one scope/);
+    assertUsage(
+      await cli(['create', '--label', 'x', '--repo', 'acme/api']),
+      /--repo needs PATH=SCOPE/,
+    );
+    assertUsage(
+      await cli(['create', '--label', 'x', '--repo', 'acme/api=']),
+      /needs at least one scope/,
+    );
     assertUsage(await cli(['create', '--label', 'x', '--expires', 'soon']), /--expires needs/);
     assertUsage(await cli(['create', '--label', 'x', '--expires', '0d']), /not in the future/);
     assertUsage(await cli(['create', 'positional', '--label', 'x']), /create takes no arguments/);
@@ -375,14 +479,25 @@ describe('create', () => {
 describe('update, activate, deactivate', () => {
   test('update changes label, description and resources', async () => {
     const { id } = await createToken('cli-upd', ['--repo', 'acme/api=image-pull']);
-    const r = await cli(['update', id, '--label', 'cli-upd-2', '--description', 'changed', '--repo', 'acme/web=image-push']);
+    const r = await cli([
+      'update',
+      id,
+      '--label',
+      'cli-upd-2',
+      '--description',
+      'changed',
+      '--repo',
+      'acme/web=image-push',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^label\s+cli-upd-2$/m);
     assert.match(r.stderr, /^Updated token cli-upd-2/m);
     const t = json(await cli(['get', id, '--json']));
     assert.equal(t.label, 'cli-upd-2');
     assert.equal(t.description, 'changed');
-    assert.deepEqual(t.resources, [{ type: 'TYPE_REPO', path: 'acme/web', scopes: ['scope-image-push'] }]);
+    assert.deepEqual(t.resources, [
+      { type: 'TYPE_REPO', path: 'acme/web', scopes: ['scope-image-push'] },
+    ]);
     const j = json(await cli(['update', id, '--description', '', '--json']));
     assert.equal(j.description || '', '');
   });
@@ -392,7 +507,10 @@ describe('update, activate, deactivate', () => {
     assertUsage(await cli(['update', id]), /update needs --label/);
     assertUsage(await cli(['update', '--label', 'x']), /update needs the token's ID/);
     assertUsage(await cli(['update', id, '--expires', '30d']), /update has no option '--expires'/);
-    assertApiError(await cli(['update', '00000000-0000-4000-8000-000000000000', '--label', 'x']), 'not_found');
+    assertApiError(
+      await cli(['update', '00000000-0000-4000-8000-000000000000', '--label', 'x']),
+      'not_found',
+    );
   });
 
   test('deactivate then activate', async () => {
@@ -425,32 +543,54 @@ describe('delete', () => {
     assertApiError(await cli(['delete', id, '-y']), 'not_found');
   });
 
-  test('on a terminal it asks: no keeps the token, yes deletes it', { skip: !HAS_SCRIPT && 'script(1) is not installed' }, async () => {
-    const { id } = await createToken('cli-del-ask');
-    let r = await cli(['delete', id], { tty: true, input: 'n\n' });
-    assert.match(r.stdout, new RegExp(`Delete token cli-del-ask \\(${id}\\) from acme\\? This cannot be undone\\. \\[y/N\\]`));
-    assert.match(r.stdout, /Not deleted\./);
-    assert.equal(r.code, 1);
-    assert.equal(json(await cli(['get', id, '--json'])).id, id);
-    r = await cli(['delete', id], { tty: true, input: 'y\n' });
-    assert.equal(r.code, 0, r.stdout);
-    assert.match(r.stdout, new RegExp(`Deleted token ${id}\\.`));
-    assertApiError(await cli(['get', id]), 'not_found');
-  });
+  test(
+    'on a terminal it asks: no keeps the token, yes deletes it',
+    { skip: !HAS_SCRIPT && 'script(1) is not installed' },
+    async () => {
+      const { id } = await createToken('cli-del-ask');
+      let r = await cli(['delete', id], { tty: true, input: 'n\n' });
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `Delete token cli-del-ask \\(${id}\\) from acme\\? This cannot be undone\\. \\[y/N\\]`,
+        ),
+      );
+      assert.match(r.stdout, /Not deleted\./);
+      assert.equal(r.code, 1);
+      assert.equal(json(await cli(['get', id, '--json'])).id, id);
+      r = await cli(['delete', id], { tty: true, input: 'y\n' });
+      assert.equal(r.code, 0, r.stdout);
+      assert.match(r.stdout, new RegExp(`Deleted token ${id}\\.`));
+      assertApiError(await cli(['get', id]), 'not_found');
+    },
+  );
 });
 
 describe('rotate', () => {
   test('prints only the new secret on stdout, each phase on stderr; the old token deactivated and relabelled', async () => {
-    const { id, secret: oldSecret } = await createToken('cli-rot', ['--repo', 'acme/api=image-pull', '--expires', '90d']);
+    const { id, secret: oldSecret } = await createToken('cli-rot', [
+      '--repo',
+      'acme/api=image-pull',
+      '--expires',
+      '90d',
+    ]);
     const r = await cli(['rotate', id]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^${OAT.source}\\n$`));
     assert.notEqual(r.stdout.trim(), oldSecret);
     const newId = /Created the new token ([0-9a-f-]{36})\./.exec(r.stderr)[1];
     assert.match(r.stderr, new RegExp(`Signed in with the new token ${newId}: it works\\.`));
-    assert.match(r.stderr, new RegExp(`Deactivated and relabelled the old token ${id} as cli-rot~retired~delete-after-\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ\\.`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `Deactivated and relabelled the old token ${id} as cli-rot~retired~delete-after-\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ\\.`,
+      ),
+    );
     assert.ok(!r.stderr.includes(r.stdout.trim()));
-    const [oldT, newT] = [json(await cli(['get', id, '--json'])), json(await cli(['get', newId, '--json']))];
+    const [oldT, newT] = [
+      json(await cli(['get', id, '--json'])),
+      json(await cli(['get', newId, '--json'])),
+    ];
     assert.equal(oldT.is_active, false);
     assert.match(oldT.label, /^cli-rot~retired~/);
     assert.equal(newT.is_active, true);
@@ -480,13 +620,22 @@ describe('rotate', () => {
   });
 
   test('a bad --retire or no ID: exit 1', async () => {
-    assertUsage(await cli(['rotate', 'x', '--retire', 'revoke']), /--retire needs deactivate, delete or keep/);
+    assertUsage(
+      await cli(['rotate', 'x', '--retire', 'revoke']),
+      /--retire needs deactivate, delete or keep/,
+    );
     assertUsage(await cli(['rotate']), /rotate needs the token's ID/);
   });
 
   test('a failing create: exit 1, nothing on stdout, the old token untouched', async () => {
     const { id } = await createToken('cli-rot-fail');
-    sb.faults({ method: 'POST', path: '/access-tokens$', status: 500, body: { message: 'create broke' }, times: 10 });
+    sb.faults({
+      method: 'POST',
+      path: '/access-tokens$',
+      status: 500,
+      body: { message: 'create broke' },
+      times: 10,
+    });
     let r;
     try {
       r = await cli(['rotate', id]);
@@ -500,7 +649,13 @@ describe('rotate', () => {
 
   test('a failing retire: the new secret still on stdout (handed over), exit 1, the error on stderr', async () => {
     const { id } = await createToken('cli-rot-retire-fail');
-    sb.faults({ method: 'PATCH', path: '/access-tokens/', status: 500, body: { message: 'patch broke' }, times: 10 });
+    sb.faults({
+      method: 'PATCH',
+      path: '/access-tokens/',
+      status: 500,
+      body: { message: 'patch broke' },
+      times: 10,
+    });
     let r;
     try {
       r = await cli(['rotate', id]);
@@ -509,7 +664,10 @@ describe('rotate', () => {
     }
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, new RegExp(`^${OAT.source}\\n$`));
-    assert.match(r.stderr, new RegExp(`^error: server_error: could not retire the old token ${id}: patch broke$`, 'm'));
+    assert.match(
+      r.stderr,
+      new RegExp(`^error: server_error: could not retire the old token ${id}: patch broke$`, 'm'),
+    );
     assert.match(r.stderr, new RegExp(`Deactivate it with: dockerhub-oat deactivate ${id}`));
     assert.ok(!r.stderr.includes(r.stdout.trim()));
     assert.equal(json(await cli(['get', id, '--json'])).is_active, true);

@@ -24,17 +24,36 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const cli = (args, path = process.env.PATH) => runCli(args, {
-  cwd: dir,
-  env: { PATH: path, DOCKERHUB_BASE_URL: world.sb.url, DOCKERHUB_ORG: ORG, DOCKERHUB_IDENTIFIER: OWNER.identifier, DOCKERHUB_SECRET: OWNER.secret },
-});
+const cli = (args, path = process.env.PATH) =>
+  runCli(args, {
+    cwd: dir,
+    env: {
+      PATH: path,
+      DOCKERHUB_BASE_URL: world.sb.url,
+      DOCKERHUB_ORG: ORG,
+      DOCKERHUB_IDENTIFIER: OWNER.identifier,
+      DOCKERHUB_SECRET: OWNER.secret,
+    },
+  });
 
 test('a program that cannot start is refused before any request (create and rotate)', async () => {
   const cases = [
-    [['create', '--label', 'dead-exec', '--exec', 'no-such-command-here'], /--exec: the command "no-such-command-here" is not found or not executable; nothing was created/],
-    [['create', '--label', 'dead-exec', '--exec', './not-executable'], /--exec: the command "\.\/not-executable" is not found or not executable/],
-    [['create', '--label', 'dead-exec', '--exec', `${dir}/missing arg`], /is not found or not executable/],
-    [['rotate', 'ci-pull', '--exec', 'no-such-command-here'], /--exec: the command "no-such-command-here" is not found/],
+    [
+      ['create', '--label', 'dead-exec', '--exec', 'no-such-command-here'],
+      /--exec: the command "no-such-command-here" is not found or not executable; nothing was created/,
+    ],
+    [
+      ['create', '--label', 'dead-exec', '--exec', './not-executable'],
+      /--exec: the command "\.\/not-executable" is not found or not executable/,
+    ],
+    [
+      ['create', '--label', 'dead-exec', '--exec', `${dir}/missing arg`],
+      /is not found or not executable/,
+    ],
+    [
+      ['rotate', 'ci-pull', '--exec', 'no-such-command-here'],
+      /--exec: the command "no-such-command-here" is not found/,
+    ],
   ];
   for (const [args, message] of cases) {
     world.reset();
@@ -44,11 +63,16 @@ test('a program that cannot start is refused before any request (create and rota
     assert.equal(r.stdout, '');
     assert.deepEqual(world.sb.requests, [], `${args.join(' ')}: no request at all`);
   }
-  assert.ok(!world.sb.state.orgs.find((o) => o.name === ORG).tokens.some((t) => t.label === 'dead-exec'));
+  assert.ok(
+    !world.sb.state.orgs.find((o) => o.name === ORG).tokens.some((t) => t.label === 'dead-exec'),
+  );
 });
 
 test('a program found on the PATH the CLI was given, or by its path, is run with the secret', async () => {
-  const byPath = await cli(['create', '--label', 'exec-on-path', '--exec', 'sink'], `${dir}:${process.env.PATH}`);
+  const byPath = await cli(
+    ['create', '--label', 'exec-on-path', '--exec', 'sink'],
+    `${dir}:${process.env.PATH}`,
+  );
   assert.equal(byPath.code, 0, byPath.stderr);
   const relative = await cli(['create', '--label', 'exec-by-path', '--exec', './sink']);
   assert.equal(relative.code, 0, relative.stderr);

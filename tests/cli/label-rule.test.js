@@ -10,17 +10,24 @@ import fc from 'fast-check';
 import { openOwnerWorld, ORG, rejectionOf } from '../fixtures/hub.js';
 
 /** The plan's refusal of a manifest, or null when it planned. */
-const planError = (text) => world.hub.planAccessTokens(ORG, text).then(() => null, (err) => err);
+const planError = (text) =>
+  world.hub.planAccessTokens(ORG, text).then(
+    () => null,
+    (err) => err,
+  );
 import { runCli, writeRequests } from '../fixtures/cli-run.js';
 import { labelProblem, MAX_LABEL_CHARS } from '../../bindings/label-rule.js';
 
 let world;
-before(async () => { world = await openOwnerWorld(); });
+before(async () => {
+  world = await openOwnerWorld();
+});
 after(() => world.close());
 
-const cli = (args) => runCli(args, {
-  env: world.ownerEnv(),
-});
+const cli = (args) =>
+  runCli(args, {
+    env: world.ownerEnv(),
+  });
 
 const BAD = {
   'a\nfake row': /control, line-break, bidi or other invisible/,
@@ -34,7 +41,8 @@ const BAD = {
   '   ': /empty or only white space/,
   '': /empty or only white space/,
   [`${'x'.repeat(MAX_LABEL_CHARS)}y`]: /at most 100 characters, not 101/,
-  'ci~retired~delete-after-2026-12-14T21:44Z': /may not hold ~retired~, which marks a token a rotation retired/,
+  'ci~retired~delete-after-2026-12-14T21:44Z':
+    /may not hold ~retired~, which marks a token a rotation retired/,
   'x~retired~': /may not hold ~retired~/,
 };
 
@@ -42,7 +50,10 @@ test('create and update refuse each bad label, saying what is wrong, with no wri
   const t = await world.hub.createAccessToken(ORG, { label: 'rename-me' });
   world.sb.resetRequests();
   for (const [label, why] of Object.entries(BAD)) {
-    for (const args of [['create', '--label', label], ['update', t.id, '--label', label]]) {
+    for (const args of [
+      ['create', '--label', label],
+      ['update', t.id, '--label', label],
+    ]) {
       const r = await cli(args);
       assert.equal(r.code, 1, `${args[0]} ${JSON.stringify(label)}: ${r.stderr}`);
       assert.match(r.stderr, why, JSON.stringify(label));
@@ -65,25 +76,52 @@ test('the manifest refuses the same labels, at their line, before any request', 
   }
 });
 
-test('property: the CLI\'s rule and the manifest\'s parser accept exactly the same labels', async () => {
-  const piece = fc.oneof(fc.constantFrom(' ', '\t', '\n', '\x7f', '\x85', '\u2028', '\u202e', '\u00a0', 'é', '😀', '~', '~retired~', 'retired'),
-    fc.string({ unit: 'grapheme-ascii', maxLength: 4 }));
-  const label = fc.oneof(fc.array(piece, { maxLength: 12 }).map((a) => a.join('')),
-    fc.integer({ min: 95, max: 105 }).map((n) => 'é'.repeat(n)));
-  await fc.assert(fc.asyncProperty(label, async (l) => {
-    const text = `{ "tokens": { ${JSON.stringify(l)}: { "secret": { "out": "x" } } } }`;
-    const err = await planError(text);
-    const refusedByManifest = err?.code === 'invalid_argument';
-    const problem = labelProblem(l);
-    assert.equal(refusedByManifest, problem !== null, `${JSON.stringify(l)}: ${err?.message}`);
-    // And for the same reason, in the same words.
-    if (problem) assert.ok(err.message.includes(`a token's label ${problem}`), `${JSON.stringify(l)}: C says ${err.message}; JS says ${problem}`);
-  }), { seed: 20261207, numRuns: 300 });
+test("property: the CLI's rule and the manifest's parser accept exactly the same labels", async () => {
+  const piece = fc.oneof(
+    fc.constantFrom(
+      ' ',
+      '\t',
+      '\n',
+      '\x7f',
+      '\x85',
+      '\u2028',
+      '\u202e',
+      '\u00a0',
+      'é',
+      '😀',
+      '~',
+      '~retired~',
+      'retired',
+    ),
+    fc.string({ unit: 'grapheme-ascii', maxLength: 4 }),
+  );
+  const label = fc.oneof(
+    fc.array(piece, { maxLength: 12 }).map((a) => a.join('')),
+    fc.integer({ min: 95, max: 105 }).map((n) => 'é'.repeat(n)),
+  );
+  await fc.assert(
+    fc.asyncProperty(label, async (l) => {
+      const text = `{ "tokens": { ${JSON.stringify(l)}: { "secret": { "out": "x" } } } }`;
+      const err = await planError(text);
+      const refusedByManifest = err?.code === 'invalid_argument';
+      const problem = labelProblem(l);
+      assert.equal(refusedByManifest, problem !== null, `${JSON.stringify(l)}: ${err?.message}`);
+      // And for the same reason, in the same words.
+      if (problem)
+        assert.ok(
+          err.message.includes(`a token's label ${problem}`),
+          `${JSON.stringify(l)}: C says ${err.message}; JS says ${problem}`,
+        );
+    }),
+    { seed: 20261207, numRuns: 300 },
+  );
 });
 
 test('the schema says the same of a label: its length, and no ~retired~', async () => {
   const { readFile } = await import('node:fs/promises');
-  const schema = JSON.parse(await readFile(new URL('../../schema/tokens.schema.json', import.meta.url), 'utf8'));
+  const schema = JSON.parse(
+    await readFile(new URL('../../schema/tokens.schema.json', import.meta.url), 'utf8'),
+  );
   const names = schema.properties.tokens.propertyNames;
   assert.equal(names.maxLength, MAX_LABEL_CHARS);
   const refused = (label) => new RegExp(names.not.pattern, 'u').test(label);

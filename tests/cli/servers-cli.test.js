@@ -23,7 +23,11 @@ function start(args) {
     });
     child.once('exit', (code) => reject(new Error(`exited ${code} before its banner: ${out}`)));
   });
-  const stop = () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+  const stop = () =>
+    new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
   return { banner, stop };
 }
 
@@ -33,17 +37,33 @@ test('dockerhub-oat dashboard serves the page on loopback, prints its URL and th
     const text = await banner;
     const url = /Docker Hub access tokens dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(text)?.[1];
     assert.ok(url, text);
-    assert.match(text, /Organization +acme\n +Username +acme-owner\n +Password or access token +sandbox-password/);
+    assert.match(
+      text,
+      /Organization +acme\n +Username +acme-owner\n +Password or access token +sandbox-password/,
+    );
     const page = await raw(url, { path: '/', headers: { host: new URL(url).host } });
     assert.equal(page.status, 200);
     assert.match(page.text, /<script type="module" src="\/?app\.js"/);
     assert.equal(page.headers['content-security-policy'], CSP);
-    const wasm = await raw(url, { path: '/dist/dockerhub_oat.wasm', headers: { host: new URL(url).host } });
+    const wasm = await raw(url, {
+      path: '/dist/dockerhub_oat.wasm',
+      headers: { host: new URL(url).host },
+    });
     assert.equal(wasm.status, 200);
     // The same protections as before: a page reached by another name (DNS rebinding) gets nothing.
     assert.equal((await raw(url, { path: '/', headers: { host: 'evil.test' } })).status, 403);
-    assert.equal((await raw(url, { path: '/v2/orgs/acme/access-tokens', headers: { host: `evil.test:${new URL(url).port}` } })).status, 403);
-  } finally { await stop(); }
+    assert.equal(
+      (
+        await raw(url, {
+          path: '/v2/orgs/acme/access-tokens',
+          headers: { host: `evil.test:${new URL(url).port}` },
+        })
+      ).status,
+      403,
+    );
+  } finally {
+    await stop();
+  }
 });
 
 test('dockerhub-oat dashboard --help and a bad option speak of dockerhub-oat dashboard', async () => {
@@ -64,14 +84,20 @@ test('dockerhub-oat dashboard --help and a bad option speak of dockerhub-oat das
 });
 
 test('npm start is a thin call to the same command', () => {
-  assert.match(readFileSync(`${root}scripts/start.sh`, 'utf8'), /^exec node bindings\/cli\.js dashboard "\$@"$/m);
+  assert.match(
+    readFileSync(`${root}scripts/start.sh`, 'utf8'),
+    /^exec node bindings\/cli\.js dashboard "\$@"$/m,
+  );
 });
 
 test('dockerhub-oat sandbox: its usage says its name, and --seed takes a named world', async () => {
   const help = await runCli(['sandbox', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^Usage: dockerhub-oat sandbox \[options\]/);
-  assert.match(help.stdout, /--seed NAME\|FILE +a named world merged onto the built-in one \(hygiene\)/);
+  assert.match(
+    help.stdout,
+    /--seed NAME\|FILE +a named world merged onto the built-in one \(hygiene\)/,
+  );
   assert.doesNotMatch(help.stdout, /node web\/sandbox/);
 
   const { banner, stop } = start(['sandbox', '--port', '0', '--quiet', '--seed', 'hygiene']);
@@ -79,7 +105,9 @@ test('dockerhub-oat sandbox: its usage says its name, and --seed takes a named w
     const text = await banner;
     assert.match(text, /^ +initech +plan team, owners initech-owner/m);
     assert.match(text, /^ +acme +plan team/m, 'merged onto the built-in world');
-  } finally { await stop(); }
+  } finally {
+    await stop();
+  }
 
   const missing = await runCli(['sandbox', '--port', '0', '--seed', './hygiene']);
   assert.equal(missing.code, 1);

@@ -33,13 +33,23 @@ test('no C string literal names a JS option: the C core speaks C', () => {
 
 test('the table turns each C name into its JS name, whole words only', () => {
   assert.equal(inJsWords('base_url must name a host'), 'baseUrl must name a host');
-  assert.equal(inJsWords('page_size must be a whole number from 1 to 100'), 'pageSize must be a whole number from 1 to 100');
-  assert.equal(inJsWords('larger than max_response_bytes; list the tokens'), 'larger than maxResponseBytes; list the tokens');
+  assert.equal(
+    inJsWords('page_size must be a whole number from 1 to 100'),
+    'pageSize must be a whole number from 1 to 100',
+  );
+  assert.equal(
+    inJsWords('larger than max_response_bytes; list the tokens'),
+    'larger than maxResponseBytes; list the tokens',
+  );
   assert.equal(inJsWords('my_page_size and base_urls stay'), 'my_page_size and base_urls stay');
 });
 
 test("createClient refuses a base URL the C core refuses, in the JS user's words", async () => {
-  for (const baseUrl of ['http://127.0.0.1:9/?q=1', 'http://127.0.0.1:9/#x', 'http://127.0.0.1:0']) {
+  for (const baseUrl of [
+    'http://127.0.0.1:9/?q=1',
+    'http://127.0.0.1:9/#x',
+    'http://127.0.0.1:0',
+  ]) {
     await assert.rejects(createClient({ baseUrl, token: 't' }), (err) => {
       assert.equal(err.code, 'invalid_argument');
       assert.match(err.message, /^createClient: baseUrl must /);

@@ -11,8 +11,21 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DockerHubError } from '../../bindings/index.node.js';
 import {
-  ORG, OAT, PULL_API, LIST_ROUTE, CREATE_ROUTE, ONE_ROUTE, SIGN_IN_ROUTE,
-  openWorld, openOwnerWorld, rejectsWith, collect, until, timed, pageBody, listUrl,
+  ORG,
+  OAT,
+  PULL_API,
+  LIST_ROUTE,
+  CREATE_ROUTE,
+  ONE_ROUTE,
+  SIGN_IN_ROUTE,
+  openWorld,
+  openOwnerWorld,
+  rejectsWith,
+  collect,
+  until,
+  timed,
+  pageBody,
+  listUrl,
 } from '../fixtures/hub.js';
 import { startRawServer, respond, closedPort } from '../fixtures/hostile-server.js';
 import { heapInUse, pendingCalls } from '../fixtures/heap.js';
@@ -27,9 +40,10 @@ let hub; // signed in as the owner before each test
 /** Ids of acme's seeded tokens. */
 const seededIds = () => sb.credentials.tokens.filter((t) => t.org === ORG).map((t) => t.id);
 /** The list requests' page numbers, in order, for one org. */
-const pagesAsked = (org = ORG) => sb.requests
-  .filter((r) => r.method === 'GET' && r.path === `/v2/orgs/${org}/access-tokens`)
-  .map((r) => Number(r.query.page));
+const pagesAsked = (org = ORG) =>
+  sb.requests
+    .filter((r) => r.method === 'GET' && r.path === `/v2/orgs/${org}/access-tokens`)
+    .map((r) => Number(r.query.page));
 
 /**
  * Watches the timers of exactly `ms` milliseconds this process arms (the core's retry wait, through
@@ -50,7 +64,11 @@ function watchTimers(ms, probe = () => undefined) {
       }
     },
     before(id) {
-      if (ours.has(id)) { ours.set(id, true); events.push('ran'); seen.push(probe()); }
+      if (ours.has(id)) {
+        ours.set(id, true);
+        events.push('ran');
+        seen.push(probe());
+      }
     },
     destroy(id) {
       if (ours.has(id) && !ours.get(id)) events.push('cleared');
@@ -80,12 +98,23 @@ describe('retries', () => {
     // The wait is a 1000 ms timer (Retry-After: 1); the sandbox's log says when the retry came.
     const timers = watchTimers(1000, () => world.count(LIST_ROUTE));
     try {
-      sb.faults({ method: 'GET', path: 'access-tokens$', status: 429, headers: { 'Retry-After': '1' }, body: { detail: 'Rate limit exceeded' }, times: 1 });
+      sb.faults({
+        method: 'GET',
+        path: 'access-tokens$',
+        status: 429,
+        headers: { 'Retry-After': '1' },
+        body: { detail: 'Rate limit exceeded' },
+        times: 1,
+      });
       const { value, error } = await timed(hub.listAccessTokens(ORG));
       assert.equal(error, undefined, `resolved, not ${error}`);
       assert.ok(value.total >= 3);
       assert.equal(world.count(LIST_ROUTE), 2, 'the 429, then the retry');
-      assert.deepEqual(timers.events, ['armed', 'ran'], 'one wait of Retry-After\'s 1000 ms, waited out');
+      assert.deepEqual(
+        timers.events,
+        ['armed', 'ran'],
+        "one wait of Retry-After's 1000 ms, waited out",
+      );
       assert.deepEqual(timers.seen, [1, 1], 'the retry went out only once the wait had run out');
     } finally {
       timers.stop();
@@ -94,16 +123,33 @@ describe('retries', () => {
 
   test('a create whose connection resets mid-body: network, maybeCreated, exactly one POST', async () => {
     sb.faults({ method: 'POST', path: 'access-tokens$', reset: true });
-    const err = await rejectsWith(hub.createAccessToken(ORG, { label: 'reset-create', resources: [PULL_API] }), 'network');
+    const err = await rejectsWith(
+      hub.createAccessToken(ORG, { label: 'reset-create', resources: [PULL_API] }),
+      'network',
+    );
     assert.equal(err.maybeCreated, true);
     assert.match(err.message, /may have been created/);
     assert.equal(err.status, 0);
-    assert.equal(world.count(CREATE_ROUTE), 1, 'a create is never repeated after the request went out');
+    assert.equal(
+      world.count(CREATE_ROUTE),
+      1,
+      'a create is never repeated after the request went out',
+    );
   });
 
   test('a create answered 503 is not retried, even with Retry-After: 0', async () => {
-    sb.faults({ method: 'POST', path: 'access-tokens$', status: 503, headers: { 'Retry-After': '0' }, body: { message: 'Service Unavailable' }, times: 1 });
-    const err = await rejectsWith(hub.createAccessToken(ORG, { label: 'no-retry-503', resources: [PULL_API] }), 'server_error');
+    sb.faults({
+      method: 'POST',
+      path: 'access-tokens$',
+      status: 503,
+      headers: { 'Retry-After': '0' },
+      body: { message: 'Service Unavailable' },
+      times: 1,
+    });
+    const err = await rejectsWith(
+      hub.createAccessToken(ORG, { label: 'no-retry-503', resources: [PULL_API] }),
+      'server_error',
+    );
     assert.equal(err.status, 503);
     assert.equal(world.count(CREATE_ROUTE), 1);
     const labels = (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.map((t) => t.label);
@@ -126,19 +172,35 @@ describe('retries', () => {
   });
 
   test('a 429 on a create is retried (Retry-After: 0): one token made', async () => {
-    sb.faults({ method: 'POST', path: 'access-tokens$', status: 429, headers: { 'Retry-After': '0' }, body: { detail: 'Rate limit exceeded', error: false }, times: 1 });
+    sb.faults({
+      method: 'POST',
+      path: 'access-tokens$',
+      status: 429,
+      headers: { 'Retry-After': '0' },
+      body: { detail: 'Rate limit exceeded', error: false },
+      times: 1,
+    });
     const made = await hub.createAccessToken(ORG, { label: 'retried-429', resources: [PULL_API] });
     assert.match(made.token, OAT);
     assert.equal(world.count(CREATE_ROUTE), 2);
-    const same = (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter((t) => t.label === 'retried-429');
+    const same = (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter(
+      (t) => t.label === 'retried-429',
+    );
     assert.equal(same.length, 1);
     await hub.deleteAccessToken(ORG, made.id);
   });
 
   test('a refused connection: network, and a create says nothing was created', async () => {
     const port = await closedPort(); // nothing listens there now: connections are refused
-    const client = await world.client({ baseUrl: `http://127.0.0.1:${port}`, token: sb.mintJwt({ kind: 'password', sub: 'acme-owner' }), maxRetries: 1 });
-    const err = await rejectsWith(client.createAccessToken(ORG, { label: 'x', resources: [PULL_API] }), 'network');
+    const client = await world.client({
+      baseUrl: `http://127.0.0.1:${port}`,
+      token: sb.mintJwt({ kind: 'password', sub: 'acme-owner' }),
+      maxRetries: 1,
+    });
+    const err = await rejectsWith(
+      client.createAccessToken(ORG, { label: 'x', resources: [PULL_API] }),
+      'network',
+    );
     assert.equal(err.status, 0);
     assert.ok(!err.maybeCreated, 'refused before anything was sent: nothing was created');
     assert.match(err.message, /refused/);
@@ -151,7 +213,14 @@ describe('retries', () => {
     // A retry after Retry-After: 0 would be a 0 ms timer (Node keeps it as 1 ms): none is armed.
     const wait = watchTimers(1);
     try {
-      sb.faults({ method: 'GET', path: 'access-tokens$', status: 503, headers: { 'Retry-After': '0' }, body: { message: 'busy' }, times: 1 });
+      sb.faults({
+        method: 'GET',
+        path: 'access-tokens$',
+        status: 503,
+        headers: { 'Retry-After': '0' },
+        body: { message: 'busy' },
+        times: 1,
+      });
       const { error } = await timed(once.listAccessTokens(ORG));
       assert.ok(error instanceof DockerHubError, `rejected, not ${error}`);
       assert.equal(error.code, 'server_error');
@@ -167,7 +236,14 @@ describe('retries', () => {
     const few = await world.client({ maxRetries: 2 });
     await few.listAccessTokens(ORG);
     sb.resetRequests();
-    sb.faults({ method: 'GET', path: 'access-tokens$', status: 502, headers: { 'Retry-After': '0' }, body: { message: 'bad gateway' }, times: 10 });
+    sb.faults({
+      method: 'GET',
+      path: 'access-tokens$',
+      status: 502,
+      headers: { 'Retry-After': '0' },
+      body: { message: 'bad gateway' },
+      times: 10,
+    });
     const err = await rejectsWith(few.listAccessTokens(ORG), 'server_error');
     assert.equal(err.status, 502);
     assert.equal(world.count(LIST_ROUTE), 3, 'the first try and two retries');
@@ -183,14 +259,24 @@ describe('aborts', () => {
     try {
       sb.faults({ method: 'GET', path: 'access-tokens/', delayMs: 2000, times: 1 });
       const ac = new AbortController();
-      const outcome = hub.getAccessToken(ORG, id, { signal: ac.signal }).then(() => 'resolved', (e) => e);
-      await until(() => world.count(GET_ONE) === 1 && held.events.includes('armed'), 'the request to be held by the sandbox');
+      const outcome = hub.getAccessToken(ORG, id, { signal: ac.signal }).then(
+        () => 'resolved',
+        (e) => e,
+      );
+      await until(
+        () => world.count(GET_ONE) === 1 && held.events.includes('armed'),
+        'the request to be held by the sandbox',
+      );
       ac.abort();
       const err = await outcome;
       held.events.push('rejected');
       assert.ok(err instanceof DockerHubError, `rejected, not ${err}`);
       assert.equal(err.code, 'aborted');
-      assert.deepEqual(held.events.slice(0, 2), ['armed', 'rejected'], 'rejected before the sandbox answered');
+      assert.deepEqual(
+        held.events.slice(0, 2),
+        ['armed', 'rejected'],
+        'rejected before the sandbox answered',
+      );
     } finally {
       held.stop();
     }
@@ -206,14 +292,21 @@ describe('aborts', () => {
     let first;
     try {
       sb.faults({ method: 'GET', path: `access-tokens/${a}$`, delayMs: 300, times: 1 });
-      first = hub.getAccessToken(ORG, a, { signal: ac.signal }).then((v) => v, (e) => e);
+      first = hub.getAccessToken(ORG, a, { signal: ac.signal }).then(
+        (v) => v,
+        (e) => e,
+      );
       await until(() => world.count(GET_ONE) === 1, 'the first request to reach the sandbox');
       ac.abort();
       assert.equal((await first).code, 'aborted');
       sb.faults({ method: 'GET', path: `access-tokens/${b}$`, delayMs: 500, times: 1 });
       ({ value } = await timed(hub.getAccessToken(ORG, b)));
       late.events.push('second answered');
-      assert.deepEqual(late.events.slice(0, 2), ['armed', 'ran'], 'the late answer came while the second call was out');
+      assert.deepEqual(
+        late.events.slice(0, 2),
+        ['armed', 'ran'],
+        'the late answer came while the second call was out',
+      );
       assert.equal(late.events.at(-1), 'second answered');
     } finally {
       late.stop();
@@ -231,7 +324,10 @@ describe('aborts', () => {
     ac.abort();
     await rejectsWith(fresh.listAccessTokens(ORG, { signal: ac.signal }), 'aborted');
     await rejectsWith(fresh.getAccessToken(ORG, seededIds()[0], { signal: ac.signal }), 'aborted');
-    await rejectsWith(fresh.createAccessToken(ORG, { label: 'x', resources: [PULL_API] }, { signal: ac.signal }), 'aborted');
+    await rejectsWith(
+      fresh.createAccessToken(ORG, { label: 'x', resources: [PULL_API] }, { signal: ac.signal }),
+      'aborted',
+    );
     await rejectsWith(collect(fresh.listAllAccessTokens(ORG, { signal: ac.signal })), 'aborted');
     await rejectsWith(fresh.listAccessTokens(ORG, { signal: AbortSignal.abort() }), 'aborted');
     assert.equal(sb.requests.length, n);
@@ -242,10 +338,23 @@ describe('aborts', () => {
     // not timing): it must have been armed before abort() and cleared by it, never having run.
     const timers = watchTimers(5000);
     try {
-      sb.faults({ method: 'GET', path: 'access-tokens$', status: 429, headers: { 'Retry-After': '5' }, body: { detail: 'Rate limit exceeded' }, times: 1 });
+      sb.faults({
+        method: 'GET',
+        path: 'access-tokens$',
+        status: 429,
+        headers: { 'Retry-After': '5' },
+        body: { detail: 'Rate limit exceeded' },
+        times: 1,
+      });
       const ac = new AbortController();
-      const outcome = hub.listAccessTokens(ORG, { signal: ac.signal }).then(() => 'resolved', (e) => e);
-      await until(() => timers.events.includes('armed'), 'the client to start its Retry-After wait');
+      const outcome = hub.listAccessTokens(ORG, { signal: ac.signal }).then(
+        () => 'resolved',
+        (e) => e,
+      );
+      await until(
+        () => timers.events.includes('armed'),
+        'the client to start its Retry-After wait',
+      );
       assert.equal(world.count(LIST_ROUTE), 1, 'the 429 was answered before the wait began');
       timers.events.push('abort');
       ac.abort();
@@ -253,8 +362,11 @@ describe('aborts', () => {
       timers.events.push('rejected');
       assert.equal(err?.code, 'aborted');
       await until(() => timers.events.includes('cleared'), 'the wait to be cleared');
-      assert.deepEqual(timers.events, ['armed', 'abort', 'rejected', 'cleared'],
-        'the wait began before the abort, the call rejected before the wait ran out, and the wait never ran');
+      assert.deepEqual(
+        timers.events,
+        ['armed', 'abort', 'rejected', 'cleared'],
+        'the wait began before the abort, the call rejected before the wait ran out, and the wait never ran',
+      );
       assert.equal(world.count(LIST_ROUTE), 1, 'no second request');
     } finally {
       timers.stop();
@@ -269,7 +381,10 @@ describe('aborts', () => {
         seen.push(t.id);
         ac.abort();
       }
-    })().then(() => 'finished', (e) => e);
+    })().then(
+      () => 'finished',
+      (e) => e,
+    );
     assert.equal(seen.length, 1);
     assert.equal(err?.code, 'aborted');
     assert.ok(world.count(LIST_ROUTE) <= 2, 'no page after the abort');
@@ -289,7 +404,11 @@ describe('deadlines', () => {
       assert.ok(error instanceof DockerHubError, `rejected, not ${error}`);
       assert.equal(error.code, 'timeout');
       assert.equal(error.maybeCreated, undefined, 'only a create may have made something');
-      assert.deepEqual(deadline.events, ['armed', 'ran', 'rejected'], 'rejected when the deadline ran out');
+      assert.deepEqual(
+        deadline.events,
+        ['armed', 'ran', 'rejected'],
+        'rejected when the deadline ran out',
+      );
     } finally {
       deadline.stop();
     }
@@ -300,7 +419,10 @@ describe('deadlines', () => {
     await quick.listAccessTokens(ORG);
     sb.resetRequests();
     sb.faults({ method: 'POST', path: 'access-tokens$', stall: true, times: 1 });
-    const err = await rejectsWith(quick.createAccessToken(ORG, { label: 'stalled', resources: [PULL_API] }), 'timeout');
+    const err = await rejectsWith(
+      quick.createAccessToken(ORG, { label: 'stalled', resources: [PULL_API] }),
+      'timeout',
+    );
     assert.equal(err.maybeCreated, true);
     assert.match(err.message, /may have been created/);
     assert.equal(world.count(CREATE_ROUTE), 1);
@@ -311,7 +433,15 @@ describe('deadlines', () => {
     await quick.listAccessTokens(ORG);
     sb.resetRequests();
     // Eleven tries of 150 ms each would take 1.65 s: only one deadline for the whole call ends it.
-    sb.faults({ method: 'GET', path: 'access-tokens$', status: 503, headers: { 'Retry-After': '0' }, body: { message: 'busy' }, delayMs: 150, times: 20 });
+    sb.faults({
+      method: 'GET',
+      path: 'access-tokens$',
+      status: 503,
+      headers: { 'Retry-After': '0' },
+      body: { message: 'busy' },
+      delayMs: 150,
+      times: 20,
+    });
     const deadline = watchTimers(500, () => world.count(LIST_ROUTE));
     let error;
     try {
@@ -325,19 +455,41 @@ describe('deadlines', () => {
     assert.equal(deadline.events[0], 'armed', 'one deadline for the call');
     const ran = deadline.events.indexOf('ran');
     if (error.code === 'timeout') {
-      assert.deepEqual(deadline.events.slice(ran), ['ran', 'rejected'], 'a timeout comes when the deadline runs out');
-      assert.equal(deadline.seen[ran], world.count(LIST_ROUTE), 'no try started after the deadline');
+      assert.deepEqual(
+        deadline.events.slice(ran),
+        ['ran', 'rejected'],
+        'a timeout comes when the deadline runs out',
+      );
+      assert.equal(
+        deadline.seen[ran],
+        world.count(LIST_ROUTE),
+        'no try started after the deadline',
+      );
     } else {
-      assert.equal(ran, -1, 'a server_error comes before the deadline (no retry could start in time)');
+      assert.equal(
+        ran,
+        -1,
+        'a server_error comes before the deadline (no retry could start in time)',
+      );
     }
     assert.ok(world.count(LIST_ROUTE) >= 2, 'it did retry');
-    assert.ok(world.count(LIST_ROUTE) <= 5, `but not past the deadline: ${world.count(LIST_ROUTE)}`);
+    assert.ok(
+      world.count(LIST_ROUTE) <= 5,
+      `but not past the deadline: ${world.count(LIST_ROUTE)}`,
+    );
   });
 
   test('a Retry-After beyond the deadline: rate_limited at once, with retryAfter', async () => {
     const wait = watchTimers(3_600_000);
     try {
-      sb.faults({ method: 'GET', path: 'access-tokens$', status: 429, headers: { 'Retry-After': '3600' }, body: { detail: 'Rate limit exceeded', error: false }, times: 1 });
+      sb.faults({
+        method: 'GET',
+        path: 'access-tokens$',
+        status: 429,
+        headers: { 'Retry-After': '3600' },
+        body: { detail: 'Rate limit exceeded', error: false },
+        times: 1,
+      });
       const { error } = await timed(hub.listAccessTokens(ORG));
       assert.ok(error instanceof DockerHubError, `rejected, not ${error}`);
       assert.equal(error.code, 'rate_limited');
@@ -362,7 +514,7 @@ describe('sign-in', () => {
     assert.equal(world.count(LIST_ROUTE), 2);
   });
 
-  test('two 401s in a row: unauthorized, with the server\'s message', async () => {
+  test("two 401s in a row: unauthorized, with the server's message", async () => {
     const fresh = await world.client();
     sb.faults({ path: 'access-tokens', status: 401, body: { message: 'token expired' }, times: 2 });
     const err = await rejectsWith(fresh.listAccessTokens(ORG), 'unauthorized');
@@ -374,7 +526,12 @@ describe('sign-in', () => {
 
   test('a token function is asked again once after a 401', async () => {
     let calls = 0;
-    const client = await world.client({ token: async () => { calls++; return sb.mintJwt({ kind: 'password', sub: 'acme-owner' }); } });
+    const client = await world.client({
+      token: async () => {
+        calls++;
+        return sb.mintJwt({ kind: 'password', sub: 'acme-owner' });
+      },
+    });
     await client.listAccessTokens(ORG);
     assert.equal(calls, 1);
     sb.faults({ path: 'access-tokens', status: 401, body: { message: 'token expired' }, times: 1 });
@@ -389,7 +546,9 @@ describe('sign-in', () => {
   });
 
   test('a fixed token string cannot be renewed: a 401 is final', async () => {
-    const client = await world.client({ token: sb.mintJwt({ kind: 'password', sub: 'acme-owner' }) });
+    const client = await world.client({
+      token: sb.mintJwt({ kind: 'password', sub: 'acme-owner' }),
+    });
     sb.faults({ path: 'access-tokens', status: 401, body: { message: 'token expired' }, times: 1 });
     const err = await rejectsWith(client.listAccessTokens(ORG), 'unauthorized');
     assert.match(err.message, /token expired/);
@@ -399,15 +558,29 @@ describe('sign-in', () => {
   test('concurrent calls during a sign-in share one exchange', async () => {
     const fresh = await world.client();
     const ids = seededIds();
-    const got = await Promise.all([0, 1, 2, 3, 4].map((i) => fresh.getAccessToken(ORG, ids[i % ids.length])));
-    assert.deepEqual(got.map((t) => t.id), [0, 1, 2, 3, 4].map((i) => ids[i % ids.length]));
+    const got = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) => fresh.getAccessToken(ORG, ids[i % ids.length])),
+    );
+    assert.deepEqual(
+      got.map((t) => t.id),
+      [0, 1, 2, 3, 4].map((i) => ids[i % ids.length]),
+    );
     assert.equal(world.count(SIGN_IN_ROUTE), 1);
     assert.equal(world.count(GET_ONE), 5);
   });
 
   test('a failed shared sign-in fails every waiting call, with no data request', async () => {
-    const bad = await world.client({ credentials: { identifier: 'acme-owner', secret: 'not-the-password' } });
-    const results = await Promise.all([1, 2, 3].map(() => bad.listAccessTokens(ORG).then(() => 'resolved', (e) => e)));
+    const bad = await world.client({
+      credentials: { identifier: 'acme-owner', secret: 'not-the-password' },
+    });
+    const results = await Promise.all(
+      [1, 2, 3].map(() =>
+        bad.listAccessTokens(ORG).then(
+          () => 'resolved',
+          (e) => e,
+        ),
+      ),
+    );
     for (const e of results) assert.equal(e?.code, 'unauthorized');
     assert.equal(world.count(SIGN_IN_ROUTE), 1);
     assert.equal(world.count(LIST_ROUTE), 0);
@@ -427,15 +600,25 @@ describe('sign-in', () => {
     beforeEach(() => short.reset());
 
     const probe = fileURLToPath(new URL('../probes/renewal-probe.js', import.meta.url));
-    const runProbe = (mode) => new Promise((resolve) => {
-      execFile(process.execPath, [probe, short.sb.url, mode], { timeout: 60_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-        if (err) {
-          resolve({ failure: err.killed ? 'the client froze: the probe was killed after 5 s' : `${err.message}\n${stderr}` });
-        } else {
-          resolve(JSON.parse(stdout.trim().split('\n').at(-1)));
-        }
+    const runProbe = (mode) =>
+      new Promise((resolve) => {
+        execFile(
+          process.execPath,
+          [probe, short.sb.url, mode],
+          { timeout: 60_000, killSignal: 'SIGKILL' },
+          (err, stdout, stderr) => {
+            if (err) {
+              resolve({
+                failure: err.killed
+                  ? 'the client froze: the probe was killed after 5 s'
+                  : `${err.message}\n${stderr}`,
+              });
+            } else {
+              resolve(JSON.parse(stdout.trim().split('\n').at(-1)));
+            }
+          },
+        );
       });
-    });
 
     test('credentials: two calls, two sign-ins, both succeed', async () => {
       const report = await runProbe('credentials');
@@ -461,7 +644,9 @@ describe('sign-in', () => {
 describe('auto-pagination', () => {
   test('250 tokens at page size 100: 250 distinct ids in 3 requests', async () => {
     const big = await openWorld({
-      seed: { orgs: [{ name: 'bigco', plan: 'business', owners: ['acme-owner'], generateTokens: 250 }] },
+      seed: {
+        orgs: [{ name: 'bigco', plan: 'business', owners: ['acme-owner'], generateTokens: 250 }],
+      },
       tokenLimits: { business: 1000 },
     });
     try {
@@ -471,8 +656,13 @@ describe('auto-pagination', () => {
       assert.equal(ids.length, 250);
       assert.equal(new Set(ids).size, 250);
       assert.equal(big.count(LIST_ROUTE), 3);
-      const asked = big.sb.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/access-tokens'));
-      assert.deepEqual(asked.map((r) => r.query), [1, 2, 3].map((p) => ({ page: String(p), page_size: '100' })));
+      const asked = big.sb.requests.filter(
+        (r) => r.method === 'GET' && r.path.endsWith('/access-tokens'),
+      );
+      assert.deepEqual(
+        asked.map((r) => r.query),
+        [1, 2, 3].map((p) => ({ page: String(p), page_size: '100' })),
+      );
     } finally {
       await big.close();
     }
@@ -491,16 +681,29 @@ describe('auto-pagination', () => {
   });
 
   test('a next on another server is never contacted: the pages come from baseUrl', async () => {
-    const attacker = await startRawServer((req, sock) => respond(sock, req, 404, { body: { message: 'attacker' } }));
+    const attacker = await startRawServer((req, sock) =>
+      respond(sock, req, 404, { body: { message: 'attacker' } }),
+    );
     try {
       const real = (await hub.listAccessTokens(ORG, { pageSize: 1 })).results[0];
       sb.resetRequests();
       sb.faults({
-        method: 'GET', path: 'access-tokens$', status: 200, times: 1,
-        body: pageBody({ total: 3, next: listUrl(`http://127.0.0.1:${attacker.port}`, ORG, 2, 1), results: [real] }),
+        method: 'GET',
+        path: 'access-tokens$',
+        status: 200,
+        times: 1,
+        body: pageBody({
+          total: 3,
+          next: listUrl(`http://127.0.0.1:${attacker.port}`, ORG, 2, 1),
+          results: [real],
+        }),
       });
       const items = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
-      assert.equal(attacker.requests.length, 0, `the attacker got ${JSON.stringify(attacker.requests)}`);
+      assert.equal(
+        attacker.requests.length,
+        0,
+        `the attacker got ${JSON.stringify(attacker.requests)}`,
+      );
       assert.deepEqual(pagesAsked(), [1, 2, 3], 'pages 2 and 3 were asked of the sandbox');
       assert.equal(sb.requests.find((r) => r.query.page === '2').query.page_size, '1');
       assert.equal(items.length, 3);
@@ -513,7 +716,10 @@ describe('auto-pagination', () => {
     const real = (await hub.listAccessTokens(ORG, { pageSize: 1 })).results[0];
     sb.resetRequests();
     sb.faults({
-      method: 'GET', path: 'access-tokens$', status: 200, times: 50,
+      method: 'GET',
+      path: 'access-tokens$',
+      status: 200,
+      times: 50,
       body: pageBody({ total: 100, next: listUrl(sb.url, ORG, 2, 1), results: [real] }),
     });
     const items = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
@@ -527,8 +733,20 @@ describe('auto-pagination', () => {
     const real = (await hub.listAccessTokens(ORG, { pageSize: 1 })).results[0];
     sb.resetRequests();
     sb.faults([
-      { method: 'GET', path: 'access-tokens$', status: 200, times: 1, body: pageBody({ total: 100, next: listUrl(sb.url, ORG, 2, 1), results: [real] }) },
-      { method: 'GET', path: 'access-tokens$', status: 200, times: 50, body: pageBody({ total: 100, next: listUrl(sb.url, ORG, 3, 1), results: [] }) },
+      {
+        method: 'GET',
+        path: 'access-tokens$',
+        status: 200,
+        times: 1,
+        body: pageBody({ total: 100, next: listUrl(sb.url, ORG, 2, 1), results: [real] }),
+      },
+      {
+        method: 'GET',
+        path: 'access-tokens$',
+        status: 200,
+        times: 50,
+        body: pageBody({ total: 100, next: listUrl(sb.url, ORG, 3, 1), results: [] }),
+      },
     ]);
     const items = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
     assert.equal(items.length, 1);
@@ -538,10 +756,19 @@ describe('auto-pagination', () => {
   test('total 3 at page size 1 stops after 3 pages, whatever next says', async () => {
     const real = (await hub.listAccessTokens(ORG, { pageSize: 1 })).results[0];
     sb.resetRequests();
-    sb.faults([1, 2, 3, 4, 5, 6, 7, 8].map((p) => ({
-      method: 'GET', path: 'access-tokens$', status: 200, times: 1,
-      body: pageBody({ total: 3, next: listUrl(sb.url, ORG, p + 1, 1), results: [{ ...real, id: real.id.replace(/.$/, String(p)) }] }),
-    })));
+    sb.faults(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((p) => ({
+        method: 'GET',
+        path: 'access-tokens$',
+        status: 200,
+        times: 1,
+        body: pageBody({
+          total: 3,
+          next: listUrl(sb.url, ORG, p + 1, 1),
+          results: [{ ...real, id: real.id.replace(/.$/, String(p)) }],
+        }),
+      })),
+    );
     const items = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
     assert.equal(items.length, 3);
     assert.deepEqual(pagesAsked(), [1, 2, 3]);
@@ -555,18 +782,28 @@ describe('auto-pagination', () => {
     const seen = [];
     const err = await (async () => {
       for await (const t of hub.listAllAccessTokens(ORG, { pageSize: 1 })) seen.push(t);
-    })().then(() => 'finished', (e) => e);
+    })().then(
+      () => 'finished',
+      (e) => e,
+    );
     assert.equal(seen.length, 1);
     assert.equal(err?.code, 'not_found');
   });
 });
 
 describe('rate-limit figures', () => {
-  test('hub.rateLimit follows the last response\'s X-RateLimit-* headers', async () => {
+  test("hub.rateLimit follows the last response's X-RateLimit-* headers", async () => {
     const page = await hub.listAccessTokens(ORG, { pageSize: 1 });
     sb.faults({
-      method: 'GET', path: 'access-tokens$', status: 200, times: 1,
-      headers: { 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '7', 'X-RateLimit-Reset': '1900000000' },
+      method: 'GET',
+      path: 'access-tokens$',
+      status: 200,
+      times: 1,
+      headers: {
+        'X-RateLimit-Limit': '50',
+        'X-RateLimit-Remaining': '7',
+        'X-RateLimit-Reset': '1900000000',
+      },
       body: page,
     });
     await hub.listAccessTokens(ORG, { pageSize: 1 });
@@ -583,8 +820,16 @@ describe('rate-limit figures', () => {
 
   test('an error response updates it too', async () => {
     sb.faults({
-      method: 'GET', path: 'access-tokens$', status: 429, times: 1,
-      headers: { 'Retry-After': '3600', 'X-RateLimit-Limit': '60', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1900000060' },
+      method: 'GET',
+      path: 'access-tokens$',
+      status: 429,
+      times: 1,
+      headers: {
+        'Retry-After': '3600',
+        'X-RateLimit-Limit': '60',
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': '1900000060',
+      },
       body: { detail: 'Rate limit exceeded', error: false },
     });
     const err = await rejectsWith(hub.listAccessTokens(ORG), 'rate_limited');
@@ -599,26 +844,40 @@ describe('rate-limit figures', () => {
 /** Every Authorization the sandbox receives from now on, by path, in order. */
 function recordAuthorizations() {
   const seen = [];
-  const listener = (req) => seen.push({ method: req.method, path: req.url.split('?')[0], authorization: req.headers.authorization ?? null });
+  const listener = (req) =>
+    seen.push({
+      method: req.method,
+      path: req.url.split('?')[0],
+      authorization: req.headers.authorization ?? null,
+    });
   sb.server.on('request', listener);
   return { seen, stop: () => sb.server.off('request', listener) };
 }
 
 describe('issue 11: per-client state is never shared through a reused pointer', () => {
-  test('a late answer of a closed client\'s token function reaches nothing, whoever got its memory', async () => {
+  test("a late answer of a closed client's token function reaches nothing, whoever got its memory", async () => {
     const jwtA = sb.mintJwt({ kind: 'password', sub: 'globex-owner' });
     const jwtB = sb.mintJwt({ kind: 'password', sub: 'acme-owner' });
     const log = recordAuthorizations();
     try {
       for (let round = 0; round < 8; round++) {
         let answerA;
-        const a = await world.client({ token: () => new Promise((resolve) => (answerA = resolve)), maxRetries: 0 });
-        const callA = a.listAccessTokens(ORG).then(() => 'resolved', (e) => e.code);
+        const a = await world.client({
+          token: () => new Promise((resolve) => (answerA = resolve)),
+          maxRetries: 0,
+        });
+        const callA = a.listAccessTokens(ORG).then(
+          () => 'resolved',
+          (e) => e.code,
+        );
         await until(() => answerA, 'client A asking for its JWT');
         a.close();
         assert.equal(await callA, 'closed');
         let answerB;
-        const b = await world.client({ token: () => new Promise((resolve) => (answerB = resolve)), maxRetries: 0 });
+        const b = await world.client({
+          token: () => new Promise((resolve) => (answerB = resolve)),
+          maxRetries: 0,
+        });
         const callB = b.listAccessTokens(ORG);
         await until(() => answerB, 'client B asking for its JWT');
         answerA(jwtA); // A's late answer: must not reach B, though B may have A's old pointer
@@ -627,9 +886,15 @@ describe('issue 11: per-client state is never shared through a reused pointer', 
         await callB;
         b.close();
       }
-      const sent = log.seen.filter((r) => r.path.startsWith('/v2/orgs/')).map((r) => r.authorization);
+      const sent = log.seen
+        .filter((r) => r.path.startsWith('/v2/orgs/'))
+        .map((r) => r.authorization);
       assert.ok(sent.length >= 8);
-      assert.deepEqual(sent.filter((h) => h !== `Bearer ${jwtB}`), [], 'every request of B carried B\'s JWT');
+      assert.deepEqual(
+        sent.filter((h) => h !== `Bearer ${jwtB}`),
+        [],
+        "every request of B carried B's JWT",
+      );
     } finally {
       log.stop();
     }
@@ -648,17 +913,34 @@ describe('issue 11: a start that throws leaves nothing behind', () => {
     };
     let err;
     try {
-      err = await client.createAccessToken(ORG, { label: 'x', description: 'd'.repeat(64 * 1024 * 1024) }, { signal: controller.signal })
-        .then(() => null, (e) => e);
-      const iter = client.listAllAccessTokens('a'.repeat(64 * 1024 * 1024), { signal: controller.signal });
-      const err2 = await iter.next().then(() => null, (e) => e);
+      err = await client
+        .createAccessToken(
+          ORG,
+          { label: 'x', description: 'd'.repeat(64 * 1024 * 1024) },
+          { signal: controller.signal },
+        )
+        .then(
+          () => null,
+          (e) => e,
+        );
+      const iter = client.listAllAccessTokens('a'.repeat(64 * 1024 * 1024), {
+        signal: controller.signal,
+      });
+      const err2 = await iter.next().then(
+        () => null,
+        (e) => e,
+      );
       assert.equal(err2?.code, 'invalid_response');
     } finally {
       WebAssembly.Memory.prototype.grow = grow;
     }
     assert.ok(err instanceof DockerHubError, `${err}`);
     assert.match(err.message, /out of memory/);
-    assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'no abort listener left behind');
+    assert.equal(
+      getEventListeners(controller.signal, 'abort').length,
+      0,
+      'no abort listener left behind',
+    );
     assert.equal(pendingCalls(client), 0, 'no pending entry left behind');
     assert.equal(heapInUse(client), before, 'the strings already copied were freed');
     await client.listAccessTokens(ORG); // the client still works
@@ -715,12 +997,24 @@ describe('issue 11: listAllAccessTokens pages', () => {
   test('a page without total follows next, inside the same guards', async () => {
     const items = (await hub.listAccessTokens(ORG, { pageSize: 3 })).results;
     sb.resetRequests();
-    sb.faults([1, 2, 3].map((p) => ({
-      method: 'GET', path: 'access-tokens$', status: 200, times: 1,
-      body: { next: p < 3 ? listUrl(sb.url, ORG, p + 1, 1) : null, previous: null, results: [items[p - 1]] },
-    })));
+    sb.faults(
+      [1, 2, 3].map((p) => ({
+        method: 'GET',
+        path: 'access-tokens$',
+        status: 200,
+        times: 1,
+        body: {
+          next: p < 3 ? listUrl(sb.url, ORG, p + 1, 1) : null,
+          previous: null,
+          results: [items[p - 1]],
+        },
+      })),
+    );
     const got = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
-    assert.deepEqual(got.map((t) => t.id), items.map((t) => t.id));
+    assert.deepEqual(
+      got.map((t) => t.id),
+      items.map((t) => t.id),
+    );
     assert.deepEqual(pagesAsked(), [1, 2, 3]);
   });
 
@@ -728,7 +1022,10 @@ describe('issue 11: listAllAccessTokens pages', () => {
     const item = (await hub.listAccessTokens(ORG, { pageSize: 1 })).results[0];
     sb.resetRequests();
     sb.faults({
-      method: 'GET', path: 'access-tokens$', status: 200, times: 50,
+      method: 'GET',
+      path: 'access-tokens$',
+      status: 200,
+      times: 50,
       body: { next: listUrl(sb.url, ORG, 2, 1), previous: null, results: [item] },
     });
     const got = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
@@ -750,7 +1047,7 @@ describe('issue 11: listAllAccessTokens pages', () => {
     assert.deepEqual(pagesAsked(), [1, 2], 'nothing after the loop is left');
   });
 
-  test('timeoutMs bounds each page\'s fetch; the consumer\'s time between pages never counts', async () => {
+  test("timeoutMs bounds each page's fetch; the consumer's time between pages never counts", async () => {
     // The exact bound is proved on a fake clock in tests/c (pages_on_demand). Here: the consumer
     // holds each page twice as long as timeoutMs, and the pages still come; then a page that never
     // comes ends the loop with timeout, after the pages before it.
@@ -767,12 +1064,17 @@ describe('issue 11: listAllAccessTokens pages', () => {
     assert.deepEqual(pagesAsked(), [1, 2, 3]);
     // One page held past the deadline: timeout, after the pages before it.
     sb.resetRequests();
-    sb.faults([{ method: 'GET', path: 'access-tokens$', delayMs: 1, times: 1 },
-      { method: 'GET', path: 'access-tokens$', stall: true, times: 1 }]);
+    sb.faults([
+      { method: 'GET', path: 'access-tokens$', delayMs: 1, times: 1 },
+      { method: 'GET', path: 'access-tokens$', stall: true, times: 1 },
+    ]);
     const seen = [];
     const err = await (async () => {
       for await (const t of client.listAllAccessTokens(ORG, { pageSize: 1 })) seen.push(t);
-    })().then(() => null, (e) => e);
+    })().then(
+      () => null,
+      (e) => e,
+    );
     assert.equal(seen.length, 1);
     assert.equal(err?.code, 'timeout');
   });

@@ -8,7 +8,17 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createClient, DockerHubError } from '../../bindings/index.node.js';
 import {
-  ORG, OWNER, MEMBER, OAT, PULL_API, LIST_ROUTE, SIGN_IN_ROUTE, openOwnerWorld, rejectsWith, collect, until,
+  ORG,
+  OWNER,
+  MEMBER,
+  OAT,
+  PULL_API,
+  LIST_ROUTE,
+  SIGN_IN_ROUTE,
+  openOwnerWorld,
+  rejectsWith,
+  collect,
+  until,
 } from '../fixtures/hub.js';
 
 const RESOURCES = [
@@ -16,7 +26,15 @@ const RESOURCES = [
   { type: 'TYPE_REPO', path: 'acme/web', scopes: ['scope-image-pull', 'scope-image-push'] },
   { type: 'TYPE_ORG', path: 'acme', scopes: ['scope-member-read'] },
 ];
-const SUMMARY_KEYS = ['created_at', 'created_by', 'expires_at', 'id', 'is_active', 'label', 'last_used_at'];
+const SUMMARY_KEYS = [
+  'created_at',
+  'created_by',
+  'expires_at',
+  'id',
+  'is_active',
+  'label',
+  'last_used_at',
+];
 
 let world;
 let sb;
@@ -49,7 +67,8 @@ function assertRateLimit(client, headers) {
   const rl = client.rateLimit;
   assert.ok(rl, 'rateLimit is set after a call');
   assert.deepEqual(Object.keys(rl).sort(), ['limit', 'remaining', 'reset']);
-  for (const k of ['limit', 'remaining', 'reset']) assert.equal(typeof rl[k], 'number', `rateLimit.${k} is a number`);
+  for (const k of ['limit', 'remaining', 'reset'])
+    assert.equal(typeof rl[k], 'number', `rateLimit.${k} is a number`);
   if (headers) {
     assert.deepEqual(rl, {
       limit: Number(headers['x-ratelimit-limit']),
@@ -79,7 +98,8 @@ describe('operations', () => {
     assert.ok(page.total >= 3);
     assert.ok(Array.isArray(page.results));
     const labels = page.results.map((t) => t.label);
-    for (const l of ['ci-pull', 'legacy-deploy', 'q1-audit']) assert.ok(labels.includes(l), `${l} is listed`);
+    for (const l of ['ci-pull', 'legacy-deploy', 'q1-audit'])
+      assert.ok(labels.includes(l), `${l} is listed`);
     for (const item of page.results) {
       assert.equal('resources' in item, false, 'list items carry no resources');
       assert.deepEqual(Object.keys(item).sort(), SUMMARY_KEYS, 'the wire names, exactly');
@@ -102,13 +122,19 @@ describe('operations', () => {
   test('listAllAccessTokens yields every token', async () => {
     const all = await collect(hub.listAllAccessTokens(ORG, { pageSize: 1 }));
     const page = await hub.listAccessTokens(ORG, { pageSize: 100 });
-    assert.deepEqual(all.map((t) => t.id), page.results.map((t) => t.id));
+    assert.deepEqual(
+      all.map((t) => t.id),
+      page.results.map((t) => t.id),
+    );
   });
 
   test('createAccessToken and createAccessTokenWithHttpInfo', async () => {
     const expires = new Date(Date.now() + 30 * 86400e3).toISOString();
     const info = await hub.createAccessTokenWithHttpInfo(ORG, {
-      label: 'e2e-create', description: 'made by client.test.js', resources: RESOURCES, expires_at: expires,
+      label: 'e2e-create',
+      description: 'made by client.test.js',
+      resources: RESOURCES,
+      expires_at: expires,
     });
     assert.equal(info.status, 201);
     assertHeaders(info.headers);
@@ -126,7 +152,10 @@ describe('operations', () => {
     const last = sb.requests.at(-1);
     assert.deepEqual([last.method, last.path], ['POST', `/v2/orgs/${ORG}/access-tokens`]);
 
-    const plain = await hub.createAccessToken(ORG, { label: 'e2e-create-plain', resources: [PULL_API] });
+    const plain = await hub.createAccessToken(ORG, {
+      label: 'e2e-create-plain',
+      resources: [PULL_API],
+    });
     assert.match(plain.token, OAT);
     assert.notEqual(plain.token, t.token);
     assert.equal('created_by' in plain, false);
@@ -150,12 +179,18 @@ describe('operations', () => {
     const seeded = sb.credentials.tokens.find((t) => t.org === ORG && t.label === 'ci-pull');
     const plain = await hub.getAccessToken(ORG, seeded.id);
     assert.equal(plain.label, 'ci-pull');
-    assert.ok(Array.isArray(plain.resources) && plain.resources.length > 0, 'get carries resources');
+    assert.ok(
+      Array.isArray(plain.resources) && plain.resources.length > 0,
+      'get carries resources',
+    );
   });
 
   test('updateAccessToken and updateAccessTokenWithHttpInfo', async () => {
     const made = await makeToken('e2e-update');
-    const info = await hub.updateAccessTokenWithHttpInfo(ORG, made.id, { label: 'e2e-updated', description: 'changed' });
+    const info = await hub.updateAccessTokenWithHttpInfo(ORG, made.id, {
+      label: 'e2e-updated',
+      description: 'changed',
+    });
     assert.equal(info.status, 200);
     assertHeaders(info.headers);
     assert.equal(info.data.id, made.id);
@@ -163,7 +198,10 @@ describe('operations', () => {
     assert.equal(info.data.description, 'changed');
     assert.deepEqual(info.data.resources, [PULL_API]);
     const last = sb.requests.at(-1);
-    assert.deepEqual([last.method, last.path], ['PATCH', `/v2/orgs/${ORG}/access-tokens/${made.id}`]);
+    assert.deepEqual(
+      [last.method, last.path],
+      ['PATCH', `/v2/orgs/${ORG}/access-tokens/${made.id}`],
+    );
 
     const off = await hub.updateAccessToken(ORG, made.id, { is_active: false });
     assert.equal(off.is_active, false);
@@ -198,22 +236,33 @@ describe('operations', () => {
   });
 });
 
-describe('errors carry the server\'s word', () => {
+describe("errors carry the server's word", () => {
   test('400: a description over 200 characters -> bad_request with fields', async () => {
     const before = (await hub.listAccessTokens(ORG, { pageSize: 100 })).total;
     const err = await rejectsWith(
-      hub.createAccessToken(ORG, { label: 'too-long', description: 'd'.repeat(201), resources: [PULL_API] }),
+      hub.createAccessToken(ORG, {
+        label: 'too-long',
+        description: 'd'.repeat(201),
+        resources: [PULL_API],
+      }),
       'bad_request',
     );
     assert.equal(err.status, 400);
     assert.ok(err.fields?.description, 'fields.description');
     assert.match(err.message, /200 characters/);
-    assert.equal((await hub.listAccessTokens(ORG, { pageSize: 100 })).total, before, 'nothing was created');
+    assert.equal(
+      (await hub.listAccessTokens(ORG, { pageSize: 100 })).total,
+      before,
+      'nothing was created',
+    );
   });
 
   test('400: an unknown scope -> bad_request with fields', async () => {
     const err = await rejectsWith(
-      hub.createAccessToken(ORG, { label: 'bad-scope', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-fly'] }] }),
+      hub.createAccessToken(ORG, {
+        label: 'bad-scope',
+        resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-fly'] }],
+      }),
       'bad_request',
     );
     assert.equal(err.status, 400);
@@ -228,8 +277,14 @@ describe('errors carry the server\'s word', () => {
     const bad = await world.client({ credentials: { identifier: 'acme-owner', secret: password } });
     const err = await rejectsWith(bad.listAccessTokens(ORG), 'unauthorized');
     assert.equal(err.status, 401);
-    assert.match(err.message, /Incorrect authentication credentials/, 'the server\'s message');
-    for (const text of [err.message, String(err), JSON.stringify(err), err.stack ?? '', JSON.stringify(err.headers ?? {})]) {
+    assert.match(err.message, /Incorrect authentication credentials/, "the server's message");
+    for (const text of [
+      err.message,
+      String(err),
+      JSON.stringify(err),
+      err.stack ?? '',
+      JSON.stringify(err.headers ?? {}),
+    ]) {
       assert.equal(text.includes(password), false, `the password leaks into ${text}`);
     }
   });
@@ -257,13 +312,22 @@ describe('errors carry the server\'s word', () => {
     const err = await rejectsWith(hub.listAccessTokens('nosuchorg'), 'not_found');
     assert.equal(err.status, 404);
     assert.match(err.message, /nosuchorg/);
-    await rejectsWith(hub.createAccessToken('nosuchorg', { label: 'x', resources: [PULL_API] }), 'not_found');
+    await rejectsWith(
+      hub.createAccessToken('nosuchorg', { label: 'x', resources: [PULL_API] }),
+      'not_found',
+    );
   });
 
   test('a secret the server echoes back is not in the error', async () => {
     const jwt = sb.mintJwt({ kind: 'password', sub: 'acme-owner' });
     const byJwt = await world.client({ token: jwt });
-    sb.faults({ method: 'GET', path: 'access-tokens$', status: 401, times: 1, body: { message: `bad token ${jwt}`, detail: jwt, errinfo: { token: jwt } } });
+    sb.faults({
+      method: 'GET',
+      path: 'access-tokens$',
+      status: 401,
+      times: 1,
+      body: { message: `bad token ${jwt}`, detail: jwt, errinfo: { token: jwt } },
+    });
     const err = await rejectsWith(byJwt.listAccessTokens(ORG), 'unauthorized');
     for (const text of [err.message, String(err), JSON.stringify(err), err.stack ?? '']) {
       assert.equal(text.includes(jwt), false, `the JWT leaks into ${text}`);
@@ -272,7 +336,13 @@ describe('errors carry the server\'s word', () => {
 
     const secret = 'Echoed-Secret-93b1';
     const byPassword = await world.client({ credentials: { identifier: 'acme-owner', secret } });
-    sb.faults({ method: 'POST', path: '^/v2/auth/token$', status: 400, times: 1, body: { message: `cannot parse ${secret}`, fields: { secret: [secret] } } });
+    sb.faults({
+      method: 'POST',
+      path: '^/v2/auth/token$',
+      status: 400,
+      times: 1,
+      body: { message: `cannot parse ${secret}`, fields: { secret: [secret] } },
+    });
     const err2 = await rejectsWith(byPassword.listAccessTokens(ORG), 'bad_request');
     assert.equal(JSON.stringify(err2).includes(secret), false, JSON.stringify(err2));
     assert.equal(err2.message.includes(secret), false);
@@ -280,8 +350,16 @@ describe('errors carry the server\'s word', () => {
 
   test('every error is a DockerHubError and an Error, with code, status and message', async () => {
     const errs = [];
-    for (const call of [() => hub.getAccessToken(ORG, 'nope'), () => hub.listAccessTokens(ORG, { page: 0 })]) {
-      errs.push(await call().then(() => assert.fail('resolved'), (e) => e));
+    for (const call of [
+      () => hub.getAccessToken(ORG, 'nope'),
+      () => hub.listAccessTokens(ORG, { page: 0 }),
+    ]) {
+      errs.push(
+        await call().then(
+          () => assert.fail('resolved'),
+          (e) => e,
+        ),
+      );
     }
     for (const e of errs) {
       assert.ok(e instanceof DockerHubError);
@@ -325,17 +403,25 @@ describe('the token option', () => {
   });
 
   test('a sync function works too; a function that throws -> unauthorized', async () => {
-    const ok = await world.client({ token: () => sb.mintJwt({ kind: 'password', sub: 'acme-owner' }) });
+    const ok = await world.client({
+      token: () => sb.mintJwt({ kind: 'password', sub: 'acme-owner' }),
+    });
     assert.ok((await ok.listAccessTokens(ORG)).total >= 3);
     const n = sb.requests.length;
-    const broken = await world.client({ token: () => { throw new Error('vault sealed'); } });
+    const broken = await world.client({
+      token: () => {
+        throw new Error('vault sealed');
+      },
+    });
     const err = await rejectsWith(broken.listAccessTokens(ORG), 'unauthorized');
     assert.equal(sb.requests.length, n, 'no request without a JWT');
     assert.doesNotMatch(err.message, /^$/);
   });
 
   test('a JWT of a member: forbidden, as with credentials', async () => {
-    const client = await world.client({ token: sb.mintJwt({ kind: 'password', sub: 'acme-member' }) });
+    const client = await world.client({
+      token: sb.mintJwt({ kind: 'password', sub: 'acme-member' }),
+    });
     await rejectsWith(client.listAccessTokens(ORG), 'forbidden');
   });
 });
@@ -355,7 +441,11 @@ describe('invalid arguments are refused before any request', () => {
       throw e;
     });
     assert.equal(err.status, 0, `${what}: status 0`);
-    assert.equal(sb.requests.length, n, `${what}: no request was sent (${JSON.stringify(sb.requests.slice(n))})`);
+    assert.equal(
+      sb.requests.length,
+      n,
+      `${what}: no request was sent (${JSON.stringify(sb.requests.slice(n))})`,
+    );
     return err;
   }
 
@@ -384,7 +474,9 @@ describe('invalid arguments are refused before any request', () => {
       await refused('list', () => fresh.listAccessTokens(bad));
       await refused('listWithHttpInfo', () => fresh.listAccessTokensWithHttpInfo(bad));
       await refused('listAll', () => collect(fresh.listAllAccessTokens(bad)));
-      await refused('create', () => fresh.createAccessToken(bad, { label: 'x', resources: [PULL_API] }));
+      await refused('create', () =>
+        fresh.createAccessToken(bad, { label: 'x', resources: [PULL_API] }),
+      );
       await refused('get', () => fresh.getAccessToken(bad, ID));
       await refused('update', () => fresh.updateAccessToken(bad, ID, { label: 'x' }));
       await refused('delete', () => fresh.deleteAccessToken(bad, ID));
@@ -410,7 +502,9 @@ describe('invalid arguments are refused before any request', () => {
     }
     for (const pageSize of [0, 101, -5, 2.5, '10']) {
       await refused(`pageSize ${pageSize}`, () => fresh.listAccessTokens(ORG, { pageSize }));
-      await refused(`listAll pageSize ${pageSize}`, () => collect(fresh.listAllAccessTokens(ORG, { pageSize })));
+      await refused(`listAll pageSize ${pageSize}`, () =>
+        collect(fresh.listAllAccessTokens(ORG, { pageSize })),
+      );
     }
   });
 
@@ -418,17 +512,50 @@ describe('invalid arguments are refused before any request', () => {
     ['no label', { resources: [PULL_API] }],
     ['label ""', { label: '', resources: [PULL_API] }],
     ['label not a string', { label: 7, resources: [PULL_API] }],
-    ['a resource without type', { label: 'x', resources: [{ path: 'acme/api', scopes: ['scope-image-pull'] }] }],
-    ['a resource without path', { label: 'x', resources: [{ type: 'TYPE_REPO', scopes: ['scope-image-pull'] }] }],
-    ['a resource without scopes', { label: 'x', resources: [{ type: 'TYPE_REPO', path: 'acme/api' }] }],
-    ['a resource with empty scopes', { label: 'x', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: [] }] }],
-    ['type TYPE_USER', { label: 'x', resources: [{ type: 'TYPE_USER', path: 'acme/api', scopes: ['scope-image-pull'] }] }],
-    ['scopes not an array', { label: 'x', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: 'scope-image-pull' }] }],
-    ['a scope ""', { label: 'x', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: [''] }] }],
-    ['a scope that is a number', { label: 'x', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: [1] }] }],
+    [
+      'a resource without type',
+      { label: 'x', resources: [{ path: 'acme/api', scopes: ['scope-image-pull'] }] },
+    ],
+    [
+      'a resource without path',
+      { label: 'x', resources: [{ type: 'TYPE_REPO', scopes: ['scope-image-pull'] }] },
+    ],
+    [
+      'a resource without scopes',
+      { label: 'x', resources: [{ type: 'TYPE_REPO', path: 'acme/api' }] },
+    ],
+    [
+      'a resource with empty scopes',
+      { label: 'x', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: [] }] },
+    ],
+    [
+      'type TYPE_USER',
+      {
+        label: 'x',
+        resources: [{ type: 'TYPE_USER', path: 'acme/api', scopes: ['scope-image-pull'] }],
+      },
+    ],
+    [
+      'scopes not an array',
+      {
+        label: 'x',
+        resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: 'scope-image-pull' }],
+      },
+    ],
+    [
+      'a scope ""',
+      { label: 'x', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: [''] }] },
+    ],
+    [
+      'a scope that is a number',
+      { label: 'x', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: [1] }] },
+    ],
     ['resources not an array', { label: 'x', resources: PULL_API }],
     ['expires_at "tomorrow"', { label: 'x', resources: [PULL_API], expires_at: 'tomorrow' }],
-    ['expires_at 2026-02-30', { label: 'x', resources: [PULL_API], expires_at: '2026-02-30T00:00:00Z' }],
+    [
+      'expires_at 2026-02-30',
+      { label: 'x', resources: [PULL_API], expires_at: '2026-02-30T00:00:00Z' },
+    ],
     ['expires_at a number', { label: 'x', resources: [PULL_API], expires_at: 1767225600 }],
     ['an unknown key is_active', { label: 'x', resources: [PULL_API], is_active: true }],
     ['an unknown key labels', { labels: 'x', resources: [PULL_API] }],
@@ -466,7 +593,9 @@ describe('invalid arguments are refused before any request', () => {
     await refused('list { page_size }', () => fresh.listAccessTokens(ORG, { page_size: 2 }));
     await refused('listAll { page }', () => collect(fresh.listAllAccessTokens(ORG, { page: 2 })));
     await refused('get { timeout }', () => fresh.getAccessToken(ORG, ID, { timeout: 5 }));
-    await refused('create { force }', () => fresh.createAccessToken(ORG, { label: 'x', resources: [PULL_API] }, { force: true }));
+    await refused('create { force }', () =>
+      fresh.createAccessToken(ORG, { label: 'x', resources: [PULL_API] }, { force: true }),
+    );
     await refused('update { x }', () => fresh.updateAccessToken(ORG, ID, { label: 'x' }, { x: 1 }));
     await refused('delete { signal: {} }', () => fresh.deleteAccessToken(ORG, ID, { signal: {} }));
     await refused('get options null', () => fresh.getAccessToken(ORG, ID, null));
@@ -479,9 +608,15 @@ describe('invalid arguments are refused before any request', () => {
       ['baseUrl with user info', { baseUrl: 'https://u:p@h', credentials: OWNER }],
       ['baseUrl with a query', { baseUrl: `${sb.url}?x=1`, credentials: OWNER }],
       ['baseUrl not a string', { baseUrl: 42, credentials: OWNER }],
-      ['token and credentials', { baseUrl: sb.url, token: 'eyJhbGciOiJIUzI1NiJ9.e30.x', credentials: OWNER }],
+      [
+        'token and credentials',
+        { baseUrl: sb.url, token: 'eyJhbGciOiJIUzI1NiJ9.e30.x', credentials: OWNER },
+      ],
       ['an unknown option', { baseUrl: sb.url, credentials: OWNER, retries: 2 }],
-      ['credentials without secret', { baseUrl: sb.url, credentials: { identifier: 'acme-owner' } }],
+      [
+        'credentials without secret',
+        { baseUrl: sb.url, credentials: { identifier: 'acme-owner' } },
+      ],
       ['a token that is a number', { baseUrl: sb.url, token: 12 }],
       ['timeoutMs 0', { baseUrl: sb.url, credentials: OWNER, timeoutMs: 0 }],
       ['maxRetries -1', { baseUrl: sb.url, credentials: OWNER, maxRetries: -1 }],
@@ -502,7 +637,10 @@ describe('close()', () => {
     await rejectsWith(client.listAccessTokens(ORG), 'closed');
     await rejectsWith(client.listAccessTokensWithHttpInfo(ORG), 'closed');
     await rejectsWith(collect(client.listAllAccessTokens(ORG)), 'closed');
-    await rejectsWith(client.createAccessToken(ORG, { label: 'x', resources: [PULL_API] }), 'closed');
+    await rejectsWith(
+      client.createAccessToken(ORG, { label: 'x', resources: [PULL_API] }),
+      'closed',
+    );
     await rejectsWith(client.getAccessToken(ORG, ID), 'closed');
     await rejectsWith(client.updateAccessToken(ORG, ID, { label: 'x' }), 'closed');
     await rejectsWith(client.deleteAccessTokenWithHttpInfo(ORG, ID), 'closed');
@@ -516,7 +654,10 @@ describe('close()', () => {
     sb.faults({ method: 'GET', path: 'access-tokens$', delayMs: 2000, times: 1 });
     const n = sb.requests.length;
     const p = client.listAccessTokens(ORG);
-    const outcome = p.then(() => 'resolved', (e) => e);
+    const outcome = p.then(
+      () => 'resolved',
+      (e) => e,
+    );
     await until(() => sb.requests.length > n, 'the request to reach the sandbox');
     const t0 = performance.now();
     client.close();
@@ -532,7 +673,10 @@ describe('close()', () => {
     sb.faults({ method: 'POST', path: '^/v2/auth/token$', delayMs: 2000, times: 1 });
     const n = world.count(SIGN_IN_ROUTE);
     const lists = world.count(LIST_ROUTE);
-    const outcome = client.listAccessTokens(ORG).then(() => 'resolved', (e) => e);
+    const outcome = client.listAccessTokens(ORG).then(
+      () => 'resolved',
+      (e) => e,
+    );
     await until(() => world.count(SIGN_IN_ROUTE) > n, 'the sign-in to reach the sandbox');
     client.close();
     const err = await outcome;
@@ -549,7 +693,10 @@ describe('close()', () => {
         seen.push(t.id);
         client.close();
       }
-    })().then(() => 'finished', (e) => e);
+    })().then(
+      () => 'finished',
+      (e) => e,
+    );
     assert.equal(seen.length, 1);
     assert.ok(err instanceof DockerHubError, `rejected, not ${err}`);
     assert.equal(err.code, 'closed');
@@ -558,17 +705,29 @@ describe('close()', () => {
 
 describe('globals', () => {
   const probe = fileURLToPath(new URL('../probes/globals-probe.js', import.meta.url));
-  const runProbe = (...args) => new Promise((resolve, reject) => {
-    execFile(process.execPath, [probe, sb.url, ...args], { timeout: 20000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`the probe failed: ${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').at(-1)));
+  const runProbe = (...args) =>
+    new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [probe, sb.url, ...args],
+        { timeout: 20000 },
+        (err, stdout, stderr) => {
+          if (err) reject(new Error(`the probe failed: ${err.message}\n${stderr}`));
+          else resolve(JSON.parse(stdout.trim().split('\n').at(-1)));
+        },
+      );
     });
-  });
 
   test('importing the package and making calls adds or changes no global', async () => {
     const report = await runProbe();
     assert.equal(report.failure, undefined, report.failure);
-    assert.deepEqual(report.calls, ['list:' + report.calls[0].slice(5), 'create:string', 'get:true', 'delete', 'error:not_found']);
+    assert.deepEqual(report.calls, [
+      'list:' + report.calls[0].slice(5),
+      'create:string',
+      'get:true',
+      'delete',
+      'error:not_found',
+    ]);
     assert.deepEqual(report.added, [], 'globals added');
     assert.deepEqual(report.removed, [], 'globals removed');
     assert.deepEqual(report.changed, [], 'globals changed');

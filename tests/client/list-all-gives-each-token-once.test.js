@@ -8,7 +8,8 @@ import { startRawServer, respond, tokenJson } from '../fixtures/hostile-server.j
 
 const JWT = 'eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln';
 const NOW = Date.parse('2026-12-01T00:00:00Z');
-const tok = (i, extra = {}) => tokenJson({ id: `a7f1c0de-0000-4000-8000-00000000000${i}`, label: `tok-${i}`, ...extra });
+const tok = (i, extra = {}) =>
+  tokenJson({ id: `a7f1c0de-0000-4000-8000-00000000000${i}`, label: `tok-${i}`, ...extra });
 
 async function shiftingServer() {
   const before = [tok(1), tok(2, { is_active: false }), tok(3)];
@@ -23,7 +24,8 @@ async function shiftingServer() {
     const size = Math.min(2, Number(u.searchParams.get('page_size'))); // its own cap: 2
     const list = pagesServed++ === 0 ? before : after;
     const results = list.slice((page - 1) * size, page * size).map(({ resources, ...t }) => t);
-    const next = page * size < list.length ? `${u.pathname}?page=${page + 1}&page_size=${size}` : null;
+    const next =
+      page * size < list.length ? `${u.pathname}?page=${page + 1}&page_size=${size}` : null;
     return respond(sock, req, 200, { body: { total: list.length, next, previous: null, results } });
   });
   return srv;
@@ -47,7 +49,10 @@ test('an audit on a list that shifts while it is read counts each token once', a
   const hub = await createClient({ baseUrl: srv.url, token: JWT, maxRetries: 0 });
   try {
     const report = await hub.auditAccessTokens('acme', { now: NOW, limit: 10 });
-    assert.deepEqual(report.tokens.map((t) => t.label), ['tok-1', 'tok-2', 'tok-3']);
+    assert.deepEqual(
+      report.tokens.map((t) => t.label),
+      ['tok-1', 'tok-2', 'tok-3'],
+    );
     assert.equal(report.summary.usage, 'Tokens used: 3 of 10');
     assert.equal(report.summary.inactive, 1);
   } finally {

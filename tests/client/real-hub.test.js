@@ -13,7 +13,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openWorld, rejectsWith, ORG, OWNER, CREATE_ROUTE, ONE_ROUTE, PULL_API } from '../fixtures/hub.js';
+import {
+  openWorld,
+  rejectsWith,
+  ORG,
+  OWNER,
+  CREATE_ROUTE,
+  ONE_ROUTE,
+  PULL_API,
+} from '../fixtures/hub.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DENO = `${ROOT}node_modules/.bin/deno`;
@@ -67,15 +75,25 @@ describe('Docker Hub as it really answers (sandbox)', () => {
       const hub = await world.client({ maxRetries: 2, timeoutMs: 20000 });
       await rejectsWith(hub.getAccessToken(ORG, id), 'not_found');
       const seen = arrivals.get(path(id));
-      assert.deepEqual(seen.map((a) => a.status), [429, 404], 'one 429, then the retry');
+      assert.deepEqual(
+        seen.map((a) => a.status),
+        [429, 404],
+        'one 429, then the retry',
+      );
       const earliest = notBefore(seen[0].at);
-      assert.ok(seen[1].at >= earliest - CLOCK_SLACK_MS,
-        `the retry came ${earliest - seen[1].at} ms before the moment the server named`);
+      assert.ok(
+        seen[1].at >= earliest - CLOCK_SLACK_MS,
+        `the retry came ${earliest - seen[1].at} ms before the moment the server named`,
+      );
     }
 
     test('Retry-After holding a unix time (hub-feedback #2459) is a moment: waited until then', async () => {
       const at = unixIn(2);
-      await waitsUntil('wait-unix', { 'retry-after': String(at), 'x-ratelimit-reset': String(at) }, () => at * 1000);
+      await waitsUntil(
+        'wait-unix',
+        { 'retry-after': String(at), 'x-ratelimit-reset': String(at) },
+        () => at * 1000,
+      );
     });
 
     test('X-Retry-After (a unix time) is a moment', async () => {
@@ -85,13 +103,24 @@ describe('Docker Hub as it really answers (sandbox)', () => {
 
     test('a 429 with only X-RateLimit-Reset waits for the reset', async () => {
       const at = unixIn(2);
-      await waitsUntil('wait-reset', { 'x-ratelimit-limit': '180', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(at) },
-        () => at * 1000);
+      await waitsUntil(
+        'wait-reset',
+        {
+          'x-ratelimit-limit': '180',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(at),
+        },
+        () => at * 1000,
+      );
     });
 
     test('Retry-After as an HTTP date is a moment', async () => {
       const at = unixIn(2);
-      await waitsUntil('wait-date', { 'retry-after': new Date(at * 1000).toUTCString() }, () => at * 1000);
+      await waitsUntil(
+        'wait-date',
+        { 'retry-after': new Date(at * 1000).toUTCString() },
+        () => at * 1000,
+      );
     });
 
     test('Retry-After in seconds counts from the answer', async () => {
@@ -120,17 +149,30 @@ describe('Docker Hub as it really answers (sandbox)', () => {
   test('a scope without the scope- prefix is refused before any request, naming the right one', async () => {
     const hub = await world.client();
     const before = world.count(CREATE_ROUTE);
-    for (const [scope, meant] of [['image-pull', 'scope-image-pull'], ['repo-pull', 'scope-image-pull'],
-      ['repo-push', 'scope-image-push'], ['Image-Push', 'scope-image-push'], ['member-read', 'scope-member-read']]) {
+    for (const [scope, meant] of [
+      ['image-pull', 'scope-image-pull'],
+      ['repo-pull', 'scope-image-pull'],
+      ['repo-push', 'scope-image-push'],
+      ['Image-Push', 'scope-image-push'],
+      ['member-read', 'scope-member-read'],
+    ]) {
       const type = meant === 'scope-member-read' ? 'TYPE_ORG' : 'TYPE_REPO';
       const resources = [{ type, path: type === 'TYPE_ORG' ? ORG : 'acme/api', scopes: [scope] }];
-      const err = await rejectsWith(hub.createAccessToken(ORG, { label: 'old-scope', resources }), 'invalid_argument');
+      const err = await rejectsWith(
+        hub.createAccessToken(ORG, { label: 'old-scope', resources }),
+        'invalid_argument',
+      );
       assert.match(err.message, new RegExp(`"${meant}"`), `${scope}: ${err.message}`);
-      const upd = await rejectsWith(hub.updateAccessToken(ORG, 'some-id', { resources }), 'invalid_argument');
+      const upd = await rejectsWith(
+        hub.updateAccessToken(ORG, 'some-id', { resources }),
+        'invalid_argument',
+      );
       assert.equal(upd.message, err.message);
     }
-    const odd = await rejectsWith(hub.createAccessToken(ORG, { label: 'x', resources: [{ ...PULL_API, scopes: ['pull'] }] }),
-      'invalid_argument');
+    const odd = await rejectsWith(
+      hub.createAccessToken(ORG, { label: 'x', resources: [{ ...PULL_API, scopes: ['pull'] }] }),
+      'invalid_argument',
+    );
     assert.match(odd.message, /scope- prefix/);
     assert.equal(world.count(CREATE_ROUTE), before, 'nothing was sent');
     assert.equal(world.count(ONE_ROUTE('PATCH')), 0, 'nothing was sent');
@@ -138,12 +180,18 @@ describe('Docker Hub as it really answers (sandbox)', () => {
     assert.ok(created.token);
   });
 
-  test('an OAT that signs in and manages OATs is told to use an owner\'s PAT or password', async () => {
+  test("an OAT that signs in and manages OATs is told to use an owner's PAT or password", async () => {
     const oat = world.sb.credentials.tokens.find((t) => t.org === ORG && t.status === 'active');
     const hub = await world.client({ credentials: { identifier: ORG, secret: oat.secret } });
     const err = await rejectsWith(hub.listAccessTokens(ORG), 'forbidden');
-    assert.match(err.message, /an organization access token \(dckr_oat_\.\.\.\) cannot manage organization access tokens/);
-    assert.match(err.message, /sign in as an organization owner, with a personal access token or the owner's own credentials/);
+    assert.match(
+      err.message,
+      /an organization access token \(dckr_oat_\.\.\.\) cannot manage organization access tokens/,
+    );
+    assert.match(
+      err.message,
+      /sign in as an organization owner, with a personal access token or the owner's own credentials/,
+    );
     assert.ok(!err.message.includes(oat.secret.slice(9, 17)), 'no part of the OAT in the message');
     const owner = await world.client({ credentials: OWNER });
     await owner.listAccessTokens(ORG); // the owner's password manages them
@@ -170,7 +218,7 @@ async function closedPort() {
   return port;
 }
 
-describe('network failures say why and keep the host\'s error as cause', () => {
+describe("network failures say why and keep the host's error as cause", () => {
   let world;
   before(async () => {
     world = await openWorld();
@@ -178,7 +226,11 @@ describe('network failures say why and keep the host\'s error as cause', () => {
   after(() => world?.close());
 
   test('connection refused: named, cause kept', async () => {
-    const hub = await world.client({ baseUrl: `http://127.0.0.1:${await closedPort()}`, token: 'jwt', maxRetries: 0 });
+    const hub = await world.client({
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      token: 'jwt',
+      maxRetries: 0,
+    });
     const err = await rejectsWith(hub.getAccessToken(ORG, 'x'), 'network');
     assert.match(err.message, /connection refused/);
     assert.ok(err.cause instanceof Error, 'cause is what fetch() rejected with');
@@ -188,7 +240,11 @@ describe('network failures say why and keep the host\'s error as cause', () => {
   test('a connection reset: named, cause kept, and a GET is tried again', async () => {
     const server = await tcpServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
     try {
-      const hub = await world.client({ baseUrl: `http://127.0.0.1:${server.address().port}`, token: 'jwt', maxRetries: 1 });
+      const hub = await world.client({
+        baseUrl: `http://127.0.0.1:${server.address().port}`,
+        token: 'jwt',
+        maxRetries: 1,
+      });
       const err = await rejectsWith(hub.getAccessToken(ORG, 'x'), 'network');
       assert.match(err.message, /reset/);
       assert.ok(err.cause instanceof Error);
@@ -202,7 +258,11 @@ describe('network failures say why and keep the host\'s error as cause', () => {
   test('TLS failing (https to a server that speaks plain HTTP): named, cause kept, never retried', async () => {
     const server = await tcpServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
     try {
-      const hub = await world.client({ baseUrl: `https://127.0.0.1:${server.address().port}`, token: 'jwt', maxRetries: 3 });
+      const hub = await world.client({
+        baseUrl: `https://127.0.0.1:${server.address().port}`,
+        token: 'jwt',
+        maxRetries: 3,
+      });
       const err = await rejectsWith(hub.getAccessToken(ORG, 'x'), 'network');
       assert.match(err.message, /TLS connection failed/);
       assert.ok(err.cause instanceof Error);
@@ -226,7 +286,9 @@ describe('network failures say why and keep the host\'s error as cause', () => {
       hub.close();`;
     const before = world.sb.requests.length;
     // `deno eval` would grant every permission: a file, run with read access only.
-    const got = await inTempFile(script, (file) => run(DENO, ['run', '--no-prompt', `--allow-read=${ROOT}`, file]));
+    const got = await inTempFile(script, (file) =>
+      run(DENO, ['run', '--no-prompt', `--allow-read=${ROOT}`, file]),
+    );
     assert.equal(got.code, 'network');
     assert.match(got.message, /denied this program the permission to connect/);
     assert.match(got.message, /--allow-net/);
@@ -246,7 +308,11 @@ describe('what other hosts reject with is read right', () => {
       catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, cause: e.cause?.code })); }
       hub.close();`;
     const got = await inTempFile(script, (file) => run(`${ROOT}node_modules/.bin/bun`, [file]));
-    assert.deepEqual(got, { code: 'network', message: `could not reach Docker Hub at http://127.0.0.1:${port} (connection refused)`, cause: 'ECONNREFUSED' });
+    assert.deepEqual(got, {
+      code: 'network',
+      message: `could not reach Docker Hub at http://127.0.0.1:${port} (connection refused)`,
+      cause: 'ECONNREFUSED',
+    });
   });
 
   test('workerd: a loopback address its network policy blocks reads as blocked, not refused', async () => {
@@ -258,14 +324,28 @@ describe('what other hosts reject with is read right', () => {
         try { await fetch('http://127.0.0.1:${port}/'); return Response.json({ resolved: true }); }
         catch (e) { return Response.json({ failure: failureOf(e), message: e.message }); } } };`;
     const seen = {};
-    for (const [name, extra] of [['policy', { outboundService: { network: { allow: ['public'] } } }], ['open', {}]]) {
+    for (const [name, extra] of [
+      ['policy', { outboundService: { network: { allow: ['public'] } } }],
+      ['open', {}],
+    ]) {
       const mf = new Miniflare({
         cf: false, // no fetch of workers.cloudflare.com: loopback only
-        modules: [{ type: 'ESModule', path: 'worker.mjs', contents: worker },
-          { type: 'ESModule', path: 'xhr.js', contents: await readFile(`${ROOT}bindings/xhr.js`, 'utf8') }],
-        modulesRoot: ROOT, compatibilityDate: '2024-09-23', ...extra,
+        modules: [
+          { type: 'ESModule', path: 'worker.mjs', contents: worker },
+          {
+            type: 'ESModule',
+            path: 'xhr.js',
+            contents: await readFile(`${ROOT}bindings/xhr.js`, 'utf8'),
+          },
+        ],
+        modulesRoot: ROOT,
+        compatibilityDate: '2024-09-23',
+        ...extra,
         // workerd prints the policy's refusal (restrictPeers) on its stderr: not ours to show.
-        handleRuntimeStdio: (stdout, stderr) => { stdout.resume(); stderr.resume(); },
+        handleRuntimeStdio: (stdout, stderr) => {
+          stdout.resume();
+          stderr.resume();
+        },
       });
       try {
         seen[name] = await (await mf.dispatchFetch('http://worker.invalid/')).json();
@@ -294,12 +374,17 @@ async function inTempFile(script, fn) {
 /** Runs a program to its end; resolves with its stdout, rejects with its stderr on failure. */
 function run(cmd, args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${err}`)),
+    );
   });
 }

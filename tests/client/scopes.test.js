@@ -4,7 +4,13 @@
 // meant when a caller drops the "scope-" prefix of any of them.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SCOPES, REPO_SCOPES, ORG_SCOPES, ORG_SCOPE_LABELS, IMPLIES } from '../../bindings/scopes.js';
+import {
+  SCOPES,
+  REPO_SCOPES,
+  ORG_SCOPES,
+  ORG_SCOPE_LABELS,
+  IMPLIES,
+} from '../../bindings/scopes.js';
 import { REPO_SCOPES as SANDBOX_REPO, ORG_SCOPES as SANDBOX_ORG } from '../../web/sandbox/index.js';
 import { openWorld } from '../fixtures/hub.js';
 
@@ -35,11 +41,22 @@ describe('the scope catalogue', () => {
   });
 
   test('is frozen all the way down, so no caller can change it for the others', () => {
-    for (const list of [...Object.values(SCOPES.TYPE_REPO), SCOPES.TYPE_ORG, REPO_SCOPES, ...Object.values(IMPLIES)]) {
+    for (const list of [
+      ...Object.values(SCOPES.TYPE_REPO),
+      SCOPES.TYPE_ORG,
+      REPO_SCOPES,
+      ...Object.values(IMPLIES),
+    ]) {
       assert.ok(Object.isFrozen(list));
-      assert.throws(() => { /** @type {any} */ (list).push('scope-x'); }, TypeError);
+      assert.throws(() => {
+        /** @type {any} */ (list).push('scope-x');
+      }, TypeError);
     }
-    assert.ok(Object.isFrozen(SCOPES.TYPE_REPO) && Object.isFrozen(ORG_SCOPE_LABELS) && Object.isFrozen(IMPLIES));
+    assert.ok(
+      Object.isFrozen(SCOPES.TYPE_REPO) &&
+        Object.isFrozen(ORG_SCOPE_LABELS) &&
+        Object.isFrozen(IMPLIES),
+    );
   });
 });
 
@@ -57,7 +74,13 @@ describe('the C core knows each catalogue scope (through the WASM build)', () =>
   test('each scope without its prefix is refused before any request, naming that scope', async () => {
     for (const scope of ALL) {
       const type = ORG_SCOPES.includes(scope) ? 'TYPE_ORG' : 'TYPE_REPO';
-      const resources = [{ type, path: type === 'TYPE_ORG' ? 'acme' : 'acme/api', scopes: [scope.slice('scope-'.length)] }];
+      const resources = [
+        {
+          type,
+          path: type === 'TYPE_ORG' ? 'acme' : 'acme/api',
+          scopes: [scope.slice('scope-'.length)],
+        },
+      ];
       await assert.rejects(hub.createAccessToken('acme', { label: 'bare', resources }), (err) => {
         assert.equal(err.code, 'invalid_argument', scope);
         assert.ok(err.message.includes(`"${scope}"`), `${scope}: ${err.message}`);
@@ -66,7 +89,10 @@ describe('the C core knows each catalogue scope (through the WASM build)', () =>
     }
     assert.equal(sb.counts[CREATE] ?? 0, 0, 'nothing was sent');
     // The same call with the prefix is sent and accepted: the refusals above were the prefix's.
-    const ok = await hub.createAccessToken('acme', { label: 'full', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: [...REPO_SCOPES] }] });
+    const ok = await hub.createAccessToken('acme', {
+      label: 'full',
+      resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: [...REPO_SCOPES] }],
+    });
     assert.ok(ok.token);
     assert.equal(sb.counts[CREATE], 1);
   });

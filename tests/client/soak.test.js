@@ -17,7 +17,15 @@ import fc from 'fast-check';
 import { createClient, DockerHubError, ERROR_CODES } from '../../bindings/index.node.js';
 import { collectProcessFailures } from '../fixtures/hostile-server.js';
 import { TextCollector, secretRuns, RUN } from '../fixtures/hostile-secrets.js';
-import { SLOTS, slotUser, slotOrg, injectFault, clearFaults, jwtClaims, openSoakWorld } from '../fixtures/soak-world.js';
+import {
+  SLOTS,
+  slotUser,
+  slotOrg,
+  injectFault,
+  clearFaults,
+  jwtClaims,
+  openSoakWorld,
+} from '../fixtures/soak-world.js';
 import { heapInUse } from '../fixtures/heap.js';
 
 const RUNS = Number(process.env.SOAK_RUNS ?? 250);
@@ -37,13 +45,22 @@ function secret(value) {
 }
 /** The first run of a secret that `text` holds, or null. */
 function leak(text) {
-  for (let k = 0; k + RUN <= text.length; k++) if (runs.has(text.slice(k, k + RUN))) return text.slice(k, k + RUN);
+  for (let k = 0; k + RUN <= text.length; k++)
+    if (runs.has(text.slice(k, k + RUN))) return text.slice(k, k + RUN);
   return null;
 }
 
 // ---- the commands ----
 
-const KINDS = ['credentials', 'bad-credentials', 'static', 'fn-now', 'fn-late', 'fn-never', 'fn-throw'];
+const KINDS = [
+  'credentials',
+  'bad-credentials',
+  'static',
+  'fn-now',
+  'fn-late',
+  'fn-never',
+  'fn-throw',
+];
 const OPS = ['list', 'listAll', 'create', 'get', 'update', 'delete'];
 const FAULTS = [
   { path: 'access-tokens', preset: 'server-error' },
@@ -52,35 +69,81 @@ const FAULTS = [
   { path: '/v2/auth/token', preset: 'unauthorized' },
   { path: 'access-tokens', reset: true },
   { path: 'access-tokens', stall: true },
-  { path: 'access-tokens', status: 429, headers: { 'retry-after': '0' }, body: { detail: 'Rate limit exceeded' } },
+  {
+    path: 'access-tokens',
+    status: 429,
+    headers: { 'retry-after': '0' },
+    body: { detail: 'Rate limit exceeded' },
+  },
   { path: 'access-tokens', preset: 'bad-json' },
   { path: 'access-tokens', delayMs: 20 },
   { method: 'DELETE', path: 'access-tokens/', reset: true },
-  { method: 'GET', path: 'access-tokens$', status: 200, body: { next: 'http://127.0.0.1:9/v2/orgs/x/access-tokens?page=2', previous: null, results: [] } },
+  {
+    method: 'GET',
+    path: 'access-tokens$',
+    status: 200,
+    body: {
+      next: 'http://127.0.0.1:9/v2/orgs/x/access-tokens?page=2',
+      previous: null,
+      results: [],
+    },
+  },
 ];
 
 const slot = fc.integer({ min: 0, max: SLOTS - 1 });
 // Token functions that answer late (or never) are drawn most: a late answer that outlives its
 // client is what once reached another client (issue 11, defect 1).
-const kind = fc.oneof(...KINDS.map((k) => ({ weight: k === 'fn-late' ? 4 : k === 'fn-never' ? 2 : 1, arbitrary: fc.constant(k) })));
-const make = fc.record({ t: fc.constant('make'), slot, kind, retries: fc.integer({ min: 0, max: 1 }), quick: fc.boolean() });
+const kind = fc.oneof(
+  ...KINDS.map((k) => ({
+    weight: k === 'fn-late' ? 4 : k === 'fn-never' ? 2 : 1,
+    arbitrary: fc.constant(k),
+  })),
+);
+const make = fc.record({
+  t: fc.constant('make'),
+  slot,
+  kind,
+  retries: fc.integer({ min: 0, max: 1 }),
+  quick: fc.boolean(),
+});
 const command = fc.oneof(
   { weight: 3, arbitrary: make },
   {
     weight: 10,
     arbitrary: fc.record({
-      t: fc.constant('call'), slot, op: fc.constantFrom(...OPS),
-      abort: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 30 }) }),
-      take: fc.integer({ min: 1, max: 4 }), pageSize: fc.integer({ min: 1, max: 3 }), known: fc.boolean(),
+      t: fc.constant('call'),
+      slot,
+      op: fc.constantFrom(...OPS),
+      abort: fc.oneof(
+        { weight: 4, arbitrary: fc.constant(null) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 30 }) },
+      ),
+      take: fc.integer({ min: 1, max: 4 }),
+      pageSize: fc.integer({ min: 1, max: 3 }),
+      known: fc.boolean(),
     }),
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('close'), slot }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('fault'), fault: fc.constantFrom(...FAULTS.keys()), times: fc.integer({ min: 1, max: 3 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('fault'),
+      fault: fc.constantFrom(...FAULTS.keys()),
+      times: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('answer'), which: fc.nat() }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('tick'), n: fc.integer({ min: 1, max: 60 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ t: fc.constant('tick'), n: fc.integer({ min: 1, max: 60 }) }),
+  },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('await'), slot }) },
 );
-const sequence = fc.tuple(fc.array(make, { minLength: SLOTS, maxLength: SLOTS }), fc.array(command, { minLength: 3, maxLength: 20 }))
+const sequence = fc
+  .tuple(
+    fc.array(make, { minLength: SLOTS, maxLength: SLOTS }),
+    fc.array(command, { minLength: 3, maxLength: 20 }),
+  )
   .map(([makes, rest]) => [...makes.map((m, i) => ({ ...m, slot: i })), ...rest]);
 
 const turns = async (n) => {
@@ -113,24 +176,46 @@ class Run {
   /** `owner` is the client these options make: { closed } once it exists. */
   options(cmd, owner) {
     const i = cmd.slot;
-    const base = { baseUrl: world.sb.url, maxRetries: cmd.retries, timeoutMs: cmd.quick ? 300 : 4000 };
+    const base = {
+      baseUrl: world.sb.url,
+      maxRetries: cmd.retries,
+      timeoutMs: cmd.quick ? 300 : 4000,
+    };
     switch (cmd.kind) {
-      case 'credentials': return { ...base, credentials: { identifier: slotUser(i), secret: world.passwords[i] } };
-      case 'bad-credentials': return { ...base, credentials: { identifier: slotUser(i), secret: world.wrongPasswords[i] } };
-      case 'static': return { ...base, token: this.jwt(i) };
-      case 'fn-now': return { ...base, token: () => this.jwt(i) };
-      case 'fn-late': return {
-        ...base,
-        token: () => new Promise((resolve) => this.lateAnswers.push({
-          give: () => {
-            const jwt = this.jwt(i);
-            if (owner.closed) this.dead.add(jwt); // may never be sent by anyone
-            resolve(jwt);
+      case 'credentials':
+        return { ...base, credentials: { identifier: slotUser(i), secret: world.passwords[i] } };
+      case 'bad-credentials':
+        return {
+          ...base,
+          credentials: { identifier: slotUser(i), secret: world.wrongPasswords[i] },
+        };
+      case 'static':
+        return { ...base, token: this.jwt(i) };
+      case 'fn-now':
+        return { ...base, token: () => this.jwt(i) };
+      case 'fn-late':
+        return {
+          ...base,
+          token: () =>
+            new Promise((resolve) =>
+              this.lateAnswers.push({
+                give: () => {
+                  const jwt = this.jwt(i);
+                  if (owner.closed) this.dead.add(jwt); // may never be sent by anyone
+                  resolve(jwt);
+                },
+              }),
+            ),
+        };
+      case 'fn-never':
+        return { ...base, token: () => new Promise(() => {}) };
+      default:
+        return {
+          ...base,
+          token: () => {
+            throw new Error(`the vault said ${this.jwt(i)}`);
           },
-        })),
-      };
-      case 'fn-never': return { ...base, token: () => new Promise(() => {}) };
-      default: return { ...base, token: () => { throw new Error(`the vault said ${this.jwt(i)}`); } };
+        };
     }
   }
 
@@ -138,8 +223,13 @@ class Run {
     const call = { what, slot: i, settled: 0, error: null };
     this.calls.push(call);
     call.done = promise.then(
-      () => { call.settled++; },
-      (err) => { call.settled++; call.error = err; },
+      () => {
+        call.settled++;
+      },
+      (err) => {
+        call.settled++;
+        call.error = err;
+      },
     );
     return call;
   }
@@ -155,16 +245,24 @@ class Run {
         this.slots[cmd.slot].hub = client.hub;
         return;
       }
-      case 'close': return this.close(this.slots[cmd.slot].client);
-      case 'fault': return injectFault(world.sb, { ...FAULTS[cmd.fault], times: cmd.times });
+      case 'close':
+        return this.close(this.slots[cmd.slot].client);
+      case 'fault':
+        return injectFault(world.sb, { ...FAULTS[cmd.fault], times: cmd.times });
       case 'answer': {
         if (!this.lateAnswers.length) return;
         const [a] = this.lateAnswers.splice(cmd.which % this.lateAnswers.length, 1);
         return a.give();
       }
-      case 'tick': return turns(cmd.n);
-      case 'await': return this.settleFor(this.calls.filter((c) => c.slot === cmd.slot), 100);
-      default: return this.call(cmd);
+      case 'tick':
+        return turns(cmd.n);
+      case 'await':
+        return this.settleFor(
+          this.calls.filter((c) => c.slot === cmd.slot),
+          100,
+        );
+      default:
+        return this.call(cmd);
     }
   }
 
@@ -179,7 +277,8 @@ class Run {
       signal = ac.signal;
       void turns(cmd.abort).then(() => ac.abort());
     }
-    const id = cmd.known && s.ids.length ? s.ids[s.ids.length - 1] : '00000000-0000-4000-8000-000000000000';
+    const id =
+      cmd.known && s.ids.length ? s.ids[s.ids.length - 1] : '00000000-0000-4000-8000-000000000000';
     const run = {
       list: () => hub.listAccessTokens(org, { pageSize: cmd.pageSize, signal }),
       async listAll() {
@@ -191,7 +290,14 @@ class Run {
         }
       },
       async create() {
-        const made = await hub.createAccessToken(org, { label: 'soak', resources: [{ type: 'TYPE_REPO', path: `${org}/api`, scopes: ['scope-image-pull'] }] }, { signal });
+        const made = await hub.createAccessToken(
+          org,
+          {
+            label: 'soak',
+            resources: [{ type: 'TYPE_REPO', path: `${org}/api`, scopes: ['scope-image-pull'] }],
+          },
+          { signal },
+        );
         secret(made.token);
         s.ids.push(made.id);
       },
@@ -199,7 +305,10 @@ class Run {
       update: () => hub.updateAccessToken(org, id, { description: 'soaked' }, { signal }),
       async delete() {
         const info = await hub.deleteAccessTokenWithHttpInfo(org, id, { signal });
-        assert.ok(info.status === 204 || (info.status === 404 && info.alreadyDeleted === true), `delete: ${info.status}`);
+        assert.ok(
+          info.status === 204 || (info.status === 404 && info.alreadyDeleted === true),
+          `delete: ${info.status}`,
+        );
         s.ids = s.ids.filter((x) => x !== id);
       },
     }[cmd.op];
@@ -210,7 +319,10 @@ class Run {
    * function that never answers); what is then still under way stays so. */
   async settleFor(calls, ms) {
     let timer;
-    await Promise.race([Promise.all(calls.map((c) => c.done)), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    await Promise.race([
+      Promise.all(calls.map((c) => c.done)),
+      new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
     clearTimeout(timer);
   }
 
@@ -235,8 +347,10 @@ function violations(r, from, logFrom) {
   const out = [];
   for (const c of r.calls) {
     if (c.settled !== 1) out.push(`${c.what} on slot ${c.slot} settled ${c.settled} times`);
-    if (c.error && !(c.error instanceof DockerHubError)) out.push(`${c.what} on slot ${c.slot} rejected with ${util.inspect(c.error)}`);
-    else if (c.error && !ERROR_CODES.includes(c.error.code)) out.push(`${c.what}: unknown code ${c.error.code}`);
+    if (c.error && !(c.error instanceof DockerHubError))
+      out.push(`${c.what} on slot ${c.slot} rejected with ${util.inspect(c.error)}`);
+    else if (c.error && !ERROR_CODES.includes(c.error.code))
+      out.push(`${c.what}: unknown code ${c.error.code}`);
     if (c.error) r.texts.addError(`${c.what} on slot ${c.slot}`, c.error);
   }
   for (const req of world.seen.slice(from)) {
@@ -251,9 +365,13 @@ function violations(r, from, logFrom) {
       continue;
     }
     const jwt = /^Bearer (\S+)$/.exec(req.authorization ?? '')?.[1];
-    if (r.dead.has(jwt)) out.push(`${req.method} ${req.path} carried a JWT given to a closed client's token function`);
+    if (r.dead.has(jwt))
+      out.push(`${req.method} ${req.path} carried a JWT given to a closed client's token function`);
     const sub = jwt ? jwtClaims(jwt)?.sub : null;
-    if (sub !== slotUser(i)) out.push(`${req.method} ${req.path} carried ${sub ? `${sub}'s JWT` : `"${req.authorization}"`}, not ${slotUser(i)}'s`);
+    if (sub !== slotUser(i))
+      out.push(
+        `${req.method} ${req.path} carried ${sub ? `${sub}'s JWT` : `"${req.authorization}"`}, not ${slotUser(i)}'s`,
+      );
   }
   for (const line of world.log.slice(logFrom)) r.texts.add('sandbox log', line);
   for (const { where, text } of r.texts.items) {
@@ -293,18 +411,28 @@ test(`randomized multi-client soak: ${RUNS} sequences (seed ${SEED})`, async (t)
       await r.finish();
       const found = violations(r, from, logFrom);
       const heap = heapInUse(probe);
-      if (heap !== baseline) found.push(`the heap holds ${heap - baseline} B more than its baseline`);
-      if (failures.seen.length) found.push(...failures.seen.map(([kind, e]) => `${kind}: ${e?.stack ?? e}`));
+      if (heap !== baseline)
+        found.push(`the heap holds ${heap - baseline} B more than its baseline`);
+      if (failures.seen.length)
+        found.push(...failures.seen.map(([kind, e]) => `${kind}: ${e?.stack ?? e}`));
       stats.sequences++;
       stats.commands += cmds.length;
       stats.calls += r.calls.length;
       stats.requests += world.seen.length - from;
-      for (const c of r.calls) stats.codes[c.error?.code ?? 'ok'] = (stats.codes[c.error?.code ?? 'ok'] ?? 0) + 1;
+      for (const c of r.calls)
+        stats.codes[c.error?.code ?? 'ok'] = (stats.codes[c.error?.code ?? 'ok'] ?? 0) + 1;
       assert.deepEqual(found, []);
     }),
     { numRuns: RUNS, seed: SEED, endOnFailure: true },
   );
-  t.diagnostic(`${stats.sequences} sequences, ${stats.commands} commands, ${stats.calls} calls, ${stats.requests} requests`);
-  t.diagnostic(`outcomes: ${Object.entries(stats.codes).sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  t.diagnostic(
+    `${stats.sequences} sequences, ${stats.commands} commands, ${stats.calls} calls, ${stats.requests} requests`,
+  );
+  t.diagnostic(
+    `outcomes: ${Object.entries(stats.codes)
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   t.diagnostic(`${secrets.size} secrets (${runs.size} runs of ${RUN}) looked for`);
 });

@@ -62,7 +62,9 @@ static int settle(dh_curl *loop, outcome *o, const char *what) {
 static int create(dh_client *cl, dh_curl *loop, const char *org, const char *label, outcome *o) {
     static const char *const scopes[] = {"scope-image-pull"};
     const dh_resource res = {"TYPE_REPO", "*/*/public", scopes, 1};
-    const dh_create_request req = {.label = label, .description = "made by oat_example", .resources = &res,
+    const dh_create_request req = {.label = label,
+                                   .description = "made by oat_example",
+                                   .resources = &res,
                                    .resource_count = 1};
     *o = (outcome){0};
     dh_create_token(cl, org, &req, on_create, o);
@@ -106,14 +108,17 @@ int main(void) {
         return 2;
     }
     const char *why = NULL;
-    dh_curl *loop = dh_curl_new(NULL, &why);                /* freed last */
+    dh_curl *loop = dh_curl_new(NULL, &why); /* freed last */
     if (!loop) {
         fprintf(stderr, "%s\n", why);
         return 1;
     }
-    dh_config cfg = {.base_url = getenv("DOCKERHUB_BASE_URL"), .identifier = identifier, .secret = secret,
-                     .max_retries = -1, .transport = dh_curl_transport(loop)};
-    dh_client *cl = dh_client_new(&cfg, &why);              /* keeps its own copy of the secret */
+    dh_config cfg = {.base_url = getenv("DOCKERHUB_BASE_URL"),
+                     .identifier = identifier,
+                     .secret = secret,
+                     .max_retries = -1,
+                     .transport = dh_curl_transport(loop)};
+    dh_client *cl = dh_client_new(&cfg, &why); /* keeps its own copy of the secret */
     if (!cl) {
         fprintf(stderr, "%s\n", why);
         dh_curl_free(loop);

@@ -55,12 +55,15 @@ int main(void) {
     const char *why;
     dh_curl *loop = dh_curl_new(NULL, &why);
     if (!loop) fail(why);
-    dh_config cfg = {.base_url = getenv("DOCKERHUB_BASE_URL"), .identifier = getenv("DOCKERHUB_IDENTIFIER"),
-                     .secret = getenv("DOCKERHUB_SECRET"), .transport = dh_curl_transport(loop)};
+    dh_config cfg = {.base_url = getenv("DOCKERHUB_BASE_URL"),
+                     .identifier = getenv("DOCKERHUB_IDENTIFIER"),
+                     .secret = getenv("DOCKERHUB_SECRET"),
+                     .transport = dh_curl_transport(loop)};
     dh_client *hub = dh_client_new(&cfg, &why);
     if (!hub) fail(why);
     int before = allocations;
-    dh_list_tokens(hub, getenv("DOCKERHUB_ORG"), NULL, on_list, NULL); /* sign-in and list: JSON parsed */
+    dh_list_tokens(hub, getenv("DOCKERHUB_ORG"), NULL, on_list,
+                   NULL); /* sign-in and list: JSON parsed */
     if (dh_curl_run(loop) != 0 || !listed) fail("the list did not complete");
     if (allocations != before) fail("the library's JSON parsing called the program's cJSON hooks");
     dh_client_free(hub);

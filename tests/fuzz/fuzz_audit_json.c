@@ -13,11 +13,13 @@ static bool one_of(const char *s, const char *const *names, size_t n) {
 }
 
 static void check_finding(const cJSON *f, int tokens) {
-    static const char *const kinds[] = {"expired", "inactive", "unused", "expiring", "no_expiry", "broad"};
+    static const char *const kinds[] = {"expired",  "inactive",  "unused",
+                                        "expiring", "no_expiry", "broad"};
     static const char *const severities[] = {"low", "medium", "high"};
     const cJSON *index = cJSON_GetObjectItemCaseSensitive(f, "token_index");
     FUZZ_CHECK(cJSON_IsNumber(index) && index->valuedouble >= 0 && index->valuedouble < tokens);
-    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(f, "kind"), *sev = cJSON_GetObjectItemCaseSensitive(f, "severity");
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(f, "kind"),
+                *sev = cJSON_GetObjectItemCaseSensitive(f, "severity");
     FUZZ_CHECK(cJSON_IsString(kind) && one_of(kind->valuestring, kinds, 6));
     FUZZ_CHECK(cJSON_IsString(sev) && one_of(sev->valuestring, severities, 3));
 }
@@ -33,12 +35,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         cJSON *input = cJSON_ParseWithLength(in, size);
         int tokens = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(input, "tokens"));
         const cJSON *findings = cJSON_GetObjectItemCaseSensitive(doc, "findings");
-        for (const cJSON *f = findings ? findings->child : NULL; f; f = f->next) check_finding(f, tokens);
+        for (const cJSON *f = findings ? findings->child : NULL; f; f = f->next)
+            check_finding(f, tokens);
         const cJSON *summary = cJSON_GetObjectItemCaseSensitive(doc, "summary");
         FUZZ_CHECK(cJSON_GetObjectItemCaseSensitive(summary, "tokens")->valuedouble == tokens);
-        FUZZ_CHECK(cJSON_GetObjectItemCaseSensitive(summary, "findings")->valuedouble == cJSON_GetArraySize(findings));
+        FUZZ_CHECK(cJSON_GetObjectItemCaseSensitive(summary, "findings")->valuedouble ==
+                   cJSON_GetArraySize(findings));
         const cJSON *by = cJSON_GetObjectItemCaseSensitive(summary, "by_severity");
-        double sum = cJSON_GetObjectItemCaseSensitive(by, "low")->valuedouble + cJSON_GetObjectItemCaseSensitive(by, "medium")->valuedouble +
+        double sum = cJSON_GetObjectItemCaseSensitive(by, "low")->valuedouble +
+                     cJSON_GetObjectItemCaseSensitive(by, "medium")->valuedouble +
                      cJSON_GetObjectItemCaseSensitive(by, "high")->valuedouble;
         FUZZ_CHECK(sum == cJSON_GetArraySize(findings));
         cJSON_Delete(input);

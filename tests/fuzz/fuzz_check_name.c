@@ -8,7 +8,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t n = strlen(s);
     if (!why) {
         FUZZ_CHECK(n >= 1 && n <= DH_NAME_MAX);
-        FUZZ_CHECK(strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n);
+        FUZZ_CHECK(strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+                   n);
         FUZZ_CHECK(strspn(s, ".") != n);
         /* A valid name needs no escaping in a URL path. */
         dh_buf b = {0};

@@ -19,7 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!dh_check_rfc3339(s)) {
         size_t n = strlen(s);
         FUZZ_CHECK(n >= 20);
-        FUZZ_CHECK(digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' && digits(s + 8, 2));
+        FUZZ_CHECK(digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' &&
+                   digits(s + 8, 2));
         FUZZ_CHECK((s[10] == 'T' || s[10] == 't') && digits(s + 11, 2) && s[13] == ':' &&
                    digits(s + 14, 2) && s[16] == ':' && digits(s + 17, 2));
         int y = num(s, 4), mo = num(s + 5, 2), d = num(s + 8, 2);
@@ -28,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (mo == 2 && d == 29) FUZZ_CHECK((y % 4 == 0 && y % 100 != 0) || y % 400 == 0);
         FUZZ_CHECK(num(s + 11, 2) <= 23 && num(s + 14, 2) <= 59 && num(s + 17, 2) <= 60);
         char last = s[n - 1];
-        FUZZ_CHECK(last == 'Z' || last == 'z' || (n >= 25 && s[n - 3] == ':' && digits(s + n - 2, 2)));
+        FUZZ_CHECK(last == 'Z' || last == 'z' ||
+                   (n >= 25 && s[n - 3] == ':' && digits(s + n - 2, 2)));
     }
     free(s);
     return 0;

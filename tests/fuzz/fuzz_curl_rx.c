@@ -8,7 +8,8 @@
 #include "internal.h"
 #include "transport_curl_rx.h"
 
-static const int statuses[] = {200, 201, 204, 302, 400, 401, 403, 404, 409, 429, 500, 503, 99, 1000};
+static const int statuses[] = {200, 201, 204, 302, 400, 401, 403,
+                               404, 409, 429, 500, 503, 99,  1000};
 
 typedef struct pending {
     dh_http_done done;
@@ -127,8 +128,11 @@ static int feed_body(dh_curl_rx *rx, char *b, size_t n, size_t chunk) {
 /* The response goes where transport_curl.c sends it: to the client that asked. */
 static void deliver(const dh_http_response *resp) {
     pending p = {0};
-    dh_config cfg = {.base_url = "http://127.0.0.1:9", .bearer = "a.b.c", .max_retries = 0,
-                     .transport = {&p, fz_send, fz_cancel, fz_now_ms, fz_now_unix, fz_set_timer, fz_clear_timer, fz_random}};
+    dh_config cfg = {.base_url = "http://127.0.0.1:9",
+                     .bearer = "a.b.c",
+                     .max_retries = 0,
+                     .transport = {&p, fz_send, fz_cancel, fz_now_ms, fz_now_unix, fz_set_timer,
+                                   fz_clear_timer, fz_random}};
     const char *why;
     dh_client *cl = dh_client_new(&cfg, &why);
     FUZZ_CHECK(cl != NULL);

@@ -34,7 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             for (size_t j = 0; j < t->resource_count; j++) {
                 touch(t->resources[j].type);
                 touch(t->resources[j].path);
-                for (size_t k = 0; k < t->resources[j].scope_count; k++) touch(t->resources[j].scopes[k]);
+                for (size_t k = 0; k < t->resources[j].scope_count; k++)
+                    touch(t->resources[j].scopes[k]);
             }
         }
     } else {

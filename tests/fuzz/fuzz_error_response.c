@@ -2,8 +2,8 @@
  * secret the client knows, then the body. Properties: the code follows the status, a message is
  * always there, no returned string shows any run of 8 bytes of a secret (nor a secret shorter
  * than that, whole; runs inside a public dckr_pat_/dckr_oat_ prefix alone are not secret), and a
- * body called clean holds none either; dh_redact of the body as one string leaves none. The oracle finds runs its own way (every window, memcmp),
- * not the core's (sorted window keys). */
+ * body called clean holds none either; dh_redact of the body as one string leaves none. The oracle
+ * finds runs its own way (every window, memcmp), not the core's (sorted window keys). */
 #include "fuzz.h"
 #include "internal.h"
 
@@ -18,7 +18,9 @@ static bool contains_n(const char *hay, size_t n, const char *needle, size_t m) 
     return false;
 }
 
-static bool contains(const char *hay, size_t n, const char *needle) { return contains_n(hay, n, needle, strlen(needle)); }
+static bool contains(const char *hay, size_t n, const char *needle) {
+    return contains_n(hay, n, needle, strlen(needle));
+}
 
 static size_t public_len(const char *s) {
     size_t n = strlen(s);
@@ -47,7 +49,8 @@ static bool plain_secret(const char *s) {
     for (const char *p = s; *p; p++) {
         char c = *p;
         bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        if (!alpha && !(c >= '0' && c <= '9') && c != '_' && c != '-' && c != '.' && c != '~') return false;
+        if (!alpha && !(c >= '0' && c <= '9') && c != '_' && c != '-' && c != '.' && c != '~')
+            return false;
         if (alpha && c != 'e' && c != 'E') letter = true;
     }
     return letter;

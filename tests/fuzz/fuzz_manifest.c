@@ -26,8 +26,9 @@ static void check_plan(const dh_manifest *m) {
     bool by_id = false;
     for (size_t i = 0; i < m->count; i++) by_id |= m->tokens[i].id != NULL;
     if (!p) { /* an empty org has no token of that id; or what Docker Hub would refuse */
-        FUZZ_CHECK(strstr(err.message, "no token with id") || strstr(err.message, "is not in acme") ||
-                   strstr(err.message, "is in the past") || strstr(err.message, "past what Docker Hub takes"));
+        FUZZ_CHECK(strstr(err.message, "no token with id") ||
+                   strstr(err.message, "is not in acme") || strstr(err.message, "is in the past") ||
+                   strstr(err.message, "past what Docker Hub takes"));
         FUZZ_CHECK(err.line >= 1);
         return;
     }
@@ -55,9 +56,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         for (size_t i = 0; i < m->count; i++) {
             FUZZ_CHECK(m->tokens[i].line >= 1 && m->tokens[i].line <= lines_in(data, size));
             FUZZ_CHECK(i == 0 || m->tokens[i].line >= m->tokens[i - 1].line);
-            for (size_t j = 0; j < i; j++) FUZZ_CHECK(strcmp(m->tokens[i].label, m->tokens[j].label) != 0);
-            FUZZ_CHECK(!has_control(m->tokens[i].label) && !has_control(m->tokens[i].secret_target));
-            for (size_t r = 0; r < m->tokens[i].repo_count; r++) FUZZ_CHECK(!has_control(m->tokens[i].repos[r].path));
+            for (size_t j = 0; j < i; j++)
+                FUZZ_CHECK(strcmp(m->tokens[i].label, m->tokens[j].label) != 0);
+            FUZZ_CHECK(!has_control(m->tokens[i].label) &&
+                       !has_control(m->tokens[i].secret_target));
+            for (size_t r = 0; r < m->tokens[i].repo_count; r++)
+                FUZZ_CHECK(!has_control(m->tokens[i].repos[r].path));
             FUZZ_CHECK(m->tokens[i].expiry != DH_EXPIRY_DAYS || m->tokens[i].expiry_days <= 365);
         }
         check_plan(m);

@@ -44,7 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 for (size_t i = 0; i < n_asked; i++) FUZZ_CHECK(asked[i] != next);
                 FUZZ_CHECK(n_asked < sizeof asked / sizeof *asked);
                 asked[n_asked++] = next;
-                FUZZ_CHECK(pg.max_pages < 0 ? pg.pages_done < DH_PAGER_SEEN_MAX : pg.pages_done <= pg.max_pages);
+                FUZZ_CHECK(pg.max_pages < 0 ? pg.pages_done < DH_PAGER_SEEN_MAX
+                                            : pg.pages_done <= pg.max_pages);
             }
         }
         dh_arena_free(a); /* the tree with it */

@@ -26,7 +26,7 @@ static bool integer_as_written(const char *s, size_t n) {
         nonzero |= *p != '0';
     }
     long exp = p < end ? strtol(p + 1, NULL, 10) : 0; /* the exponent runs to the prefix's end */
-    if (exp < -1000000) exp = -1000000; /* past any digit count: no overflow below */
+    if (exp < -1000000) exp = -1000000;               /* past any digit count: no overflow below */
     return !nonzero || zeros >= frac - exp;
 }
 

@@ -1,4 +1,5 @@
-/* dh_update_request_from_json, dh_check_update, dh_encode_update: the round trip of round_trip.h. */
+/* dh_update_request_from_json, dh_check_update, dh_encode_update: the round trip of round_trip.h.
+ */
 #define REQ_TYPE dh_update_request
 #define REQ_FROM_JSON dh_update_request_from_json
 #define REQ_CHECK dh_check_update

@@ -18,18 +18,32 @@ export const root = fileURLToPath(new URL('../..', import.meta.url));
 export async function installPacked(prefix = 'dh-hosts-') {
   const work = await realpath(await mkdtemp(join(tmpdir(), prefix)));
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], {
-    cwd: root, maxBuffer: 16 << 20, timeout: 300_000,
+    cwd: root,
+    maxBuffer: 16 << 20,
+    timeout: 300_000,
   });
   const [pack] = JSON.parse(stdout.slice(stdout.indexOf('[')));
   const project = join(work, 'project');
   await mkdir(project);
-  await writeFile(join(project, 'package.json'), `${JSON.stringify({ name: 'project', private: true, type: 'module' }, null, 2)}\n`);
+  await writeFile(
+    join(project, 'package.json'),
+    `${JSON.stringify({ name: 'project', private: true, type: 'module' }, null, 2)}\n`,
+  );
   const tarball = join(work, pack.filename);
-  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
-    cwd: project, maxBuffer: 16 << 20, timeout: 300_000,
-  });
+  await run(
+    'npm',
+    ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', tarball],
+    {
+      cwd: project,
+      maxBuffer: 16 << 20,
+      timeout: 300_000,
+    },
+  );
   return {
-    work, project, tarball, files: pack.files.map((f) => f.path),
+    work,
+    project,
+    tarball,
+    files: pack.files.map((f) => f.path),
     remove: () => rm(work, { recursive: true, force: true }),
   };
 }

@@ -22,19 +22,34 @@ export async function bundleWorker(entry, outDir, conditions = WRANGLER_CONDITIO
       build.onResolve({ filter: /\.wasm$/ }, async (args) => {
         if (args.pluginData === INNER) return undefined;
         // A bare specifier (dockerhub-oat/dockerhub_oat.wasm) goes through the package's exports.
-        const file = args.path.startsWith('.') || args.path.startsWith('/')
-          ? resolve(args.resolveDir, args.path)
-          : (await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: INNER })).path;
+        const file =
+          args.path.startsWith('.') || args.path.startsWith('/')
+            ? resolve(args.resolveDir, args.path)
+            : (
+                await build.resolve(args.path, {
+                  kind: args.kind,
+                  resolveDir: args.resolveDir,
+                  pluginData: INNER,
+                })
+              ).path;
         copyFileSync(file, join(outDir, basename(file)));
-        if (!wasmFiles.includes(join(outDir, basename(file)))) wasmFiles.push(join(outDir, basename(file)));
+        if (!wasmFiles.includes(join(outDir, basename(file))))
+          wasmFiles.push(join(outDir, basename(file)));
         return { path: `./${basename(file)}`, external: true };
       });
     },
   };
   const result = await esbuild.build({
-    entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'],
-    conditions, outfile: join(outDir, 'worker.js'), plugins: [wasmModules],
-    metafile: true, logLevel: 'error',
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions,
+    outfile: join(outDir, 'worker.js'),
+    plugins: [wasmModules],
+    metafile: true,
+    logLevel: 'error',
   });
   return {
     modules: [

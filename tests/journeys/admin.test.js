@@ -19,11 +19,23 @@ import { sandboxControl } from '../fixtures/sandbox-control.js';
 const README = readFileSync(join(root, 'README.md'), 'utf8');
 const LAUNCH = {
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 };
 // npx finds the installed bin in node_modules/.bin; offline, so it could never reach a registry.
-const NPX_ENV = { npm_config_offline: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false' };
+const NPX_ENV = {
+  npm_config_offline: 'true',
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+};
 
 let project;
 let dashboard;
@@ -34,16 +46,30 @@ let signIn;
 before(async () => {
   project = await installedProject('dh-journey-admin-');
   const [npx, ...args] = startHereCommand(README, 'npx dockerhub-oat dashboard');
-  assert.deepEqual([npx, ...args], ['npx', 'dockerhub-oat', 'dashboard'], 'the README starts the dashboard with npx');
+  assert.deepEqual(
+    [npx, ...args],
+    ['npx', 'dockerhub-oat', 'dashboard'],
+    'the README starts the dashboard with npx',
+  );
   // Port 0: the README's 8080 may be taken on a test machine; everything else is as written.
-  dashboard = startServerProcess(npx, [...args, '--port', '0', '--quiet'], { cwd: project.project, env: NPX_ENV });
+  dashboard = startServerProcess(npx, [...args, '--port', '0', '--quiet'], {
+    cwd: project.project,
+    env: NPX_ENV,
+  });
   const banner = await dashboard.banner;
   url = /Docker Hub access tokens dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(banner)?.[1];
   assert.ok(url, banner);
   const field = (name) => new RegExp(`^ +${name} +(\\S+)$`, 'm').exec(banner)?.[1];
-  signIn = { org: field('Organization'), user: field('Username'), secret: field('Password or access token') };
+  signIn = {
+    org: field('Organization'),
+    user: field('Username'),
+    secret: field('Password or access token'),
+  };
   assert.deepEqual(signIn, { org: 'acme', user: 'acme-owner', secret: 'sandbox-password' }, banner);
-  ctl = sandboxControl({ url, controlToken: /Control token for this start: (\S+)/.exec(banner)[1] });
+  ctl = sandboxControl({
+    url,
+    controlToken: /Control token for this start: (\S+)/.exec(banner)[1],
+  });
 });
 
 after(async () => {
@@ -54,7 +80,10 @@ after(async () => {
 /** The requests that change something (not a read, not a sign-in), as "METHOD path". */
 async function writes() {
   const { requests } = await ctl.requests();
-  return requests.filter((r) => r.method !== 'GET' && !r.path.startsWith('/v2/auth/') && r.path !== '/v2/users/login')
+  return requests
+    .filter(
+      (r) => r.method !== 'GET' && !r.path.startsWith('/v2/auth/') && r.path !== '/v2/users/login',
+    )
     .map((r) => `${r.method} ${r.path}`);
 }
 const acme = async () => (await ctl.state()).orgs.find((o) => o.name === 'acme').tokens;
@@ -73,24 +102,33 @@ test('the dashboard from the installed package: sign in in Chromium with what it
     await page.getByRole('button', { name: 'Sign in' }).click();
     const table = page.getByRole('table', { name: 'Access tokens' });
     for (const label of ['ci-pull', 'legacy-deploy', 'q1-audit']) {
-      await table.getByRole('row').filter({ has: page.getByRole('button', { name: label, exact: true }) }).waitFor();
+      await table
+        .getByRole('row')
+        .filter({ has: page.getByRole('button', { name: label, exact: true }) })
+        .waitFor();
     }
     assert.deepEqual(problems, []);
     const { requests } = await ctl.requests();
-    assert.ok(requests.some((r) => r.method === 'GET' && r.path === '/v2/orgs/acme/access-tokens'), 'the page listed through the server');
+    assert.ok(
+      requests.some((r) => r.method === 'GET' && r.path === '/v2/orgs/acme/access-tokens'),
+      'the page listed through the server',
+    );
   } finally {
     await browser.close();
   }
 });
 
-test('the README\'s by-label block: get, rotate and deactivate ci-pull by its label with the installed CLI', async () => {
+test("the README's by-label block: get, rotate and deactivate ci-pull by its label with the installed CLI", async () => {
   const script = readmeExamples(join(root, 'README.md')).get('by-label.sh');
   assert.ok(script, 'README.md has a block for examples/by-label.sh');
   writeFileSync(join(project.project, 'by-label.sh'), script);
   const [old] = (await acme()).filter((t) => t.label === 'ci-pull');
   await ctl.resetRequests();
 
-  const r = await run('sh', ['by-label.sh'], { cwd: project.project, env: { ...NPX_ENV, DOCKERHUB_BASE_URL: url } });
+  const r = await run('sh', ['by-label.sh'], {
+    cwd: project.project,
+    env: { ...NPX_ENV, DOCKERHUB_BASE_URL: url },
+  });
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
   assert.ok(r.stdout.includes(old.id), 'get printed the token the label names');
 
@@ -107,23 +145,52 @@ test('the README\'s by-label block: get, rotate and deactivate ci-pull by its la
   const done = await writes();
   const create = done.indexOf('POST /v2/orgs/acme/access-tokens');
   const retire = done.indexOf(`DELETE /v2/orgs/acme/access-tokens/${old.id}`);
-  assert.ok(create >= 0 && retire > create, `created, then the old one deleted: ${done.join(', ')}`);
+  assert.ok(
+    create >= 0 && retire > create,
+    `created, then the old one deleted: ${done.join(', ')}`,
+  );
   assert.equal(done.at(-1), `PATCH /v2/orgs/acme/access-tokens/${fresh.id}`);
 });
 
 test('a create with a label the org has, and one whose --exec cannot start, are refused with no write request', async () => {
-  const env = { ...NPX_ENV, DOCKERHUB_BASE_URL: url, DOCKERHUB_ORG: 'acme', DOCKERHUB_IDENTIFIER: signIn.user, DOCKERHUB_SECRET: signIn.secret };
+  const env = {
+    ...NPX_ENV,
+    DOCKERHUB_BASE_URL: url,
+    DOCKERHUB_ORG: 'acme',
+    DOCKERHUB_IDENTIFIER: signIn.user,
+    DOCKERHUB_SECRET: signIn.secret,
+  };
   const before = await acme();
   await ctl.resetRequests();
 
-  const dup = await run('npx', ['dockerhub-oat', 'create', '--label', 'legacy-deploy'], { cwd: project.project, env });
+  const dup = await run('npx', ['dockerhub-oat', 'create', '--label', 'legacy-deploy'], {
+    cwd: project.project,
+    env,
+  });
   assert.notEqual(dup.code, 0);
-  assert.match(dup.stderr, /acme already has a token labelled "legacy-deploy" \([0-9a-f-]{36}\); nothing was created/);
+  assert.match(
+    dup.stderr,
+    /acme already has a token labelled "legacy-deploy" \([0-9a-f-]{36}\); nothing was created/,
+  );
   assert.match(dup.stderr, /--allow-duplicate-label/);
 
-  const dead = await run('npx', ['dockerhub-oat', 'create', '--label', 'deploy-bot', '--exec', 'gh-secret-set-that-is-not-installed'], { cwd: project.project, env });
+  const dead = await run(
+    'npx',
+    [
+      'dockerhub-oat',
+      'create',
+      '--label',
+      'deploy-bot',
+      '--exec',
+      'gh-secret-set-that-is-not-installed',
+    ],
+    { cwd: project.project, env },
+  );
   assert.notEqual(dead.code, 0);
-  assert.match(dead.stderr, /--exec: the command "gh-secret-set-that-is-not-installed" is not found or not executable; nothing was created/);
+  assert.match(
+    dead.stderr,
+    /--exec: the command "gh-secret-set-that-is-not-installed" is not found or not executable; nothing was created/,
+  );
 
   assert.deepEqual(await writes(), []);
   assert.deepEqual((await acme()).map((t) => t.id).sort(), before.map((t) => t.id).sort());

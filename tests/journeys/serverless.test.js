@@ -35,10 +35,15 @@ before(async () => {
   sb = await pkg.sandbox.startSandbox({ port: 0, seed: 'hygiene', now: () => NOW });
   hook = createServer((req, res) => {
     let body = '';
-    req.setEncoding('utf8').on('data', (d) => { body += d; }).on('end', () => {
-      posts.push({ method: req.method, path: req.url, type: req.headers['content-type'], body });
-      res.writeHead(200).end();
-    });
+    req
+      .setEncoding('utf8')
+      .on('data', (d) => {
+        body += d;
+      })
+      .on('end', () => {
+        posts.push({ method: req.method, path: req.url, type: req.headers['content-type'], body });
+        res.writeHead(200).end();
+      });
   });
   await new Promise((resolve) => hook.listen(0, '127.0.0.1', resolve));
 });
@@ -49,14 +54,24 @@ after(async () => {
   await project?.remove();
 });
 
-test('the README\'s audit Worker, bundled as wrangler does, runs on a schedule in workerd and posts its report', async () => {
+test("the README's audit Worker, bundled as wrangler does, runs on a schedule in workerd and posts its report", async () => {
   const recipe = readmeExamples(join(root, 'README.md')).get('audit-worker.mjs');
   assert.ok(recipe, 'README.md has a block for examples/audit-worker.mjs');
   writeFileSync(join(project.project, 'audit-worker.mjs'), recipe);
 
-  const { modules, inputs } = await bundleWorker(join(project.project, 'audit-worker.mjs'), join(project.work, 'worker-dist'));
-  assert.ok(inputs.some((p) => p.endsWith('node_modules/dockerhub-oat/bindings/index.workerd.js')), inputs.join(', '));
-  assert.deepEqual(modules.map((m) => m.type), ['ESModule', 'CompiledWasm', 'CompiledWasm'], 'the bundle, the core, and the tools (imported on the first audit)');
+  const { modules, inputs } = await bundleWorker(
+    join(project.project, 'audit-worker.mjs'),
+    join(project.work, 'worker-dist'),
+  );
+  assert.ok(
+    inputs.some((p) => p.endsWith('node_modules/dockerhub-oat/bindings/index.workerd.js')),
+    inputs.join(', '),
+  );
+  assert.deepEqual(
+    modules.map((m) => m.type),
+    ['ESModule', 'CompiledWasm', 'CompiledWasm'],
+    'the bundle, the core, and the tools (imported on the first audit)',
+  );
 
   const mf = new Miniflare({
     cf: false, // no fetch of workers.cloudflare.com: loopback only
@@ -64,8 +79,12 @@ test('the README\'s audit Worker, bundled as wrangler does, runs on a schedule i
     modules,
     compatibilityDate: '2025-01-01',
     bindings: {
-      ORG: 'initech', HUB_URL: sb.url, HUB_IDENTIFIER: OWNER.identifier, HUB_SECRET: OWNER.secret,
-      WEBHOOK_URL: `http://127.0.0.1:${hook.address().port}/audit`, PLAN: 'team',
+      ORG: 'initech',
+      HUB_URL: sb.url,
+      HUB_IDENTIFIER: OWNER.identifier,
+      HUB_SECRET: OWNER.secret,
+      WEBHOOK_URL: `http://127.0.0.1:${hook.address().port}/audit`,
+      PLAN: 'team',
     },
   });
   try {
@@ -77,16 +96,24 @@ test('the README\'s audit Worker, bundled as wrangler does, runs on a schedule i
   }
 
   assert.equal(posts.length, 1);
-  assert.deepEqual([posts[0].method, posts[0].path, posts[0].type], ['POST', '/audit', 'application/json']);
+  assert.deepEqual(
+    [posts[0].method, posts[0].path, posts[0].type],
+    ['POST', '/audit', 'application/json'],
+  );
   const { text } = JSON.parse(posts[0].body);
   const hub = await pkg.lib.createClient({ baseUrl: sb.url, credentials: OWNER });
   try {
-    assert.equal(text, pkg.lib.auditMarkdown(await hub.auditAccessTokens('initech', { now: NOW, plan: 'team' })));
+    assert.equal(
+      text,
+      pkg.lib.auditMarkdown(await hub.auditAccessTokens('initech', { now: NOW, plan: 'team' })),
+    );
   } finally {
     hub.close();
   }
   assert.match(text, /^## Token audit of initech \(2026-12-01\)\n/);
   assert.ok(!text.includes(OWNER.secret));
   // The Worker read the org through the sandbox: a sign-in, then the list.
-  assert.ok(sb.requests.some((r) => r.method === 'GET' && r.path === '/v2/orgs/initech/access-tokens'));
+  assert.ok(
+    sb.requests.some((r) => r.method === 'GET' && r.path === '/v2/orgs/initech/access-tokens'),
+  );
 });

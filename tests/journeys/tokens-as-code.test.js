@@ -17,7 +17,11 @@ import { root } from '../hosts/pack.js';
 import { startSandbox } from '../../web/sandbox/index.js';
 
 const DAY = 86400e3;
-const NPX_ENV = { npm_config_offline: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false' };
+const NPX_ENV = {
+  npm_config_offline: 'true',
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+};
 // The hand-over's consumer: signs in to the sandbox with the secret it got on stdin (so the
 // sandbox's log shows when the hand-over happened), then keeps it in the file named.
 const CONSUMER = `import { readFileSync, writeFileSync } from 'node:fs';
@@ -37,18 +41,34 @@ const file = (name) => join(project.project, name);
 const org = () => sb.state.orgs.find((o) => o.name === 'acme').tokens;
 const holders = (label) => org().filter((t) => t.label === label);
 /** The request log in words: "sign-in ID" for an OAT's sign-in, else "METHOD ID-or-path". */
-const log = () => sb.requests.map((r) => (r.signedIn?.tokenId ? `sign-in ${r.signedIn.tokenId}`
-  : `${r.method} ${r.path.replace('/v2/orgs/acme/access-tokens/', '')}`));
-const writes = () => sb.requests.filter((r) => r.method !== 'GET' && !r.path.startsWith('/v2/auth/'));
+const log = () =>
+  sb.requests.map((r) =>
+    r.signedIn?.tokenId
+      ? `sign-in ${r.signedIn.tokenId}`
+      : `${r.method} ${r.path.replace('/v2/orgs/acme/access-tokens/', '')}`,
+  );
+const writes = () =>
+  sb.requests.filter((r) => r.method !== 'GET' && !r.path.startsWith('/v2/auth/'));
 const manifest = () => JSON.parse(readFileSync(file('tokens.json'), 'utf8'));
 const save = (m) => writeFileSync(file('tokens.json'), `${JSON.stringify(m, null, 2)}\n`);
-const signsIn = async (secret) => (await fetch(`${sb.url}/v2/auth/token`, { method: 'POST',
-  headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'acme', secret }) })).status === 200;
+const signsIn = async (secret) =>
+  (
+    await fetch(`${sb.url}/v2/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ identifier: 'acme', secret }),
+    })
+  ).status === 200;
 
 before(async () => {
   project = await installedProject('dh-journey-tac-');
   sb = await startSandbox({ port: 0, now: () => clock ?? Date.now() });
-  env = { DOCKERHUB_BASE_URL: sb.url, DOCKERHUB_ORG: 'acme', DOCKERHUB_IDENTIFIER: 'acme-owner', DOCKERHUB_SECRET: 'sandbox-password' };
+  env = {
+    DOCKERHUB_BASE_URL: sb.url,
+    DOCKERHUB_ORG: 'acme',
+    DOCKERHUB_IDENTIFIER: 'acme-owner',
+    DOCKERHUB_SECRET: 'sandbox-password',
+  };
   writeFileSync(file('consumer.mjs'), CONSUMER);
 });
 
@@ -68,8 +88,12 @@ test('1-2. export, then plan says no changes (exit 0)', async () => {
 
 test('3-5. edit, plan --save (exit 2), apply --plan; the same plan again is refused with no write', async () => {
   const m = manifest();
-  m.tokens['ci-push'] = { description: 'CI pushes', expires: '90d', resources: { repositories: { 'acme/api': ['image-push'] } },
-    secret: { exec: 'node consumer.mjs ci-push.secret' } };
+  m.tokens['ci-push'] = {
+    description: 'CI pushes',
+    expires: '90d',
+    resources: { repositories: { 'acme/api': ['image-push'] } },
+    secret: { exec: 'node consumer.mjs ci-push.secret' },
+  };
   save(m);
   const plan = await cli(['plan', '-f', 'tokens.json', '--save', 'plan.json']);
   assert.equal(plan.code, 2, plan.stderr);
@@ -77,7 +101,10 @@ test('3-5. edit, plan --save (exit 2), apply --plan; the same plan again is refu
   const applied = await cli(['apply', '--plan', 'plan.json', '--yes']);
   assert.equal(applied.code, 0, applied.stderr);
   const [made] = holders('ci-push');
-  assert.ok(await signsIn(readFileSync(file('ci-push.secret'), 'utf8')), 'the handed-over secret works');
+  assert.ok(
+    await signsIn(readFileSync(file('ci-push.secret'), 'utf8')),
+    'the handed-over secret works',
+  );
   assert.ok(made.is_active);
 
   sb.resetRequests();
@@ -90,7 +117,14 @@ test('3-5. edit, plan --save (exit 2), apply --plan; the same plan again is refu
 test('6-7. rotate ci-push --expires 90d: one token with the label, 90 days, its secret signs in; the plan says no changes', async () => {
   const [old] = holders('ci-push');
   sb.resetRequests();
-  const r = await cli(['rotate', 'ci-push', '--expires', '90d', '--exec', 'node consumer.mjs ci-push.rotated']);
+  const r = await cli([
+    'rotate',
+    'ci-push',
+    '--expires',
+    '90d',
+    '--exec',
+    'node consumer.mjs ci-push.rotated',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const [now] = holders('ci-push');
   assert.equal(holders('ci-push').length, 1, 'one token holds the label');
@@ -102,8 +136,10 @@ test('6-7. rotate ci-push --expires 90d: one token with the label, 90 days, its 
   const verify = steps.indexOf(`sign-in ${now.id}`);
   const handedOver = steps.indexOf(`sign-in ${now.id}`, verify + 1);
   const retire = steps.indexOf(`PATCH ${old.id}`);
-  assert.ok(verify >= 0 && handedOver > verify && retire > handedOver,
-    `sign-in with the new token, then the hand-over, then the retire: ${steps.join(', ')}`);
+  assert.ok(
+    verify >= 0 && handedOver > verify && retire > handedOver,
+    `sign-in with the new token, then the hand-over, then the retire: ${steps.join(', ')}`,
+  );
   assert.match(org().find((t) => t.id === old.id).label, /^ci-push~retired~delete-after-/);
 
   const plan = await cli(['plan', '-f', 'tokens.json']);
@@ -111,18 +147,29 @@ test('6-7. rotate ci-push --expires 90d: one token with the label, 90 days, its 
   assert.match(plan.stdout, /^No changes/);
 });
 
-test('8. a rotate_every that is due rotates on the next apply, through the entry\'s hand-over', async () => {
+test("8. a rotate_every that is due rotates on the next apply, through the entry's hand-over", async () => {
   // A token made 61 days ago (the sandbox's clock moved back for its create).
   clock = Date.now() - 61 * DAY;
-  const hub = await (await import(join(project.project, 'node_modules/dockerhub-oat/bindings/index.node.js'))).createClient({
-    baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
-  const old = await hub.createAccessToken('acme', { label: 'nightly', expires_at: new Date(clock + 90 * DAY).toISOString(),
-    resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }] });
+  const hub = await (
+    await import(join(project.project, 'node_modules/dockerhub-oat/bindings/index.node.js'))
+  ).createClient({
+    baseUrl: sb.url,
+    credentials: { identifier: 'acme-owner', secret: 'sandbox-password' },
+  });
+  const old = await hub.createAccessToken('acme', {
+    label: 'nightly',
+    expires_at: new Date(clock + 90 * DAY).toISOString(),
+    resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }],
+  });
   hub.close();
   clock = null;
   const m = manifest();
-  m.tokens.nightly = { expires: '90d', rotate_every: '60d', resources: { repositories: { 'acme/api': ['image-pull'] } },
-    secret: { exec: 'node consumer.mjs nightly.secret' } };
+  m.tokens.nightly = {
+    expires: '90d',
+    rotate_every: '60d',
+    resources: { repositories: { 'acme/api': ['image-pull'] } },
+    secret: { exec: 'node consumer.mjs nightly.secret' },
+  };
   save(m);
   const plan = await cli(['plan', '-f', 'tokens.json']);
   assert.equal(plan.code, 2, plan.stdout + plan.stderr);
@@ -133,8 +180,11 @@ test('8. a rotate_every that is due rotates on the next apply, through the entry
   const [fresh] = holders('nightly');
   assert.equal(holders('nightly').length, 1);
   const steps = log();
-  assert.ok(steps.indexOf(`sign-in ${fresh.id}`) >= 0 && steps.indexOf(`PATCH ${old.id}`) > steps.lastIndexOf(`sign-in ${fresh.id}`),
-    `sign-in and hand-over before the retire: ${steps.join(', ')}`);
+  assert.ok(
+    steps.indexOf(`sign-in ${fresh.id}`) >= 0 &&
+      steps.indexOf(`PATCH ${old.id}`) > steps.lastIndexOf(`sign-in ${fresh.id}`),
+    `sign-in and hand-over before the retire: ${steps.join(', ')}`,
+  );
   assert.ok(await signsIn(readFileSync(file('nightly.secret'), 'utf8')));
   const next = await cli(['plan', '-f', 'tokens.json']);
   assert.equal(next.code, 0, next.stdout);
@@ -148,18 +198,29 @@ test('9. a failed hand-over leaves the old token working and no stray new one', 
   assert.equal(r.code, 1);
   assert.match(r.stderr, /so it was deleted again; the old token .* is untouched and still works/);
   assert.equal(org().length, before, 'no stray new token');
-  assert.deepEqual(holders('ci-push').map((t) => [t.id, t.is_active]), [[old.id, true]]);
-  assert.ok(await signsIn(readFileSync(file('ci-push.rotated'), 'utf8')), 'the old secret still signs in');
+  assert.deepEqual(
+    holders('ci-push').map((t) => [t.id, t.is_active]),
+    [[old.id, true]],
+  );
+  assert.ok(
+    await signsIn(readFileSync(file('ci-push.rotated'), 'utf8')),
+    'the old secret still signs in',
+  );
   assert.equal((await cli(['plan', '-f', 'tokens.json'])).code, 0, 'the next plan works');
 });
 
-test('10. the README\'s CI lines fail the job with a missing secret and a missing file, and pass when the plan runs', async () => {
+test("10. the README's CI lines fail the job with a missing secret and a missing file, and pass when the plan runs", async () => {
   const script = readmeExamples(join(root, 'README.md')).get('ci.sh');
   assert.ok(script, 'README.md has a block for examples/ci.sh');
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  assert.match(script, new RegExp(`^pinned=${pkg.version.replaceAll('.', '\\.')} `, 'm'), 'it pins this version');
+  assert.match(
+    script,
+    new RegExp(`^pinned=${pkg.version.replaceAll('.', '\\.')} `, 'm'),
+    'it pins this version',
+  );
   writeFileSync(file('ci.sh'), script);
-  const sh = (more, cwd = project.project) => run('sh', ['ci.sh'], { cwd, env: { ...NPX_ENV, ...env, ...more } });
+  const sh = (more, cwd = project.project) =>
+    run('sh', ['ci.sh'], { cwd, env: { ...NPX_ENV, ...env, ...more } });
   sb.resetRequests();
   const noSecret = await sh({ DOCKERHUB_SECRET: '' });
   assert.equal(noSecret.code, 1, noSecret.stderr);

@@ -10,8 +10,15 @@ import { createClient } from '../../bindings/index.node.js';
 /** The member names of `interface Client` in index.d.ts. */
 async function declared() {
   const file = new URL('../../bindings/index.d.ts', import.meta.url);
-  const source = ts.createSourceFile('index.d.ts', await readFile(file, 'utf8'), ts.ScriptTarget.ES2022, true);
-  const client = source.statements.find((s) => ts.isInterfaceDeclaration(s) && s.name.text === 'Client');
+  const source = ts.createSourceFile(
+    'index.d.ts',
+    await readFile(file, 'utf8'),
+    ts.ScriptTarget.ES2022,
+    true,
+  );
+  const client = source.statements.find(
+    (s) => ts.isInterfaceDeclaration(s) && s.name.text === 'Client',
+  );
   assert.ok(client, 'index.d.ts declares interface Client');
   return client.members.map((m) => m.name.getText(source)).sort();
 }

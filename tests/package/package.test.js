@@ -99,9 +99,15 @@ async function shippedFolders() {
   const files = [];
   for (const folder of ['web/sandbox', 'web/dashboard']) {
     const entries = await readdir(join(root, folder), { recursive: true, withFileTypes: true });
-    files.push(...entries
-      .filter((e) => e.isFile() && !e.name.startsWith('.'))
-      .map((e) => relative(root, join(e.parentPath ?? e.path, e.name)).split(sep).join('/')));
+    files.push(
+      ...entries
+        .filter((e) => e.isFile() && !e.name.startsWith('.'))
+        .map((e) =>
+          relative(root, join(e.parentPath ?? e.path, e.name))
+            .split(sep)
+            .join('/'),
+        ),
+    );
   }
   return files;
 }
@@ -111,7 +117,11 @@ let pack;
 
 before(async () => {
   work = await realpath(await mkdtemp(join(tmpdir(), 'dh-pack-')));
-  const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, maxBuffer: 16 << 20, timeout: 120_000 });
+  const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', work], {
+    cwd: root,
+    maxBuffer: 16 << 20,
+    timeout: 120_000,
+  });
   [pack] = JSON.parse(stdout);
 });
 
@@ -128,18 +138,38 @@ describe('npm pack', () => {
 
   test('no build input, C source, test or state file slips in', () => {
     for (const { path } of pack.files) {
-      assert.doesNotMatch(path, /\.(c|h|cmake|o|a|tgz|json\.tmp)$|(^|\/)(pre|library_dh)\.js$|^(src|tests|build|scripts)\//, path);
-      if (path.startsWith('web/')) assert.match(path, /^web\/(sandbox\/.*\.(js|d\.ts|md)|dashboard\/[\w.-]+\.(html|js|css|svg)|server\.js|server\/[\w-]+\.js)$/, path);
+      assert.doesNotMatch(
+        path,
+        /\.(c|h|cmake|o|a|tgz|json\.tmp)$|(^|\/)(pre|library_dh)\.js$|^(src|tests|build|scripts)\//,
+        path,
+      );
+      if (path.startsWith('web/'))
+        assert.match(
+          path,
+          /^web\/(sandbox\/.*\.(js|d\.ts|md)|dashboard\/[\w.-]+\.(html|js|css|svg)|server\.js|server\/[\w-]+\.js)$/,
+          path,
+        );
     }
   });
 
-  test('every file the dashboard\'s server serves is in the package (dockerhub-oat dashboard)', async () => {
+  test("every file the dashboard's server serves is in the package (dockerhub-oat dashboard)", async () => {
     const { buildRoutes } = await import('../../web/server/static.js');
     const files = new Set(pack.files.map((f) => f.path));
-    const served = [...new Set([...buildRoutes().values()].map((r) => relative(root, r.file).split(sep).join('/')))];
-    assert.ok(served.includes('web/dashboard/index.html') && served.includes('dist/dockerhub_oat.wasm'), served.join(', '));
-    assert.deepEqual(served.filter((f) => !files.has(f)), []);
-    for (const f of ['web/server.js', 'web/server/static.js', 'bindings/cli/commands/dashboard.js']) assert.ok(files.has(f), f);
+    const served = [
+      ...new Set(
+        [...buildRoutes().values()].map((r) => relative(root, r.file).split(sep).join('/')),
+      ),
+    ];
+    assert.ok(
+      served.includes('web/dashboard/index.html') && served.includes('dist/dockerhub_oat.wasm'),
+      served.join(', '),
+    );
+    assert.deepEqual(
+      served.filter((f) => !files.has(f)),
+      [],
+    );
+    for (const f of ['web/server.js', 'web/server/static.js', 'bindings/cli/commands/dashboard.js'])
+      assert.ok(files.has(f), f);
   });
 
   test('the wasm and the glue are the built ones, and the CLI is a script', async () => {
@@ -162,9 +192,24 @@ describe('npm pack', () => {
     const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
     assert.equal(pkg.scripts.prepack, 'bash scripts/build.sh');
     const conditions = Object.keys(pkg.exports['.']);
-    assert.deepEqual(conditions, ['types', 'workerd', 'deno', 'worker', 'browser', 'node', 'default']);
-    for (const target of Object.values(pkg.exports['.'])) assert.ok(pack.files.some((f) => `./${f.path}` === target), target);
-    assert.deepEqual(pkg.exports['./sandbox'], { types: './web/sandbox/index.d.ts', default: './web/sandbox/index.js' });
+    assert.deepEqual(conditions, [
+      'types',
+      'workerd',
+      'deno',
+      'worker',
+      'browser',
+      'node',
+      'default',
+    ]);
+    for (const target of Object.values(pkg.exports['.']))
+      assert.ok(
+        pack.files.some((f) => `./${f.path}` === target),
+        target,
+      );
+    assert.deepEqual(pkg.exports['./sandbox'], {
+      types: './web/sandbox/index.d.ts',
+      default: './web/sandbox/index.js',
+    });
   });
 });
 
@@ -177,10 +222,26 @@ describe('installed from the tarball into a fresh folder', () => {
     sb = await startSandbox({ port: 0 });
     consumer = join(work, 'consumer');
     await run('mkdir', ['-p', consumer]);
-    await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    await run(npm, ['install', '--no-audit', '--no-fund', '--offline', '--loglevel=error', join(work, pack.filename)], {
-      cwd: consumer, maxBuffer: 16 << 20, timeout: 120_000,
-    });
+    await writeFile(
+      join(consumer, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
+    await run(
+      npm,
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--offline',
+        '--loglevel=error',
+        join(work, pack.filename),
+      ],
+      {
+        cwd: consumer,
+        maxBuffer: 16 << 20,
+        timeout: 120_000,
+      },
+    );
   });
 
   after(() => sb?.close());
@@ -190,7 +251,9 @@ describe('installed from the tarball into a fresh folder', () => {
   });
 
   test('imports by name and runs all five operations, and the sandbox export', async () => {
-    await writeFile(join(consumer, 'check.mjs'), `
+    await writeFile(
+      join(consumer, 'check.mjs'),
+      `
 import { createClient, DockerHubError, ERROR_CODES, SCOPES } from 'dockerhub-oat';
 import { startSandbox } from 'dockerhub-oat/sandbox';
 
@@ -218,15 +281,22 @@ out.ownSandboxTotal = (await hub2.listAccessTokens('acme')).total;
 hub2.close();
 await own.close();
 console.log(JSON.stringify(out));
-`);
-    const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: consumer, env: env(), timeout: 60_000 });
+`,
+    );
+    const { stdout } = await run(process.execPath, ['check.mjs'], {
+      cwd: consumer,
+      env: env(),
+      timeout: 60_000,
+    });
     const out = JSON.parse(stdout);
     const installed = `file://${join(consumer, 'node_modules/dockerhub-oat')}/`;
     assert.equal(out.resolved, `${installed}bindings/index.node.js`);
     assert.equal(out.sandbox, `${installed}web/sandbox/index.js`);
     assert.deepEqual(out.listed, ['ci-pull', 'legacy-deploy', 'q1-audit']);
     assert.equal(out.secretShape, true);
-    assert.deepEqual(out.got, [{ type: 'TYPE_REPO', path: '*/*/public', scopes: ['scope-image-pull'] }]);
+    assert.deepEqual(out.got, [
+      { type: 'TYPE_REPO', path: '*/*/public', scopes: ['scope-image-pull'] },
+    ]);
     assert.equal(out.updated.label, 'pkg-check-2');
     assert.equal(out.updated.is_active, false);
     assert.equal(out.deleted, undefined);
@@ -242,17 +312,28 @@ console.log(JSON.stringify(out));
       cwd: consumer,
       timeout: 60_000,
       env: {
-        ...process.env, DOCKERHUB_BASE_URL: sb.url, DOCKERHUB_ORG: 'acme',
-        DOCKERHUB_IDENTIFIER: 'acme-owner', DOCKERHUB_SECRET: 'sandbox-password',
+        ...process.env,
+        DOCKERHUB_BASE_URL: sb.url,
+        DOCKERHUB_ORG: 'acme',
+        DOCKERHUB_IDENTIFIER: 'acme-owner',
+        DOCKERHUB_SECRET: 'sandbox-password',
       },
     });
     assert.equal(JSON.parse(stdout).total, 3);
   });
 
   test('the bin starts the sandbox from the installed package (dockerhub-oat sandbox)', async () => {
-    const { stdout } = await run(join(consumer, 'node_modules/.bin/dockerhub-oat'), ['sandbox', '--help'], { cwd: consumer, timeout: 60_000 });
+    const { stdout } = await run(
+      join(consumer, 'node_modules/.bin/dockerhub-oat'),
+      ['sandbox', '--help'],
+      { cwd: consumer, timeout: 60_000 },
+    );
     assert.match(stdout, /--port N/);
-    const child = (await import('node:child_process')).spawn(join(consumer, 'node_modules/.bin/dockerhub-oat'), ['sandbox', '--port', '0', '--quiet'], { cwd: consumer });
+    const child = (await import('node:child_process')).spawn(
+      join(consumer, 'node_modules/.bin/dockerhub-oat'),
+      ['sandbox', '--port', '0', '--quiet'],
+      { cwd: consumer },
+    );
     try {
       const url = await new Promise((resolve, reject) => {
         let text = '';
@@ -264,7 +345,8 @@ console.log(JSON.stringify(out));
         child.on('exit', (code) => reject(new Error(`the sandbox exited with ${code}: ${text}`)));
       });
       const res = await fetch(`${url}/v2/auth/token`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ identifier: 'acme-owner', secret: 'sandbox-password' }),
       });
       assert.equal(res.status, 200);
@@ -278,10 +360,18 @@ console.log(JSON.stringify(out));
     const esbuild = await import('esbuild');
     const result = await esbuild.build({
       stdin: { contents: "export { createClient } from 'dockerhub-oat';", resolveDir: consumer },
-      bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'silent', metafile: true,
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'neutral',
+      logLevel: 'silent',
+      metafile: true,
     });
     const inputs = Object.keys(result.metafile.inputs).map((p) => p.split(sep).join('/'));
-    assert.ok(inputs.some((p) => p.endsWith('node_modules/dockerhub-oat/bindings/index.web.js')), inputs.join(', '));
+    assert.ok(
+      inputs.some((p) => p.endsWith('node_modules/dockerhub-oat/bindings/index.web.js')),
+      inputs.join(', '),
+    );
     assert.ok(!inputs.some((p) => p.endsWith('index.node.js')), inputs.join(', '));
     const text = result.outputFiles[0].text;
     assert.doesNotMatch(text, /\brequire\s*\(|\beval\s*\(|new\s+Function\b|["']node:/);

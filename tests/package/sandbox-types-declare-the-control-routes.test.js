@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 test('tests/types/sandbox-control.ts type-checks under strict (controlToken, control, lose, waitSeconds)', () => {
-  const r = spawnSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tests/types/tsconfig.sandbox-control.json', '--noEmit'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(
+    join(root, 'node_modules/.bin/tsc'),
+    ['-p', 'tests/types/tsconfig.sandbox-control.json', '--noEmit'],
+    { cwd: root, encoding: 'utf8', timeout: 120_000 },
+  );
   assert.equal(r.error, undefined);
   assert.equal(r.status, 0, `tsc failed:\n${r.stdout}${r.stderr}`);
 });

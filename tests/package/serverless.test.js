@@ -60,8 +60,21 @@ export default {
 /** Only what a browser, a worker or an edge runtime offers. */
 function webGlobals() {
   return {
-    fetch, WebAssembly, URL, URLSearchParams, TextEncoder, TextDecoder, setTimeout, clearTimeout,
-    AbortController, AbortSignal, Request, Response, Headers, console, performance,
+    fetch,
+    WebAssembly,
+    URL,
+    URLSearchParams,
+    TextEncoder,
+    TextDecoder,
+    setTimeout,
+    clearTimeout,
+    AbortController,
+    AbortSignal,
+    Request,
+    Response,
+    Headers,
+    console,
+    performance,
   };
 }
 
@@ -95,17 +108,30 @@ describe('web entry in a web-standard vm context (Workers-style handler)', () =>
   let env;
   let code;
   let worker;
-  const call = (method, path, body) => worker.handler.fetch(
-    new Request(`https://worker.example${path}`, body === undefined
-      ? { method } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    env,
-  );
+  const call = (method, path, body) =>
+    worker.handler.fetch(
+      new Request(
+        `https://worker.example${path}`,
+        body === undefined
+          ? { method }
+          : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+      ),
+      env,
+    );
 
   before(async () => {
     world = await openWorld();
     sb = world.sb;
-    const module = await WebAssembly.compile(await readFile(new URL('../../dist/dockerhub_oat.wasm', import.meta.url)));
-    env = { WASM: module, HUB_URL: sb.url, HUB_IDENTIFIER: 'acme-owner', HUB_SECRET: 'sandbox-password', ORG };
+    const module = await WebAssembly.compile(
+      await readFile(new URL('../../dist/dockerhub_oat.wasm', import.meta.url)),
+    );
+    env = {
+      WASM: module,
+      HUB_URL: sb.url,
+      HUB_IDENTIFIER: 'acme-owner',
+      HUB_SECRET: 'sandbox-password',
+      ORG,
+    };
     // An ESM host (Workers, Deno, Vercel Edge) has import.meta.url; an iife bundle leaves it empty.
     code = await bundle({ 'import.meta.url': JSON.stringify('https://worker.example/worker.js') });
     worker = load(code);
@@ -116,24 +142,42 @@ describe('web entry in a web-standard vm context (Workers-style handler)', () =>
     /** null, or the first match with some context (the bundle is too long for a diff). */
     const find = (text, re) => {
       const m = re.exec(text);
-      return m && `${JSON.stringify(m[0])} in ...${text.slice(Math.max(0, m.index - 80), m.index + 80)}...`;
+      return (
+        m &&
+        `${JSON.stringify(m[0])} in ...${text.slice(Math.max(0, m.index - 80), m.index + 80)}...`
+      );
     };
-    for (const re of [/\brequire\s*\(/, /\beval\s*\(/, /new\s+Function\b/, /["']node:/, /\bimport\s*\(/]) {
+    for (const re of [
+      /\brequire\s*\(/,
+      /\beval\s*\(/,
+      /new\s+Function\b/,
+      /["']node:/,
+      /\bimport\s*\(/,
+    ]) {
       assert.equal(find(code, re), null, String(re));
     }
     // The Emscripten glue's one environment probe is guarded by typeof and never true here.
-    const probe = /typeof process\s*==\s*"object"\s*&&\s*typeof process\.versions\s*==\s*"object"\s*&&\s*typeof process\.versions\.node\s*==\s*"string"/g;
+    const probe =
+      /typeof process\s*==\s*"object"\s*&&\s*typeof process\.versions\s*==\s*"object"\s*&&\s*typeof process\.versions\.node\s*==\s*"string"/g;
     assert.equal(find(code.replace(probe, 'false'), /\bprocess\./), null);
   });
 
-  test('the context has no Node globals, and loading defined no global but the bundle\'s own', () => {
-    for (const name of ['process', 'require', 'Buffer', 'global', 'module', 'XMLHttpRequest', 'setImmediate']) {
+  test("the context has no Node globals, and loading defined no global but the bundle's own", () => {
+    for (const name of [
+      'process',
+      'require',
+      'Buffer',
+      'global',
+      'module',
+      'XMLHttpRequest',
+      'setImmediate',
+    ]) {
       assert.equal(vm.runInContext(`typeof ${name}`, worker.context), 'undefined', name);
     }
     assert.deepEqual(worker.added, ['worker']);
   });
 
-  test('GET /tokens lists the org\'s tokens', async () => {
+  test("GET /tokens lists the org's tokens", async () => {
     const res = await call('GET', '/tokens');
     assert.equal(res.status, 200);
     const body = await res.json();
@@ -167,7 +211,13 @@ describe('web entry in a web-standard vm context (Workers-style handler)', () =>
   });
 
   test('an API error becomes a Response with the DockerHubError code and status', async () => {
-    sb.faults({ method: 'GET', path: '/access-tokens$', status: 403, body: { message: 'not your org', errinfo: {} }, times: 1 });
+    sb.faults({
+      method: 'GET',
+      path: '/access-tokens$',
+      status: 403,
+      body: { message: 'not your org', errinfo: {} },
+      times: 1,
+    });
     const res = await call('GET', '/tokens');
     assert.equal(res.status, 403);
     assert.deepEqual(await res.json(), { code: 'forbidden', message: 'not your org' });
@@ -180,9 +230,17 @@ describe('iife bundle without import.meta.url (some bundlers, classic workers)',
   test('a precompiled module still instantiates', async (t) => {
     const { sb, close } = await openWorld();
     t.after(close);
-    const module = await WebAssembly.compile(await readFile(new URL('../../dist/dockerhub_oat.wasm', import.meta.url)));
+    const module = await WebAssembly.compile(
+      await readFile(new URL('../../dist/dockerhub_oat.wasm', import.meta.url)),
+    );
     const { handler } = load(await bundle());
-    const env = { WASM: module, HUB_URL: sb.url, HUB_IDENTIFIER: 'acme-owner', HUB_SECRET: 'sandbox-password', ORG };
+    const env = {
+      WASM: module,
+      HUB_URL: sb.url,
+      HUB_IDENTIFIER: 'acme-owner',
+      HUB_SECRET: 'sandbox-password',
+      ORG,
+    };
     const res = await handler.fetch(new Request('https://worker.example/tokens'), env);
     assert.equal(res.status, 200);
     assert.equal((await res.json()).total, 3);

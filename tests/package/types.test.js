@@ -20,7 +20,10 @@ function runTsc(args, cwd = root) {
   return r;
 }
 
-const CONFIGS = { nodenext: 'tests/types/tsconfig.json', bundler: 'tests/types/tsconfig.bundler.json' };
+const CONFIGS = {
+  nodenext: 'tests/types/tsconfig.json',
+  bundler: 'tests/types/tsconfig.bundler.json',
+};
 
 for (const [resolution, config] of Object.entries(CONFIGS)) {
   test(`tests/types/usage.ts type-checks under strict, ${resolution} resolution (tsc -p ${config})`, () => {
@@ -43,9 +46,22 @@ describe('the same user code against the installed tarball', () => {
       const file = config.replace('tests/types/', '');
       const r = runTsc(['-p', file, '--noEmit', '--traceResolution'], installed.project);
       const out = r.stdout + r.stderr;
-      assert.equal(r.status, 0, `tsc failed:\n${out.split('\n').filter((l) => /error TS/.test(l)).join('\n')}`);
-      assert.match(out, /'dockerhub-oat' was successfully resolved to '[^']*node_modules\/dockerhub-oat\/bindings\/index\.d\.ts'/);
-      assert.match(out, /'dockerhub-oat\/sandbox' was successfully resolved to '[^']*node_modules\/dockerhub-oat\/web\/sandbox\/index\.d\.ts'/);
+      assert.equal(
+        r.status,
+        0,
+        `tsc failed:\n${out
+          .split('\n')
+          .filter((l) => /error TS/.test(l))
+          .join('\n')}`,
+      );
+      assert.match(
+        out,
+        /'dockerhub-oat' was successfully resolved to '[^']*node_modules\/dockerhub-oat\/bindings\/index\.d\.ts'/,
+      );
+      assert.match(
+        out,
+        /'dockerhub-oat\/sandbox' was successfully resolved to '[^']*node_modules\/dockerhub-oat\/web\/sandbox\/index\.d\.ts'/,
+      );
     });
   }
 });
@@ -53,21 +69,33 @@ describe('the same user code against the installed tarball', () => {
 test('control: a wrong error code, a wrong wire name and a wrong retire mode are type errors', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'dh-types-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'misuse.ts'), `
+  writeFileSync(
+    join(dir, 'misuse.ts'),
+    `
 import { DockerHubError, type Client } from 'dockerhub-oat';
 export async function f(hub: Client, err: DockerHubError) {
   if (err.code === 'not-found') return;
   await hub.updateAccessToken('acme', 'id', { isActive: false });
   await hub.rotateAccessToken('acme', 'id', { retire: 'revoke' });
 }
-`);
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: {
-      strict: true, noEmit: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler',
-      lib: ['ES2022', 'DOM'], types: [], paths: { 'dockerhub-oat': [join(root, 'bindings/index.d.ts')] },
-    },
-    files: ['misuse.ts'],
-  }));
+`,
+  );
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        lib: ['ES2022', 'DOM'],
+        types: [],
+        paths: { 'dockerhub-oat': [join(root, 'bindings/index.d.ts')] },
+      },
+      files: ['misuse.ts'],
+    }),
+  );
   const r = runTsc(['-p', dir, '--noEmit']);
   assert.notEqual(r.status, 0, 'tsc accepted misuse');
   const out = r.stdout + r.stderr;

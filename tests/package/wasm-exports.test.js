@@ -20,10 +20,21 @@ const BUILT = { core: 'dockerhub_oat', tools: 'dockerhub_oat_tools' };
 test('each module exports exactly its listed functions', async () => {
   for (const [mod, names] of Object.entries(LISTED)) {
     const { default: factory } = await import(`../../dist/${BUILT[mod]}.mjs`);
-    const Module = await factory({ wasmBinary: readFileSync(`${ROOT}dist/${BUILT[mod]}.wasm`), locateFile: (p) => p, print() {}, printErr() {} });
-    const exported = Object.keys(Module).filter((k) => k.startsWith('_') && typeof Module[k] === 'function').map((k) => k.slice(1));
+    const Module = await factory({
+      wasmBinary: readFileSync(`${ROOT}dist/${BUILT[mod]}.wasm`),
+      locateFile: (p) => p,
+      print() {},
+      printErr() {},
+    });
+    const exported = Object.keys(Module)
+      .filter((k) => k.startsWith('_') && typeof Module[k] === 'function')
+      .map((k) => k.slice(1));
     for (const name of names) assert.ok(exported.includes(name), `${mod} exports ${name}`);
-    assert.deepEqual(exported.filter((n) => n.startsWith('dhw_')).sort(), names.filter((n) => n.startsWith('dhw_')).sort(), mod);
+    assert.deepEqual(
+      exported.filter((n) => n.startsWith('dhw_')).sort(),
+      names.filter((n) => n.startsWith('dhw_')).sort(),
+      mod,
+    );
   }
 });
 
@@ -36,10 +47,13 @@ test('src/wasm/wasm_exports.h declares every listed dhw_ function', () => {
 
 test('only the boundary (bindings/boundary.js) calls _dhw_, and only listed functions', () => {
   const calls = {};
-  for (const name of readdirSync(`${ROOT}bindings`, { recursive: true }).filter((n) => n.endsWith('.js'))) {
+  for (const name of readdirSync(`${ROOT}bindings`, { recursive: true }).filter((n) =>
+    n.endsWith('.js'),
+  )) {
     const used = [...read(`bindings/${name}`).matchAll(/\b_(dhw_\w+)\b/g)].map((m) => m[1]);
     if (used.length) calls[name] = [...new Set(used)];
   }
   assert.deepEqual(Object.keys(calls), ['boundary.js'], 'no other file calls the WASM exports');
-  for (const name of calls['boundary.js']) assert.ok(LISTED.core.includes(name) || LISTED.tools.includes(name), `${name} is listed`);
+  for (const name of calls['boundary.js'])
+    assert.ok(LISTED.core.includes(name) || LISTED.tools.includes(name), `${name} is listed`);
 });

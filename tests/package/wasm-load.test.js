@@ -17,38 +17,61 @@ let base;
 
 before(async () => {
   server = createServer((req, res) => {
-    if (req.url === '/ok.wasm') return res.writeHead(200, { 'content-type': 'application/wasm' }).end(WASM);
-    if (req.url === '/stall.wasm') return res.writeHead(200, { 'content-type': 'application/wasm' }).write(WASM.subarray(0, 100));
-    if (req.url === '/html.wasm') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>not here</html>');
+    if (req.url === '/ok.wasm')
+      return res.writeHead(200, { 'content-type': 'application/wasm' }).end(WASM);
+    if (req.url === '/stall.wasm')
+      return res
+        .writeHead(200, { 'content-type': 'application/wasm' })
+        .write(WASM.subarray(0, 100));
+    if (req.url === '/html.wasm')
+      return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>not here</html>');
     return res.writeHead(404).end();
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${server.address().port}`;
 });
-after(() => new Promise((r) => { server.close(r); server.closeAllConnections(); }));
+after(
+  () =>
+    new Promise((r) => {
+      server.close(r);
+      server.closeAllConnections();
+    }),
+);
 
 async function refused(options, create = createNode) {
   const err = await create(options).then(
-    (hub) => { hub.close(); return null; },
+    (hub) => {
+      hub.close();
+      return null;
+    },
     (e) => e,
   );
   assert.ok(err instanceof DockerHubError, `not a DockerHubError: ${err}`);
   assert.equal(err.code, 'invalid_argument');
-  assert.match(err.message, /Pass `wasm`: a WebAssembly\.Module .*, else the bytes of dockerhub_oat\.wasm or the URL it is served at/);
+  assert.match(
+    err.message,
+    /Pass `wasm`: a WebAssembly\.Module .*, else the bytes of dockerhub_oat\.wasm or the URL it is served at/,
+  );
   return err;
 }
 
 test('bytes that are not wasm, and any truncation of the real module', async () => {
-  await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 64 }), async (bytes) => {
-    const err = await refused({ wasm: bytes });
-    assert.match(err.message, /the wasm option \(/);
-  }), { numRuns: 30 });
-  await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: WASM.length - 1 }), async (n) => {
-    await refused({ wasm: WASM.subarray(0, n) });
-  }), { numRuns: 15 });
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ maxLength: 64 }), async (bytes) => {
+      const err = await refused({ wasm: bytes });
+      assert.match(err.message, /the wasm option \(/);
+    }),
+    { numRuns: 30 },
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 0, max: WASM.length - 1 }), async (n) => {
+      await refused({ wasm: WASM.subarray(0, n) });
+    }),
+    { numRuns: 15 },
+  );
 });
 
-test('a compiled module that is not this package\'s', async () => {
+test("a compiled module that is not this package's", async () => {
   const other = new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
   const err = await refused({ wasm: other });
   assert.match(err.message, /not this version's dockerhub_oat\.wasm/);

@@ -4,4 +4,8 @@ import { writeFileSync } from 'node:fs';
 
 const chunks = [];
 for await (const c of process.stdin) chunks.push(c);
-writeFileSync(process.argv[2], JSON.stringify({ stdin: Buffer.concat(chunks).toString(), env: process.env }), { mode: 0o600 });
+writeFileSync(
+  process.argv[2],
+  JSON.stringify({ stdin: Buffer.concat(chunks).toString(), env: process.env }),
+  { mode: 0o600 },
+);

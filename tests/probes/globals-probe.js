@@ -4,10 +4,18 @@
 // the sandbox, closes the client, and prints one JSON line: what was added, removed or changed.
 
 const describe = (d) => ({
-  value: d.value, get: d.get, set: d.set, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable,
+  value: d.value,
+  get: d.get,
+  set: d.set,
+  writable: d.writable,
+  enumerable: d.enumerable,
+  configurable: d.configurable,
 });
 function snapshot() {
-  const keys = [...Object.getOwnPropertyNames(globalThis), ...Object.getOwnPropertySymbols(globalThis)];
+  const keys = [
+    ...Object.getOwnPropertyNames(globalThis),
+    ...Object.getOwnPropertySymbols(globalThis),
+  ];
   const map = new Map();
   for (const k of keys) map.set(k, describe(Object.getOwnPropertyDescriptor(globalThis, k)));
   return { map, xhr: typeof globalThis.XMLHttpRequest };
@@ -30,14 +38,25 @@ await (await fetch(`${baseUrl}/_sandbox/faults`)).arrayBuffer();
 
 const before = snapshot();
 
-const report = { calls: [], added: [], removed: [], changed: [], xhrBefore: before.xhr, xhrAfter: null };
+const report = {
+  calls: [],
+  added: [],
+  removed: [],
+  changed: [],
+  xhrBefore: before.xhr,
+  xhrAfter: null,
+};
 try {
   const { createClient } = await import('../../bindings/index.node.js');
-  const hub = await createClient({ baseUrl, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+  const hub = await createClient({
+    baseUrl,
+    credentials: { identifier: 'acme-owner', secret: 'sandbox-password' },
+  });
   const page = await hub.listAccessTokens('acme');
   report.calls.push(`list:${page.total}`);
   const created = await hub.createAccessToken('acme', {
-    label: 'globals-probe', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }],
+    label: 'globals-probe',
+    resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }],
   });
   report.calls.push(`create:${typeof created.token}`);
   report.calls.push(`get:${(await hub.getAccessToken('acme', created.id)).id === created.id}`);

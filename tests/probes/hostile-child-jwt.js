@@ -12,10 +12,14 @@ const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const expired = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'acme-owner', exp: Math.floor(Date.now() / 1000) - 3600 })}.c2ln`;
 
 const srv = await startRawServer((req, sock) => {
-  if (req.path === '/v2/auth/token') return respond(sock, req, 200, { body: { access_token: expired } });
+  if (req.path === '/v2/auth/token')
+    return respond(sock, req, 200, { body: { access_token: expired } });
   respond(sock, req, 200, { body: tokenJson() });
 });
-const auth = mode === 'function' ? { token: () => expired } : { credentials: { identifier: 'acme-owner', secret: 'pw' } };
+const auth =
+  mode === 'function'
+    ? { token: () => expired }
+    : { credentials: { identifier: 'acme-owner', secret: 'pw' } };
 const hub = await createClient({ baseUrl: srv.url, timeoutMs: 1000, maxRetries: 0, ...auth });
 const t0 = performance.now();
 const result = {};

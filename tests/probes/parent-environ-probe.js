@@ -5,6 +5,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [out, needle] = process.argv.slice(2);
-for await (const _ of process.stdin) { /* the secret: not kept */ }
+for await (const _ of process.stdin) {
+  /* the secret: not kept */
+}
 const environ = readFileSync(`/proc/${process.ppid}/environ`, 'latin1');
-writeFileSync(out, environ.split('\0').some((kv) => kv.endsWith(`=${needle}`)) ? 'found' : 'absent');
+writeFileSync(
+  out,
+  environ.split('\0').some((kv) => kv.endsWith(`=${needle}`)) ? 'found' : 'absent',
+);

@@ -16,7 +16,9 @@ try {
       token: async () => {
         report.tokenFunctionCalls++;
         const res = await fetch(`${baseUrl}/v2/auth/token`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(identity),
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(identity),
         });
         return (await res.json()).access_token;
       },

@@ -9,10 +9,19 @@ async function api(sb, method, path, { token, body, raw, signal } = {}) {
   const headers = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(sb.url + path, { method, headers, signal, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+  const res = await fetch(sb.url + path, {
+    method,
+    headers,
+    signal,
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
   const text = await res.text();
   let json;
-  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
   return { status: res.status, headers: res.headers, text, json };
 }
 
@@ -30,10 +39,21 @@ describe('faults', () => {
   });
   after(() => sb.close());
   beforeEach(() => sb.clearFaults());
-  const list = (opts = {}) => api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: owner, ...opts });
+  const list = (opts = {}) =>
+    api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: owner, ...opts });
 
   test('the next N matching requests get the given status, headers and body; then normal answers', async () => {
-    assert.equal(sb.faults({ method: 'GET', path: '/access-tokens$', times: 2, status: 503, headers: { 'retry-after': '3', 'x-extra': 'yes' }, body: { message: 'down', errinfo: {} } }), 1);
+    assert.equal(
+      sb.faults({
+        method: 'GET',
+        path: '/access-tokens$',
+        times: 2,
+        status: 503,
+        headers: { 'retry-after': '3', 'x-extra': 'yes' },
+        body: { message: 'down', errinfo: {} },
+      }),
+      1,
+    );
     for (let i = 0; i < 2; i++) {
       const r = await list();
       assert.equal(r.status, 503);
@@ -49,20 +69,53 @@ describe('faults', () => {
   test('only matching method and path are affected', async () => {
     sb.faults({ method: 'POST', path: '^/v2/orgs/acme/access-tokens$', status: 500 });
     assert.equal((await list()).status, 200, 'GET does not match');
-    assert.equal((await api(sb, 'GET', '/v2/orgs/globex/access-tokens', { token: owner })).status, 403, 'other path');
-    assert.equal((await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: 'f' } })).status, 500);
-    const r = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: 'f' } });
+    assert.equal(
+      (await api(sb, 'GET', '/v2/orgs/globex/access-tokens', { token: owner })).status,
+      403,
+      'other path',
+    );
+    assert.equal(
+      (await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: 'f' } }))
+        .status,
+      500,
+    );
+    const r = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', {
+      token: owner,
+      body: { label: 'f' },
+    });
     assert.equal(r.status, 201);
     await api(sb, 'DELETE', `/v2/orgs/acme/access-tokens/${r.json.id}`, { token: owner });
   });
 
   test('a RegExp path, an array of specs, and the first match is used first', async () => {
-    assert.equal(sb.faults([{ path: /auth\/token/, status: 401, body: { message: 'nope', errinfo: {} } }, { path: /auth\/token/, status: 429 }]), 2);
-    assert.equal((await api(sb, 'POST', '/v2/auth/token', { body: { identifier: 'acme-owner', secret: 'sandbox-password' } })).status, 401);
-    const noBody = await api(sb, 'POST', '/v2/auth/token', { body: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+    assert.equal(
+      sb.faults([
+        { path: /auth\/token/, status: 401, body: { message: 'nope', errinfo: {} } },
+        { path: /auth\/token/, status: 429 },
+      ]),
+      2,
+    );
+    assert.equal(
+      (
+        await api(sb, 'POST', '/v2/auth/token', {
+          body: { identifier: 'acme-owner', secret: 'sandbox-password' },
+        })
+      ).status,
+      401,
+    );
+    const noBody = await api(sb, 'POST', '/v2/auth/token', {
+      body: { identifier: 'acme-owner', secret: 'sandbox-password' },
+    });
     assert.equal(noBody.status, 429);
     assert.equal(noBody.text, '', 'a fault without a body answers an empty one');
-    assert.equal((await api(sb, 'POST', '/v2/auth/token', { body: { identifier: 'acme-owner', secret: 'sandbox-password' } })).status, 200);
+    assert.equal(
+      (
+        await api(sb, 'POST', '/v2/auth/token', {
+          body: { identifier: 'acme-owner', secret: 'sandbox-password' },
+        })
+      ).status,
+      200,
+    );
   });
 
   test('the html502 preset answers like a proxy: text/html, not JSON', async () => {
@@ -104,24 +157,38 @@ describe('faults', () => {
 
   test('a delay longer than the client timeout makes the client time out', async () => {
     sb.faults({ delayMs: 5000, status: 200, body: {} });
-    await assert.rejects(list({ signal: AbortSignal.timeout(50) }), (e) => e.name === 'TimeoutError');
+    await assert.rejects(
+      list({ signal: AbortSignal.timeout(50) }),
+      (e) => e.name === 'TimeoutError',
+    );
   });
 
   test('stall: the headers come, the body never does', async () => {
     sb.faults({ stall: true, status: 200, headers: { 'content-type': 'application/json' } });
     const ctl = new AbortController();
-    const res = await fetch(`${sb.url}/v2/orgs/acme/access-tokens`, { headers: { authorization: `Bearer ${owner}` }, signal: ctl.signal });
+    const res = await fetch(`${sb.url}/v2/orgs/acme/access-tokens`, {
+      headers: { authorization: `Bearer ${owner}` },
+      signal: ctl.signal,
+    });
     assert.equal(res.status, 200);
     const body = res.text();
-    const outcome = await Promise.race([body.then(() => 'body'), new Promise((r) => setTimeout(r, 100, 'stalled'))]);
+    const outcome = await Promise.race([
+      body.then(() => 'body'),
+      new Promise((r) => setTimeout(r, 100, 'stalled')),
+    ]);
     assert.equal(outcome, 'stalled');
     ctl.abort();
     await assert.rejects(body);
   });
 
   test('reset: headers and part of the body, then the connection is destroyed', async () => {
-    sb.faults({ reset: true, body: { total: 3, next: null, previous: null, results: [{ id: 'x'.repeat(200) }] } });
-    const res = await fetch(`${sb.url}/v2/orgs/acme/access-tokens`, { headers: { authorization: `Bearer ${owner}` } });
+    sb.faults({
+      reset: true,
+      body: { total: 3, next: null, previous: null, results: [{ id: 'x'.repeat(200) }] },
+    });
+    const res = await fetch(`${sb.url}/v2/orgs/acme/access-tokens`, {
+      headers: { authorization: `Bearer ${owner}` },
+    });
     assert.equal(res.status, 200);
     assert.ok(Number(res.headers.get('content-length')) > 200);
     await assert.rejects(res.text());
@@ -141,7 +208,9 @@ describe('faults', () => {
 
   test('POST /_sandbox/faults does the same over HTTP; DELETE clears', async () => {
     const ctl = sandboxControl(sb);
-    const add = await ctl.addFaults([{ method: 'GET', path: 'access-tokens', preset: 'html502', times: 2 }]);
+    const add = await ctl.addFaults([
+      { method: 'GET', path: 'access-tokens', preset: 'html502', times: 2 },
+    ]);
     assert.equal(add.added, 1);
     assert.equal(add.pending[0].times, 2);
     assert.equal((await list()).status, 502);
@@ -151,7 +220,11 @@ describe('faults', () => {
     const bad = await sb.control('POST', '/_sandbox/faults', { preset: 'nope' });
     assert.equal(bad.status, 400);
     assert.match(bad.body.message, /preset/);
-    const malformed = await fetch(`${sb.url}/_sandbox/faults`, { method: 'POST', headers: sb.controlHeaders(), body: '{' });
+    const malformed = await fetch(`${sb.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: sb.controlHeaders(),
+      body: '{',
+    });
     assert.equal(malformed.status, 400);
     assert.equal((await sb.control('GET', '/_sandbox/nothing')).status, 404);
   });
@@ -162,14 +235,21 @@ describe('control routes off loopback', () => {
     const h = createSandboxHandler({});
     // Pretend the peer is remote: the check reads the socket's remote address.
     const server = http.createServer((req, res) => {
-      Object.defineProperty(req.socket, 'remoteAddress', { value: '192.0.2.10', configurable: true });
+      Object.defineProperty(req.socket, 'remoteAddress', {
+        value: '192.0.2.10',
+        configurable: true,
+      });
       void h.handle(req, res); // handle() answers its own failures
     });
     await new Promise((r) => server.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${server.address().port}`;
       const headers = { 'content-type': 'application/json', 'x-sandbox-token': h.controlToken };
-      const r = await fetch(`${url}/_sandbox/faults`, { method: 'POST', headers, body: JSON.stringify({ status: 500 }) });
+      const r = await fetch(`${url}/_sandbox/faults`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ status: 500 }),
+      });
       assert.equal(r.status, 403, 'even with the right token');
       assert.equal(h.faults.list().length, 0);
       assert.equal((await fetch(`${url}/_sandbox/requests`, { headers })).status, 403);
@@ -184,13 +264,19 @@ describe('control routes off loopback', () => {
 describe('rate limiting', () => {
   let sb;
   let nowMs = Date.parse('2026-03-18T21:15:00.000Z');
-  before(async () => { sb = await startSandbox({ port: 0, rateLimit: 3, now: () => nowMs }); });
+  before(async () => {
+    sb = await startSandbox({ port: 0, rateLimit: 3, now: () => nowMs });
+  });
   after(() => sb.close());
 
   test('X-RateLimit-* on every response; 429 with Retry-After over the limit; a new window resets', async () => {
     const reset = String(Math.ceil((nowMs + 60_000) / 1000));
     const seen = [];
-    for (const [m, p] of [['GET', '/v2/orgs/acme/access-tokens'], ['POST', '/v2/auth/token'], ['GET', '/nowhere']]) {
+    for (const [m, p] of [
+      ['GET', '/v2/orgs/acme/access-tokens'],
+      ['POST', '/v2/auth/token'],
+      ['GET', '/nowhere'],
+    ]) {
       const r = await api(sb, m, p, { body: m === 'POST' ? {} : undefined });
       assert.notEqual(r.status, 429);
       assert.equal(r.headers.get('x-ratelimit-limit'), '3');
@@ -199,14 +285,18 @@ describe('rate limiting', () => {
     }
     assert.deepEqual(seen, ['2', '1', '0']);
     nowMs += 20_000;
-    const r = await api(sb, 'POST', '/v2/auth/token', { body: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+    const r = await api(sb, 'POST', '/v2/auth/token', {
+      body: { identifier: 'acme-owner', secret: 'sandbox-password' },
+    });
     assert.equal(r.status, 429);
     assert.deepEqual(r.json, { detail: 'Rate limit exceeded', error: false });
     assert.equal(r.headers.get('retry-after'), '40');
     assert.equal(r.headers.get('x-ratelimit-remaining'), '0');
     assert.equal(r.headers.get('x-ratelimit-limit'), '3');
     nowMs += 40_000;
-    const ok = await api(sb, 'POST', '/v2/auth/token', { body: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+    const ok = await api(sb, 'POST', '/v2/auth/token', {
+      body: { identifier: 'acme-owner', secret: 'sandbox-password' },
+    });
     assert.equal(ok.status, 200);
     assert.equal(ok.headers.get('x-ratelimit-remaining'), '2');
   });
@@ -217,36 +307,56 @@ describe('rate limiting', () => {
       const r = await api(d, 'GET', '/v2/orgs/acme/access-tokens');
       assert.equal(r.headers.get('x-ratelimit-limit'), '600');
       assert.equal(r.headers.get('x-ratelimit-remaining'), '599');
-      assert.ok(Math.abs(Number(r.headers.get('x-ratelimit-reset')) - (Date.now() / 1000 + 60)) < 5);
-    } finally { await d.close(); }
+      assert.ok(
+        Math.abs(Number(r.headers.get('x-ratelimit-reset')) - (Date.now() / 1000 + 60)) < 5,
+      );
+    } finally {
+      await d.close();
+    }
   });
 });
 
 describe('request accounting', () => {
   let sb;
-  before(async () => { sb = await startSandbox({ port: 0 }); });
+  before(async () => {
+    sb = await startSandbox({ port: 0 });
+  });
   after(() => sb.close());
 
   test('requests holds {method, path, query} and, on a sign-in, who signed in (never a secret); counts per route; resetRequests clears both in place', async () => {
     const owner = await login(sb);
     await api(sb, 'GET', '/v2/orgs/acme/access-tokens?page=2&page_size=1', { token: owner });
     await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: owner });
-    await api(sb, 'DELETE', '/v2/orgs/acme/access-tokens/00000000-0000-4000-8000-000000000000', { token: owner });
+    await api(sb, 'DELETE', '/v2/orgs/acme/access-tokens/00000000-0000-4000-8000-000000000000', {
+      token: owner,
+    });
     const ctl = sandboxControl(sb);
     await ctl.addFaults({ status: 500, path: 'never-matches' });
     const reqs = sb.requests;
     assert.deepEqual(reqs, [
-      { method: 'POST', path: '/v2/auth/token', query: {}, signedIn: { kind: 'password', sub: 'acme-owner' } },
+      {
+        method: 'POST',
+        path: '/v2/auth/token',
+        query: {},
+        signedIn: { kind: 'password', sub: 'acme-owner' },
+      },
       { method: 'GET', path: '/v2/orgs/acme/access-tokens', query: { page: '2', page_size: '1' } },
       { method: 'GET', path: '/v2/orgs/acme/access-tokens', query: {} },
-      { method: 'DELETE', path: '/v2/orgs/acme/access-tokens/00000000-0000-4000-8000-000000000000', query: {} },
+      {
+        method: 'DELETE',
+        path: '/v2/orgs/acme/access-tokens/00000000-0000-4000-8000-000000000000',
+        query: {},
+      },
     ]);
     assert.ok(!JSON.stringify(reqs).includes(owner), 'no JWT recorded');
-    assert.deepEqual({ ...sb.counts }, {
-      'POST /v2/auth/token': 1,
-      'GET /v2/orgs/{name}/access-tokens': 2,
-      'DELETE /v2/orgs/{org_name}/access-tokens/{access_token_id}': 1,
-    });
+    assert.deepEqual(
+      { ...sb.counts },
+      {
+        'POST /v2/auth/token': 1,
+        'GET /v2/orgs/{name}/access-tokens': 2,
+        'DELETE /v2/orgs/{org_name}/access-tokens/{access_token_id}': 1,
+      },
+    );
     const over = await ctl.requests();
     assert.equal(over.requests.length, 4);
     sb.resetRequests();
@@ -275,11 +385,18 @@ describe('bodies and the request log', () => {
       const big = JSON.stringify({ label: 'x', description: 'y'.repeat(1024 * 1024) });
       const r = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, raw: big });
       assert.equal(r.status, 413);
-      const ok = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, raw: JSON.stringify({ label: 'x', description: 'y'.repeat(1000) }) });
+      const ok = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', {
+        token: owner,
+        raw: JSON.stringify({ label: 'x', description: 'y'.repeat(1000) }),
+      });
       assert.equal(ok.status, 400, 'just under: validated normally (description too long)');
-      const login413 = await api(sb, 'POST', '/v2/auth/token', { raw: `{"identifier":"${'a'.repeat(1024 * 1024)}"}` });
+      const login413 = await api(sb, 'POST', '/v2/auth/token', {
+        raw: `{"identifier":"${'a'.repeat(1024 * 1024)}"}`,
+      });
       assert.equal(login413.status, 413);
-    } finally { await sb.close(); }
+    } finally {
+      await sb.close();
+    }
   });
 
   test('one line per request with method, path, status and ms; never a secret', async () => {
@@ -287,12 +404,25 @@ describe('bodies and the request log', () => {
     const sb = await startSandbox({ port: 0, log: (l) => lines.push(l) });
     try {
       const pat = sb.credentials.users.find((u) => u.username === 'acme-owner').pats[0];
-      const oat = sb.credentials.tokens.find((t) => t.status === 'active' && t.org === 'acme').secret;
-      const jwts = [await login(sb), await login(sb, 'acme-owner', pat), await login(sb, 'acme', oat)];
-      await api(sb, 'POST', '/v2/users/login', { body: { username: 'acme-owner', password: 'sandbox-password' } });
-      const c = await api(sb, 'POST', '/v2/orgs/acme/access-tokens?secret=sandbox-password', { token: jwts[0], body: { label: 'logged' } });
+      const oat = sb.credentials.tokens.find(
+        (t) => t.status === 'active' && t.org === 'acme',
+      ).secret;
+      const jwts = [
+        await login(sb),
+        await login(sb, 'acme-owner', pat),
+        await login(sb, 'acme', oat),
+      ];
+      await api(sb, 'POST', '/v2/users/login', {
+        body: { username: 'acme-owner', password: 'sandbox-password' },
+      });
+      const c = await api(sb, 'POST', '/v2/orgs/acme/access-tokens?secret=sandbox-password', {
+        token: jwts[0],
+        body: { label: 'logged' },
+      });
       await api(sb, 'GET', `/v2/orgs/acme/access-tokens?token=${jwts[1]}`, { token: jwts[1] });
-      await api(sb, 'POST', '/v2/auth/token', { body: { identifier: 'acme', secret: c.json.token } });
+      await api(sb, 'POST', '/v2/auth/token', {
+        body: { identifier: 'acme', secret: c.json.token },
+      });
       await sb.close();
       assert.equal(lines.length, 7);
       for (const l of lines) assert.match(l, /^(GET|POST) \/\S* \d{3} \d+\.\dms$/);
@@ -301,18 +431,25 @@ describe('bodies and the request log', () => {
       for (const s of ['sandbox-password', pat, oat, c.json.token, ...jwts, 'Bearer', 'dckr_']) {
         assert.ok(!all.includes(s), `log shows ${s.slice(0, 12)}`);
       }
-    } finally { await sb.close(); }
+    } finally {
+      await sb.close();
+    }
   });
 
   test('the JS API logs nothing by default', async () => {
     const orig = process.stderr.write;
     const out = [];
-    process.stderr.write = (chunk) => { out.push(String(chunk)); return true; };
+    process.stderr.write = (chunk) => {
+      out.push(String(chunk));
+      return true;
+    };
     try {
       const sb = await startSandbox({ port: 0 });
       await api(sb, 'GET', '/v2/orgs/acme/access-tokens');
       await sb.close();
-    } finally { process.stderr.write = orig; }
+    } finally {
+      process.stderr.write = orig;
+    }
     assert.deepEqual(out, []);
   });
 });
@@ -321,25 +458,37 @@ describe('listening address', () => {
   test('warns loudly on stderr when not on loopback', async () => {
     const orig = process.stderr.write;
     const out = [];
-    process.stderr.write = (chunk) => { out.push(String(chunk)); return true; };
+    process.stderr.write = (chunk) => {
+      out.push(String(chunk));
+      return true;
+    };
     let sb;
     try {
       sb = await startSandbox({ port: 0, host: '0.0.0.0' });
-    } finally { process.stderr.write = orig; }
+    } finally {
+      process.stderr.write = orig;
+    }
     try {
       assert.match(out.join(''), /WARNING[\s\S]*0\.0\.0\.0/);
       assert.equal((await fetch(`${sb.url}/v2/orgs/acme/access-tokens`)).status, 401);
-    } finally { await sb.close(); }
+    } finally {
+      await sb.close();
+    }
   });
 
   test('no warning on loopback', async () => {
     const orig = process.stderr.write;
     const out = [];
-    process.stderr.write = (chunk) => { out.push(String(chunk)); return true; };
+    process.stderr.write = (chunk) => {
+      out.push(String(chunk));
+      return true;
+    };
     try {
       const sb = await startSandbox({ port: 0, host: '127.0.0.1' });
       await sb.close();
-    } finally { process.stderr.write = orig; }
+    } finally {
+      process.stderr.write = orig;
+    }
     assert.equal(out.join(''), '');
   });
 });

@@ -5,7 +5,15 @@
 // every save, even where a link stood.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../web/sandbox/store.js';
@@ -20,14 +28,21 @@ test('a link planted at every name the old save would pick is never written thro
     const file = join(dir, 'data.json');
     // The old name was .data.json.PID.MS.tmp: links for the next few seconds' milliseconds.
     const start = Date.now();
-    for (let ms = start - 100; ms < start + 3000; ms++) symlinkSync(target, join(dir, `.data.json.${process.pid}.${ms}.tmp`));
+    for (let ms = start - 100; ms < start + 3000; ms++)
+      symlinkSync(target, join(dir, `.data.json.${process.pid}.${ms}.tmp`));
     writeFileAtomic(file, '{"ok":true}\n');
     assert.equal(readFileSync(target, 'utf8'), 'untouched\n');
     const st = lstatSync(file);
     assert.ok(st.isFile() && !st.isSymbolicLink());
     assert.equal(st.mode & 0o777, 0o600);
     assert.equal(readFileSync(file, 'utf8'), '{"ok":true}\n');
-    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp') && !lstatSync(join(dir, n)).isSymbolicLink()), [], 'no temporary file left');
+    assert.deepEqual(
+      readdirSync(dir).filter(
+        (n) => n.endsWith('.tmp') && !lstatSync(join(dir, n)).isSymbolicLink(),
+      ),
+      [],
+      'no temporary file left',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -47,13 +62,19 @@ test('a data file that is a link becomes a regular file of mode 0600 at the firs
     writeFileSync(target, saved);
     symlinkSync(target, file);
     sb = await startSandbox({ port: 0, dataFile: file });
-    const hub = await createClient({ baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
-    await hub.createAccessToken('acme', { label: 'saved', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }] });
+    const hub = await createClient({
+      baseUrl: sb.url,
+      credentials: { identifier: 'acme-owner', secret: 'sandbox-password' },
+    });
+    await hub.createAccessToken('acme', {
+      label: 'saved',
+      resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }],
+    });
     hub.close();
     const st = lstatSync(file);
     assert.ok(st.isFile() && !st.isSymbolicLink(), 'the data file is no longer a link');
     assert.equal(st.mode & 0o777, 0o600);
-    assert.equal(readFileSync(target, 'utf8'), saved, 'the link\'s target was not written');
+    assert.equal(readFileSync(target, 'utf8'), saved, "the link's target was not written");
   } finally {
     await sb?.close();
     rmSync(dir, { recursive: true, force: true });

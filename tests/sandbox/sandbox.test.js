@@ -7,17 +7,33 @@ import { startSandbox } from '../../web/sandbox/index.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const SUMMARY_KEYS = ['created_at', 'created_by', 'expires_at', 'id', 'is_active', 'label', 'last_used_at'];
+const SUMMARY_KEYS = [
+  'created_at',
+  'created_by',
+  'expires_at',
+  'id',
+  'is_active',
+  'label',
+  'last_used_at',
+];
 const PASSWORD = 'sandbox-password';
 
 async function api(sb, method, path, { token, body, raw, headers = {} } = {}) {
   const h = { ...headers };
   if (token) h.authorization = `Bearer ${token}`;
   if (body !== undefined || raw !== undefined) h['content-type'] = 'application/json';
-  const res = await fetch(sb.url + path, { method, headers: h, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+  const res = await fetch(sb.url + path, {
+    method,
+    headers: h,
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
   const text = await res.text();
   let json;
-  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
   return { status: res.status, headers: res.headers, text, json };
 }
 
@@ -27,12 +43,18 @@ async function login(sb, identifier, secret = PASSWORD) {
   return r.json.access_token;
 }
 
-const decode = (jwt) => jwt.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+const decode = (jwt) =>
+  jwt
+    .split('.')
+    .slice(0, 2)
+    .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
 const oat = (sb, label) => sb.credentials.tokens.find((t) => t.label === label);
 
 describe('seeded world', () => {
   let sb;
-  before(async () => { sb = await startSandbox({ port: 0 }); });
+  before(async () => {
+    sb = await startSandbox({ port: 0 });
+  });
   after(() => sb.close());
 
   test('listens on loopback with a free port', () => {
@@ -56,11 +78,16 @@ describe('seeded world', () => {
   });
 
   test('acme has one active, one inactive and one expired token', () => {
-    const statuses = sb.credentials.tokens.filter((t) => t.org === 'acme').map((t) => t.status).sort();
+    const statuses = sb.credentials.tokens
+      .filter((t) => t.org === 'acme')
+      .map((t) => t.status)
+      .sort();
     assert.deepEqual(statuses, ['active', 'expired', 'inactive']);
     const acme = sb.state.orgs.find((o) => o.name === 'acme');
     assert.equal(acme.tokens.length, 3);
-    const expired = acme.tokens.find((t) => t.id === sb.credentials.tokens.find((c) => c.status === 'expired').id);
+    const expired = acme.tokens.find(
+      (t) => t.id === sb.credentials.tokens.find((c) => c.status === 'expired').id,
+    );
     assert.ok(Date.parse(expired.expires_at) < Date.now());
     assert.equal(acme.tokens.find((t) => t.id === oat(sb, 'legacy-deploy').id).is_active, false);
   });
@@ -70,7 +97,12 @@ describe('seeded world', () => {
     const text = JSON.stringify(s);
     assert.doesNotMatch(text, /dckr_oat_|dckr_pat_|sandbox-password/);
     const t = s.orgs[0].tokens[0];
-    assert.equal(t.sha256, createHash('sha256').update(sb.credentials.tokens.find((c) => c.id === t.id).secret).digest('hex'));
+    assert.equal(
+      t.sha256,
+      createHash('sha256')
+        .update(sb.credentials.tokens.find((c) => c.id === t.id).secret)
+        .digest('hex'),
+    );
     s.orgs.length = 0;
     assert.ok(sb.state.orgs.length > 0);
   });
@@ -85,50 +117,95 @@ describe('seeded world', () => {
 
 describe('seed options', () => {
   test('a Business org with 250 generated tokens, merged onto the default world', async () => {
-    const sb = await startSandbox({ port: 0, seed: { orgs: [{ name: 'bigcorp', plan: 'business', owners: ['acme-owner'], repositories: ['app'], generateTokens: 250 }] } });
+    const sb = await startSandbox({
+      port: 0,
+      seed: {
+        orgs: [
+          {
+            name: 'bigcorp',
+            plan: 'business',
+            owners: ['acme-owner'],
+            repositories: ['app'],
+            generateTokens: 250,
+          },
+        ],
+      },
+    });
     try {
       const big = sb.state.orgs.find((o) => o.name === 'bigcorp');
       assert.equal(big.plan, 'business');
       assert.equal(big.tokens.length, 250);
       assert.deepEqual(big.repositories, ['bigcorp/app']);
-      assert.ok(sb.state.orgs.find((o) => o.name === 'acme'), 'default world kept');
-    } finally { await sb.close(); }
+      assert.ok(
+        sb.state.orgs.find((o) => o.name === 'acme'),
+        'default world kept',
+      );
+    } finally {
+      await sb.close();
+    }
   });
 
   test('defaults: false starts from an empty world; users get PATs', async () => {
     const pat = 'dckr_pat_abcdefghijklmnopqrstuvwxyz0';
-    const sb = await startSandbox({ port: 0, seed: { defaults: false, users: [{ username: 'solo', password: 'pw', pats: [pat] }], orgs: [{ name: 'tiny', owners: ['solo'] }] } });
+    const sb = await startSandbox({
+      port: 0,
+      seed: {
+        defaults: false,
+        users: [{ username: 'solo', password: 'pw', pats: [pat] }],
+        orgs: [{ name: 'tiny', owners: ['solo'] }],
+      },
+    });
     try {
-      assert.deepEqual(sb.state.orgs.map((o) => o.name), ['tiny']);
-      assert.deepEqual(sb.state.users.map((u) => u.username), ['solo']);
+      assert.deepEqual(
+        sb.state.orgs.map((o) => o.name),
+        ['tiny'],
+      );
+      assert.deepEqual(
+        sb.state.users.map((u) => u.username),
+        ['solo'],
+      );
       const [, claims] = decode(await login(sb, 'solo', pat));
       assert.equal(claims.kind, 'pat');
-    } finally { await sb.close(); }
+    } finally {
+      await sb.close();
+    }
   });
 
   test('overriding an org by name keeps its other fields', async () => {
-    const sb = await startSandbox({ port: 0, seed: { orgs: [{ name: 'acme', plan: 'business' }] } });
+    const sb = await startSandbox({
+      port: 0,
+      seed: { orgs: [{ name: 'acme', plan: 'business' }] },
+    });
     try {
       const acme = sb.state.orgs.find((o) => o.name === 'acme');
       assert.equal(acme.plan, 'business');
       assert.equal(acme.tokens.length, 3);
-    } finally { await sb.close(); }
+    } finally {
+      await sb.close();
+    }
   });
 
   test('a bad seed is refused', async () => {
     await assert.rejects(startSandbox({ port: 0, seed: { orgs: [{ plan: 'team' }] } }), /name/);
-    await assert.rejects(startSandbox({ port: 0, seed: { orgs: [{ name: 'x', generateTokens: -1 }] } }), /generateTokens/);
+    await assert.rejects(
+      startSandbox({ port: 0, seed: { orgs: [{ name: 'x', generateTokens: -1 }] } }),
+      /generateTokens/,
+    );
   });
 });
 
 describe('POST /v2/auth/token', () => {
   let sb;
   let nowMs = Date.parse('2026-03-18T21:15:40.504Z');
-  before(async () => { sb = await startSandbox({ port: 0, now: () => nowMs, jwtTtlSeconds: 600 }); });
+  before(async () => {
+    sb = await startSandbox({ port: 0, now: () => nowMs, jwtTtlSeconds: 600 });
+  });
   after(() => sb.close());
 
   test('a password gives an HS256 JWT with sub, iat, exp = iat + 10 minutes and the kind', async () => {
-    const r = await api(sb, 'POST', '/v2/auth/token', { body: { identifier: 'acme-owner', secret: PASSWORD } });
+    const r = await api(sb, 'POST', '/v2/auth/token', {
+      body: { identifier: 'acme-owner', secret: PASSWORD },
+    });
     assert.equal(r.status, 200);
     assert.deepEqual(Object.keys(r.json), ['access_token']);
     const [head, claims] = decode(r.json.access_token);
@@ -184,27 +261,38 @@ describe('POST /v2/auth/token', () => {
 
   test('an inactive or expired OAT cannot log in', async () => {
     for (const label of ['legacy-deploy', 'q1-audit']) {
-      const r = await api(sb, 'POST', '/v2/auth/token', { body: { identifier: 'acme', secret: oat(sb, label).secret } });
+      const r = await api(sb, 'POST', '/v2/auth/token', {
+        body: { identifier: 'acme', secret: oat(sb, label).secret },
+      });
       assert.equal(r.status, 401, label);
     }
   });
 
   test('an OAT stops working once its expiry passes', async () => {
     const owner = await login(sb, 'acme-owner');
-    const c = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: 'short', expires_at: new Date(nowMs + 60_000).toISOString() } });
+    const c = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', {
+      token: owner,
+      body: { label: 'short', expires_at: new Date(nowMs + 60_000).toISOString() },
+    });
     assert.equal(c.status, 201);
     await login(sb, 'acme', c.json.token);
     nowMs += 61_000;
-    const r = await api(sb, 'POST', '/v2/auth/token', { body: { identifier: 'acme', secret: c.json.token } });
+    const r = await api(sb, 'POST', '/v2/auth/token', {
+      body: { identifier: 'acme', secret: c.json.token },
+    });
     assert.equal(r.status, 401);
-    await api(sb, 'DELETE', `/v2/orgs/acme/access-tokens/${c.json.id}`, { token: await login(sb, 'acme-owner') });
+    await api(sb, 'DELETE', `/v2/orgs/acme/access-tokens/${c.json.id}`, {
+      token: await login(sb, 'acme-owner'),
+    });
   });
 });
 
 describe('JWT checks on /v2 routes', () => {
   let sb;
   let nowMs = Date.parse('2026-05-01T10:00:00Z');
-  before(async () => { sb = await startSandbox({ port: 0, now: () => nowMs, jwtTtlSeconds: 30 }); });
+  before(async () => {
+    sb = await startSandbox({ port: 0, now: () => nowMs, jwtTtlSeconds: 30 });
+  });
   after(() => sb.close());
   const list = (token) => api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token });
 
@@ -221,12 +309,24 @@ describe('JWT checks on /v2 routes', () => {
     const [h, p, s] = jwt.split('.');
     const flipped = s.slice(0, -2) + (s.at(-2) === 'A' ? 'B' : 'A') + s.at(-1);
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-    const forged = Buffer.from(JSON.stringify({ ...claims, sub: 'acme-member', exp: claims.exp + 9999 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...claims, sub: 'acme-member', exp: claims.exp + 9999 }),
+    ).toString('base64url');
     const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-    for (const bad of ['garbage', `${h}.${p}.${flipped}`, `${h}.${forged}.${s}`, `${none}.${p}.`, `${none}.${p}.${s}`]) {
+    for (const bad of [
+      'garbage',
+      `${h}.${p}.${flipped}`,
+      `${h}.${forged}.${s}`,
+      `${none}.${p}.`,
+      `${none}.${p}.${s}`,
+    ]) {
       assert.equal((await list(bad)).status, 401, bad);
     }
-    const basic = await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { headers: { authorization: `Basic ${Buffer.from('acme-owner:sandbox-password').toString('base64')}` } });
+    const basic = await api(sb, 'GET', '/v2/orgs/acme/access-tokens', {
+      headers: {
+        authorization: `Basic ${Buffer.from('acme-owner:sandbox-password').toString('base64')}`,
+      },
+    });
     assert.equal(basic.status, 401);
   });
 
@@ -235,7 +335,9 @@ describe('JWT checks on /v2 routes', () => {
     try {
       const jwt = await login(other, 'acme-owner');
       assert.equal((await list(jwt)).status, 401);
-    } finally { await other.close(); }
+    } finally {
+      await other.close();
+    }
   });
 
   test('an expired JWT: 401; a fresh one works', async () => {
@@ -251,12 +353,19 @@ describe('JWT checks on /v2 routes', () => {
 
   test('unknown /v2 paths need a JWT too, then 404', async () => {
     assert.equal((await api(sb, 'GET', '/v2/repositories/acme')).status, 401);
-    assert.equal((await api(sb, 'GET', '/v2/repositories/acme', { token: await login(sb, 'acme-owner') })).status, 404);
+    assert.equal(
+      (await api(sb, 'GET', '/v2/repositories/acme', { token: await login(sb, 'acme-owner') }))
+        .status,
+      404,
+    );
     assert.equal((await api(sb, 'GET', '/nothing-here')).status, 404);
   });
 
   test('a wrong method on a known route: 405 with Allow', async () => {
-    const r = await api(sb, 'PUT', '/v2/orgs/acme/access-tokens', { token: await login(sb, 'acme-owner'), body: {} });
+    const r = await api(sb, 'PUT', '/v2/orgs/acme/access-tokens', {
+      token: await login(sb, 'acme-owner'),
+      body: {},
+    });
     assert.equal(r.status, 405);
     assert.equal(r.headers.get('allow'), 'GET, POST');
   });
@@ -264,30 +373,43 @@ describe('JWT checks on /v2 routes', () => {
 
 describe('POST /v2/users/login (deprecated)', () => {
   let sb;
-  before(async () => { sb = await startSandbox({ port: 0 }); });
+  before(async () => {
+    sb = await startSandbox({ port: 0 });
+  });
   after(() => sb.close());
 
   test('username and password give {token}, a usable JWT', async () => {
-    const r = await api(sb, 'POST', '/v2/users/login', { body: { username: 'acme-owner', password: PASSWORD } });
+    const r = await api(sb, 'POST', '/v2/users/login', {
+      body: { username: 'acme-owner', password: PASSWORD },
+    });
     assert.equal(r.status, 200);
     assert.deepEqual(Object.keys(r.json), ['token']);
-    assert.equal((await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: r.json.token })).status, 200);
+    assert.equal(
+      (await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: r.json.token })).status,
+      200,
+    );
   });
 
   test('a PAT works as the password', async () => {
     const pat = sb.credentials.users.find((u) => u.username === 'acme-owner').pats[0];
-    const r = await api(sb, 'POST', '/v2/users/login', { body: { username: 'acme-owner', password: pat } });
+    const r = await api(sb, 'POST', '/v2/users/login', {
+      body: { username: 'acme-owner', password: pat },
+    });
     assert.equal(r.status, 200);
   });
 
   test('an OAT is refused: "Cannot log into an organization account"', async () => {
-    const r = await api(sb, 'POST', '/v2/users/login', { body: { username: 'acme', password: oat(sb, 'ci-pull').secret } });
+    const r = await api(sb, 'POST', '/v2/users/login', {
+      body: { username: 'acme', password: oat(sb, 'ci-pull').secret },
+    });
     assert.equal(r.status, 401);
     assert.equal(r.json.detail, 'Cannot log into an organization account');
   });
 
   test('bad credentials: 401 {detail}', async () => {
-    const r = await api(sb, 'POST', '/v2/users/login', { body: { username: 'acme-owner', password: 'nope' } });
+    const r = await api(sb, 'POST', '/v2/users/login', {
+      body: { username: 'acme-owner', password: 'nope' },
+    });
     assert.equal(r.status, 401);
     assert.equal(typeof r.json.detail, 'string');
   });
@@ -296,7 +418,13 @@ describe('POST /v2/users/login (deprecated)', () => {
 describe('authorization', () => {
   let sb, owner, member, oatJwt, globexId;
   before(async () => {
-    sb = await startSandbox({ port: 0, seed: { users: [{ username: 'free-owner' }], orgs: [{ name: 'freeorg', plan: 'free', owners: ['free-owner'] }] } });
+    sb = await startSandbox({
+      port: 0,
+      seed: {
+        users: [{ username: 'free-owner' }],
+        orgs: [{ name: 'freeorg', plan: 'free', owners: ['free-owner'] }],
+      },
+    });
     owner = await login(sb, 'acme-owner');
     member = await login(sb, 'acme-member');
     oatJwt = await login(sb, 'acme', oat(sb, 'ci-pull').secret);
@@ -347,31 +475,64 @@ describe('authorization', () => {
         assert.equal((await api(sb, m, p, { token: owner, body })).status, 404, `${m} ${p}`);
       }
     }
-    assert.ok(sb.state.orgs.find((o) => o.name === 'globex').tokens.some((t) => t.id === globexId), 'still there');
+    assert.ok(
+      sb.state.orgs.find((o) => o.name === 'globex').tokens.some((t) => t.id === globexId),
+      'still there',
+    );
   });
 
   test('an organization without a Team or Business plan: 403', async () => {
-    const r = await api(sb, 'GET', '/v2/orgs/freeorg/access-tokens', { token: await login(sb, 'free-owner') });
+    const r = await api(sb, 'GET', '/v2/orgs/freeorg/access-tokens', {
+      token: await login(sb, 'free-owner'),
+    });
     assert.equal(r.status, 403);
     assert.match(r.json.message, /Team or Business/);
   });
 
   test('a JWT from a PAT manages tokens by default, and gets 403 with patCanManage: false', async () => {
     const pat = sb.credentials.users.find((u) => u.username === 'acme-owner').pats[0];
-    assert.equal((await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: await login(sb, 'acme-owner', pat) })).status, 200);
+    assert.equal(
+      (
+        await api(sb, 'GET', '/v2/orgs/acme/access-tokens', {
+          token: await login(sb, 'acme-owner', pat),
+        })
+      ).status,
+      200,
+    );
     const strict = await startSandbox({ port: 0, patCanManage: false });
     try {
       const p = strict.credentials.users.find((u) => u.username === 'acme-owner').pats[0];
-      assert.equal((await api(strict, 'GET', '/v2/orgs/acme/access-tokens', { token: await login(strict, 'acme-owner', p) })).status, 403);
-      assert.equal((await api(strict, 'GET', '/v2/orgs/acme/access-tokens', { token: await login(strict, 'acme-owner') })).status, 200);
-    } finally { await strict.close(); }
+      assert.equal(
+        (
+          await api(strict, 'GET', '/v2/orgs/acme/access-tokens', {
+            token: await login(strict, 'acme-owner', p),
+          })
+        ).status,
+        403,
+      );
+      assert.equal(
+        (
+          await api(strict, 'GET', '/v2/orgs/acme/access-tokens', {
+            token: await login(strict, 'acme-owner'),
+          })
+        ).status,
+        200,
+      );
+    } finally {
+      await strict.close();
+    }
   });
 });
 
 describe('list', () => {
   let sb, owner;
   before(async () => {
-    sb = await startSandbox({ port: 0, seed: { orgs: [{ name: 'bigcorp', plan: 'business', owners: ['acme-owner'], generateTokens: 250 }] } });
+    sb = await startSandbox({
+      port: 0,
+      seed: {
+        orgs: [{ name: 'bigcorp', plan: 'business', owners: ['acme-owner'], generateTokens: 250 }],
+      },
+    });
     owner = await login(sb, 'acme-owner');
   });
   after(() => sb.close());
@@ -383,7 +544,10 @@ describe('list', () => {
     assert.equal(r.json.total, 3);
     assert.equal(r.json.next, null);
     assert.equal(r.json.previous, null);
-    assert.deepEqual(r.json.results.map((t) => t.label), ['ci-pull', 'legacy-deploy', 'q1-audit']);
+    assert.deepEqual(
+      r.json.results.map((t) => t.label),
+      ['ci-pull', 'legacy-deploy', 'q1-audit'],
+    );
     for (const t of r.json.results) {
       assert.deepEqual(Object.keys(t).sort(), SUMMARY_KEYS);
       assert.match(t.id, UUID);
@@ -394,18 +558,32 @@ describe('list', () => {
     assert.equal(r.headers.get('content-type'), 'application/json');
   });
 
-  test('next/previous are absolute URLs on the sandbox\'s own origin, whatever the Host says', async () => {
-    const r = await api(sb, 'GET', '/v2/orgs/acme/access-tokens?page=2&page_size=1', { token: owner });
+  test("next/previous are absolute URLs on the sandbox's own origin, whatever the Host says", async () => {
+    const r = await api(sb, 'GET', '/v2/orgs/acme/access-tokens?page=2&page_size=1', {
+      token: owner,
+    });
     assert.equal(r.json.next, `${sb.url}/v2/orgs/acme/access-tokens?page=3&page_size=1`);
     assert.equal(r.json.previous, `${sb.url}/v2/orgs/acme/access-tokens?page=1&page_size=1`);
-    assert.deepEqual(r.json.results.map((t) => t.label), ['legacy-deploy']);
-    const viaHost = (host) => new Promise((resolve, reject) => {
-      http.get(`${sb.url}/v2/orgs/acme/access-tokens?page=1&page_size=2`, { headers: { host, authorization: `Bearer ${owner}` } }, (res) => {
-        let d = '';
-        res.on('data', (c) => { d += c; });
-        res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(d) }));
-      }).on('error', reject);
-    });
+    assert.deepEqual(
+      r.json.results.map((t) => t.label),
+      ['legacy-deploy'],
+    );
+    const viaHost = (host) =>
+      new Promise((resolve, reject) => {
+        http
+          .get(
+            `${sb.url}/v2/orgs/acme/access-tokens?page=1&page_size=2`,
+            { headers: { host, authorization: `Bearer ${owner}` } },
+            (res) => {
+              let d = '';
+              res.on('data', (c) => {
+                d += c;
+              });
+              res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(d) }));
+            },
+          )
+          .on('error', reject);
+      });
     const local = await viaHost(`localhost:${sb.port}`);
     assert.equal(local.json.next, `${sb.url}/v2/orgs/acme/access-tokens?page=2&page_size=2`);
     const foreign = await viaHost('hub.example.test:8443');
@@ -436,17 +614,35 @@ describe('list', () => {
   });
 
   test('page and page_size are validated: integers >= 1, page_size <= 100', async () => {
-    for (const q of ['page=0', 'page=-1', 'page=abc', 'page=1.5', 'page=', 'page_size=0', 'page_size=101', 'page_size=x', 'page_size=2.0']) {
+    for (const q of [
+      'page=0',
+      'page=-1',
+      'page=abc',
+      'page=1.5',
+      'page=',
+      'page_size=0',
+      'page_size=101',
+      'page_size=x',
+      'page_size=2.0',
+    ]) {
       const r = await api(sb, 'GET', `/v2/orgs/acme/access-tokens?${q}`, { token: owner });
       assert.equal(r.status, 400, q);
       assert.equal(typeof r.json.text, 'string');
-      assert.ok(Object.keys(r.json.fields).every((k) => k === 'page' || k === 'page_size'), q);
+      assert.ok(
+        Object.keys(r.json.fields).every((k) => k === 'page' || k === 'page_size'),
+        q,
+      );
     }
-    assert.equal((await api(sb, 'GET', '/v2/orgs/acme/access-tokens?page_size=100', { token: owner })).status, 200);
+    assert.equal(
+      (await api(sb, 'GET', '/v2/orgs/acme/access-tokens?page_size=100', { token: owner })).status,
+      200,
+    );
   });
 
   test('a page past the end is empty with previous pointing at the last page', async () => {
-    const r = await api(sb, 'GET', '/v2/orgs/acme/access-tokens?page=9&page_size=2', { token: owner });
+    const r = await api(sb, 'GET', '/v2/orgs/acme/access-tokens?page=9&page_size=2', {
+      token: owner,
+    });
     assert.equal(r.status, 200);
     assert.deepEqual(r.json.results, []);
     assert.equal(r.json.total, 3);
@@ -471,9 +667,22 @@ describe('create, get, update, delete', () => {
 
   test('create: 201 without created_by, with token (shown once), description and resources', async () => {
     nowMs += 1000;
-    const r = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: 'deploy', description: 'CD', resources, expires_at: '2026-06-01T00:00:00Z' } });
+    const r = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', {
+      token: owner,
+      body: { label: 'deploy', description: 'CD', resources, expires_at: '2026-06-01T00:00:00Z' },
+    });
     assert.equal(r.status, 201, r.text);
-    assert.deepEqual(Object.keys(r.json).sort(), ['created_at', 'description', 'expires_at', 'id', 'is_active', 'label', 'last_used_at', 'resources', 'token']);
+    assert.deepEqual(Object.keys(r.json).sort(), [
+      'created_at',
+      'description',
+      'expires_at',
+      'id',
+      'is_active',
+      'label',
+      'last_used_at',
+      'resources',
+      'token',
+    ]);
     assert.match(r.json.id, UUID);
     assert.match(r.json.token, /^dckr_oat_[0-9A-Za-z]{32}$/);
     assert.equal(r.json.label, 'deploy');
@@ -486,11 +695,17 @@ describe('create, get, update, delete', () => {
 
     const stateText = JSON.stringify(sb.state);
     assert.ok(!stateText.includes(r.json.token), 'the secret is not stored');
-    assert.ok(stateText.includes(createHash('sha256').update(r.json.token).digest('hex')), 'its SHA-256 is');
+    assert.ok(
+      stateText.includes(createHash('sha256').update(r.json.token).digest('hex')),
+      'its SHA-256 is',
+    );
 
     const g = await api(sb, 'GET', `/v2/orgs/acme/access-tokens/${r.json.id}`, { token: owner });
     assert.equal(g.status, 200);
-    assert.deepEqual(Object.keys(g.json).sort(), [...SUMMARY_KEYS, 'description', 'resources'].sort());
+    assert.deepEqual(
+      Object.keys(g.json).sort(),
+      [...SUMMARY_KEYS, 'description', 'resources'].sort(),
+    );
     assert.equal(g.json.created_by, 'acme-owner');
     assert.deepEqual(g.json.resources, resources);
     assert.ok(!g.text.includes(r.json.token));
@@ -504,23 +719,44 @@ describe('create, get, update, delete', () => {
   });
 
   test('create without expires_at never expires; two tokens get different secrets', async () => {
-    const a = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: 'a' } });
-    const b = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: 'b', expires_at: null } });
+    const a = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', {
+      token: owner,
+      body: { label: 'a' },
+    });
+    const b = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', {
+      token: owner,
+      body: { label: 'b', expires_at: null },
+    });
     assert.equal(a.status, 201);
     assert.equal(a.json.expires_at, null);
     assert.deepEqual(a.json.resources, []);
     assert.equal(a.json.description, '');
     assert.notEqual(a.json.token, b.json.token);
     assert.notEqual(a.json.id, b.json.id);
-    for (const t of [a, b]) await api(sb, 'DELETE', `/v2/orgs/acme/access-tokens/${t.json.id}`, { token: owner });
+    for (const t of [a, b])
+      await api(sb, 'DELETE', `/v2/orgs/acme/access-tokens/${t.json.id}`, { token: owner });
   });
 
   test('patch: label, description, resources, is_active; answer with resources', async () => {
-    const c = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: 'p', resources: resources.slice(0, 1) } });
+    const c = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', {
+      token: owner,
+      body: { label: 'p', resources: resources.slice(0, 1) },
+    });
     const path = `/v2/orgs/acme/access-tokens/${c.json.id}`;
-    const r = await api(sb, 'PATCH', path, { token: owner, body: { label: 'p2', description: 'changed', resources: resources.slice(1), is_active: false } });
+    const r = await api(sb, 'PATCH', path, {
+      token: owner,
+      body: {
+        label: 'p2',
+        description: 'changed',
+        resources: resources.slice(1),
+        is_active: false,
+      },
+    });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(Object.keys(r.json).sort(), [...SUMMARY_KEYS, 'description', 'resources'].sort());
+    assert.deepEqual(
+      Object.keys(r.json).sort(),
+      [...SUMMARY_KEYS, 'description', 'resources'].sort(),
+    );
     assert.equal(r.json.label, 'p2');
     assert.equal(r.json.description, 'changed');
     assert.equal(r.json.is_active, false);
@@ -529,7 +765,14 @@ describe('create, get, update, delete', () => {
     assert.deepEqual((await api(sb, 'GET', path, { token: owner })).json, r.json);
 
     // Deactivated: cannot log in; reactivated: can.
-    assert.equal((await api(sb, 'POST', '/v2/auth/token', { body: { identifier: 'acme', secret: c.json.token } })).status, 401);
+    assert.equal(
+      (
+        await api(sb, 'POST', '/v2/auth/token', {
+          body: { identifier: 'acme', secret: c.json.token },
+        })
+      ).status,
+      401,
+    );
     const on = await api(sb, 'PATCH', path, { token: owner, body: { is_active: true } });
     assert.equal(on.json.is_active, true);
     assert.equal(on.json.label, 'p2', 'fields not sent stay');
@@ -541,9 +784,15 @@ describe('create, get, update, delete', () => {
   });
 
   test('patch refuses expires_at with 400 and changes nothing', async () => {
-    const c = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: 'e' } });
+    const c = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', {
+      token: owner,
+      body: { label: 'e' },
+    });
     const path = `/v2/orgs/acme/access-tokens/${c.json.id}`;
-    const r = await api(sb, 'PATCH', path, { token: owner, body: { label: 'e2', expires_at: '2026-04-01T00:00:00Z' } });
+    const r = await api(sb, 'PATCH', path, {
+      token: owner,
+      body: { label: 'e2', expires_at: '2026-04-01T00:00:00Z' },
+    });
     assert.equal(r.status, 400);
     assert.deepEqual(Object.keys(r.json.fields), ['expires_at']);
     const g = await api(sb, 'GET', path, { token: owner });
@@ -553,9 +802,13 @@ describe('create, get, update, delete', () => {
   });
 
   test('delete: 204 with no body; then 404 and the token cannot log in', async () => {
-    const c = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: 'gone' } });
+    const c = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', {
+      token: owner,
+      body: { label: 'gone' },
+    });
     await login(sb, 'acme', c.json.token);
-    const before = (await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: owner })).json.total;
+    const before = (await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: owner })).json
+      .total;
     const path = `/v2/orgs/acme/access-tokens/${c.json.id}`;
     const d = await api(sb, 'DELETE', path, { token: owner });
     assert.equal(d.status, 204);
@@ -563,14 +816,31 @@ describe('create, get, update, delete', () => {
     assert.equal(d.headers.get('content-type'), null);
     assert.equal((await api(sb, 'GET', path, { token: owner })).status, 404);
     assert.equal((await api(sb, 'DELETE', path, { token: owner })).status, 404);
-    assert.equal((await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: owner })).json.total, before - 1);
-    assert.equal((await api(sb, 'POST', '/v2/auth/token', { body: { identifier: 'acme', secret: c.json.token } })).status, 401);
+    assert.equal(
+      (await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: owner })).json.total,
+      before - 1,
+    );
+    assert.equal(
+      (
+        await api(sb, 'POST', '/v2/auth/token', {
+          body: { identifier: 'acme', secret: c.json.token },
+        })
+      ).status,
+      401,
+    );
   });
 
   test('a trailing slash and an upper-case org name reach the same routes', async () => {
-    const total = (await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: owner })).json.total;
-    assert.equal((await api(sb, 'GET', '/v2/orgs/acme/access-tokens/', { token: owner })).json.total, total);
-    assert.equal((await api(sb, 'GET', '/v2/orgs/ACME/access-tokens', { token: owner })).status, 200);
+    const total = (await api(sb, 'GET', '/v2/orgs/acme/access-tokens', { token: owner })).json
+      .total;
+    assert.equal(
+      (await api(sb, 'GET', '/v2/orgs/acme/access-tokens/', { token: owner })).json.total,
+      total,
+    );
+    assert.equal(
+      (await api(sb, 'GET', '/v2/orgs/ACME/access-tokens', { token: owner })).status,
+      200,
+    );
   });
 });
 
@@ -581,27 +851,61 @@ describe('token limits', () => {
       const owner = await login(sb, 'acme-owner');
       const ids = [];
       for (let i = 0; i < 7; i++) {
-        const r = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: `t${i}` } });
+        const r = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', {
+          token: owner,
+          body: { label: `t${i}` },
+        });
         assert.equal(r.status, 201, `token ${i + 4}`);
         ids.push(r.json.id);
       }
-      const r = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: 'eleventh' } });
+      const r = await api(sb, 'POST', '/v2/orgs/acme/access-tokens', {
+        token: owner,
+        body: { label: 'eleventh' },
+      });
       assert.equal(r.status, 400);
       assert.match(r.json.message, /limit of 10/);
       assert.deepEqual(r.json.errinfo, {});
       await api(sb, 'DELETE', `/v2/orgs/acme/access-tokens/${ids[0]}`, { token: owner });
-      assert.equal((await api(sb, 'POST', '/v2/orgs/acme/access-tokens', { token: owner, body: { label: 'again' } })).status, 201);
-    } finally { await sb.close(); }
+      assert.equal(
+        (
+          await api(sb, 'POST', '/v2/orgs/acme/access-tokens', {
+            token: owner,
+            body: { label: 'again' },
+          })
+        ).status,
+        201,
+      );
+    } finally {
+      await sb.close();
+    }
   });
 
   test('Business: 100 tokens', async () => {
-    const sb = await startSandbox({ port: 0, seed: { orgs: [{ name: 'biz', plan: 'business', owners: ['acme-owner'], generateTokens: 99 }] } });
+    const sb = await startSandbox({
+      port: 0,
+      seed: {
+        orgs: [{ name: 'biz', plan: 'business', owners: ['acme-owner'], generateTokens: 99 }],
+      },
+    });
     try {
       const owner = await login(sb, 'acme-owner');
-      assert.equal((await api(sb, 'POST', '/v2/orgs/biz/access-tokens', { token: owner, body: { label: 'hundredth' } })).status, 201);
-      const r = await api(sb, 'POST', '/v2/orgs/biz/access-tokens', { token: owner, body: { label: 'one too many' } });
+      assert.equal(
+        (
+          await api(sb, 'POST', '/v2/orgs/biz/access-tokens', {
+            token: owner,
+            body: { label: 'hundredth' },
+          })
+        ).status,
+        201,
+      );
+      const r = await api(sb, 'POST', '/v2/orgs/biz/access-tokens', {
+        token: owner,
+        body: { label: 'one too many' },
+      });
       assert.equal(r.status, 400);
       assert.match(r.json.message, /limit of 100/);
-    } finally { await sb.close(); }
+    } finally {
+      await sb.close();
+    }
   });
 });

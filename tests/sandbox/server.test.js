@@ -23,7 +23,12 @@ async function recorder(answer) {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      requests.push({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       answer(req, res);
     });
   });
@@ -31,29 +36,66 @@ async function recorder(answer) {
   return {
     requests,
     url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
   };
 }
 
 const NOT_SERVED = [
-  '/package.json', '/README.md', '/server.js', '/web/server.js', '/web/dashboard/app.js', '/dashboard/app.js',
-  '/bindings/index.d.ts', '/src/wasm/wasm_exports.c', '/bindings/index.node.js', '/src/wasm/pre.js',
-  '/bindings/cli/handover.js', '/bindings/tools/', '/bindings/wasm_exports.c', '/bindings/pre.js',
-  '/bindings/', '/bindings', '/dist/', '/dist/other.wasm', '/sandbox/server.js', '/web/sandbox/index.js',
-  '/.git/config', '/node_modules/playwright-core/package.json', '/index.htm', '/APP.JS',
+  '/package.json',
+  '/README.md',
+  '/server.js',
+  '/web/server.js',
+  '/web/dashboard/app.js',
+  '/dashboard/app.js',
+  '/bindings/index.d.ts',
+  '/src/wasm/wasm_exports.c',
+  '/bindings/index.node.js',
+  '/src/wasm/pre.js',
+  '/bindings/cli/handover.js',
+  '/bindings/tools/',
+  '/bindings/wasm_exports.c',
+  '/bindings/pre.js',
+  '/bindings/',
+  '/bindings',
+  '/dist/',
+  '/dist/other.wasm',
+  '/sandbox/server.js',
+  '/web/sandbox/index.js',
+  '/.git/config',
+  '/node_modules/playwright-core/package.json',
+  '/index.htm',
+  '/APP.JS',
 ];
 
 const TRAVERSALS = [
-  '/../package.json', '/bindings/../package.json', '/bindings/../../../../etc/passwd', '/dist/../web/server.js',
-  '/%2e%2e/package.json', '/bindings/%2e%2e/package.json', '/bindings/%2E%2E/web/server.js',
-  '/bindings/..%2fpackage.json', '/bindings/..%2Fweb%2Fserver.js', '/bindings/..%5cpackage.json',
-  '/bindings\\..\\package.json', '/./app.js', '//etc/passwd', '/bindings/%252e%252e/package.json',
-  '/bindings/index.web.js%00.png', '/v2/../package.json', '/v2/%2e%2e/%2e%2e/package.json',
+  '/../package.json',
+  '/bindings/../package.json',
+  '/bindings/../../../../etc/passwd',
+  '/dist/../web/server.js',
+  '/%2e%2e/package.json',
+  '/bindings/%2e%2e/package.json',
+  '/bindings/%2E%2E/web/server.js',
+  '/bindings/..%2fpackage.json',
+  '/bindings/..%2Fweb%2Fserver.js',
+  '/bindings/..%5cpackage.json',
+  '/bindings\\..\\package.json',
+  '/./app.js',
+  '//etc/passwd',
+  '/bindings/%252e%252e/package.json',
+  '/bindings/index.web.js%00.png',
+  '/v2/../package.json',
+  '/v2/%2e%2e/%2e%2e/package.json',
 ];
 
 describe('dashboard server: files and headers', () => {
   let srv;
-  before(async () => { srv = await startServer({ port: 0 }); });
+  before(async () => {
+    srv = await startServer({ port: 0 });
+  });
   after(() => srv.close());
 
   test('listens on loopback, with the sandbox mounted', () => {
@@ -70,7 +112,11 @@ describe('dashboard server: files and headers', () => {
       assert.equal(res.headers['cache-control'], 'no-store');
       assertSecurityHeaders(res, path);
       assert.match(res.body, /<script type="module" src="\/app.js"><\/script>/);
-      assert.doesNotMatch(res.body, /<script>|<style>| style=| on[a-z]+=/i, 'no inline script, style or handler');
+      assert.doesNotMatch(
+        res.body,
+        /<script>|<style>| style=| on[a-z]+=/i,
+        'no inline script, style or handler',
+      );
     }
   });
 
@@ -131,7 +177,9 @@ describe('dashboard server: files and headers', () => {
 
   test('/v2/ reaches the sandbox, under the same headers', async () => {
     const res = await raw(srv.url, {
-      method: 'POST', path: '/v2/auth/token', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      path: '/v2/auth/token',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ identifier: 'acme-owner', secret: 'sandbox-password' }),
     });
     assert.equal(res.status, 200);
@@ -143,7 +191,9 @@ describe('dashboard server: files and headers', () => {
     assert.equal(srv.controlToken, srv.sandbox.controlToken);
     assert.equal((await raw(srv.url, { path: '/_sandbox/requests' })).status, 401);
     const text = await raw(srv.url, {
-      method: 'POST', path: '/_sandbox/faults', body: '{"status":500}',
+      method: 'POST',
+      path: '/_sandbox/faults',
+      body: '{"status":500}',
       headers: { 'content-type': 'text/plain', 'x-sandbox-token': srv.controlToken },
     });
     assert.equal(text.status, 415);
@@ -155,30 +205,68 @@ describe('dashboard server: files and headers', () => {
 
   test('a Host that does not name this server (DNS rebinding) is refused on every path', async () => {
     const allowed = [`127.0.0.1:${srv.port}`, `localhost:${srv.port}`, `[::1]:${srv.port}`];
-    for (const host of allowed) assert.equal((await raw(srv.url, { path: '/', headers: { host } })).status, 200, host);
+    for (const host of allowed)
+      assert.equal((await raw(srv.url, { path: '/', headers: { host } })).status, 200, host);
     srv.sandbox.resetRequests();
-    const hosts = fc.oneof(fc.domain(), fc.domain().map((d) => `${d}:${srv.port}`),
-      fc.constantFrom(`evil.test:${srv.port}`, `localhost:${srv.port + 1}`, `127.0.0.2:${srv.port}`, 'localhost', `localhost.:${srv.port}`));
-    const paths = fc.constantFrom(['GET', '/'], ['GET', '/app.js'], ['GET', '/dist/dockerhub_oat.wasm'], ['POST', '/v2/auth/token'],
-      ['GET', '/v2/orgs/acme/access-tokens'], ['GET', '/_sandbox/requests'], ['POST', '/_sandbox/faults'], ['GET', '/nowhere']);
-    await fc.assert(fc.asyncProperty(hosts, paths, async (host, [method, path]) => {
-      const res = await raw(srv.url, {
-        method, path, body: method === 'POST' ? '{"status":500,"identifier":"acme-owner","secret":"sandbox-password"}' : undefined,
-        headers: { host, 'content-type': 'application/json', 'x-sandbox-token': srv.controlToken },
-      });
-      assert.equal(res.status, 403, `${method} ${path} Host ${host}`);
-      assert.match(res.body, /Host header/);
-      assertSecurityHeaders(res, 'a 403');
-    }), { numRuns: 50 });
+    const hosts = fc.oneof(
+      fc.domain(),
+      fc.domain().map((d) => `${d}:${srv.port}`),
+      fc.constantFrom(
+        `evil.test:${srv.port}`,
+        `localhost:${srv.port + 1}`,
+        `127.0.0.2:${srv.port}`,
+        'localhost',
+        `localhost.:${srv.port}`,
+      ),
+    );
+    const paths = fc.constantFrom(
+      ['GET', '/'],
+      ['GET', '/app.js'],
+      ['GET', '/dist/dockerhub_oat.wasm'],
+      ['POST', '/v2/auth/token'],
+      ['GET', '/v2/orgs/acme/access-tokens'],
+      ['GET', '/_sandbox/requests'],
+      ['POST', '/_sandbox/faults'],
+      ['GET', '/nowhere'],
+    );
+    await fc.assert(
+      fc.asyncProperty(hosts, paths, async (host, [method, path]) => {
+        const res = await raw(srv.url, {
+          method,
+          path,
+          body:
+            method === 'POST'
+              ? '{"status":500,"identifier":"acme-owner","secret":"sandbox-password"}'
+              : undefined,
+          headers: {
+            host,
+            'content-type': 'application/json',
+            'x-sandbox-token': srv.controlToken,
+          },
+        });
+        assert.equal(res.status, 403, `${method} ${path} Host ${host}`);
+        assert.match(res.body, /Host header/);
+        assertSecurityHeaders(res, 'a 403');
+      }),
+      { numRuns: 50 },
+    );
     assert.deepEqual(srv.sandbox.requests, [], 'nothing reached the sandbox');
     assert.deepEqual(srv.sandbox.faults.list(), []);
   });
 
   test('a fault cannot set or join our security headers on this origin; every faulted answer keeps them', async () => {
     const ctl = sandboxControl(srv);
-    for (const headers of [{ 'content-security-policy': "script-src * 'unsafe-inline'" }, { 'Access-Control-Allow-Origin': '*' },
-      { 'x-content-type-options': 'sniff' }, { 'cross-origin-resource-policy': 'cross-origin' }, { 'content-type': 'text/javascript' }]) {
-      await assert.rejects(ctl.addFaults({ path: '^/v2/', status: 200, body: '<script>alert(1)</script>', headers }), /HTTP 400/);
+    for (const headers of [
+      { 'content-security-policy': "script-src * 'unsafe-inline'" },
+      { 'Access-Control-Allow-Origin': '*' },
+      { 'x-content-type-options': 'sniff' },
+      { 'cross-origin-resource-policy': 'cross-origin' },
+      { 'content-type': 'text/javascript' },
+    ]) {
+      await assert.rejects(
+        ctl.addFaults({ path: '^/v2/', status: 200, body: '<script>alert(1)</script>', headers }),
+        /HTTP 400/,
+      );
     }
     assert.deepEqual(srv.sandbox.faults.list(), []);
     for (const preset of Object.keys(FAULT_PRESETS)) {
@@ -195,7 +283,9 @@ describe('dashboard server: files and headers', () => {
 describe('dashboard server: listening beyond loopback', () => {
   let srv;
   const warnings = [];
-  before(async () => { srv = await startServer({ port: 0, host: '0.0.0.0', warn: (t) => warnings.push(t) }); });
+  before(async () => {
+    srv = await startServer({ port: 0, host: '0.0.0.0', warn: (t) => warnings.push(t) });
+  });
   after(() => srv.close());
 
   test('warns loudly', () => {
@@ -204,15 +294,26 @@ describe('dashboard server: listening beyond loopback', () => {
   });
 
   test('the /_sandbox control routes are not exposed, even to loopback callers', async () => {
-    for (const [method, path] of [['GET', '/_sandbox/requests'], ['POST', '/_sandbox/faults'], ['GET', '/_sandbox']]) {
-      const res = await raw(srv.url, { method, path, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{"status":500}' : undefined });
+    for (const [method, path] of [
+      ['GET', '/_sandbox/requests'],
+      ['POST', '/_sandbox/faults'],
+      ['GET', '/_sandbox'],
+    ]) {
+      const res = await raw(srv.url, {
+        method,
+        path,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'POST' ? '{"status":500}' : undefined,
+      });
       assert.equal(res.status, 404, `${method} ${path}`);
     }
     assert.deepEqual(srv.sandbox.faults.list(), [], 'no fault was added');
   });
 
   test('a caller on another interface cannot reach /_sandbox either', async (t) => {
-    const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (!external) return t.skip('this machine has no non-loopback IPv4 address');
     const res = await raw(`http://${external.address}:${srv.port}`, { path: '/_sandbox/requests' });
     assert.equal(res.status, 404);
@@ -221,7 +322,9 @@ describe('dashboard server: listening beyond loopback', () => {
   test('the dashboard and the sandbox API still work', async () => {
     assert.equal((await raw(srv.url, { path: '/' })).status, 200);
     const res = await raw(srv.url, {
-      method: 'POST', path: '/v2/auth/token', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      path: '/v2/auth/token',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ identifier: 'acme-owner', secret: 'sandbox-password' }),
     });
     assert.equal(res.status, 200);
@@ -284,15 +387,29 @@ describe('dashboard server: --upstream proxy', () => {
       },
     });
     assert.equal(res.status, 200);
-    assert.deepEqual(JSON.parse(res.body), { from: 'upstream', url: '/v2/orgs/acme/access-tokens?page=2&page_size=10' });
+    assert.deepEqual(JSON.parse(res.body), {
+      from: 'upstream',
+      url: '/v2/orgs/acme/access-tokens?page=2&page_size=10',
+    });
     assert.equal(upstream.requests.length, 1);
     const got = upstream.requests[0];
     assert.equal(got.method, 'GET');
     assert.equal(got.url, '/v2/orgs/acme/access-tokens?page=2&page_size=10');
-    assert.equal(got.headers.host, new URL(upstream.url).host, 'Host is the upstream, never taken from the request');
+    assert.equal(
+      got.headers.host,
+      new URL(upstream.url).host,
+      'Host is the upstream, never taken from the request',
+    );
     assert.equal(got.headers.authorization, 'Bearer eyJsecret.jwt.value');
     assert.equal(got.headers.accept, 'application/json');
-    for (const name of ['cookie', 'x-private', 'x-forwarded-for', 'origin', 'referer', 'proxy-authorization']) {
+    for (const name of [
+      'cookie',
+      'x-private',
+      'x-forwarded-for',
+      'origin',
+      'referer',
+      'proxy-authorization',
+    ]) {
       assert.equal(got.headers[name], undefined, `${name} is not forwarded`);
     }
     assert.equal(evil.requests.length, 0);
@@ -303,27 +420,36 @@ describe('dashboard server: --upstream proxy', () => {
     assertSecurityHeaders(res, 'a proxied answer');
   });
 
-  test('our security headers win over the upstream\'s, none is joined, and its CORS headers are dropped', async () => {
+  test("our security headers win over the upstream's, none is joined, and its CORS headers are dropped", async () => {
     const res = await raw(srv.url, { path: '/v2/orgs/acme/access-tokens' });
     assert.equal(res.status, 200);
     assertSecurityHeaders(res, 'a proxied answer');
     assert.equal(res.headers['cross-origin-resource-policy'], 'same-origin');
     assert.equal(res.headers['cross-origin-opener-policy'], 'same-origin');
     assert.equal(res.headers['x-frame-options'], 'DENY');
-    for (const name of Object.keys(res.headers)) assert.ok(!name.startsWith('access-control-'), `${name} reached the browser`);
+    for (const name of Object.keys(res.headers))
+      assert.ok(!name.startsWith('access-control-'), `${name} reached the browser`);
     assert.equal(res.headers['content-type'], 'application/json', 'ordinary headers still pass');
   });
 
   test('a request with a foreign Host reaches neither the upstream nor anything else', async () => {
     const before = upstream.requests.length;
-    const res = await raw(srv.url, { path: '/v2/orgs/acme/access-tokens', headers: { host: `evil.test:${srv.port}`, authorization: 'Bearer eyJx' } });
+    const res = await raw(srv.url, {
+      path: '/v2/orgs/acme/access-tokens',
+      headers: { host: `evil.test:${srv.port}`, authorization: 'Bearer eyJx' },
+    });
     assert.equal(res.status, 403);
     assert.equal(upstream.requests.length, before);
   });
 
   test('forwards a POST body as it is', async () => {
     const body = JSON.stringify({ identifier: 'someone', secret: 'dckr_pat_do-not-log' });
-    const res = await raw(srv.url, { method: 'POST', path: '/v2/auth/token', headers: { 'content-type': 'application/json' }, body });
+    const res = await raw(srv.url, {
+      method: 'POST',
+      path: '/v2/auth/token',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     assert.equal(res.status, 200);
     const got = upstream.requests.at(-1);
     assert.equal(got.method, 'POST');
@@ -335,26 +461,45 @@ describe('dashboard server: --upstream proxy', () => {
     const before = upstream.requests.length;
     const evilPort = new URL(evil.url).port;
     const cases = [
-      ['/v3/orgs', [404]], ['/v2', [404]], ['/v1/repositories/x', [404]], ['/_sandbox/faults', [404]],
-      ['/users/login', [404]], ['/v2/../package.json', [400]], ['/v2/%2e%2e/%2e%2e/etc/passwd', [400]],
-      ['/v2/..%2f..%2fadmin', [400]], [`http://127.0.0.1:${evilPort}/v2/orgs`, [400]],
-      [`//127.0.0.1:${evilPort}/v2/orgs`, [400]], [`127.0.0.1:${evilPort}`, [400]],
+      ['/v3/orgs', [404]],
+      ['/v2', [404]],
+      ['/v1/repositories/x', [404]],
+      ['/_sandbox/faults', [404]],
+      ['/users/login', [404]],
+      ['/v2/../package.json', [400]],
+      ['/v2/%2e%2e/%2e%2e/etc/passwd', [400]],
+      ['/v2/..%2f..%2fadmin', [400]],
+      [`http://127.0.0.1:${evilPort}/v2/orgs`, [400]],
+      [`//127.0.0.1:${evilPort}/v2/orgs`, [400]],
+      [`127.0.0.1:${evilPort}`, [400]],
     ];
     for (const [path, statuses] of cases) {
       const res = await raw(srv.url, { path, headers: { host: `localhost:${srv.port}` } });
       assert.ok(statuses.includes(res.status), `${path} -> ${res.status}`);
     }
-    const connect = await raw(srv.url, { method: 'CONNECT', path: `127.0.0.1:${evilPort}` }).catch(() => ({ status: 0 }));
+    const connect = await raw(srv.url, { method: 'CONNECT', path: `127.0.0.1:${evilPort}` }).catch(
+      () => ({ status: 0 }),
+    );
     assert.notEqual(connect.status, 200, 'CONNECT does not tunnel');
     assert.equal(upstream.requests.length, before, 'none of these reached the upstream');
     assert.equal(evil.requests.length, 0, 'nothing reached another host');
-    assert.equal((await raw(srv.url, { path: '/' })).status, 200, 'the dashboard is still served locally');
+    assert.equal(
+      (await raw(srv.url, { path: '/' })).status,
+      200,
+      'the dashboard is still served locally',
+    );
   });
 
   test('the log has method, path and status only: no query, header or body', () => {
     const log = logLines.join('\n');
     assert.match(log, /GET \/v2\/orgs\/acme\/access-tokens 200/);
-    for (const secret of ['Bearer', 'eyJsecret', 'page=2', 'dckr_pat_do-not-log', 'authorization']) {
+    for (const secret of [
+      'Bearer',
+      'eyJsecret',
+      'page=2',
+      'dckr_pat_do-not-log',
+      'authorization',
+    ]) {
       assert.ok(!log.includes(secret), `the log holds ${secret}`);
     }
   });
@@ -377,8 +522,15 @@ describe('dashboard server: --upstream proxy', () => {
   test('--upstream takes an http(s) origin only', () => {
     assert.equal(parseUpstream('https://hub.docker.com').origin, 'https://hub.docker.com');
     assert.equal(parseUpstream('https://hub.docker.com/').origin, 'https://hub.docker.com');
-    for (const bad of ['hub.docker.com', 'ftp://hub.docker.com', 'https://hub.docker.com/v2/', 'https://u:p@hub.docker.com',
-      'https://hub.docker.com/?x=1', 'file:///etc/passwd', 'not a url']) {
+    for (const bad of [
+      'hub.docker.com',
+      'ftp://hub.docker.com',
+      'https://hub.docker.com/v2/',
+      'https://u:p@hub.docker.com',
+      'https://hub.docker.com/?x=1',
+      'file:///etc/passwd',
+      'not a url',
+    ]) {
       assert.throws(() => parseUpstream(bad), /upstream/, bad);
     }
   });

@@ -15,15 +15,22 @@ test('apply: the exec hand-over child gets neither DOCKERHUB_SECRET nor DOCKERHU
   const world = await openWorld();
   const dir = mkdtempSync(join(tmpdir(), 'attack-apply-env-'));
   try {
-    writeFileSync(join(dir, 'tokens.json'), JSON.stringify({
-      version: 1,
-      tokens: { 'env-probe': { secret: { exec: `${process.execPath} ${PROBE} env.json` } } },
-    }));
+    writeFileSync(
+      join(dir, 'tokens.json'),
+      JSON.stringify({
+        version: 1,
+        tokens: { 'env-probe': { secret: { exec: `${process.execPath} ${PROBE} env.json` } } },
+      }),
+    );
     const r = await world.cli(['apply', '-f', 'tokens.json', '--yes'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const seen = JSON.parse(readFileSync(join(dir, 'env.json'), 'utf8'));
     assert.match(seen.stdin, /^dckr_oat_/, 'the child got the new secret on its stdin');
-    assert.equal(seen.env.DOCKERHUB_SECRET, undefined, 'the owner\'s password reached the child\'s environment');
+    assert.equal(
+      seen.env.DOCKERHUB_SECRET,
+      undefined,
+      "the owner's password reached the child's environment",
+    );
     assert.ok(!JSON.stringify(seen.env).includes('sandbox-password'));
   } finally {
     rmSync(dir, { recursive: true, force: true });

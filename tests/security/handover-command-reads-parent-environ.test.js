@@ -17,7 +17,10 @@ const PROBE = fileURLToPath(new URL('../probes/parent-environ-probe.js', import.
 
 function cli(args, env, input) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -30,18 +33,45 @@ test('a hand-over command can read a DOCKERHUB_SECRET given by environment from 
   const world = await openWorld();
   const dir = mkdtempSync(join(tmpdir(), 'parent-environ-'));
   try {
-    const base = { DOCKERHUB_BASE_URL: world.sb.url, DOCKERHUB_ORG: 'acme', DOCKERHUB_IDENTIFIER: OWNER.identifier };
+    const base = {
+      DOCKERHUB_BASE_URL: world.sb.url,
+      DOCKERHUB_ORG: 'acme',
+      DOCKERHUB_IDENTIFIER: OWNER.identifier,
+    };
     const exec = (out) => ['--exec', `'${process.execPath}' '${PROBE}' '${out}' '${OWNER.secret}'`];
 
     const byEnv = join(dir, 'by-env');
-    const a = await cli(['create', '--label', 'by-env', '--repo', 'acme/api=image-pull', ...exec(byEnv)], { ...base, DOCKERHUB_SECRET: OWNER.secret });
+    const a = await cli(
+      ['create', '--label', 'by-env', '--repo', 'acme/api=image-pull', ...exec(byEnv)],
+      { ...base, DOCKERHUB_SECRET: OWNER.secret },
+    );
     assert.equal(a.code, 0, a.out);
-    assert.equal(readFileSync(byEnv, 'utf8'), 'found', 'what the README warns of: the command read the secret from its parent');
+    assert.equal(
+      readFileSync(byEnv, 'utf8'),
+      'found',
+      'what the README warns of: the command read the secret from its parent',
+    );
 
     const byStdin = join(dir, 'by-stdin');
-    const b = await cli(['create', '--label', 'by-stdin', '--repo', 'acme/api=image-pull', '--secret-stdin', ...exec(byStdin)], base, OWNER.secret);
+    const b = await cli(
+      [
+        'create',
+        '--label',
+        'by-stdin',
+        '--repo',
+        'acme/api=image-pull',
+        '--secret-stdin',
+        ...exec(byStdin),
+      ],
+      base,
+      OWNER.secret,
+    );
     assert.equal(b.code, 0, b.out);
-    assert.equal(readFileSync(byStdin, 'utf8'), 'absent', 'given by --secret-stdin, the secret is in no environment');
+    assert.equal(
+      readFileSync(byStdin, 'utf8'),
+      'absent',
+      'given by --secret-stdin, the secret is in no environment',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await world.close();

@@ -13,14 +13,22 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { createClient, DockerHubError } from '../../bindings/index.node.js';
 import {
-  startRawServer, respond, closedPort, tokenJson, pageJson, collectProcessFailures,
+  startRawServer,
+  respond,
+  closedPort,
+  tokenJson,
+  pageJson,
+  collectProcessFailures,
 } from '../fixtures/hostile-server.js';
 
 const failures = collectProcessFailures();
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhY21lLW93bmVyIn0.c2lnbmF0dXJl'; // no exp: never renewed
 const PASSWORD = 'hostile-password-do-not-leak';
 const MiB = 1024 * 1024;
-const CREATE_BODY = { label: 'x', resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }] };
+const CREATE_BODY = {
+  label: 'x',
+  resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }],
+};
 
 /** org -> (req, sock, ctx) => void, for the case running now. */
 const handlers = new Map();
@@ -48,8 +56,11 @@ before(async () => {
   });
   other = await startRawServer((req, sock) => {
     req.org = orgOf(req);
-    if (req.path === '/v2/auth/token') return respond(sock, req, 200, { body: { access_token: JWT } });
-    respond(sock, req, 200, { body: tokenJson({ id: 'from-the-other-host', token: 'dckr_oat_other' }) });
+    if (req.path === '/v2/auth/token')
+      return respond(sock, req, 200, { body: { access_token: JWT } });
+    respond(sock, req, 200, {
+      body: tokenJson({ id: 'from-the-other-host', token: 'dckr_oat_other' }),
+    });
   });
   healthy = await createClient({ baseUrl: srv.url, token: JWT, maxRetries: 0, timeoutMs: 5000 });
 });
@@ -63,8 +74,14 @@ after(async () => {
 
 // ---- answers ----
 
-const ok = (body, opts = {}) => (req, sock) => respond(sock, req, 200, { body, ...opts });
-const status = (code, body = '', opts = {}) => (req, sock) => respond(sock, req, code, { body, ...opts });
+const ok =
+  (body, opts = {}) =>
+  (req, sock) =>
+    respond(sock, req, 200, { body, ...opts });
+const status =
+  (code, body = '', opts = {}) =>
+  (req, sock) =>
+    respond(sock, req, code, { body, ...opts });
 /** Writes these exact bytes (latin1 for strings) and ends. */
 const raw = (bytes) => (req, sock) => {
   req.answered = true;
@@ -73,8 +90,12 @@ const raw = (bytes) => (req, sock) => {
 const TOKEN = JSON.stringify(tokenJson());
 const head = (lines, length = TOKEN.length) =>
   `HTTP/1.1 200 OK\r\n${lines.map((l) => `${l}\r\n`).join('')}Content-Length: ${length}\r\nConnection: close\r\n\r\n`;
-const utf8 = (...parts) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
-const html = (title) => `<!DOCTYPE html><html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>`;
+const utf8 = (...parts) =>
+  Buffer.concat(
+    parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))),
+  );
+const html = (title) =>
+  `<!DOCTYPE html><html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>`;
 
 // ---- operations ----
 
@@ -106,9 +127,15 @@ const closedWithin = (sock, ms) =>
 function endlessChunked(req, sock) {
   req.sent = 0;
   req.sock = sock;
-  sock.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{"id":"\r\n');
+  sock.write(
+    'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{"id":"\r\n',
+  );
   const chunk = Buffer.alloc(16384, 'a');
-  const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
+  const frame = Buffer.concat([
+    Buffer.from(`${chunk.length.toString(16)}\r\n`),
+    chunk,
+    Buffer.from('\r\n'),
+  ]);
   const pump = () => {
     while (!sock.destroyed && req.sent < 256 * MiB) {
       req.sent += chunk.length;
@@ -131,7 +158,8 @@ const resetMidBody = (req, sock) => {
 };
 
 const pastDate = new Date(Date.now() - 86400e3).toUTCString();
-const rateLimited = (headers) => status(429, { detail: 'Rate limit exceeded', error: false }, { headers });
+const rateLimited = (headers) =>
+  status(429, { detail: 'Rate limit exceeded', error: false }, { headers });
 
 let gzipBomb; // 64 MiB of spaces, about 64 KiB gzip'd: built on first use
 const GZIP_BOMB_DECODED = 64 * MiB;
@@ -143,25 +171,121 @@ const GZIP_BOMB_DECODED = 64 * MiB;
 
 const CASES = [
   // Bodies that are not what the API promises.
-  { name: 'invalid JSON', answer: ok('{"id": "x", "label": }'), code: 'invalid_response', status: 200, message: /not valid JSON/ },
-  { name: 'truncated JSON (complete HTTP message)', answer: ok(TOKEN.slice(0, 57)), code: 'invalid_response', status: 200, message: /not valid JSON/ },
-  { name: 'trailing garbage after the object', answer: ok(`${TOKEN} {"id":"second"}`), code: 'invalid_response', status: 200 },
-  { name: 'an array where an object belongs', answer: ok([tokenJson()]), code: 'invalid_response', status: 200, message: /not a JSON object/ },
+  {
+    name: 'invalid JSON',
+    answer: ok('{"id": "x", "label": }'),
+    code: 'invalid_response',
+    status: 200,
+    message: /not valid JSON/,
+  },
+  {
+    name: 'truncated JSON (complete HTTP message)',
+    answer: ok(TOKEN.slice(0, 57)),
+    code: 'invalid_response',
+    status: 200,
+    message: /not valid JSON/,
+  },
+  {
+    name: 'trailing garbage after the object',
+    answer: ok(`${TOKEN} {"id":"second"}`),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'an array where an object belongs',
+    answer: ok([tokenJson()]),
+    code: 'invalid_response',
+    status: 200,
+    message: /not a JSON object/,
+  },
   { name: 'the JSON literal null', answer: ok('null'), code: 'invalid_response', status: 200 },
-  { name: 'results is not an array', op: 'list', answer: ok({ total: 1, next: null, previous: null, results: { 0: tokenJson() } }), code: 'invalid_response', status: 200, message: /results/ },
-  { name: 'results holds a string', op: 'list', answer: ok({ total: 1, results: ['tok-1'] }), code: 'invalid_response', status: 200 },
-  { name: 'is_active: "yes"', answer: ok(tokenJson({ is_active: 'yes' })), code: 'invalid_response', status: 200, message: /is_active/ },
-  { name: 'id: 5', answer: ok(tokenJson({ id: 5 })), code: 'invalid_response', status: 200, message: /id/ },
+  {
+    name: 'results is not an array',
+    op: 'list',
+    answer: ok({ total: 1, next: null, previous: null, results: { 0: tokenJson() } }),
+    code: 'invalid_response',
+    status: 200,
+    message: /results/,
+  },
+  {
+    name: 'results holds a string',
+    op: 'list',
+    answer: ok({ total: 1, results: ['tok-1'] }),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'is_active: "yes"',
+    answer: ok(tokenJson({ is_active: 'yes' })),
+    code: 'invalid_response',
+    status: 200,
+    message: /is_active/,
+  },
+  {
+    name: 'id: 5',
+    answer: ok(tokenJson({ id: 5 })),
+    code: 'invalid_response',
+    status: 200,
+    message: /id/,
+  },
   { name: 'id: ""', answer: ok(tokenJson({ id: '' })), code: 'invalid_response', status: 200 },
-  { name: 'a token without id', answer: ok((({ id, ...rest }) => rest)(tokenJson())), code: 'invalid_response', status: 200, message: /no id/ },
-  { name: 'a list item without id', op: 'list', answer: ok(pageJson({ results: [{ label: 'x' }] })), code: 'invalid_response', status: 200 },
-  { name: 'resources is a string', answer: ok(tokenJson({ resources: 'TYPE_REPO' })), code: 'invalid_response', status: 200 },
-  { name: 'arrays nested 100 000 deep', answer: ok('['.repeat(100000) + ']'.repeat(100000)), code: 'invalid_response', status: 200 },
-  { name: 'objects nested 100 000 deep inside a token', answer: ok(`{"id":"x","extra":${'{"a":'.repeat(100000)}1${'}'.repeat(100001)}`), code: 'invalid_response', status: 200 },
-  { name: 'invalid UTF-8 (0xFF byte)', answer: ok(utf8('{"id":"x","label":"', [0xff], '"}')), code: 'invalid_response', status: 200, message: /UTF-8/ },
-  { name: 'invalid UTF-8 (overlong "/" as C0 AF)', answer: ok(utf8('{"id":"x","label":"', [0xc0, 0xaf], '"}')), code: 'invalid_response', status: 200 },
-  { name: 'invalid UTF-8 (UTF-16 surrogate ED A0 80)', answer: ok(utf8('{"id":"x","label":"', [0xed, 0xa0, 0x80], '"}')), code: 'invalid_response', status: 200 },
-  { name: 'invalid UTF-8 (cut off mid-character at the end)', answer: ok(utf8('{"id":"x"} ', [0xe2, 0x82])), code: 'invalid_response', status: 200 },
+  {
+    name: 'a token without id',
+    answer: ok((({ id, ...rest }) => rest)(tokenJson())),
+    code: 'invalid_response',
+    status: 200,
+    message: /no id/,
+  },
+  {
+    name: 'a list item without id',
+    op: 'list',
+    answer: ok(pageJson({ results: [{ label: 'x' }] })),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'resources is a string',
+    answer: ok(tokenJson({ resources: 'TYPE_REPO' })),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'arrays nested 100 000 deep',
+    answer: ok('['.repeat(100000) + ']'.repeat(100000)),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'objects nested 100 000 deep inside a token',
+    answer: ok(`{"id":"x","extra":${'{"a":'.repeat(100000)}1${'}'.repeat(100001)}`),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'invalid UTF-8 (0xFF byte)',
+    answer: ok(utf8('{"id":"x","label":"', [0xff], '"}')),
+    code: 'invalid_response',
+    status: 200,
+    message: /UTF-8/,
+  },
+  {
+    name: 'invalid UTF-8 (overlong "/" as C0 AF)',
+    answer: ok(utf8('{"id":"x","label":"', [0xc0, 0xaf], '"}')),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'invalid UTF-8 (UTF-16 surrogate ED A0 80)',
+    answer: ok(utf8('{"id":"x","label":"', [0xed, 0xa0, 0x80], '"}')),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'invalid UTF-8 (cut off mid-character at the end)',
+    answer: ok(utf8('{"id":"x"} ', [0xe2, 0x82])),
+    code: 'invalid_response',
+    status: 200,
+  },
   {
     // Decision observed: the C core checks the body (cJSON sees "ab" there, a non-empty id), and JS
     // builds the objects from the body as it came, so the strings keep their NUL and all after it.
@@ -175,10 +299,31 @@ const CASES = [
       assert.equal(result.data.description, '\u0000');
     },
   },
-  { name: 'an id that starts with NUL (empty to C)', answer: ok('{"id":"\\u0000abc"}'), code: 'invalid_response', status: 200, message: /id/ },
-  { name: 'a raw control character inside a string', answer: ok('{"id":"a\tb"}'), code: 'invalid_response', status: 200 },
-  { name: 'a number with a leading zero', answer: ok('{"id":"x","n":01}'), code: 'invalid_response', status: 200 },
-  { name: 'a lone UTF-16 surrogate escape', answer: ok('{"id":"x","label":"\\ud800"}'), code: 'invalid_response', status: 200 },
+  {
+    name: 'an id that starts with NUL (empty to C)',
+    answer: ok('{"id":"\\u0000abc"}'),
+    code: 'invalid_response',
+    status: 200,
+    message: /id/,
+  },
+  {
+    name: 'a raw control character inside a string',
+    answer: ok('{"id":"a\tb"}'),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'a number with a leading zero',
+    answer: ok('{"id":"x","n":01}'),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'a lone UTF-16 surrogate escape',
+    answer: ok('{"id":"x","label":"\\ud800"}'),
+    code: 'invalid_response',
+    status: 200,
+  },
   {
     name: 'a "__proto__" key stays a plain own property',
     answer: ok('{"id":"x","__proto__":{"admin":true}}'),
@@ -186,33 +331,111 @@ const CASES = [
     check: ({ result }) => {
       assert.equal(Object.getPrototypeOf(result.data), Object.prototype);
       assert.equal(result.data.admin, undefined);
-      assert.equal(({}).admin, undefined);
+      assert.equal({}.admin, undefined);
     },
   },
-  { name: 'duplicate key in a token ("id" twice)', answer: ok('{"id":"a","label":"x","id":"b"}'), code: 'invalid_response', status: 200, message: /duplicate/ },
-  { name: 'duplicate key in a page ("results" twice)', op: 'list', answer: ok('{"total":0,"results":[],"results":[{"id":"x"}]}'), code: 'invalid_response', status: 200 },
+  {
+    name: 'duplicate key in a token ("id" twice)',
+    answer: ok('{"id":"a","label":"x","id":"b"}'),
+    code: 'invalid_response',
+    status: 200,
+    message: /duplicate/,
+  },
+  {
+    name: 'duplicate key in a page ("results" twice)',
+    op: 'list',
+    answer: ok('{"total":0,"results":[],"results":[{"id":"x"}]}'),
+    code: 'invalid_response',
+    status: 200,
+  },
   {
     name: 'duplicate key in a resource ("scopes": ["a"], then "scopes": 5)',
-    answer: ok('{"id":"x","resources":[{"type":"TYPE_REPO","path":"acme/api","scopes":["a"],"scopes":5}]}'),
+    answer: ok(
+      '{"id":"x","resources":[{"type":"TYPE_REPO","path":"acme/api","scopes":["a"],"scopes":5}]}',
+    ),
     code: 'invalid_response',
     status: 200,
   },
   {
     name: 'duplicate key in a resource ("type": "TYPE_REPO", then "type": 7)',
-    answer: ok('{"id":"x","resources":[{"type":"TYPE_REPO","type":7,"path":"acme/api","scopes":["a"]}]}'),
+    answer: ok(
+      '{"id":"x","resources":[{"type":"TYPE_REPO","type":7,"path":"acme/api","scopes":["a"]}]}',
+    ),
     code: 'invalid_response',
     status: 200,
   },
-  { name: 'total: 1e400', op: 'list', answer: ok('{"total": 1e400, "next": null, "previous": null, "results": []}'), code: 'invalid_response', status: 200, message: /total/ },
-  { name: 'total: 123456789012345678901234567890', op: 'list', answer: ok('{"total": 123456789012345678901234567890, "results": []}'), code: 'invalid_response', status: 200, message: /total/ },
-  { name: 'total: 1.5', op: 'list', answer: ok('{"total": 1.5, "results": []}'), code: 'invalid_response', status: 200 },
-  { name: 'total: -1', op: 'list', answer: ok(pageJson({ total: -1 })), code: 'invalid_response', status: 200 },
-  { name: 'next: 42 (not a string)', op: 'list', answer: ok(pageJson({ next: 42 })), code: 'invalid_response', status: 200 },
-  { name: 'an empty body on 200', answer: ok(''), code: 'invalid_response', status: 200, message: /empty/ },
-  { name: 'a 204 for a GET', answer: status(204), code: 'invalid_response', status: 204, message: /empty/ },
-  { name: 'a 204 for a DELETE is the success it should be', op: 'delete', answer: status(204), code: null, check: ({ result }) => assert.equal(result.status, 204) },
-  { name: 'a create answered 201 without the secret', op: 'create', answer: (req, sock) => respond(sock, req, 201, { body: tokenJson() }), code: 'invalid_response', status: 201, message: /secret/ },
-  { name: 'a 200 with Content-Type text/html and an HTML page', answer: ok(html('Welcome'), { headers: { 'Content-Type': 'text/html' } }), code: 'invalid_response', status: 200 },
+  {
+    name: 'total: 1e400',
+    op: 'list',
+    answer: ok('{"total": 1e400, "next": null, "previous": null, "results": []}'),
+    code: 'invalid_response',
+    status: 200,
+    message: /total/,
+  },
+  {
+    name: 'total: 123456789012345678901234567890',
+    op: 'list',
+    answer: ok('{"total": 123456789012345678901234567890, "results": []}'),
+    code: 'invalid_response',
+    status: 200,
+    message: /total/,
+  },
+  {
+    name: 'total: 1.5',
+    op: 'list',
+    answer: ok('{"total": 1.5, "results": []}'),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'total: -1',
+    op: 'list',
+    answer: ok(pageJson({ total: -1 })),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'next: 42 (not a string)',
+    op: 'list',
+    answer: ok(pageJson({ next: 42 })),
+    code: 'invalid_response',
+    status: 200,
+  },
+  {
+    name: 'an empty body on 200',
+    answer: ok(''),
+    code: 'invalid_response',
+    status: 200,
+    message: /empty/,
+  },
+  {
+    name: 'a 204 for a GET',
+    answer: status(204),
+    code: 'invalid_response',
+    status: 204,
+    message: /empty/,
+  },
+  {
+    name: 'a 204 for a DELETE is the success it should be',
+    op: 'delete',
+    answer: status(204),
+    code: null,
+    check: ({ result }) => assert.equal(result.status, 204),
+  },
+  {
+    name: 'a create answered 201 without the secret',
+    op: 'create',
+    answer: (req, sock) => respond(sock, req, 201, { body: tokenJson() }),
+    code: 'invalid_response',
+    status: 201,
+    message: /secret/,
+  },
+  {
+    name: 'a 200 with Content-Type text/html and an HTML page',
+    answer: ok(html('Welcome'), { headers: { 'Content-Type': 'text/html' } }),
+    code: 'invalid_response',
+    status: 200,
+  },
   {
     // Content-Type is not consulted: a JSON body that is right is taken as it is.
     name: 'a 200 with Content-Type text/html but a right JSON body',
@@ -228,15 +451,77 @@ const CASES = [
   },
 
   // Error statuses and their bodies.
-  { name: 'an HTML 502', client: { maxRetries: 0 }, answer: status(502, html('502 Bad Gateway'), { headers: { 'Content-Type': 'text/html' } }), code: 'server_error', status: 502, requests: 1, message: /^Docker Hub answered HTTP 502/ },
-  { name: 'an HTML 502 is retried (maxRetries 2: three requests)', client: { maxRetries: 2 }, answer: status(502, html('502 Bad Gateway'), { headers: { 'Content-Type': 'text/html' } }), code: 'server_error', status: 502, requests: 3, maxMs: 5000 },
-  { name: 'a 503 to a create is not retried', op: 'create', client: { maxRetries: 3 }, answer: status(503, { message: 'down' }), code: 'server_error', status: 503, requests: 1 },
-  { name: 'a 401 with an HTML body', answer: status(401, html('401 Authorization Required'), { headers: { 'Content-Type': 'text/html' } }), code: 'unauthorized', status: 401, message: /^Docker Hub answered HTTP 401/ },
-  { name: 'HTTP/1.1 999 Weird', answer: status(999, '{}', { reason: 'Weird' }), code: 'unexpected_status', status: 999 },
-  { name: 'HTTP/1.1 600', answer: status(600, { message: 'six hundred' }), code: 'unexpected_status', status: 600, message: /^six hundred$/ },
-  { name: 'HTTP/1.1 199 (informational, never a final answer)', answer: status(199, '{}'), code: 'network', status: 0 },
-  { name: 'a 418', answer: status(418, { message: "I'm a teapot" }), code: 'unexpected_status', status: 418, message: /teapot/ },
-  { name: 'a 409', op: 'create', answer: status(409, { message: 'label already used', errinfo: { field: 'label' } }), code: 'conflict', status: 409, message: /^label already used$/, check: ({ error }) => assert.deepEqual(error.errinfo, { field: 'label' }) },
+  {
+    name: 'an HTML 502',
+    client: { maxRetries: 0 },
+    answer: status(502, html('502 Bad Gateway'), { headers: { 'Content-Type': 'text/html' } }),
+    code: 'server_error',
+    status: 502,
+    requests: 1,
+    message: /^Docker Hub answered HTTP 502/,
+  },
+  {
+    name: 'an HTML 502 is retried (maxRetries 2: three requests)',
+    client: { maxRetries: 2 },
+    answer: status(502, html('502 Bad Gateway'), { headers: { 'Content-Type': 'text/html' } }),
+    code: 'server_error',
+    status: 502,
+    requests: 3,
+    maxMs: 5000,
+  },
+  {
+    name: 'a 503 to a create is not retried',
+    op: 'create',
+    client: { maxRetries: 3 },
+    answer: status(503, { message: 'down' }),
+    code: 'server_error',
+    status: 503,
+    requests: 1,
+  },
+  {
+    name: 'a 401 with an HTML body',
+    answer: status(401, html('401 Authorization Required'), {
+      headers: { 'Content-Type': 'text/html' },
+    }),
+    code: 'unauthorized',
+    status: 401,
+    message: /^Docker Hub answered HTTP 401/,
+  },
+  {
+    name: 'HTTP/1.1 999 Weird',
+    answer: status(999, '{}', { reason: 'Weird' }),
+    code: 'unexpected_status',
+    status: 999,
+  },
+  {
+    name: 'HTTP/1.1 600',
+    answer: status(600, { message: 'six hundred' }),
+    code: 'unexpected_status',
+    status: 600,
+    message: /^six hundred$/,
+  },
+  {
+    name: 'HTTP/1.1 199 (informational, never a final answer)',
+    answer: status(199, '{}'),
+    code: 'network',
+    status: 0,
+  },
+  {
+    name: 'a 418',
+    answer: status(418, { message: "I'm a teapot" }),
+    code: 'unexpected_status',
+    status: 418,
+    message: /teapot/,
+  },
+  {
+    name: 'a 409',
+    op: 'create',
+    answer: status(409, { message: 'label already used', errinfo: { field: 'label' } }),
+    code: 'conflict',
+    status: 409,
+    message: /^label already used$/,
+    check: ({ error }) => assert.deepEqual(error.errinfo, { field: 'label' }),
+  },
   {
     name: 'a 400 with a 5000-character message is clipped',
     answer: status(400, { message: 'm'.repeat(5000) }),
@@ -254,9 +539,27 @@ const CASES = [
       assert.ok(!error.message.includes('\ufffd'));
     },
   },
-  { name: 'a 400 whose message and detail are not strings', answer: status(400, { message: { a: 1 }, detail: 7 }), code: 'bad_request', status: 400, message: /^Docker Hub answered HTTP 400 with a body that is not a JSON error$/ },
-  { name: 'a 400 whose body nests 100 000 deep', answer: status(400, `{"message":"deep","a":${'['.repeat(100000)}${']'.repeat(100000)}}`), code: 'bad_request', status: 400, message: /^Docker Hub answered HTTP 400/ },
-  { name: 'a 404 with an empty body', answer: status(404), code: 'not_found', status: 404, message: /^Docker Hub answered HTTP 404 with no body$/ },
+  {
+    name: 'a 400 whose message and detail are not strings',
+    answer: status(400, { message: { a: 1 }, detail: 7 }),
+    code: 'bad_request',
+    status: 400,
+    message: /^Docker Hub answered HTTP 400 with a body that is not a JSON error$/,
+  },
+  {
+    name: 'a 400 whose body nests 100 000 deep',
+    answer: status(400, `{"message":"deep","a":${'['.repeat(100000)}${']'.repeat(100000)}}`),
+    code: 'bad_request',
+    status: 400,
+    message: /^Docker Hub answered HTTP 400/,
+  },
+  {
+    name: 'a 404 with an empty body',
+    answer: status(404),
+    code: 'not_found',
+    status: 404,
+    message: /^Docker Hub answered HTTP 404 with no body$/,
+  },
 
   // Size limits.
   {
@@ -285,8 +588,23 @@ const CASES = [
   },
 
   // The connection misbehaves.
-  { name: 'a reset mid-body (GET, maxRetries 0)', client: { maxRetries: 0 }, answer: resetMidBody, code: 'network', status: 0, requests: 1 },
-  { name: 'a reset mid-body (GET, maxRetries 2: retried, then network)', client: { maxRetries: 2 }, answer: resetMidBody, code: 'network', status: 0, requests: 3, maxMs: 5000 },
+  {
+    name: 'a reset mid-body (GET, maxRetries 0)',
+    client: { maxRetries: 0 },
+    answer: resetMidBody,
+    code: 'network',
+    status: 0,
+    requests: 1,
+  },
+  {
+    name: 'a reset mid-body (GET, maxRetries 2: retried, then network)',
+    client: { maxRetries: 2 },
+    answer: resetMidBody,
+    code: 'network',
+    status: 0,
+    requests: 3,
+    maxMs: 5000,
+  },
   {
     name: 'a reset mid-body on a create is not retried and may have created',
     op: 'create',
@@ -296,14 +614,26 @@ const CASES = [
     requests: 1,
     check: ({ error }) => assert.equal(error.maybeCreated, true),
   },
-  { name: 'a Content-Length longer than the body, then close', answer: raw(head(['Content-Type: application/json'], TOKEN.length + 50) + TOKEN), code: 'network', status: 0 },
+  {
+    name: 'a Content-Length longer than the body, then close',
+    answer: raw(head(['Content-Type: application/json'], TOKEN.length + 50) + TOKEN),
+    code: 'network',
+    status: 0,
+  },
   {
     name: 'bytes after the Content-Length are ignored',
     answer: raw(head(['Content-Type: application/json']) + TOKEN + 'GARBAGE{"id":"evil"}'),
     code: null,
     check: ({ result }) => assert.equal(result.data.id, tokenJson().id),
   },
-  { name: 'two different Content-Length headers', answer: raw(`HTTP/1.1 200 OK\r\nContent-Length: ${TOKEN.length}\r\nContent-Length: 5\r\n\r\n${TOKEN}`), code: 'network', status: 0 },
+  {
+    name: 'two different Content-Length headers',
+    answer: raw(
+      `HTTP/1.1 200 OK\r\nContent-Length: ${TOKEN.length}\r\nContent-Length: 5\r\n\r\n${TOKEN}`,
+    ),
+    code: 'network',
+    status: 0,
+  },
   {
     name: 'headers, then silence (timeoutMs 300)',
     client: { timeoutMs: 300 },
@@ -312,20 +642,58 @@ const CASES = [
     status: 0,
     minMs: 250,
     maxMs: 1500,
-    check: async ({ reqs }) => assert.equal(await closedWithin(reqs[0].sock, 2000), 'closed', 'the timed-out request is torn down'),
+    check: async ({ reqs }) =>
+      assert.equal(
+        await closedWithin(reqs[0].sock, 2000),
+        'closed',
+        'the timed-out request is torn down',
+      ),
   },
-  { name: 'no answer at all (timeoutMs 300)', client: { timeoutMs: 300 }, answer: () => {}, code: 'timeout', status: 0, minMs: 250, maxMs: 1500 },
-  { name: 'the server closes the connection at once', answer: (req, sock) => sock.destroy(), code: 'network', status: 0 },
-  { name: 'the server answers something that is not HTTP', answer: raw('SSH-2.0-OpenSSH_9.6\r\n'), code: 'network', status: 0 },
-  { name: 'a status line without a status code', answer: raw('HTTP/1.1 OK\r\n\r\n'), code: 'network', status: 0 },
+  {
+    name: 'no answer at all (timeoutMs 300)',
+    client: { timeoutMs: 300 },
+    answer: () => {},
+    code: 'timeout',
+    status: 0,
+    minMs: 250,
+    maxMs: 1500,
+  },
+  {
+    name: 'the server closes the connection at once',
+    answer: (req, sock) => sock.destroy(),
+    code: 'network',
+    status: 0,
+  },
+  {
+    name: 'the server answers something that is not HTTP',
+    answer: raw('SSH-2.0-OpenSSH_9.6\r\n'),
+    code: 'network',
+    status: 0,
+  },
+  {
+    name: 'a status line without a status code',
+    answer: raw('HTTP/1.1 OK\r\n\r\n'),
+    code: 'network',
+    status: 0,
+  },
   {
     name: 'HTTP/1.0 with the body ending at close',
     answer: raw(`HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n${TOKEN}`),
     code: null,
     check: ({ result }) => assert.equal(result.data.id, tokenJson().id),
   },
-  { name: 'a Content-Encoding: gzip body that is not gzip', answer: ok('definitely not gzip', { headers: { 'Content-Encoding': 'gzip' } }), code: 'network', status: 0 },
-  { name: 'a 100 KiB response header', answer: raw(head([`X-Big: ${'a'.repeat(100 * 1024)}`])), code: 'network', status: 0 },
+  {
+    name: 'a Content-Encoding: gzip body that is not gzip',
+    answer: ok('definitely not gzip', { headers: { 'Content-Encoding': 'gzip' } }),
+    code: 'network',
+    status: 0,
+  },
+  {
+    name: 'a 100 KiB response header',
+    answer: raw(head([`X-Big: ${'a'.repeat(100 * 1024)}`])),
+    code: 'network',
+    status: 0,
+  },
   {
     name: 'connection refused (nothing listening; maxRetries 0)',
     client: async () => ({ baseUrl: `http://127.0.0.1:${await closedPort()}`, maxRetries: 0 }),
@@ -346,8 +714,10 @@ const CASES = [
     before: (ctx) => {
       ctx.late = new Promise((resolve, reject) => {
         setTimeout(() => {
-          startRawServer((req, sock) => respond(sock, req, 201, { body: tokenJson({ token: 'dckr_oat_late' }) }), { port: ctx.port })
-            .then(resolve, reject);
+          startRawServer(
+            (req, sock) => respond(sock, req, 201, { body: tokenJson({ token: 'dckr_oat_late' }) }),
+            { port: ctx.port },
+          ).then(resolve, reject);
         }, 150);
       });
     },
@@ -359,7 +729,11 @@ const CASES = [
       try {
         assert.equal(ctx.result.status, 201);
         assert.equal(ctx.result.data.token, 'dckr_oat_late');
-        assert.deepEqual(late.requests.map((r) => r.method), ['POST'], 'exactly one create arrived');
+        assert.deepEqual(
+          late.requests.map((r) => r.method),
+          ['POST'],
+          'exactly one create arrived',
+        );
       } finally {
         await late.close();
       }
@@ -369,32 +743,84 @@ const CASES = [
   // Headers a raw socket can forge.
   {
     name: 'an obs-fold continuation line in X-RateLimit-Remaining',
-    answer: raw(head(['Content-Type: application/json', 'X-RateLimit-Limit: 10', 'X-RateLimit-Remaining: 5', ' folded', 'X-RateLimit-Reset: 7']) + TOKEN),
+    answer: raw(
+      head([
+        'Content-Type: application/json',
+        'X-RateLimit-Limit: 10',
+        'X-RateLimit-Remaining: 5',
+        ' folded',
+        'X-RateLimit-Reset: 7',
+      ]) + TOKEN,
+    ),
     code: null,
     check: ({ result, hub }) => {
-      assert.deepEqual(hub.rateLimit, { limit: 10, remaining: null, reset: 7 }, 'the folded value is not read as 5');
-      for (const [k, v] of Object.entries(result.headers)) assert.doesNotMatch(`${k}: ${v}`, /[\r\n\0]/);
+      assert.deepEqual(
+        hub.rateLimit,
+        { limit: 10, remaining: null, reset: 7 },
+        'the folded value is not read as 5',
+      );
+      for (const [k, v] of Object.entries(result.headers))
+        assert.doesNotMatch(`${k}: ${v}`, /[\r\n\0]/);
     },
   },
   {
     name: 'headers named like Object members, repeated, or empty stay plain own strings',
-    answer: raw(head(['Content-Type: application/json', 'Constructor: a', '__proto__: b', 'toString: c', 'X-Dup: 1', 'X-Dup: 2', 'X-Empty:', 'X-Colon: a:b']) + TOKEN),
+    answer: raw(
+      head([
+        'Content-Type: application/json',
+        'Constructor: a',
+        '__proto__: b',
+        'toString: c',
+        'X-Dup: 1',
+        'X-Dup: 2',
+        'X-Empty:',
+        'X-Colon: a:b',
+      ]) + TOKEN,
+    ),
     code: null,
     check: ({ result }) => {
       const h = result.headers;
       assert.equal(Object.getPrototypeOf(h), Object.prototype);
-      for (const [k, v] of [['constructor', 'a'], ['__proto__', 'b'], ['tostring', 'c'], ['x-dup', '1, 2'], ['x-empty', ''], ['x-colon', 'a:b']]) {
+      for (const [k, v] of [
+        ['constructor', 'a'],
+        ['__proto__', 'b'],
+        ['tostring', 'c'],
+        ['x-dup', '1, 2'],
+        ['x-empty', ''],
+        ['x-colon', 'a:b'],
+      ]) {
         assert.ok(Object.hasOwn(h, k), `${k} is an own property`);
         assert.equal(h[k], v, k);
       }
     },
   },
-  { name: 'a bare CR inside a header value', answer: raw(head(['Content-Type: application/json', 'X-RateLimit-Remaining: 5\rX-Evil: 1']) + TOKEN), code: 'network', status: 0 },
-  { name: 'a NUL inside a header value', answer: raw(head(['Content-Type: application/json', 'X-A: a\0b']) + TOKEN), code: 'network', status: 0 },
-  { name: 'header lines ending in bare LF', answer: raw(`HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: ${TOKEN.length}\n\n${TOKEN}`), code: 'network', status: 0 },
+  {
+    name: 'a bare CR inside a header value',
+    answer: raw(
+      head(['Content-Type: application/json', 'X-RateLimit-Remaining: 5\rX-Evil: 1']) + TOKEN,
+    ),
+    code: 'network',
+    status: 0,
+  },
+  {
+    name: 'a NUL inside a header value',
+    answer: raw(head(['Content-Type: application/json', 'X-A: a\0b']) + TOKEN),
+    code: 'network',
+    status: 0,
+  },
+  {
+    name: 'header lines ending in bare LF',
+    answer: raw(
+      `HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: ${TOKEN.length}\n\n${TOKEN}`,
+    ),
+    code: 'network',
+    status: 0,
+  },
   {
     name: 'Latin-1 bytes in a rate-limit header',
-    answer: raw(head(['Content-Type: application/json', 'X-RateLimit-Remaining: \xff\xfe5']) + TOKEN),
+    answer: raw(
+      head(['Content-Type: application/json', 'X-RateLimit-Remaining: \xff\xfe5']) + TOKEN,
+    ),
     code: null,
     check: ({ hub }) => assert.equal(hub.rateLimit.remaining, null),
   },
@@ -466,57 +892,101 @@ const CASES = [
     answer: (req, sock) => {
       const page = Number(new URL(req.path, 'http://x').searchParams.get('page'));
       const item = (({ resources, ...t }) => t)(tokenJson({ id: `tok-${page}` }));
-      respond(sock, req, 200, { body: { total: 3, next: page < 3 ? `${other.url}${req.path.replace(/page=\d+/, `page=${page + 1}`)}` : null, previous: null, results: [item] } });
+      respond(sock, req, 200, {
+        body: {
+          total: 3,
+          next: page < 3 ? `${other.url}${req.path.replace(/page=\d+/, `page=${page + 1}`)}` : null,
+          previous: null,
+          results: [item],
+        },
+      });
     },
     code: null,
     requests: 3,
     check: ({ result, reqs, org }) => {
-      assert.deepEqual(result.data.map((t) => t.id), ['tok-1', 'tok-2', 'tok-3']);
-      assert.deepEqual(reqs.map((r) => new URL(r.path, 'http://x').searchParams.get('page')), ['1', '2', '3']);
+      assert.deepEqual(
+        result.data.map((t) => t.id),
+        ['tok-1', 'tok-2', 'tok-3'],
+      );
+      assert.deepEqual(
+        reqs.map((r) => new URL(r.path, 'http://x').searchParams.get('page')),
+        ['1', '2', '3'],
+      );
       assert.equal(other.requests.filter((r) => r.org === org).length, 0);
     },
   },
   {
     name: 'a `next` that points back at page 1 stops auto-pagination',
     op: 'listAll',
-    answer: ok({ total: 1000, next: '/v2/orgs/x/access-tokens?page=1', previous: null, results: [{ id: 'only' }] }),
+    answer: ok({
+      total: 1000,
+      next: '/v2/orgs/x/access-tokens?page=1',
+      previous: null,
+      results: [{ id: 'only' }],
+    }),
     code: null,
     requests: 1,
-    check: ({ result }) => assert.deepEqual(result.data.map((t) => t.id), ['only']),
+    check: ({ result }) =>
+      assert.deepEqual(
+        result.data.map((t) => t.id),
+        ['only'],
+      ),
   },
   {
     // Redirects are not followed (bindings/xhr.js): the API never redirects, and a followed one
     // could carry a JWT or a sign-in body elsewhere. The 3xx is reported as it came.
     name: 'a 302 to another host: not followed',
-    answer: (req, sock) => respond(sock, req, 302, { headers: { Location: `${other.url}${req.path}` } }),
+    answer: (req, sock) =>
+      respond(sock, req, 302, { headers: { Location: `${other.url}${req.path}` } }),
     code: 'unexpected_status',
     status: 302,
     requests: 1,
-    check: ({ org }) => assert.equal(other.requests.filter((r) => r.org === org).length, 0, 'the other host was contacted'),
+    check: ({ org }) =>
+      assert.equal(
+        other.requests.filter((r) => r.org === org).length,
+        0,
+        'the other host was contacted',
+      ),
   },
   {
     name: 'a 307 on a create to another host: not followed',
     op: 'create',
-    answer: (req, sock) => respond(sock, req, 307, { headers: { Location: `${other.url}${req.path}` } }),
+    answer: (req, sock) =>
+      respond(sock, req, 307, { headers: { Location: `${other.url}${req.path}` } }),
     code: 'unexpected_status',
     status: 307,
     requests: 1,
-    check: ({ org }) => assert.equal(other.requests.filter((r) => r.org === org).length, 0, 'the other host was contacted'),
+    check: ({ org }) =>
+      assert.equal(
+        other.requests.filter((r) => r.org === org).length,
+        0,
+        'the other host was contacted',
+      ),
   },
   {
     // The sign-in's body holds the password: a 307/308 would re-send it to wherever Location says.
     name: 'a 307 on the sign-in to another host: the password never gets there',
     client: (ctx) => ({ token: undefined, credentials: { identifier: ctx.org, secret: PASSWORD } }),
-    answer: (req, sock) => respond(sock, req, 307, { headers: { Location: `${other.url}/v2/auth/token` } }),
+    answer: (req, sock) =>
+      respond(sock, req, 307, { headers: { Location: `${other.url}/v2/auth/token` } }),
     code: 'unexpected_status',
     requests: 1,
     check: () => {
       for (const r of other.requests) {
-        assert.ok(!r.body.includes(PASSWORD) && !JSON.stringify(r.headers).includes(PASSWORD), 'the password reached the other host');
+        assert.ok(
+          !r.body.includes(PASSWORD) && !JSON.stringify(r.headers).includes(PASSWORD),
+          'the password reached the other host',
+        );
       }
     },
   },
-  { name: 'a redirect loop: one request, not followed', answer: (req, sock) => respond(sock, req, 302, { headers: { Location: req.path } }), code: 'unexpected_status', status: 302, requests: 1 },
+  {
+    name: 'a redirect loop: one request, not followed',
+    answer: (req, sock) => respond(sock, req, 302, { headers: { Location: req.path } }),
+    code: 'unexpected_status',
+    status: 302,
+    requests: 1,
+  },
 
   // Sign-in answers.
   {
@@ -538,7 +1008,8 @@ const CASES = [
     name: 'a 401 on every call: one re-sign-in, then unauthorized',
     client: (ctx) => ({ token: undefined, credentials: { identifier: ctx.org, secret: PASSWORD } }),
     answer: (req, sock) => {
-      if (req.path === '/v2/auth/token') return respond(sock, req, 200, { body: { access_token: JWT } });
+      if (req.path === '/v2/auth/token')
+        return respond(sock, req, 200, { body: { access_token: JWT } });
       respond(sock, req, 401, { body: { detail: 'token revoked' } });
     },
     code: 'unauthorized',
@@ -615,21 +1086,37 @@ CASES.forEach((c, i) => {
       ctx.reqs = srv.requests.filter((r) => r.org === ctx.org);
 
       if (c.code === null) {
-        assert.equal(ctx.error, undefined, `expected success, got ${ctx.error?.code}: ${ctx.error?.message}`);
+        assert.equal(
+          ctx.error,
+          undefined,
+          `expected success, got ${ctx.error?.code}: ${ctx.error?.message}`,
+        );
       } else {
-        assert.ok(ctx.error, `expected ${c.code}, the call resolved: ${JSON.stringify(ctx.result)?.slice(0, 200)}`);
+        assert.ok(
+          ctx.error,
+          `expected ${c.code}, the call resolved: ${JSON.stringify(ctx.result)?.slice(0, 200)}`,
+        );
         assert.ok(ctx.error instanceof DockerHubError, `not a DockerHubError: ${ctx.error}`);
         assert.equal(ctx.error.code, c.code, ctx.error.message);
         if (c.status !== undefined) assert.equal(ctx.error.status, c.status);
         assert.equal(typeof ctx.error.message, 'string');
-        assert.ok(ctx.error.message.length > 0 && ctx.error.message.length <= 1003, 'a short message');
-        assert.doesNotMatch(ctx.error.message, /<\/?(html|body|h1|center)\b/i, 'no HTML in the message');
+        assert.ok(
+          ctx.error.message.length > 0 && ctx.error.message.length <= 1003,
+          'a short message',
+        );
+        assert.doesNotMatch(
+          ctx.error.message,
+          /<\/?(html|body|h1|center)\b/i,
+          'no HTML in the message',
+        );
         if (c.message) assert.match(ctx.error.message, c.message);
       }
       assert.ok(ctx.ms <= (c.maxMs ?? 3000), `took ${Math.round(ctx.ms)} ms`);
       if (c.minMs !== undefined) assert.ok(ctx.ms >= c.minMs, `took only ${Math.round(ctx.ms)} ms`);
-      if (c.requests !== undefined) assert.equal(ctx.reqs.length, c.requests, 'requests that reached the server');
-      else if (!extra?.baseUrl) assert.ok(ctx.reqs.length >= 1, 'the case was answered by its server');
+      if (c.requests !== undefined)
+        assert.equal(ctx.reqs.length, c.requests, 'requests that reached the server');
+      else if (!extra?.baseUrl)
+        assert.ok(ctx.reqs.length >= 1, 'the case was answered by its server');
       await c.check?.(ctx);
     } finally {
       ctx.hub.close();
@@ -643,18 +1130,35 @@ CASES.forEach((c, i) => {
 test('a gzip body with a small Content-Length that decodes far past maxResponseBytes', async () => {
   gzipBomb ??= zlib.gzipSync(Buffer.alloc(GZIP_BOMB_DECODED, 32), { level: 9 });
   const org = 'case-gzip-bomb';
-  handlers.set(org, (req, sock) => respond(sock, req, 200, { headers: { 'Content-Encoding': 'gzip', 'Content-Length': gzipBomb.length }, body: gzipBomb }));
-  const hub = await createClient({ baseUrl: srv.url, token: JWT, maxRetries: 0, timeoutMs: 20000, maxResponseBytes: MiB });
+  handlers.set(org, (req, sock) =>
+    respond(sock, req, 200, {
+      headers: { 'Content-Encoding': 'gzip', 'Content-Length': gzipBomb.length },
+      body: gzipBomb,
+    }),
+  );
+  const hub = await createClient({
+    baseUrl: srv.url,
+    token: JWT,
+    maxRetries: 0,
+    timeoutMs: 20000,
+    maxResponseBytes: MiB,
+  });
   try {
     assert.ok(gzipBomb.length < MiB, 'on the wire it is within the limit');
     const rss0 = process.memoryUsage().rss;
     const t0 = performance.now();
-    const err = await OPS.get(hub, org).then(() => null, (e) => e);
+    const err = await OPS.get(hub, org).then(
+      () => null,
+      (e) => e,
+    );
     const ms = performance.now() - t0;
     const grew = process.memoryUsage().rss - rss0;
     assert.ok(err instanceof DockerHubError);
     assert.equal(err.code, 'invalid_response');
-    assert.ok(grew < 32 * MiB, `the process grew by ${Math.round(grew / MiB)} MiB for a ${GZIP_BOMB_DECODED / MiB} MiB decoded body (limit 1 MiB), in ${Math.round(ms)} ms`);
+    assert.ok(
+      grew < 32 * MiB,
+      `the process grew by ${Math.round(grew / MiB)} MiB for a ${GZIP_BOMB_DECODED / MiB} MiB decoded body (limit 1 MiB), in ${Math.round(ms)} ms`,
+    );
   } finally {
     hub.close();
     handlers.delete(org);
@@ -671,7 +1175,9 @@ for (const mode of ['credentials', 'function']) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    const [exitCode, signal] = await new Promise((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+    const [exitCode, signal] = await new Promise((resolve) =>
+      child.on('exit', (c, s) => resolve([c, s])),
+    );
     clearTimeout(killer);
     assert.equal(signal, null, `the child hung and was killed; output: ${out}`);
     assert.equal(exitCode, 0, out);
@@ -683,5 +1189,8 @@ for (const mode of ['credentials', 'function']) {
 
 test('no unhandled rejection and no uncaught exception happened', async () => {
   await new Promise((resolve) => setTimeout(resolve, 50)); // let late callbacks of the last cases run
-  assert.deepEqual(failures.seen.map(([kind, e]) => `${kind}: ${e?.stack ?? e}`), []);
+  assert.deepEqual(
+    failures.seen.map(([kind, e]) => `${kind}: ${e?.stack ?? e}`),
+    [],
+  );
 });

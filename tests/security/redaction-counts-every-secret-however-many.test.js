@@ -13,7 +13,9 @@ import { findRun } from '../fixtures/hostile-secrets.js';
 
 const Module = await createDockerHubOat({
   wasmBinary: readFileSync(new URL('../../dist/dockerhub_oat.wasm', import.meta.url)),
-  locateFile: (p) => p, print() {}, printErr() {},
+  locateFile: (p) => p,
+  print() {},
+  printErr() {},
 });
 
 /** n made-up created tokens, each with its own 27 random characters (seeded). */
@@ -21,7 +23,10 @@ function tokens(n, seed) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   let x = seed;
   const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) % alphabet.length;
-  return Array.from({ length: n }, () => `dckr_oat_${Array.from({ length: 27 }, () => alphabet[next()]).join('')}`);
+  return Array.from(
+    { length: n },
+    () => `dckr_oat_${Array.from({ length: 27 }, () => alphabet[next()]).join('')}`,
+  );
 }
 
 test('the last of 1,500 secrets, echoed in an error, is redacted like the first', () => {
@@ -34,12 +39,24 @@ test('the last of 1,500 secrets, echoed in an error, is redacted like the first'
 });
 
 test('whichever of many secrets a text echoes (a run of it, anywhere), none survives (property, seed 20261208)', () => {
-  fc.assert(fc.property(fc.integer({ min: 1, max: 2500 }), fc.nat(), fc.integer({ min: 0, max: 27 }), (n, pick, at) => {
-    const secrets = tokens(n, n);
-    const s = secrets[pick % n];
-    const out = redact(Module, `x${s.slice(9 + Math.min(at, 19), 9 + Math.min(at, 19) + 8)}y`, secrets);
-    assert.equal(findRun(out, [s]), null, out);
-  }), { seed: 20261208, numRuns: 40 });
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 2500 }),
+      fc.nat(),
+      fc.integer({ min: 0, max: 27 }),
+      (n, pick, at) => {
+        const secrets = tokens(n, n);
+        const s = secrets[pick % n];
+        const out = redact(
+          Module,
+          `x${s.slice(9 + Math.min(at, 19), 9 + Math.min(at, 19) + 8)}y`,
+          secrets,
+        );
+        assert.equal(findRun(out, [s]), null, out);
+      },
+    ),
+    { seed: 20261208, numRuns: 40 },
+  );
 });
 
 test('redacting with many secrets leaves the heap as it found it', () => {

@@ -24,21 +24,29 @@ async function hostile(newId) {
         res.end(JSON.stringify(body));
       };
       if (req.url === '/v2/auth/token') return send(401, { message: 'no' }); // the new token's proof fails
-      if (req.method === 'GET' && req.url.includes('?')) return send(200, { total: 0, next: null, previous: null, results: [] });
+      if (req.method === 'GET' && req.url.includes('?'))
+        return send(200, { total: 0, next: null, previous: null, results: [] });
       if (req.method === 'GET') return send(200, tokenJson({ id: 'old' }));
-      if (req.method === 'POST') return send(201, { ...tokenJson({ id: newId }), token: NEW_SECRET });
+      if (req.method === 'POST')
+        return send(201, { ...tokenJson({ id: newId }), token: NEW_SECRET });
       return send(204, {});
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 test('rotate: a new token whose id is a run of the JWT, then a failed sign-in: the error holds no run of the JWT', async () => {
   const srv = await hostile(JWT.slice(-20));
   const hub = await createClient({ baseUrl: srv.url, token: JWT, maxRetries: 0 });
   try {
-    const err = await hub.rotateAccessToken('acme', 'old').then(() => null, (e) => e);
+    const err = await hub.rotateAccessToken('acme', 'old').then(
+      () => null,
+      (e) => e,
+    );
     assert.ok(err?.code, 'the rotation fails with a DockerHubError');
     const seen = [err.message, JSON.stringify(err), inspect(err, { depth: 5 })].join('\n');
     assert.equal(findRun(seen, [JWT]), null, err.message);
@@ -48,14 +56,18 @@ test('rotate: a new token whose id is a run of the JWT, then a failed sign-in: t
   }
 });
 
-test('apply: a created token whose id is a run of the JWT, then a failed sign-in: the step\'s error holds no run of it', async () => {
+test("apply: a created token whose id is a run of the JWT, then a failed sign-in: the step's error holds no run of it", async () => {
   const srv = await hostile(JWT.slice(-24, -4));
   const hub = await createClient({ baseUrl: srv.url, token: JWT, maxRetries: 0 });
   try {
     const plan = await hub.planAccessTokens('acme', { version: 1, tokens: { 'attack-new': {} } });
     const result = await hub.applyAccessTokens('acme', plan, { onSecret: () => {} });
     assert.equal(result.ok, false);
-    const seen = [result.error.message, JSON.stringify(result.error), inspect(result.error, { depth: 5 })].join('\n');
+    const seen = [
+      result.error.message,
+      JSON.stringify(result.error),
+      inspect(result.error, { depth: 5 }),
+    ].join('\n');
     assert.equal(findRun(seen, [JWT]), null, result.error.message);
   } finally {
     hub.close();

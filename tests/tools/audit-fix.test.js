@@ -13,10 +13,16 @@ test('every fix the audit gives, run as printed, makes its finding go away', asy
   const world = await openWorld({ now: () => clock ?? Date.now() });
   try {
     const hub = await world.client({ credentials: OWNER });
-    await hub.createAccessToken('acme', { label: 'stale', expires_at: new Date(Date.now() + 200 * DAY).toISOString() });
+    await hub.createAccessToken('acme', {
+      label: 'stale',
+      expires_at: new Date(Date.now() + 200 * DAY).toISOString(),
+    });
     clock = null;
     await hub.createAccessToken('acme', { label: 'forever' });
-    await hub.createAccessToken('acme', { label: 'soon', expires_at: new Date(Date.now() + 5 * DAY).toISOString() });
+    await hub.createAccessToken('acme', {
+      label: 'soon',
+      expires_at: new Date(Date.now() + 5 * DAY).toISOString(),
+    });
     const env = world.ownerEnv();
     const json = await runCli(['audit', '--json'], { env });
     assert.equal(json.code, 0, json.stderr);
@@ -32,7 +38,10 @@ test('every fix the audit gives, run as printed, makes its finding go away', asy
       const r = await runCli(f.fix.slice(1), { env });
       assert.equal(r.code, 0, `${f.fix.join(' ')}: ${r.stderr}`);
       const after = await hub.auditAccessTokens('acme');
-      assert.ok(!after.findings.some((g) => g.tokenId === f.tokenId && g.kind === f.kind), `${f.kind} of ${f.label} is gone after ${f.fix.join(' ')}`);
+      assert.ok(
+        !after.findings.some((g) => g.tokenId === f.tokenId && g.kind === f.kind),
+        `${f.kind} of ${f.label} is gone after ${f.fix.join(' ')}`,
+      );
     }
   } finally {
     await world.close();

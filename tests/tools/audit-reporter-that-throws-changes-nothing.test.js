@@ -12,7 +12,10 @@ test('auditAccessTokens: an onProgress that throws neither fails the audit nor l
   const { sb, hub } = world;
   try {
     for (let i = 0; i < 5; i++) {
-      await hub.createAccessToken('acme', { label: `p${i}`, resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }] });
+      await hub.createAccessToken('acme', {
+        label: `p${i}`,
+        resources: [{ type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-pull'] }],
+      });
     }
     const quiet = await hub.auditAccessTokens('acme', { concurrency: 4 });
     sb.resetRequests();
@@ -26,8 +29,15 @@ test('auditAccessTokens: an onProgress that throws neither fails the audit nor l
     });
     assert.equal(pendingCalls(hub), 0, 'no call of the audit is still under way once it settled');
     const atSettle = sb.requests.length;
-    assert.equal(atSettle, 1 + quiet.tokens.length, 'one list and one GET per token, all before it settled');
-    assert.deepEqual(report.tokens.map((t) => t.id), quiet.tokens.map((t) => t.id));
+    assert.equal(
+      atSettle,
+      1 + quiet.tokens.length,
+      'one list and one GET per token, all before it settled',
+    );
+    assert.deepEqual(
+      report.tokens.map((t) => t.id),
+      quiet.tokens.map((t) => t.id),
+    );
     assert.ok(calls >= 2);
   } finally {
     await world.close();
@@ -41,10 +51,19 @@ test('an async onProgress (audit) or onStep (apply) that rejects leaves no unhan
   const world = await openOwnerWorld();
   const { hub } = world;
   try {
-    const report = await hub.auditAccessTokens('acme', { onProgress: async () => { throw new Error('async reporter (audit)'); } });
+    const report = await hub.auditAccessTokens('acme', {
+      onProgress: async () => {
+        throw new Error('async reporter (audit)');
+      },
+    });
     assert.ok(report.tokens.length > 0);
     const plan = await hub.planAccessTokens('acme', { version: 1, tokens: { 'attack-new': {} } });
-    const result = await hub.applyAccessTokens('acme', plan, { onSecret: () => {}, onStep: async () => { throw new Error('async reporter (apply)'); } });
+    const result = await hub.applyAccessTokens('acme', plan, {
+      onSecret: () => {},
+      onStep: async () => {
+        throw new Error('async reporter (apply)');
+      },
+    });
     assert.equal(result.ok, true);
     // 'unhandledRejection' is emitted once the microtasks have run: a turn of the event loop later.
     await new Promise((resolve) => setImmediate(resolve));

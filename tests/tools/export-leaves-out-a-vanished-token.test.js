@@ -13,13 +13,23 @@ test('export: a token deleted between the list and its GET is left out, the rest
   const srv = await startRawServer((req, sock) => {
     const u = new URL(req.path, 'http://x');
     if (u.pathname.endsWith('/access-tokens')) {
-      return respond(sock, req, 200, { body: { total: 2, next: null, previous: null, results: [kept, gone].map(({ resources, ...t }) => t) } });
+      return respond(sock, req, 200, {
+        body: {
+          total: 2,
+          next: null,
+          previous: null,
+          results: [kept, gone].map(({ resources, ...t }) => t),
+        },
+      });
     }
-    if (u.pathname.endsWith(gone.id)) return respond(sock, req, 404, { body: { message: 'Access token not found.', errinfo: {} } });
+    if (u.pathname.endsWith(gone.id))
+      return respond(sock, req, 404, { body: { message: 'Access token not found.', errinfo: {} } });
     return respond(sock, req, 200, { body: kept });
   });
   try {
-    const r = await runCli(['export'], { env: { DOCKERHUB_BASE_URL: srv.url, DOCKERHUB_ORG: 'acme', DOCKERHUB_TOKEN: JWT } });
+    const r = await runCli(['export'], {
+      env: { DOCKERHUB_BASE_URL: srv.url, DOCKERHUB_ORG: 'acme', DOCKERHUB_TOKEN: JWT },
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(Object.keys(JSON.parse(r.stdout).tokens), ['kept']);
   } finally {

@@ -18,7 +18,8 @@ test('export keeps a token labelled __proto__ (or constructor), and plan --prune
     const exported = await world.cli(['export'], { cwd: dir });
     assert.equal(exported.code, 0, exported.stderr);
     const tokens = JSON.parse(exported.stdout).tokens;
-    for (const label of ['__proto__', 'constructor', 'hasOwnProperty']) assert.ok(Object.hasOwn(tokens, label), `${label} is in the export`);
+    for (const label of ['__proto__', 'constructor', 'hasOwnProperty'])
+      assert.ok(Object.hasOwn(tokens, label), `${label} is in the export`);
     writeFileSync(join(dir, 'tokens.json'), exported.stdout);
     const plan = await world.cli(['plan', '-f', 'tokens.json', '--prune'], { cwd: dir });
     assert.equal(plan.code, 0, plan.stdout + plan.stderr);

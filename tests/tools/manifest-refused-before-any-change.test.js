@@ -14,7 +14,8 @@ import { runCli } from '../fixtures/cli-inprocess.js';
 import { openOwnerWorld, rejectionOf } from '../fixtures/hub.js';
 
 const CHANGES = new Set(['POST', 'PATCH', 'DELETE']);
-const changed = (sb) => sb.requests.filter((r) => CHANGES.has(r.method) && !r.path.startsWith('/v2/auth'));
+const changed = (sb) =>
+  sb.requests.filter((r) => CHANGES.has(r.method) && !r.path.startsWith('/v2/auth'));
 
 async function withWorld(fn) {
   const world = await openOwnerWorld();
@@ -31,7 +32,10 @@ const manifest = (tokens) => `${JSON.stringify({ version: 1, tokens }, null, 2)}
 
 test('a manifest over 1 MiB is refused before any request, saying the limit', async () => {
   await withWorld(async ({ sb, hub }) => {
-    const text = manifest({ a: { description: 'x'.repeat(150) } }).replace('{', `{${' '.repeat(1024 * 1024)}`);
+    const text = manifest({ a: { description: 'x'.repeat(150) } }).replace(
+      '{',
+      `{${' '.repeat(1024 * 1024)}`,
+    );
     sb.resetRequests();
     const err = await rejectionOf(hub.planAccessTokens('acme', text));
     assert.equal(err.code, 'invalid_argument');
@@ -42,15 +46,27 @@ test('a manifest over 1 MiB is refused before any request, saying the limit', as
 
 test('an expiry past 365 days is refused with its line, in plan and apply, before any change', async () => {
   await withWorld(async ({ sb, hub, dir }) => {
-    for (const expires of ['9999y', '2y', '366d', '53w', new Date(Date.now() + 400 * 86400e3).toISOString().slice(0, 10)]) {
-      const text = manifest({ ok: { expires: '1y', secret: { out: 'ok.token' } }, far: { expires, secret: { out: 'far.token' } } });
+    for (const expires of [
+      '9999y',
+      '2y',
+      '366d',
+      '53w',
+      new Date(Date.now() + 400 * 86400e3).toISOString().slice(0, 10),
+    ]) {
+      const text = manifest({
+        ok: { expires: '1y', secret: { out: 'ok.token' } },
+        far: { expires, secret: { out: 'far.token' } },
+      });
       const err = await rejectionOf(hub.planAccessTokens('acme', text), expires);
       assert.equal(err.code, 'invalid_argument');
       // A relative expiry is refused as the file is read (its own line); a date against the clock,
       // when the plan is made (the entry's line).
       const line = expires.includes('-') ? 10 : 11;
       assert.equal(err.line, line, err.message);
-      assert.match(err.message, new RegExp(`^line ${line}: .*past what Docker Hub takes: at most 365 days ahead`));
+      assert.match(
+        err.message,
+        new RegExp(`^line ${line}: .*past what Docker Hub takes: at most 365 days ahead`),
+      );
       writeFileSync(join(dir, 'tokens.json'), text);
       const r = await runCli(['apply', '-f', 'tokens.json', '--yes'], { sb, dir });
       assert.notEqual(r.code, 0);
@@ -72,22 +88,39 @@ test('two entries handing over to one file (by its resolved path) or one command
       [join(dir, 'abs.secret'), 'abs.secret'],
     ];
     for (const [one, two] of clashes) {
-      writeFileSync(join(dir, 'tokens.json'), manifest({ first: { secret: { out: one } }, second: { secret: { out: two } } }));
+      writeFileSync(
+        join(dir, 'tokens.json'),
+        manifest({ first: { secret: { out: one } }, second: { secret: { out: two } } }),
+      );
       const r = await runCli(['apply', '-f', 'tokens.json', '--yes'], { sb, dir });
       assert.notEqual(r.code, 0);
-      assert.match(r.stderr, /token "second" \(line 9\) hands its secret over to the same file as token "first" \(line 4\)/);
+      assert.match(
+        r.stderr,
+        /token "second" \(line 9\) hands its secret over to the same file as token "first" \(line 4\)/,
+      );
       assert.match(r.stderr, /nothing was changed/);
       assert.deepEqual(changed(sb), [], `${one} / ${two}`);
     }
-    writeFileSync(join(dir, 'tokens.json'), manifest({ first: { secret: { exec: 'cat' } }, second: { secret: { exec: "'cat'" } } }));
+    writeFileSync(
+      join(dir, 'tokens.json'),
+      manifest({ first: { secret: { exec: 'cat' } }, second: { secret: { exec: "'cat'" } } }),
+    );
     const r = await runCli(['apply', '-f', 'tokens.json', '--yes'], { sb, dir });
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /hands its secret over to the same command as token "first"/);
     assert.deepEqual(changed(sb), []);
     // Two places of their own: applied.
-    writeFileSync(join(dir, 'tokens.json'), manifest({ first: { secret: { out: 'real/first.secret' } }, second: { secret: { out: 'linked/second.secret' } } }));
+    writeFileSync(
+      join(dir, 'tokens.json'),
+      manifest({
+        first: { secret: { out: 'real/first.secret' } },
+        second: { secret: { out: 'linked/second.secret' } },
+      }),
+    );
     const ok = await runCli(['apply', '-f', 'tokens.json', '--yes'], { sb, dir });
     assert.equal(ok.code, 0, ok.stderr);
-    assert.ok(existsSync(join(dir, 'real/first.secret')) && existsSync(join(dir, 'real/second.secret')));
+    assert.ok(
+      existsSync(join(dir, 'real/first.secret')) && existsSync(join(dir, 'real/second.secret')),
+    );
   });
 });

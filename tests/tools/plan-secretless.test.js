@@ -24,13 +24,23 @@ after(async () => {
 const cli = (args) => world.cli(args, { cwd: dir });
 
 test('plan and apply refuse a create with nowhere for its secret: exit 1, the line, no write', async () => {
-  writeFileSync(join(dir, 'tokens.json'), '{\n  "tokens": {\n    "x": {},\n    "y": { "secret": { "out": "y.token" } }\n  }\n}\n');
+  writeFileSync(
+    join(dir, 'tokens.json'),
+    '{\n  "tokens": {\n    "x": {},\n    "y": { "secret": { "out": "y.token" } }\n  }\n}\n',
+  );
   world.sb.resetRequests();
-  for (const args of [['plan', '-f', 'tokens.json'], ['plan', '-f', 'tokens.json', '--json'], ['apply', '-f', 'tokens.json', '--yes']]) {
+  for (const args of [
+    ['plan', '-f', 'tokens.json'],
+    ['plan', '-f', 'tokens.json', '--json'],
+    ['apply', '-f', 'tokens.json', '--yes'],
+  ]) {
     const r = await cli(args);
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^error: tokens\.json: line 3: token "x" would be created, but the file does not say where its secret goes: add "secret": \{ "exec": "COMMAND" \} or \{ "out": "FILE" \}$/m);
+    assert.match(
+      r.stderr,
+      /^error: tokens\.json: line 3: token "x" would be created, but the file does not say where its secret goes: add "secret": \{ "exec": "COMMAND" \} or \{ "out": "FILE" \}$/m,
+    );
     assert.doesNotMatch(r.stderr, /onSecret/);
   }
   assert.deepEqual(writeRequests(world.sb), []);
@@ -45,7 +55,10 @@ test('an exported file with an edited expiry plans a replace: refused at plan, n
   writeFileSync(join(dir, 'tokens.json'), JSON.stringify(m, null, 2));
   const r = await cli(['plan', '-f', 'tokens.json', '--save', 'plan.json']);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /line \d+: token "edit-me" would be replaced by a new token, but the file does not say where its secret goes/);
+  assert.match(
+    r.stderr,
+    /line \d+: token "edit-me" would be replaced by a new token, but the file does not say where its secret goes/,
+  );
   assert.doesNotMatch(r.stdout + r.stderr, /onSecret/);
   m.tokens['edit-me'].secret = { out: 'edit-me.token' };
   writeFileSync(join(dir, 'tokens.json'), JSON.stringify(m, null, 2));

@@ -36,7 +36,8 @@ after(async () => {
 
 /** The four retired tokens, made afresh (a test may have finished some). */
 async function seed() {
-  for (const t of (await world.hub.listAccessTokens(ORG, { pageSize: 100 })).results) await world.hub.deleteAccessToken(ORG, t.id);
+  for (const t of (await world.hub.listAccessTokens(ORG, { pageSize: 100 })).results)
+    await world.hub.deleteAccessToken(ORG, t.id);
   for (const [k, r] of Object.entries(RETIRED)) {
     const made = await world.hub.createAccessToken(ORG, { label: r.label, resources: [PULL_API] });
     if (!r.active) await world.hub.updateAccessToken(ORG, made.id, { is_active: false });
@@ -47,7 +48,10 @@ async function seed() {
 
 const cli = (args) => world.cli(args, { cwd: dir });
 
-const writes = () => writeRequests(world.sb).map((r) => `${r.method} ${r.path.split('/').pop()}`).sort();
+const writes = () =>
+  writeRequests(world.sb)
+    .map((r) => `${r.method} ${r.path.split('/').pop()}`)
+    .sort();
 const expected = () => [`DELETE ${ids.graceEnded}`, `PATCH ${ids.overlapEnded}`].sort();
 
 test('prune: an overlap that ended is deactivated, a grace that ended is deleted, the rest left alone', async () => {
@@ -65,8 +69,17 @@ test('prune: an overlap that ended is deactivated, a grace that ended is deleted
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(writes(), expected());
   assert.match(r.stderr, /Deactivated 1 token and deleted 1 token\./);
-  const left = Object.fromEntries((await world.hub.listAccessTokens(ORG, { pageSize: 100 })).results.map((t) => [t.id, t.is_active]));
-  assert.deepEqual(left, { [ids.overlapEnded]: false, [ids.inOverlap]: true, [ids.inGrace]: false });
+  const left = Object.fromEntries(
+    (await world.hub.listAccessTokens(ORG, { pageSize: 100 })).results.map((t) => [
+      t.id,
+      t.is_active,
+    ]),
+  );
+  assert.deepEqual(left, {
+    [ids.overlapEnded]: false,
+    [ids.inOverlap]: true,
+    [ids.inGrace]: false,
+  });
 });
 
 test('prune --inactive never deletes a deactivated retired token inside its grace', async () => {
@@ -81,8 +94,14 @@ test('apply --prune: the same steps as prune, shown by plan, and no delete insid
   writeFileSync(join(dir, 'tokens.json'), JSON.stringify({ tokens: {} }));
   const plan = await cli(['plan', '-f', 'tokens.json', '--prune']);
   assert.equal(plan.code, 2, plan.stderr);
-  assert.match(plan.stdout, /^- delete d~retired~delete-after-2000-01-01T00:00Z .*: retired, its grace ended/m);
-  assert.match(plan.stdout, /^~ deactivate a~retired~active-until-2000-01-01T00:00Z.*: retired, its overlap ended/m);
+  assert.match(
+    plan.stdout,
+    /^- delete d~retired~delete-after-2000-01-01T00:00Z .*: retired, its grace ended/m,
+  );
+  assert.match(
+    plan.stdout,
+    /^~ deactivate a~retired~active-until-2000-01-01T00:00Z.*: retired, its overlap ended/m,
+  );
   assert.match(plan.stdout, /^2 retired by a rotation, in their grace\.$/m);
   const r = await cli(['apply', '-f', 'tokens.json', '--prune', '--yes']);
   assert.equal(r.code, 0, r.stderr);
@@ -103,7 +122,9 @@ test('one SIGINT during prune --yes: the request in flight finishes, no other st
   let child;
   let stderr = '';
   let heard;
-  const heardIt = new Promise((resolve) => { heard = resolve; });
+  const heardIt = new Promise((resolve) => {
+    heard = resolve;
+  });
   let signalled = false;
   const forward = async (req, res) => {
     const chunks = [];
@@ -114,9 +135,14 @@ test('one SIGINT during prune --yes: the request in flight finishes, no other st
       child.kill('SIGINT');
       await heardIt;
     }
-    const up = await fetch(new URL(req.url, world.sb.url), { method: req.method, headers: { ...req.headers, host: new URL(world.sb.url).host },
-      body: body.length ? body : undefined });
-    res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' });
+    const up = await fetch(new URL(req.url, world.sb.url), {
+      method: req.method,
+      headers: { ...req.headers, host: new URL(world.sb.url).host },
+      body: body.length ? body : undefined,
+    });
+    res.writeHead(up.status, {
+      'content-type': up.headers.get('content-type') ?? 'application/json',
+    });
     res.end(Buffer.from(await up.arrayBuffer()));
   };
   const relay = createServer((req, res) => {
@@ -124,29 +150,53 @@ test('one SIGINT during prune --yes: the request in flight finishes, no other st
   });
   await new Promise((resolve) => relay.listen(0, '127.0.0.1', resolve));
   try {
-    child = spawn(process.execPath, [CLI, 'prune', '--yes'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir,
-      DOCKERHUB_BASE_URL: `http://127.0.0.1:${relay.address().port}`, DOCKERHUB_ORG: ORG, DOCKERHUB_IDENTIFIER: OWNER.identifier, DOCKERHUB_SECRET: OWNER.secret } });
-    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; if (/SIGINT: stopping after the step in flight/.test(stderr)) heard(); });
+    child = spawn(process.execPath, [CLI, 'prune', '--yes'], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: dir,
+        DOCKERHUB_BASE_URL: `http://127.0.0.1:${relay.address().port}`,
+        DOCKERHUB_ORG: ORG,
+        DOCKERHUB_IDENTIFIER: OWNER.identifier,
+        DOCKERHUB_SECRET: OWNER.secret,
+      },
+    });
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d;
+      if (/SIGINT: stopping after the step in flight/.test(stderr)) heard();
+    });
     child.stdout.resume();
     const code = await new Promise((resolve) => child.on('close', resolve));
     assert.equal(code, 130, stderr);
-    assert.equal(writeRequests(world.sb).length, 1, 'only the request in flight when the signal came');
+    assert.equal(
+      writeRequests(world.sb).length,
+      1,
+      'only the request in flight when the signal came',
+    );
     assert.match(stderr, /Interrupted: deleted 1 of 5: .*\. Not deleted: /);
   } finally {
     relay.close();
   }
 });
 
-test('export leaves retired tokens out of the file, with a one-line note; the file then plans only the rotation\'s steps', async () => {
+test("export leaves retired tokens out of the file, with a one-line note; the file then plans only the rotation's steps", async () => {
   await seed();
   await world.hub.createAccessToken(ORG, { label: 'live', resources: [PULL_API] });
   const r = await cli(['export']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(Object.keys(JSON.parse(r.stdout).tokens), ['live']);
-  assert.equal(r.stderr, 'note: 4 tokens retired by a rotation left out: the rotation\'s to finish (prune or apply deletes them after the grace), not the file\'s\n');
+  assert.equal(
+    r.stderr,
+    "note: 4 tokens retired by a rotation left out: the rotation's to finish (prune or apply deletes them after the grace), not the file's\n",
+  );
   writeFileSync(join(dir, 'tokens.json'), r.stdout);
   const plan = await cli(['plan', '-f', 'tokens.json', '--json']);
   assert.equal(plan.code, 2, plan.stderr);
-  const steps = JSON.parse(plan.stdout).steps.filter((s) => !['retired', 'unchanged'].includes(s.action));
-  assert.deepEqual(steps.map((s) => `${s.action} ${s.id}`).sort(), [`delete ${ids.graceEnded}`, `update ${ids.overlapEnded}`].sort());
+  const steps = JSON.parse(plan.stdout).steps.filter(
+    (s) => !['retired', 'unchanged'].includes(s.action),
+  );
+  assert.deepEqual(
+    steps.map((s) => `${s.action} ${s.id}`).sort(),
+    [`delete ${ids.graceEnded}`, `update ${ids.overlapEnded}`].sort(),
+  );
 });

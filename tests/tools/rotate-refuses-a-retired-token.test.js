@@ -31,14 +31,21 @@ const cli = (args) => runCli(args, { env: env(), cwd: dir });
 test('rotate of a retired token: refused, exit 1, no write request, and it says what to do', async () => {
   const first = await cli(['rotate', 'ci-pull', '--out', 'one.token']);
   assert.equal(first.code, 0, first.stderr);
-  const retired = (await world.hub.listAccessTokens(ORG, { pageSize: 100 })).results.find((t) => t.label.startsWith('ci-pull~retired~'));
+  const retired = (await world.hub.listAccessTokens(ORG, { pageSize: 100 })).results.find((t) =>
+    t.label.startsWith('ci-pull~retired~'),
+  );
   assert.ok(retired);
   world.sb.resetRequests();
   const again = await cli(['rotate', retired.id, '--out', 'two.token']);
   assert.equal(again.code, 1, again.stderr);
-  assert.match(again.stderr, /was retired by a rotation already: the token labelled "ci-pull" replaced it\. Rotate that one instead, or delete this one now \(dockerhub-oat delete [0-9a-f-]+ --yes\)/);
+  assert.match(
+    again.stderr,
+    /was retired by a rotation already: the token labelled "ci-pull" replaced it\. Rotate that one instead, or delete this one now \(dockerhub-oat delete [0-9a-f-]+ --yes\)/,
+  );
   assert.deepEqual(writeRequests(world.sb), []);
-  const holders = (await world.hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter((t) => t.label === 'ci-pull');
+  const holders = (await world.hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter(
+    (t) => t.label === 'ci-pull',
+  );
   assert.equal(holders.length, 1);
 });
 
@@ -46,17 +53,27 @@ test('the audit gives no rotate fix for a retired token', () => {
   const label = retiredLabel('ci-pull', { deleteAfter: Date.UTC(2026, 11, 14) });
   for (const kind of ['expiring', 'no_expiry']) {
     assert.equal(fixFor({ kind, tokenId: 't1' }, label), null, kind);
-    assert.deepEqual(fixFor({ kind, tokenId: 't1' }, 'ci-pull'), ['dockerhub-oat', 'rotate', 't1', '--expires', '90d']);
+    assert.deepEqual(fixFor({ kind, tokenId: 't1' }, 'ci-pull'), [
+      'dockerhub-oat',
+      'rotate',
+      't1',
+      '--expires',
+      '90d',
+    ]);
   }
 });
 
 test('property: a cut retired label stays apart from its live label and from another retired one', () => {
   const base = fc.string({ minLength: 1, maxLength: 80 }).filter((s) => !s.includes('~'));
   const when = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2030, 0, 1) });
-  fc.assert(fc.property(base, when, when, (label, a, b) => {
-    const ra = retiredLabel(label, { deleteAfter: a });
-    assert.notEqual(cut(ra), cut(label));
-    assert.ok(cut(ra).includes('~retired~'), cut(ra));
-    if (Math.ceil(a / 60e3) !== Math.ceil(b / 60e3)) assert.notEqual(cut(ra), cut(retiredLabel(label, { deleteAfter: b })));
-  }), { seed: 20261207, numRuns: 300 });
+  fc.assert(
+    fc.property(base, when, when, (label, a, b) => {
+      const ra = retiredLabel(label, { deleteAfter: a });
+      assert.notEqual(cut(ra), cut(label));
+      assert.ok(cut(ra).includes('~retired~'), cut(ra));
+      if (Math.ceil(a / 60e3) !== Math.ceil(b / 60e3))
+        assert.notEqual(cut(ra), cut(retiredLabel(label, { deleteAfter: b })));
+    }),
+    { seed: 20261207, numRuns: 300 },
+  );
 });

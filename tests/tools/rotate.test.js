@@ -20,11 +20,17 @@ const RESOURCES = [
 
 const ms = (s) => Date.parse(s.replace(/(\.\d{3})\d+/, '$1'));
 /** Requests to the token routes (the owner's login is not counted; the probe's read is). */
-const tokenCalls = (sb) => sb.requests.filter((r) => r.path.includes('/access-tokens')).map((r) => r.method);
+const tokenCalls = (sb) =>
+  sb.requests.filter((r) => r.path.includes('/access-tokens')).map((r) => r.method);
 /** The request log in words: "POST /v2/auth/token as oat ID", "PATCH OLD-ID". */
-const steps = (sb) => sb.requests.map((r) => (r.signedIn ? `sign-in ${r.signedIn.kind} ${r.signedIn.tokenId ?? r.signedIn.sub}`
-  : `${r.method} ${r.path.replace(/^\/v2\/orgs\/acme\/access-tokens\/?/, '') || 'list'}`))
-  .filter((s) => !s.startsWith('POST /v2/auth/token'));
+const steps = (sb) =>
+  sb.requests
+    .map((r) =>
+      r.signedIn
+        ? `sign-in ${r.signedIn.kind} ${r.signedIn.tokenId ?? r.signedIn.sub}`
+        : `${r.method} ${r.path.replace(/^\/v2\/orgs\/acme\/access-tokens\/?/, '') || 'list'}`,
+    )
+    .filter((s) => !s.startsWith('POST /v2/auth/token'));
 
 let world;
 let sb;
@@ -45,7 +51,8 @@ async function oldToken({ expiresInDays = 30 } = {}) {
     label: 'deploy-bot',
     description: 'Pushes the web image from CI',
     resources: RESOURCES,
-    expires_at: expiresInDays == null ? null : new Date(Date.now() + expiresInDays * DAY).toISOString(),
+    expires_at:
+      expiresInDays == null ? null : new Date(Date.now() + expiresInDays * DAY).toISOString(),
   });
   const old = await hub.getAccessToken(ORG, created.id);
   sb.resetRequests();
@@ -75,20 +82,40 @@ describe('retire modes', () => {
     assert.equal(result.retired, true);
     assert.equal(result.retireError, null);
     assertLike(result.token, old);
-    assert.deepEqual(Object.keys(result).sort(),
-      ['activeUntil', 'deleteAfter', 'old', 'retireError', 'retired', 'retiredAs', 'retiredLabel', 'token']);
+    assert.deepEqual(Object.keys(result).sort(), [
+      'activeUntil',
+      'deleteAfter',
+      'old',
+      'retireError',
+      'retired',
+      'retiredAs',
+      'retiredLabel',
+      'token',
+    ]);
     assert.equal(result.retiredAs, 'deactivated');
     const n = result.token.id;
-    assert.deepEqual(steps(sb), [`GET ${old.id}`, 'POST list', `sign-in oat ${n}`, `GET ${n}`, `PATCH ${old.id}`],
-      'the new token signs in before the old one is touched');
+    assert.deepEqual(
+      steps(sb),
+      [`GET ${old.id}`, 'POST list', `sign-in oat ${n}`, `GET ${n}`, `PATCH ${old.id}`],
+      'the new token signs in before the old one is touched',
+    );
     const retired = await hub.getAccessToken(ORG, old.id);
     assert.equal(retired.is_active, false);
     assert.equal(retired.label, result.retiredLabel);
-    assert.equal(result.retiredLabel, `deploy-bot~retired~delete-after-${result.deleteAfter.slice(0, 16)}Z`);
+    assert.equal(
+      result.retiredLabel,
+      `deploy-bot~retired~delete-after-${result.deleteAfter.slice(0, 16)}Z`,
+    );
     const graceMs = Date.parse(result.deleteAfter) - Date.now();
     assert.ok(graceMs > 7 * DAY - 120e3 && graceMs <= 7 * DAY + 60e3, 'a grace of 7 days');
-    const holders = (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter((t) => t.label === 'deploy-bot');
-    assert.deepEqual(holders.map((t) => t.id), [n], 'one token holds the label: the new one');
+    const holders = (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter(
+      (t) => t.label === 'deploy-bot',
+    );
+    assert.deepEqual(
+      holders.map((t) => t.id),
+      [n],
+      'one token holds the label: the new one',
+    );
     const fresh = await hub.getAccessToken(ORG, result.token.id);
     assert.equal(fresh.is_active, true);
     assert.deepEqual(fresh.resources, old.resources);
@@ -106,7 +133,10 @@ describe('retire modes', () => {
 
   test('keep: both tokens active, the old one relabelled (active until deleted after the grace)', async () => {
     const old = await oldToken({ expiresInDays: 7 });
-    const result = await rotateAccessToken(hub, ORG, old.id, { retire: 'keep', graceSeconds: 3600 });
+    const result = await rotateAccessToken(hub, ORG, old.id, {
+      retire: 'keep',
+      graceSeconds: 3600,
+    });
     assert.equal(result.retired, true);
     assert.equal(result.retiredAs, 'overlap');
     assert.equal(result.retireError, null);
@@ -120,8 +150,15 @@ describe('retire modes', () => {
   test('an overlap: the old token stays active, relabelled with both times', async () => {
     const old = await oldToken();
     const now = Date.parse('2026-12-07T10:00:30Z');
-    const result = await rotateAccessToken(hub, ORG, old.id, { overlapSeconds: 3600, graceSeconds: 86400, now });
-    assert.equal(result.retiredLabel, 'deploy-bot~retired~active-until-2026-12-07T11:01Z~delete-after-2026-12-08T10:01Z');
+    const result = await rotateAccessToken(hub, ORG, old.id, {
+      overlapSeconds: 3600,
+      graceSeconds: 86400,
+      now,
+    });
+    assert.equal(
+      result.retiredLabel,
+      'deploy-bot~retired~active-until-2026-12-07T11:01Z~delete-after-2026-12-08T10:01Z',
+    );
     assert.equal(result.activeUntil, '2026-12-07T11:01:00.000Z');
     assert.equal((await hub.getAccessToken(ORG, old.id)).is_active, true);
   });
@@ -129,7 +166,10 @@ describe('retire modes', () => {
   test('--expires and --description: the new token takes them', async () => {
     const old = await oldToken({ expiresInDays: null });
     const expiresAt = new Date(Date.now() + 90 * DAY).toISOString();
-    const result = await rotateAccessToken(hub, ORG, old.id, { expiresAt, description: 'now it expires' });
+    const result = await rotateAccessToken(hub, ORG, old.id, {
+      expiresAt,
+      description: 'now it expires',
+    });
     assert.equal(ms(result.token.expires_at), ms(expiresAt));
     assert.equal(result.token.description, 'now it expires');
   });
@@ -157,7 +197,9 @@ describe('the client method', () => {
     const result = await hub.rotateAccessToken(ORG, old.id, { retire: 'keep' });
     assert.equal(result.retired, true);
     assertLike(result.token, old);
-    await assert.rejects(hub.rotateAccessToken(ORG, old.id, { retire: 'nope' }), { code: 'invalid_argument' });
+    await assert.rejects(hub.rotateAccessToken(ORG, old.id, { retire: 'nope' }), {
+      code: 'invalid_argument',
+    });
   });
 });
 
@@ -190,18 +232,27 @@ describe('arguments', () => {
 describe('failures', () => {
   test('an unknown token: not_found, nothing created', async () => {
     const before = (await hub.listAccessTokens(ORG)).total;
-    await assert.rejects(
-      rotateAccessToken(hub, ORG, '00000000-0000-4000-8000-000000000000'),
-      { code: 'not_found', status: 404 },
-    );
+    await assert.rejects(rotateAccessToken(hub, ORG, '00000000-0000-4000-8000-000000000000'), {
+      code: 'not_found',
+      status: 404,
+    });
     assert.equal((await hub.listAccessTokens(ORG)).total, before);
   });
 
-  for (const [status, code] of [[500, 'server_error'], [400, 'bad_request']]) {
+  for (const [status, code] of [
+    [500, 'server_error'],
+    [400, 'bad_request'],
+  ]) {
     test(`a create that fails with ${status} leaves the old token untouched and rejects with ${code}`, async () => {
       const old = await oldToken();
       const before = (await hub.listAccessTokens(ORG)).total;
-      sb.faults({ method: 'POST', path: '/access-tokens$', status, times: 10, body: { message: `injected ${status}` } });
+      sb.faults({
+        method: 'POST',
+        path: '/access-tokens$',
+        status,
+        times: 10,
+        body: { message: `injected ${status}` },
+      });
       await assert.rejects(rotateAccessToken(hub, ORG, old.id), (err) => {
         assert.ok(err instanceof DockerHubError);
         assert.equal(err.code, code);
@@ -219,7 +270,13 @@ describe('failures', () => {
 
   test('a failing deactivate still hands back the new token and its secret', async () => {
     const old = await oldToken();
-    sb.faults({ method: 'PATCH', path: '/access-tokens/', status: 500, times: 10, body: { message: 'injected' } });
+    sb.faults({
+      method: 'PATCH',
+      path: '/access-tokens/',
+      status: 500,
+      times: 10,
+      body: { message: 'injected' },
+    });
     const result = await rotateAccessToken(hub, ORG, old.id);
     sb.clearFaults();
     assert.equal(result.retired, false);
@@ -233,7 +290,12 @@ describe('failures', () => {
 
   test('a failing delete still hands back the new token and its secret', async () => {
     const old = await oldToken();
-    sb.faults({ method: 'DELETE', status: 403, times: 10, body: { message: 'no deleting today', errinfo: {} } });
+    sb.faults({
+      method: 'DELETE',
+      status: 403,
+      times: 10,
+      body: { message: 'no deleting today', errinfo: {} },
+    });
     const result = await rotateAccessToken(hub, ORG, old.id, { retire: 'delete' });
     sb.clearFaults();
     assert.equal(result.retired, false);
@@ -260,7 +322,9 @@ describe('cancellation', () => {
   test('a signal aborted before the call: aborted, no request', async () => {
     const old = await oldToken();
     sb.resetRequests();
-    await assert.rejects(rotateAccessToken(hub, ORG, old.id, { signal: AbortSignal.abort() }), { code: 'aborted' });
+    await assert.rejects(rotateAccessToken(hub, ORG, old.id, { signal: AbortSignal.abort() }), {
+      code: 'aborted',
+    });
     assert.deepEqual(tokenCalls(sb), []);
   });
 
@@ -281,57 +345,130 @@ describe('cancellation', () => {
       },
     });
     const err = await rotateAccessToken(spy, ORG, old.id, { signal: controller.signal }).then(
-      () => assert.fail('resolved'), (e) => e);
+      () => assert.fail('resolved'),
+      (e) => e,
+    );
     assert.equal(err.code, 'aborted');
     assert.equal(err.undone, true);
-    assert.match(err.message, /so it was deleted again; the old token .* is untouched and still works/);
-    assert.match(err.message, /^the rotation was interrupted before the new token \S+ was proved by a sign-in, so/, 'an interrupt, not a failed sign-in');
+    assert.match(
+      err.message,
+      /so it was deleted again; the old token .* is untouched and still works/,
+    );
+    assert.match(
+      err.message,
+      /^the rotation was interrupted before the new token \S+ was proved by a sign-in, so/,
+      'an interrupt, not a failed sign-in',
+    );
     assert.doesNotMatch(err.message, /could not sign in/);
     assert.deepEqual(tokenCalls(sb), ['GET', 'POST', 'DELETE']);
-    const left = (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter((t) => t.label === 'deploy-bot');
-    assert.deepEqual(left.map((t) => [t.id, t.is_active]), [[old.id, true]]);
+    const left = (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter(
+      (t) => t.label === 'deploy-bot',
+    );
+    assert.deepEqual(
+      left.map((t) => [t.id, t.is_active]),
+      [[old.id, true]],
+    );
   });
 });
 
 describe('verified phases', () => {
-  const labelHolders = async () => (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter((t) => t.label === 'deploy-bot');
+  const labelHolders = async () =>
+    (await hub.listAccessTokens(ORG, { pageSize: 100 })).results.filter(
+      (t) => t.label === 'deploy-bot',
+    );
 
   test('sign-in refused: the new token is deleted again, the old one untouched, the error says so', async () => {
     const old = await oldToken();
-    sb.faults({ method: 'POST', path: '/v2/auth/token$', status: 401, body: { message: 'no', errinfo: {} }, times: 1 });
+    sb.faults({
+      method: 'POST',
+      path: '/v2/auth/token$',
+      status: 401,
+      body: { message: 'no', errinfo: {} },
+      times: 1,
+    });
     const phases = [];
-    const err = await rotateAccessToken(hub, ORG, old.id, { onPhase: (e) => phases.push(`${e.phase} ${e.status}`) })
-      .then(() => assert.fail('resolved'), (e) => e);
+    const err = await rotateAccessToken(hub, ORG, old.id, {
+      onPhase: (e) => phases.push(`${e.phase} ${e.status}`),
+    }).then(
+      () => assert.fail('resolved'),
+      (e) => e,
+    );
     assert.equal(err.code, 'unauthorized');
     assert.equal(err.phase, 'verify');
     assert.equal(err.undone, true);
-    assert.match(err.message, new RegExp(`^the new token ${err.newId} could not sign in .*so it was deleted again; the old token ${old.id} is untouched and still works$`));
-    assert.deepEqual(phases, ['read started', 'read done', 'create started', 'create done', 'verify started', 'verify failed', 'undo started', 'undo done']);
+    assert.match(
+      err.message,
+      new RegExp(
+        `^the new token ${err.newId} could not sign in .*so it was deleted again; the old token ${old.id} is untouched and still works$`,
+      ),
+    );
+    assert.deepEqual(phases, [
+      'read started',
+      'read done',
+      'create started',
+      'create done',
+      'verify started',
+      'verify failed',
+      'undo started',
+      'undo done',
+    ]);
     assert.deepEqual(tokenCalls(sb), ['GET', 'POST', 'DELETE']);
-    assert.deepEqual((await labelHolders()).map((t) => [t.id, t.is_active]), [[old.id, true]]);
+    assert.deepEqual(
+      (await labelHolders()).map((t) => [t.id, t.is_active]),
+      [[old.id, true]],
+    );
   });
 
   test('a hand-over that throws: handover_failed, the new token deleted again, no secret in the message', async () => {
     const old = await oldToken();
     let secret;
     const err = await rotateAccessToken(hub, ORG, old.id, {
-      handOver: (t) => { secret = t.token; throw new Error(`vault refused ${t.token}`); },
-    }).then(() => assert.fail('resolved'), (e) => e);
+      handOver: (t) => {
+        secret = t.token;
+        throw new Error(`vault refused ${t.token}`);
+      },
+    }).then(
+      () => assert.fail('resolved'),
+      (e) => e,
+    );
     assert.equal(err.code, 'handover_failed');
     assert.equal(err.phase, 'handover');
     assert.ok(!err.message.includes(secret.slice(9, 17)), 'no run of the secret');
-    assert.match(err.message, /could not be handed over \(handover_failed: vault refused .*\), so it was deleted again/);
-    assert.deepEqual((await labelHolders()).map((t) => [t.id, t.is_active]), [[old.id, true]]);
+    assert.match(
+      err.message,
+      /could not be handed over \(handover_failed: vault refused .*\), so it was deleted again/,
+    );
+    assert.deepEqual(
+      (await labelHolders()).map((t) => [t.id, t.is_active]),
+      [[old.id, true]],
+    );
   });
 
   test('a failed undo says the new token is left and names it', async () => {
     const old = await oldToken();
-    sb.faults({ method: 'DELETE', path: '/access-tokens/', status: 500, body: { message: 'delete broke' }, times: 10 });
-    const err = await rotateAccessToken(hub, ORG, old.id, { handOver: () => { throw new Error('nowhere'); } })
-      .then(() => assert.fail('resolved'), (e) => e);
+    sb.faults({
+      method: 'DELETE',
+      path: '/access-tokens/',
+      status: 500,
+      body: { message: 'delete broke' },
+      times: 10,
+    });
+    const err = await rotateAccessToken(hub, ORG, old.id, {
+      handOver: () => {
+        throw new Error('nowhere');
+      },
+    }).then(
+      () => assert.fail('resolved'),
+      (e) => e,
+    );
     sb.clearFaults();
     assert.equal(err.undone, false);
-    assert.match(err.message, new RegExp(`and it could not be deleted again \\(delete broke\\): delete it; the old token ${old.id} is untouched`));
+    assert.match(
+      err.message,
+      new RegExp(
+        `and it could not be deleted again \\(delete broke\\): delete it; the old token ${old.id} is untouched`,
+      ),
+    );
     assert.equal((await hub.getAccessToken(ORG, err.newId)).label, 'deploy-bot');
   });
 
@@ -339,12 +476,27 @@ describe('verified phases', () => {
     const old = await oldToken();
     const order = [];
     const result = await rotateAccessToken(hub, ORG, old.id, {
-      handOver: (t) => { order.push(`handover after ${steps(sb).at(-2)}`); void t; },
-      onPhase: (e) => { if (e.status === 'done') order.push(e.phase); },
+      handOver: (t) => {
+        order.push(`handover after ${steps(sb).at(-2)}`);
+        void t;
+      },
+      onPhase: (e) => {
+        if (e.status === 'done') order.push(e.phase);
+      },
     });
-    assert.deepEqual(order, ['read', 'create', 'verify', `handover after sign-in oat ${result.token.id}`, 'handover', 'retire']);
+    assert.deepEqual(order, [
+      'read',
+      'create',
+      'verify',
+      `handover after sign-in oat ${result.token.id}`,
+      'handover',
+      'retire',
+    ]);
     assert.equal(steps(sb).at(-1), `PATCH ${old.id}`);
-    assert.ok(await hub.verifyAccessToken(ORG, result.token.token, result.token.id), 'the new secret signs in');
+    assert.ok(
+      await hub.verifyAccessToken(ORG, result.token.token, result.token.id),
+      'the new secret signs in',
+    );
     const oldSecretless = await hub.getAccessToken(ORG, old.id);
     assert.equal(oldSecretless.is_active, false);
   });

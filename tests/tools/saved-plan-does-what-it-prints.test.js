@@ -29,12 +29,26 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const env = { DOCKERHUB_BASE_URL: '', DOCKERHUB_ORG: ORG, DOCKERHUB_IDENTIFIER: OWNER.identifier, DOCKERHUB_SECRET: OWNER.secret };
+const env = {
+  DOCKERHUB_BASE_URL: '',
+  DOCKERHUB_ORG: ORG,
+  DOCKERHUB_IDENTIFIER: OWNER.identifier,
+  DOCKERHUB_SECRET: OWNER.secret,
+};
 const cli = (args, cwd = dir) => runCli(args, { env: { ...env, DOCKERHUB_BASE_URL: sb.url }, cwd });
 
 /** An edit made by someone who can write the file: the digest recomputed as savePlan does. */
 const redigest = (p) => {
-  const covered = JSON.stringify([p.format, p.version, p.org, p.prune, p.manifestDir, p.stateDigest, p.changes, p.steps]);
+  const covered = JSON.stringify([
+    p.format,
+    p.version,
+    p.org,
+    p.prune,
+    p.manifestDir,
+    p.stateDigest,
+    p.changes,
+    p.steps,
+  ]);
   return { ...p, digest: `sha256:${createHash('sha256').update(covered).digest('hex')}` };
 };
 
@@ -43,8 +57,14 @@ async function savedPlan() {
   const r = await cli(['export']);
   assert.equal(r.code, 0, r.stderr);
   const m = JSON.parse(r.stdout);
-  m.tokens.reader = { resources: { repositories: { 'acme/api': ['image-pull'] } }, secret: { out: 'reader.token' } };
-  m.tokens.pusher = { resources: { repositories: { 'acme/api': ['image-push'] } }, secret: { exec: 'tee pusher.token' } };
+  m.tokens.reader = {
+    resources: { repositories: { 'acme/api': ['image-pull'] } },
+    secret: { out: 'reader.token' },
+  };
+  m.tokens.pusher = {
+    resources: { repositories: { 'acme/api': ['image-push'] } },
+    secret: { exec: 'tee pusher.token' },
+  };
   m.tokens['ci-pull'].description = 'reviewed';
   delete m.tokens['q1-audit'];
   mkdirSync(join(dir, 'team'));
@@ -54,22 +74,41 @@ async function savedPlan() {
   return JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
 }
 
-const stepOf = (p, action, label) => p.steps.find((s) => s.action === action && (label === undefined || s.label === label));
+const stepOf = (p, action, label) =>
+  p.steps.find((s) => s.action === action && (label === undefined || s.label === label));
 
 test('a saved plan whose digest was recomputed after an edit is refused when a step sends what it does not print', async () => {
   const saved = await savedPlan();
   const edits = {
-    'create sends another label (the review\'s repro)': (p) => { stepOf(p, 'create', 'reader').request.label = 'backdoor'; },
-    'update sends a key not in its changes': (p) => { stepOf(p, 'update').request.is_active = false; },
-    'update sends resources not in its changes': (p) => {
-      stepOf(p, 'update').request.resources = [{ type: 'TYPE_ORG', path: ORG, scopes: ['scope-org-admin'] }];
+    "create sends another label (the review's repro)": (p) => {
+      stepOf(p, 'create', 'reader').request.label = 'backdoor';
     },
-    'a hand-over through /bin/sh -c': (p) => { stepOf(p, 'create', 'pusher').secret.shell = true; },
-    'a step field no plan has': (p) => { stepOf(p, 'create', 'reader').extra = 1; },
-    'a top-level field no plan has': (p) => { p.note = 'x'; },
-    'a change count that is not the steps\'': (p) => { p.changes = 0; },
-    'a delete that carries a request': (p) => { stepOf(p, 'delete').request = { label: 'x' }; },
-    'a "before" that is not the org\'s token': (p) => { stepOf(p, 'update').before.label = 'someone-else'; },
+    'update sends a key not in its changes': (p) => {
+      stepOf(p, 'update').request.is_active = false;
+    },
+    'update sends resources not in its changes': (p) => {
+      stepOf(p, 'update').request.resources = [
+        { type: 'TYPE_ORG', path: ORG, scopes: ['scope-org-admin'] },
+      ];
+    },
+    'a hand-over through /bin/sh -c': (p) => {
+      stepOf(p, 'create', 'pusher').secret.shell = true;
+    },
+    'a step field no plan has': (p) => {
+      stepOf(p, 'create', 'reader').extra = 1;
+    },
+    'a top-level field no plan has': (p) => {
+      p.note = 'x';
+    },
+    "a change count that is not the steps'": (p) => {
+      p.changes = 0;
+    },
+    'a delete that carries a request': (p) => {
+      stepOf(p, 'delete').request = { label: 'x' };
+    },
+    'a "before" that is not the org\'s token': (p) => {
+      stepOf(p, 'update').before.label = 'someone-else';
+    },
   };
   for (const [what, edit] of Object.entries(edits)) {
     const copy = structuredClone(saved);

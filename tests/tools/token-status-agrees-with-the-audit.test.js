@@ -15,7 +15,9 @@ import { tokenStatus } from '../../bindings/token-status.js';
 
 let Module;
 before(async () => {
-  Module = await tools({ loadTools: () => readFile(new URL('../../dist/dockerhub_oat_tools.wasm', import.meta.url)) });
+  Module = await tools({
+    loadTools: () => readFile(new URL('../../dist/dockerhub_oat_tools.wasm', import.meta.url)),
+  });
 });
 
 const NOW_MS = Date.parse('2026-12-01T12:00:00.500Z');
@@ -23,24 +25,49 @@ const two = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'
 
 /** An RFC 3339 date-time near `now` (to the second, either side) or anywhere in years 0-9999. */
 const rfc3339 = fc.oneof(
-  fc.record({
-    delta: fc.integer({ min: -3 * 86400, max: 3 * 86400 }).chain((d) => fc.constantFrom(d, d % 3, -1, 0, 1)),
-    frac: fc.option(fc.stringMatching(/^[0-9]{1,9}$/), { nil: undefined }),
-    t: fc.constantFrom('T', 't'),
-    zone: fc.constantFrom('Z', 'z', '+00:00', '-00:00', '+01:30', '-23:59'),
-  }).map(({ delta, frac, t, zone }) => {
-    const offsetMin = zone.length === 6 ? (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4))) : 0;
-    const local = new Date(Math.floor(NOW_MS / 1000) * 1000 + delta * 1000 + offsetMin * 60e3).toISOString().slice(0, 19);
-    return `${local.slice(0, 10)}${t}${local.slice(11)}${frac === undefined ? '' : `.${frac}`}${zone}`;
-  }),
-  fc.record({ y: fc.integer({ min: 0, max: 9999 }), mo: two, d: two, h: two, mi: two, s: two })
+  fc
+    .record({
+      delta: fc
+        .integer({ min: -3 * 86400, max: 3 * 86400 })
+        .chain((d) => fc.constantFrom(d, d % 3, -1, 0, 1)),
+      frac: fc.option(fc.stringMatching(/^[0-9]{1,9}$/), { nil: undefined }),
+      t: fc.constantFrom('T', 't'),
+      zone: fc.constantFrom('Z', 'z', '+00:00', '-00:00', '+01:30', '-23:59'),
+    })
+    .map(({ delta, frac, t, zone }) => {
+      const offsetMin =
+        zone.length === 6
+          ? (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4)))
+          : 0;
+      const local = new Date(Math.floor(NOW_MS / 1000) * 1000 + delta * 1000 + offsetMin * 60e3)
+        .toISOString()
+        .slice(0, 19);
+      return `${local.slice(0, 10)}${t}${local.slice(11)}${frac === undefined ? '' : `.${frac}`}${zone}`;
+    }),
+  fc
+    .record({ y: fc.integer({ min: 0, max: 9999 }), mo: two, d: two, h: two, mi: two, s: two })
     .map(({ y, mo, d, h, mi, s }) => `${String(y).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${s}Z`),
-  fc.constantFrom('2026-12-01T11:59:60Z', '2026-12-01T12:00:00.999999Z', '1969-12-31T23:59:59Z', '0042-06-01T00:00:00Z'),
+  fc.constantFrom(
+    '2026-12-01T11:59:60Z',
+    '2026-12-01T12:00:00.999999Z',
+    '1969-12-31T23:59:59Z',
+    '0042-06-01T00:00:00Z',
+  ),
 );
 
 /** What a server might send that is not an RFC 3339 date-time. */
-const other = fc.constantFrom('2026-01-31', '2026-01-31T00:00:00', '2026-01-31 00:00:00Z', '2023-02-29T00:00:00Z',
-  '2026-13-01T00:00:00Z', '2026-01-31T24:00:00Z', 'Jan 31 2026', '', 'never', '2026-01-31T00:00:00+24:00');
+const other = fc.constantFrom(
+  '2026-01-31',
+  '2026-01-31T00:00:00',
+  '2026-01-31 00:00:00Z',
+  '2023-02-29T00:00:00Z',
+  '2026-13-01T00:00:00Z',
+  '2026-01-31T24:00:00Z',
+  'Jan 31 2026',
+  '',
+  'never',
+  '2026-01-31T00:00:00+24:00',
+);
 
 const token = fc.record({
   is_active: fc.boolean(),
@@ -49,23 +76,44 @@ const token = fc.record({
 
 /** The state the audit's C rules counted each token in, read from its findings. */
 function cStates(tokens) {
-  const answer = runAuditRules(Module, tokens.map((t, i) => ({
-    id: `t${i}`, label: `t${i}`, created_at: '2026-11-30T00:00:00Z', last_used_at: '2026-11-30T00:00:00Z', resources: [], ...t,
-  })), { now: Math.floor(NOW_MS / 1000), unusedDays: 90, expiringDays: 7, limit: null });
+  const answer = runAuditRules(
+    Module,
+    tokens.map((t, i) => ({
+      id: `t${i}`,
+      label: `t${i}`,
+      created_at: '2026-11-30T00:00:00Z',
+      last_used_at: '2026-11-30T00:00:00Z',
+      resources: [],
+      ...t,
+    })),
+    { now: Math.floor(NOW_MS / 1000), unusedDays: 90, expiringDays: 7, limit: null },
+  );
   const states = tokens.map(() => 'active');
-  for (const f of answer.findings) if (f.kind === 'expired' || f.kind === 'inactive') states[f.token_index] = f.kind;
+  for (const f of answer.findings)
+    if (f.kind === 'expired' || f.kind === 'inactive') states[f.token_index] = f.kind;
   const { active, inactive, expired } = answer.summary;
   return { states, counts: { active, inactive, expired } };
 }
 
 test('property: the status the CLI and the dashboard show is the state the audit counts', () => {
-  fc.assert(fc.property(fc.array(token, { minLength: 1, maxLength: 20 }), (tokens) => {
-    const { states, counts } = cStates(tokens);
-    const js = tokens.map((t) => tokenStatus(t, NOW_MS)).map((s) => (s === 'expiring' ? 'active' : s));
-    tokens.forEach((t, i) => assert.equal(js[i], states[i], `${JSON.stringify(t)}: JS ${js[i]}, C ${states[i]}`));
-    const count = (s) => js.filter((x) => x === s).length;
-    assert.deepEqual(counts, { active: count('active'), inactive: count('inactive'), expired: count('expired') });
-  }), { seed: 20261208, numRuns: 400 });
+  fc.assert(
+    fc.property(fc.array(token, { minLength: 1, maxLength: 20 }), (tokens) => {
+      const { states, counts } = cStates(tokens);
+      const js = tokens
+        .map((t) => tokenStatus(t, NOW_MS))
+        .map((s) => (s === 'expiring' ? 'active' : s));
+      tokens.forEach((t, i) =>
+        assert.equal(js[i], states[i], `${JSON.stringify(t)}: JS ${js[i]}, C ${states[i]}`),
+      );
+      const count = (s) => js.filter((x) => x === s).length;
+      assert.deepEqual(counts, {
+        active: count('active'),
+        inactive: count('inactive'),
+        expired: count('expired'),
+      });
+    }),
+    { seed: 20261208, numRuns: 400 },
+  );
 });
 
 test('expired wins over inactive, to the second; expiring is within 7 days', () => {

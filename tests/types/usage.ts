@@ -1,6 +1,17 @@
 // A typed walk through the whole public API of dockerhub-oat. Never run: `tsc --strict` checks it
 // (tests/package/types.test.js). Every `@ts-expect-error` line must stay an error, or tsc fails.
-import { createClient, DockerHubError, ERROR_CODES, SCOPES, auditMarkdown, hasFindingAtLeast, pruneCandidates, SEVERITIES, parseRetired, retiredLabel } from 'dockerhub-oat';
+import {
+  createClient,
+  DockerHubError,
+  ERROR_CODES,
+  SCOPES,
+  auditMarkdown,
+  hasFindingAtLeast,
+  pruneCandidates,
+  SEVERITIES,
+  parseRetired,
+  retiredLabel,
+} from 'dockerhub-oat';
 import { startSandbox, type FaultSpec, type Sandbox } from 'dockerhub-oat/sandbox';
 import type {
   AccessToken,
@@ -109,7 +120,9 @@ function describeError(err: unknown): string {
 function isRetryable(err: DockerHubError): boolean {
   // @ts-expect-error: a hyphen instead of the underscore: no overlap with ErrorCode
   if (err.code === 'rate-limited') return true;
-  return ERROR_CODES.includes(err.code) && (err.code === 'rate_limited' || err.code === 'server_error');
+  return (
+    ERROR_CODES.includes(err.code) && (err.code === 'rate_limited' || err.code === 'server_error')
+  );
 }
 
 async function walk(hub: Client, signal: AbortSignal): Promise<void> {
@@ -146,7 +159,10 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   };
   const created: CreatedAccessToken = await hub.createAccessToken(ORG, request, { signal });
   const secret: string = created.token;
-  const createdInfo: HttpInfo<CreatedAccessToken> = await hub.createAccessTokenWithHttpInfo(ORG, { label: 'x', expires_at: null });
+  const createdInfo: HttpInfo<CreatedAccessToken> = await hub.createAccessTokenWithHttpInfo(ORG, {
+    label: 'x',
+    expires_at: null,
+  });
   // @ts-expect-error: the wire name is expires_at
   await hub.createAccessToken(ORG, { label: 'x', expiresAt: null });
   // @ts-expect-error: label is required
@@ -165,13 +181,20 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   await hub.updateAccessToken(ORG, got.id, { isActive: false });
   // @ts-expect-error: the expiry cannot change after creation
   await hub.updateAccessToken(ORG, got.id, { expires_at: null });
-  const updatedInfo: HttpInfo<AccessToken> = await hub.updateAccessTokenWithHttpInfo(ORG, got.id, { description: '' });
-  const byLabel: AccessTokenSummary | null = await hub.findAccessToken(ORG, 'ci-push-2', { signal });
+  const updatedInfo: HttpInfo<AccessToken> = await hub.updateAccessTokenWithHttpInfo(ORG, got.id, {
+    description: '',
+  });
+  const byLabel: AccessTokenSummary | null = await hub.findAccessToken(ORG, 'ci-push-2', {
+    signal,
+  });
   const foundId: string | undefined = byLabel?.id;
   // @ts-expect-error: a label is a string
   await hub.findAccessToken(ORG, 42);
   const nothing: void = await hub.deleteAccessToken(ORG, updated.id);
-  const deleted: HttpInfo<undefined> = await hub.deleteAccessTokenWithHttpInfo(ORG, createdInfo.data.id);
+  const deleted: HttpInfo<undefined> = await hub.deleteAccessTokenWithHttpInfo(
+    ORG,
+    createdInfo.data.id,
+  );
 
   // ---- rotation
   const modes: RetireMode[] = ['deactivate', 'delete', 'keep'];
@@ -188,8 +211,17 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   await hub.rotateAccessToken(ORG, got.id);
   const phases: RotatePhase[] = [];
   const verified: RotateResult = await hub.rotateAccessToken(ORG, got.id, {
-    expiresAt: null, description: 'd', retire: 'deactivate', overlapSeconds: 3600, graceSeconds: 7 * 86400,
-    handOver: async (t: CreatedAccessToken) => { void t.token; }, onPhase: (e: RotatePhaseEvent) => { phases.push(e.phase); },
+    expiresAt: null,
+    description: 'd',
+    retire: 'deactivate',
+    overlapSeconds: 3600,
+    graceSeconds: 7 * 86400,
+    handOver: async (t: CreatedAccessToken) => {
+      void t.token;
+    },
+    onPhase: (e: RotatePhaseEvent) => {
+      phases.push(e.phase);
+    },
   });
   const retiredAs: string | null = verified.retiredAs;
   const label: string | null = verified.retiredLabel;
@@ -197,21 +229,34 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   const deleteAfter: number | undefined = parsed?.deleteAfter;
   const signsIn: boolean = await hub.verifyAccessToken(ORG, newSecret, got.id);
   const relabel: string = retiredLabel('ci-pull', { deleteAfter: Date.now() });
-  void retiredAs; void deleteAfter; void signsIn; void relabel;
+  void retiredAs;
+  void deleteAfter;
+  void signsIn;
+  void relabel;
   // @ts-expect-error: 'revoke' is not a retire mode
   await hub.rotateAccessToken(ORG, got.id, { retire: 'revoke' });
 
   // ---- tokens as code
   const manifest: Manifest = {
     version: 1,
-    tokens: { 'ci-pull': { expires: '90d', resources: { repositories: { 'acme/api': ['image-pull'] } }, secret: { out: 'ci.token' } } },
+    tokens: {
+      'ci-pull': {
+        expires: '90d',
+        resources: { repositories: { 'acme/api': ['image-pull'] } },
+        secret: { out: 'ci.token' },
+      },
+    },
   };
   const plan: AccessTokenPlan = await hub.planAccessTokens(ORG, manifest, { prune: true });
   const fromText = await hub.planAccessTokens(ORG, '{"tokens": {}}');
   const actions: PlanAction[] = plan.steps.map((s: PlanStep) => s.action);
   const applied: ApplyResult = await hub.applyAccessTokens(ORG, plan, {
-    onSecret: async ({ token, secret: where }) => { void [token.token, where]; },
-    onStep: (e) => { void [e.status, e.newId]; },
+    onSecret: async ({ token, secret: where }) => {
+      void [token.token, where];
+    },
+    onStep: (e) => {
+      void [e.status, e.newId];
+    },
   });
   const lost: boolean | undefined = applied.error?.maybeCreated;
   // @ts-expect-error: a manifest's tokens are keyed by label, not listed
@@ -219,7 +264,14 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   // @ts-expect-error: 'rename' is not a plan action
   const badAction: PlanAction = 'rename';
   // ---- audit
-  const auditOptions: AuditOptions = { now: new Date('2026-12-01T00:00:00Z'), unusedDays: 90, expiringDays: 14, plan: 'team', concurrency: 4, signal };
+  const auditOptions: AuditOptions = {
+    now: new Date('2026-12-01T00:00:00Z'),
+    unusedDays: 90,
+    expiringDays: 14,
+    plan: 'team',
+    concurrency: 4,
+    signal,
+  };
   const audit: AuditReport = await hub.auditAccessTokens(ORG, auditOptions);
   const first: Finding | undefined = audit.tokens[0]?.findings[0];
   const worst: Severity | null = audit.summary.worst;
@@ -243,8 +295,28 @@ async function walk(hub: Client, signal: AbortSignal): Promise<void> {
   hub.rateLimit = null;
   hub.close();
 
-  void [pull, foundId, total, next, previous, remaining, seen, secret, paths, updatedInfo, nothing, deleted, newSecret, left, badResource,
-    fromText, actions, lost, badManifest, badAction];
+  void [
+    pull,
+    foundId,
+    total,
+    next,
+    previous,
+    remaining,
+    seen,
+    secret,
+    paths,
+    updatedInfo,
+    nothing,
+    deleted,
+    newSecret,
+    left,
+    badResource,
+    fromText,
+    actions,
+    lost,
+    badManifest,
+    badAction,
+  ];
 }
 
 async function main(): Promise<void> {
@@ -266,7 +338,10 @@ async function sandbox(): Promise<void> {
   const sb: Sandbox = await startSandbox({ port: 0, rateLimit: 100, jwtTtlSeconds: 600 });
   const fault: FaultSpec = { method: 'POST', path: 'access-tokens$', status: 503, times: 1 };
   const added: number = sb.faults([fault, { preset: 'html502' }]);
-  const hub = await createClient({ baseUrl: sb.url, credentials: { identifier: 'acme-owner', secret: 'sandbox-password' } });
+  const hub = await createClient({
+    baseUrl: sb.url,
+    credentials: { identifier: 'acme-owner', secret: 'sandbox-password' },
+  });
   await hub.listAccessTokens(ORG);
   const lists: number | undefined = sb.counts['GET /v2/orgs/{name}/access-tokens'];
   const paths: string[] = sb.requests.map((r) => r.path);

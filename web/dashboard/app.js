@@ -50,15 +50,38 @@ const org = () => session.org;
 const list = createTokenList({ call, org, onOpen: (t) => void details.open(t) });
 const audit = createAuditView($('#audit-view'), { call, onChanged: () => void list.load() });
 const code = createTokensAsCode($('#code-view'), { call, onDue: (due) => list.showDue(due) });
-const rotate = createRotateDialog({ call, afterDone: () => { void list.load(); code.refresh(); } });
+const rotate = createRotateDialog({
+  call,
+  afterDone: () => {
+    void list.load();
+    code.refresh();
+  },
+});
 const details = createDetails({
-  call, due: () => list.due(), onChanged: () => list.load(), onEdit: (t) => tokenDialog.open(t), onRotate: (t) => rotate.open(t),
+  call,
+  due: () => list.due(),
+  onChanged: () => list.load(),
+  onEdit: (t) => tokenDialog.open(t),
+  onRotate: (t) => rotate.open(t),
 });
 const tokenDialog = createTokenDialog({
-  call, org, onSaved: (t) => { details.saved(t); void list.load(); }, onCreated: (created) => { secret.show(created); void list.first(); },
+  call,
+  org,
+  onSaved: (t) => {
+    details.saved(t);
+    void list.load();
+  },
+  onCreated: (created) => {
+    secret.show(created);
+    void list.first();
+  },
 });
 const secret = createSecretDialog({ org });
-createSignIn({ session, pageSize: () => list.pageSize(), onSignedIn: (first) => void list.first(first) });
+createSignIn({
+  session,
+  pageSize: () => list.pageSize(),
+  onSignedIn: (first) => void list.first(first),
+});
 
 for (const button of document.querySelectorAll('dialog [data-close]')) {
   button.addEventListener('click', () => button.closest('dialog').close());

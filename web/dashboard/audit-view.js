@@ -9,26 +9,47 @@ import { h, fill, clearAlert } from './dom.js';
 import { createCleanupDialog } from './cleanup-dialog.js';
 import { relativeTime, exactTime } from './format.js';
 
-const REASONS = { admin: 'admin', delete: 'delete', org_write: 'org write', wildcard: 'wildcard', public_with_private: 'public + private' };
+const REASONS = {
+  admin: 'admin',
+  delete: 'delete',
+  org_write: 'org write',
+  wildcard: 'wildcard',
+  public_with_private: 'public + private',
+};
 const SEVERITY_CLASS = { high: 'badge-bad', medium: 'badge-warn', low: 'badge-off' };
 
 /** The badge's words for a finding. */
 export function badgeText(f) {
   switch (f.kind) {
-    case 'expired': return 'Expired';
-    case 'inactive': return 'Inactive';
-    case 'unused': return f.neverUsed ? 'Never used' : 'Unused';
-    case 'expiring': return 'Expires soon';
-    case 'no_expiry': return 'No expiry';
-    case 'broad': return `Broad: ${REASONS[f.reason] ?? f.reason}`;
-    default: return f.kind;
+    case 'expired':
+      return 'Expired';
+    case 'inactive':
+      return 'Inactive';
+    case 'unused':
+      return f.neverUsed ? 'Never used' : 'Unused';
+    case 'expiring':
+      return 'Expires soon';
+    case 'no_expiry':
+      return 'No expiry';
+    case 'broad':
+      return `Broad: ${REASONS[f.reason] ?? f.reason}`;
+    default:
+      return f.kind;
   }
 }
 
 const FILTERS = [
   { id: 'all', text: 'All', test: () => true },
-  { id: 'attention', text: 'Needs attention', test: (t) => t.findings.some((f) => f.severity !== 'low') },
-  { id: 'expiring', text: 'Expiring soon', test: (t) => t.findings.some((f) => f.kind === 'expiring') },
+  {
+    id: 'attention',
+    text: 'Needs attention',
+    test: (t) => t.findings.some((f) => f.severity !== 'low'),
+  },
+  {
+    id: 'expiring',
+    text: 'Expiring soon',
+    test: (t) => t.findings.some((f) => f.kind === 'expiring'),
+  },
   { id: 'unused', text: 'Unused', test: (t) => t.findings.some((f) => f.kind === 'unused') },
   { id: 'expired', text: 'Expired', test: (t) => t.findings.some((f) => f.kind === 'expired') },
   { id: 'inactive', text: 'Inactive', test: (t) => t.findings.some((f) => f.kind === 'inactive') },
@@ -37,10 +58,26 @@ const FILTERS = [
 const time = (iso) => (iso == null ? NaN : Date.parse(iso.replace(/(\.\d{3})\d+/, '$1')));
 // Never used sorts as the oldest use; never expiring as the latest expiry.
 const SORTS = {
-  'last-used-asc': { text: 'Last used, oldest first', key: (t) => (t.last_used_at == null ? -Infinity : time(t.last_used_at)), dir: 1 },
-  'last-used-desc': { text: 'Last used, newest first', key: (t) => (t.last_used_at == null ? -Infinity : time(t.last_used_at)), dir: -1 },
-  'expiry-asc': { text: 'Expiry, soonest first', key: (t) => (t.expires_at == null ? Infinity : time(t.expires_at)), dir: 1 },
-  'expiry-desc': { text: 'Expiry, latest first', key: (t) => (t.expires_at == null ? Infinity : time(t.expires_at)), dir: -1 },
+  'last-used-asc': {
+    text: 'Last used, oldest first',
+    key: (t) => (t.last_used_at == null ? -Infinity : time(t.last_used_at)),
+    dir: 1,
+  },
+  'last-used-desc': {
+    text: 'Last used, newest first',
+    key: (t) => (t.last_used_at == null ? -Infinity : time(t.last_used_at)),
+    dir: -1,
+  },
+  'expiry-asc': {
+    text: 'Expiry, soonest first',
+    key: (t) => (t.expires_at == null ? Infinity : time(t.expires_at)),
+    dir: 1,
+  },
+  'expiry-desc': {
+    text: 'Expiry, latest first',
+    key: (t) => (t.expires_at == null ? Infinity : time(t.expires_at)),
+    dir: -1,
+  },
 };
 
 function timeCell(iso, none) {
@@ -50,60 +87,148 @@ function timeCell(iso, none) {
 }
 
 function findingBadge(f) {
-  return h('li', {},
+  return h(
+    'li',
+    {},
     h('span', {
-      class: `badge ${SEVERITY_CLASS[f.severity]}`, title: f.sentence,
+      class: `badge ${SEVERITY_CLASS[f.severity]}`,
+      title: f.sentence,
       dataset: { kind: f.kind, severity: f.severity, ...(f.reason ? { reason: f.reason } : {}) },
       text: badgeText(f),
-    }));
+    }),
+  );
 }
 
 function rowFor(t) {
   const findings = t.findings.length
-    ? [h('ul', { class: 'finding-badges', 'aria-label': `Findings for ${t.label}` }, t.findings.map(findingBadge)),
-      h('ul', { class: 'finding-sentences' }, t.findings.map((f) => h('li', { text: f.sentence })))]
+    ? [
+        h(
+          'ul',
+          { class: 'finding-badges', 'aria-label': `Findings for ${t.label}` },
+          t.findings.map(findingBadge),
+        ),
+        h(
+          'ul',
+          { class: 'finding-sentences' },
+          t.findings.map((f) => h('li', { text: f.sentence })),
+        ),
+      ]
     : [h('span', { class: 'badge badge-ok', text: 'No findings' })];
-  return h('tr', { dataset: { id: t.id, label: t.label } },
+  return h(
+    'tr',
+    { dataset: { id: t.id, label: t.label } },
     h('th', { scope: 'row', class: 'label-cell', text: t.label }),
     h('td', { 'data-label': 'Findings', class: 'findings-cell' }, findings),
     h('td', { 'data-label': 'Last used' }, timeCell(t.last_used_at, 'Never')),
-    h('td', { 'data-label': 'Expires' }, timeCell(t.expires_at, 'Never')));
+    h('td', { 'data-label': 'Expires' }, timeCell(t.expires_at, 'Never')),
+  );
 }
 
 /** The panel's elements, built into `root`. */
 function buildAuditUi(root) {
   const ui = {
-    usage: h('p', { class: 'audit-usage', id: 'audit-usage', text: 'Check which tokens are a risk or a waste.' }),
-    plan: h('select', { id: 'audit-plan' },
-      h('option', { value: '', text: 'Unknown' }), h('option', { value: 'team', text: 'Team (10 tokens)' }),
-      h('option', { value: 'business', text: 'Business (100 tokens)' })),
+    usage: h('p', {
+      class: 'audit-usage',
+      id: 'audit-usage',
+      text: 'Check which tokens are a risk or a waste.',
+    }),
+    plan: h(
+      'select',
+      { id: 'audit-plan' },
+      h('option', { value: '', text: 'Unknown' }),
+      h('option', { value: 'team', text: 'Team (10 tokens)' }),
+      h('option', { value: 'business', text: 'Business (100 tokens)' }),
+    ),
     run: h('button', { type: 'button', class: 'quiet', id: 'audit-run', text: 'Check tokens' }),
-    cleanup: h('button', { type: 'button', class: 'quiet', id: 'audit-cleanup', text: 'Clean up…', disabled: true }),
+    cleanup: h('button', {
+      type: 'button',
+      class: 'quiet',
+      id: 'audit-cleanup',
+      text: 'Clean up…',
+      disabled: true,
+    }),
     alert: h('div', { class: 'alert', role: 'alert', hidden: true }),
     status: h('p', { class: 'status', role: 'status' }),
     chips: h('div', { class: 'filter-chips', role: 'group', 'aria-label': 'Show tokens' }),
-    search: h('input', { type: 'search', id: 'audit-search', placeholder: 'Label contains…', autocomplete: 'off' }),
-    sort: h('select', { id: 'audit-sort' }, Object.entries(SORTS).map(([v, s]) => h('option', { value: v, text: s.text }))),
+    search: h('input', {
+      type: 'search',
+      id: 'audit-search',
+      placeholder: 'Label contains…',
+      autocomplete: 'off',
+    }),
+    sort: h(
+      'select',
+      { id: 'audit-sort' },
+      Object.entries(SORTS).map(([v, s]) => h('option', { value: v, text: s.text })),
+    ),
     rows: h('tbody'),
     none: h('p', { class: 'hint', hidden: true, text: 'No token matches.' }),
   };
-  ui.results = h('div', { class: 'audit-results', hidden: true },
+  ui.results = h(
+    'div',
+    { class: 'audit-results', hidden: true },
     ui.chips,
-    h('div', { class: 'audit-controls' },
-      h('div', { class: 'field inline' }, h('label', { for: 'audit-search', text: 'Search labels' }), ui.search),
-      h('div', { class: 'field inline' }, h('label', { for: 'audit-sort', text: 'Sort by' }), ui.sort)),
-    h('div', { class: 'table-wrap' },
-      h('table', { 'aria-label': 'Token audit', id: 'audit-table' },
-        h('thead', {}, h('tr', {}, ['Label', 'Findings', 'Last used', 'Expires'].map((c) => h('th', { scope: 'col', text: c })))),
-        ui.rows)),
-    ui.none);
-  fill(root,
-    h('div', { class: 'audit-head' },
+    h(
+      'div',
+      { class: 'audit-controls' },
+      h(
+        'div',
+        { class: 'field inline' },
+        h('label', { for: 'audit-search', text: 'Search labels' }),
+        ui.search,
+      ),
+      h(
+        'div',
+        { class: 'field inline' },
+        h('label', { for: 'audit-sort', text: 'Sort by' }),
+        ui.sort,
+      ),
+    ),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { 'aria-label': 'Token audit', id: 'audit-table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Label', 'Findings', 'Last used', 'Expires'].map((c) =>
+              h('th', { scope: 'col', text: c }),
+            ),
+          ),
+        ),
+        ui.rows,
+      ),
+    ),
+    ui.none,
+  );
+  fill(
+    root,
+    h(
+      'div',
+      { class: 'audit-head' },
       h('div', {}, h('h2', { id: 'audit-title', text: 'Token hygiene' }), ui.usage),
-      h('div', { class: 'buttons' },
-        h('div', { class: 'field inline' }, h('label', { for: 'audit-plan', text: 'Plan' }), ui.plan),
-        ui.run, ui.cleanup)),
-    ui.alert, ui.status, ui.results);
+      h(
+        'div',
+        { class: 'buttons' },
+        h(
+          'div',
+          { class: 'field inline' },
+          h('label', { for: 'audit-plan', text: 'Plan' }),
+          ui.plan,
+        ),
+        ui.run,
+        ui.cleanup,
+      ),
+    ),
+    ui.alert,
+    ui.status,
+    ui.results,
+  );
   return ui;
 }
 
@@ -121,13 +246,30 @@ function visible(state) {
 
 function renderChips(ctx) {
   const { ui, state } = ctx;
-  fill(ui.chips, FILTERS.map((f) => {
-    const n = state.report.tokens.filter(f.test).length;
-    return h('button', {
-      type: 'button', class: 'filter-chip', 'aria-pressed': String(state.filter === f.id), dataset: { filter: f.id },
-      on: { click: () => { state.filter = f.id; render(ctx); ui.chips.querySelector(`[data-filter="${f.id}"]`)?.focus(); } },
-    }, f.text, h('span', { class: 'count', text: ` ${n}` }));
-  }));
+  fill(
+    ui.chips,
+    FILTERS.map((f) => {
+      const n = state.report.tokens.filter(f.test).length;
+      return h(
+        'button',
+        {
+          type: 'button',
+          class: 'filter-chip',
+          'aria-pressed': String(state.filter === f.id),
+          dataset: { filter: f.id },
+          on: {
+            click: () => {
+              state.filter = f.id;
+              render(ctx);
+              ui.chips.querySelector(`[data-filter="${f.id}"]`)?.focus();
+            },
+          },
+        },
+        f.text,
+        h('span', { class: 'count', text: ` ${n}` }),
+      );
+    }),
+  );
 }
 
 function render(ctx) {
@@ -148,12 +290,15 @@ async function run(ctx) {
   ui.run.disabled = true;
   ui.status.textContent = 'Checking tokens…';
   const plan = ui.plan.value || undefined;
-  const r = await call(ui.alert, (hub, org) => hub.auditAccessTokens(org, {
-    plan,
-    onProgress: ({ phase, done, total }) => {
-      if (seq === state.seq && phase === 'resources') ui.status.textContent = `Reading token resources: ${done} of ${total}`;
-    },
-  }));
+  const r = await call(ui.alert, (hub, org) =>
+    hub.auditAccessTokens(org, {
+      plan,
+      onProgress: ({ phase, done, total }) => {
+        if (seq === state.seq && phase === 'resources')
+          ui.status.textContent = `Reading token resources: ${done} of ${total}`;
+      },
+    }),
+  );
   if (seq !== state.seq) return;
   ui.run.disabled = false;
   ui.run.textContent = 'Check again';
@@ -163,8 +308,9 @@ async function run(ctx) {
   }
   state.report = r.value;
   const s = r.value.summary;
-  ui.usage.textContent = `${s.usage} · ${s.findings} ${s.findings === 1 ? 'finding' : 'findings'} in ${s.flaggedTokens} ${s.flaggedTokens === 1 ? 'token' : 'tokens'}`
-    + (s.atLimit ? ' · at the limit: delete a token before creating one' : '');
+  ui.usage.textContent =
+    `${s.usage} · ${s.findings} ${s.findings === 1 ? 'finding' : 'findings'} in ${s.flaggedTokens} ${s.flaggedTokens === 1 ? 'token' : 'tokens'}` +
+    (s.atLimit ? ' · at the limit: delete a token before creating one' : '');
   ui.status.textContent = 'Checked.';
   ui.cleanup.disabled = false;
   render(ctx);
@@ -198,12 +344,26 @@ export function createAuditView(root, { call, onChanged }) {
   const ui = buildAuditUi(root);
   const state = { report: null, filter: 'all', query: '', sort: 'last-used-asc', seq: 0 };
   const ctx = { ui, state, call, dialog: null };
-  ctx.dialog = createCleanupDialog({ call, afterDone: () => { void run(ctx); onChanged(); } });
+  ctx.dialog = createCleanupDialog({
+    call,
+    afterDone: () => {
+      void run(ctx);
+      onChanged();
+    },
+  });
 
   ui.run.addEventListener('click', () => void run(ctx));
-  ui.plan.addEventListener('change', () => { if (state.report) void run(ctx); });
-  ui.search.addEventListener('input', () => { state.query = ui.search.value; render(ctx); });
-  ui.sort.addEventListener('change', () => { state.sort = ui.sort.value; render(ctx); });
+  ui.plan.addEventListener('change', () => {
+    if (state.report) void run(ctx);
+  });
+  ui.search.addEventListener('input', () => {
+    state.query = ui.search.value;
+    render(ctx);
+  });
+  ui.sort.addEventListener('change', () => {
+    state.sort = ui.sort.value;
+    render(ctx);
+  });
   ui.cleanup.addEventListener('click', () => ctx.dialog.open(state.report));
 
   return {

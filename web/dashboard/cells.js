@@ -20,8 +20,12 @@ export function timeCell(iso, none) {
 export function fullTime(iso, none) {
   const rel = relativeTime(iso);
   if (!rel) return h('span', { class: 'muted', text: none });
-  return h('span', {}, h('time', { datetime: iso, dataset: { rel: '1' }, text: rel }),
-    h('span', { class: 'muted', text: ` · ${exactTime(iso)}` }));
+  return h(
+    'span',
+    {},
+    h('time', { datetime: iso, dataset: { rel: '1' }, text: rel }),
+    h('span', { class: 'muted', text: ` · ${exactTime(iso)}` }),
+  );
 }
 
 /** Relative dates drift: rewords every one on the page. */

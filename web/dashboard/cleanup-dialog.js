@@ -18,14 +18,33 @@ function buildCleanupUi() {
     cancel: h('button', { type: 'button', class: 'quiet', id: 'cleanup-cancel', text: 'Cancel' }),
     go: h('button', { type: 'button', class: 'danger', id: 'cleanup-delete', text: 'Delete' }),
   };
-  ui.dialog = h('dialog', { id: 'cleanup-dialog', 'aria-labelledby': 'cleanup-title' },
-    h('div', { class: 'dialog-form' },
-      h('header', { class: 'dialog-head' }, h('h2', { id: 'cleanup-title', text: 'Clean up tokens' })),
-      h('div', { class: 'dialog-body' },
+  ui.dialog = h(
+    'dialog',
+    { id: 'cleanup-dialog', 'aria-labelledby': 'cleanup-title' },
+    h(
+      'div',
+      { class: 'dialog-form' },
+      h(
+        'header',
+        { class: 'dialog-head' },
+        h('h2', { id: 'cleanup-title', text: 'Clean up tokens' }),
+      ),
+      h(
+        'div',
+        { class: 'dialog-body' },
         ui.alert,
-        h('p', { class: 'hint', text: 'Expired and deactivated tokens still count toward the organization’s limit until they are deleted. Unused ones are listed too, unchecked: check them only if nothing needs them.' }),
-        ui.list, ui.confirm, ui.progress, ui.status),
-      h('footer', { class: 'dialog-actions' }, h('span', { class: 'spacer' }), ui.cancel, ui.go)));
+        h('p', {
+          class: 'hint',
+          text: 'Expired and deactivated tokens still count toward the organization’s limit until they are deleted. Unused ones are listed too, unchecked: check them only if nothing needs them.',
+        }),
+        ui.list,
+        ui.confirm,
+        ui.progress,
+        ui.status,
+      ),
+      h('footer', { class: 'dialog-actions' }, h('span', { class: 'spacer' }), ui.cancel, ui.go),
+    ),
+  );
   document.body.append(ui.dialog);
   return ui;
 }
@@ -41,20 +60,48 @@ function update(d) {
 
 function open(d, report) {
   const { ui } = d;
-  d.candidates = pruneCandidates(report, { expired: true, inactive: true, unusedDays: report.unusedDays });
+  d.candidates = pruneCandidates(report, {
+    expired: true,
+    inactive: true,
+    unusedDays: report.unusedDays,
+  });
   d.step = 'choose';
   d.changed = false;
   clearAlert(ui.alert);
   ui.confirm.hidden = true;
   ui.progress.hidden = true;
-  ui.status.textContent = d.candidates.length ? '' : 'Nothing to clean up: no expired, inactive or unused token.';
+  ui.status.textContent = d.candidates.length
+    ? ''
+    : 'Nothing to clean up: no expired, inactive or unused token.';
   ui.cancel.textContent = 'Cancel';
   ui.go.hidden = d.candidates.length === 0;
-  fill(ui.list, d.candidates.map((c, i) => h('li', { dataset: { id: c.id } },
-    h('label', { class: 'check' },
-      h('input', { type: 'checkbox', checked: c.reason !== 'unused', id: `cleanup-${i}`, on: { change: () => update(d) } }),
-      h('span', {}, h('strong', { text: c.label }), ' ', h('span', { class: 'muted', text: c.sentence }))),
-    h('span', { class: 'result', role: 'status' }))));
+  fill(
+    ui.list,
+    d.candidates.map((c, i) =>
+      h(
+        'li',
+        { dataset: { id: c.id } },
+        h(
+          'label',
+          { class: 'check' },
+          h('input', {
+            type: 'checkbox',
+            checked: c.reason !== 'unused',
+            id: `cleanup-${i}`,
+            on: { change: () => update(d) },
+          }),
+          h(
+            'span',
+            {},
+            h('strong', { text: c.label }),
+            ' ',
+            h('span', { class: 'muted', text: c.sentence }),
+          ),
+        ),
+        h('span', { class: 'result', role: 'status' }),
+      ),
+    ),
+  );
   update(d);
   openDialog(ui.dialog);
 }
@@ -110,7 +157,9 @@ function onGo(d, call) {
     d.step = 'confirm';
     for (const b of boxes(ui)) b.disabled = true;
     ui.confirm.hidden = false;
-    ui.confirm.textContent = `Delete ${chosen(d).map((c) => c.label).join(', ')} for good? This cannot be undone.`;
+    ui.confirm.textContent = `Delete ${chosen(d)
+      .map((c) => c.label)
+      .join(', ')} for good? This cannot be undone.`;
     ui.cancel.textContent = 'Back';
     update(d);
     ui.go.focus();
@@ -142,10 +191,17 @@ export function createCleanupDialog({ call, afterDone }) {
   const { ui } = d;
   ui.go.addEventListener('click', () => onGo(d, call));
   ui.cancel.addEventListener('click', () => onCancel(d));
-  ui.dialog.addEventListener('cancel', (e) => { if (d.step === 'deleting') e.preventDefault(); });
+  ui.dialog.addEventListener('cancel', (e) => {
+    if (d.step === 'deleting') e.preventDefault();
+  });
   ui.dialog.addEventListener('close', () => {
     if (d.changed) afterDone();
     d.changed = false;
   });
-  return { open: (report) => open(d, report), close: () => { if (ui.dialog.open) ui.dialog.close(); } };
+  return {
+    open: (report) => open(d, report),
+    close: () => {
+      if (ui.dialog.open) ui.dialog.close();
+    },
+  };
 }

@@ -18,13 +18,29 @@ function kindOf(r) {
 /** The resources section's list: each path, its kind and its scopes as chips. */
 function resourceList(t) {
   if (!Array.isArray(t.resources)) return h('p', { class: 'muted', text: 'Loading…' });
-  if (t.resources.length === 0) return h('p', { class: 'muted', text: 'None: this token can reach nothing.' });
-  return h('ul', { class: 'resource-list' }, t.resources.map((r) => h('li', { class: 'resource' },
-    h('div', { class: 'resource-head' },
-      h('span', { class: 'mono path', text: r.path }),
-      h('span', { class: 'kind', text: kindOf(r) })),
-    h('ul', { class: 'chips', 'aria-label': `Scopes for ${r.path}` },
-      (r.scopes ?? []).map((s) => h('li', { class: 'chip', title: s, text: scopeName(s) }))))));
+  if (t.resources.length === 0)
+    return h('p', { class: 'muted', text: 'None: this token can reach nothing.' });
+  return h(
+    'ul',
+    { class: 'resource-list' },
+    t.resources.map((r) =>
+      h(
+        'li',
+        { class: 'resource' },
+        h(
+          'div',
+          { class: 'resource-head' },
+          h('span', { class: 'mono path', text: r.path }),
+          h('span', { class: 'kind', text: kindOf(r) }),
+        ),
+        h(
+          'ul',
+          { class: 'chips', 'aria-label': `Scopes for ${r.path}` },
+          (r.scopes ?? []).map((s) => h('li', { class: 'chip', title: s, text: scopeName(s) })),
+        ),
+      ),
+    ),
+  );
 }
 
 /**
@@ -42,9 +58,15 @@ export function createDetails({ call, due, onChanged, onEdit, onRotate }) {
   /** When `t` is next due under the checked file's rotate_every. */
   function dueFact(t) {
     const d = due().get(t.id);
-    if (!d) return h('span', { class: 'muted', text: 'No rotate_every for it in the checked file' });
-    return h('span', {}, isDue(d.due) ? [h('span', { class: 'badge badge-warn', text: 'Due' }), ' '] : null,
-      fullTime(d.due, 'Unknown'), h('span', { class: 'muted', text: ` · rotate_every ${d.every}` }));
+    if (!d)
+      return h('span', { class: 'muted', text: 'No rotate_every for it in the checked file' });
+    return h(
+      'span',
+      {},
+      isDue(d.due) ? [h('span', { class: 'badge badge-warn', text: 'Due' }), ' '] : null,
+      fullTime(d.due, 'Unknown'),
+      h('span', { class: 'muted', text: ` · rotate_every ${d.every}` }),
+    );
   }
 
   /** Shows token `t` in the details dialog; its actions wait until its resources have loaded. */
@@ -54,20 +76,31 @@ export function createDetails({ call, due, onChanged, onEdit, onRotate }) {
     fill(el.detailsBadge, badge(status));
     const loaded = Array.isArray(t.resources);
     const fact = (name, value) => [h('dt', { text: name }), h('dd', {}, value)];
-    fill(el.detailsBody,
-      loaded ? h('p', { class: t.description ? 'description' : 'description muted', text: t.description || 'No description.' }) : null,
-      h('dl', { class: 'facts' },
+    fill(
+      el.detailsBody,
+      loaded
+        ? h('p', {
+            class: t.description ? 'description' : 'description muted',
+            text: t.description || 'No description.',
+          })
+        : null,
+      h(
+        'dl',
+        { class: 'facts' },
         fact('Status', status === 'Expired' && !t.is_active ? 'Expired (and inactive)' : status),
         fact('Created by', t.created_by || '—'),
         fact('Created', fullTime(t.created_at, 'Unknown')),
         fact('Last used', fullTime(t.last_used_at, 'Never')),
         fact('Expires', fullTime(t.expires_at, 'Never')),
         due() ? fact('Rotation due', dueFact(t)) : null,
-        fact('ID', h('code', { text: t.id }))),
+        fact('ID', h('code', { text: t.id })),
+      ),
       h('h3', { text: 'Resources' }),
-      resourceList(t));
+      resourceList(t),
+    );
     el.detailsToggle.textContent = t.is_active ? 'Deactivate' : 'Activate';
-    for (const b of [el.detailsEdit, el.detailsToggle, el.detailsRotate, el.detailsDelete]) b.disabled = !loaded;
+    for (const b of [el.detailsEdit, el.detailsToggle, el.detailsRotate, el.detailsDelete])
+      b.disabled = !loaded;
   }
 
   /** Opens the dialog on a list row's summary at once, then shows the token as fetched. */
@@ -90,7 +123,9 @@ export function createDetails({ call, due, onChanged, onEdit, onRotate }) {
     clearAlert(el.detailsAlert);
     el.detailsStatus.textContent = '';
     busy(el.detailsToggle, true, t.is_active ? 'Deactivating…' : 'Activating…');
-    const r = await call(el.detailsAlert, (hub, org) => hub.updateAccessToken(org, t.id, { is_active: !t.is_active }));
+    const r = await call(el.detailsAlert, (hub, org) =>
+      hub.updateAccessToken(org, t.id, { is_active: !t.is_active }),
+    );
     busy(el.detailsToggle, false);
     if (!r.ok) return;
     if (current?.id === t.id) {
@@ -107,8 +142,12 @@ export function createDetails({ call, due, onChanged, onEdit, onRotate }) {
     const t = current;
     if (!t) return;
     clearAlert(el.deleteAlert);
-    fill(el.deleteText, 'Delete ', h('strong', { text: `“${t.label}”` }),
-      '? Anything that uses it stops working at once. This cannot be undone.');
+    fill(
+      el.deleteText,
+      'Delete ',
+      h('strong', { text: `“${t.label}”` }),
+      '? Anything that uses it stops working at once. This cannot be undone.',
+    );
     el.deleteConfirm.dataset.id = t.id;
     openDialog(el.deleteDialog);
   }
@@ -128,7 +167,9 @@ export function createDetails({ call, due, onChanged, onEdit, onRotate }) {
     el.newToken.focus();
   }
 
-  el.detailsDialog.addEventListener('close', () => { current = null; });
+  el.detailsDialog.addEventListener('close', () => {
+    current = null;
+  });
   el.detailsToggle.addEventListener('click', () => toggleActive());
   el.detailsEdit.addEventListener('click', () => {
     if (current?.resources) onEdit(current);

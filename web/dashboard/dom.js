@@ -17,7 +17,8 @@ export function h(tag, props = {}, ...children) {
     if (key === 'class') el.className = value;
     else if (key === 'text') el.textContent = value;
     else if (key === 'dataset') Object.assign(el.dataset, value);
-    else if (key === 'on') for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);
+    else if (key === 'on')
+      for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn);
     else if (key in el && typeof value !== 'string') el[key] = value;
     else el.setAttribute(key, value === true ? '' : String(value));
   }
@@ -58,7 +59,14 @@ export function showAlert(el, message, { title } = {}) {
   if (title) el.append(h('strong', { text: title }));
   const lines = String(message).split('\n');
   if (lines.length === 1) el.append(h('p', { text: lines[0] }));
-  else el.append(h('ul', {}, lines.map((l) => h('li', { text: l }))));
+  else
+    el.append(
+      h(
+        'ul',
+        {},
+        lines.map((l) => h('li', { text: l })),
+      ),
+    );
   reveal(el);
 }
 
@@ -109,10 +117,14 @@ export function showRateLimit(el, retryAfter) {
  */
 export function openDialog(dialog, { returnTo } = {}) {
   const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-  dialog.addEventListener('close', () => {
-    const target = returnTo?.() ?? opener;
-    if (target && target.isConnected && !target.disabled) target.focus();
-  }, { once: true });
+  dialog.addEventListener(
+    'close',
+    () => {
+      const target = returnTo?.() ?? opener;
+      if (target && target.isConnected && !target.disabled) target.focus();
+    },
+    { once: true },
+  );
   for (const body of dialog.querySelectorAll('.dialog-body')) body.scrollTop = 0;
   if (!dialog.open) dialog.showModal();
 }

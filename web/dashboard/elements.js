@@ -73,4 +73,6 @@ export const el = {
 };
 
 /** The label button of the list row of token `id`, to give focus back to (null if not shown). */
-export const rowButton = (id) => [...el.rows.querySelectorAll('tr')].find((tr) => tr.dataset.id === id)?.querySelector('button') ?? null;
+export const rowButton = (id) =>
+  [...el.rows.querySelectorAll('tr')].find((tr) => tr.dataset.id === id)?.querySelector('button') ??
+  null;

@@ -4,7 +4,12 @@ import { SCOPES, IMPLIES, SCOPE_WORDS } from '/bindings/scopes.js';
 import { tokenStatus } from '/bindings/token-status.js';
 
 const DAY = 86_400_000;
-const STATUS_WORDS = { expired: 'Expired', inactive: 'Inactive', expiring: 'Expires soon', active: 'Active' };
+const STATUS_WORDS = {
+  expired: 'Expired',
+  inactive: 'Inactive',
+  expiring: 'Expires soon',
+  active: 'Active',
+};
 
 /**
  * The status a person reads, by the package's one rule (bindings/token-status.js): Expired wins,
@@ -38,7 +43,8 @@ export function relativeTime(iso, now = Date.now()) {
 }
 
 const exactFormat = new Intl.DateTimeFormat('en', {
-  dateStyle: 'medium', timeStyle: 'long',
+  dateStyle: 'medium',
+  timeStyle: 'long',
 });
 
 /** The exact local date and time, for a title; null for a missing date. */
@@ -66,7 +72,9 @@ export const REPO_GROUPS = Object.values(SCOPES.TYPE_REPO).map((scopes) => ({
 }));
 
 /** The organization scopes and their words, in the catalogue's order. */
-export const ORG_SCOPE_NAMES = Object.freeze(Object.fromEntries(SCOPES.TYPE_ORG.map((s) => [s, SCOPE_WORDS[s]])));
+export const ORG_SCOPE_NAMES = Object.freeze(
+  Object.fromEntries(SCOPES.TYPE_ORG.map((s) => [s, SCOPE_WORDS[s]])),
+);
 
 export { IMPLIES };
 
@@ -98,7 +106,10 @@ export function fieldLines(fields) {
     for (const v of list) {
       let text = typeof v === 'string' ? v : JSON.stringify(v);
       // "resources[0].path: ..." -> "Resource 1 (path): ..."
-      text = text.replace(/^resources\[(\d+)\]\.?([\w]*):\s*/, (_, i, f) => `Resource ${Number(i) + 1}${f ? ` (${f})` : ''}: `);
+      text = text.replace(
+        /^resources\[(\d+)\]\.?([\w]*):\s*/,
+        (_, i, f) => `Resource ${Number(i) + 1}${f ? ` (${f})` : ''}: `,
+      );
       lines.push(`${name}${text}`);
     }
   }
@@ -113,23 +124,37 @@ export function fieldLines(fields) {
 export function errorMessage(err) {
   const server = typeof err?.message === 'string' && err.message ? err.message : '';
   switch (err?.code) {
-    case 'network': return 'Could not reach the server. Check the connection (is `npm start` still running?) and try again.';
-    case 'timeout': return 'The server took too long to answer. Try again.';
-    case 'server_error': return `Docker Hub had a problem (HTTP ${err.status}). Try again in a moment.`;
-    case 'invalid_response': return 'The server sent an answer the dashboard cannot read. Try again; if it persists, Docker Hub may be changing something.';
-    case 'unexpected_status': return `Unexpected answer from the server (HTTP ${err.status}).`;
-    case 'forbidden': return `Not allowed: ${server || 'this account may not manage the organization’s access tokens.'}`;
-    case 'not_found': return `Not found: ${server || 'it may have been deleted meanwhile.'}`;
-    case 'conflict': return `Conflict: ${server}`;
-    case 'unauthorized': return server || 'Your session is no longer valid.';
-    case 'rate_limited': return 'Too many requests.';
-    case 'aborted': return 'Cancelled.';
-    case 'closed': return 'Signed out.';
+    case 'network':
+      return 'Could not reach the server. Check the connection (is `npm start` still running?) and try again.';
+    case 'timeout':
+      return 'The server took too long to answer. Try again.';
+    case 'server_error':
+      return `Docker Hub had a problem (HTTP ${err.status}). Try again in a moment.`;
+    case 'invalid_response':
+      return 'The server sent an answer the dashboard cannot read. Try again; if it persists, Docker Hub may be changing something.';
+    case 'unexpected_status':
+      return `Unexpected answer from the server (HTTP ${err.status}).`;
+    case 'forbidden':
+      return `Not allowed: ${server || 'this account may not manage the organization’s access tokens.'}`;
+    case 'not_found':
+      return `Not found: ${server || 'it may have been deleted meanwhile.'}`;
+    case 'conflict':
+      return `Conflict: ${server}`;
+    case 'unauthorized':
+      return server || 'Your session is no longer valid.';
+    case 'rate_limited':
+      return 'Too many requests.';
+    case 'aborted':
+      return 'Cancelled.';
+    case 'closed':
+      return 'Signed out.';
     case 'bad_request': {
       const lines = fieldLines(err.fields);
       return lines.length ? lines.join('\n') : server || 'The request was refused as invalid.';
     }
-    case 'invalid_argument': return server || 'Some input is not valid.';
-    default: return server || 'Something went wrong.';
+    case 'invalid_argument':
+      return server || 'Some input is not valid.';
+    default:
+      return server || 'Something went wrong.';
   }
 }

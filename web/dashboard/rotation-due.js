@@ -10,7 +10,12 @@
 export function dueFromPlan(plan) {
   const due = new Map();
   for (const step of plan?.steps ?? []) {
-    if (typeof step.id !== 'string' || typeof step.rotate_every !== 'string' || typeof step.rotation_due !== 'string') continue;
+    if (
+      typeof step.id !== 'string' ||
+      typeof step.rotate_every !== 'string' ||
+      typeof step.rotation_due !== 'string'
+    )
+      continue;
     due.set(step.id, { every: step.rotate_every, due: step.rotation_due });
   }
   return due;

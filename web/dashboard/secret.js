@@ -26,7 +26,9 @@ async function copyValue(input, statusEl) {
     } catch {
       // no execCommand here: the hint below
     }
-    statusEl.textContent = copied ? 'Copied to the clipboard.' : 'Selected: press Ctrl+C (⌘C on a Mac) to copy it.';
+    statusEl.textContent = copied
+      ? 'Copied to the clipboard.'
+      : 'Selected: press Ctrl+C (⌘C on a Mac) to copy it.';
   }
 }
 

@@ -53,7 +53,9 @@ export function createSession({ onEnter, onLeave }) {
       el.rateInfo.hidden = true;
       return;
     }
-    const reset = rl.reset ? ` until ${new Intl.DateTimeFormat('en', { timeStyle: 'short' }).format(rl.reset * 1000)}` : '';
+    const reset = rl.reset
+      ? ` until ${new Intl.DateTimeFormat('en', { timeStyle: 'short' }).format(rl.reset * 1000)}`
+      : '';
     el.rateInfo.textContent = `${rl.remaining} of ${rl.limit} Docker Hub requests left${reset}.`;
     el.rateInfo.hidden = false;
   }
@@ -63,8 +65,11 @@ export function createSession({ onEnter, onLeave }) {
     const { org, user } = current;
     onEnter(org);
     el.sessionInfo.replaceChildren(
-      h('span', { class: 'muted', text: 'Signed in as ' }), user,
-      h('span', { class: 'muted', text: ' · ' }), org);
+      h('span', { class: 'muted', text: 'Signed in as ' }),
+      user,
+      h('span', { class: 'muted', text: ' · ' }),
+      org,
+    );
     el.orgName.textContent = org;
     el.signinView.hidden = true;
     el.tokensView.hidden = false;
@@ -120,5 +125,6 @@ function clearShown() {
   el.orgName.textContent = '';
   el.sessionInfo.replaceChildren();
   el.rateInfo.hidden = true;
-  for (const a of [el.mainAlert, el.tokenAlert, el.detailsAlert, el.deleteAlert, el.signinAlert]) clearAlert(a);
+  for (const a of [el.mainAlert, el.tokenAlert, el.detailsAlert, el.deleteAlert, el.signinAlert])
+    clearAlert(a);
 }

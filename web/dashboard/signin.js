@@ -10,10 +10,14 @@ const TIMEOUT_MS = 15000;
 
 function signInFailure(err, org, user) {
   switch (err?.code) {
-    case 'unauthorized': return `Sign-in failed: ${errorMessage(err)} Check the username and the password or access token.`;
-    case 'forbidden': return `${user} may not manage the access tokens of ${org}: ${err.message || 'only organization owners may.'}`;
-    case 'not_found': return `There is no organization named ${org}, or it is not visible to ${user}.`;
-    default: return errorMessage(err);
+    case 'unauthorized':
+      return `Sign-in failed: ${errorMessage(err)} Check the username and the password or access token.`;
+    case 'forbidden':
+      return `${user} may not manage the access tokens of ${org}: ${err.message || 'only organization owners may.'}`;
+    case 'not_found':
+      return `There is no organization named ${org}, or it is not visible to ${user}.`;
+    default:
+      return errorMessage(err);
   }
 }
 
@@ -24,7 +28,10 @@ function readSignInForm() {
   const secret = el.secret.value;
   el.secret.value = '';
   if (!org || !user || !secret) {
-    showAlert(el.signinAlert, 'Fill in the organization, the username and the password or access token.');
+    showAlert(
+      el.signinAlert,
+      'Fill in the organization, the username and the password or access token.',
+    );
     (!org ? el.org : !user ? el.user : el.secret).focus();
     return null;
   }
@@ -34,11 +41,19 @@ function readSignInForm() {
 /** A client holding the secret, or null with the reason shown. The form forgets the secret. */
 async function openClient(form) {
   try {
-    return await createClient({ baseUrl: location.origin, credentials: { identifier: form.user, secret: form.secret }, timeoutMs: TIMEOUT_MS });
+    return await createClient({
+      baseUrl: location.origin,
+      credentials: { identifier: form.user, secret: form.secret },
+      timeoutMs: TIMEOUT_MS,
+    });
   } catch (err) {
     busy(el.signinButton, false);
-    showAlert(el.signinAlert, err?.code === 'invalid_argument'
-      ? `Sign-in failed: ${err.message}` : `The dashboard could not start: ${err?.message ?? err}`);
+    showAlert(
+      el.signinAlert,
+      err?.code === 'invalid_argument'
+        ? `Sign-in failed: ${err.message}`
+        : `The dashboard could not start: ${err?.message ?? err}`,
+    );
     el.secret.focus();
     return null;
   } finally {

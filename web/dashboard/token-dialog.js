@@ -7,7 +7,8 @@ import { relativeTime, exactTime } from './format.js';
 import { el } from './elements.js';
 import { createResourceEditor } from './token-form.js';
 
-const isoDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const isoDay = (d) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const addDays = (d, n) => new Date(d.getFullYear(), d.getMonth(), d.getDate() + n);
 
 /** The chosen expiry as RFC 3339, null for never, undefined when a custom date is missing. */
@@ -93,7 +94,9 @@ export function createTokenDialog({ call, org, onSaved, onCreated }) {
     const { resources, problems } = editor.read();
     if (!label) problems.unshift('Give the token a label.');
     if (!resources.length && !problems.length) {
-      problems.push('Give the token access to something: a repository, public repositories or an organization scope.');
+      problems.push(
+        'Give the token access to something: a repository, public repositories or an organization scope.',
+      );
     }
     let expiresAt = null;
     if (!edit) {
@@ -108,7 +111,9 @@ export function createTokenDialog({ call, org, onSaved, onCreated }) {
       busy(el.tokenSubmit, false);
       return;
     }
-    const r = await call(el.tokenAlert, (hub, o) => hub.updateAccessToken(o, token.id, { label, description, resources }));
+    const r = await call(el.tokenAlert, (hub, o) =>
+      hub.updateAccessToken(o, token.id, { label, description, resources }),
+    );
     busy(el.tokenSubmit, false);
     if (!r.ok) return;
     el.tokenDialog.close();
@@ -128,9 +133,13 @@ export function createTokenDialog({ call, org, onSaved, onCreated }) {
     const others = r.value.filter((id) => id !== self);
     if (others.length === 0) return true;
     const ids = others.join(', ');
-    showAlert(el.tokenAlert, `${org()} already has a token labelled “${label}” (${ids}). `
-      + 'Labels should be unique: tokens as code and the CLI find a token by its label. '
-      + `Choose another label, or check the box below the label to ${self ? 'save' : 'create'} it anyway.`, { title: 'This label is taken.' });
+    showAlert(
+      el.tokenAlert,
+      `${org()} already has a token labelled “${label}” (${ids}). ` +
+        'Labels should be unique: tokens as code and the CLI find a token by its label. ' +
+        `Choose another label, or check the box below the label to ${self ? 'save' : 'create'} it anyway.`,
+      { title: 'This label is taken.' },
+    );
     el.dupAllow.checked = false;
     el.dupAllowField.hidden = false;
     el.tokenLabel.focus();
@@ -176,7 +185,10 @@ export function createTokenDialog({ call, org, onSaved, onCreated }) {
     el.expiryDate.required = custom;
     if (custom) el.expiryDate.focus();
   });
-  el.tokenLabel.addEventListener('input', () => { el.dupAllowField.hidden = true; el.dupAllow.checked = false; });
+  el.tokenLabel.addEventListener('input', () => {
+    el.dupAllowField.hidden = true;
+    el.dupAllow.checked = false;
+  });
   el.newToken.addEventListener('click', () => openTokenDialog());
   el.firstToken.addEventListener('click', () => openTokenDialog());
   el.tokenForm.addEventListener('submit', submitTokenForm);

@@ -20,7 +20,9 @@ const nextId = (prefix) => `${prefix}-${++uid}`;
  */
 function applyImplications(row) {
   const boxes = [...row.querySelectorAll('input[type=checkbox][data-scope]')];
-  const implied = new Set(boxes.filter((b) => b.dataset.chosen).flatMap((b) => IMPLIES[b.dataset.scope] ?? []));
+  const implied = new Set(
+    boxes.filter((b) => b.dataset.chosen).flatMap((b) => IMPLIES[b.dataset.scope] ?? []),
+  );
   for (const box of boxes) {
     const forced = implied.has(box.dataset.scope);
     box.disabled = forced;
@@ -37,33 +39,85 @@ function repoRow(org, index, onRemove) {
   const pathId = nextId('repo-path');
   const row = h('div', { class: 'repo-row', role: 'group', 'aria-label': `Repository ${index}` });
   const path = h('input', {
-    id: pathId, type: 'text', class: 'repo-path', autocomplete: 'off', spellcheck: 'false',
-    autocapitalize: 'none', placeholder: `${org}/api or ${org}/*`,
+    id: pathId,
+    type: 'text',
+    class: 'repo-path',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    autocapitalize: 'none',
+    placeholder: `${org}/api or ${org}/*`,
   });
-  const groups = REPO_GROUPS.map((g) => h('fieldset', { class: 'scope-group' },
-    h('legend', { text: g.name }),
-    g.scopes.map(([scope, short]) => h('label', { class: 'check', title: scope },
-      // Named as the catalogue words it in full ("Images: push (and pull)"), shown in the group.
-      h('input', { type: 'checkbox', 'aria-label': scopeName(scope), dataset: { scope }, on: { change: (e) => { choose(e.target, e.target.checked); applyImplications(row); } } }),
-      short))));
+  const groups = REPO_GROUPS.map((g) =>
+    h(
+      'fieldset',
+      { class: 'scope-group' },
+      h('legend', { text: g.name }),
+      g.scopes.map(([scope, short]) =>
+        h(
+          'label',
+          { class: 'check', title: scope },
+          // Named as the catalogue words it in full ("Images: push (and pull)"), shown in the group.
+          h('input', {
+            type: 'checkbox',
+            'aria-label': scopeName(scope),
+            dataset: { scope },
+            on: {
+              change: (e) => {
+                choose(e.target, e.target.checked);
+                applyImplications(row);
+              },
+            },
+          }),
+          short,
+        ),
+      ),
+    ),
+  );
   row.append(
-    h('div', { class: 'repo-head' },
+    h(
+      'div',
+      { class: 'repo-head' },
       h('div', { class: 'field' }, h('label', { for: pathId, text: 'Repository' }), path),
-      h('button', { type: 'button', class: 'quiet small', text: 'Remove', 'aria-label': `Remove repository ${index}`, on: { click: onRemove } })),
+      h('button', {
+        type: 'button',
+        class: 'quiet small',
+        text: 'Remove',
+        'aria-label': `Remove repository ${index}`,
+        on: { click: onRemove },
+      }),
+    ),
     h('div', { class: 'scope-groups' }, groups),
   );
   return row;
 }
 
-const freshKept = () => ({ publicScopes: PUBLIC_READ_SCOPES, others: [], orgExtra: [], extraByRow: new WeakMap() });
+const freshKept = () => ({
+  publicScopes: PUBLIC_READ_SCOPES,
+  others: [],
+  orgExtra: [],
+  extraByRow: new WeakMap(),
+});
 
 /** The organization scope boxes, folded in a <details>. */
 function orgSection(org) {
-  const boxes = Object.entries(ORG_SCOPE_NAMES).map(([scope, name]) => h('label', { class: 'check', title: scope },
-    h('input', { type: 'checkbox', dataset: { scope } }), name));
-  const details = h('details', { class: 'org-scopes' },
+  const boxes = Object.entries(ORG_SCOPE_NAMES).map(([scope, name]) =>
+    h(
+      'label',
+      { class: 'check', title: scope },
+      h('input', { type: 'checkbox', dataset: { scope } }),
+      name,
+    ),
+  );
+  const details = h(
+    'details',
+    { class: 'org-scopes' },
     h('summary', {}, 'Organization access (', h('span', { class: 'mono', text: org }), ')'),
-    h('div', { class: 'org-grid', role: 'group', 'aria-label': `Organization scopes for ${org}` }, boxes));
+    h(
+      'div',
+      { class: 'org-grid', role: 'group', 'aria-label': `Organization scopes for ${org}` },
+      boxes,
+    ),
+  );
   return { boxes, details };
 }
 
@@ -73,7 +127,9 @@ function repoRows(org) {
   const renumber = () => {
     [...rows.children].forEach((row, i) => {
       row.setAttribute('aria-label', `Repository ${i + 1}`);
-      row.querySelector('.repo-head button').setAttribute('aria-label', `Remove repository ${i + 1}`);
+      row
+        .querySelector('.repo-head button')
+        .setAttribute('aria-label', `Remove repository ${i + 1}`);
     });
   };
   const addRow = () => {
@@ -86,8 +142,12 @@ function repoRows(org) {
     rows.append(row);
     return row;
   };
-  const addButton = h('button', { type: 'button', class: 'quiet small', text: 'Add repository',
-    on: { click: () => addRow().querySelector('.repo-path').focus() } });
+  const addButton = h('button', {
+    type: 'button',
+    class: 'quiet small',
+    text: 'Add repository',
+    on: { click: () => addRow().querySelector('.repo-path').focus() },
+  });
   return { rows, addRow, addButton };
 }
 
@@ -96,17 +156,31 @@ function buildEditor(container, org) {
   const { rows, addRow, addButton } = repoRows(org);
   const publicBox = h('input', { type: 'checkbox', id: nextId('public-read') });
   const { boxes: orgBoxes, details: orgDetails } = orgSection(org);
-  fill(container,
-    h('fieldset', { class: 'resources' },
+  fill(
+    container,
+    h(
+      'fieldset',
+      { class: 'resources' },
       h('legend', { text: 'Repository access' }),
-      h('p', { class: 'hint', text: `A repository (${org}/api) or a pattern (${org}/*). A higher scope includes the ones it lists in Docker’s documentation: push includes pull, delete includes push; edit includes read, admin includes edit.` }),
+      h('p', {
+        class: 'hint',
+        text: `A repository (${org}/api) or a pattern (${org}/*). A higher scope includes the ones it lists in Docker’s documentation: push includes pull, delete includes push; edit includes read, admin includes edit.`,
+      }),
       rows,
-      addButton),
-    h('div', { class: 'check public-read' },
+      addButton,
+    ),
+    h(
+      'div',
+      { class: 'check public-read' },
       publicBox,
       h('label', { for: publicBox.id, text: 'Public repositories (read)' }),
-      h('p', { class: 'hint', text: 'Lets the token pull any public image on Docker Hub. Tokens made through the API leave it out unless asked.' })),
-    orgDetails);
+      h('p', {
+        class: 'hint',
+        text: 'Lets the token pull any public image on Docker Hub. Tokens made through the API leave it out unless asked.',
+      }),
+    ),
+    orgDetails,
+  );
   return { org, rows, addRow, publicBox, orgBoxes, orgDetails };
 }
 
@@ -118,7 +192,10 @@ function showRepo(parts, kept, r) {
     const box = row.querySelector(`input[data-scope="${CSS.escape(scope)}"]`);
     if (box) choose(box, true);
   }
-  kept.extraByRow.set(row, (r.scopes ?? []).filter((s) => !KNOWN_REPO_SCOPES.has(s)));
+  kept.extraByRow.set(
+    row,
+    (r.scopes ?? []).filter((s) => !KNOWN_REPO_SCOPES.has(s)),
+  );
   applyImplications(row);
 }
 
@@ -153,12 +230,18 @@ function readRepos(parts, kept, resources, problems) {
   const { rows, org } = parts;
   [...rows.children].forEach((row, i) => {
     const path = row.querySelector('.repo-path').value.trim();
-    const scopes = [...row.querySelectorAll('input[data-scope]')].filter((b) => b.checked).map((b) => b.dataset.scope);
+    const scopes = [...row.querySelectorAll('input[data-scope]')]
+      .filter((b) => b.checked)
+      .map((b) => b.dataset.scope);
     scopes.push(...(kept.extraByRow.get(row) ?? []));
     const n = rows.children.length > 1 ? ` ${i + 1}` : '';
     if (!path && !scopes.length) return;
-    if (!path) problems.push(`Repository${n}: enter a repository (${org}/name) or a pattern (${org}/*) for the scopes you chose.`);
-    else if (!path.includes('/')) problems.push(`Repository${n}: write it with its namespace, as ${org}/${path}.`);
+    if (!path)
+      problems.push(
+        `Repository${n}: enter a repository (${org}/name) or a pattern (${org}/*) for the scopes you chose.`,
+      );
+    else if (!path.includes('/'))
+      problems.push(`Repository${n}: write it with its namespace, as ${org}/${path}.`);
     else if (!scopes.length) problems.push(`Repository${n} (${path}): choose at least one scope.`);
     else resources.push({ type: 'TYPE_REPO', path, scopes });
   });
@@ -201,8 +284,12 @@ export function createResourceEditor(container, org) {
       const resources = [];
       const problems = [];
       readRepos(parts, kept, resources, problems);
-      if (publicBox.checked) resources.push({ type: 'TYPE_REPO', path: PUBLIC_PATH, scopes: [...kept.publicScopes] });
-      const orgScopes = orgBoxes.map((l) => l.querySelector('input')).filter((b) => b.checked).map((b) => b.dataset.scope);
+      if (publicBox.checked)
+        resources.push({ type: 'TYPE_REPO', path: PUBLIC_PATH, scopes: [...kept.publicScopes] });
+      const orgScopes = orgBoxes
+        .map((l) => l.querySelector('input'))
+        .filter((b) => b.checked)
+        .map((b) => b.dataset.scope);
       orgScopes.push(...kept.orgExtra);
       if (orgScopes.length) resources.push({ type: 'TYPE_ORG', path: org, scopes: orgScopes });
       resources.push(...kept.others);

@@ -29,16 +29,34 @@ export function createTokenList({ call, org, onOpen }) {
     if (!view.due) return null;
     const d = view.due.get(t.id);
     if (!d) return h('td', { 'data-label': 'Rotation due', class: 'muted', text: 'No schedule' });
-    return h('td', { 'data-label': 'Rotation due', title: `rotate_every ${d.every}` },
-      isDue(d.due) ? [h('span', { class: 'badge badge-warn', text: 'Due' }), ' '] : null, timeCell(d.due, 'Unknown'));
+    return h(
+      'td',
+      { 'data-label': 'Rotation due', title: `rotate_every ${d.every}` },
+      isDue(d.due) ? [h('span', { class: 'badge badge-warn', text: 'Due' }), ' '] : null,
+      timeCell(d.due, 'Unknown'),
+    );
   }
 
   function rowFor(t) {
-    return h('tr', { dataset: { id: t.id } },
-      h('th', { scope: 'row', class: 'label-cell' },
-        h('button', { type: 'button', class: 'link', text: t.label, on: { click: () => onOpen(t) } })),
+    return h(
+      'tr',
+      { dataset: { id: t.id } },
+      h(
+        'th',
+        { scope: 'row', class: 'label-cell' },
+        h('button', {
+          type: 'button',
+          class: 'link',
+          text: t.label,
+          on: { click: () => onOpen(t) },
+        }),
+      ),
       h('td', { 'data-label': 'Status' }, badge(statusWords(t))),
-      h('td', { 'data-label': 'Created by', class: t.created_by ? '' : 'muted', text: t.created_by || '—' }),
+      h('td', {
+        'data-label': 'Created by',
+        class: t.created_by ? '' : 'muted',
+        text: t.created_by || '—',
+      }),
       h('td', { 'data-label': 'Created' }, timeCell(t.created_at, 'Unknown')),
       h('td', { 'data-label': 'Last used' }, timeCell(t.last_used_at, 'Never')),
       h('td', { 'data-label': 'Expires' }, timeCell(t.expires_at, 'Never')),
@@ -74,7 +92,9 @@ export function createTokenList({ call, org, onOpen }) {
   async function loadPage(mayMoveBack = true) {
     const seq = ++view.listSeq;
     el.table.setAttribute('aria-busy', 'true');
-    const r = await call(el.mainAlert, (hub, o) => hub.listAccessTokens(o, { page: view.page, pageSize: view.pageSize }));
+    const r = await call(el.mainAlert, (hub, o) =>
+      hub.listAccessTokens(o, { page: view.page, pageSize: view.pageSize }),
+    );
     if (seq !== view.listSeq) return false;
     el.table.removeAttribute('aria-busy');
     if (!r.ok) return false;
@@ -100,9 +120,15 @@ export function createTokenList({ call, org, onOpen }) {
     if (ok) el.mainStatus.textContent = 'Up to date.';
   });
   el.prev.addEventListener('click', () => {
-    if (view.page > 1) { view.page--; void loadPage(); }
+    if (view.page > 1) {
+      view.page--;
+      void loadPage();
+    }
   });
-  el.next.addEventListener('click', () => { view.page++; void loadPage(); });
+  el.next.addEventListener('click', () => {
+    view.page++;
+    void loadPage();
+  });
   el.pageSize.addEventListener('change', () => {
     view.pageSize = Number(el.pageSize.value);
     view.page = 1;

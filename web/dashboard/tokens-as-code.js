@@ -17,30 +17,80 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function buildUi(root) {
   const ui = {
-    download: h('button', { type: 'button', class: 'quiet', id: 'code-download', text: 'Download tokens.json' }),
-    choose: h('button', { type: 'button', class: 'quiet', id: 'code-choose', text: 'Check a file…' }),
-    file: h('input', { type: 'file', id: 'code-file', class: 'vh', accept: '.json,application/json', tabindex: '-1', 'aria-hidden': 'true' }),
+    download: h('button', {
+      type: 'button',
+      class: 'quiet',
+      id: 'code-download',
+      text: 'Download tokens.json',
+    }),
+    choose: h('button', {
+      type: 'button',
+      class: 'quiet',
+      id: 'code-choose',
+      text: 'Check a file…',
+    }),
+    file: h('input', {
+      type: 'file',
+      id: 'code-file',
+      class: 'vh',
+      accept: '.json,application/json',
+      tabindex: '-1',
+      'aria-hidden': 'true',
+    }),
     prune: h('input', { type: 'checkbox', id: 'code-prune' }),
-    drop: h('div', { class: 'drop-zone', id: 'code-drop' },
-      h('span', { text: 'Drop a tokens.json here to see its plan.' })),
+    drop: h(
+      'div',
+      { class: 'drop-zone', id: 'code-drop' },
+      h('span', { text: 'Drop a tokens.json here to see its plan.' }),
+    ),
     alert: h('div', { class: 'alert', role: 'alert', hidden: true }),
     status: h('p', { class: 'status', role: 'status' }),
     planTitle: h('h3', { id: 'code-plan-title' }),
-    planText: h('pre', { class: 'plan-text', id: 'code-plan', tabindex: '0', 'aria-labelledby': 'code-plan-title' }),
+    planText: h('pre', {
+      class: 'plan-text',
+      id: 'code-plan',
+      tabindex: '0',
+      'aria-labelledby': 'code-plan-title',
+    }),
   };
   ui.result = h('div', { class: 'code-result', hidden: true }, ui.planTitle, ui.planText);
-  fill(root,
-    h('div', { class: 'code-head' },
-      h('div', {},
+  fill(
+    root,
+    h(
+      'div',
+      { class: 'code-head' },
+      h(
+        'div',
+        {},
         h('h2', { id: 'code-title', text: 'Tokens as code' }),
-        h('p', { class: 'hint' },
-          'Keep the tokens in a reviewed file. Download them as tokens.json (no secrets: Docker Hub never returns them), '
-          + 'or check a file to see what ', h('code', { text: 'dockerhub-oat apply' }), ' would change. Nothing is changed from here.')),
-      h('div', { class: 'buttons' }, ui.download, ui.choose, ui.file)),
+        h(
+          'p',
+          { class: 'hint' },
+          'Keep the tokens in a reviewed file. Download them as tokens.json (no secrets: Docker Hub never returns them), ' +
+            'or check a file to see what ',
+          h('code', { text: 'dockerhub-oat apply' }),
+          ' would change. Nothing is changed from here.',
+        ),
+      ),
+      h('div', { class: 'buttons' }, ui.download, ui.choose, ui.file),
+    ),
     ui.drop,
-    h('label', { class: 'check code-prune' }, ui.prune,
-      h('span', {}, 'Count the tokens the file does not list as deletes (', h('code', { text: '--prune' }), ')')),
-    ui.alert, ui.status, ui.result);
+    h(
+      'label',
+      { class: 'check code-prune' },
+      ui.prune,
+      h(
+        'span',
+        {},
+        'Count the tokens the file does not list as deletes (',
+        h('code', { text: '--prune' }),
+        ')',
+      ),
+    ),
+    ui.alert,
+    ui.status,
+    ui.result,
+  );
   return ui;
 }
 
@@ -66,11 +116,22 @@ async function download(ctx) {
   saveAs('tokens.json', jsonDocument(manifest)); // the bytes `dockerhub-oat export` prints
   // Tokens a rotation retired are the rotation's to finish, not the file's (bindings/tools/export.js).
   const { retired } = r.value;
-  ui.status.textContent = `Downloaded tokens.json: ${plural(Object.keys(manifest.tokens).length, 'token')}.`
-    + (retired.length ? ` ${plural(retired.length, 'token')} retired by a rotation left out: prune or apply deletes ${retired.length === 1 ? 'it' : 'them'} after the grace.` : '');
+  ui.status.textContent =
+    `Downloaded tokens.json: ${plural(Object.keys(manifest.tokens).length, 'token')}.` +
+    (retired.length
+      ? ` ${plural(retired.length, 'token')} retired by a rotation left out: prune or apply deletes ${retired.length === 1 ? 'it' : 'them'} after the grace.`
+      : '');
   if (skipped.length) {
-    showAlert(ui.alert, skipped.map((t) => `Token ${t.id} is labelled “${t.label}” like another: left out (labels must be unique).`).join('\n'),
-      { title: 'Not every token is in the file:' });
+    showAlert(
+      ui.alert,
+      skipped
+        .map(
+          (t) =>
+            `Token ${t.id} is labelled “${t.label}” like another: left out (labels must be unique).`,
+        )
+        .join('\n'),
+      { title: 'Not every token is in the file:' },
+    );
   }
 }
 
@@ -82,7 +143,11 @@ async function check(ctx, file) {
   ui.status.textContent = '';
   ui.result.hidden = true;
   if (file.size > MAX_FILE_BYTES) {
-    showAlert(ui.alert, `${file.name} is ${plural(file.size, 'byte')}; a tokens file may have at most ${MAX_FILE_BYTES}.`, { title: 'The file was not read.' });
+    showAlert(
+      ui.alert,
+      `${file.name} is ${plural(file.size, 'byte')}; a tokens file may have at most ${MAX_FILE_BYTES}.`,
+      { title: 'The file was not read.' },
+    );
     return;
   }
   ui.status.textContent = `Planning ${file.name}…`;
@@ -94,23 +159,30 @@ async function check(ctx, file) {
     if (seq !== state.seq) return;
     state.file = null;
     ui.status.textContent = '';
-    showAlert(ui.alert, `${file.name} could not be read: choose it again.`, { title: 'The file was not read.' });
+    showAlert(ui.alert, `${file.name} could not be read: choose it again.`, {
+      title: 'The file was not read.',
+    });
     return;
   }
   if (seq !== state.seq) return;
-  const r = await call(ui.alert, (hub, org) => hub.planAccessTokens(org, text, { prune: ui.prune.checked }));
+  const r = await call(ui.alert, (hub, org) =>
+    hub.planAccessTokens(org, text, { prune: ui.prune.checked }),
+  );
   if (seq !== state.seq) return;
   ui.status.textContent = '';
   if (!r.ok) {
     // A file the core refused names its line; the alert says which file, as the CLI does.
-    if (ui.alert.firstChild) ui.alert.prepend(h('strong', { text: `${file.name} was not planned.` }));
+    if (ui.alert.firstChild)
+      ui.alert.prepend(h('strong', { text: `${file.name} was not planned.` }));
     return;
   }
   const plan = r.value;
   // What apply would refuse is refused here too, in the CLI's words (bindings/tools/plan.js).
   const secretless = secretlessEntries(plan);
   if (secretless.length) {
-    showAlert(ui.alert, secretless.join('\n'), { title: `${file.name} was not planned: apply would refuse it.` });
+    showAlert(ui.alert, secretless.join('\n'), {
+      title: `${file.name} was not planned: apply would refuse it.`,
+    });
     return;
   }
   state.file = file;
@@ -123,8 +195,12 @@ async function check(ctx, file) {
 /** A file dragged over the page is taken by the drop zone, never opened in place of the page. */
 function guardPageDrops(ui, onFile) {
   const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
-  document.addEventListener('dragover', (e) => { if (hasFiles(e)) e.preventDefault(); });
-  document.addEventListener('drop', (e) => { if (hasFiles(e)) e.preventDefault(); });
+  document.addEventListener('dragover', (e) => {
+    if (hasFiles(e)) e.preventDefault();
+  });
+  document.addEventListener('drop', (e) => {
+    if (hasFiles(e)) e.preventDefault();
+  });
   ui.drop.addEventListener('dragenter', () => ui.drop.classList.add('over'));
   ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
   ui.drop.addEventListener('drop', (e) => {
@@ -163,11 +239,15 @@ export function createTokensAsCode(root, { call, onDue }) {
     ui.file.value = ''; // the same file chosen again plans again
     if (file) void check(ctx, file);
   });
-  ui.prune.addEventListener('change', () => { if (ctx.state.file) void check(ctx, ctx.state.file); });
+  ui.prune.addEventListener('change', () => {
+    if (ctx.state.file) void check(ctx, ctx.state.file);
+  });
   guardPageDrops(ui, (file) => void check(ctx, file));
   return {
     reset: () => reset(ctx),
     /** Plans the last file again (after a change to the tokens), if one was checked. */
-    refresh: () => { if (ctx.state.file) void check(ctx, ctx.state.file); },
+    refresh: () => {
+      if (ctx.state.file) void check(ctx, ctx.state.file);
+    },
   };
 }

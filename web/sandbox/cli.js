@@ -30,17 +30,28 @@ const USAGE = `Usage: dockerhub-oat sandbox [options]
 function intArg(name, v, min) {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min) {
-    process.stderr.write(`sandbox: --${name} needs an integer >= ${min}, got ${JSON.stringify(v)}\n`);
+    process.stderr.write(
+      `sandbox: --${name} needs an integer >= ${min}, got ${JSON.stringify(v)}\n`,
+    );
     process.exit(2);
   }
   return Number(v);
 }
 
-const args = readArgs('sandbox', {
-  port: { type: 'string' }, host: { type: 'string' }, 'rate-limit': { type: 'string' },
-  data: { type: 'string' }, seed: { type: 'string' }, 'jwt-ttl': { type: 'string' }, 'rate-limit-style': { type: 'string' },
-  quiet: { type: 'boolean' },
-}, USAGE);
+const args = readArgs(
+  'sandbox',
+  {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'rate-limit': { type: 'string' },
+    data: { type: 'string' },
+    seed: { type: 'string' },
+    'jwt-ttl': { type: 'string' },
+    'rate-limit-style': { type: 'string' },
+    quiet: { type: 'boolean' },
+  },
+  USAGE,
+);
 
 let sb;
 try {
@@ -52,11 +63,16 @@ try {
     rateLimitStyle: args['rate-limit-style'],
     dataFile: args.data,
     // A built-in name is that world; anything else names a file.
-    ...(Object.hasOwn(NAMED_SEEDS, args.seed ?? '') ? { seed: args.seed } : { seedFile: args.seed }),
+    ...(Object.hasOwn(NAMED_SEEDS, args.seed ?? '')
+      ? { seed: args.seed }
+      : { seedFile: args.seed }),
     log: args.quiet ? false : logToStdout,
   });
 } catch (e) {
-  const msg = e.code === 'EADDRINUSE' ? `port ${args.port ?? 4010} is already in use; pick another with --port` : String(e.message).replace(/^sandbox: /, '');
+  const msg =
+    e.code === 'EADDRINUSE'
+      ? `port ${args.port ?? 4010} is already in use; pick another with --port`
+      : String(e.message).replace(/^sandbox: /, '');
   process.stderr.write(`sandbox: ${msg}\n`);
   process.exit(1);
 }
@@ -64,19 +80,34 @@ try {
 const c = sb.credentials;
 const lines = [`Docker Hub sandbox listening on ${sb.url}`, ''];
 if (c.source === 'data-file') {
-  lines.push(`State loaded from ${args.data}; secrets are stored only as hashes, so none can be shown.`);
+  lines.push(
+    `State loaded from ${args.data}; secrets are stored only as hashes, so none can be shown.`,
+  );
 } else {
   lines.push('Users (POST /v2/auth/token {"identifier": user, "secret": password or PAT}):');
-  for (const u of c.users) lines.push(`  ${u.username.padEnd(16)} password ${u.password ?? '(none)'}${u.pats.length ? `  PAT ${u.pats.join(', ')}` : ''}`);
+  for (const u of c.users)
+    lines.push(
+      `  ${u.username.padEnd(16)} password ${u.password ?? '(none)'}${u.pats.length ? `  PAT ${u.pats.join(', ')}` : ''}`,
+    );
   lines.push('Organizations:');
-  for (const o of c.orgs) lines.push(`  ${o.name.padEnd(16)} plan ${o.plan}, owners ${o.owners.join(', ') || '-'}, members ${o.members.join(', ') || '-'}, repositories ${o.repositories.join(', ') || '-'}`);
+  for (const o of c.orgs)
+    lines.push(
+      `  ${o.name.padEnd(16)} plan ${o.plan}, owners ${o.owners.join(', ') || '-'}, members ${o.members.join(', ') || '-'}, repositories ${o.repositories.join(', ') || '-'}`,
+    );
   const shown = c.tokens.slice(0, 12);
   lines.push('Organization access tokens ({"identifier": org, "secret": token}):');
-  for (const t of shown) lines.push(`  ${`${t.org}/${t.label}`.padEnd(24)} ${t.status.padEnd(8)} ${t.secret}`);
-  if (c.tokens.length > shown.length) lines.push(`  ... and ${c.tokens.length - shown.length} more`);
+  for (const t of shown)
+    lines.push(`  ${`${t.org}/${t.label}`.padEnd(24)} ${t.status.padEnd(8)} ${t.secret}`);
+  if (c.tokens.length > shown.length)
+    lines.push(`  ... and ${c.tokens.length - shown.length} more`);
 }
-lines.push('', 'Control (loopback only, JSON, header X-Sandbox-Token): POST /_sandbox/faults, GET /_sandbox/requests, GET /_sandbox/state.',
-  `  Control token for this start: ${sb.controlToken}`, 'Ctrl-C stops.', '');
+lines.push(
+  '',
+  'Control (loopback only, JSON, header X-Sandbox-Token): POST /_sandbox/faults, GET /_sandbox/requests, GET /_sandbox/state.',
+  `  Control token for this start: ${sb.controlToken}`,
+  'Ctrl-C stops.',
+  '',
+);
 process.stdout.write(lines.join('\n'));
 if (args.data && c.source !== 'data-file') process.stdout.write(`State is kept in ${args.data}.\n`);
 

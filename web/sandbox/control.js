@@ -12,7 +12,8 @@ import { isJsonType, isLoopbackHost } from './guard.js';
 export const CONTROL_TOKEN_HEADER = 'x-sandbox-token';
 
 /** Whether this path is one of the control routes'. */
-export const isControlPath = (pathname) => pathname === '/_sandbox' || pathname.startsWith('/_sandbox/');
+export const isControlPath = (pathname) =>
+  pathname === '/_sandbox' || pathname.startsWith('/_sandbox/');
 
 /** Whether the request carries `token` (compared in constant time). */
 function hasToken(req, token) {
@@ -23,9 +24,13 @@ function hasToken(req, token) {
 
 /** Why a control request is refused before its body is read, or null. */
 function refusal(req, token) {
-  if (!isLoopbackHost(req.socket?.remoteAddress)) return [403, 'The sandbox control routes answer on loopback only.'];
+  if (!isLoopbackHost(req.socket?.remoteAddress))
+    return [403, 'The sandbox control routes answer on loopback only.'];
   if (!hasToken(req, token)) {
-    return [401, 'The sandbox control routes need the header X-Sandbox-Token with this start\'s control token (printed at start; sb.controlToken in the JS API).'];
+    return [
+      401,
+      "The sandbox control routes need the header X-Sandbox-Token with this start's control token (printed at start; sb.controlToken in the JS API).",
+    ];
   }
   const type = req.headers['content-type'];
   if ((req.method === 'POST' || type !== undefined) && !isJsonType(type)) {
@@ -65,15 +70,25 @@ export function createControl({ faults, store, log, send, maxBody }) {
     }
     const { buf, tooLarge, aborted } = await readBody(req, maxBody);
     if (aborted) return;
-    if (tooLarge) return send(res, 413, errorBody('Request body too large.'), { connection: 'close' });
+    if (tooLarge)
+      return send(res, 413, errorBody('Request body too large.'), { connection: 'close' });
     switch (`${req.method} ${url.pathname.replace(/\/$/, '')}`) {
-      case 'POST /_sandbox/faults': return addFaults(res, buf);
-      case 'GET /_sandbox/faults': return send(res, 200, { pending: faults.list() });
-      case 'DELETE /_sandbox/faults': faults.clear(); return send(res, 204);
-      case 'GET /_sandbox/requests': return send(res, 200, { requests: log.requests, counts: log.counts });
-      case 'DELETE /_sandbox/requests': log.reset(); return send(res, 204);
-      case 'GET /_sandbox/state': return send(res, 200, store.snapshot());
-      default: return send(res, 404, errorBody('Unknown sandbox control route.'));
+      case 'POST /_sandbox/faults':
+        return addFaults(res, buf);
+      case 'GET /_sandbox/faults':
+        return send(res, 200, { pending: faults.list() });
+      case 'DELETE /_sandbox/faults':
+        faults.clear();
+        return send(res, 204);
+      case 'GET /_sandbox/requests':
+        return send(res, 200, { requests: log.requests, counts: log.counts });
+      case 'DELETE /_sandbox/requests':
+        log.reset();
+        return send(res, 204);
+      case 'GET /_sandbox/state':
+        return send(res, 200, store.snapshot());
+      default:
+        return send(res, 404, errorBody('Unknown sandbox control route.'));
     }
   }
 

@@ -4,7 +4,8 @@
  * This lets client tests exercise retries, timeouts and parse failures without sleeps.
  */
 
-const html = (code, text) => `<html>\r\n<head><title>${code} ${text}</title></head>\r\n<body>\r\n<center><h1>${code} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+const html = (code, text) =>
+  `<html>\r\n<head><title>${code} ${text}</title></head>\r\n<body>\r\n<center><h1>${code} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 
 import { isProtectedHeader, isAllowedFaultType } from './guard.js';
 import { RATE_LIMIT_STYLES, retryHeaders } from './ratelimit.js';
@@ -16,32 +17,88 @@ const RATE_LIMITED = { detail: 'Rate limit exceeded', error: false };
  * in one of Docker Hub's styles (see ratelimit.js), `waitSeconds` (default 2) from the sandbox's clock.
  */
 export const PRESETS = Object.freeze({
-  html502: { status: 502, headers: { 'content-type': 'text/html' }, body: html(502, 'Bad Gateway') },
-  html503: { status: 503, headers: { 'content-type': 'text/html' }, body: html(503, 'Service Temporarily Unavailable') },
-  html504: { status: 504, headers: { 'content-type': 'text/html' }, body: html(504, 'Gateway Time-out') },
+  html502: {
+    status: 502,
+    headers: { 'content-type': 'text/html' },
+    body: html(502, 'Bad Gateway'),
+  },
+  html503: {
+    status: 503,
+    headers: { 'content-type': 'text/html' },
+    body: html(503, 'Service Temporarily Unavailable'),
+  },
+  html504: {
+    status: 504,
+    headers: { 'content-type': 'text/html' },
+    body: html(504, 'Gateway Time-out'),
+  },
   'server-error': { status: 500, body: { message: 'Internal Server Error', errinfo: {} } },
   'rate-limited': { status: 429, rateLimitStyle: 'seconds', waitSeconds: 1, body: RATE_LIMITED },
-  ...Object.fromEntries(RATE_LIMIT_STYLES.map((style) => [`rate-limit-${style}`, { status: 429, rateLimitStyle: style, waitSeconds: 2, body: RATE_LIMITED }])),
-  unauthorized: { status: 401, body: { message: 'Authentication credentials were not provided or are invalid.', errinfo: {} } },
-  'bad-json': { status: 200, headers: { 'content-type': 'application/json' }, body: '{"total": 1, "next": null, "results": [' },
+  ...Object.fromEntries(
+    RATE_LIMIT_STYLES.map((style) => [
+      `rate-limit-${style}`,
+      { status: 429, rateLimitStyle: style, waitSeconds: 2, body: RATE_LIMITED },
+    ]),
+  ),
+  unauthorized: {
+    status: 401,
+    body: { message: 'Authentication credentials were not provided or are invalid.', errinfo: {} },
+  },
+  'bad-json': {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: '{"total": 1, "next": null, "results": [',
+  },
 });
 
-const KEYS = new Set(['preset', 'method', 'path', 'times', 'status', 'headers', 'body', 'delayMs', 'stall', 'reset', 'lose', 'waitSeconds']);
+const KEYS = new Set([
+  'preset',
+  'method',
+  'path',
+  'times',
+  'status',
+  'headers',
+  'body',
+  'delayMs',
+  'stall',
+  'reset',
+  'lose',
+  'waitSeconds',
+]);
 
 /**
  * Checks and normalizes one spec. Throws TypeError with a readable message.
  * @param {object} spec
  */
 export function normalizeFault(spec) {
-  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new TypeError('a fault must be an object');
-  for (const k of Object.keys(spec)) if (!KEYS.has(k)) throw new TypeError(`unknown fault field "${k}" (known: ${[...KEYS].join(', ')})`);
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec))
+    throw new TypeError('a fault must be an object');
+  for (const k of Object.keys(spec))
+    if (!KEYS.has(k))
+      throw new TypeError(`unknown fault field "${k}" (known: ${[...KEYS].join(', ')})`);
   let base = {};
   if (spec.preset !== undefined) {
-    if (!Object.hasOwn(PRESETS, spec.preset)) throw new TypeError(`unknown fault preset ${JSON.stringify(spec.preset)} (known: ${Object.keys(PRESETS).join(', ')})`);
+    if (!Object.hasOwn(PRESETS, spec.preset))
+      throw new TypeError(
+        `unknown fault preset ${JSON.stringify(spec.preset)} (known: ${Object.keys(PRESETS).join(', ')})`,
+      );
     base = PRESETS[spec.preset];
   }
   const s = { ...base, ...spec, headers: { ...(base.headers ?? {}), ...(spec.headers ?? {}) } };
-  const f = { method: null, path: null, times: 1, status: null, headers: {}, body: undefined, delayMs: 0, stall: false, reset: false, preset: spec.preset ?? null, rateLimitStyle: base.rateLimitStyle ?? null, waitSeconds: null };
+  const f = {
+    method: null,
+    path: null,
+    times: 1,
+    status: null,
+    headers: {},
+    body: undefined,
+    delayMs: 0,
+    stall: false,
+    reset: false,
+    preset: spec.preset ?? null,
+    rateLimitStyle: base.rateLimitStyle ?? null,
+    waitSeconds: null,
+  };
   checkMatch(s, f);
   checkAnswer(s, f);
   checkTiming(s, f);
@@ -57,11 +114,16 @@ function checkMatch(s, f) {
   if (s.path != null) {
     if (s.path instanceof RegExp) f.path = s.path;
     else if (typeof s.path === 'string') {
-      try { f.path = new RegExp(s.path); } catch (e) { throw new TypeError(`fault.path is not a valid regular expression: ${e.message}`); }
+      try {
+        f.path = new RegExp(s.path);
+      } catch (e) {
+        throw new TypeError(`fault.path is not a valid regular expression: ${e.message}`);
+      }
     } else throw new TypeError('fault.path must be a RegExp or a regular expression string');
   }
   if (s.times !== undefined) {
-    if (!Number.isInteger(s.times) || s.times < 1) throw new TypeError('fault.times must be an integer >= 1');
+    if (!Number.isInteger(s.times) || s.times < 1)
+      throw new TypeError('fault.times must be an integer >= 1');
     f.times = s.times;
   }
 }
@@ -69,25 +131,34 @@ function checkMatch(s, f) {
 /** The answer: status, headers (none protected, a content type a browser never runs), body. */
 function checkAnswer(s, f) {
   if (s.status != null) {
-    if (!Number.isInteger(s.status) || s.status < 200 || s.status > 599) throw new TypeError('fault.status must be an integer from 200 to 599');
+    if (!Number.isInteger(s.status) || s.status < 200 || s.status > 599)
+      throw new TypeError('fault.status must be an integer from 200 to 599');
     f.status = s.status;
   }
   for (const [k, v] of Object.entries(s.headers)) {
-    if (typeof v !== 'string' && typeof v !== 'number') throw new TypeError(`fault header ${k} must be a string or number`);
+    if (typeof v !== 'string' && typeof v !== 'number')
+      throw new TypeError(`fault header ${k} must be a string or number`);
     // The origin's security policy, CORS, cookies and the message framing stay the server's.
-    if (isProtectedHeader(k)) throw new TypeError(`a fault may not set the header ${k.toLowerCase()} (see "What a fault may not set" in web/sandbox/README.md)`);
+    if (isProtectedHeader(k))
+      throw new TypeError(
+        `a fault may not set the header ${k.toLowerCase()} (see "What a fault may not set" in web/sandbox/README.md)`,
+      );
     // A value node:http cannot send (a control character, one past U+00FF) is refused here, not
     // turned into a "sandbox internal error" on every request it matches.
-    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(k) || /[^\t\x20-\x7e\x80-\xff]/.test(String(v))) throw new TypeError(`fault header ${JSON.stringify(k)} is not a valid header`);
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(k) || /[^\t\x20-\x7e\x80-\xff]/.test(String(v)))
+      throw new TypeError(`fault header ${JSON.stringify(k)} is not a valid header`);
     f.headers[k.toLowerCase()] = String(v);
   }
   const type = f.headers['content-type'];
   if (type !== undefined && !isAllowedFaultType(type)) {
-    throw new TypeError(`a fault's content-type must be application/json, text/plain or text/html (nothing a browser runs), got ${JSON.stringify(type)}`);
+    throw new TypeError(
+      `a fault's content-type must be application/json, text/plain or text/html (nothing a browser runs), got ${JSON.stringify(type)}`,
+    );
   }
   if (s.waitSeconds !== undefined) {
     if (!f.rateLimitStyle) throw new TypeError('fault.waitSeconds goes with a rate-limit-* preset');
-    if (!Number.isInteger(s.waitSeconds) || s.waitSeconds < 0 || s.waitSeconds > 86400) throw new TypeError('fault.waitSeconds must be an integer from 0 to 86400');
+    if (!Number.isInteger(s.waitSeconds) || s.waitSeconds < 0 || s.waitSeconds > 86400)
+      throw new TypeError('fault.waitSeconds must be an integer from 0 to 86400');
     f.waitSeconds = s.waitSeconds;
   }
   if (s.body !== undefined) {
@@ -102,7 +173,8 @@ function checkAnswer(s, f) {
 /** When and how it answers: a delay, a stall, a reset, or a lost answer; else it passes the request on. */
 function checkTiming(s, f) {
   if (s.delayMs !== undefined) {
-    if (typeof s.delayMs !== 'number' || !(s.delayMs >= 0) || s.delayMs > 600000) throw new TypeError('fault.delayMs must be a number of milliseconds from 0 to 600000');
+    if (typeof s.delayMs !== 'number' || !(s.delayMs >= 0) || s.delayMs > 600000)
+      throw new TypeError('fault.delayMs must be a number of milliseconds from 0 to 600000');
     f.delayMs = s.delayMs;
   }
   f.stall = s.stall === true;
@@ -114,14 +186,17 @@ function checkTiming(s, f) {
     throw new TypeError('a fault that loses the answer takes no status, body, stall or reset');
   // A fault with nothing but a delay (or lose) passes the request on to the normal handler afterwards.
   f.passThrough = f.status === null && f.body === undefined && !f.stall && !f.reset;
-  if (f.passThrough && f.delayMs === 0 && !f.lose) throw new TypeError('a fault needs one of: preset, status, body, stall, reset, delayMs, lose');
+  if (f.passThrough && f.delayMs === 0 && !f.lose)
+    throw new TypeError('a fault needs one of: preset, status, body, stall, reset, delayMs, lose');
   if (f.status === null) f.status = 200;
   if (f.body !== undefined) f.headers['content-type'] ??= 'text/plain';
 }
 
 /** The pending faults, consumed first-match-first. */
 export class FaultQueue {
-  constructor() { this.items = []; }
+  constructor() {
+    this.items = [];
+  }
 
   /** @param {object | object[]} specs */
   add(specs) {
@@ -130,11 +205,15 @@ export class FaultQueue {
     return list.length;
   }
 
-  clear() { this.items.length = 0; }
+  clear() {
+    this.items.length = 0;
+  }
 
   /** Takes one use of the first fault matching this request, or null. */
   take(method, pathname) {
-    const i = this.items.findIndex((f) => (!f.method || f.method === method) && (!f.path || f.path.test(pathname)));
+    const i = this.items.findIndex(
+      (f) => (!f.method || f.method === method) && (!f.path || f.path.test(pathname)),
+    );
     if (i < 0) return null;
     const f = this.items[i];
     if (--f.times <= 0) this.items.splice(i, 1);
@@ -143,7 +222,18 @@ export class FaultQueue {
 
   /** A JSON-friendly view (for GET /_sandbox/faults). */
   list() {
-    return this.items.map((f) => ({ preset: f.preset, method: f.method, path: f.path ? f.path.source : null, times: f.times, status: f.status, delayMs: f.delayMs, stall: f.stall, reset: f.reset, lose: f.lose, waitSeconds: f.waitSeconds }));
+    return this.items.map((f) => ({
+      preset: f.preset,
+      method: f.method,
+      path: f.path ? f.path.source : null,
+      times: f.times,
+      status: f.status,
+      delayMs: f.delayMs,
+      stall: f.stall,
+      reset: f.reset,
+      lose: f.lose,
+      waitSeconds: f.waitSeconds,
+    }));
   }
 }
 
@@ -167,7 +257,10 @@ export function sendFault(res, f, baseHeaders, nowUs) {
     return;
   }
   // Without a body: empty, except that a reset needs something to cut in half.
-  const body = Buffer.from(f.body ?? (f.reset ? JSON.stringify({ total: 0, next: null, previous: null, results: [] }) : ''));
+  const body = Buffer.from(
+    f.body ??
+      (f.reset ? JSON.stringify({ total: 0, next: null, previous: null, results: [] }) : ''),
+  );
   if (f.reset) {
     headers['content-type'] ??= 'application/json';
     res.writeHead(f.status, { ...headers, 'content-length': body.length });

@@ -8,7 +8,9 @@ const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
 /** An address as it is written in a Host header ("::1" -> "[::1]", "::ffff:127.0.0.1" -> "127.0.0.1"). */
 function hostForm(address) {
-  const a = String(address ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '').toLowerCase();
+  const a = String(address ?? '')
+    .replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
+    .toLowerCase();
   return a.includes(':') && !a.startsWith('[') ? `[${a}]` : a;
 }
 
@@ -38,16 +40,20 @@ export function hostAllowed(req, names = []) {
   const portOk = m[2] === undefined ? port === 80 : Number(m[2]) === port && !/^0\d/.test(m[2]);
   if (!portOk) return false;
   const name = m[1].toLowerCase();
-  return LOOPBACK_NAMES.includes(name) || name === hostForm(req.socket?.localAddress)
-    || names.some((n) => hostForm(n) === name);
+  return (
+    LOOPBACK_NAMES.includes(name) ||
+    name === hostForm(req.socket?.localAddress) ||
+    names.some((n) => hostForm(n) === name)
+  );
 }
 
 /** The names a server started on `host` answers to besides loopback: `host` itself when it is a name, not an address. */
 export const hostNamesFor = (host) => (/^[\d.]+$|:/.test(host) ? [] : [host]);
 
 /** The refusal of a foreign Host, as text for both servers. */
-export const HOST_REFUSED = 'This server answers only requests whose Host header names it: localhost, 127.0.0.1 or [::1], '
-  + 'or the address it listens on, with its port. Another name (a DNS-rebinding page, a proxy) is refused.';
+export const HOST_REFUSED =
+  'This server answers only requests whose Host header names it: localhost, 127.0.0.1 or [::1], ' +
+  'or the address it listens on, with its port. Another name (a DNS-rebinding page, a proxy) is refused.';
 
 /** True for `application/json`, with or without parameters (`; charset=utf-8`). */
 export function isJsonType(value) {
@@ -61,11 +67,31 @@ export function isJsonType(value) {
  * the HTTP message itself. web/sandbox/README.md lists them.
  */
 export const PROTECTED_HEADERS = Object.freeze([
-  'content-security-policy', 'content-security-policy-report-only', 'x-content-type-options', 'x-frame-options',
-  'referrer-policy', 'permissions-policy', 'strict-transport-security', 'cross-origin-opener-policy',
-  'cross-origin-resource-policy', 'cross-origin-embedder-policy', 'origin-agent-cluster', 'timing-allow-origin',
-  'x-permitted-cross-domain-policies', 'set-cookie', 'set-cookie2', 'content-length', 'transfer-encoding',
-  'connection', 'keep-alive', 'upgrade', 'trailer', 'proxy-connection', 'report-to', 'nel', 'alt-svc',
+  'content-security-policy',
+  'content-security-policy-report-only',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+  'permissions-policy',
+  'strict-transport-security',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'cross-origin-embedder-policy',
+  'origin-agent-cluster',
+  'timing-allow-origin',
+  'x-permitted-cross-domain-policies',
+  'set-cookie',
+  'set-cookie2',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'trailer',
+  'proxy-connection',
+  'report-to',
+  'nel',
+  'alt-svc',
 ]);
 
 /** Whether `name` (any case) is a header that only the server may set. */

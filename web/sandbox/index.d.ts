@@ -27,7 +27,11 @@ export interface SandboxOptions {
   /** One line per request (never a secret): true for stderr, or a function. */
   log?: boolean | ((line: string) => void);
   maxBodyBytes?: number;
-  limits?: { descriptionMax?: number | null; repositoriesMax?: number | null; expiryMaxDays?: number | null };
+  limits?: {
+    descriptionMax?: number | null;
+    repositoriesMax?: number | null;
+    expiryMaxDays?: number | null;
+  };
   /** OATs per organization by plan; default { team: 10, business: 100 }. */
   tokenLimits?: Record<string, number>;
   /** false: a JWT from a PAT gets 403 on the OAT routes. Default true. */
@@ -47,7 +51,15 @@ export interface StartSandboxOptions extends SandboxOptions {
   port?: number;
 }
 
-export type FaultPreset = 'html502' | 'html503' | 'html504' | 'server-error' | 'rate-limited' | 'unauthorized' | 'bad-json' | (string & {});
+export type FaultPreset =
+  | 'html502'
+  | 'html503'
+  | 'html504'
+  | 'server-error'
+  | 'rate-limited'
+  | 'unauthorized'
+  | 'bad-json'
+  | (string & {});
 
 /** The next `times` requests that match get this answer instead of the normal one. */
 export interface FaultSpec {
@@ -82,8 +94,20 @@ export interface SandboxRequest {
 export interface SandboxCredentials {
   source?: string;
   users: { username: string; password?: string | null; pats: string[] }[];
-  orgs: { name: string; plan: string; repositories: string[]; owners: string[]; members: string[] }[];
-  tokens: { org: string; id: string; label: string; secret: string; status: 'active' | 'inactive' | 'expired' }[];
+  orgs: {
+    name: string;
+    plan: string;
+    repositories: string[];
+    owners: string[];
+    members: string[];
+  }[];
+  tokens: {
+    org: string;
+    id: string;
+    label: string;
+    secret: string;
+    status: 'active' | 'inactive' | 'expired';
+  }[];
 }
 
 export interface MintJwtRequest {
@@ -147,6 +171,8 @@ export declare const REPO_SCOPES: readonly string[];
 export declare const ORG_SCOPES: readonly string[];
 /** 'x-sandbox-token': the header of the control token. */
 export declare const CONTROL_TOKEN_HEADER: string;
-export declare const RATE_LIMIT_STYLES: readonly ('seconds' | 'unix' | 'x-retry-after' | 'reset-only')[];
+export declare const RATE_LIMIT_STYLES: readonly (
+  'seconds' | 'unix' | 'x-retry-after' | 'reset-only'
+)[];
 /** The response headers that only the server sets (a fault may not). */
 export declare const PROTECTED_HEADERS: readonly string[];

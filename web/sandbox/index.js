@@ -12,18 +12,29 @@ import { isLoopbackHost, hostNamesFor, PROTECTED_HEADERS } from './guard.js';
 import { listen } from './listen.js';
 
 export {
-  createSandboxHandler, PRESETS as FAULT_PRESETS, REPO_SCOPES, ORG_SCOPES, RATE_LIMIT_STYLES,
-  PROTECTED_HEADERS, CONTROL_TOKEN_HEADER, isLoopbackHost,
+  createSandboxHandler,
+  PRESETS as FAULT_PRESETS,
+  REPO_SCOPES,
+  ORG_SCOPES,
+  RATE_LIMIT_STYLES,
+  PROTECTED_HEADERS,
+  CONTROL_TOKEN_HEADER,
+  isLoopbackHost,
 };
 
 /** The warning of a sandbox that others can reach. */
-const exposedWarning = (host) => `\n!!! WARNING: the Docker Hub sandbox is listening on ${host}, not on loopback.\n`
-  + '!!! Anyone who can reach this address can log in with the seeded credentials and use its tokens.\n'
-  + '!!! The /_sandbox control routes still answer on loopback only.\n\n';
+const exposedWarning = (host) =>
+  `\n!!! WARNING: the Docker Hub sandbox is listening on ${host}, not on loopback.\n` +
+  '!!! Anyone who can reach this address can log in with the seeded credentials and use its tokens.\n' +
+  '!!! The /_sandbox control routes still answer on loopback only.\n\n';
 
 /** One control request; the body is parsed from JSON (undefined when empty). */
 async function controlRequest(url, method, headers, body) {
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -35,14 +46,20 @@ async function controlRequest(url, method, headers, body) {
  */
 export async function startSandbox(options = {}) {
   const host = options.host ?? '127.0.0.1';
-  const h = createSandboxHandler({ ...options, hostNames: [...(options.hostNames ?? []), ...hostNamesFor(host)] });
+  const h = createSandboxHandler({
+    ...options,
+    hostNames: [...(options.hostNames ?? []), ...hostNamesFor(host)],
+  });
   const server = createServer((req, res) => void h.handle(req, res)); // handle() answers its own failures
   // Fault-injected stalls keep sockets open; keep-alive must not hold the process either.
   server.keepAliveTimeout = 1000;
   const { port, url } = await listen(server, options.port ?? 0, host);
   if (!isLoopbackHost(host)) process.stderr.write(exposedWarning(host));
   h.setOrigin(url);
-  const controlHeaders = () => ({ [CONTROL_TOKEN_HEADER]: h.controlToken, 'content-type': 'application/json' });
+  const controlHeaders = () => ({
+    [CONTROL_TOKEN_HEADER]: h.controlToken,
+    'content-type': 'application/json',
+  });
   let closing = null;
   return {
     url,
@@ -66,9 +83,12 @@ export async function startSandbox(options = {}) {
      * One control request over HTTP, e.g. control('POST', '/_sandbox/faults', spec).
      * @returns {Promise<{ status: number, body: any }>} body parsed from JSON (undefined when empty)
      */
-    control: (method, path, body) => controlRequest(`${url}${path}`, method, controlHeaders(), body),
+    control: (method, path, body) =>
+      controlRequest(`${url}${path}`, method, controlHeaders(), body),
     /** A deep copy of the current world (users, orgs, tokens with hashes only). */
-    get state() { return h.store.snapshot(); },
+    get state() {
+      return h.store.snapshot();
+    },
     /** The seeded secrets (passwords, PATs, OAT values), known only when the world came from a seed. */
     credentials: h.credentials,
     /** Mints a JWT without a request: { kind: 'password'|'pat'|'oat', sub, org?, tokenId? }. */

@@ -12,12 +12,20 @@
 export async function listen(server, port, host) {
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
   const wildcard = addr.address === '0.0.0.0' || addr.address === '::';
-  const shownHost = host === 'localhost' ? 'localhost'
-    : wildcard ? '127.0.0.1'
-      : addr.family === 'IPv6' || /** @type {any} */ (addr.family) === 6 ? `[${addr.address}]` : addr.address;
+  const shownHost =
+    host === 'localhost'
+      ? 'localhost'
+      : wildcard
+        ? '127.0.0.1'
+        : addr.family === 'IPv6' || /** @type {any} */ (addr.family) === 6
+          ? `[${addr.address}]`
+          : addr.address;
   return { port: addr.port, url: `http://${shownHost}:${addr.port}` };
 }

@@ -30,7 +30,9 @@ export function retryHeaders(style, waitSeconds, resetUnix) {
 /** Throws a TypeError naming the styles unless `style` is one of them. */
 export function checkRateLimitStyle(style, what = 'rateLimitStyle') {
   if (!RATE_LIMIT_STYLES.includes(style)) {
-    throw new TypeError(`${what} must be one of ${RATE_LIMIT_STYLES.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(style)}`);
+    throw new TypeError(
+      `${what} must be one of ${RATE_LIMIT_STYLES.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(style)}`,
+    );
   }
   return style;
 }
@@ -40,7 +42,8 @@ export class RateLimiter {
    * @param {{ limit: number, windowSeconds?: number, clock: () => number, style?: string }} opts clock in microseconds
    */
   constructor({ limit, windowSeconds = 60, clock, style = 'seconds' }) {
-    if (!Number.isInteger(limit) || limit < 1) throw new TypeError('rateLimit must be an integer >= 1');
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new TypeError('rateLimit must be an integer >= 1');
     this.limit = limit;
     this.windowUs = windowSeconds * 1_000_000;
     this.clock = clock;
@@ -69,8 +72,15 @@ export class RateLimiter {
       'x-ratelimit-reset': String(resetUnix),
     };
     const wait = Math.max(1, Math.ceil((resetUs - now) / 1_000_000));
-    return { allowed: this.used <= this.limit, headers, retryHeaders: retryHeaders(this.style, wait, resetUnix) };
+    return {
+      allowed: this.used <= this.limit,
+      headers,
+      retryHeaders: retryHeaders(this.style, wait, resetUnix),
+    };
   }
 
-  reset() { this.windowStart = null; this.used = 0; }
+  reset() {
+    this.windowStart = null;
+    this.used = 0;
+  }
 }

@@ -10,20 +10,44 @@ const ORG_ONE = /^\/v2\/orgs\/([^/]+)\/access-tokens\/([^/]+)\/?$/;
 
 /** Route key for accounting; `{...}` names follow the OpenAPI paths. */
 export function routeOf(method, pathname) {
-  if (pathname === '/v2/auth/token') return { key: `${method} /v2/auth/token`, name: 'auth', allow: ['POST'] };
-  if (pathname === '/v2/users/login') return { key: `${method} /v2/users/login`, name: 'login', allow: ['POST'] };
+  if (pathname === '/v2/auth/token')
+    return { key: `${method} /v2/auth/token`, name: 'auth', allow: ['POST'] };
+  if (pathname === '/v2/users/login')
+    return { key: `${method} /v2/users/login`, name: 'login', allow: ['POST'] };
   let m = ORG_LIST.exec(pathname);
-  if (m) return { key: `${method} /v2/orgs/{name}/access-tokens`, name: 'list', allow: ['GET', 'POST'], org: m[1] };
+  if (m)
+    return {
+      key: `${method} /v2/orgs/{name}/access-tokens`,
+      name: 'list',
+      allow: ['GET', 'POST'],
+      org: m[1],
+    };
   m = ORG_ONE.exec(pathname);
-  if (m) return { key: `${method} /v2/orgs/{org_name}/access-tokens/{access_token_id}`, name: 'one', allow: ['GET', 'PATCH', 'DELETE'], org: m[1], id: m[2] };
+  if (m)
+    return {
+      key: `${method} /v2/orgs/{org_name}/access-tokens/{access_token_id}`,
+      name: 'one',
+      allow: ['GET', 'PATCH', 'DELETE'],
+      org: m[1],
+      id: m[2],
+    };
   return { key: 'unmatched', name: null, allow: [] };
 }
 
 const summary = (t) => ({
-  id: t.id, label: t.label, created_by: t.created_by, is_active: t.is_active,
-  created_at: t.created_at, expires_at: t.expires_at, last_used_at: t.last_used_at,
+  id: t.id,
+  label: t.label,
+  created_by: t.created_by,
+  is_active: t.is_active,
+  created_at: t.created_at,
+  expires_at: t.expires_at,
+  last_used_at: t.last_used_at,
 });
-const detail = (t) => ({ ...summary(t), description: t.description, resources: structuredClone(t.resources) });
+const detail = (t) => ({
+  ...summary(t),
+  description: t.description,
+  resources: structuredClone(t.resources),
+});
 
 /** The sandbox's own origin: as started, else the address the connection came in on; never the Host header. */
 function originOf(req, origin) {
@@ -38,13 +62,20 @@ function listTokens(c, req, res, url, org, h) {
   if (!pg.ok) return c.send(res, 400, pg.error, h);
   const all = c.store.listTokens(org);
   const { page, pageSize } = pg;
-  const link = (n) => `${originOf(req, c.origin())}/v2/orgs/${encodeURIComponent(org.name)}/access-tokens?page=${n}&page_size=${pageSize}`;
-  return c.send(res, 200, {
-    total: all.length,
-    next: page * pageSize < all.length ? link(page + 1) : null,
-    previous: page > 1 ? link(Math.min(page - 1, Math.max(1, Math.ceil(all.length / pageSize)))) : null,
-    results: all.slice((page - 1) * pageSize, page * pageSize).map(summary),
-  }, h);
+  const link = (n) =>
+    `${originOf(req, c.origin())}/v2/orgs/${encodeURIComponent(org.name)}/access-tokens?page=${n}&page_size=${pageSize}`;
+  return c.send(
+    res,
+    200,
+    {
+      total: all.length,
+      next: page * pageSize < all.length ? link(page + 1) : null,
+      previous:
+        page > 1 ? link(Math.min(page - 1, Math.max(1, Math.ceil(all.length / pageSize)))) : null,
+      results: all.slice((page - 1) * pageSize, page * pageSize).map(summary),
+    },
+    h,
+  );
 }
 
 /** Creates a token within the plan's limit; the answer carries its secret, once. */
@@ -55,7 +86,14 @@ function createToken(c, res, buf, org, sub, h) {
   if (!v.ok) return c.send(res, 400, v.error, h);
   const max = c.tokenLimits[org.plan];
   if (org.tokens.length >= max) {
-    return c.send(res, 400, errorBody(`The organization ${org.name} has reached its limit of ${max} access tokens on the ${org.plan} plan; expired and inactive tokens count until deleted.`), h);
+    return c.send(
+      res,
+      400,
+      errorBody(
+        `The organization ${org.name} has reached its limit of ${max} access tokens on the ${org.plan} plan; expired and inactive tokens count until deleted.`,
+      ),
+      h,
+    );
   }
   const { record, secret } = c.store.createToken(org, v.value, sub);
   const { created_by: _omitted, ...rest } = detail(record);
@@ -65,7 +103,11 @@ function createToken(c, res, buf, org, sub, h) {
 /** GET, DELETE or PATCH of one token. */
 function oneToken(c, req, res, buf, org, rawId, h) {
   let id;
-  try { id = decodeURIComponent(rawId); } catch { id = rawId; }
+  try {
+    id = decodeURIComponent(rawId);
+  } catch {
+    id = rawId;
+  }
   const t = c.store.token(org, id);
   if (!t) return c.send(res, 404, errorBody('Access token not found.'), h);
   if (req.method === 'GET') return c.send(res, 200, detail(t), h);
@@ -86,7 +128,11 @@ async function runRoute(c, req, res, url, r, h) {
   const { send, auth, maxBody } = c;
   const { buf, tooLarge, aborted } = await readBody(req, maxBody);
   if (aborted) return;
-  if (tooLarge) return send(res, 413, errorBody(`Request body too large (limit ${maxBody} bytes).`), { ...h, connection: 'close' });
+  if (tooLarge)
+    return send(res, 413, errorBody(`Request body too large (limit ${maxBody} bytes).`), {
+      ...h,
+      connection: 'close',
+    });
   if (r.name === null) {
     // Unknown /v2 paths still need a valid JWT, as every other /v2 route does.
     if (url.pathname.startsWith('/v2/')) {
@@ -96,7 +142,12 @@ async function runRoute(c, req, res, url, r, h) {
     return send(res, 404, errorBody('Not found.'), h);
   }
   if (!r.allow.includes(req.method)) {
-    return send(res, 405, { detail: `Method "${req.method}" not allowed.` }, { ...h, allow: r.allow.join(', ') });
+    return send(
+      res,
+      405,
+      { detail: `Method "${req.method}" not allowed.` },
+      { ...h, allow: r.allow.join(', ') },
+    );
   }
   if (r.name === 'auth' || r.name === 'login') return auth.signIn(res, r.name, buf, h);
   const a = auth.checkBearer(req);
@@ -104,7 +155,9 @@ async function runRoute(c, req, res, url, r, h) {
   const o = auth.orgForManagement(a.claims, r.org);
   if (!o.org) return send(res, o.status, o.body, h);
   if (r.name === 'one') return oneToken(c, req, res, buf, o.org, r.id, h);
-  return req.method === 'GET' ? listTokens(c, req, res, url, o.org, h) : createToken(c, res, buf, o.org, a.claims.sub, h);
+  return req.method === 'GET'
+    ? listTokens(c, req, res, url, o.org, h)
+    : createToken(c, res, buf, o.org, a.claims.sub, h);
 }
 
 /**

@@ -15,7 +15,10 @@ import { parseArgs } from 'node:util';
 export function readArgs(name, options, usage, argv = process.argv.slice(2)) {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } } }).values;
+    args = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+    }).values;
   } catch (e) {
     process.stderr.write(`${name}: ${e.message}\n\n${usage}`);
     process.exit(2);
@@ -37,7 +40,10 @@ export function closeOnSignal(server) {
     process.on(sig, () => {
       if (stopping) process.exit(1);
       stopping = true;
-      server.close().then(() => process.exit(0), () => process.exit(1));
+      server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     });
   }
 }

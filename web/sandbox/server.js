@@ -49,19 +49,23 @@ function seedsOf(options) {
       throw new Error(`sandbox: cannot read seed file ${options.seedFile}: ${e.message}`);
     }
   }
-  if (options.seed !== undefined) seeds.push(...(Array.isArray(options.seed) ? options.seed : [options.seed]));
+  if (options.seed !== undefined)
+    seeds.push(...(Array.isArray(options.seed) ? options.seed : [options.seed]));
   return seeds;
 }
 
 /** Where the one line per request goes, or null. */
-const logSink = (log) => (log === true ? (l) => process.stderr.write(`${l}\n`) : typeof log === 'function' ? log : null);
+const logSink = (log) =>
+  log === true ? (l) => process.stderr.write(`${l}\n`) : typeof log === 'function' ? log : null;
 
 /** Logs the path only: no query, header or body can leak a secret into the log. */
 function logWhenDone(logLine, req, res, pathname) {
   const started = performance.now();
   res.once('close', () => {
     const how = res.writableFinished ? '' : res.headersSent ? ' (cut)' : ' (no answer)';
-    logLine(`${req.method} ${pathname} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms${how}`);
+    logLine(
+      `${req.method} ${pathname} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms${how}`,
+    );
   });
 }
 
@@ -91,10 +95,14 @@ function createRequestLog() {
 function createDelays() {
   const timers = new Set();
   return {
-    delay: (ms) => new Promise((resolve) => {
-      const t = setTimeout(() => { timers.delete(t); resolve(); }, ms);
-      timers.add(t);
-    }),
+    delay: (ms) =>
+      new Promise((resolve) => {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          resolve();
+        }, ms);
+        timers.add(t);
+      }),
     cancel() {
       for (const t of timers) clearTimeout(t);
       timers.clear();
@@ -107,20 +115,35 @@ function partsOf(options) {
   const clock = makeClock(options.now);
   const jwtTtl = options.jwtTtlSeconds ?? 600;
   const store = new Store({ seed: seedsOf(options), dataFile: options.dataFile, clock });
-  if (!(Number.isInteger(jwtTtl) && jwtTtl >= 1)) throw new TypeError('jwtTtlSeconds must be an integer >= 1');
+  if (!(Number.isInteger(jwtTtl) && jwtTtl >= 1))
+    throw new TypeError('jwtTtlSeconds must be an integer >= 1');
   /** Answers a `lose` fault swallows (the request is still done). */
   const losing = new WeakSet();
   const send = createSender(losing);
   const tokenLimits = { ...DEFAULT_TOKEN_LIMITS, ...(options.tokenLimits ?? {}) };
   const auth = createAuth({
-    store, nowSeconds: () => Math.floor(clock() / 1_000_000), jwtTtl, patCanManage: options.patCanManage !== false, tokenLimits, send,
+    store,
+    nowSeconds: () => Math.floor(clock() / 1_000_000),
+    jwtTtl,
+    patCanManage: options.patCanManage !== false,
+    tokenLimits,
+    send,
   });
   return {
-    clock, store, auth, send, losing, tokenLimits,
+    clock,
+    store,
+    auth,
+    send,
+    losing,
+    tokenLimits,
     maxBody: options.maxBodyBytes ?? MAX_BODY_BYTES,
     limits: { ...DEFAULT_LIMITS, ...(options.limits ?? {}) },
     faults: new FaultQueue(),
-    limiter: new RateLimiter({ limit: options.rateLimit ?? 600, clock, style: options.rateLimitStyle ?? 'seconds' }),
+    limiter: new RateLimiter({
+      limit: options.rateLimit ?? 600,
+      clock,
+      style: options.rateLimitStyle ?? 'seconds',
+    }),
   };
 }
 
@@ -146,7 +169,12 @@ function createV2(p, log, delays, route, isClosed) {
     }
     if (!rl.allowed) {
       req.resume();
-      return send(res, 429, { detail: 'Rate limit exceeded', error: false }, { ...rl.headers, ...rl.retryHeaders });
+      return send(
+        res,
+        429,
+        { detail: 'Rate limit exceeded', error: false },
+        { ...rl.headers, ...rl.retryHeaders },
+      );
     }
     return route(req, res, url, r, rl.headers);
   };
@@ -174,7 +202,9 @@ function createHandle({ send, hostNames, logLine, control, v2 }) {
       return await (isControlPath(url.pathname) ? control(req, res, url) : v2(req, res, url));
     } catch (err) {
       // A bug in the sandbox must not look like a Docker Hub answer the client can trust.
-      process.stderr.write(`sandbox: internal error on ${req.method} ${url.pathname}: ${err?.stack ?? err}\n`);
+      process.stderr.write(
+        `sandbox: internal error on ${req.method} ${url.pathname}: ${err?.stack ?? err}\n`,
+      );
       if (!res.headersSent) send(res, 500, { message: 'sandbox internal error', errinfo: {} });
       else res.destroy();
     }
@@ -193,8 +223,20 @@ export function createSandboxHandler(options = {}) {
   const log = createRequestLog();
   const delays = createDelays();
   const v2 = createV2(p, log, delays, createRoutes({ ...p, origin: () => origin }), () => closed);
-  const { token: controlToken, control } = createControl({ faults, store, log, send, maxBody: p.maxBody });
-  const handle = createHandle({ send, hostNames: options.hostNames ?? [], logLine: logSink(options.log), control, v2 });
+  const { token: controlToken, control } = createControl({
+    faults,
+    store,
+    log,
+    send,
+    maxBody: p.maxBody,
+  });
+  const handle = createHandle({
+    send,
+    hostNames: options.hostNames ?? [],
+    logLine: logSink(options.log),
+    control,
+    v2,
+  });
   return {
     handle,
     /** Whether this handler answers this path (for a server that mounts it). */
@@ -209,7 +251,9 @@ export function createSandboxHandler(options = {}) {
     /** The per-start token of the /_sandbox control routes (header X-Sandbox-Token). */
     controlToken,
     /** Sets the sandbox's own origin, for `next`/`previous` links (a server calls it once it listens). */
-    setOrigin(value) { origin = new URL(value).origin; },
+    setOrigin(value) {
+      origin = new URL(value).origin;
+    },
     /** Mints a JWT directly (for tests that need one without a login request). */
     mintJwt: (auth) => p.auth.mint(auth),
     close() {

@@ -16,7 +16,8 @@ export function makeClock(now) {
     return () => {
       const v = now();
       const ms = v instanceof Date ? v.getTime() : Number(v);
-      if (!Number.isFinite(ms)) throw new TypeError('sandbox now() must return a number of milliseconds or a Date');
+      if (!Number.isFinite(ms))
+        throw new TypeError('sandbox now() must return a number of milliseconds or a Date');
       return Math.round(ms * 1000);
     };
   }
@@ -32,7 +33,8 @@ export function formatMicros(us) {
   return `${iso.slice(0, 23)}${String(sub).padStart(3, '0')}Z`;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
  * Parses an RFC 3339 date-time strictly (a zone is required) into microseconds.
@@ -44,13 +46,19 @@ export function parseRfc3339(s) {
   const m = RFC3339.exec(s);
   if (!m) return null;
   const [, y, mo, d, h, mi, sec, frac = '', zone] = m;
-  const year = +y, month = +mo, day = +d, hour = +h, minute = +mi, second = +sec;
+  const year = +y,
+    month = +mo,
+    day = +d,
+    hour = +h,
+    minute = +mi,
+    second = +sec;
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return null;
   const dim = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (day > dim) return null;
   let offsetMin = 0;
   if (zone !== 'Z' && zone !== 'z') {
-    const oh = +zone.slice(1, 3), om = +zone.slice(4, 6);
+    const oh = +zone.slice(1, 3),
+      om = +zone.slice(4, 6);
     if (oh > 23 || om > 59) return null;
     offsetMin = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
   }

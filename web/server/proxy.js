@@ -11,11 +11,28 @@ import { isProtectedHeader } from '../sandbox/guard.js';
 import { sendJson } from './headers.js';
 
 const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization',
-  'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
 ]);
 /** Request headers that describe the browser's side and have no business upstream. */
-const NOT_FORWARDED = new Set(['host', 'cookie', 'origin', 'referer', 'forwarded', 'via', 'x-real-ip', 'content-length']);
+const NOT_FORWARDED = new Set([
+  'host',
+  'cookie',
+  'origin',
+  'referer',
+  'forwarded',
+  'via',
+  'x-real-ip',
+  'content-length',
+]);
 /**
  * Whether an upstream response header may reach the browser: never one of the headers that only this
  * server sets (security policy, CORS, cookies, framing), except the body's own length.
@@ -34,12 +51,17 @@ export function parseUpstream(value) {
   try {
     u = new URL(value);
   } catch {
-    throw new Error(`--upstream must be a URL such as https://hub.docker.com, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `--upstream must be a URL such as https://hub.docker.com, got ${JSON.stringify(value)}`,
+    );
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('--upstream must be an http(s) URL');
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new Error('--upstream must be an http(s) URL');
   if (u.username || u.password) throw new Error('--upstream may not carry a user name or password');
   if ((u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) {
-    throw new Error('--upstream must be an origin only (scheme, host, port), such as https://hub.docker.com');
+    throw new Error(
+      '--upstream must be an origin only (scheme, host, port), such as https://hub.docker.com',
+    );
   }
   return u;
 }
@@ -47,7 +69,8 @@ export function parseUpstream(value) {
 /** The hop-by-hop headers of a message: the fixed ones and those its Connection header names. */
 function hopByHop(headers) {
   const dropped = new Set(HOP_BY_HOP);
-  for (const name of String(headers.connection ?? '').split(',')) dropped.add(name.trim().toLowerCase());
+  for (const name of String(headers.connection ?? '').split(','))
+    dropped.add(name.trim().toLowerCase());
   return dropped;
 }
 
@@ -56,11 +79,18 @@ function forwardedHeaders(req, upstream) {
   const dropped = hopByHop(req.headers);
   const headers = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (dropped.has(name) || NOT_FORWARDED.has(name) || name.startsWith('x-forwarded-') || name.startsWith('proxy-')) continue;
+    if (
+      dropped.has(name) ||
+      NOT_FORWARDED.has(name) ||
+      name.startsWith('x-forwarded-') ||
+      name.startsWith('proxy-')
+    )
+      continue;
     headers[name] = value;
   }
   headers.host = upstream.host;
-  if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
+  if (req.headers['content-length'] !== undefined)
+    headers['content-length'] = req.headers['content-length'];
   return headers;
 }
 
@@ -98,12 +128,16 @@ export function proxy(req, res, upstream, pathAndQuery) {
     up.pipe(res);
     up.on('error', () => res.destroy());
   });
-  out.on('timeout', () => out.destroy(Object.assign(new Error('upstream timeout'), { code: 'ETIMEDOUT' })));
+  out.on('timeout', () =>
+    out.destroy(Object.assign(new Error('upstream timeout'), { code: 'ETIMEDOUT' })),
+  );
   out.on('error', (err) => {
     if (res.headersSent) return res.destroy();
     const timedOut = err.code === 'ETIMEDOUT';
     sendJson(res, timedOut ? 504 : 502, {
-      message: timedOut ? `${upstream.origin} did not answer in time.` : `${upstream.origin} could not be reached.`,
+      message: timedOut
+        ? `${upstream.origin} did not answer in time.`
+        : `${upstream.origin} could not be reached.`,
       errinfo: {},
     });
   });
@@ -118,5 +152,7 @@ export function proxy(req, res, upstream, pathAndQuery) {
     }
   });
   req.pipe(out);
-  res.on('close', () => { if (!res.writableFinished) out.destroy(); });
+  res.on('close', () => {
+    if (!res.writableFinished) out.destroy();
+  });
 }

@@ -37,7 +37,8 @@ export function buildRoutes() {
   add('/', `${dash}index.html`);
   for (const dir of ['bindings/', 'bindings/tools/']) {
     for (const name of readdirSync(`${ROOT}${dir}`)) {
-      if (/^[\w.-]+\.js$/.test(name) && !BINDINGS_NOT_SERVED.has(name)) add(`/${dir}${name}`, `${ROOT}${dir}${name}`);
+      if (/^[\w.-]+\.js$/.test(name) && !BINDINGS_NOT_SERVED.has(name))
+        add(`/${dir}${name}`, `${ROOT}${dir}${name}`);
     }
   }
   add('/dist/dockerhub_oat.mjs', `${ROOT}dist/dockerhub_oat.mjs`);
@@ -62,7 +63,8 @@ export function cleanPath(rawPath, parsedPath) {
     } catch {
       return false;
     }
-    if (s === '.' || s === '..' || s.includes('/') || s.includes('\\') || s.includes('\0')) return false;
+    if (s === '.' || s === '..' || s.includes('/') || s.includes('\\') || s.includes('\0'))
+      return false;
   }
   return true;
 }
@@ -77,8 +79,13 @@ export async function serveFile(req, res, route) {
   try {
     body = await readFile(route.file);
   } catch {
-    return sendText(res, 404, route.file.endsWith('.wasm') || route.file.endsWith('.mjs')
-      ? 'Not built yet: run `npm run build`.\n' : 'Not found.\n');
+    return sendText(
+      res,
+      404,
+      route.file.endsWith('.wasm') || route.file.endsWith('.mjs')
+        ? 'Not built yet: run `npm run build`.\n'
+        : 'Not found.\n',
+    );
   }
   res.writeHead(200, {
     'content-type': route.type,

@@ -20,4 +20,8 @@ function toggle(name, active, summary) {
 }
 
 export const activate = toggle('activate', true, 'make a token usable again');
-export const deactivate = toggle('deactivate', false, 'make a token unusable (it still counts toward the limit)');
+export const deactivate = toggle(
+  'deactivate',
+  false,
+  'make a token unusable (it still counts toward the limit)',
+);

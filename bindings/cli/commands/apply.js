@@ -22,8 +22,10 @@ function checkHandOvers(plan, dir, io) {
     if (s.action !== 'create' && s.action !== 'replace' && s.action !== 'rotate') continue;
     const at = `token ${quoted(s.label)} (line ${s.line})`;
     if (!s.secret) {
-      throw new UsageError(`${at} would be created, but the file does not say where its secret goes: `
-        + 'add "secret": { "exec": "COMMAND" } or { "out": "FILE" }');
+      throw new UsageError(
+        `${at} would be created, but the file does not say where its secret goes: ` +
+          'add "secret": { "exec": "COMMAND" } or { "out": "FILE" }',
+      );
     }
     try {
       preflight(s.secret, { cwd: dir, env: io.env });
@@ -33,8 +35,10 @@ function checkHandOvers(plan, dir, io) {
     const key = handOverKey(s.secret, dir);
     const first = taken.get(key);
     if (first) {
-      throw new UsageError(`${at} hands its secret over to the same ${s.secret.exec !== undefined ? 'command' : 'file'} as token `
-        + `${quoted(first.label)} (line ${first.line}): each new secret needs a place of its own; nothing was changed`);
+      throw new UsageError(
+        `${at} hands its secret over to the same ${s.secret.exec !== undefined ? 'command' : 'file'} as token ` +
+          `${quoted(first.label)} (line ${first.line}): each new secret needs a place of its own; nothing was changed`,
+      );
     }
     taken.set(key, s);
   }
@@ -51,22 +55,33 @@ function stepWords(e) {
 
 function summary(result) {
   const brief = (s) => ({ action: s.action, label: s.label, id: s.id ?? null });
-  return json({ ok: result.ok, done: result.done.map(brief), failed: result.failed && brief(result.failed),
-    notDone: result.notDone.map(brief), error: result.error && result.error.toJSON?.() });
+  return json({
+    ok: result.ok,
+    done: result.done.map(brief),
+    failed: result.failed && brief(result.failed),
+    notDone: result.notDone.map(brief),
+    error: result.error && result.error.toJSON?.(),
+  });
 }
 
 function stopped(io, result) {
-  const list = (steps) => (steps.length ? steps.map((s) => `  ${describeStep(s)[0].trim()}`).join('\n') : '  (none)');
-  io.stderr.write(`\nInterrupted: the step in flight finished, and nothing after it was started.\n`
-    + `Done:\n${list(result.done)}\nNot done:\n${list(result.notDone)}\nRun plan again to see what is left.\n`);
+  const list = (steps) =>
+    steps.length ? steps.map((s) => `  ${describeStep(s)[0].trim()}`).join('\n') : '  (none)';
+  io.stderr.write(
+    `\nInterrupted: the step in flight finished, and nothing after it was started.\n` +
+      `Done:\n${list(result.done)}\nNot done:\n${list(result.notDone)}\nRun plan again to see what is left.\n`,
+  );
   return EXIT_INTERRUPTED;
 }
 
 function failed(io, result) {
-  const list = (steps) => (steps.length ? steps.map((s) => `  ${describeStep(s)[0].trim()}`).join('\n') : '  (none)');
-  io.stderr.write(`\nerror: ${result.error.code}: ${printable(result.error.message)}\n`
-    + `Done:\n${list(result.done)}\nFailed:\n${list([result.failed])}\nNot done:\n${list(result.notDone)}\n`
-    + 'Run plan again to see what is left.\n');
+  const list = (steps) =>
+    steps.length ? steps.map((s) => `  ${describeStep(s)[0].trim()}`).join('\n') : '  (none)';
+  io.stderr.write(
+    `\nerror: ${result.error.code}: ${printable(result.error.message)}\n` +
+      `Done:\n${list(result.done)}\nFailed:\n${list([result.failed])}\nNot done:\n${list(result.notDone)}\n` +
+      'Run plan again to see what is left.\n',
+  );
   return 1;
 }
 
@@ -75,7 +90,10 @@ async function thePlan(ctx) {
   const { values, rest } = ctx;
   if (values.plan === undefined) return makePlan(ctx, 'apply');
   noArgs(rest, 'apply');
-  if (values.file !== undefined || values.prune) throw new UsageError('give -f FILE [--prune] or --plan PLAN, not both: a saved plan says what it does');
+  if (values.file !== undefined || values.prune)
+    throw new UsageError(
+      'give -f FILE [--prune] or --plan PLAN, not both: a saved plan says what it does',
+    );
   return loadPlan(values.plan, ctx.org);
 }
 
@@ -88,17 +106,29 @@ async function run(ctx) {
   report(plan.text);
   if (plan.changes === 0) return 0;
   checkHandOvers(plan, dir, io);
-  if (!(await confirmed(io, values, 'apply', () => `Apply ${plural(plan.changes, 'change')} to ${plan.org}? [y/N] `))) {
+  if (
+    !(await confirmed(
+      io,
+      values,
+      'apply',
+      () => `Apply ${plural(plan.changes, 'change')} to ${plan.org}? [y/N] `,
+    ))
+  ) {
     io.stderr.write('Not applied.\n');
     return 1;
   }
   report('\n');
   const result = await hub.applyAccessTokens(org, plan, {
-    onSecret: ({ token, secret }) => handOver(token.token, secret, { cwd: dir, env: io.env, stderr: io.stderr }),
+    onSecret: ({ token, secret }) =>
+      handOver(token.token, secret, { cwd: dir, env: io.env, stderr: io.stderr }),
     onStep: (e) => {
       report(`${stepLine(e)}\n`);
-      if (e.status === 'started') ctx.interrupts?.abandoning(() => `step ${e.index + 1} of ${e.count} (${printable(`${e.action} ${e.label}${e.id ? ` (${e.id})` : ''}`)}) in flight, `
-        + `and ${e.count - e.index - 1} after it; run plan to see whether it happened`);
+      if (e.status === 'started')
+        ctx.interrupts?.abandoning(
+          () =>
+            `step ${e.index + 1} of ${e.count} (${printable(`${e.action} ${e.label}${e.id ? ` (${e.id})` : ''}`)}) in flight, ` +
+            `and ${e.count - e.index - 1} after it; run plan to see whether it happened`,
+        );
     },
     stop: ctx.stop,
   });
@@ -113,7 +143,7 @@ export default {
   name: 'apply',
   args: '',
   options: { ...FILE_OPTIONS, plan: { type: 'string' }, ...YES_OPTION },
-  summary: 'make the org\'s tokens match a file, step by step',
+  summary: "make the org's tokens match a file, step by step",
   help: `${FILE_HELP}
   --plan PLAN       apply a plan saved by 'plan --save PLAN': exactly its steps, deletes
                     included, and nothing else; refused, with nothing changed, if the file was

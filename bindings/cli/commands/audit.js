@@ -13,11 +13,13 @@ const RANK = { high: 0, medium: 1, low: 2 };
 
 function limitOptions(values, o) {
   if (values.limit !== undefined) {
-    if (!/^\d+$/.test(values.limit) || Number(values.limit) < 1) throw new UsageError(`--limit needs a whole number, not '${values.limit}'`);
+    if (!/^\d+$/.test(values.limit) || Number(values.limit) < 1)
+      throw new UsageError(`--limit needs a whole number, not '${values.limit}'`);
     o.limit = Number(values.limit);
   }
   if (values.plan !== undefined) {
-    if (!Object.hasOwn(PLAN_LIMITS, values.plan)) throw new UsageError(`--plan needs team or business, not '${values.plan}'`);
+    if (!Object.hasOwn(PLAN_LIMITS, values.plan))
+      throw new UsageError(`--plan needs team or business, not '${values.plan}'`);
     o.plan = values.plan;
   }
 }
@@ -31,7 +33,8 @@ export function auditOptions(values, io) {
   const now = io.env.DOCKERHUB_OAT_NOW; // a fixed clock for reproducible reports and tests
   if (now !== undefined) {
     const ms = Date.parse(now);
-    if (!Number.isFinite(ms)) throw new UsageError(`DOCKERHUB_OAT_NOW needs an RFC 3339 date-time, not '${now}'`);
+    if (!Number.isFinite(ms))
+      throw new UsageError(`DOCKERHUB_OAT_NOW needs an RFC 3339 date-time, not '${now}'`);
     o.now = ms;
   }
   return o;
@@ -65,7 +68,9 @@ function findingsTable(report) {
   const sorted = [...report.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   for (const f of sorted) rows.push([f.severity, f.label, f.tokenId, f.sentence]);
   const fixes = sorted.filter((f) => f.fix).map((f) => `  ${printable(f.fix.join(' '))}`);
-  const fixText = fixes.length ? `\nTo fix (each command as printed; the finding is then gone):\n${[...new Set(fixes)].join('\n')}\n` : '';
+  const fixText = fixes.length
+    ? `\nTo fix (each command as printed; the finding is then gone):\n${[...new Set(fixes)].join('\n')}\n`
+    : '';
   return `${rows.length > 1 ? table(rows) : ''}${summaryLine(report.summary)}\n${fixText}`;
 }
 
@@ -95,14 +100,26 @@ function rotationSchedule(path, report) {
     const created = t && Date.parse(t.created_at);
     if (!Number.isFinite(created)) continue;
     const due = new Date(created + Number(m[1]) * DAYS[m[2]] * 86400e3).toISOString();
-    out.push({ label, id: t.id, rotateEvery: entry.rotate_every, due, isDue: Date.parse(due) <= Date.parse(report.now) });
+    out.push({
+      label,
+      id: t.id,
+      rotateEvery: entry.rotate_every,
+      due,
+      isDue: Date.parse(due) <= Date.parse(report.now),
+    });
   }
   return out;
 }
 
-const scheduleText = (rows) => (rows.length ? `\nRotation schedule (rotate_every, from each token's creation):\n${rows
-  .map((r) => `  ${printable(r.label)} (${r.id}): every ${r.rotateEvery}, next due ${when(r.due)}${r.isDue ? ' (due now: apply rotates it)' : ''}`)
-  .join('\n')}\n` : '');
+const scheduleText = (rows) =>
+  rows.length
+    ? `\nRotation schedule (rotate_every, from each token's creation):\n${rows
+        .map(
+          (r) =>
+            `  ${printable(r.label)} (${r.id}): every ${r.rotateEvery}, next due ${when(r.due)}${r.isDue ? ' (due now: apply rotates it)' : ''}`,
+        )
+        .join('\n')}\n`
+    : '';
 
 async function run({ rest, values, hub, org, io }) {
   noArgs(rest, 'audit');
@@ -136,7 +153,8 @@ export default {
     plan: { type: 'string' },
     file: { type: 'string', short: 'f' },
   },
-  summary: 'find tokens that are a risk or a waste: expired, inactive, unused, expiring, never expiring, broad',
+  summary:
+    'find tokens that are a risk or a waste: expired, inactive, unused, expiring, never expiring, broad',
   help: `  --unused 90d        unused: not used for this long, or never used and this old (default 90d)
   --expiring 14d      expiring: expires within this long (default 14d)
   --markdown          a markdown report (for a pull request, an issue or a chat webhook)

@@ -31,7 +31,8 @@ async function run({ rest, values, hub, org, io }) {
   noArgs(rest, 'create', ' (give the label with --label)');
   const request = createRequest(values, org);
   const target = handoverFromFlags(values, io.env);
-  if (!values['allow-duplicate-label']) await refuseTakenLabel(hub, org, request.label, { nothing: 'nothing was created' });
+  if (!values['allow-duplicate-label'])
+    await refuseTakenLabel(hub, org, request.label, { nothing: 'nothing was created' });
   const t = await hub.createAccessToken(org, request);
   if (target) return finishCreate({ token: t, target, io, org, values });
   sayCreated(io, t, org);
@@ -42,8 +43,12 @@ export default {
   name: 'create',
   args: '',
   options: {
-    label: { type: 'string' }, 'allow-duplicate-label': { type: 'boolean' }, description: { type: 'string' },
-    ...RESOURCE_OPTIONS, expires: { type: 'string' }, ...HANDOVER_OPTIONS,
+    label: { type: 'string' },
+    'allow-duplicate-label': { type: 'boolean' },
+    description: { type: 'string' },
+    ...RESOURCE_OPTIONS,
+    expires: { type: 'string' },
+    ...HANDOVER_OPTIONS,
   },
   summary: 'create a token; prints its secret, once, on stdout',
   help: `  --label L                  the token's label (required); one the org already has is refused

@@ -8,7 +8,8 @@ import { tokenRef } from '../token-ref.js';
 async function run(ctx) {
   const { values, hub, org, io } = ctx;
   const id = await tokenRef(ctx, 'delete');
-  const ask = async () => `Delete token ${named(await hub.getAccessToken(org, id))} from ${org}? This cannot be undone. [y/N] `;
+  const ask = async () =>
+    `Delete token ${named(await hub.getAccessToken(org, id))} from ${org}? This cannot be undone. [y/N] `;
   if (!(await confirmed(io, values, 'delete', ask))) {
     say(io, 'Not deleted.');
     return 1;

@@ -10,10 +10,14 @@ async function run({ rest, hub, org, io }) {
   noArgs(rest, 'export');
   const { manifest, skipped, retired } = await exportAccessTokens(hub, org);
   if (retired.length) {
-    io.stderr.write(`note: ${plural(retired.length, 'token')} retired by a rotation left out: the rotation's to finish (prune or apply deletes ${retired.length === 1 ? 'it' : 'them'} after the grace), not the file's\n`);
+    io.stderr.write(
+      `note: ${plural(retired.length, 'token')} retired by a rotation left out: the rotation's to finish (prune or apply deletes ${retired.length === 1 ? 'it' : 'them'} after the grace), not the file's\n`,
+    );
   }
   for (const t of skipped) {
-    io.stderr.write(`warning: token ${printable(t.id)} is labelled ${quoted(t.label)} like another: left out (labels must be unique)\n`);
+    io.stderr.write(
+      `warning: token ${printable(t.id)} is labelled ${quoted(t.label)} like another: left out (labels must be unique)\n`,
+    );
   }
   io.stdout.write(json(manifest));
   return skipped.length ? 1 : 0;
@@ -24,7 +28,7 @@ export default {
   readOnly: true,
   args: '',
   options: {},
-  summary: 'print the org\'s tokens as a manifest (no secrets: Docker Hub never returns them)',
+  summary: "print the org's tokens as a manifest (no secrets: Docker Hub never returns them)",
   help: '  dockerhub-oat export > tokens.json, then plan: no changes.',
   run,
 };

@@ -20,6 +20,20 @@ import exportManifest from './export.js';
 import scopes from './scopes.js';
 
 export const COMMANDS = Object.fromEntries(
-  [list, get, create, update, activate, deactivate, del, rotate, audit, prune, plan, apply, exportManifest, scopes]
-    .map((c) => [c.name, c]),
+  [
+    list,
+    get,
+    create,
+    update,
+    activate,
+    deactivate,
+    del,
+    rotate,
+    audit,
+    prune,
+    plan,
+    apply,
+    exportManifest,
+    scopes,
+  ].map((c) => [c.name, c]),
 );

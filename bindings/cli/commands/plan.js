@@ -38,7 +38,8 @@ export async function makePlan({ rest, values, hub, org, io }, command) {
   }
   // What apply would refuse, plan refuses too, so CI goes red on the pull request.
   const secretless = secretlessEntries(plan);
-  for (const words of secretless) io.stderr.write(`error: ${printable(values.file)}: ${printable(words)}\n`);
+  for (const words of secretless)
+    io.stderr.write(`error: ${printable(values.file)}: ${printable(words)}\n`);
   return secretless.length ? null : { plan, dir };
 }
 
@@ -58,7 +59,7 @@ export default {
   readOnly: true,
   args: '',
   options: { ...FILE_OPTIONS, save: { type: 'string' } },
-  summary: 'show what apply would change to make the org\'s tokens match a file',
+  summary: "show what apply would change to make the org's tokens match a file",
   help: `${FILE_HELP}
   --json            the plan as JSON
   --save PLAN       also write the plan to PLAN, for 'apply --plan PLAN': that apply does exactly
@@ -70,9 +71,11 @@ export default {
     if (ctx.values.save === '') throw new UsageError('--save needs a file name');
     const made = await makePlan(ctx, 'plan');
     if (!made) return 1;
-    if (ctx.values.save !== undefined) await savePlan(ctx.values.save, made.plan, relativeDir(ctx.values.save, made.dir));
+    if (ctx.values.save !== undefined)
+      await savePlan(ctx.values.save, made.plan, relativeDir(ctx.values.save, made.dir));
     ctx.io.stdout.write(ctx.values.json ? json(withoutText(made.plan)) : made.plan.text);
-    if (ctx.values.save !== undefined && !ctx.values.json) ctx.io.stderr.write(savedAdvice(ctx.values));
+    if (ctx.values.save !== undefined && !ctx.values.json)
+      ctx.io.stderr.write(savedAdvice(ctx.values));
     return made.plan.changes ? 2 : 0;
   },
 };

@@ -22,7 +22,9 @@ export async function makeClient({ baseUrl, token, org, id, createRequest }: Opt
   };
   const list = (pageSize: number) =>
     client
-      .GET('/v2/orgs/{org}/access-tokens', { params: { path: { org }, query: { page: 1, page_size: pageSize } } })
+      .GET('/v2/orgs/{org}/access-tokens', {
+        params: { path: { org }, query: { page: 1, page_size: pageSize } },
+      })
       .then(take);
   return {
     get: () =>
@@ -34,7 +36,9 @@ export async function makeClient({ baseUrl, token, org, id, createRequest }: Opt
     list10: () => list(10),
     list100: () => list(100),
     create: () =>
-      client.POST('/v2/orgs/{org}/access-tokens', { params: { path: { org } }, body: createRequest }).then(take),
+      client
+        .POST('/v2/orgs/{org}/access-tokens', { params: { path: { org } }, body: createRequest })
+        .then(take),
     close() {},
   };
 }

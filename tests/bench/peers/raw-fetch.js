@@ -16,7 +16,8 @@ export async function makeClient({ baseUrl, token, org, id, createRequest }) {
     get: () => call(getUrl, { headers }),
     list10: () => call(`${tokens}?page=1&page_size=10`, { headers }),
     list100: () => call(`${tokens}?page=1&page_size=100`, { headers }),
-    create: () => call(tokens, { method: 'POST', headers: postHeaders, body: JSON.stringify(createRequest) }),
+    create: () =>
+      call(tokens, { method: 'POST', headers: postHeaders, body: JSON.stringify(createRequest) }),
     close() {},
   };
 }

@@ -12,21 +12,34 @@ export const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.u
 export const PASSWORD = 'sandbox-password';
 const LAUNCH = {
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 };
 
 /** Requests that change something (the request log of the sandbox: method, path, and for a
  * sign-in who it was). */
-export const writes = (requests) => requests.filter((r) => r.method !== 'GET' && r.path !== '/v2/auth/token');
+export const writes = (requests) =>
+  requests.filter((r) => r.method !== 'GET' && r.path !== '/v2/auth/token');
 
 /** The page's Date stands at `now` (Date only: Playwright's page.clock fakes the timers too, and its
  * timer ids, 1e12 and up, do not fit the C core's timer handles: every call then fails). */
 function fixDate(now) {
   const RealDate = Date;
   class FixedDate extends RealDate {
-    constructor(...args) { super(...(args.length ? args : [now])); }
-    static now() { return now; }
+    constructor(...args) {
+      super(...(args.length ? args : [now]));
+    }
+    static now() {
+      return now;
+    }
   }
   globalThis.Date = FixedDate;
 }
@@ -47,12 +60,15 @@ export async function openDashboard({ seed, now, viewport = { width: 1280, heigh
   const nativeDialogs = [];
   if (now !== undefined) await page.addInitScript(fixDate, now);
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (m) => {
     // Chromium logs every non-2xx XHR ("Failed to load resource"); the 401/429 tests cause some.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      problems.push(`console: ${m.text()}`);
   });
   page.on('dialog', (d) => {
     nativeDialogs.push(d.message());
@@ -76,7 +92,10 @@ export async function openDashboard({ seed, now, viewport = { width: 1280, heigh
     problems,
     nativeDialogs,
     tokensTable,
-    rowOf: (label) => tokensTable().getByRole('row').filter({ has: page.getByRole('button', { name: label, exact: true }) }),
+    rowOf: (label) =>
+      tokensTable()
+        .getByRole('row')
+        .filter({ has: page.getByRole('button', { name: label, exact: true }) }),
     /** The sandbox's tokens of `org` (a deep copy). */
     tokens: (org = 'acme') => srv.sandbox.store.snapshot().orgs.find((o) => o.name === org).tokens,
     fillSignIn,
@@ -90,11 +109,14 @@ export async function openDashboard({ seed, now, viewport = { width: 1280, heigh
     /** Drops `text` as a file named `name` on the Tokens as code drop zone, as a person dragging
      * it from a folder. */
     async dropFile(name, text) {
-      const dataTransfer = await page.evaluateHandle(([n, t]) => {
-        const dt = new DataTransfer();
-        dt.items.add(new File([t], n, { type: 'application/json' }));
-        return dt;
-      }, [name, text]);
+      const dataTransfer = await page.evaluateHandle(
+        ([n, t]) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([t], n, { type: 'application/json' }));
+          return dt;
+        },
+        [name, text],
+      );
       await page.locator('#code-drop').dispatchEvent('dragenter', { dataTransfer });
       await page.locator('#code-drop').dispatchEvent('drop', { dataTransfer });
     },

@@ -16,20 +16,30 @@ export function startServerProcess(cmd, args, { cwd, env = {} } = {}) {
   let out = '';
   let err = '';
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    err += d;
+  });
   const banner = new Promise((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;
       if (/Ctrl-C stops\.\n/.test(out)) resolve(out);
     });
-    void exited.then((code) => reject(new Error(`${cmd} ${args.join(' ')} exited ${code} before its banner:\n${out}\n${err}`)));
+    void exited.then((code) =>
+      reject(
+        new Error(`${cmd} ${args.join(' ')} exited ${code} before its banner:\n${out}\n${err}`),
+      ),
+    );
   });
   banner.catch(() => {});
   return {
     banner,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
-        try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone already */ }
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          /* gone already */
+        }
       }
       await exited;
     },
@@ -38,8 +48,14 @@ export function startServerProcess(cmd, args, { cwd, env = {} } = {}) {
 
 /** The first command of the README's "Start here" block that runs `what` ("npx dockerhub-oat dashboard"). */
 export function startHereCommand(readme, what) {
-  const section = readme.slice(readme.indexOf('## Start here'), readme.indexOf('\n## ', readme.indexOf('## Start here') + 1));
+  const section = readme.slice(
+    readme.indexOf('## Start here'),
+    readme.indexOf('\n## ', readme.indexOf('## Start here') + 1),
+  );
   const line = section.split('\n').find((l) => l.startsWith(what));
   if (!line) throw new Error(`README's Start here has no line starting with ${what}`);
-  return line.replace(/\s+#.*$/, '').trim().split(/\s+/);
+  return line
+    .replace(/\s+#.*$/, '')
+    .trim()
+    .split(/\s+/);
 }

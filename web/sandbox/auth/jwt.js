@@ -29,7 +29,8 @@ export function createJwtSigner(opts = {}) {
   function verify(token, nowSeconds) {
     if (typeof token !== 'string') return { ok: false, reason: 'malformed' };
     const parts = token.split('.');
-    if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) return { ok: false, reason: 'malformed' };
+    if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p)))
+      return { ok: false, reason: 'malformed' };
     let head, claims;
     try {
       head = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
@@ -38,11 +39,14 @@ export function createJwtSigner(opts = {}) {
       return { ok: false, reason: 'malformed' };
     }
     // Refuse anything but HS256 so "alg": "none" tricks fail.
-    if (!head || head.alg !== 'HS256' || !claims || typeof claims !== 'object') return { ok: false, reason: 'malformed' };
+    if (!head || head.alg !== 'HS256' || !claims || typeof claims !== 'object')
+      return { ok: false, reason: 'malformed' };
     const expected = createHmac('sha256', key).update(`${parts[0]}.${parts[1]}`).digest();
     const given = Buffer.from(parts[2], 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
-    if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return { ok: false, reason: 'expired' };
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { ok: false, reason: 'signature' };
+    if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds)
+      return { ok: false, reason: 'expired' };
     return { ok: true, claims };
   }
 
