@@ -227,7 +227,7 @@ static size_t short_at(const dh_redactor *r, const unsigned char *s, size_t avai
         for (size_t i = 0; i < r->n_shorts; i++) {
             const unsigned char *t = (const unsigned char *)r->shorts[i];
             size_t m = 0;
-            while (t[m] && m < avail && s[m] == t[m]) m++;
+            while (m < avail && t[m] && s[m] == t[m]) m++;
             if (!t[m] && m > best) best = m;
         }
     }
