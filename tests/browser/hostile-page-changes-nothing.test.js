@@ -12,20 +12,11 @@ import { startServer } from '../../web/server.js';
 import { startSandbox } from '../../web/sandbox/index.js';
 import { sandboxControl } from '../fixtures/sandbox-control.js';
 import { until } from '../fixtures/hub.js';
+import { CHROMIUM_LAUNCH } from '../fixtures/chromium.js';
 
 const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--host-resolver-rules=MAP evil.test 127.0.0.1',
-  ],
+  ...CHROMIUM_LAUNCH,
+  args: [...CHROMIUM_LAUNCH.args, '--host-resolver-rules=MAP evil.test 127.0.0.1'],
 };
 const FAULT = {
   path: '^/v2/',

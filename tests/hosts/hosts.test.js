@@ -17,6 +17,7 @@ import { createSandboxHandler, startSandbox } from '../../web/sandbox/index.js';
 import { installPacked, root } from './pack.js';
 import { readmeExamples } from './readme.js';
 import { bundleWorker } from './wrangler.js';
+import { CHROMIUM_LAUNCH } from '../fixtures/chromium.js';
 
 const bin = (p) => join(root, 'node_modules', p);
 const NODES = {
@@ -28,19 +29,7 @@ const DENO = bin('.bin/deno');
 const BUN = bin('.bin/bun');
 const ESBUILD = bin('.bin/esbuild');
 const VITE = bin('.bin/vite');
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
+const CHROMIUM = CHROMIUM_LAUNCH;
 const OWNER = { identifier: 'acme-owner', secret: 'sandbox-password' };
 
 /** What examples/tour.mjs returns against a freshly seeded sandbox, on every host. */

@@ -15,21 +15,10 @@ import { startHereCommand, startServerProcess } from './helpers/server.js';
 import { readmeExamples } from '../hosts/readme.js';
 import { root } from '../hosts/pack.js';
 import { sandboxControl } from '../fixtures/sandbox-control.js';
+import { CHROMIUM_LAUNCH } from '../fixtures/chromium.js';
 
 const README = readFileSync(join(root, 'README.md'), 'utf8');
-const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
+const LAUNCH = CHROMIUM_LAUNCH;
 // npx finds the installed bin in node_modules/.bin; offline, so it could never reach a registry.
 const NPX_ENV = {
   npm_config_offline: 'true',

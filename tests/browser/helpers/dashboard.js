@@ -7,22 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../../web/server.js';
+import { CHROMIUM_LAUNCH } from '../../fixtures/chromium.js';
 
 export const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
 export const PASSWORD = 'sandbox-password';
-const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
+const LAUNCH = CHROMIUM_LAUNCH;
 
 /** Requests that change something (the request log of the sandbox: method, path, and for a
  * sign-in who it was). */
